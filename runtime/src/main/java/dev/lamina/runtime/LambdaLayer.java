@@ -1,0 +1,192 @@
+package dev.lamina.runtime;
+
+import dev.lamina.runtime.LambdaSignature.DeclaredShape;
+import dev.lamina.runtime.LambdaSignature.InputSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.StringJoiner;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.family.TType;
+
+/**
+ * The base class of every layer the annotation processor generates from a {@code @Lambda} method:
+ * Keras's {@code Lambda} layer with the function fixed at compile time.
+ *
+ * <p>Applying it checks the inputs' number and dtypes against the method's signature, then traces
+ * the method in a scratch graph so that TensorFlow's own shape inference gives the output shape
+ * at once. A declared {@code outputShape} is checked against that traced shape; a contradiction is
+ * an error here, before any data flows (Keras would trust the declaration).
+ */
+public abstract class LambdaLayer extends Layer {
+
+  private final LambdaSignature signature;
+  private final Map<String, Object> arguments;
+
+  /**
+   * @param signature the method's signature, a constant of the generated class
+   * @param name the user's name for this layer, or {@code null}
+   * @param arguments the {@code @Arg} values by parameter name, in declaration order
+   */
+  protected LambdaLayer(LambdaSignature signature, String name, Map<String, Object> arguments) {
+    super(name);
+    this.signature = Objects.requireNonNull(signature, "signature");
+    this.arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
+  }
+
+  /** Builds an argument map in order, allowing {@code null} values (boxed {@code @Arg}s). */
+  protected static Map<String, Object> arguments(Object... namesAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      map.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return map;
+  }
+
+  /** The signature of the {@code @Lambda} method behind this layer. */
+  public final LambdaSignature signature() {
+    return signature;
+  }
+
+  @Override
+  public final String typeName() {
+    return signature.layerType();
+  }
+
+  @Override
+  public final String defaultName() {
+    return signature.defaultName();
+  }
+
+  @Override
+  public final Map<String, Object> arguments() {
+    return arguments;
+  }
+
+  /**
+   * Calls the {@code @Lambda} method. Generated code passes each operand to its parameter and each
+   * {@code @Arg} value after them.
+   */
+  protected abstract Operand<?> invoke(Ops tf, List<Operand<?>> inputs);
+
+  @Override
+  protected final Operand<?> build(Ops tf, List<Operand<?>> inputs) {
+    return requireOutput(invoke(tf, inputs));
+  }
+
+  private Operand<?> requireOutput(Operand<?> output) {
+    if (output == null) {
+      throw new IllegalStateException(describe() + ": " + signature.function() + " returned null");
+    }
+    return output;
+  }
+
+  @Override
+  protected final OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
+    checkInputs(inputs);
+    OutputSpec<?> traced = trace(inputs);
+    Optional<DeclaredShape> declared = signature.declaredOutputShape();
+    return declared.isPresent() ? reconcile(declared.get(), traced, inputs) : traced;
+  }
+
+  private void checkInputs(List<SymbolicTensor<?>> inputs) {
+    List<InputSpec> specs = signature.inputs();
+    if (inputs.size() != specs.size()) {
+      StringJoiner names = new StringJoiner(", ");
+      specs.forEach(spec -> names.add(spec.name()));
+      throw new IllegalArgumentException(describe() + " takes " + specs.size()
+          + (specs.size() == 1 ? " input (" : " inputs (") + names + "), got " + inputs.size());
+    }
+    Map<String, Class<?>> boundDtypes = new HashMap<>();
+    Map<String, String> boundBy = new HashMap<>();
+    for (int i = 0; i < specs.size(); i++) {
+      InputSpec spec = specs.get(i);
+      Class<?> dtype = inputs.get(i).dtype();
+      if (!spec.accepts(dtype)) {
+        throw new IllegalArgumentException(describe() + ": input " + spec.name() + " must be "
+            + spec.describeType() + ", got " + dtype.getSimpleName());
+      }
+      if (spec.typeVariable() != null) {
+        Class<?> earlier = boundDtypes.putIfAbsent(spec.typeVariable(), dtype);
+        boundBy.putIfAbsent(spec.typeVariable(), spec.name());
+        if (earlier != null && !earlier.equals(dtype)) {
+          throw new IllegalArgumentException(describe() + ": inputs " + boundBy.get(spec.typeVariable())
+              + " and " + spec.name() + " share type " + spec.typeVariable() + " but are "
+              + earlier.getSimpleName() + " and " + dtype.getSimpleName());
+        }
+      }
+    }
+  }
+
+  /** Runs the method on placeholders in a throw-away graph to learn the output's shape and dtype. */
+  private OutputSpec<?> trace(List<SymbolicTensor<?>> inputs) {
+    NativeLogging.configure();
+    try (Graph scratch = new Graph()) {
+      Ops tf = Ops.create(scratch);
+      List<Operand<?>> placeholders = new ArrayList<>(inputs.size());
+      for (SymbolicTensor<?> input : inputs) {
+        placeholders.add(tf.placeholder(input.dtype(), Placeholder.shape(input.shape())));
+      }
+      Operand<?> output;
+      try {
+        output = invoke(tf.withSubScope(defaultName()), placeholders);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(describe() + ": TensorFlow rejects "
+            + signature.function() + " for input shapes " + formatShapes(inputs) + ": "
+            + e.getMessage(), e);
+      }
+      if (requireOutput(output).env() != scratch) {
+        throw new IllegalStateException(describe() + ": " + signature.function()
+            + " returned an operand from another graph; build every op with the Ops it is given");
+      }
+      return spec(output);
+    }
+  }
+
+  private static <T extends TType> OutputSpec<T> spec(Operand<T> output) {
+    return new OutputSpec<>(output.shape(), output.type());
+  }
+
+  /**
+   * Checks a declared per-sample shape against the traced full shape and merges the two: a size
+   * either one knows is kept.
+   */
+  private <T extends TType> OutputSpec<T> reconcile(
+      DeclaredShape declared, OutputSpec<T> traced, List<SymbolicTensor<?>> inputs) {
+    long[] dims = declared.dims();
+    Shape tracedShape = traced.shape();
+    if (tracedShape.isUnknown()) {
+      return new OutputSpec<>(Shape.of(dims).prepend(Shape.UNKNOWN_SIZE), traced.dtype());
+    }
+    boolean fits = tracedShape.numDimensions() == dims.length + 1;
+    long[] merged = new long[dims.length + 1];
+    merged[0] = fits ? tracedShape.size(0) : Shape.UNKNOWN_SIZE;
+    for (int i = 0; fits && i < dims.length; i++) {
+      long actual = tracedShape.size(i + 1);
+      fits = dims[i] == Shape.UNKNOWN_SIZE || actual == Shape.UNKNOWN_SIZE || dims[i] == actual;
+      merged[i + 1] = actual != Shape.UNKNOWN_SIZE ? actual : dims[i];
+    }
+    if (!fits) {
+      throw new IllegalArgumentException(describe() + ": declares outputShape \"" + declared.source()
+          + "\" but its ops produce " + Shapes.format(Shapes.perSample(tracedShape))
+          + " per sample (output " + Shapes.format(tracedShape) + " for input "
+          + formatShapes(inputs) + "); fix outputShape or the ops");
+    }
+    return new OutputSpec<>(Shape.of(merged), traced.dtype());
+  }
+
+  private static String formatShapes(List<SymbolicTensor<?>> inputs) {
+    StringJoiner joined = new StringJoiner(", ");
+    inputs.forEach(input -> joined.add(Shapes.format(input.shape())));
+    return joined.toString();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.lamina.runtime;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.tensorflow.types.family.TType;
+
+/**
+ * What the annotation processor learned about one {@code @Lambda} method, in the form the runtime
+ * checks against: each generated layer class holds one as a constant.
+ *
+ * @param layerType the generated class's simple name, e.g. {@code SliceLayer}
+ * @param function the method, e.g. {@code SeedLambdas.slice}, for messages
+ * @param defaultName the layer name used when none is given, e.g. {@code slice}
+ * @param inputs one entry per {@code Operand} parameter, in order
+ * @param declaredOutputShape the {@code outputShape} declaration, if any
+ */
+public record LambdaSignature(
+    String layerType,
+    String function,
+    String defaultName,
+    List<InputSpec> inputs,
+    Optional<DeclaredShape> declaredOutputShape) {
+
+  public LambdaSignature {
+    Objects.requireNonNull(layerType, "layerType");
+    Objects.requireNonNull(function, "function");
+    Objects.requireNonNull(defaultName, "defaultName");
+    inputs = List.copyOf(inputs);
+    Objects.requireNonNull(declaredOutputShape, "declaredOutputShape");
+  }
+
+  /**
+   * One {@code Operand<T>} parameter.
+   *
+   * @param name the parameter's name
+   * @param typeVariable the type variable naming its dtype ({@code T}), or {@code null} when the
+   *     dtype is a concrete class; inputs sharing a type variable must share a dtype
+   * @param bounds the concrete dtype, or the type variable's bounds
+   */
+  public record InputSpec(String name, String typeVariable, List<Class<? extends TType>> bounds) {
+    public InputSpec {
+      Objects.requireNonNull(name, "name");
+      bounds = List.copyOf(bounds);
+    }
+
+    /** An input of one concrete dtype, e.g. {@code TFloat32}. */
+    public static InputSpec of(String name, Class<? extends TType> dtype) {
+      return new InputSpec(name, null, List.of(dtype));
+    }
+
+    /** An input whose dtype is a type variable with these bounds. */
+    @SafeVarargs
+    public static InputSpec generic(
+        String name, String typeVariable, Class<? extends TType>... bounds) {
+      return new InputSpec(name, Objects.requireNonNull(typeVariable), List.of(bounds));
+    }
+
+    /** {@code TFloat32} or {@code T extends TNumber}, for messages. */
+    String describeType() {
+      StringBuilder text = new StringBuilder();
+      if (typeVariable != null) {
+        text.append(typeVariable).append(" extends ");
+      }
+      for (int i = 0; i < bounds.size(); i++) {
+        text.append(i == 0 ? "" : " & ").append(bounds.get(i).getSimpleName());
+      }
+      return text.toString();
+    }
+
+    boolean accepts(Class<?> dtype) {
+      return typeVariable == null
+          ? bounds.get(0).equals(dtype)
+          : bounds.stream().allMatch(bound -> bound.isAssignableFrom(dtype));
+    }
+  }
+
+  /**
+   * A declared per-sample shape, batch excluded.
+   *
+   * @param source the declaration as written, e.g. {@code "(4, 1)"}
+   * @param dims the sizes, {@code -1} where the declaration says {@code ?}
+   */
+  public record DeclaredShape(String source, long[] dims) {
+    public DeclaredShape {
+      Objects.requireNonNull(source, "source");
+      dims = dims.clone();
+    }
+
+    @Override
+    public long[] dims() {
+      return dims.clone();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof DeclaredShape that
+          && source.equals(that.source) && Arrays.equals(dims, that.dims);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * source.hashCode() + Arrays.hashCode(dims);
+    }
+
+    @Override
+    public String toString() {
+      return source;
+    }
+  }
+}

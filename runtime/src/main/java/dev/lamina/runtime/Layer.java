@@ -1,0 +1,163 @@
+package dev.lamina.runtime;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.regex.Pattern;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TType;
+
+/**
+ * A Keras-style layer: applied to symbolic tensors it computes (and checks) its output's shape
+ * and dtype at once; when a model is built it adds its ops to the model's TensorFlow graph.
+ *
+ * <p>Layers are immutable. Applying one layer instance twice makes two calls (Keras's "nodes") of
+ * the same layer; in a model it still counts as one layer.
+ */
+public abstract class Layer {
+
+  /** TensorFlow accepts these characters in a name scope. */
+  private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
+
+  private final String name;
+
+  /**
+   * @param name the name the user gave (Keras's {@code name=}), or {@code null} to let the model
+   *     pick one from {@link #defaultName()}
+   */
+  protected Layer(String name) {
+    if (name != null && !VALID_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "Layer name '" + name + "' is not valid: use letters, digits, '_', '.' and '-', "
+              + "starting with a letter, digit or '.'");
+    }
+    this.name = name;
+  }
+
+  /** The name the user gave this layer, if any. */
+  public final Optional<String> explicitName() {
+    return Optional.ofNullable(name);
+  }
+
+  /** The name used when the user gave none; the model makes it unique ({@code square_1}). */
+  public String defaultName() {
+    return snakeCase(typeName());
+  }
+
+  /** The layer's type as shown in summaries, e.g. {@code SliceLayer}. */
+  public String typeName() {
+    return getClass().getSimpleName();
+  }
+
+  /** The layer's fixed arguments by name, for summaries: Keras's {@code arguments}. */
+  public Map<String, Object> arguments() {
+    return Map.of();
+  }
+
+  /**
+   * {@code SliceLayer 'slice' (index=0)}: type, name (given or default) and arguments, the way
+   * error messages name a layer.
+   */
+  public String describe() {
+    StringBuilder text = new StringBuilder(typeName()).append(" '")
+        .append(explicitName().orElse(defaultName())).append('\'');
+    Map<String, Object> arguments = arguments();
+    if (!arguments.isEmpty()) {
+      StringJoiner joined = new StringJoiner(", ", " (", ")");
+      arguments.forEach((key, value) -> joined.add(key + "=" + formatArgument(value)));
+      text.append(joined);
+    }
+    return text.toString();
+  }
+
+  private static String formatArgument(Object value) {
+    if (value != null && value.getClass().isArray()) {
+      String nested = Arrays.deepToString(new Object[] {value});
+      return nested.substring(1, nested.length() - 1);
+    }
+    return value instanceof String ? '"' + (String) value + '"' : String.valueOf(value);
+  }
+
+  /**
+   * Applies the layer to symbolic inputs without static dtype checks (the generated layers offer
+   * a typed {@code apply}). Fails with an {@link IllegalArgumentException} naming the layer and
+   * the shapes if the inputs do not fit.
+   */
+  public final SymbolicTensor<?> call(List<? extends SymbolicTensor<?>> inputs) {
+    Objects.requireNonNull(inputs, "inputs");
+    List<SymbolicTensor<?>> checked = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      checked.add(Objects.requireNonNull(inputs.get(i), () -> describe() + ": input is null"));
+    }
+    return makeOutput(computeOutput(checked), new SymbolicTensor.Node(this, checked));
+  }
+
+  /** Same as {@link #call(List)}. */
+  public final SymbolicTensor<?> call(SymbolicTensor<?>... inputs) {
+    return call(List.of(inputs));
+  }
+
+  /**
+   * For subclasses' typed {@code apply}: the static types of the subclass's signature vouch for
+   * the output's dtype, which the traced ops confirm.
+   */
+  @SuppressWarnings("unchecked")
+  protected final <R extends TType> SymbolicTensor<R> applyTyped(SymbolicTensor<?>... inputs) {
+    return (SymbolicTensor<R>) call(List.of(inputs));
+  }
+
+  private static <T extends TType> SymbolicTensor<T> makeOutput(
+      OutputSpec<T> spec, SymbolicTensor.Node node) {
+    return new SymbolicTensor<>(spec.shape(), spec.dtype(), node);
+  }
+
+  /**
+   * Checks the inputs and computes the output's shape and dtype, before any data flows.
+   *
+   * @throws IllegalArgumentException naming this layer, the rule and the shapes if inputs do not
+   *     fit
+   */
+  protected abstract OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs);
+
+  /**
+   * Adds this layer's ops to a model's graph.
+   *
+   * @param tf the graph builder, scoped to this call of the layer
+   * @param inputs one operand per symbolic input, in order
+   */
+  protected abstract Operand<?> build(Ops tf, List<Operand<?>> inputs);
+
+  /** The shape (batch first) and dtype of a layer's output. */
+  public record OutputSpec<T extends TType>(Shape shape, Class<T> dtype) {
+    public OutputSpec {
+      Objects.requireNonNull(shape, "shape");
+      Objects.requireNonNull(dtype, "dtype");
+    }
+  }
+
+  /** {@code SliceLayer} gives {@code slice_layer}; a trailing {@code Layer} is dropped first. */
+  static String snakeCase(String typeName) {
+    String base = typeName.endsWith("Layer") && typeName.length() > "Layer".length()
+        ? typeName.substring(0, typeName.length() - "Layer".length())
+        : typeName;
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < base.length(); i++) {
+      char c = base.charAt(i);
+      if (Character.isUpperCase(c)) {
+        if (i > 0 && !Character.isUpperCase(base.charAt(i - 1))) {
+          out.append('_');
+        }
+        out.append(Character.toLowerCase(c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,228 @@
+package dev.lamina.runtime;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.StringJoiner;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.index.Indices;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A model in Keras's functional style: the layers between some {@link Input}s and some outputs,
+ * executed as one TensorFlow graph.
+ *
+ * <pre>{@code
+ * var a = Input.of(TFloat32.class, 4, 2);
+ * try (var model = Model.of(a, SquareLayer.of().apply(a))) {
+ *   float[][][] y = model.predict(xTest, float[][][].class);
+ * }
+ * }</pre>
+ *
+ * <p>The graph and its session are created on the first {@code predict} and released by
+ * {@link #close()}. {@code predict} may be called from several threads at once.
+ */
+public class Model implements AutoCloseable {
+
+  /** Keras's default batch size for {@code predict}. */
+  public static final int DEFAULT_BATCH_SIZE = 32;
+
+  private Topology topology;
+  private ModelGraph graph;
+  private boolean closed;
+
+  Model(Topology topology) {
+    this.topology = topology;
+  }
+
+  /** A model from one input to one output. */
+  public static Model of(SymbolicTensor<?> input, SymbolicTensor<?> output) {
+    return of(List.of(input), List.of(output));
+  }
+
+  /**
+   * A model from several inputs to several outputs.
+   *
+   * @throws IllegalArgumentException if an input is not from {@link Input#of}, an output depends
+   *     on an input not listed, or two layers share a name
+   */
+  public static Model of(List<? extends SymbolicTensor<?>> inputs,
+      List<? extends SymbolicTensor<?>> outputs) {
+    return new Model(Topology.of(inputs, outputs));
+  }
+
+  public final List<SymbolicTensor<?>> inputs() {
+    return topology.inputs();
+  }
+
+  public final List<SymbolicTensor<?>> outputs() {
+    return topology.outputs();
+  }
+
+  /** The distinct layers, inputs first, each after the layers that feed it. */
+  public final List<Layer> layers() {
+    return topology.layers();
+  }
+
+  /** The name a layer has in this model: its given name, or a unique default one. */
+  public final String nameOf(Layer layer) {
+    String name = topology.names().get(layer);
+    if (name == null) {
+      throw new IllegalArgumentException(layer.describe() + " is not part of this model");
+    }
+    return name;
+  }
+
+  /** Replaces the topology; only while the graph is not built (Sequential's {@code add}). */
+  synchronized void setTopology(Topology topology) {
+    if (graph != null || closed) {
+      throw new IllegalStateException("This model has already been built (predict was called) "
+          + "or closed; it cannot change any more. Start a new one.");
+    }
+    this.topology = topology;
+  }
+
+  /** {@link #predict(FloatNdArray, int)} with Keras's default batch size of 32. */
+  public final FloatNdArray predict(FloatNdArray x) {
+    return predict(x, DEFAULT_BATCH_SIZE);
+  }
+
+  /**
+   * Runs the model on every sample of {@code x}, {@code batchSize} samples at a time, and returns
+   * the outputs concatenated along the batch dimension. The model must have one float input and
+   * one float output.
+   *
+   * @param x samples along the first dimension, the rest matching the input's shape
+   * @throws IllegalArgumentException if {@code x} does not match the input's shape
+   */
+  public final FloatNdArray predict(FloatNdArray x, int batchSize) {
+    Objects.requireNonNull(x, "x");
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+    }
+    SymbolicTensor<?> input = singleFloat(inputs(), "input");
+    singleFloat(outputs(), "output");
+    checkData(input, x.shape());
+    ModelGraph built = graph();
+    long samples = x.shape().size(0);
+    FloatNdArray result = null;
+    for (long start = 0; start < samples; start += batchSize) {
+      long end = Math.min(samples, start + batchSize);
+      FloatNdArray batch = x.slice(Indices.range(start, end));
+      try (TFloat32 feed = TFloat32.tensorOf(batch.shape())) {
+        batch.copyTo(feed);
+        try (Result fetched = built.run(List.of(feed))) {
+          TFloat32 out = (TFloat32) fetched.get(0);
+          if (result == null) {
+            result = NdArrays.ofFloats(Shapes.perSample(out.shape()).prepend(samples));
+          }
+          checkBatchOutput(out.shape(), result.shape(), end - start);
+          out.copyTo(result.slice(Indices.range(start, end)));
+        }
+      }
+    }
+    if (result == null) {
+      throw new IllegalArgumentException(
+          "x has no samples: its shape is " + Shapes.format(x.shape()));
+    }
+    return result;
+  }
+
+  /**
+   * Like {@link #predict(FloatNdArray)} for plain Java arrays: {@code x} is a {@code float[]},
+   * {@code float[][]}, ... of the input's rank, and the result comes back as {@code resultType},
+   * a float array class of the output's rank.
+   *
+   * <pre>{@code float[][][][] y = model.predict(xTest, float[][][][].class);}</pre>
+   *
+   * @throws IllegalArgumentException if {@code x} is ragged, not a float array, does not match the
+   *     input's shape, or {@code resultType} does not match the output's rank
+   */
+  public final <A> A predict(Object x, Class<A> resultType) {
+    Objects.requireNonNull(resultType, "resultType");
+    SymbolicTensor<?> input = singleFloat(inputs(), "input");
+    return JavaArrays.toJavaArray(predict(JavaArrays.toNdArray(x, describeInput(input))),
+        resultType);
+  }
+
+  /** The TensorFlow graph, built on first use; for inspection, e.g. counting ops. */
+  public final Graph tensorFlowGraph() {
+    return graph().graph();
+  }
+
+  private synchronized ModelGraph graph() {
+    if (closed) {
+      throw new IllegalStateException("This model is closed");
+    }
+    if (graph == null) {
+      graph = ModelGraph.build(topology);
+    }
+    return graph;
+  }
+
+  /** Releases the TensorFlow graph and session. Further predicts fail. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (graph != null) {
+      graph.close();
+      graph = null;
+    }
+  }
+
+  private SymbolicTensor<?> singleFloat(List<SymbolicTensor<?>> tensors, String role) {
+    if (tensors.size() != 1 || tensors.get(0).dtype() != TFloat32.class) {
+      StringJoiner found = new StringJoiner(", ");
+      tensors.forEach(t -> found.add(Shapes.dtypeName(t.dtype())));
+      throw new IllegalArgumentException("This predict needs a model with one float32 " + role
+          + "; this model's " + role + "s are [" + found + "]");
+    }
+    return tensors.get(0);
+  }
+
+  private String describeInput(SymbolicTensor<?> input) {
+    return "input '" + nameOf(input.producer().layer()) + "'";
+  }
+
+  /** Data must have the input's rank, with the input's fixed sizes after the batch dimension. */
+  private void checkData(SymbolicTensor<?> input, Shape data) {
+    Shape expected = input.shape();
+    boolean fits = data.numDimensions() == expected.numDimensions();
+    for (int i = 1; fits && i < expected.numDimensions(); i++) {
+      fits = expected.size(i) == Shape.UNKNOWN_SIZE || expected.size(i) == data.size(i);
+    }
+    if (!fits) {
+      throw new IllegalArgumentException(describeInput(input) + " expects data of shape "
+          + Shapes.format(expected) + " (a batch of " + Shapes.format(Shapes.perSample(expected))
+          + " samples), got " + Shapes.format(data));
+    }
+  }
+
+  private static void checkBatchOutput(Shape batchOutput, Shape result, long batch) {
+    if (batchOutput.numDimensions() != result.numDimensions() || batchOutput.size(0) != batch
+        || !Shapes.perSample(batchOutput).equals(Shapes.perSample(result))) {
+      throw new IllegalStateException("The model's output " + Shapes.format(batchOutput)
+          + " for a batch of " + batch + " cannot be stacked into " + Shapes.format(result)
+          + "; predict needs one output row per input sample");
+    }
+  }
+
+  /** One line: inputs, the layers in order, outputs. */
+  @Override
+  public String toString() {
+    StringJoiner layers = new StringJoiner(" -> ");
+    for (Layer layer : layers()) {
+      if (!(layer instanceof InputLayer)) {
+        layers.add(nameOf(layer) + " (" + layer.typeName() + ")");
+      }
+    }
+    StringJoiner ins = new StringJoiner(", ");
+    inputs().forEach(t -> ins.add(Shapes.format(t.shape()) + " " + Shapes.dtypeName(t.dtype())));
+    StringJoiner outs = new StringJoiner(", ");
+    outputs().forEach(t -> outs.add(Shapes.format(t.shape()) + " " + Shapes.dtypeName(t.dtype())));
+    return getClass().getSimpleName() + ": " + ins + " -> " + layers + " -> " + outs;
+  }
+}

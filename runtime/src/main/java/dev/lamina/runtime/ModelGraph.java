@@ -1,0 +1,79 @@
+package dev.lamina.runtime;
+
+import dev.lamina.runtime.SymbolicTensor.Node;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.op.Ops;
+
+/** A model's one TensorFlow graph and the session that runs it; owns both native handles. */
+final class ModelGraph implements AutoCloseable {
+
+  private final Graph graph;
+  private final Session session;
+  private final List<Operand<?>> feeds;
+  private final List<Operand<?>> fetches;
+
+  private ModelGraph(Graph graph, Session session, List<Operand<?>> feeds,
+      List<Operand<?>> fetches) {
+    this.graph = graph;
+    this.session = session;
+    this.feeds = feeds;
+    this.fetches = fetches;
+  }
+
+  /** Adds every layer call's ops, each under its layer's name, and opens a session. */
+  static ModelGraph build(Topology topology) {
+    NativeLogging.configure();
+    Graph graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      Map<Node, Operand<?>> built = new IdentityHashMap<>();
+      for (Node node : topology.nodes()) {
+        List<Operand<?>> operands = new ArrayList<>(node.inputs().size());
+        node.inputs().forEach(input -> operands.add(built.get(input.producer())));
+        // withSubScope makes a repeated scope unique, so a layer's second call gets name_1/...
+        Ops scoped = tf.withSubScope(topology.names().get(node.layer()));
+        built.put(node, node.layer().build(scoped, operands));
+      }
+      List<Operand<?>> feeds = new ArrayList<>();
+      topology.inputs().forEach(input -> feeds.add(built.get(input.producer())));
+      List<Operand<?>> fetches = new ArrayList<>();
+      topology.outputs().forEach(output -> fetches.add(built.get(output.producer())));
+      return new ModelGraph(graph, new Session(graph), List.copyOf(feeds), List.copyOf(fetches));
+    } catch (RuntimeException | Error e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs the graph once. The caller closes the result, which owns the fetched tensors.
+   * Safe to call from several threads: TensorFlow sessions run concurrently.
+   */
+  Result run(List<? extends Tensor> inputs) {
+    Session.Runner runner = session.runner();
+    for (int i = 0; i < feeds.size(); i++) {
+      runner.feed(feeds.get(i), inputs.get(i));
+    }
+    fetches.forEach(runner::fetch);
+    return runner.run();
+  }
+
+  Graph graph() {
+    return graph;
+  }
+
+  @Override
+  public void close() {
+    try (graph) {
+      session.close();
+    }
+  }
+}
