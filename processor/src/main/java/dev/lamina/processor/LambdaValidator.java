@@ -1,0 +1,352 @@
+package dev.lamina.processor;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeVariableName;
+import dev.lamina.annotations.Arg;
+import dev.lamina.annotations.Lambda;
+import dev.lamina.processor.LambdaSpec.Argument;
+import dev.lamina.processor.LambdaSpec.Input;
+import dev.lamina.processor.LambdaSpec.OutputShape;
+import dev.lamina.processor.shape.ShapeParser;
+import dev.lamina.processor.shape.ShapeSyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.TypeParameterElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.TypeVariable;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Reads one {@code @Lambda} method and checks it against the declaration rules, reporting every
+ * problem on the exact element (or annotation value) it concerns. Produces a {@link LambdaSpec}
+ * only for a method with no problem, so generation never sees an invalid declaration.
+ */
+final class LambdaValidator {
+
+  private static final String OPS = "org.tensorflow.op.Ops";
+  private static final String OPERAND = "org.tensorflow.Operand";
+  private static final String TTYPE = "org.tensorflow.types.family.TType";
+
+  private final Elements elements;
+  private final Types types;
+  private final Diagnostics diagnostics;
+
+  LambdaValidator(ProcessingEnvironment env, Diagnostics diagnostics) {
+    this.elements = env.getElementUtils();
+    this.types = env.getTypeUtils();
+    this.diagnostics = diagnostics;
+  }
+
+  /** The spec of a valid method; empty, with errors reported, otherwise. */
+  Optional<LambdaSpec> validate(ExecutableElement method) {
+    TypeElement ops = elements.getTypeElement(OPS);
+    TypeElement operand = elements.getTypeElement(OPERAND);
+    TypeElement ttype = elements.getTypeElement(TTYPE);
+    if (ops == null || operand == null || ttype == null) {
+      diagnostics.error(method, Message.NO_TENSORFLOW, describe(method));
+      return Optional.empty();
+    }
+    int errorsBefore = diagnostics.errorCount();
+    Check check = new Check(method, ops.asType(), types.erasure(operand.asType()),
+        types.erasure(ttype.asType()));
+    String className = check.className();
+    check.modifiers(className);
+    check.enclosingClasses();
+    check.typeVariables();
+    check.thrownTypes();
+    List<Input> inputs = check.parameters();
+    TypeName outputType = check.returnType(inputs);
+    Optional<OutputShape> outputShape = check.outputShape();
+    if (diagnostics.errorCount() > errorsBefore) {
+      return Optional.empty();
+    }
+    TypeElement enclosing = (TypeElement) method.getEnclosingElement();
+    String packageName = elements.getPackageOf(method).getQualifiedName().toString();
+    return Optional.of(new LambdaSpec(
+        method,
+        ClassName.get(packageName, className),
+        ClassName.get(enclosing),
+        method.getSimpleName().toString(),
+        method.getTypeParameters().stream().map(TypeVariableName::get).collect(Collectors.toList()),
+        inputs,
+        check.args,
+        outputType,
+        outputShape,
+        JavadocText.parse(elements.getDocComment(method))));
+  }
+
+  /** {@code SeedLambdas.square}: how messages name a method. */
+  static String describe(ExecutableElement method) {
+    return method.getEnclosingElement().getSimpleName() + "." + method.getSimpleName();
+  }
+
+  /** The checks on one method, sharing what they learn. */
+  private final class Check {
+    private final ExecutableElement method;
+    private final String name;
+    private final TypeMirror ops;
+    private final TypeMirror operand;
+    private final TypeMirror ttype;
+    private final AnnotationMirror annotation;
+    private final List<Argument> args = new ArrayList<>();
+
+    Check(ExecutableElement method, TypeMirror ops, TypeMirror operand, TypeMirror ttype) {
+      this.method = method;
+      this.name = describe(method);
+      this.ops = ops;
+      this.operand = operand;
+      this.ttype = ttype;
+      this.annotation = findAnnotation(method, Lambda.class.getCanonicalName());
+    }
+
+    String className() {
+      String given = stringValue("className");
+      if (given.isEmpty()) {
+        String methodName = method.getSimpleName().toString();
+        return Character.toUpperCase(methodName.charAt(0)) + methodName.substring(1) + "Layer";
+      }
+      if (!SourceVersion.isName(given) || given.contains(".")) {
+        diagnostics.error(method, annotation, value("className"), Message.CLASS_NAME, given, name);
+      }
+      return given;
+    }
+
+    void modifiers(String className) {
+      Set<Modifier> modifiers = method.getModifiers();
+      if (!modifiers.contains(Modifier.STATIC)) {
+        diagnostics.error(method, Message.NOT_STATIC, name);
+      }
+      if (modifiers.contains(Modifier.PRIVATE)) {
+        diagnostics.error(method, Message.PRIVATE, name, className);
+      }
+      if (method.isVarArgs()) {
+        diagnostics.error(method, Message.VARARGS, name);
+      }
+    }
+
+    void enclosingClasses() {
+      for (Element e = method.getEnclosingElement(); e instanceof TypeElement type;
+          e = e.getEnclosingElement()) {
+        if (type.getModifiers().contains(Modifier.PRIVATE)) {
+          diagnostics.error(method, Message.PRIVATE_CLASS, name, type.getQualifiedName());
+        }
+        boolean inner = type.getNestingKind() != NestingKind.TOP_LEVEL
+            && type.getKind() == ElementKind.CLASS
+            && !type.getModifiers().contains(Modifier.STATIC);
+        if (inner) {
+          diagnostics.error(method, Message.INNER_CLASS, name, type.getQualifiedName());
+        }
+      }
+    }
+
+    void typeVariables() {
+      for (TypeParameterElement variable : method.getTypeParameters()) {
+        for (TypeMirror bound : variable.getBounds()) {
+          if (!types.isAssignable(types.erasure(bound), ttype)) {
+            String v = variable.getSimpleName().toString();
+            diagnostics.error(variable, Message.TYPE_VARIABLE_BOUND, v, name, bound, v, v);
+            break;
+          }
+        }
+      }
+    }
+
+    void thrownTypes() {
+      TypeMirror runtimeException = elements.getTypeElement("java.lang.RuntimeException").asType();
+      TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
+      for (TypeMirror thrown : method.getThrownTypes()) {
+        if (!types.isAssignable(thrown, runtimeException) && !types.isAssignable(thrown, error)) {
+          diagnostics.error(method, Message.CHECKED_EXCEPTION, name, thrown);
+        }
+      }
+    }
+
+    /** Ops, then Operand inputs, then @Arg values; returns the inputs, collects the args. */
+    List<Input> parameters() {
+      List<? extends VariableElement> params = method.getParameters();
+      List<Input> inputs = new ArrayList<>();
+      int errorsBefore = diagnostics.errorCount();
+      if (params.isEmpty() || !types.isSameType(params.get(0).asType(), ops)) {
+        String found = params.isEmpty() ? "has no parameters"
+            : "starts with '" + params.get(0).asType() + " " + params.get(0).getSimpleName() + "'";
+        diagnostics.error(params.isEmpty() ? method : params.get(0),
+            Message.FIRST_PARAMETER_NOT_OPS, name, found);
+        return inputs;
+      }
+      VariableElement firstArg = null;
+      for (VariableElement param : params.subList(1, params.size())) {
+        String paramName = param.getSimpleName().toString();
+        boolean isOperand = types.isSameType(types.erasure(param.asType()), operand);
+        if (findAnnotation(param, Arg.class.getCanonicalName()) != null) {
+          if (isOperand) {
+            diagnostics.error(param, Message.ARG_ON_OPERAND, paramName, name);
+          } else if (!isSupportedArgType(param.asType())) {
+            diagnostics.error(param, Message.ARG_TYPE, paramName, name, param.asType());
+          } else {
+            args.add(new Argument(paramName, TypeName.get(param.asType())));
+          }
+          firstArg = firstArg == null ? param : firstArg;
+        } else if (isOperand) {
+          if (firstArg != null) {
+            diagnostics.error(param, Message.INPUT_AFTER_ARG, paramName, name,
+                firstArg.getSimpleName());
+          }
+          input(param).ifPresent(inputs::add);
+        } else {
+          diagnostics.error(param, Message.NOT_AN_INPUT, paramName, name, param.asType());
+        }
+      }
+      if (inputs.isEmpty() && diagnostics.errorCount() == errorsBefore) {
+        diagnostics.error(method, Message.NO_INPUTS, name);
+      }
+      return inputs;
+    }
+
+    private Optional<Input> input(VariableElement param) {
+      String paramName = param.getSimpleName().toString();
+      Optional<TypeMirror> dtype = dtypeOf(param.asType());
+      if (dtype.isEmpty()) {
+        diagnostics.error(param, Message.INPUT_TYPE_ARGUMENT, paramName, name, param.asType());
+        return Optional.empty();
+      }
+      TypeMirror t = dtype.get();
+      if (t instanceof TypeVariable variable) {
+        List<ClassName> bounds = boundsOf(variable);
+        return Optional.of(new Input(paramName, TypeName.get(t),
+            Optional.of(variable.asElement().getSimpleName().toString()), bounds));
+      }
+      ClassName concrete = ClassName.get((TypeElement) types.asElement(t));
+      return Optional.of(new Input(paramName, concrete, Optional.empty(), List.of(concrete)));
+    }
+
+    private List<ClassName> boundsOf(TypeVariable variable) {
+      TypeParameterElement element = (TypeParameterElement) variable.asElement();
+      List<ClassName> bounds = new ArrayList<>();
+      for (TypeMirror bound : element.getBounds()) {
+        if (types.asElement(types.erasure(bound)) instanceof TypeElement type) {
+          bounds.add(ClassName.get(type));
+        }
+      }
+      return bounds;
+    }
+
+    /** {@code T} of {@code Operand<T>}, if it is a class or a type variable of the method. */
+    private Optional<TypeMirror> dtypeOf(TypeMirror type) {
+      if (!(type instanceof DeclaredType declared) || declared.getTypeArguments().size() != 1) {
+        return Optional.empty();
+      }
+      TypeMirror argument = declared.getTypeArguments().get(0);
+      boolean methodVariable = argument.getKind() == TypeKind.TYPEVAR
+          && method.getTypeParameters().contains(types.asElement(argument));
+      return methodVariable || argument.getKind() == TypeKind.DECLARED
+          ? Optional.of(argument) : Optional.empty();
+    }
+
+    TypeName returnType(List<Input> inputs) {
+      TypeMirror returned = method.getReturnType();
+      boolean isOperand = returned.getKind() == TypeKind.DECLARED
+          && types.isSameType(types.erasure(returned), operand);
+      Optional<TypeMirror> dtype = isOperand ? dtypeOf(returned) : Optional.empty();
+      if (dtype.isEmpty()) {
+        diagnostics.error(method, Message.RETURN_TYPE, name, returned);
+        return ClassName.OBJECT;
+      }
+      if (dtype.get() instanceof TypeVariable variable) {
+        String v = variable.asElement().getSimpleName().toString();
+        boolean bound = inputs.stream()
+            .anyMatch(input -> input.typeVariable().filter(v::equals).isPresent());
+        if (!bound && !inputs.isEmpty()) {
+          diagnostics.error(method, Message.UNBOUND_RETURN_TYPE, name, v, v);
+        }
+      }
+      return TypeName.get(dtype.get());
+    }
+
+    Optional<OutputShape> outputShape() {
+      String source = stringValue("outputShape");
+      if (source.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(new OutputShape(source, ShapeParser.parse(source)));
+      } catch (ShapeSyntaxException e) {
+        diagnostics.error(method, annotation, value("outputShape"), Message.OUTPUT_SHAPE_SYNTAX,
+            source, name, e.problem(), e.column());
+        return Optional.empty();
+      }
+    }
+
+    private boolean isSupportedArgType(TypeMirror type) {
+      if (type.getKind().isPrimitive()) {
+        return true;
+      }
+      if (type instanceof ArrayType array) {
+        return array.getComponentType().getKind().isPrimitive();
+      }
+      if (!(type instanceof DeclaredType declared)) {
+        return false;
+      }
+      Element element = declared.asElement();
+      if (element.getKind() == ElementKind.ENUM) {
+        return true;
+      }
+      if (types.isSameType(type, elements.getTypeElement("java.lang.String").asType())) {
+        return true;
+      }
+      try {
+        types.unboxedType(type);
+        return true;
+      } catch (IllegalArgumentException notABox) {
+        return false;
+      }
+    }
+
+    private AnnotationValue value(String attribute) {
+      if (annotation == null) {
+        return null;
+      }
+      for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry
+          : annotation.getElementValues().entrySet()) {
+        if (entry.getKey().getSimpleName().contentEquals(attribute)) {
+          return entry.getValue();
+        }
+      }
+      return null;
+    }
+
+    private String stringValue(String attribute) {
+      AnnotationValue value = value(attribute);
+      return value == null ? "" : String.valueOf(value.getValue());
+    }
+  }
+
+  private static AnnotationMirror findAnnotation(Element element, String annotationName) {
+    for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+      TypeElement type = (TypeElement) mirror.getAnnotationType().asElement();
+      if (type.getQualifiedName().contentEquals(annotationName)) {
+        return mirror;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.lamina.processor;
+
+/**
+ * Every diagnostic the processor reports, in one place. Each says what is wrong with which element
+ * and how to fix it, and starts with a tag ({@code [LaminaNotStatic]}) that tests and users can
+ * search for. Placeholders are {@link String#format} ones.
+ */
+enum Message {
+  NOT_STATIC("LaminaNotStatic",
+      "@Lambda method %s must be static: the generated layer calls it without an instance. "
+          + "Add the 'static' modifier."),
+  PRIVATE("LaminaPrivate",
+      "@Lambda method %s must not be private: the generated %s in the same package calls it. "
+          + "Make it package-private or public."),
+  INNER_CLASS("LaminaInnerClass",
+      "@Lambda method %s is in %s, an inner (non-static) class: the generated layer cannot call "
+          + "it without an enclosing instance. Declare the class static or move the method to a "
+          + "top-level class."),
+  PRIVATE_CLASS("LaminaPrivateClass",
+      "@Lambda method %s is in %s, which is private: the generated layer in the same package "
+          + "cannot reach it. Make the class package-private or public."),
+  FIRST_PARAMETER_NOT_OPS("LaminaFirstParameterNotOps",
+      "@Lambda method %s must take org.tensorflow.op.Ops as its first parameter (the graph "
+          + "builder the layer passes in), but it %s. Add 'Ops tf' as the first parameter."),
+  NO_INPUTS("LaminaNoInputs",
+      "@Lambda method %s takes no Operand input: a layer needs at least one. Add an "
+          + "'Operand<T> x' parameter after the Ops parameter."),
+  NOT_AN_INPUT("LaminaNotAnInput",
+      "Parameter %s of @Lambda method %s has type %s, which is neither an input nor an argument. "
+          + "Make it an Operand<T> input, or annotate it @Arg to pass a fixed value."),
+  INPUT_AFTER_ARG("LaminaInputAfterArg",
+      "Input %s of @Lambda method %s comes after the @Arg parameter %s. Put every Operand input "
+          + "before the @Arg parameters."),
+  INPUT_TYPE_ARGUMENT("LaminaInputTypeArgument",
+      "Input %s of @Lambda method %s has type %s: its dtype must be a TensorFlow type (Operand"
+          + "<TFloat32>) or a type variable of the method (Operand<T>). Raw types and wildcards "
+          + "leave the layer's dtype unknown."),
+  ARG_ON_OPERAND("LaminaArgOnOperand",
+      "Parameter %s of @Lambda method %s is an Operand annotated @Arg: @Arg values are fixed "
+          + "Java values, not tensors. Remove @Arg to make it an input."),
+  ARG_TYPE("LaminaArgType",
+      "@Arg parameter %s of @Lambda method %s has type %s, which a layer cannot hold as an "
+          + "argument. Use a primitive, a boxed primitive, String, an enum or a primitive array."),
+  VARARGS("LaminaVarargs",
+      "@Lambda method %s is varargs: a layer has a fixed number of inputs and arguments. Declare "
+          + "each input as its own Operand parameter, or pass an array as an @Arg."),
+  RETURN_TYPE("LaminaReturnType",
+      "@Lambda method %s returns %s; it must return Operand<R>, with R a TensorFlow type "
+          + "(TFloat32, ...) or a type variable of the method."),
+  UNBOUND_RETURN_TYPE("LaminaUnboundReturnType",
+      "@Lambda method %s returns Operand<%s>, but no input uses type variable %s, so a caller "
+          + "could pick any dtype for the output. Return a concrete type, or a type variable that "
+          + "an input's Operand uses."),
+  TYPE_VARIABLE_BOUND("LaminaTypeVariableBound",
+      "Type variable %s of @Lambda method %s is bounded by %s: a layer's dtype variables must be "
+          + "bounded by TensorFlow types, e.g. <%s extends TNumber> or <%s extends TType>."),
+  CHECKED_EXCEPTION("LaminaCheckedException",
+      "@Lambda method %s declares the checked exception %s, which the generated layer cannot "
+          + "propagate. Catch it in the method, or wrap it in an unchecked exception."),
+  OUTPUT_SHAPE_SYNTAX("LaminaOutputShapeSyntax",
+      "outputShape \"%s\" of @Lambda method %s is not a shape: %s at column %d. Write the shape "
+          + "of one sample, batch excluded, like \"(4, 1)\", with ? for an unknown size."),
+  CLASS_NAME("LaminaClassName",
+      "className \"%s\" of @Lambda method %s is not a valid Java class name. Use a simple "
+          + "identifier such as \"SquareLayer\", or leave className empty."),
+  DUPLICATE_CLASS_NAME("LaminaDuplicateClassName",
+      "@Lambda method %s would generate %s, which @Lambda method %s generates too. Give one of "
+          + "them another name with @Lambda(className = \"...\")."),
+  NO_TENSORFLOW("LaminaNoTensorFlow",
+      "@Lambda method %s cannot be checked: TensorFlow Java (org.tensorflow.op.Ops, "
+          + "org.tensorflow.Operand) is not on the compile classpath. Add the dependency "
+          + "org.tensorflow:tensorflow-core-api, or lamina-runtime, which brings it."),
+  INTERNAL_ERROR("LaminaInternalError",
+      "Lamina could not process @Lambda method %s: %s. This is a bug in Lamina; please report "
+          + "it with this declaration.");
+
+  private final String tag;
+  private final String template;
+
+  Message(String tag, String template) {
+    this.tag = tag;
+    this.template = template;
+  }
+
+  /** The tag, e.g. {@code LaminaNotStatic}. */
+  String tag() {
+    return tag;
+  }
+
+  /** {@code [Tag] text}, with the arguments filled in. */
+  String format(Object... args) {
+    return "[" + tag + "] " + String.format(template, args);
+  }
+}

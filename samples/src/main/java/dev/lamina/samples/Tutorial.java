@@ -1,0 +1,41 @@
+package dev.lamina.samples;
+
+import dev.lamina.runtime.Input;
+import dev.lamina.runtime.Sequential;
+import java.util.Arrays;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The Keras {@code Lambda} tutorial's examples, run with Lamina. The main job of the README:
+ * {@code mvn -B -q -DskipTests package exec:exec -pl samples -am}.
+ */
+public final class Tutorial {
+
+  private Tutorial() {}
+
+  /** Keras: {@code model.add(Lambda(lambda x: x ** 2))} on inputs of 3 features. */
+  static Sequential squareModel() {
+    var model = Sequential.of(Input.of(TFloat32.class, 3));
+    model.add(SquareLayer.of());
+    return model;
+  }
+
+  /** Five samples of three features, negative, fractional and zero values among them. */
+  static float[][] squareInput() {
+    return new float[][] {
+      {1, 2, 3}, {-1, -2, -3}, {0.5f, -0.25f, 0}, {10, -10, 4}, {1.5f, 2.5f, -3.5f},
+    };
+  }
+
+  public static void main(String[] args) {
+    System.out.println("== x -> x^2 (Keras: model.add(Lambda(lambda x: x ** 2))) ==");
+    try (var model = squareModel()) {
+      System.out.println(model);
+      float[][] x = squareInput();
+      float[][] y = model.predict(x, float[][].class);
+      for (int i = 0; i < x.length; i++) {
+        System.out.println("  " + Arrays.toString(x[i]) + " -> " + Arrays.toString(y[i]));
+      }
+    }
+  }
+}
