@@ -45,7 +45,11 @@ final class ModelGraph implements AutoCloseable {
       List<Operand<?>> feeds = new ArrayList<>();
       topology.inputs().forEach(input -> feeds.add(built.get(input.producer())));
       List<Operand<?>> fetches = new ArrayList<>();
-      topology.outputs().forEach(output -> fetches.add(built.get(output.producer())));
+      for (SymbolicTensor<?> output : topology.outputs()) {
+        Operand<?> fetch = built.get(output.producer());
+        // TensorFlow cannot fetch a tensor it is fed: an input passed straight out gets a copy.
+        fetches.add(output.isInput() ? tf.withName("output").identity(fetch) : fetch);
+      }
       return new ModelGraph(graph, new Session(graph), List.copyOf(feeds), List.copyOf(fetches));
     } catch (RuntimeException | Error e) {
       graph.close();

@@ -1,7 +1,10 @@
 package dev.lamina.samples;
 
 import dev.lamina.runtime.Input;
+import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Sequential;
+import dev.lamina.runtime.layers.Concatenate;
+import dev.lamina.runtime.layers.Reshape;
 import java.util.Arrays;
 import org.tensorflow.types.TFloat32;
 
@@ -27,6 +30,22 @@ public final class Tutorial {
     };
   }
 
+  /**
+   * Keras: two {@code Lambda(slice, arguments={'index': i})} on {@code Input(shape=(4, 2))}, each
+   * reshaped to (4, 1, 1), concatenated on the last axis.
+   */
+  static Model sliceModel() {
+    var a = Input.of(TFloat32.class, 4, 2);
+    var x1 = new Reshape(4, 1, 1).apply(SliceLayer.of(0).apply(a));
+    var x2 = new Reshape(4, 1, 1).apply(SliceLayer.of(1).apply(a));
+    return Model.of(a, new Concatenate().apply(x1, x2));
+  }
+
+  /** The tutorial's {@code x_test}. */
+  static float[][][] sliceInput() {
+    return new float[][][] {{{1, 2}, {2, 3}, {3, 4}, {4, 5}}};
+  }
+
   public static void main(String[] args) {
     System.out.println("== x -> x^2 (Keras: model.add(Lambda(lambda x: x ** 2))) ==");
     try (var model = squareModel()) {
@@ -36,6 +55,18 @@ public final class Tutorial {
       for (int i = 0; i < x.length; i++) {
         System.out.println("  " + Arrays.toString(x[i]) + " -> " + Arrays.toString(y[i]));
       }
+    }
+
+    System.out.println();
+    System.out.println("== slice columns, reshape, concatenate (Keras: Lambda(slice, "
+        + "arguments={'index': i})) ==");
+    try (var model = sliceModel()) {
+      System.out.println(model);
+      float[][][][] y = model.predict(sliceInput(), float[][][][].class);
+      System.out.println("  x_test = " + Arrays.deepToString(sliceInput()));
+      System.out.println("  predict(x_test) = " + Arrays.deepToString(y)
+          + ", shape (" + y.length + ", " + y[0].length + ", " + y[0][0].length + ", "
+          + y[0][0][0].length + ")");
     }
   }
 }

@@ -1,0 +1,102 @@
+package dev.lamina.runtime.layers;
+
+import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.Shapes;
+import dev.lamina.runtime.SymbolicTensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Keras's {@code Concatenate(axis=-1)}: joins inputs of one dtype along {@code axis} (counted on
+ * the full shape, batch included; negative counts from the end). All other sizes must match.
+ */
+public final class Concatenate extends Layer {
+
+  private final int axis;
+
+  /** Along the last axis, as Keras's default. */
+  public Concatenate() {
+    this(-1);
+  }
+
+  public Concatenate(int axis) {
+    this(null, axis);
+  }
+
+  public Concatenate(String name, int axis) {
+    super(name);
+    this.axis = axis;
+  }
+
+  /** Joins two or more inputs. */
+  @SafeVarargs
+  public final <T extends TType> SymbolicTensor<T> apply(SymbolicTensor<T>... inputs) {
+    return applyTyped(inputs);
+  }
+
+  @Override
+  public Map<String, Object> arguments() {
+    return Map.of("axis", axis);
+  }
+
+  @Override
+  protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
+    if (inputs.size() < 2) {
+      throw new IllegalArgumentException(describe() + " needs at least 2 inputs, got "
+          + inputs.size());
+    }
+    SymbolicTensor<?> first = inputs.get(0);
+    int rank = first.shape().numDimensions();
+    int at = axis < 0 ? rank + axis : axis;
+    if (first.shape().isUnknown() || at < 0 || at >= rank) {
+      throw new IllegalArgumentException(describe() + ": axis " + axis + " is out of range for "
+          + "inputs of shape " + Shapes.format(first.shape()));
+    }
+    long[] out = first.shape().asArray();
+    for (SymbolicTensor<?> input : inputs.subList(1, inputs.size())) {
+      if (input.dtype() != first.dtype()) {
+        throw new IllegalArgumentException(describe() + ": inputs must share one dtype, got "
+            + describeShapes(inputs));
+      }
+      Shape shape = input.shape();
+      boolean fits = shape.numDimensions() == rank;
+      for (int i = 0; fits && i < rank; i++) {
+        long a = out[i];
+        long b = shape.size(i);
+        if (i == at) {
+          out[i] = a == Shape.UNKNOWN_SIZE || b == Shape.UNKNOWN_SIZE ? Shape.UNKNOWN_SIZE : a + b;
+        } else {
+          fits = a == Shape.UNKNOWN_SIZE || b == Shape.UNKNOWN_SIZE || a == b;
+          out[i] = a == Shape.UNKNOWN_SIZE ? b : a;
+        }
+      }
+      if (!fits) {
+        throw new IllegalArgumentException(describe() + ": inputs must match in every dimension "
+            + "except the concatenation axis " + axis + ", got " + describeShapes(inputs));
+      }
+    }
+    return spec(Shape.of(out), first.dtype());
+  }
+
+  private static <T extends TType> OutputSpec<T> spec(Shape shape, Class<T> dtype) {
+    return new OutputSpec<>(shape, dtype);
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
+    return tf.concat((Iterable) new ArrayList<>(inputs), tf.constant(axis));
+  }
+
+  private static String describeShapes(List<SymbolicTensor<?>> inputs) {
+    StringJoiner joined = new StringJoiner(", ");
+    inputs.forEach(t -> joined.add(Shapes.format(t.shape()) + " " + Shapes.dtypeName(t.dtype())));
+    return joined.toString();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.lamina.samples;
+
+import dev.lamina.annotations.Arg;
+import dev.lamina.annotations.Lambda;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
+
+/** Lambdas compiled by the processor for the tests only. */
+final class TestLambdas {
+
+  private TestLambdas() {}
+
+  /** Declares three values per sample but keeps the first four: a wrong outputShape. */
+  @Lambda(outputShape = "(3)")
+  static Operand<TFloat32> firstFour(Ops tf, Operand<TFloat32> x) {
+    return tf.slice(x, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 4}));
+  }
+
+  /** Column {@code index} of a (batch, n) input, kept as a trailing axis of size 1. */
+  @Lambda(outputShape = "(1)")
+  static Operand<TFloat32> column(Ops tf, Operand<TFloat32> x, @Arg int index) {
+    return tf.slice(x, tf.constant(new int[] {0, index}), tf.constant(new int[] {-1, 1}));
+  }
+
+  /** x + y, both of one numeric type. */
+  @Lambda
+  static <T extends TNumber> Operand<T> sum(Ops tf, Operand<T> x, Operand<T> y) {
+    return tf.math.add(x, y);
+  }
+
+  /** x * factor. */
+  @Lambda
+  static Operand<TFloat32> scale(Ops tf, Operand<TFloat32> x, @Arg float factor) {
+    return tf.math.mul(x, tf.constant(factor));
+  }
+
+  /** The tutorial's slice with the tutorial's own (wrong) output_shape=(4, 1). */
+  @Lambda(outputShape = "(4, 1)")
+  static Operand<TFloat32> kerasSlice(Ops tf, Operand<TFloat32> x, @Arg int index) {
+    return tf.gather(x, tf.constant(index), tf.constant(2));
+  }
+}
