@@ -41,16 +41,45 @@ import java.lang.annotation.Target;
 public @interface Lambda {
 
   /**
+   * One shape pattern per input, batch dimension excluded, checked when the layer is applied
+   * (Keras has no counterpart: it checks nothing). A dim is an integer, {@code ?} (any size), a
+   * name, which binds a symbol (the same name twice must match), or a leading {@code ...} (any
+   * number of leading dims): {@code "(n, c)"}, {@code "(..., 4)"}. Symbols can be used in
+   * {@link #outputShape} and {@link #requires}. Empty (the default): any input shape.
+   */
+  String[] inputShape() default {};
+
+  /**
    * The shape of one output sample, batch dimension excluded: Keras's tuple form of
    * {@code output_shape}. Written {@code "(4, 1)"}; {@code ?} marks a dimension of unknown size;
-   * {@code "()"} is a scalar per sample.
+   * {@code "()"} is a scalar per sample. A dim may also be arithmetic ({@code + - * /}, integer
+   * division, parentheses) over integers, symbols of {@link #inputShape} and integral
+   * {@link Arg @Arg} names: {@code "(2 * c)"}. A dim whose value is unknown at run time is unknown.
    *
    * <p>Unlike Keras, which trusts {@code output_shape}, Lamina checks it against the shape
    * TensorFlow infers for the method's ops when the layer is applied, and fails there if the two
-   * disagree. Empty (the default): the output shape is the one TensorFlow infers, as Keras does
-   * with the TensorFlow backend.
+   * disagree. Empty (the default) and no {@link #outputShapeFn}: the output shape is the one
+   * TensorFlow infers, as Keras does with the TensorFlow backend.
    */
   String outputShape() default "";
+
+  /**
+   * The name of a static method in the same class that computes the full output shape from the
+   * full input shapes (batch included, as Keras passes them): Keras's callable
+   * {@code output_shape}. It takes one {@code org.tensorflow.ndarray.Shape} per input, optionally
+   * followed by the {@link Arg @Arg} values in order, and returns a {@code Shape}; it may throw
+   * {@code IllegalArgumentException} for inputs it does not accept. Exclusive with
+   * {@link #outputShape}.
+   */
+  String outputShapeFn() default "";
+
+  /**
+   * A condition the input shapes and arguments must meet, checked when the layer is applied:
+   * comparisons ({@code < <= > >= == !=}) over the same terms as {@link #outputShape}, joined by
+   * {@code &&}, {@code ||} and {@code !}: {@code "0 <= index && index < c"}. A comparison with an
+   * unknown size cannot fail.
+   */
+  String requires() default "";
 
   /**
    * The simple name of the generated layer class. Empty (the default): the method's name in

@@ -28,6 +28,11 @@ final class Diagnostics {
     messager.printMessage(Diagnostic.Kind.ERROR, message.format(args), element, annotation, value);
   }
 
+  /** A warning on one value of an annotation; {@code text} is a formatted {@link Message}. */
+  void warning(Element element, AnnotationMirror annotation, AnnotationValue value, String text) {
+    messager.printMessage(Diagnostic.Kind.WARNING, text, element, annotation, value);
+  }
+
   int errorCount() {
     return errors;
   }

@@ -3,9 +3,11 @@ package dev.lamina.processor;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeVariableName;
+import dev.lamina.processor.shape.Expr;
+import dev.lamina.processor.shape.Pattern;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
+import java.util.Set;
 import javax.lang.model.element.ExecutableElement;
 
 /**
@@ -19,7 +21,7 @@ import javax.lang.model.element.ExecutableElement;
  * @param inputs the {@code Operand} parameters, in order
  * @param args the {@code @Arg} parameters, in order
  * @param outputType {@code R} in the method's {@code Operand<R>} return type
- * @param outputShape the parsed {@code outputShape}, if declared
+ * @param shapes the validated shape declarations
  * @param doc the method's Javadoc, split into description and parameter docs
  */
 record LambdaSpec(
@@ -31,7 +33,7 @@ record LambdaSpec(
     List<Input> inputs,
     List<Argument> args,
     TypeName outputType,
-    Optional<OutputShape> outputShape,
+    Shapes shapes,
     JavadocText doc) {
 
   /**
@@ -49,15 +51,48 @@ record LambdaSpec(
     boolean isArray() {
       return type instanceof com.palantir.javapoet.ArrayTypeName;
     }
+
+    /** Whether shape expressions may use it: an integral primitive or box. */
+    boolean isIntegral() {
+      TypeName t = type.isBoxedPrimitive() ? type.unbox() : type;
+      return t.equals(TypeName.INT) || t.equals(TypeName.LONG) || t.equals(TypeName.SHORT)
+          || t.equals(TypeName.BYTE);
+    }
   }
 
   /**
-   * A declared per-sample output shape.
+   * The shape declarations, parsed and checked.
    *
-   * @param source the declaration as written
-   * @param dims one per dim, empty where it says {@code ?}
+   * @param inputPatterns one per input, or none
+   * @param outputShape the {@code outputShape} expressions, if declared
+   * @param outputShapeFn the {@code outputShapeFn}, if declared
+   * @param requires the {@code requires} constraint, if declared
+   * @param symbols the names the patterns bind
    */
-  record OutputShape(String source, List<OptionalLong> dims) {}
+  record Shapes(
+      List<Pattern> inputPatterns,
+      Optional<OutputShape> outputShape,
+      Optional<ShapeFunction> outputShapeFn,
+      Optional<Constraint> requires,
+      Set<String> symbols) {
+
+    static final Shapes NONE =
+        new Shapes(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Set.of());
+
+    boolean declaresAnything() {
+      return !inputPatterns.isEmpty() || outputShape.isPresent() || outputShapeFn.isPresent()
+          || requires.isPresent();
+    }
+  }
+
+  /** A declared per-sample output shape: its source and one expression per dim. */
+  record OutputShape(String source, List<Expr> dims) {}
+
+  /** An {@code outputShapeFn} method and whether it takes the {@code @Arg} values too. */
+  record ShapeFunction(String methodName, boolean takesArgs) {}
+
+  /** A {@code requires} constraint: its source and its condition. */
+  record Constraint(String source, Expr condition) {}
 
   /** The layer's default name: the method's name in snake_case ({@code sliceColumn}: {@code slice_column}). */
   String defaultLayerName() {

@@ -7,9 +7,6 @@ import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
 import dev.lamina.processor.LambdaSpec.Argument;
 import dev.lamina.processor.LambdaSpec.Input;
-import dev.lamina.processor.LambdaSpec.OutputShape;
-import dev.lamina.processor.shape.ShapeParser;
-import dev.lamina.processor.shape.ShapeSyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +73,8 @@ final class LambdaValidator {
     check.thrownTypes();
     List<Input> inputs = check.parameters();
     TypeName outputType = check.returnType(inputs);
-    Optional<OutputShape> outputShape = check.outputShape();
+    LambdaSpec.Shapes shapes = new ShapeDeclarations(elements, types, diagnostics)
+        .validate(method, check, inputs, check.args);
     if (diagnostics.errorCount() > errorsBefore) {
       return Optional.empty();
     }
@@ -91,7 +89,7 @@ final class LambdaValidator {
         inputs,
         check.args,
         outputType,
-        outputShape,
+        shapes,
         JavadocText.parse(elements.getDocComment(method))));
   }
 
@@ -101,7 +99,7 @@ final class LambdaValidator {
   }
 
   /** The checks on one method, sharing what they learn. */
-  private final class Check {
+  private final class Check implements ShapeDeclarations.Values {
     private final ExecutableElement method;
     private final String name;
     private final TypeMirror ops;
@@ -282,20 +280,6 @@ final class LambdaValidator {
       return TypeName.get(dtype.get());
     }
 
-    Optional<OutputShape> outputShape() {
-      String source = stringValue("outputShape");
-      if (source.isEmpty()) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(new OutputShape(source, ShapeParser.parse(source)));
-      } catch (ShapeSyntaxException e) {
-        diagnostics.error(method, annotation, value("outputShape"), Message.OUTPUT_SHAPE_SYNTAX,
-            source, name, e.problem(), e.column());
-        return Optional.empty();
-      }
-    }
-
     private boolean isSupportedArgType(TypeMirror type) {
       if (type.getKind().isPrimitive()) {
         return true;
@@ -319,6 +303,16 @@ final class LambdaValidator {
       } catch (IllegalArgumentException notABox) {
         return false;
       }
+    }
+
+    @Override
+    public AnnotationMirror annotation() {
+      return annotation;
+    }
+
+    @Override
+    public AnnotationValue get(String attribute) {
+      return value(attribute);
     }
 
     private AnnotationValue value(String attribute) {

@@ -13,11 +13,12 @@ import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.WildcardTypeName;
 import dev.lamina.processor.LambdaSpec.Argument;
 import dev.lamina.processor.LambdaSpec.Input;
+import dev.lamina.processor.LambdaSpec.Constraint;
 import dev.lamina.processor.LambdaSpec.OutputShape;
+import dev.lamina.processor.LambdaSpec.ShapeFunction;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
@@ -29,12 +30,10 @@ final class LayerGenerator {
   private static final ClassName LAMBDA_LAYER = ClassName.get(RUNTIME, "LambdaLayer");
   private static final ClassName SIGNATURE = ClassName.get(RUNTIME, "LambdaSignature");
   private static final ClassName INPUT_SPEC = SIGNATURE.nestedClass("InputSpec");
-  private static final ClassName DECLARED_SHAPE = SIGNATURE.nestedClass("DeclaredShape");
-  private static final ClassName SYMBOLIC_TENSOR = ClassName.get(RUNTIME, "SymbolicTensor");
+    private static final ClassName SYMBOLIC_TENSOR = ClassName.get(RUNTIME, "SymbolicTensor");
   private static final ClassName OPS = ClassName.get("org.tensorflow.op", "Ops");
   private static final ClassName OPERAND = ClassName.get("org.tensorflow", "Operand");
   private static final ClassName LIST = ClassName.get(List.class);
-  private static final ClassName OPTIONAL = ClassName.get(Optional.class);
   private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
   private static final ClassName MAP = ClassName.get("java.util", "Map");
 
@@ -78,6 +77,9 @@ final class LayerGenerator {
     type.addMethod(renamer(spec));
     type.addMethod(apply(spec));
     type.addMethod(invoke(spec));
+    if (spec.shapes().declaresAnything()) {
+      type.addMethod(new ShapeCheckGenerator(spec).checkShapes());
+    }
     return JavaFile.builder(layer.packageName(), type.build())
         .skipJavaLangImports(true)
         .build();
@@ -90,32 +92,48 @@ final class LayerGenerator {
     if (!spec.doc().description().isEmpty()) {
       doc.add("\n<p>$L\n", spec.doc().description());
     }
-    doc.add("\n<p>Output shape: ");
-    spec.outputShape().ifPresentOrElse(
-        shape -> doc.add("{@code $L} per sample, batch excluded; checked against the shape "
-            + "TensorFlow infers for the ops when the layer is applied.\n", shape.source()),
-        () -> doc.add("inferred by TensorFlow from the ops when the layer is applied.\n"));
-    return doc.build();
+    LambdaSpec.Shapes shapes = spec.shapes();
+    doc.add("\n<p>Shapes, batch excluded, checked when the layer is applied:\n<ul>\n");
+    for (int i = 0; i < shapes.inputPatterns().size(); i++) {
+      doc.add("  <li>input {@code $L}: {@code $L}\n", spec.inputs().get(i).name(),
+          shapes.inputPatterns().get(i).source());
+    }
+    shapes.requires().ifPresent(
+        requires -> doc.add("  <li>requires {@code $L}\n", requires.source()));
+    if (shapes.outputShape().isPresent()) {
+      doc.add("  <li>output: {@code $L}, checked against the shape TensorFlow infers for the ops\n",
+          shapes.outputShape().get().source());
+    } else if (shapes.outputShapeFn().isPresent()) {
+      doc.add("  <li>output: computed by {@link $T#$L} from the full input shapes, checked against "
+          + "the shape TensorFlow infers for the ops\n", spec.enclosingClass(),
+          shapes.outputShapeFn().get().methodName());
+    } else {
+      doc.add("  <li>output: inferred by TensorFlow from the ops\n");
+    }
+    return doc.add("</ul>\n").build();
   }
 
   private CodeBlock signature(LambdaSpec spec) {
     CodeBlock inputs = spec.inputs().stream()
         .map(LayerGenerator::inputSpec)
         .collect(CodeBlock.joining(",\n"));
-    CodeBlock declared = spec.outputShape()
-        .map(shape -> CodeBlock.of("$T.of(new $T($S, new long[] {$L}))",
-            OPTIONAL, DECLARED_SHAPE, shape.source(), dims(shape)))
-        .orElse(CodeBlock.of("$T.empty()", OPTIONAL));
-    return CodeBlock.builder()
+    CodeBlock.Builder code = CodeBlock.builder()
         .add("new $T(\n", SIGNATURE)
         .indent().indent()
         .add("$S,\n$S,\n$S,\n", spec.layerClass().simpleName(),
             spec.enclosingClass().simpleName() + "." + spec.methodName(), spec.defaultLayerName())
-        .add("$T.of(\n", LIST).indent().indent().add(inputs).unindent().unindent().add("),\n")
-        .add(declared)
-        .add(")")
-        .unindent().unindent()
-        .build();
+        .add("$T.of(\n", LIST).indent().indent().add(inputs).unindent().unindent().add(")");
+    LambdaSpec.Shapes shapes = spec.shapes();
+    if (shapes.declaresAnything()) {
+      CodeBlock patterns = shapes.inputPatterns().stream()
+          .map(pattern -> CodeBlock.of("$S", pattern.source()))
+          .collect(CodeBlock.joining(", "));
+      code.add(",\n$T.of($L),\n$S,\n$S,\n$S", LIST, patterns,
+          shapes.outputShape().map(OutputShape::source).orElse(""),
+          shapes.outputShapeFn().map(ShapeFunction::methodName).orElse(""),
+          shapes.requires().map(Constraint::source).orElse(""));
+    }
+    return code.add(")").unindent().unindent().build();
   }
 
   private static CodeBlock inputSpec(Input input) {
@@ -126,12 +144,6 @@ final class LayerGenerator {
         .map(variable -> CodeBlock.of("$T.generic($S, $S, $L)", INPUT_SPEC, input.name(),
             variable, bounds))
         .orElse(CodeBlock.of("$T.of($S, $L)", INPUT_SPEC, input.name(), bounds));
-  }
-
-  private static String dims(OutputShape shape) {
-    return shape.dims().stream()
-        .map(dim -> dim.isPresent() ? Long.toString(dim.getAsLong()) : "-1")
-        .collect(Collectors.joining(", "));
   }
 
   private MethodSpec constructor(LambdaSpec spec, String signatureField, String layerNameParam) {

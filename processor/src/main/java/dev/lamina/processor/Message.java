@@ -59,7 +59,42 @@ enum Message {
           + "propagate. Catch it in the method, or wrap it in an unchecked exception."),
   OUTPUT_SHAPE_SYNTAX("LaminaOutputShapeSyntax",
       "outputShape \"%s\" of @Lambda method %s is not a shape: %s at column %d. Write the shape "
-          + "of one sample, batch excluded, like \"(4, 1)\", with ? for an unknown size."),
+          + "of one sample, batch excluded, like \"(4, 1)\" or \"(2 * c)\", with ? for an "
+          + "unknown size."),
+  INPUT_SHAPE_SYNTAX("LaminaInputShapeSyntax",
+      "inputShape pattern \"%s\" for input %s of @Lambda method %s is not a pattern: %s at column "
+          + "%d. Write one sample's shape, batch excluded, with sizes, ?, names and a leading "
+          + "...: \"(n, 4)\", \"(..., c)\"."),
+  INPUT_SHAPE_COUNT("LaminaInputShapeCount",
+      "inputShape of @Lambda method %s has %d %s for %d %s (%s). Give one pattern per input, in "
+          + "order."),
+  REQUIRES_SYNTAX("LaminaRequiresSyntax",
+      "requires \"%s\" of @Lambda method %s is not a condition: %s at column %d. Write "
+          + "comparisons joined by && || !, like \"0 <= index && index < c\"."),
+  UNKNOWN_NAME("LaminaUnknownName",
+      "%s \"%s\" of @Lambda method %s uses '%s' (column %d), which no inputShape pattern binds and "
+          + "no integral @Arg declares. Bind it in inputShape, declare '@Arg int %s', or fix the "
+          + "spelling."),
+  NON_INTEGRAL_ARG("LaminaNonIntegralArg",
+      "%s \"%s\" of @Lambda method %s uses @Arg %s of type %s (column %d): shapes are integers, "
+          + "so only int, long, short and byte @Args (or their boxes) can appear in them."),
+  UNKNOWN_IN_REQUIRES("LaminaUnknownInRequires",
+      "requires \"%s\" of @Lambda method %s uses '?' (column %d), which has no value to compare. "
+          + "Name the size in inputShape and compare the name."),
+  SYMBOL_SHADOWS_ARG("LaminaSymbolShadowsArg",
+      "inputShape pattern \"%s\" of @Lambda method %s binds '%s' (column %d), which is also the "
+          + "name of an @Arg, so uses of it would be ambiguous. Rename the symbol or the @Arg."),
+  UNUSED_SYMBOL("LaminaUnusedSymbol",
+      "inputShape pattern \"%s\" of @Lambda method %s binds '%s' (column %d) but nothing uses it."
+          + " Write ? for a size that may be anything, or use the symbol in outputShape or "
+          + "requires."),
+  BOTH_OUTPUT_FORMS("LaminaBothOutputForms",
+      "@Lambda method %s declares both outputShape and outputShapeFn. Keep one: outputShape for "
+          + "a shape expression, outputShapeFn for a method that computes it."),
+  OUTPUT_SHAPE_FN_MISSING("LaminaOutputShapeFnMissing",
+      "outputShapeFn \"%s\" of @Lambda method %s names no method of %s. Declare '%s' there."),
+  OUTPUT_SHAPE_FN_SIGNATURE("LaminaOutputShapeFnSignature",
+      "%s, the outputShapeFn of @Lambda method %s, must be %s, not private; found '%s'."),
   CLASS_NAME("LaminaClassName",
       "className \"%s\" of @Lambda method %s is not a valid Java class name. Use a simple "
           + "identifier such as \"SquareLayer\", or leave className empty."),

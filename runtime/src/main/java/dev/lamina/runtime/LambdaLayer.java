@@ -1,6 +1,5 @@
 package dev.lamina.runtime;
 
-import dev.lamina.runtime.LambdaSignature.DeclaredShape;
 import dev.lamina.runtime.LambdaSignature.InputSpec;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.StringJoiner;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -90,12 +88,35 @@ public abstract class LambdaLayer extends Layer {
     return output;
   }
 
+  /**
+   * Checks the inputs' full shapes against the declared {@code inputShape} patterns and
+   * {@code requires}, and computes the declared output shape. Generated from the declarations;
+   * layers that declare no shape keep this default.
+   *
+   * @return the full output shape (batch first), or {@code null} when none is declared
+   * @throws IllegalArgumentException naming the rule that fails and the shapes
+   */
+  protected Shape checkShapes(List<Shape> inputShapes) {
+    return null;
+  }
+
   @Override
   protected final OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     checkInputs(inputs);
+    List<Shape> shapes = new ArrayList<>(inputs.size());
+    inputs.forEach(input -> shapes.add(input.shape()));
+    Shape declared;
+    try {
+      declared = checkShapes(shapes);
+    } catch (ShapeRuleException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // An outputShapeFn that throws, e.g. the tutorial's "assert len(shape) == 2".
+      throw new IllegalArgumentException(describe() + ": " + signature.describeOutputDeclaration()
+          + " fails for input " + formatShapes(inputs) + ": " + e, e);
+    }
     OutputSpec<?> traced = trace(inputs);
-    Optional<DeclaredShape> declared = signature.declaredOutputShape();
-    return declared.isPresent() ? reconcile(declared.get(), traced, inputs) : traced;
+    return declared == null ? traced : reconcile(declared, traced, inputs);
   }
 
   private void checkInputs(List<SymbolicTensor<?>> inputs) {
@@ -157,29 +178,36 @@ public abstract class LambdaLayer extends Layer {
   }
 
   /**
-   * Checks a declared per-sample shape against the traced full shape and merges the two: a size
-   * either one knows is kept.
+   * Checks a declared full shape against the traced one and merges the two: a size either one
+   * knows is kept.
    */
   private <T extends TType> OutputSpec<T> reconcile(
-      DeclaredShape declared, OutputSpec<T> traced, List<SymbolicTensor<?>> inputs) {
-    long[] dims = declared.dims();
+      Shape declared, OutputSpec<T> traced, List<SymbolicTensor<?>> inputs) {
     Shape tracedShape = traced.shape();
-    if (tracedShape.isUnknown()) {
-      return new OutputSpec<>(Shape.of(dims).prepend(Shape.UNKNOWN_SIZE), traced.dtype());
+    if (declared.isUnknown()) {
+      return traced;
     }
-    boolean fits = tracedShape.numDimensions() == dims.length + 1;
-    long[] merged = new long[dims.length + 1];
-    merged[0] = fits ? tracedShape.size(0) : Shape.UNKNOWN_SIZE;
-    for (int i = 0; fits && i < dims.length; i++) {
-      long actual = tracedShape.size(i + 1);
-      fits = dims[i] == Shape.UNKNOWN_SIZE || actual == Shape.UNKNOWN_SIZE || dims[i] == actual;
-      merged[i + 1] = actual != Shape.UNKNOWN_SIZE ? actual : dims[i];
+    if (tracedShape.isUnknown()) {
+      return new OutputSpec<>(declared, traced.dtype());
+    }
+    boolean fits = tracedShape.numDimensions() == declared.numDimensions();
+    long[] merged = new long[declared.numDimensions()];
+    for (int i = 0; fits && i < merged.length; i++) {
+      long want = declared.size(i);
+      long actual = tracedShape.size(i);
+      fits = want == Shape.UNKNOWN_SIZE || actual == Shape.UNKNOWN_SIZE || want == actual;
+      merged[i] = actual != Shape.UNKNOWN_SIZE ? actual : want;
     }
     if (!fits) {
-      throw new IllegalArgumentException(describe() + ": declares outputShape \"" + declared.source()
-          + "\" but its ops produce " + Shapes.format(Shapes.perSample(tracedShape))
-          + " per sample (output " + Shapes.format(tracedShape) + " for input "
-          + formatShapes(inputs) + "); fix outputShape or the ops");
+      String perSample = signature.outputShapeFn().isEmpty()
+          ? " per sample" : "";
+      throw new IllegalArgumentException(describe() + ": declares "
+          + signature.describeOutputDeclaration() + ", which gives "
+          + Shapes.format(perSample.isEmpty() ? declared : Shapes.perSample(declared))
+          + perSample + ", but its ops produce "
+          + Shapes.format(perSample.isEmpty() ? tracedShape : Shapes.perSample(tracedShape))
+          + perSample + " (output " + Shapes.format(tracedShape) + " for input "
+          + formatShapes(inputs) + "); fix the declaration or the ops");
     }
     return new OutputSpec<>(Shape.of(merged), traced.dtype());
   }

@@ -1,9 +1,7 @@
 package dev.lamina.runtime;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -14,21 +12,43 @@ import org.tensorflow.types.family.TType;
  * @param function the method, e.g. {@code SeedLambdas.slice}, for messages
  * @param defaultName the layer name used when none is given, e.g. {@code slice}
  * @param inputs one entry per {@code Operand} parameter, in order
- * @param declaredOutputShape the {@code outputShape} declaration, if any
+ * @param inputShapes the {@code inputShape} patterns as declared, one per input, or none
+ * @param outputShape the {@code outputShape} as declared, or empty
+ * @param outputShapeFn the {@code outputShapeFn} method's name, or empty
+ * @param requires the {@code requires} constraint as declared, or empty
  */
 public record LambdaSignature(
     String layerType,
     String function,
     String defaultName,
     List<InputSpec> inputs,
-    Optional<DeclaredShape> declaredOutputShape) {
+    List<String> inputShapes,
+    String outputShape,
+    String outputShapeFn,
+    String requires) {
 
   public LambdaSignature {
     Objects.requireNonNull(layerType, "layerType");
     Objects.requireNonNull(function, "function");
     Objects.requireNonNull(defaultName, "defaultName");
     inputs = List.copyOf(inputs);
-    Objects.requireNonNull(declaredOutputShape, "declaredOutputShape");
+    inputShapes = List.copyOf(inputShapes);
+    Objects.requireNonNull(outputShape, "outputShape");
+    Objects.requireNonNull(outputShapeFn, "outputShapeFn");
+    Objects.requireNonNull(requires, "requires");
+  }
+
+  /** A signature with no shape declarations: the output shape is TensorFlow's inference. */
+  public LambdaSignature(String layerType, String function, String defaultName,
+      List<InputSpec> inputs) {
+    this(layerType, function, defaultName, inputs, List.of(), "", "", "");
+  }
+
+  /** {@code outputShape "(4, 1)"} or {@code outputShapeFn shapeOf}, as messages quote it. */
+  String describeOutputDeclaration() {
+    return outputShapeFn.isEmpty()
+        ? "outputShape \"" + outputShape + "\""
+        : "outputShapeFn " + outputShapeFn;
   }
 
   /**
@@ -73,40 +93,6 @@ public record LambdaSignature(
       return typeVariable == null
           ? bounds.get(0).equals(dtype)
           : bounds.stream().allMatch(bound -> bound.isAssignableFrom(dtype));
-    }
-  }
-
-  /**
-   * A declared per-sample shape, batch excluded.
-   *
-   * @param source the declaration as written, e.g. {@code "(4, 1)"}
-   * @param dims the sizes, {@code -1} where the declaration says {@code ?}
-   */
-  public record DeclaredShape(String source, long[] dims) {
-    public DeclaredShape {
-      Objects.requireNonNull(source, "source");
-      dims = dims.clone();
-    }
-
-    @Override
-    public long[] dims() {
-      return dims.clone();
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof DeclaredShape that
-          && source.equals(that.source) && Arrays.equals(dims, that.dims);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * source.hashCode() + Arrays.hashCode(dims);
-    }
-
-    @Override
-    public String toString() {
-      return source;
     }
   }
 }

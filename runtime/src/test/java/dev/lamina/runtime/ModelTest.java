@@ -23,7 +23,7 @@ class ModelTest {
   @Test
   void declaredShapeContradictingTracedOpsFailsAtApply() {
     var x = Input.of(TFloat32.class, 6);
-    var head = new TestLayers.Head("(3)", new long[] {3}, 4);
+    var head = new TestLayers.Head(3, 4);
     var error = assertThrows(IllegalArgumentException.class, () -> head.apply(x));
     String message = error.getMessage();
     assertTrue(message.contains("HeadLayer 'head'"), message);
@@ -34,7 +34,7 @@ class ModelTest {
   @Test
   void declaredShapeThatFitsIsKept() {
     var x = Input.of(TFloat32.class, 6);
-    var y = new TestLayers.Head("(4)", new long[] {4}, 4).apply(x);
+    var y = new TestLayers.Head(4, 4).apply(x);
     assertArrayEquals(new long[] {-1, 4}, y.shape().asArray());
   }
 }

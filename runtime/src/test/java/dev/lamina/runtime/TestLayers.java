@@ -1,11 +1,10 @@
 package dev.lamina.runtime;
 
-import dev.lamina.runtime.LambdaSignature.DeclaredShape;
 import dev.lamina.runtime.LambdaSignature.InputSpec;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TNumber;
@@ -21,7 +20,7 @@ final class TestLayers {
   /** x -> x^2 for any number type. */
   static final class Square extends LambdaLayer {
     static final LambdaSignature SIGNATURE = new LambdaSignature("SquareLayer", "TestLayers.square",
-        "square", List.of(InputSpec.generic("x", "T", TNumber.class)), Optional.empty());
+        "square", List.of(InputSpec.generic("x", "T", TNumber.class)));
 
     Square(String name) {
       super(SIGNATURE, name, Map.of());
@@ -38,16 +37,25 @@ final class TestLayers {
     }
   }
 
-  /** The first {@code count} columns of a (batch, n) float input, with a declared output shape. */
+  /**
+   * The first {@code count} columns of a (batch, n) float input, declaring {@code outputShape =
+   * "(declared)"} as the generated code would.
+   */
   static final class Head extends LambdaLayer {
     private final int count;
+    private final long declared;
 
-    Head(String declared, long[] dims, int count) {
+    Head(long declared, int count) {
       super(new LambdaSignature("HeadLayer", "TestLayers.head", "head",
-              List.of(InputSpec.of("x", TFloat32.class)),
-              Optional.ofNullable(declared).map(source -> new DeclaredShape(source, dims))),
+              List.of(InputSpec.of("x", TFloat32.class)), List.of(), "(" + declared + ")", "", ""),
           null, arguments("count", count));
       this.count = count;
+      this.declared = declared;
+    }
+
+    @Override
+    protected Shape checkShapes(List<Shape> inputShapes) {
+      return new ShapeCheck(this, inputShapes).output(declared);
     }
 
     SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> x) {
@@ -66,7 +74,7 @@ final class TestLayers {
   static final class Add extends LambdaLayer {
     static final LambdaSignature SIGNATURE = new LambdaSignature("AddLayer", "TestLayers.add",
         "add", List.of(InputSpec.generic("x", "T", TNumber.class),
-            InputSpec.generic("y", "T", TNumber.class)), Optional.empty());
+            InputSpec.generic("y", "T", TNumber.class)));
 
     Add() {
       super(SIGNATURE, null, Map.of());

@@ -3,7 +3,10 @@ package dev.lamina.samples;
 import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TNumber;
 
@@ -23,15 +26,56 @@ public final class SeedLambdas {
   }
 
   /**
-   * {@code x[:, :, index]}: column {@code index} of each 4×2 sample, the tutorial's {@code slice}.
+   * {@code x[:, :, index]}: column {@code index} of each n×c sample, the tutorial's {@code slice}.
    * Keras's tutorial declares {@code output_shape=(4, 1)}, which Keras never checks; the ops give
-   * {@code (4)}, which is what Lamina declares (and checks).
+   * {@code (n)}, which is what Lamina declares (and checks).
    *
-   * @param x samples of shape (4, 2)
-   * @param index the column to keep, 0 or 1
+   * @param x samples of shape (n, c)
+   * @param index the column to keep
    */
-  @Lambda(outputShape = "(4)")
+  @Lambda(inputShape = "(n, c)", outputShape = "(n)", requires = "0 <= index && index < c")
   static Operand<TFloat32> slice(Ops tf, Operand<TFloat32> x, @Arg int index) {
     return tf.gather(x, tf.constant(index), tf.constant(2));
+  }
+
+  /**
+   * The tutorial's antirectifier: centre each sample on its mean, L2-normalise it, and return the
+   * positive part and the negated negative part side by side, doubling the features. Its output
+   * shape comes from {@link #antirectifierShape}, as the tutorial's {@code output_shape} function.
+   */
+  @Lambda(outputShapeFn = "antirectifierShape")
+  static Operand<TFloat32> antirectifier(Ops tf, Operand<TFloat32> x) {
+    return antirectify(tf, x);
+  }
+
+  /**
+   * The tutorial's {@code antirectifier_output_shape}: rank 2 only, last dim doubled.
+   *
+   * @param input the full input shape, batch included
+   */
+  static Shape antirectifierShape(Shape input) {
+    if (input.numDimensions() != 2) {
+      throw new IllegalArgumentException("the antirectifier takes (batch, features) inputs");
+    }
+    long features = input.size(1);
+    return Shape.of(input.size(0), features == Shape.UNKNOWN_SIZE ? features : 2 * features);
+  }
+
+  /** The same antirectifier with its shape as a declaration instead of a method. */
+  @Lambda(inputShape = "(c)", outputShape = "(2 * c)")
+  static Operand<TFloat32> antirectifierDeclared(Ops tf, Operand<TFloat32> x) {
+    return antirectify(tf, x);
+  }
+
+  private static Operand<TFloat32> antirectify(Ops tf, Operand<TFloat32> x) {
+    Operand<TFloat32> centred =
+        tf.math.sub(x, tf.math.mean(x, tf.constant(1), Mean.keepDims(true)));
+    // Keras's l2_normalize: x / sqrt(max(sum(x^2), 1e-12)) along the axis.
+    Operand<TFloat32> sumOfSquares =
+        tf.reduceSum(tf.math.square(centred), tf.constant(1), ReduceSum.keepDims(true));
+    Operand<TFloat32> normalised = tf.math.mul(centred,
+        tf.math.rsqrt(tf.math.maximum(sumOfSquares, tf.constant(1e-12f))));
+    return tf.concat(java.util.List.of(tf.nn.relu(normalised), tf.nn.relu(tf.math.neg(normalised))),
+        tf.constant(1));
   }
 }

@@ -23,7 +23,7 @@ class GeneratedLayerTest {
     var error = assertThrows(IllegalArgumentException.class, () -> FirstFourLayer.of().apply(x));
     String message = error.getMessage();
     assertTrue(message.startsWith("FirstFourLayer 'first_four'"), message);
-    assertTrue(message.contains("outputShape \"(3)\""), message);
+    assertTrue(message.contains("outputShape \"(3)\", which gives (3) per sample"), message);
     assertTrue(message.contains("produce (4) per sample"), message);
     assertTrue(message.contains("(None, 6)"), message);
   }

@@ -41,4 +41,16 @@ final class TestLambdas {
   static Operand<TFloat32> kerasSlice(Ops tf, Operand<TFloat32> x, @Arg int index) {
     return tf.gather(x, tf.constant(index), tf.constant(2));
   }
+
+  /** x + y for two batches of n×4 samples. */
+  @Lambda(inputShape = {"(n, 4)", "(n, 4)"}, outputShape = "(n, 4)")
+  static Operand<TFloat32> pairSum(Ops tf, Operand<TFloat32> x, Operand<TFloat32> y) {
+    return tf.math.add(x, y);
+  }
+
+  /** Any leading dims, at least two features in the last one. */
+  @Lambda(inputShape = "(..., c)", requires = "c >= 2")
+  static Operand<TFloat32> wide(Ops tf, Operand<TFloat32> x) {
+    return tf.identity(x);
+  }
 }

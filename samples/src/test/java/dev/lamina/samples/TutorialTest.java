@@ -58,8 +58,8 @@ class TutorialTest {
     var error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> KerasSliceLayer.of(0).apply(a));
     String message = error.getMessage();
-    assertEquals("KerasSliceLayer 'keras_slice' (index=0): declares outputShape \"(4, 1)\" but "
-        + "its ops produce (4) per sample (output (None, 4) for input (None, 4, 2)); fix "
-        + "outputShape or the ops", message);
+    assertEquals("KerasSliceLayer 'keras_slice' (index=0): declares outputShape \"(4, 1)\", "
+        + "which gives (4, 1) per sample, but its ops produce (4) per sample (output (None, 4) "
+        + "for input (None, 4, 2)); fix the declaration or the ops", message);
   }
 }

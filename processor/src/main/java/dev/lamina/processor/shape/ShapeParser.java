@@ -1,99 +1,225 @@
 package dev.lamina.processor.shape;
 
+import dev.lamina.processor.shape.Expr.Op;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Parses a per-sample shape declaration such as {@code "(4, 1)"}: parenthesised, comma-separated
- * dims, each a non-negative integer or {@code ?} (unknown). {@code "()"} is a scalar sample, and a
- * trailing comma is allowed as in Python's {@code (4,)}.
+ * Parses the shape language. Three entry points, one per place a declaration appears:
+ *
+ * <ul>
+ *   <li>{@link #pattern}: {@code inputShape} entries, {@code (dim, ...)} with dims that are
+ *       integers, {@code ?}, names, and an optional leading {@code ...};
+ *   <li>{@link #outputShape}: {@code (expr, ...)} with integer arithmetic ({@code + - * /},
+ *       parentheses) over integers, {@code ?} and names;
+ *   <li>{@link #constraint}: a {@code requires} condition, comparisons ({@code < <= > >= == !=})
+ *       joined by {@code && || !}.
+ * </ul>
+ *
+ * <p>{@code "()"} is a scalar sample; a trailing comma is allowed, as in Python's {@code (4,)}.
+ * Type errors (an integer where a condition is due, or the reverse) are syntax errors too.
  */
 public final class ShapeParser {
 
   private final String text;
-  private int pos;
+  private final List<Token> tokens;
+  private int next;
 
-  private ShapeParser(String text) {
+  private ShapeParser(String text) throws ShapeSyntaxException {
     this.text = text;
+    this.tokens = Lexer.tokenize(text);
+  }
+
+  /** Parses an {@code inputShape} pattern. */
+  public static Pattern pattern(String text) throws ShapeSyntaxException {
+    ShapeParser parser = new ShapeParser(text);
+    parser.expect(Token.Kind.LPAREN, "a shape starts with '('");
+    boolean ellipsis = false;
+    List<Expr> dims = new ArrayList<>();
+    while (!parser.at(Token.Kind.RPAREN)) {
+      Token token = parser.advance();
+      switch (token.kind()) {
+        case ELLIPSIS -> {
+          if (ellipsis || !dims.isEmpty()) {
+            throw new ShapeSyntaxException("'...' may only come first", token.column());
+          }
+          ellipsis = true;
+        }
+        case NUMBER -> dims.add(new Expr.Num(parser.number(token), token.column()));
+        case QUESTION -> dims.add(new Expr.Unknown(token.column()));
+        case NAME -> dims.add(new Expr.Name(token.text(), token.column()));
+        default -> throw new ShapeSyntaxException(
+            "expected a size, '?', a name or '...' but found " + token.describe(),
+            token.column());
+      }
+      parser.commaOrClose();
+    }
+    parser.advance();
+    parser.expectEnd();
+    return new Pattern(text, ellipsis, dims);
+  }
+
+  /** Parses an {@code outputShape}: one integer expression per dim. */
+  public static List<Expr> outputShape(String text) throws ShapeSyntaxException {
+    ShapeParser parser = new ShapeParser(text);
+    parser.expect(Token.Kind.LPAREN, "a shape starts with '('");
+    List<Expr> dims = new ArrayList<>();
+    while (!parser.at(Token.Kind.RPAREN)) {
+      dims.add(parser.typed(parser.expression(0), false));
+      parser.commaOrClose();
+    }
+    parser.advance();
+    parser.expectEnd();
+    return dims;
+  }
+
+  /** Parses a {@code requires} condition. */
+  public static Expr constraint(String text) throws ShapeSyntaxException {
+    ShapeParser parser = new ShapeParser(text);
+    Expr condition = parser.typed(parser.expression(0), true);
+    parser.expectEnd();
+    return condition;
   }
 
   /**
-   * @return one entry per dim; empty for {@code ?}
-   * @throws ShapeSyntaxException naming what is wrong and its column
+   * The fixed sizes of a shape made only of integers and {@code ?}, such as {@code "(4, ?)"};
+   * the form {@code outputShape} had before expressions, kept for simple callers.
    */
-  public static List<OptionalLong> parse(String text) throws ShapeSyntaxException {
-    return new ShapeParser(text).shape();
-  }
-
-  private List<OptionalLong> shape() throws ShapeSyntaxException {
-    skipSpaces();
-    expect('(', "a shape starts with '('");
+  public static List<OptionalLong> fixedShape(String text) throws ShapeSyntaxException {
     List<OptionalLong> dims = new ArrayList<>();
-    skipSpaces();
-    while (peek() != ')') {
-      dims.add(dim());
-      skipSpaces();
-      if (peek() == ',') {
-        pos++;
-        skipSpaces();
-      } else if (peek() != ')') {
-        throw error("expected ',' or ')' but found " + found());
+    for (Expr dim : outputShape(text)) {
+      if (dim instanceof Expr.Num num) {
+        dims.add(OptionalLong.of(num.value()));
+      } else if (dim instanceof Expr.Unknown) {
+        dims.add(OptionalLong.empty());
+      } else {
+        throw new ShapeSyntaxException("expected a size or '?'", dim.column());
       }
-    }
-    pos++;
-    skipSpaces();
-    if (pos < text.length()) {
-      throw error("unexpected " + found() + " after the closing ')'");
     }
     return dims;
   }
 
-  private OptionalLong dim() throws ShapeSyntaxException {
-    char c = peek();
-    if (c == '?') {
-      pos++;
-      return OptionalLong.empty();
+  // Precedence climbing: || < && < comparisons < + - < * / < unary.
+  private static int precedence(Op op) {
+    return switch (op) {
+      case OR -> 1;
+      case AND -> 2;
+      case LT, LE, GT, GE, EQ, NE -> 3;
+      case ADD, SUB -> 4;
+      case MUL, DIV -> 5;
+    };
+  }
+
+  private Expr expression(int minPrecedence) throws ShapeSyntaxException {
+    Expr left = unary();
+    while (true) {
+      Token token = peek();
+      Op op = token.op();
+      if (op == null || precedence(op) < minPrecedence) {
+        return left;
+      }
+      advance();
+      if (op.kind() == Op.Kind.COMPARISON && left instanceof Expr.Binary binary
+          && binary.op().kind() == Op.Kind.COMPARISON) {
+        throw new ShapeSyntaxException("comparisons do not chain; join them with &&",
+            token.column());
+      }
+      Expr right = expression(precedence(op) + 1);
+      boolean operandsBoolean = op.kind() == Op.Kind.LOGICAL;
+      left = new Expr.Binary(op, typed(left, operandsBoolean), typed(right, operandsBoolean),
+          token.column());
     }
-    if (!Character.isDigit(c)) {
-      throw error(c == ',' ? "missing dim before ','"
-          : "expected a size (a number or ?) but found " + found());
+  }
+
+  private Expr unary() throws ShapeSyntaxException {
+    Token token = advance();
+    return switch (token.kind()) {
+      case NUMBER -> new Expr.Num(number(token), token.column());
+      case QUESTION -> new Expr.Unknown(token.column());
+      case NAME -> new Expr.Name(token.text(), token.column());
+      case MINUS -> new Expr.Negate(typed(unary(), false), token.column());
+      case BANG -> new Expr.Not(typed(unary(), true), token.column());
+      case LPAREN -> {
+        Expr inner = expression(0);
+        expect(Token.Kind.RPAREN, "expected ')'");
+        yield inner;
+      }
+      default -> throw new ShapeSyntaxException(
+          "expected a number, '?', a name or '(' but found " + token.describe(), token.column());
+    };
+  }
+
+  /** Checks that {@code e} is a condition ({@code bool}) or an integer. */
+  private Expr typed(Expr e, boolean bool) throws ShapeSyntaxException {
+    if (isBoolean(e) != bool) {
+      throw new ShapeSyntaxException(bool
+          ? "expected a condition (a comparison such as 'n < 4') but found an integer expression"
+          : "expected an integer expression but found a condition", e.column());
     }
-    int start = pos;
-    while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
-      pos++;
-    }
+    return e;
+  }
+
+  private static boolean isBoolean(Expr e) {
+    return e instanceof Expr.Not
+        || e instanceof Expr.Binary binary && binary.op().kind() != Op.Kind.ARITHMETIC;
+  }
+
+  private long number(Token token) throws ShapeSyntaxException {
     try {
-      return OptionalLong.of(Long.parseLong(text.substring(start, pos)));
+      return Long.parseLong(token.text());
     } catch (NumberFormatException e) {
-      String digits = text.substring(start, pos);
-      pos = start;
-      throw error("size " + digits + " is too large");
+      throw new ShapeSyntaxException("size " + token.text() + " is too large", token.column());
     }
   }
 
-  private void expect(char c, String why) throws ShapeSyntaxException {
-    if (peek() != c) {
-      throw error(why + ", found " + found());
-    }
-    pos++;
-  }
-
-  private char peek() {
-    return pos < text.length() ? text.charAt(pos) : '\0';
-  }
-
-  private String found() {
-    return pos < text.length() ? "'" + text.charAt(pos) + "'" : "the end";
-  }
-
-  private void skipSpaces() {
-    while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-      pos++;
+  private void commaOrClose() throws ShapeSyntaxException {
+    if (at(Token.Kind.COMMA)) {
+      advance();
+      if (at(Token.Kind.COMMA)) {
+        throw new ShapeSyntaxException("missing dim before ','", peek().column());
+      }
+      if (at(Token.Kind.END)) {
+        throw new ShapeSyntaxException("expected ')' but found the end", peek().column());
+      }
+    } else if (!at(Token.Kind.RPAREN)) {
+      throw new ShapeSyntaxException("expected ',' or ')' but found " + peek().describe(),
+          peek().column());
     }
   }
 
-  private ShapeSyntaxException error(String problem) {
-    return new ShapeSyntaxException(problem, pos + 1);
+  private void expect(Token.Kind kind, String why) throws ShapeSyntaxException {
+    Token token = advance();
+    if (token.kind() != kind) {
+      throw new ShapeSyntaxException(why + ", found " + token.describe(), token.column());
+    }
+  }
+
+  private void expectEnd() throws ShapeSyntaxException {
+    if (!at(Token.Kind.END)) {
+      throw new ShapeSyntaxException("unexpected " + peek().describe() + " after the end",
+          peek().column());
+    }
+  }
+
+  private boolean at(Token.Kind kind) {
+    return peek().kind() == kind;
+  }
+
+  private Token peek() {
+    return tokens.get(next);
+  }
+
+  private Token advance() {
+    Token token = tokens.get(next);
+    if (token.kind() != Token.Kind.END) {
+      next++;
+    }
+    return token;
+  }
+
+  @Override
+  public String toString() {
+    return text;
   }
 }

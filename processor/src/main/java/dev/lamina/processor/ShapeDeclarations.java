@@ -1,0 +1,283 @@
+package dev.lamina.processor;
+
+import dev.lamina.processor.LambdaSpec.Argument;
+import dev.lamina.processor.LambdaSpec.Constraint;
+import dev.lamina.processor.LambdaSpec.Input;
+import dev.lamina.processor.LambdaSpec.OutputShape;
+import dev.lamina.processor.LambdaSpec.ShapeFunction;
+import dev.lamina.processor.LambdaSpec.Shapes;
+import dev.lamina.processor.shape.Expr;
+import dev.lamina.processor.shape.Pattern;
+import dev.lamina.processor.shape.ShapeParser;
+import dev.lamina.processor.shape.ShapeSyntaxException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Checks a lambda's shape declarations ({@code inputShape}, {@code outputShape},
+ * {@code outputShapeFn}, {@code requires}) at compile time: syntax, names, pattern counts, and
+ * the {@code outputShapeFn} method's signature. Each problem is reported on the annotation value
+ * it concerns, with the column inside the string where there is one.
+ */
+final class ShapeDeclarations {
+
+  private static final String SHAPE = "org.tensorflow.ndarray.Shape";
+
+  private final Elements elements;
+  private final Types types;
+  private final Diagnostics diagnostics;
+
+  ShapeDeclarations(Elements elements, Types types, Diagnostics diagnostics) {
+    this.elements = elements;
+    this.types = types;
+    this.diagnostics = diagnostics;
+  }
+
+  /** Access to the {@code @Lambda} annotation's values for one method. */
+  interface Values {
+    /** The value as written, or {@code null} when it is not set. */
+    AnnotationValue get(String attribute);
+
+    AnnotationMirror annotation();
+  }
+
+  Shapes validate(ExecutableElement method, Values values, List<Input> inputs,
+      List<Argument> args) {
+    String name = LambdaValidator.describe(method);
+    int errorsBefore = diagnostics.errorCount();
+
+    List<Pattern> patterns = patterns(method, values, inputs, name);
+    Map<String, Integer> symbolUses = new HashMap<>();
+    Set<String> symbols = new LinkedHashSet<>();
+    for (Pattern pattern : patterns) {
+      for (Expr dim : pattern.dims()) {
+        if (dim instanceof Expr.Name symbol) {
+          symbols.add(symbol.name());
+          symbolUses.merge(symbol.name(), 1, Integer::sum);
+          if (args.stream().anyMatch(arg -> arg.name().equals(symbol.name()))) {
+            error(method, values, "inputShape", Message.SYMBOL_SHADOWS_ARG, pattern.source(), name,
+                symbol.name(), symbol.column());
+          }
+        }
+      }
+    }
+
+    Optional<OutputShape> outputShape = Optional.empty();
+    String outputSource = string(values, "outputShape");
+    if (!outputSource.isEmpty()) {
+      try {
+        List<Expr> dims = ShapeParser.outputShape(outputSource);
+        dims.forEach(dim -> checkNames(method, values, "outputShape", outputSource, dim, symbols,
+            args, symbolUses, name));
+        outputShape = Optional.of(new OutputShape(outputSource, dims));
+      } catch (ShapeSyntaxException e) {
+        error(method, values, "outputShape", Message.OUTPUT_SHAPE_SYNTAX, outputSource, name,
+            e.problem(), e.column());
+      }
+    }
+
+    Optional<Constraint> requires = Optional.empty();
+    String requiresSource = string(values, "requires");
+    if (!requiresSource.isEmpty()) {
+      try {
+        Expr condition = ShapeParser.constraint(requiresSource);
+        checkNames(method, values, "requires", requiresSource, condition, symbols, args,
+            symbolUses, name);
+        requires = Optional.of(new Constraint(requiresSource, condition));
+      } catch (ShapeSyntaxException e) {
+        error(method, values, "requires", Message.REQUIRES_SYNTAX, requiresSource, name,
+            e.problem(), e.column());
+      }
+    }
+
+    Optional<ShapeFunction> outputShapeFn = Optional.empty();
+    String fnName = string(values, "outputShapeFn");
+    if (!fnName.isEmpty()) {
+      if (!outputSource.isEmpty()) {
+        error(method, values, "outputShapeFn", Message.BOTH_OUTPUT_FORMS, name);
+      }
+      outputShapeFn = shapeFunction(method, values, fnName, inputs, args, name);
+    }
+
+    if (diagnostics.errorCount() > errorsBefore) {
+      return Shapes.NONE;
+    }
+    for (Pattern pattern : patterns) {
+      for (Expr dim : pattern.dims()) {
+        if (dim instanceof Expr.Name symbol && symbolUses.get(symbol.name()) == 1) {
+          diagnostics.warning(method, values.annotation(), values.get("inputShape"),
+              Message.UNUSED_SYMBOL.format(pattern.source(), name, symbol.name(), symbol.column()));
+          symbolUses.put(symbol.name(), -1); // warn once
+        }
+      }
+    }
+    return new Shapes(patterns, outputShape, outputShapeFn, requires, Set.copyOf(symbols));
+  }
+
+  private List<Pattern> patterns(ExecutableElement method, Values values, List<Input> inputs,
+      String name) {
+    AnnotationValue value = values.get("inputShape");
+    if (value == null) {
+      return List.of();
+    }
+    @SuppressWarnings("unchecked")
+    List<? extends AnnotationValue> entries = (List<? extends AnnotationValue>) value.getValue();
+    List<Pattern> patterns = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      String source = String.valueOf(entries.get(i).getValue());
+      String input = i < inputs.size() ? inputs.get(i).name() : "#" + (i + 1);
+      try {
+        patterns.add(ShapeParser.pattern(source));
+      } catch (ShapeSyntaxException e) {
+        diagnostics.error(method, values.annotation(), entries.get(i), Message.INPUT_SHAPE_SYNTAX,
+            source, input, name, e.problem(), e.column());
+      }
+    }
+    if (entries.size() != inputs.size()) {
+      StringJoiner names = new StringJoiner(", ");
+      inputs.forEach(in -> names.add(in.name()));
+      diagnostics.error(method, values.annotation(), value, Message.INPUT_SHAPE_COUNT, name,
+          entries.size(), entries.size() == 1 ? "pattern" : "patterns", inputs.size(),
+          inputs.size() == 1 ? "input" : "inputs", names);
+    }
+    return patterns;
+  }
+
+  /** Every name must be a symbol the patterns bind or an integral {@code @Arg}. */
+  private void checkNames(ExecutableElement method, Values values, String attribute,
+      String source, Expr expr, Set<String> symbols, List<Argument> args,
+      Map<String, Integer> symbolUses, String name) {
+    visit(expr, e -> {
+      if (e instanceof Expr.Unknown unknown && attribute.equals("requires")) {
+        error(method, values, attribute, Message.UNKNOWN_IN_REQUIRES, source, name,
+            unknown.column());
+      }
+      if (!(e instanceof Expr.Name ref)) {
+        return;
+      }
+      if (symbols.contains(ref.name())) {
+        symbolUses.merge(ref.name(), 1, Integer::sum);
+        return;
+      }
+      Optional<Argument> arg = args.stream().filter(a -> a.name().equals(ref.name())).findFirst();
+      if (arg.isEmpty()) {
+        error(method, values, attribute, Message.UNKNOWN_NAME, attribute, source, name,
+            ref.name(), ref.column(), ref.name());
+      } else if (!arg.get().isIntegral()) {
+        error(method, values, attribute, Message.NON_INTEGRAL_ARG, attribute, source, name,
+            ref.name(), arg.get().type(), ref.column());
+      }
+    });
+  }
+
+  private static void visit(Expr expr, Consumer<Expr> action) {
+    action.accept(expr);
+    if (expr instanceof Expr.Binary binary) {
+      visit(binary.left(), action);
+      visit(binary.right(), action);
+    } else if (expr instanceof Expr.Negate negate) {
+      visit(negate.operand(), action);
+    } else if (expr instanceof Expr.Not not) {
+      visit(not.operand(), action);
+    }
+  }
+
+  /**
+   * Finds the {@code outputShapeFn} method: static, not private, {@code Shape} per input (and
+   * optionally the {@code @Arg} types in order), returning {@code Shape}.
+   */
+  private Optional<ShapeFunction> shapeFunction(ExecutableElement method, Values values,
+      String fnName, List<Input> inputs, List<Argument> args, String name) {
+    TypeElement enclosing = (TypeElement) method.getEnclosingElement();
+    TypeElement shapeType = elements.getTypeElement(SHAPE);
+    String expected = expectedSignature(fnName, inputs, args);
+    List<ExecutableElement> candidates = new ArrayList<>();
+    for (ExecutableElement m : ElementFilter.methodsIn(enclosing.getEnclosedElements())) {
+      if (m.getSimpleName().contentEquals(fnName)) {
+        candidates.add(m);
+      }
+    }
+    if (candidates.isEmpty() || shapeType == null) {
+      error(method, values, "outputShapeFn", Message.OUTPUT_SHAPE_FN_MISSING, fnName, name,
+          enclosing.getSimpleName(), expected);
+      return Optional.empty();
+    }
+    TypeMirror shape = shapeType.asType();
+    for (ExecutableElement candidate : candidates) {
+      Optional<Boolean> takesArgs = matches(candidate, shape, inputs.size(), args);
+      boolean accessible = candidate.getModifiers().contains(Modifier.STATIC)
+          && !candidate.getModifiers().contains(Modifier.PRIVATE);
+      if (takesArgs.isPresent() && accessible) {
+        return Optional.of(new ShapeFunction(fnName, takesArgs.get()));
+      }
+    }
+    ExecutableElement first = candidates.get(0);
+    diagnostics.error(first, Message.OUTPUT_SHAPE_FN_SIGNATURE, LambdaValidator.describe(first),
+        name, expected, first.getModifiers() + " " + first.getReturnType() + " "
+            + first.getSimpleName() + first.getParameters().stream()
+                .map(p -> p.asType().toString())
+                .collect(java.util.stream.Collectors.joining(", ", "(", ")")));
+    return Optional.empty();
+  }
+
+  /** Empty if the parameters do not fit; else whether they include the {@code @Arg}s. */
+  private Optional<Boolean> matches(ExecutableElement candidate, TypeMirror shape, int inputs,
+      List<Argument> args) {
+    List<? extends VariableElement> params = candidate.getParameters();
+    if (!types.isSameType(candidate.getReturnType(), shape)
+        || (params.size() != inputs && params.size() != inputs + args.size())) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < inputs; i++) {
+      if (!types.isSameType(params.get(i).asType(), shape)) {
+        return Optional.empty();
+      }
+    }
+    for (int i = inputs; i < params.size(); i++) {
+      if (!com.palantir.javapoet.TypeName.get(params.get(i).asType())
+          .equals(args.get(i - inputs).type())) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(params.size() > inputs);
+  }
+
+  private static String expectedSignature(String fnName, List<Input> inputs,
+      List<Argument> args) {
+    StringJoiner params = new StringJoiner(", ", "static Shape " + fnName + "(", ")");
+    inputs.forEach(input -> params.add("Shape " + input.name()));
+    String withoutArgs = params.toString();
+    if (args.isEmpty()) {
+      return withoutArgs;
+    }
+    args.forEach(arg -> params.add(arg.type() + " " + arg.name()));
+    return withoutArgs + " or " + params;
+  }
+
+  private void error(ExecutableElement method, Values values, String attribute,
+      Message message, Object... args) {
+    diagnostics.error(method, values.annotation(), values.get(attribute), message, args);
+  }
+
+  private static String string(Values values, String attribute) {
+    AnnotationValue value = values.get(attribute);
+    return value == null ? "" : String.valueOf(value.getValue());
+  }
+}
