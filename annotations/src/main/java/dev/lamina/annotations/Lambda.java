@@ -82,6 +82,15 @@ public @interface Lambda {
   String requires() default "";
 
   /**
+   * The name of a static method in the same class that computes the output's mask: Keras's
+   * callable {@code mask}, {@code compute_mask(inputs, mask)}. It takes {@code Ops}, one
+   * {@code Operand} per input, then one {@code Operand<TBool>} per input for the inputs' masks
+   * ({@code null} where an input has none), optionally followed by the {@link Arg @Arg} values, and
+   * returns {@code Operand<TBool>}. Empty (the default): the output has no mask, as in Keras.
+   */
+  String mask() default "";
+
+  /**
    * The simple name of the generated layer class. Empty (the default): the method's name in
    * UpperCamelCase followed by {@code Layer}, so {@code square} gives {@code SquareLayer}.
    */

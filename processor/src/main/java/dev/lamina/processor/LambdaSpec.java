@@ -68,27 +68,35 @@ record LambdaSpec(
    * @param outputShapeFn the {@code outputShapeFn}, if declared
    * @param requires the {@code requires} constraint, if declared
    * @param symbols the names the patterns bind
+   * @param mask the {@code mask} method, if declared
    */
   record Shapes(
       List<Pattern> inputPatterns,
       Optional<OutputShape> outputShape,
       Optional<ShapeFunction> outputShapeFn,
       Optional<Constraint> requires,
-      Set<String> symbols) {
+      Set<String> symbols,
+      Optional<ShapeFunction> mask) {
 
-    static final Shapes NONE =
-        new Shapes(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Set.of());
+    static final Shapes NONE = new Shapes(List.of(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Set.of(), Optional.empty());
 
-    boolean declaresAnything() {
+    /** Whether the layer checks shapes (generates {@code checkShapes}). */
+    boolean checksShapes() {
       return !inputPatterns.isEmpty() || outputShape.isPresent() || outputShapeFn.isPresent()
           || requires.isPresent();
+    }
+
+    /** Whether the signature needs its long form. */
+    boolean declaresAnything() {
+      return checksShapes() || mask.isPresent();
     }
   }
 
   /** A declared per-sample output shape: its source and one expression per dim. */
   record OutputShape(String source, List<Expr> dims) {}
 
-  /** An {@code outputShapeFn} method and whether it takes the {@code @Arg} values too. */
+  /** An {@code outputShapeFn} or {@code mask} method and whether it takes the {@code @Arg}s too. */
   record ShapeFunction(String methodName, boolean takesArgs) {}
 
   /** A {@code requires} constraint: its source and its condition. */

@@ -33,6 +33,7 @@ final class LayerGenerator {
     private static final ClassName SYMBOLIC_TENSOR = ClassName.get(RUNTIME, "SymbolicTensor");
   private static final ClassName OPS = ClassName.get("org.tensorflow.op", "Ops");
   private static final ClassName OPERAND = ClassName.get("org.tensorflow", "Operand");
+  private static final ClassName TBOOL = ClassName.get("org.tensorflow.types", "TBool");
   private static final ClassName LIST = ClassName.get(List.class);
   private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
   private static final ClassName MAP = ClassName.get("java.util", "Map");
@@ -77,9 +78,10 @@ final class LayerGenerator {
     type.addMethod(renamer(spec));
     type.addMethod(apply(spec));
     type.addMethod(invoke(spec));
-    if (spec.shapes().declaresAnything()) {
+    if (spec.shapes().checksShapes()) {
       type.addMethod(new ShapeCheckGenerator(spec).checkShapes());
     }
+    spec.shapes().mask().ifPresent(mask -> type.addMethod(invokeMask(spec, mask)));
     return JavaFile.builder(layer.packageName(), type.build())
         .skipJavaLangImports(true)
         .build();
@@ -110,6 +112,8 @@ final class LayerGenerator {
     } else {
       doc.add("  <li>output: inferred by TensorFlow from the ops\n");
     }
+    spec.shapes().mask().ifPresent(mask -> doc.add("  <li>mask: computed by {@link $T#$L}\n",
+        spec.enclosingClass(), mask.methodName()));
     return doc.add("</ul>\n").build();
   }
 
@@ -128,10 +132,11 @@ final class LayerGenerator {
       CodeBlock patterns = shapes.inputPatterns().stream()
           .map(pattern -> CodeBlock.of("$S", pattern.source()))
           .collect(CodeBlock.joining(", "));
-      code.add(",\n$T.of($L),\n$S,\n$S,\n$S", LIST, patterns,
+      code.add(",\n$T.of($L),\n$S,\n$S,\n$S,\n$S", LIST, patterns,
           shapes.outputShape().map(OutputShape::source).orElse(""),
           shapes.outputShapeFn().map(ShapeFunction::methodName).orElse(""),
-          shapes.requires().map(Constraint::source).orElse(""));
+          shapes.requires().map(Constraint::source).orElse(""),
+          shapes.mask().map(ShapeFunction::methodName).orElse(""));
     }
     return code.add(")").unindent().unindent().build();
   }
@@ -240,6 +245,33 @@ final class LayerGenerator {
         .addParameter(ParameterizedTypeName.get(LIST, anyOperand), "inputs")
         .addComment("The runtime has checked the inputs' dtypes against the signature.")
         .addStatement("return $T.$N($L)", spec.enclosingClass(), spec.methodName(), call.build())
+        .build();
+  }
+
+  private MethodSpec invokeMask(LambdaSpec spec, ShapeFunction mask) {
+    CodeBlock.Builder call = CodeBlock.builder().add("tf");
+    for (int i = 0; i < spec.inputs().size(); i++) {
+      call.add(", ($T) inputs.get($L)", OPERAND, i);
+    }
+    for (int i = 0; i < spec.inputs().size(); i++) {
+      call.add(", masks.get($L)", i);
+    }
+    if (mask.takesArgs()) {
+      spec.args().forEach(arg -> call.add(", this.$N", arg.name()));
+    }
+    TypeName anyOperand = ParameterizedTypeName.get(OPERAND, WildcardTypeName.subtypeOf(Object.class));
+    TypeName boolOperand = ParameterizedTypeName.get(OPERAND, TBOOL);
+    return MethodSpec.methodBuilder("invokeMask")
+        .addAnnotation(Override.class)
+        .addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
+            .addMember("value", "{$S, $S}", "unchecked", "rawtypes")
+            .build())
+        .addModifiers(Modifier.PROTECTED)
+        .returns(boolOperand)
+        .addParameter(OPS, "tf")
+        .addParameter(ParameterizedTypeName.get(LIST, anyOperand), "inputs")
+        .addParameter(ParameterizedTypeName.get(LIST, boolOperand), "masks")
+        .addStatement("return $T.$N($L)", spec.enclosingClass(), mask.methodName(), call.build())
         .build();
   }
 

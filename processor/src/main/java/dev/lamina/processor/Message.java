@@ -101,6 +101,10 @@ enum Message {
   DUPLICATE_CLASS_NAME("LaminaDuplicateClassName",
       "@Lambda method %s would generate %s, which @Lambda method %s generates too. Give one of "
           + "them another name with @Lambda(className = \"...\")."),
+  MASK_MISSING("LaminaMaskMissing",
+      "mask \"%s\" of @Lambda method %s names no method of %s. Declare '%s' there."),
+  MASK_SIGNATURE("LaminaMaskSignature",
+      "%s, the mask method of @Lambda method %s, must be %s, not private; found '%s'."),
   NO_TENSORFLOW("LaminaNoTensorFlow",
       "@Lambda method %s cannot be checked: TensorFlow Java (org.tensorflow.op.Ops, "
           + "org.tensorflow.Operand) is not on the compile classpath. Add the dependency "

@@ -116,6 +116,12 @@ final class ShapeDeclarations {
       outputShapeFn = shapeFunction(method, values, fnName, inputs, args, name);
     }
 
+    Optional<ShapeFunction> mask = Optional.empty();
+    String maskName = string(values, "mask");
+    if (!maskName.isEmpty()) {
+      mask = maskFunction(method, values, maskName, inputs, args, name);
+    }
+
     if (diagnostics.errorCount() > errorsBefore) {
       return Shapes.NONE;
     }
@@ -128,7 +134,7 @@ final class ShapeDeclarations {
         }
       }
     }
-    return new Shapes(patterns, outputShape, outputShapeFn, requires, Set.copyOf(symbols));
+    return new Shapes(patterns, outputShape, outputShapeFn, requires, Set.copyOf(symbols), mask);
   }
 
   private List<Pattern> patterns(ExecutableElement method, Values values, List<Input> inputs,
@@ -231,6 +237,64 @@ final class ShapeDeclarations {
     ExecutableElement first = candidates.get(0);
     diagnostics.error(first, Message.OUTPUT_SHAPE_FN_SIGNATURE, LambdaValidator.describe(first),
         name, expected, first.getModifiers() + " " + first.getReturnType() + " "
+            + first.getSimpleName() + first.getParameters().stream()
+                .map(p -> p.asType().toString())
+                .collect(java.util.stream.Collectors.joining(", ", "(", ")")));
+    return Optional.empty();
+  }
+
+  /**
+   * Finds the {@code mask} method: static, not private, {@code (Ops, one Operand per input, one
+   * Operand<TBool> per input[, the @Arg types])}, returning {@code Operand<TBool>}.
+   */
+  private Optional<ShapeFunction> maskFunction(ExecutableElement method, Values values,
+      String maskName, List<Input> inputs, List<Argument> args, String name) {
+    TypeElement enclosing = (TypeElement) method.getEnclosingElement();
+    StringJoiner params = new StringJoiner(", ",
+        "static Operand<TBool> " + maskName + "(Ops tf", ")");
+    inputs.forEach(input -> params.add("Operand<" + input.dtype() + "> " + input.name()));
+    inputs.forEach(input -> params.add("Operand<TBool> " + input.name() + "Mask"));
+    String expected = params + (args.isEmpty() ? "" : ", optionally followed by the @Arg values");
+    List<ExecutableElement> candidates = new ArrayList<>();
+    for (ExecutableElement m : ElementFilter.methodsIn(enclosing.getEnclosedElements())) {
+      if (m.getSimpleName().contentEquals(maskName)) {
+        candidates.add(m);
+      }
+    }
+    if (candidates.isEmpty()) {
+      error(method, values, "mask", Message.MASK_MISSING, maskName, name,
+          enclosing.getSimpleName(), expected);
+      return Optional.empty();
+    }
+    TypeElement ops = elements.getTypeElement("org.tensorflow.op.Ops");
+    TypeElement operand = elements.getTypeElement("org.tensorflow.Operand");
+    TypeElement bool = elements.getTypeElement("org.tensorflow.types.TBool");
+    TypeMirror boolOperand = types.getDeclaredType(operand, bool.asType());
+    for (ExecutableElement candidate : candidates) {
+      List<? extends VariableElement> ps = candidate.getParameters();
+      int n = inputs.size();
+      boolean fits = candidate.getModifiers().contains(Modifier.STATIC)
+          && !candidate.getModifiers().contains(Modifier.PRIVATE)
+          && types.isSameType(candidate.getReturnType(), boolOperand)
+          && (ps.size() == 1 + 2 * n || ps.size() == 1 + 2 * n + args.size())
+          && types.isSameType(ps.get(0).asType(), ops.asType());
+      for (int i = 1; fits && i <= n; i++) {
+        fits = types.isSameType(types.erasure(ps.get(i).asType()), types.erasure(operand.asType()));
+      }
+      for (int i = n + 1; fits && i <= 2 * n; i++) {
+        fits = types.isSameType(ps.get(i).asType(), boolOperand);
+      }
+      for (int i = 2 * n + 1; fits && i < ps.size(); i++) {
+        fits = com.palantir.javapoet.TypeName.get(ps.get(i).asType())
+            .equals(args.get(i - 2 * n - 1).type());
+      }
+      if (fits) {
+        return Optional.of(new ShapeFunction(maskName, ps.size() > 1 + 2 * n));
+      }
+    }
+    ExecutableElement first = candidates.get(0);
+    diagnostics.error(first, Message.MASK_SIGNATURE, LambdaValidator.describe(first), name,
+        expected, first.getModifiers() + " " + first.getReturnType() + " "
             + first.getSimpleName() + first.getParameters().stream()
                 .map(p -> p.asType().toString())
                 .collect(java.util.stream.Collectors.joining(", ", "(", ")")));

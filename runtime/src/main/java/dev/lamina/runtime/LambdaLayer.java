@@ -14,6 +14,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -78,14 +79,20 @@ public abstract class LambdaLayer extends Layer {
 
   @Override
   protected final Operand<?> build(Ops tf, List<Operand<?>> inputs) {
-    return requireOutput(invoke(tf, inputs));
+    return invoke(tf, inputs); // tracing at apply has already rejected a null result
   }
 
-  private Operand<?> requireOutput(Operand<?> output) {
-    if (output == null) {
-      throw new IllegalStateException(describe() + ": " + signature.function() + " returned null");
-    }
-    return output;
+  /**
+   * Calls the {@code mask} method: each input, then each input's mask ({@code null} where an input
+   * has none), then the {@code @Arg} values. Generated for lambdas that declare {@code mask}.
+   */
+  protected Operand<TBool> invokeMask(Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks) {
+    throw new UnsupportedOperationException(describe() + " declares no mask");
+  }
+
+  @Override
+  final SymbolicTensor<TBool> computeMask(List<SymbolicTensor<?>> inputs) {
+    return signature.mask().isEmpty() ? null : MaskLayer.apply(this, inputs);
   }
 
   /**
@@ -150,6 +157,19 @@ public abstract class LambdaLayer extends Layer {
 
   /** Runs the method on placeholders in a throw-away graph to learn the output's shape and dtype. */
   private OutputSpec<?> trace(List<SymbolicTensor<?>> inputs) {
+    return trace(inputs, signature.function(), this::invoke);
+  }
+
+  /** What {@link #trace} traces: ops built from placeholders. */
+  interface Traced {
+    Operand<?> build(Ops tf, List<Operand<?>> placeholders);
+  }
+
+  /**
+   * Builds {@code ops} on placeholders shaped like {@code inputs} in a scratch graph, and returns
+   * the shape and dtype TensorFlow infers for the result.
+   */
+  OutputSpec<?> trace(List<SymbolicTensor<?>> inputs, String function, Traced ops) {
     NativeLogging.configure();
     try (Graph scratch = new Graph()) {
       Ops tf = Ops.create(scratch);
@@ -159,14 +179,17 @@ public abstract class LambdaLayer extends Layer {
       }
       Operand<?> output;
       try {
-        output = invoke(tf.withSubScope(defaultName()), placeholders);
+        output = ops.build(tf.withSubScope(defaultName()), placeholders);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(describe() + ": TensorFlow rejects "
-            + signature.function() + " for input shapes " + formatShapes(inputs) + ": "
+            + function + " for input shapes " + formatShapes(inputs) + ": "
             + e.getMessage(), e);
       }
-      if (requireOutput(output).env() != scratch) {
-        throw new IllegalStateException(describe() + ": " + signature.function()
+      if (output == null) {
+        throw new IllegalStateException(describe() + ": " + function + " returned null");
+      }
+      if (output.env() != scratch) {
+        throw new IllegalStateException(describe() + ": " + function
             + " returned an operand from another graph; build every op with the Ops it is given");
       }
       return spec(output);

@@ -16,6 +16,7 @@ import org.tensorflow.types.family.TType;
  * @param outputShape the {@code outputShape} as declared, or empty
  * @param outputShapeFn the {@code outputShapeFn} method's name, or empty
  * @param requires the {@code requires} constraint as declared, or empty
+ * @param mask the {@code mask} method's name, or empty: the layer's output has no mask
  */
 public record LambdaSignature(
     String layerType,
@@ -25,7 +26,8 @@ public record LambdaSignature(
     List<String> inputShapes,
     String outputShape,
     String outputShapeFn,
-    String requires) {
+    String requires,
+    String mask) {
 
   public LambdaSignature {
     Objects.requireNonNull(layerType, "layerType");
@@ -36,12 +38,13 @@ public record LambdaSignature(
     Objects.requireNonNull(outputShape, "outputShape");
     Objects.requireNonNull(outputShapeFn, "outputShapeFn");
     Objects.requireNonNull(requires, "requires");
+    Objects.requireNonNull(mask, "mask");
   }
 
   /** A signature with no shape declarations: the output shape is TensorFlow's inference. */
   public LambdaSignature(String layerType, String function, String defaultName,
       List<InputSpec> inputs) {
-    this(layerType, function, defaultName, inputs, List.of(), "", "", "");
+    this(layerType, function, defaultName, inputs, List.of(), "", "", "", "");
   }
 
   /** {@code outputShape "(4, 1)"} or {@code outputShapeFn shapeOf}, as messages quote it. */

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -95,7 +96,17 @@ public abstract class Layer {
     for (int i = 0; i < inputs.size(); i++) {
       checked.add(Objects.requireNonNull(inputs.get(i), () -> describe() + ": input is null"));
     }
-    return makeOutput(computeOutput(checked), new SymbolicTensor.Node(this, checked));
+    OutputSpec<?> spec = computeOutput(checked);
+    SymbolicTensor<TBool> mask = computeMask(checked);
+    return makeOutput(spec, new SymbolicTensor.Node(this, checked), mask);
+  }
+
+  /**
+   * The mask of this call's output, as a symbolic tensor of its own, or {@code null} for none
+   * (the default, as Keras layers that do not handle masks).
+   */
+  SymbolicTensor<TBool> computeMask(List<SymbolicTensor<?>> inputs) {
+    return null;
   }
 
   /** Same as {@link #call(List)}. */
@@ -113,8 +124,8 @@ public abstract class Layer {
   }
 
   private static <T extends TType> SymbolicTensor<T> makeOutput(
-      OutputSpec<T> spec, SymbolicTensor.Node node) {
-    return new SymbolicTensor<>(spec.shape(), spec.dtype(), node);
+      OutputSpec<T> spec, SymbolicTensor.Node node, SymbolicTensor<TBool> mask) {
+    return new SymbolicTensor<>(spec.shape(), spec.dtype(), node, mask);
   }
 
   /**

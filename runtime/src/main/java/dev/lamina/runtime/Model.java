@@ -1,12 +1,14 @@
 package dev.lamina.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.StringJoiner;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.types.TFloat32;
@@ -100,35 +102,78 @@ public class Model implements AutoCloseable {
    */
   public final FloatNdArray predict(FloatNdArray x, int batchSize) {
     Objects.requireNonNull(x, "x");
+    singleFloat(inputs(), "input");
+    singleFloat(outputs(), "output");
+    return (FloatNdArray) predict(List.of(x), batchSize).get(0);
+  }
+
+  /**
+   * Runs the model on every sample, {@code batchSize} samples at a time, for any number of inputs
+   * and outputs: one NdArray per input, in order, whose class fits the input's dtype
+   * ({@code FloatNdArray} for float32, {@code BooleanNdArray} for bool, ...). Returns one NdArray
+   * per output, the batches' results concatenated.
+   *
+   * @throws IllegalArgumentException if the data do not match the inputs' number, dtypes or
+   *     shapes, or the inputs have different numbers of samples
+   */
+  public final List<NdArray<?>> predict(List<? extends NdArray<?>> data, int batchSize) {
+    Objects.requireNonNull(data, "data");
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
-    SymbolicTensor<?> input = singleFloat(inputs(), "input");
-    singleFloat(outputs(), "output");
-    checkData(input, x.shape());
+    List<SymbolicTensor<?>> inputs = inputs();
+    if (data.size() != inputs.size()) {
+      throw new IllegalArgumentException("This model has " + inputs.size() + " inputs, got "
+          + data.size() + " arrays");
+    }
+    long samples = -1;
+    for (int i = 0; i < inputs.size(); i++) {
+      Shape shape = Objects.requireNonNull(data.get(i), "data").shape();
+      checkData(inputs.get(i), shape);
+      if (samples >= 0 && shape.size(0) != samples) {
+        throw new IllegalArgumentException("Every input needs the same number of samples: "
+            + describeInput(inputs.get(0)) + " has " + samples + ", " + describeInput(inputs.get(i))
+            + " has " + shape.size(0));
+      }
+      samples = shape.size(0);
+    }
+    if (samples == 0) {
+      throw new IllegalArgumentException("The data have no samples");
+    }
     ModelGraph built = graph();
-    long samples = x.shape().size(0);
-    FloatNdArray result = null;
+    List<SymbolicTensor<?>> outputs = outputs();
+    NdArray<?>[] results = new NdArray<?>[outputs.size()];
     for (long start = 0; start < samples; start += batchSize) {
       long end = Math.min(samples, start + batchSize);
-      FloatNdArray batch = x.slice(Indices.range(start, end));
-      try (TFloat32 feed = TFloat32.tensorOf(batch.shape())) {
-        batch.copyTo(feed);
-        try (Result fetched = built.run(List.of(feed))) {
-          TFloat32 out = (TFloat32) fetched.get(0);
-          if (result == null) {
-            result = NdArrays.ofFloats(Shapes.perSample(out.shape()).prepend(samples));
+      runBatch(built, data, start, end, samples, results);
+    }
+    return List.of(results);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void runBatch(ModelGraph built, List<? extends NdArray<?>> data, long start, long end,
+      long samples, NdArray<?>[] results) {
+    List<Tensor> feeds = new ArrayList<>(data.size());
+    try {
+      for (int i = 0; i < data.size(); i++) {
+        SymbolicTensor<?> input = inputs().get(i);
+        feeds.add(TensorData.tensorOf(input.dtype(), data.get(i).slice(Indices.range(start, end)),
+            describeInput(input)));
+      }
+      try (Result fetched = built.run(feeds)) {
+        for (int j = 0; j < results.length; j++) {
+          Tensor out = fetched.get(j);
+          if (results[j] == null) {
+            results[j] = TensorData.allocate(outputs().get(j).dtype(),
+                Shapes.perSample(out.shape()).prepend(samples), "output " + j);
           }
-          checkBatchOutput(out.shape(), result.shape(), end - start);
-          out.copyTo(result.slice(Indices.range(start, end)));
+          checkBatchOutput(out.shape(), results[j].shape(), end - start);
+          ((NdArray) out).copyTo(results[j].slice(Indices.range(start, end)));
         }
       }
+    } finally {
+      feeds.forEach(Tensor::close);
     }
-    if (result == null) {
-      throw new IllegalArgumentException(
-          "x has no samples: its shape is " + Shapes.format(x.shape()));
-    }
-    return result;
   }
 
   /**
@@ -144,6 +189,7 @@ public class Model implements AutoCloseable {
   public final <A> A predict(Object x, Class<A> resultType) {
     Objects.requireNonNull(resultType, "resultType");
     SymbolicTensor<?> input = singleFloat(inputs(), "input");
+    singleFloat(outputs(), "output");
     return JavaArrays.toJavaArray(predict(JavaArrays.toNdArray(x, describeInput(input))),
         resultType);
   }
@@ -173,7 +219,7 @@ public class Model implements AutoCloseable {
     }
   }
 
-  private SymbolicTensor<?> singleFloat(List<SymbolicTensor<?>> tensors, String role) {
+  private static SymbolicTensor<?> singleFloat(List<SymbolicTensor<?>> tensors, String role) {
     if (tensors.size() != 1 || tensors.get(0).dtype() != TFloat32.class) {
       StringJoiner found = new StringJoiner(", ");
       tensors.forEach(t -> found.add(Shapes.dtypeName(t.dtype())));

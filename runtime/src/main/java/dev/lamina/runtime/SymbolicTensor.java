@@ -2,7 +2,9 @@ package dev.lamina.runtime;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -20,11 +22,21 @@ public final class SymbolicTensor<T extends TType> {
   private final Shape shape;
   private final Class<T> dtype;
   private final Node producer;
+  private final SymbolicTensor<TBool> mask;
 
-  SymbolicTensor(Shape shape, Class<T> dtype, Node producer) {
+  SymbolicTensor(Shape shape, Class<T> dtype, Node producer, SymbolicTensor<TBool> mask) {
     this.shape = Objects.requireNonNull(shape, "shape");
     this.dtype = Objects.requireNonNull(dtype, "dtype");
     this.producer = Objects.requireNonNull(producer, "producer");
+    this.mask = mask;
+  }
+
+  /**
+   * The mask that travels with this tensor (Keras's {@code _keras_mask}), if the layer that made
+   * it computes one. It is a symbolic tensor itself: a model can output it.
+   */
+  public Optional<SymbolicTensor<TBool>> mask() {
+    return Optional.ofNullable(mask);
   }
 
   /** The full shape, batch dimension first. */

@@ -47,7 +47,8 @@ final class TestLayers {
 
     Head(long declared, int count) {
       super(new LambdaSignature("HeadLayer", "TestLayers.head", "head",
-              List.of(InputSpec.of("x", TFloat32.class)), List.of(), "(" + declared + ")", "", ""),
+              List.of(InputSpec.of("x", TFloat32.class)), List.of(), "(" + declared + ")", "", "",
+              ""),
           null, arguments("count", count));
       this.count = count;
       this.declared = declared;

@@ -4,6 +4,7 @@ import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TNumber;
 
@@ -52,5 +53,27 @@ final class TestLambdas {
   @Lambda(inputShape = "(..., c)", requires = "c >= 2")
   static Operand<TFloat32> wide(Ops tf, Operand<TFloat32> x) {
     return tf.identity(x);
+  }
+
+  /** x unchanged, masked where it is positive. */
+  @Lambda(mask = "positiveMask")
+  static Operand<TFloat32> markPositive(Ops tf, Operand<TFloat32> x) {
+    return tf.identity(x);
+  }
+
+  static Operand<TBool> positiveMask(Ops tf, Operand<TFloat32> x, Operand<TBool> xMask) {
+    return tf.math.greater(x, tf.constant(0f));
+  }
+
+  /** x * factor; the mask keeps the input's mask where x * factor stays below 10. */
+  @Lambda(mask = "belowTenMask")
+  static Operand<TFloat32> scaleMasked(Ops tf, Operand<TFloat32> x, @Arg float factor) {
+    return tf.math.mul(x, tf.constant(factor));
+  }
+
+  static Operand<TBool> belowTenMask(
+      Ops tf, Operand<TFloat32> x, Operand<TBool> xMask, float factor) {
+    Operand<TBool> below = tf.math.less(tf.math.mul(x, tf.constant(factor)), tf.constant(10f));
+    return xMask == null ? below : tf.math.logicalAnd(xMask, below);
   }
 }

@@ -1,0 +1,70 @@
+package dev.lamina.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+
+/**
+ * Computes the mask of one call of a lambda layer that declares {@code mask}, from the call's
+ * inputs and their masks, as Keras's {@code compute_mask(inputs, mask)}. It is a layer call of its
+ * own, so the model builds the mask only if something uses it, and a mask can be a model output.
+ * Its inputs are the lambda's inputs followed by those of their masks that exist.
+ */
+final class MaskLayer extends Layer {
+
+  private final LambdaLayer owner;
+  private final boolean[] masked;
+
+  private MaskLayer(LambdaLayer owner, boolean[] masked) {
+    super(owner.explicitName().map(name -> name + "_mask").orElse(null));
+    this.owner = owner;
+    this.masked = masked;
+  }
+
+  /** The mask of {@code owner} applied to {@code inputs}. */
+  static SymbolicTensor<TBool> apply(LambdaLayer owner, List<SymbolicTensor<?>> inputs) {
+    boolean[] masked = new boolean[inputs.size()];
+    List<SymbolicTensor<?>> all = new ArrayList<>(inputs);
+    for (int i = 0; i < inputs.size(); i++) {
+      masked[i] = inputs.get(i).mask().isPresent();
+      inputs.get(i).mask().ifPresent(all::add);
+    }
+    return new MaskLayer(owner, masked).applyTyped(all.toArray(SymbolicTensor<?>[]::new));
+  }
+
+  @Override
+  public String typeName() {
+    return owner.typeName() + ".mask";
+  }
+
+  @Override
+  public String defaultName() {
+    return owner.defaultName() + "_mask";
+  }
+
+  @Override
+  protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
+    OutputSpec<?> spec = owner.trace(inputs, owner.signature().mask(), this::build);
+    if (spec.dtype() != TBool.class) {
+      throw new IllegalArgumentException(owner.describe() + ": mask " + owner.signature().mask()
+          + " must give TBool, got " + spec.dtype().getSimpleName());
+    }
+    return spec;
+  }
+
+  @Override
+  protected Operand<?> build(Ops tf, List<Operand<?>> all) {
+    int count = masked.length;
+    List<Operand<?>> inputs = all.subList(0, count);
+    List<Operand<TBool>> masks = new ArrayList<>(count);
+    int next = count;
+    for (boolean has : masked) {
+      @SuppressWarnings("unchecked")
+      Operand<TBool> mask = has ? (Operand<TBool>) all.get(next++) : null;
+      masks.add(mask);
+    }
+    return owner.invokeMask(tf, inputs, masks);
+  }
+}
