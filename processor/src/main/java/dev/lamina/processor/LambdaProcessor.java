@@ -46,6 +46,11 @@ public final class LambdaProcessor extends AbstractProcessor {
         : ElementFilter.methodsIn(round.getElementsAnnotatedWith(Lambda.class))) {
       try {
         validator.validate(method).ifPresent(spec -> {
+          if (declaredInThisCompilation(round, spec.layerClass())) {
+            diagnostics.error(method, Message.CLASS_NAME_TAKEN,
+                LambdaValidator.describe(method), spec.layerClass());
+            return;
+          }
           ExecutableElement first = generatedBy.putIfAbsent(spec.layerClass(), method);
           if (first != null) {
             diagnostics.error(method, Message.DUPLICATE_CLASS_NAME,
@@ -60,6 +65,17 @@ public final class LambdaProcessor extends AbstractProcessor {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether user source compiled now declares {@code name}. Classes on the class path do not
+   * count: a stale layer from an earlier build is simply replaced.
+   */
+  private static boolean declaredInThisCompilation(RoundEnvironment round, ClassName name) {
+    return round.getRootElements().stream()
+        .filter(element -> element instanceof TypeElement)
+        .anyMatch(type -> ((TypeElement) type).getQualifiedName()
+            .contentEquals(name.canonicalName()));
   }
 
   private void write(LayerGenerator generator, LambdaSpec spec, Diagnostics diagnostics) {

@@ -43,6 +43,11 @@ final class LambdaValidator {
   private static final String OPS = "org.tensorflow.op.Ops";
   private static final String OPERAND = "org.tensorflow.Operand";
   private static final String TTYPE = "org.tensorflow.types.family.TType";
+  /** Concrete dtypes carry this annotation; families such as TNumber do not. */
+  private static final String TENSOR_TYPE = "org.tensorflow.types.annotation.TensorType";
+  /** Identifiers that SourceVersion.isName accepts but that cannot name a class. */
+  private static final Set<String> RESTRICTED = Set.of("var", "yield", "record", "sealed",
+      "permits");
 
   private final Elements elements;
   private final Types types;
@@ -123,7 +128,7 @@ final class LambdaValidator {
         String methodName = method.getSimpleName().toString();
         return Character.toUpperCase(methodName.charAt(0)) + methodName.substring(1) + "Layer";
       }
-      if (!SourceVersion.isName(given) || given.contains(".")) {
+      if (!SourceVersion.isName(given) || given.contains(".") || RESTRICTED.contains(given)) {
         diagnostics.error(method, annotation, value("className"), Message.CLASS_NAME, given, name);
       }
       return given;
@@ -256,8 +261,9 @@ final class LambdaValidator {
       TypeMirror argument = declared.getTypeArguments().get(0);
       boolean methodVariable = argument.getKind() == TypeKind.TYPEVAR
           && method.getTypeParameters().contains(types.asElement(argument));
-      return methodVariable || argument.getKind() == TypeKind.DECLARED
-          ? Optional.of(argument) : Optional.empty();
+      boolean concrete = argument.getKind() == TypeKind.DECLARED
+          && findAnnotation(types.asElement(argument), TENSOR_TYPE) != null;
+      return methodVariable || concrete ? Optional.of(argument) : Optional.empty();
     }
 
     TypeName returnType(List<Input> inputs) {
@@ -292,7 +298,7 @@ final class LambdaValidator {
       }
       Element element = declared.asElement();
       if (element.getKind() == ElementKind.ENUM) {
-        return true;
+        return isAccessibleFromPackage(element);
       }
       if (types.isSameType(type, elements.getTypeElement("java.lang.String").asType())) {
         return true;
@@ -313,6 +319,20 @@ final class LambdaValidator {
     @Override
     public AnnotationValue get(String attribute) {
       return value(attribute);
+    }
+
+    /** The generated class, in the method's package, can name the type. */
+    private boolean isAccessibleFromPackage(Element type) {
+      for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
+        if (e.getModifiers().contains(Modifier.PRIVATE)) {
+          return false;
+        }
+        boolean samePackage = elements.getPackageOf(e).equals(elements.getPackageOf(method));
+        if (!samePackage && !e.getModifiers().contains(Modifier.PUBLIC)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private AnnotationValue value(String attribute) {

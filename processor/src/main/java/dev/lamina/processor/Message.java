@@ -32,21 +32,23 @@ enum Message {
       "Input %s of @Lambda method %s comes after the @Arg parameter %s. Put every Operand input "
           + "before the @Arg parameters."),
   INPUT_TYPE_ARGUMENT("LaminaInputTypeArgument",
-      "Input %s of @Lambda method %s has type %s: its dtype must be a TensorFlow type (Operand"
-          + "<TFloat32>) or a type variable of the method (Operand<T>). Raw types and wildcards "
-          + "leave the layer's dtype unknown."),
+      "Input %s of @Lambda method %s has type %s: its dtype must be a concrete TensorFlow type "
+          + "(Operand<TFloat32>) or a type variable of the method (<T extends TNumber> ... "
+          + "Operand<T>). Raw types, wildcards and dtype families such as TNumber leave the "
+          + "layer's dtype open."),
   ARG_ON_OPERAND("LaminaArgOnOperand",
       "Parameter %s of @Lambda method %s is an Operand annotated @Arg: @Arg values are fixed "
           + "Java values, not tensors. Remove @Arg to make it an input."),
   ARG_TYPE("LaminaArgType",
       "@Arg parameter %s of @Lambda method %s has type %s, which a layer cannot hold as an "
-          + "argument. Use a primitive, a boxed primitive, String, an enum or a primitive array."),
+          + "argument. Use a primitive, a boxed primitive, String, an enum the generated class "
+          + "can see (not private) or a primitive array."),
   VARARGS("LaminaVarargs",
       "@Lambda method %s is varargs: a layer has a fixed number of inputs and arguments. Declare "
           + "each input as its own Operand parameter, or pass an array as an @Arg."),
   RETURN_TYPE("LaminaReturnType",
-      "@Lambda method %s returns %s; it must return Operand<R>, with R a TensorFlow type "
-          + "(TFloat32, ...) or a type variable of the method."),
+      "@Lambda method %s returns %s; it must return Operand<R>, with R a concrete TensorFlow "
+          + "type (TFloat32, ...) or a type variable of the method."),
   UNBOUND_RETURN_TYPE("LaminaUnboundReturnType",
       "@Lambda method %s returns Operand<%s>, but no input uses type variable %s, so a caller "
           + "could pick any dtype for the output. Return a concrete type, or a type variable that "
@@ -98,6 +100,12 @@ enum Message {
   CLASS_NAME("LaminaClassName",
       "className \"%s\" of @Lambda method %s is not a valid Java class name. Use a simple "
           + "identifier such as \"SquareLayer\", or leave className empty."),
+  CLASS_NAME_TAKEN("LaminaClassNameTaken",
+      "@Lambda method %s would generate %s, but a class of that name is already declared in "
+          + "the package. Give the layer another name with @Lambda(className = \"...\")."),
+  NEGATIVE_SIZE("LaminaNegativeSize",
+      "outputShape \"%s\" of @Lambda method %s has a negative size, %d, at column %d. Sizes are 0 "
+          + "or more; write ? for a size that is not known."),
   DUPLICATE_CLASS_NAME("LaminaDuplicateClassName",
       "@Lambda method %s would generate %s, which @Lambda method %s generates too. Give one of "
           + "them another name with @Lambda(className = \"...\")."),

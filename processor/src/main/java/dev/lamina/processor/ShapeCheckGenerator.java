@@ -99,7 +99,7 @@ final class ShapeCheckGenerator {
       return CodeBlock.of("$LL", num.value());
     }
     if (expr instanceof Expr.Unknown) {
-      return CodeBlock.of("-1L");
+      return CodeBlock.of("$T.UNKNOWN", SHAPE_CHECK);
     }
     if (expr instanceof Expr.Name name) {
       return reference(name.name());

@@ -84,8 +84,15 @@ final class ShapeDeclarations {
     if (!outputSource.isEmpty()) {
       try {
         List<Expr> dims = ShapeParser.outputShape(outputSource);
-        dims.forEach(dim -> checkNames(method, values, "outputShape", outputSource, dim, symbols,
-            args, symbolUses, name));
+        for (Expr dim : dims) {
+          checkNames(method, values, "outputShape", outputSource, dim, symbols, args, symbolUses,
+              name);
+          Long constant = constantValue(dim);
+          if (constant != null && constant < 0) {
+            error(method, values, "outputShape", Message.NEGATIVE_SIZE, outputSource, name,
+                constant, dim.column());
+          }
+        }
         outputShape = Optional.of(new OutputShape(outputSource, dims));
       } catch (ShapeSyntaxException e) {
         error(method, values, "outputShape", Message.OUTPUT_SHAPE_SYNTAX, outputSource, name,
@@ -191,6 +198,32 @@ final class ShapeDeclarations {
             ref.name(), arg.get().type(), ref.column());
       }
     });
+  }
+
+  /** The value of an expression of literals only; {@code null} if it has names, ? or / by 0. */
+  private static Long constantValue(Expr expr) {
+    if (expr instanceof Expr.Num num) {
+      return num.value();
+    }
+    if (expr instanceof Expr.Negate negate) {
+      Long operand = constantValue(negate.operand());
+      return operand == null ? null : -operand;
+    }
+    if (expr instanceof Expr.Binary binary) {
+      Long left = constantValue(binary.left());
+      Long right = constantValue(binary.right());
+      if (left == null || right == null) {
+        return null;
+      }
+      return switch (binary.op()) {
+        case ADD -> left + right;
+        case SUB -> left - right;
+        case MUL -> left * right;
+        case DIV -> right == 0 ? null : Math.floorDiv(left, right);
+        default -> null;
+      };
+    }
+    return null;
   }
 
   private static void visit(Expr expr, Consumer<Expr> action) {

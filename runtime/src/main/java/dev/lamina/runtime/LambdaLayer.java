@@ -66,9 +66,22 @@ public abstract class LambdaLayer extends Layer {
     return signature.defaultName();
   }
 
+  /** The {@code @Arg} values by name; arrays are copies, so the layer stays immutable. */
   @Override
   public final Map<String, Object> arguments() {
-    return arguments;
+    Map<String, Object> copy = new LinkedHashMap<>();
+    arguments.forEach((name, value) -> copy.put(name, copyIfArray(value)));
+    return Collections.unmodifiableMap(copy);
+  }
+
+  private static Object copyIfArray(Object value) {
+    if (value == null || !value.getClass().isArray()) {
+      return value;
+    }
+    int length = java.lang.reflect.Array.getLength(value);
+    Object copy = java.lang.reflect.Array.newInstance(value.getClass().getComponentType(), length);
+    System.arraycopy(value, 0, copy, 0, length);
+    return copy;
   }
 
   /**

@@ -11,7 +11,8 @@ import org.tensorflow.ndarray.Shape;
  * their {@code inputShape} patterns and {@code requires} constraints with it, and compute their
  * declared output shape.
  *
- * <p>Sizes are {@code long}s with {@code -1} for unknown. Arithmetic on an unknown size gives an
+ * <p>Sizes are {@code long}s with {@link #UNKNOWN} for unknown, so that an expression that gives
+ * {@code -1} is a negative size, not an unknown one. Arithmetic on an unknown size gives an
  * unknown size; a comparison involving one is unknown ({@code null}), and {@code &&}, {@code ||}
  * and {@code !} follow three-valued logic, so a constraint fails only when it is certainly false.
  * Every failure is a {@link ShapeRuleException} naming the layer, the rule as declared and
@@ -19,7 +20,8 @@ import org.tensorflow.ndarray.Shape;
  */
 public final class ShapeCheck {
 
-  private static final long UNKNOWN = Shape.UNKNOWN_SIZE;
+  /** An unknown size in expressions; {@code ?} compiles to it. */
+  public static final long UNKNOWN = Long.MIN_VALUE;
 
   private final LambdaLayer layer;
   private final List<Shape> inputs;
@@ -56,7 +58,8 @@ public final class ShapeCheck {
       return UNKNOWN;
     }
     // Counted from the end, so a leading '...' may stand for any number of dims.
-    return shape.size(shape.numDimensions() - patternDims + position);
+    long size = shape.size(shape.numDimensions() - patternDims + position);
+    return size == Shape.UNKNOWN_SIZE ? UNKNOWN : size;
   }
 
   /** Checks a fixed size of a pattern. */
@@ -104,7 +107,7 @@ public final class ShapeCheck {
       StringJoiner values = new StringJoiner(", ");
       for (int i = 0; i < namesAndValues.length; i += 2) {
         long value = ((Number) namesAndValues[i + 1]).longValue();
-        values.add(namesAndValues[i] + " = " + (value == UNKNOWN ? "?" : Long.toString(value)));
+        values.add(namesAndValues[i] + " = " + (value == UNKNOWN ? "None" : Long.toString(value)));
       }
       throw fail("requires " + quote(rule) + " but " + values + " for input "
           + shapes());
@@ -114,14 +117,21 @@ public final class ShapeCheck {
   /** The full output shape: input 0's batch size, then {@code dims}. */
   public Shape output(long... dims) {
     Shape first = inputs.get(0);
-    long batch = first.isUnknown() || first.numDimensions() == 0 ? UNKNOWN : first.size(0);
-    for (long d : dims) {
-      if (d < UNKNOWN) {
-        throw fail("outputShape " + quote(layer.signature().outputShape()) + " gives "
-            + Shapes.format(dims) + ", a negative size, for input " + shapes());
-      }
+    long batch = first.isUnknown() || first.numDimensions() == 0
+        ? Shape.UNKNOWN_SIZE : first.size(0);
+    long[] sizes = new long[dims.length];
+    StringJoiner shown = new StringJoiner(", ", "(", ")");
+    boolean negative = false;
+    for (int i = 0; i < dims.length; i++) {
+      sizes[i] = dims[i] == UNKNOWN ? Shape.UNKNOWN_SIZE : dims[i];
+      negative |= dims[i] != UNKNOWN && dims[i] < 0;
+      shown.add(dims[i] == UNKNOWN ? "None" : Long.toString(dims[i]));
     }
-    return Shape.of(dims).prepend(batch);
+    if (negative) {
+      throw fail("outputShape " + quote(layer.signature().outputShape()) + " gives " + shown
+          + ", a negative size, for input " + shapes());
+    }
+    return Shape.of(sizes).prepend(batch);
   }
 
   // Arithmetic and logic on possibly unknown sizes, for generated expressions.
