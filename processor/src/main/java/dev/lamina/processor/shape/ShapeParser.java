@@ -3,7 +3,6 @@ package dev.lamina.processor.shape;
 import dev.lamina.processor.shape.Expr.Op;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * Parses the shape language. Three entry points, one per place a declaration appears:
@@ -80,24 +79,6 @@ public final class ShapeParser {
     Expr condition = parser.typed(parser.expression(0), true);
     parser.expectEnd();
     return condition;
-  }
-
-  /**
-   * The fixed sizes of a shape made only of integers and {@code ?}, such as {@code "(4, ?)"};
-   * the form {@code outputShape} had before expressions, kept for simple callers.
-   */
-  public static List<OptionalLong> fixedShape(String text) throws ShapeSyntaxException {
-    List<OptionalLong> dims = new ArrayList<>();
-    for (Expr dim : outputShape(text)) {
-      if (dim instanceof Expr.Num num) {
-        dims.add(OptionalLong.of(num.value()));
-      } else if (dim instanceof Expr.Unknown) {
-        dims.add(OptionalLong.empty());
-      } else {
-        throw new ShapeSyntaxException("expected a size or '?'", dim.column());
-      }
-    }
-    return dims;
   }
 
   // Precedence climbing: || < && < comparisons < + - < * / < unary.
