@@ -137,12 +137,34 @@ public abstract class Layer {
   protected abstract OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs);
 
   /**
-   * Adds this layer's ops to a model's graph.
+   * Creates this layer's weights, TensorFlow variables initialised when the model's session
+   * first runs. Called once per model, with the Ops of the layer's first call, after the layer has
+   * been applied at least once. Default: no weights.
+   */
+  protected List<Operand<?>> createWeights(Ops tf) {
+    return List.of();
+  }
+
+  /** How many values the layer's weights hold, for summaries. Default: none. */
+  public long countParams() {
+    return 0;
+  }
+
+  /**
+   * Adds one call of this layer to a model's graph; layers with weights override this form.
    *
    * @param tf the graph builder, scoped to this call of the layer
    * @param inputs one operand per symbolic input, in order
+   * @param weights what {@link #createWeights} made for this model
    */
-  protected abstract Operand<?> build(Ops tf, List<Operand<?>> inputs);
+  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<?>> weights) {
+    return build(tf, inputs);
+  }
+
+  /** Adds one call of a layer without weights to a model's graph. */
+  protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
+    throw new UnsupportedOperationException(typeName() + " must override a build method");
+  }
 
   /** The shape (batch first) and dtype of a layer's output. */
   public record OutputSpec<T extends TType>(Shape shape, Class<T> dtype) {

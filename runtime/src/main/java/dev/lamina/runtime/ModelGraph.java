@@ -35,20 +35,26 @@ final class ModelGraph implements AutoCloseable {
     try {
       Ops tf = Ops.create(graph);
       Map<Node, Operand<?>> built = new IdentityHashMap<>();
+      Map<Layer, List<Operand<?>>> weights = new IdentityHashMap<>();
       for (Node node : topology.nodes()) {
         List<Operand<?>> operands = new ArrayList<>(node.inputs().size());
         node.inputs().forEach(input -> operands.add(built.get(input.producer())));
         // withSubScope makes a repeated scope unique, so a layer's second call gets name_1/...
-        Ops scoped = tf.withSubScope(topology.names().get(node.layer()));
-        built.put(node, node.layer().build(scoped, operands));
+        Layer layer = node.layer();
+        Ops scoped = tf.withSubScope(topology.names().get(layer));
+        List<Operand<?>> layerWeights =
+            weights.computeIfAbsent(layer, first -> first.createWeights(scoped));
+        built.put(node, layer.build(scoped, operands, layerWeights));
       }
       List<Operand<?>> feeds = new ArrayList<>();
       topology.inputs().forEach(input -> feeds.add(built.get(input.producer())));
       List<Operand<?>> fetches = new ArrayList<>();
       for (SymbolicTensor<?> output : topology.outputs()) {
         Operand<?> fetch = built.get(output.producer());
-        // TensorFlow cannot fetch a tensor it is fed: an input passed straight out gets a copy.
-        fetches.add(output.isInput() ? tf.withName("output").identity(fetch) : fetch);
+        // TensorFlow cannot fetch a tensor it is fed: an input that reaches an output unchanged
+        // (no layer, or layers that return their input) is fetched through a copy.
+        boolean fed = feeds.stream().anyMatch(feed -> feed.asOutput().equals(fetch.asOutput()));
+        fetches.add(fed ? tf.withName("output").identity(fetch) : fetch);
       }
       return new ModelGraph(graph, new Session(graph), List.copyOf(feeds), List.copyOf(fetches));
     } catch (RuntimeException | Error e) {

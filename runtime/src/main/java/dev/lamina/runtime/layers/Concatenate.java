@@ -6,7 +6,6 @@ import dev.lamina.runtime.SymbolicTensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -62,7 +61,7 @@ public final class Concatenate extends Layer {
     for (SymbolicTensor<?> input : inputs.subList(1, inputs.size())) {
       if (input.dtype() != first.dtype()) {
         throw new IllegalArgumentException(describe() + ": inputs must share one dtype, got "
-            + describeShapes(inputs));
+            + Layers.describe(inputs));
       }
       Shape shape = input.shape();
       boolean fits = shape.numDimensions() == rank;
@@ -78,25 +77,15 @@ public final class Concatenate extends Layer {
       }
       if (!fits) {
         throw new IllegalArgumentException(describe() + ": inputs must match in every dimension "
-            + "except the concatenation axis " + axis + ", got " + describeShapes(inputs));
+            + "except the concatenation axis " + axis + ", got " + Layers.describe(inputs));
       }
     }
-    return spec(Shape.of(out), first.dtype());
-  }
-
-  private static <T extends TType> OutputSpec<T> spec(Shape shape, Class<T> dtype) {
-    return new OutputSpec<>(shape, dtype);
+    return Layers.spec(Shape.of(out), first.dtype());
   }
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
     return tf.concat((Iterable) new ArrayList<>(inputs), tf.constant(axis));
-  }
-
-  private static String describeShapes(List<SymbolicTensor<?>> inputs) {
-    StringJoiner joined = new StringJoiner(", ");
-    inputs.forEach(t -> joined.add(Shapes.format(t.shape()) + " " + Shapes.dtypeName(t.dtype())));
-    return joined.toString();
   }
 }

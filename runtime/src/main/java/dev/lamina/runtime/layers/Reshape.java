@@ -56,13 +56,9 @@ public final class Reshape extends Layer {
 
   @Override
   protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
-    requireOneInput(inputs);
+    Layers.requireInputs(this, inputs, 1);
     SymbolicTensor<?> x = inputs.get(0);
-    return spec(resolve(x.shape()), x.dtype());
-  }
-
-  private static <T extends TType> OutputSpec<T> spec(Shape shape, Class<T> dtype) {
-    return new OutputSpec<>(shape, dtype);
+    return Layers.spec(resolve(x.shape()), x.dtype());
   }
 
   @Override
@@ -111,11 +107,5 @@ public final class Reshape extends Layer {
       }
     }
     return Shape.of(out).prepend(input.numDimensions() > 0 ? input.size(0) : Shape.UNKNOWN_SIZE);
-  }
-
-  private void requireOneInput(List<SymbolicTensor<?>> inputs) {
-    if (inputs.size() != 1) {
-      throw new IllegalArgumentException(describe() + " takes 1 input, got " + inputs.size());
-    }
   }
 }

@@ -1,0 +1,230 @@
+package dev.lamina.runtime.layers;
+
+import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.Shapes;
+import dev.lamina.runtime.SymbolicTensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Keras's {@code Dense(units, activation=None, use_bias=True)}: {@code activation(x · kernel +
+ * bias)} on the last axis, for float32 inputs. The kernel starts Glorot-uniform (from a seed, so a
+ * seeded layer is reproducible) and the bias at zero, as Keras's defaults, unless initial values
+ * are given. The weights are TensorFlow variables of each model that uses the layer.
+ *
+ * <p>As in Keras, the layer is built by its first {@code apply}: that fixes the size of the last
+ * input dimension, and a later {@code apply} to another size is an error.
+ */
+public final class Dense extends Layer {
+
+  private final int units;
+  private final String activation;
+  private final boolean useBias;
+  private final long seed;
+  private final float[][] initialKernel;
+  private final float[] initialBias;
+  private long inputDim = -1; // fixed by the first apply
+
+  private Dense(Builder builder) {
+    super(builder.name);
+    if (builder.units < 1) {
+      throw new IllegalArgumentException("Dense units must be at least 1, got " + builder.units);
+    }
+    this.units = builder.units;
+    this.activation = builder.activation;
+    if (activation != null) {
+      Activation.resolve(activation); // fails now for an unknown name
+    }
+    this.useBias = builder.useBias;
+    this.seed = builder.seed;
+    this.initialKernel = builder.kernel;
+    this.initialBias = builder.bias;
+    if (initialBias != null && initialBias.length != units) {
+      throw new IllegalArgumentException("Dense bias needs " + units + " values, got "
+          + initialBias.length);
+    }
+  }
+
+  /** {@code Dense(units)}: linear, with bias. */
+  public Dense(int units) {
+    this(builder(units));
+  }
+
+  /** {@code Dense(units, activation=...)}. */
+  public Dense(int units, String activation) {
+    this(builder(units).activation(activation));
+  }
+
+  /** All of Keras's options. */
+  public static Builder builder(int units) {
+    return new Builder(units);
+  }
+
+  public SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> x) {
+    return applyTyped(x);
+  }
+
+  @Override
+  public Map<String, Object> arguments() {
+    Map<String, Object> arguments = new LinkedHashMap<>();
+    arguments.put("units", units);
+    arguments.put("activation", activation == null ? "linear" : activation);
+    arguments.put("use_bias", useBias);
+    return arguments;
+  }
+
+  @Override
+  public synchronized long countParams() {
+    return inputDim < 0 ? 0 : inputDim * units + (useBias ? units : 0);
+  }
+
+  @Override
+  protected synchronized OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
+    Layers.requireInputs(this, inputs, 1);
+    SymbolicTensor<?> x = inputs.get(0);
+    Shape shape = x.shape();
+    if (x.dtype() != TFloat32.class) {
+      throw new IllegalArgumentException(describe() + " takes float32 inputs, got "
+          + Shapes.dtypeName(x.dtype()));
+    }
+    if (shape.isUnknown() || shape.numDimensions() < 2
+        || shape.size(shape.numDimensions() - 1) == Shape.UNKNOWN_SIZE) {
+      throw new IllegalArgumentException(describe() + " needs inputs of rank 2 or more with a "
+          + "known last dimension, got " + Shapes.format(shape));
+    }
+    long last = shape.size(shape.numDimensions() - 1);
+    if (inputDim >= 0 && inputDim != last) {
+      throw new IllegalArgumentException(describe() + " was built for inputs with " + inputDim
+          + " features on the last axis, got " + Shapes.format(shape));
+    }
+    if (initialKernel != null && (initialKernel.length != last || initialKernel[0].length != units)) {
+      throw new IllegalArgumentException(describe() + ": the initial kernel is "
+          + initialKernel.length + "x" + initialKernel[0].length + " but inputs " + Shapes.format(shape)
+          + " need " + last + "x" + units);
+    }
+    inputDim = last;
+    long[] out = shape.asArray();
+    out[out.length - 1] = units;
+    return Layers.spec(Shape.of(out), TFloat32.class);
+  }
+
+  @Override
+  protected synchronized List<Operand<?>> createWeights(Ops tf) {
+    Ops init = tf.withInitScope();
+    Operand<TFloat32> kernel = init.withName("kernel").variable(
+        init.constant(Shape.of(inputDim, units), DataBuffers.of(kernelValues(), true, false)));
+    if (!useBias) {
+      return List.of(kernel);
+    }
+    float[] bias = initialBias != null ? initialBias.clone() : new float[units];
+    Operand<TFloat32> biasVariable = init.withName("bias").variable(init.constant(bias));
+    return List.of(kernel, biasVariable);
+  }
+
+  /**
+   * The kernel's first values, row-major (inputDim × units): the given ones, or Glorot-uniform
+   * draws in {@code ±sqrt(6 / (inputDim + units))} from the layer's seed.
+   */
+  synchronized float[] kernelValues() {
+    float[] values = new float[Math.toIntExact(inputDim * units)];
+    if (initialKernel != null) {
+      for (int i = 0; i < inputDim; i++) {
+        System.arraycopy(initialKernel[i], 0, values, i * units, units);
+      }
+      return values;
+    }
+    double limit = Math.sqrt(6.0 / (inputDim + units));
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) random.nextDouble(-limit, limit);
+    }
+    return values;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<?>> weights) {
+    Operand<TFloat32> x = (Operand<TFloat32>) inputs.get(0);
+    Operand<TFloat32> kernel = (Operand<TFloat32>) weights.get(0);
+    Operand<TFloat32> y;
+    if (x.shape().numDimensions() == 2) {
+      y = tf.linalg.matMul(x, kernel);
+    } else {
+      // Keras's Dense on rank > 2: the same kernel on the last axis of every position.
+      Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, inputDim}));
+      Operand<TInt64> leading = tf.slice(tf.shape(x, TInt64.class), tf.constant(new long[] {0}),
+          tf.constant(new long[] {x.shape().numDimensions() - 1}));
+      y = tf.reshape(tf.linalg.matMul(flat, kernel),
+          tf.concat(List.of(leading, tf.constant(new long[] {units})), tf.constant(0)));
+    }
+    if (useBias) {
+      y = tf.nn.biasAdd(y, (Operand<TFloat32>) weights.get(1));
+    }
+    return activation == null ? y : Activation.resolve(activation).call(tf, y);
+  }
+
+  /** Keras's Dense arguments. */
+  public static final class Builder {
+    private final int units;
+    private String activation;
+    private boolean useBias = true;
+    private long seed = ThreadLocalRandom.current().nextLong();
+    private float[][] kernel;
+    private float[] bias;
+    private String name;
+
+    private Builder(int units) {
+      this.units = units;
+    }
+
+    /** A Keras activation name, e.g. {@code "relu"}; none (linear) by default. */
+    public Builder activation(String activation) {
+      this.activation = "linear".equals(activation) ? null : activation;
+      return this;
+    }
+
+    public Builder useBias(boolean useBias) {
+      this.useBias = useBias;
+      return this;
+    }
+
+    /** The seed of the Glorot-uniform kernel; random by default, as Keras. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Initial kernel values, inputDim rows of units values (Keras's {@code Constant}). */
+    public Builder kernel(float[][] kernel) {
+      this.kernel = kernel.clone();
+      for (int i = 0; i < kernel.length; i++) {
+        this.kernel[i] = kernel[i].clone();
+      }
+      return this;
+    }
+
+    /** Initial bias values, one per unit. */
+    public Builder bias(float[] bias) {
+      this.bias = bias.clone();
+      return this;
+    }
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Dense build() {
+      return new Dense(this);
+    }
+  }
+}
