@@ -2,11 +2,11 @@ package dev.lamina.samples;
 
 import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
+import dev.lamina.runtime.backend.K;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.ReduceSum;
-import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TNumber;
 
@@ -67,15 +67,12 @@ public final class SeedLambdas {
     return antirectify(tf, x);
   }
 
+  /** The tutorial's body, line for line with Keras's backend {@code K}. */
   private static Operand<TFloat32> antirectify(Ops tf, Operand<TFloat32> x) {
-    Operand<TFloat32> centred =
-        tf.math.sub(x, tf.math.mean(x, tf.constant(1), Mean.keepDims(true)));
-    // Keras's l2_normalize: x / sqrt(max(sum(x^2), 1e-12)) along the axis.
-    Operand<TFloat32> sumOfSquares =
-        tf.reduceSum(tf.math.square(centred), tf.constant(1), ReduceSum.keepDims(true));
-    Operand<TFloat32> normalised = tf.math.mul(centred,
-        tf.math.rsqrt(tf.math.maximum(sumOfSquares, tf.constant(1e-12f))));
-    return tf.concat(java.util.List.of(tf.nn.relu(normalised), tf.nn.relu(tf.math.neg(normalised))),
-        tf.constant(1));
+    x = tf.math.sub(x, K.mean(tf, x, 1, true)); //      x -= K.mean(x, axis=1, keepdims=True)
+    x = K.l2Normalize(tf, x, 1); //                     x = K.l2_normalize(x, axis=1)
+    Operand<TFloat32> pos = K.relu(tf, x); //           pos = K.relu(x)
+    Operand<TFloat32> neg = K.relu(tf, tf.math.neg(x)); // neg = K.relu(-x)
+    return K.concatenate(tf, List.of(pos, neg), 1); //  return K.concatenate([pos, neg], axis=1)
   }
 }

@@ -4,6 +4,8 @@ import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Sequential;
 import dev.lamina.runtime.layers.Concatenate;
+import dev.lamina.runtime.layers.Dense;
+import dev.lamina.runtime.layers.Dropout;
 import dev.lamina.runtime.layers.Reshape;
 import java.util.Arrays;
 import org.tensorflow.types.TFloat32;
@@ -41,6 +43,26 @@ public final class Tutorial {
     return Model.of(a, new Concatenate().apply(x1, x2));
   }
 
+  /**
+   * The antirectifier inside a small classifier, as in Keras's antirectifier example (there 784
+   * features, Dense(256) twice and Dense(10)): Dense(16), antirectifier (32 features), dropout,
+   * Dense(3, softmax). Seeded, so every run prints the same probabilities.
+   */
+  static Sequential antirectifierModel() {
+    return Sequential.of(Input.of(TFloat32.class, 8),
+        Dense.builder(16).seed(1).build(),
+        AntirectifierLayer.of(),
+        new Dropout(0.1),
+        Dense.builder(3).activation("softmax").seed(2).build());
+  }
+
+  /** Two samples of eight features. */
+  static float[][] antirectifierInput() {
+    return new float[][] {
+      {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f}, {1, -1, 1, -1, 1, -1, 1, -1},
+    };
+  }
+
   /** The tutorial's {@code x_test}. */
   static float[][][] sliceInput() {
     return new float[][][] {{{1, 2}, {2, 3}, {3, 4}, {4, 5}}};
@@ -54,6 +76,17 @@ public final class Tutorial {
       float[][] y = model.predict(x, float[][].class);
       for (int i = 0; i < x.length; i++) {
         System.out.println("  " + Arrays.toString(x[i]) + " -> " + Arrays.toString(y[i]));
+      }
+    }
+
+    System.out.println();
+    System.out.println("== antirectifier (Keras: Lambda(antirectifier, "
+        + "output_shape=antirectifier_output_shape)) in a Dense model ==");
+    try (var model = antirectifierModel()) {
+      System.out.println(model);
+      float[][] y = model.predict(antirectifierInput(), float[][].class);
+      for (int i = 0; i < y.length; i++) {
+        System.out.println("  sample " + i + " -> class probabilities " + Arrays.toString(y[i]));
       }
     }
 

@@ -62,4 +62,26 @@ class TutorialTest {
         + "which gives (4, 1) per sample, but its ops produce (4) per sample (output (None, 4) "
         + "for input (None, 4, 2)); fix the declaration or the ops", message);
   }
+
+  @Test
+  void antirectifierModelGivesProbabilities() {
+    try (var model = Tutorial.antirectifierModel()) {
+      // Input, Dense(16), antirectifier, dropout, Dense(3): the antirectifier doubles 16 to 32,
+      // which the last Dense was built for.
+      assertEquals(5, model.layers().size());
+      assertEquals(32 * 3 + 3, model.layers().get(4).countParams());
+      assertArrayEquals(new long[] {-1, 3}, model.outputs().get(0).shape().asArray());
+      float[][] y = model.predict(Tutorial.antirectifierInput(), float[][].class);
+      assertEquals(2, y.length);
+      for (float[] row : y) {
+        assertEquals(3, row.length);
+        float sum = 0;
+        for (float p : row) {
+          org.junit.jupiter.api.Assertions.assertTrue(p > 0 && p < 1, "a probability: " + p);
+          sum += p;
+        }
+        assertEquals(1f, sum, 1e-5f, "softmax rows sum to 1");
+      }
+    }
+  }
 }
