@@ -1,0 +1,161 @@
+package dev.lamina.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.lamina.processor.TestSources.lambdas;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Processor bugs these tests found, each written to the behaviour the processor should have. They
+ * fail until the bug is fixed; then they belong with the other tests of their rule.
+ */
+class KnownProcessorBugsTest {
+
+  private final RecordingLambdaProcessor processor = new RecordingLambdaProcessor();
+
+  private Compilation compile(JavaFileObject... sources) {
+    return Compiler.javac().withProcessors(processor).compile(sources);
+  }
+
+  /**
+   * The mask method's parameters are checked by erasure only, so a mask method taking
+   * {@code Operand<TInt32> x} is accepted for a lambda whose input is {@code Operand<TFloat32>}:
+   * the generated {@code invokeMask} passes the input through a raw cast, and the mismatch, which
+   * the processor could see, surfaces (if ever) inside TensorFlow. It should be
+   * {@code [LaminaMaskSignature]} on the mask method, like a wrong return type.
+   */
+  @Test
+  void maskMethodInputDtypeIsChecked() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          static Operand<TBool> maskOf(Ops tf, Operand<TInt32> x, Operand<TBool> xMask) { // 2
+            return xMask;
+          }
+
+          @Lambda(mask = "maskOf")
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[LaminaMaskSignature] Lambdas.maskOf, the mask "
+        + "method of @Lambda method Lambdas.f").inFile(source).onLine(2);
+    assertThat(processor.writtenSourceFiles()).isEmpty();
+  }
+
+  /**
+   * The signature {@code [LaminaMaskMissing]} and {@code [LaminaMaskSignature]} ask for is
+   * misspelt: the StringJoiner's prefix ends in {@code "(Ops tf"}, so the first input follows it
+   * with no separator: {@code maskOf(Ops tfOperand<org.tensorflow.types.TFloat32> x, ...)}.
+   */
+  @Test
+  void maskSignatureInTheMessageIsValidJava() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda(
+              mask = "maskOf") // line 3
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[LaminaMaskMissing]").inFile(source).onLine(3);
+    assertThat(compilation).hadErrorContaining("Declare 'static Operand<TBool> maskOf(Ops tf, "
+        + "Operand<").inFile(source).onLine(3);
+  }
+
+  /**
+   * {@code [LaminaOutputShapeFnSignature]} (and {@code [LaminaMaskSignature]}) show the method
+   * found with {@code getModifiers()}'s {@code Set.toString()}:
+   * {@code found '[private, static] org.tensorflow.ndarray.Shape shapeOf(...)'}. It should read as
+   * Java, {@code private static ...}.
+   */
+  @Test
+  void foundSignatureInTheMessageReadsAsJava() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          private static Shape shapeOf(Shape x) { // line 2
+            return x;
+          }
+
+          @Lambda(outputShapeFn = "shapeOf")
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[LaminaOutputShapeFnSignature]")
+        .inFile(source).onLine(2);
+    assertThat(compilation).hadErrorContaining("found 'private static ").inFile(source).onLine(2);
+  }
+
+  /**
+   * Shape declarations are checked against the inputs the parameter check returned, which are
+   * none when it gave up early: a method whose only problem is a missing {@code Ops} parameter
+   * also gets {@code [LaminaInputShapeCount] ... has 1 pattern for 0 inputs ()}, which is false:
+   * the method has one input. One problem should give one error.
+   */
+  @Test
+  void noInputShapeCountErrorWhenTheParametersAreAlreadyWrong() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda(inputShape = "(n)", outputShape = "(n)")
+          static Operand<TFloat32> f(Operand<TFloat32> x) { // line 3
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[LaminaFirstParameterNotOps]")
+        .inFile(source).onLine(3);
+  }
+
+  /**
+   * A pattern that does not parse binds nothing, so every use of its symbols is reported too:
+   * {@code inputShape = "(n, 4"} with {@code outputShape = "(n)"} gives
+   * {@code [LaminaInputShapeSyntax]} and also {@code [LaminaUnknownName] ... uses 'n', which no
+   * inputShape pattern binds}, which points the user at the wrong fix. Names should not be
+   * checked against patterns that failed to parse.
+   */
+  @Test
+  void noUnknownNameErrorForASymbolOfAPatternThatDoesNotParse() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda(
+              inputShape = "(n, 4", // line 3
+              outputShape = "(n)")
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[LaminaInputShapeSyntax]")
+        .inFile(source).onLine(3);
+  }
+}
