@@ -1,5 +1,6 @@
 package dev.lamina.runtime;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +36,7 @@ public class Model implements AutoCloseable {
   private Topology topology;
   private ModelGraph graph;
   private boolean closed;
+  private Device device = Device.AUTO;
 
   Model(Topology topology) {
     this.topology = topology;
@@ -78,12 +80,33 @@ public class Model implements AutoCloseable {
     return name;
   }
 
-  /** Replaces the topology; only while the graph is not built (Sequential's {@code add}). */
-  synchronized void setTopology(Topology topology) {
+  /**
+   * Places the model's ops on {@code device} (default {@link Device#AUTO}); before the first
+   * {@code predict}, which builds the graph.
+   *
+   * @throws IllegalStateException once the graph is built
+   */
+  public final synchronized Model placeOn(Device device) {
+    requireUnbuilt();
+    this.device = Objects.requireNonNull(device, "device");
+    return this;
+  }
+
+  /** The device asked for. */
+  public final synchronized Device device() {
+    return device;
+  }
+
+  private void requireUnbuilt() {
     if (graph != null || closed) {
       throw new IllegalStateException("This model has already been built (predict was called) "
           + "or closed; it cannot change any more. Start a new one.");
     }
+  }
+
+  /** Replaces the topology; only while the graph is not built (Sequential's {@code add}). */
+  synchronized void setTopology(Topology topology) {
+    requireUnbuilt();
     this.topology = topology;
   }
 
@@ -117,6 +140,16 @@ public class Model implements AutoCloseable {
    *     shapes, or the inputs have different numbers of samples
    */
   public final List<NdArray<?>> predict(List<? extends NdArray<?>> data, int batchSize) {
+    return predict(data, batchSize, null);
+  }
+
+  /**
+   * {@link #predict(List, int)} that draws Keras's progress bar ({@code verbose=1}) on
+   * {@code progress}, or nothing if it is {@code null}. TensorFlow tensors are NdArrays too, so
+   * they can be passed as they are.
+   */
+  public final List<NdArray<?>> predict(List<? extends NdArray<?>> data, int batchSize,
+      PrintStream progress) {
     Objects.requireNonNull(data, "data");
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
@@ -143,9 +176,15 @@ public class Model implements AutoCloseable {
     ModelGraph built = graph();
     List<SymbolicTensor<?>> outputs = outputs();
     NdArray<?>[] results = new NdArray<?>[outputs.size()];
-    for (long start = 0; start < samples; start += batchSize) {
+    long steps = (samples + batchSize - 1) / batchSize;
+    ProgressBar bar = progress == null ? null : new ProgressBar(progress, steps);
+    for (long step = 0; step < steps; step++) {
+      long start = step * batchSize;
       long end = Math.min(samples, start + batchSize);
       runBatch(built, data, start, end, samples, results);
+      if (bar != null) {
+        bar.update(step + 1);
+      }
     }
     return List.of(results);
   }
@@ -204,9 +243,15 @@ public class Model implements AutoCloseable {
       throw new IllegalStateException("This model is closed");
     }
     if (graph == null) {
-      graph = ModelGraph.build(topology);
+      graph = ModelGraph.build(topology, device.resolve());
     }
     return graph;
+  }
+
+  /** Builds the graph on a device as requested, unchecked; lets tests show soft placement. */
+  synchronized Graph buildForTest(Device requested) {
+    graph = ModelGraph.build(topology, requested.requested());
+    return graph.graph();
   }
 
   /** Releases the TensorFlow graph and session. Further predicts fail. */

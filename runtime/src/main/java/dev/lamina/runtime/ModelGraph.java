@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
 
 /** A model's one TensorFlow graph and the session that runs it; owns both native handles. */
 final class ModelGraph implements AutoCloseable {
@@ -28,12 +30,15 @@ final class ModelGraph implements AutoCloseable {
     this.fetches = fetches;
   }
 
-  /** Adds every layer call's ops, each under its layer's name, and opens a session. */
-  static ModelGraph build(Topology topology) {
+  /**
+   * Adds every layer call's ops, each under its layer's name and on {@code device}, and opens a
+   * session with soft placement.
+   */
+  static ModelGraph build(Topology topology, DeviceSpec device) {
     NativeLogging.configure();
     Graph graph = new Graph();
     try {
-      Ops tf = Ops.create(graph);
+      Ops tf = Ops.create(graph).withDevice(device);
       Map<Node, Operand<?>> built = new IdentityHashMap<>();
       Map<Layer, List<Operand<?>>> weights = new IdentityHashMap<>();
       for (Node node : topology.nodes()) {
@@ -56,7 +61,9 @@ final class ModelGraph implements AutoCloseable {
         boolean fed = feeds.stream().anyMatch(feed -> feed.asOutput().equals(fetch.asOutput()));
         fetches.add(fed ? tf.withName("output").identity(fetch) : fetch);
       }
-      return new ModelGraph(graph, new Session(graph), List.copyOf(feeds), List.copyOf(fetches));
+      ConfigProto config = ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
+      return new ModelGraph(graph, new Session(graph, config), List.copyOf(feeds),
+          List.copyOf(fetches));
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;

@@ -1,0 +1,166 @@
+package dev.lamina.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.types.TFloat32;
+
+/** What a CPU-only machine can show of placement, plus concurrency, memory and progress. */
+class DeviceAndConcurrencyTest {
+
+  private static Model squareModel() {
+    return Sequential.of(Input.of(TFloat32.class, 3), new TestLayers.Square(null));
+  }
+
+  private static List<String> devices(org.tensorflow.Graph graph) {
+    List<String> devices = new ArrayList<>();
+    graph.operations().forEachRemaining((GraphOperation op) -> devices.add(op.device()));
+    return devices;
+  }
+
+  @Test
+  void cpuPlacementIsOnEveryOp() {
+    try (var model = squareModel().placeOn(Device.CPU)) {
+      model.predict(new float[][] {{1, 2, 3}}, float[][].class);
+      assertTrue(devices(model.tensorFlowGraph()).stream()
+          .allMatch(d -> d.equals("/device:CPU:0")), devices(model.tensorFlowGraph()).toString());
+    }
+  }
+
+  @Test
+  void autoFallsBackToTheCpuWithoutAGpu() {
+    assertFalse(Device.gpuAvailable(0), "this test machine has no GPU");
+    try (var model = squareModel()) {
+      assertEquals(Device.AUTO, model.device());
+      float[][] y = model.predict(new float[][] {{1, 2, 3}}, float[][].class);
+      assertArrayEquals(new float[] {1, 4, 9}, y[0]);
+      assertTrue(devices(model.tensorFlowGraph()).contains("/device:CPU:0"));
+    }
+  }
+
+  @Test
+  void anExplicitGpuWithoutOneIsAClearError() {
+    try (var model = squareModel().placeOn(Device.gpu(0))) {
+      var error = assertThrows(IllegalStateException.class,
+          () -> model.predict(new float[][] {{1, 2, 3}}, float[][].class));
+      assertTrue(error.getMessage().startsWith("GPU 0 was requested, but TensorFlow can use no "
+          + "such GPU here"), error.getMessage());
+    }
+    assertThrows(IllegalArgumentException.class, () -> Device.gpu(-1));
+  }
+
+  @Test
+  void softPlacementRunsGpuPlacedOpsOnTheCpu() {
+    try (var model = squareModel()) {
+      var graph = model.buildForTest(Device.gpu(0));
+      assertTrue(devices(graph).contains("/device:GPU:0"), "the request is recorded on the ops");
+      float[][] y = model.predict(new float[][] {{1, 2, 3}}, float[][].class);
+      assertArrayEquals(new float[] {1, 4, 9}, y[0], "and soft placement runs them on the CPU");
+    }
+  }
+
+  @Test
+  void placementIsFixedOnceBuilt() {
+    try (var model = squareModel()) {
+      model.predict(new float[][] {{1, 2, 3}}, float[][].class);
+      assertThrows(IllegalStateException.class, () -> model.placeOn(Device.CPU));
+    }
+  }
+
+  @Test
+  void eightThreadsGetWhatOneThreadGets() throws Exception {
+    float[][] x = new float[16][3];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = new float[] {i, -i / 2f, i * 0.25f};
+    }
+    try (var model = squareModel()) {
+      float[][] expected = model.predict(x, float[][].class);
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          results.add(pool.submit(() -> {
+            int same = 0;
+            for (int call = 0; call < 1000; call++) {
+              float[][] y = model.predict(x, float[][].class);
+              boolean equal = true;
+              for (int i = 0; i < y.length; i++) {
+                equal &= java.util.Arrays.equals(expected[i], y[i]);
+              }
+              same += equal ? 1 : 0;
+            }
+            return same;
+          }));
+        }
+        for (Future<Integer> result : results) {
+          assertEquals(1000, result.get());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void residentMemoryStaysBoundedOverAHundredThousandPredicts() throws IOException {
+    FloatNdArray x = StdArrays.ndCopyOf(new float[][] {{1, 2, 3}, {4, 5, 6}});
+    try (var model = squareModel()) {
+      for (int i = 0; i < 5_000; i++) {
+        model.predict(x);
+      }
+      long before = residentKb();
+      for (int i = 0; i < 100_000; i++) {
+        model.predict(x);
+      }
+      long grown = residentKb() - before;
+      // The test JVM's heap is fixed and pre-touched (see the pom), so the heap does not show up
+      // here. A leaked tensor pair per call would be 200,000 native allocations, tens of
+      // megabytes at least; allow 64 MB for code caches and the allocator's own slack.
+      assertTrue(grown < 64 * 1024, "resident memory grew by " + grown + " kB");
+    }
+  }
+
+  private static long residentKb() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
+
+  @Test
+  void tensorsAreAcceptedAsInputsAndTheProgressBarIsKeras() {
+    try (var model = squareModel();
+        TFloat32 tensor = TFloat32.tensorOf(StdArrays.ndCopyOf(
+            new float[][] {{1, 2, 3}, {0, 1, 2}, {3, 3, 3}}))) {
+      ByteArrayOutputStream text = new ByteArrayOutputStream();
+      List<NdArray<?>> out = model.predict(List.of(tensor), 2,
+          new PrintStream(text, true, StandardCharsets.UTF_8));
+      float[][] y = StdArrays.array2dCopyOf((FloatNdArray) out.get(0));
+      assertArrayEquals(new float[] {9, 9, 9}, y[2]);
+      String bar = text.toString(StandardCharsets.UTF_8);
+      assertTrue(bar.contains("1/2 [===============>..............]"), bar);
+      assertTrue(bar.contains("2/2 [==============================]"), bar);
+    }
+  }
+}
