@@ -84,7 +84,7 @@ public final class SliceLayer extends LambdaLayer {
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs) {
     // The runtime has checked the inputs' dtypes against the signature.
-    return Lambdas.slice(tf, (Operand) inputs.get(0), this.index, this.weights, this.order);
+    return Lambdas.slice(tf, (Operand) inputs.get(0), this.index, this.weights.clone(), this.order);
   }
 
   @Override

@@ -102,16 +102,27 @@ record LambdaSpec(
   /** A {@code requires} constraint: its source and its condition. */
   record Constraint(String source, Expr condition) {}
 
-  /** The layer's default name: the method's name in snake_case ({@code sliceColumn}: {@code slice_column}). */
+  /**
+   * The layer's default name: the method's name in snake_case, as the runtime's
+   * {@code Layer.snakeCase} ({@code sliceColumn}: {@code slice_column}, {@code applyHTTP}:
+   * {@code apply_http}), made a valid TensorFlow scope name ({@code $} becomes {@code _}, leading
+   * underscores go).
+   */
   String defaultLayerName() {
     StringBuilder out = new StringBuilder();
-    for (char c : methodName.toCharArray()) {
+    for (int i = 0; i < methodName.length(); i++) {
+      char c = methodName.charAt(i);
       if (Character.isUpperCase(c)) {
-        out.append(out.length() > 0 ? "_" : "").append(Character.toLowerCase(c));
+        if (i > 0 && !Character.isUpperCase(methodName.charAt(i - 1))
+            && methodName.charAt(i - 1) != '_') {
+          out.append('_');
+        }
+        out.append(Character.toLowerCase(c));
       } else {
-        out.append(c);
+        out.append(c == '$' ? '_' : c);
       }
     }
-    return out.toString();
+    String name = out.toString().replaceFirst("^_+", "");
+    return name.isEmpty() ? "lambda" : name;
   }
 }

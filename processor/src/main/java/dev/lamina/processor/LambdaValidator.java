@@ -76,10 +76,12 @@ final class LambdaValidator {
     check.enclosingClasses();
     check.typeVariables();
     check.thrownTypes();
+    int beforeParameters = diagnostics.errorCount();
     List<Input> inputs = check.parameters();
+    boolean parametersValid = diagnostics.errorCount() == beforeParameters;
     TypeName outputType = check.returnType(inputs);
     LambdaSpec.Shapes shapes = new ShapeDeclarations(elements, types, diagnostics)
-        .validate(method, check, inputs, check.args);
+        .validate(method, check, inputs, check.args, parametersValid);
     if (diagnostics.errorCount() > errorsBefore) {
       return Optional.empty();
     }
@@ -197,7 +199,9 @@ final class LambdaValidator {
         return inputs;
       }
       VariableElement firstArg = null;
-      for (VariableElement param : params.subList(1, params.size())) {
+      // A varargs parameter is reported once, as VARARGS, not also as a parameter of no kind.
+      int end = method.isVarArgs() ? params.size() - 1 : params.size();
+      for (VariableElement param : params.subList(1, Math.max(1, end))) {
         String paramName = param.getSimpleName().toString();
         boolean isOperand = types.isSameType(types.erasure(param.asType()), operand);
         if (findAnnotation(param, Arg.class.getCanonicalName()) != null) {

@@ -231,7 +231,8 @@ final class LayerGenerator {
       call.add(", ($T) inputs.get($L)", OPERAND, i);
     }
     for (Argument arg : spec.args()) {
-      call.add(", this.$N", arg.name());
+      // An array goes out as a copy, so a method that changes it cannot change the layer.
+      call.add(arg.isArray() ? ", this.$N.clone()" : ", this.$N", arg.name());
     }
     TypeName anyOperand = ParameterizedTypeName.get(OPERAND, WildcardTypeName.subtypeOf(Object.class));
     return MethodSpec.methodBuilder("invoke")
@@ -257,7 +258,8 @@ final class LayerGenerator {
       call.add(", masks.get($L)", i);
     }
     if (mask.takesArgs()) {
-      spec.args().forEach(arg -> call.add(", this.$N", arg.name()));
+      spec.args().forEach(
+          arg -> call.add(arg.isArray() ? ", this.$N.clone()" : ", this.$N", arg.name()));
     }
     TypeName anyOperand = ParameterizedTypeName.get(OPERAND, WildcardTypeName.subtypeOf(Object.class));
     TypeName boolOperand = ParameterizedTypeName.get(OPERAND, TBOOL);

@@ -73,7 +73,8 @@ final class ShapeCheckGenerator {
         call.add(i == 0 ? "" : ", ").add("inputShapes.get($L)", i);
       }
       if (shapes.outputShapeFn().get().takesArgs()) {
-        spec.args().forEach(arg -> call.add(", this.$N", arg.name()));
+        spec.args().forEach(
+            arg -> call.add(arg.isArray() ? ", this.$N.clone()" : ", this.$N", arg.name()));
       }
       method.addStatement("return $T.$N($L)", spec.enclosingClass(),
           shapes.outputShapeFn().get().methodName(), call.build());

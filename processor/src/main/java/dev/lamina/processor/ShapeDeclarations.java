@@ -58,12 +58,18 @@ final class ShapeDeclarations {
     AnnotationMirror annotation();
   }
 
+  /**
+   * @param parametersValid whether the parameters passed their checks; if not, {@code inputs}
+   *     and {@code args} may be incomplete, and whatever depends on them is not judged
+   */
   Shapes validate(ExecutableElement method, Values values, List<Input> inputs,
-      List<Argument> args) {
+      List<Argument> args, boolean parametersValid) {
     String name = LambdaValidator.describe(method);
     int errorsBefore = diagnostics.errorCount();
 
-    List<Pattern> patterns = patterns(method, values, inputs, name);
+    List<Pattern> patterns = patterns(method, values, inputs, name, parametersValid);
+    // A pattern that does not parse binds nothing that can be judged: skip the name checks.
+    boolean namesKnown = parametersValid && patterns.size() == countEntries(values);
     Map<String, Integer> symbolUses = new HashMap<>();
     Set<String> symbols = new LinkedHashSet<>();
     for (Pattern pattern : patterns) {
@@ -85,8 +91,10 @@ final class ShapeDeclarations {
       try {
         List<Expr> dims = ShapeParser.outputShape(outputSource);
         for (Expr dim : dims) {
-          checkNames(method, values, "outputShape", outputSource, dim, symbols, args, symbolUses,
-              name);
+          if (namesKnown) {
+            checkNames(method, values, "outputShape", outputSource, dim, symbols, args,
+                symbolUses, name);
+          }
           Long constant = constantValue(dim);
           if (constant != null && constant < 0) {
             error(method, values, "outputShape", Message.NEGATIVE_SIZE, outputSource, name,
@@ -105,8 +113,10 @@ final class ShapeDeclarations {
     if (!requiresSource.isEmpty()) {
       try {
         Expr condition = ShapeParser.constraint(requiresSource);
-        checkNames(method, values, "requires", requiresSource, condition, symbols, args,
-            symbolUses, name);
+        if (namesKnown) {
+          checkNames(method, values, "requires", requiresSource, condition, symbols, args,
+              symbolUses, name);
+        }
         requires = Optional.of(new Constraint(requiresSource, condition));
       } catch (ShapeSyntaxException e) {
         error(method, values, "requires", Message.REQUIRES_SYNTAX, requiresSource, name,
@@ -120,12 +130,14 @@ final class ShapeDeclarations {
       if (!outputSource.isEmpty()) {
         error(method, values, "outputShapeFn", Message.BOTH_OUTPUT_FORMS, name);
       }
-      outputShapeFn = shapeFunction(method, values, fnName, inputs, args, name);
+      if (parametersValid) {
+        outputShapeFn = shapeFunction(method, values, fnName, inputs, args, name);
+      }
     }
 
     Optional<ShapeFunction> mask = Optional.empty();
     String maskName = string(values, "mask");
-    if (!maskName.isEmpty()) {
+    if (!maskName.isEmpty() && parametersValid) {
       mask = maskFunction(method, values, maskName, inputs, args, name);
     }
 
@@ -144,14 +156,22 @@ final class ShapeDeclarations {
     return new Shapes(patterns, outputShape, outputShapeFn, requires, Set.copyOf(symbols), mask);
   }
 
+  private static int countEntries(Values values) {
+    AnnotationValue value = values.get("inputShape");
+    return value == null ? 0 : ((List<?>) value.getValue()).size();
+  }
+
   private List<Pattern> patterns(ExecutableElement method, Values values, List<Input> inputs,
-      String name) {
+      String name, boolean parametersValid) {
     AnnotationValue value = values.get("inputShape");
     if (value == null) {
       return List.of();
     }
     @SuppressWarnings("unchecked")
     List<? extends AnnotationValue> entries = (List<? extends AnnotationValue>) value.getValue();
+    if (entries.isEmpty()) {
+      return List.of(); // inputShape = {} is the default: any shape
+    }
     List<Pattern> patterns = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       String source = String.valueOf(entries.get(i).getValue());
@@ -163,7 +183,7 @@ final class ShapeDeclarations {
             source, input, name, e.problem(), e.column());
       }
     }
-    if (entries.size() != inputs.size()) {
+    if (parametersValid && entries.size() != inputs.size()) {
       StringJoiner names = new StringJoiner(", ");
       inputs.forEach(in -> names.add(in.name()));
       diagnostics.error(method, values.annotation(), value, Message.INPUT_SHAPE_COUNT, name,
@@ -269,10 +289,7 @@ final class ShapeDeclarations {
     }
     ExecutableElement first = candidates.get(0);
     diagnostics.error(first, Message.OUTPUT_SHAPE_FN_SIGNATURE, LambdaValidator.describe(first),
-        name, expected, first.getModifiers() + " " + first.getReturnType() + " "
-            + first.getSimpleName() + first.getParameters().stream()
-                .map(p -> p.asType().toString())
-                .collect(java.util.stream.Collectors.joining(", ", "(", ")")));
+        name, expected, declaration(first));
     return Optional.empty();
   }
 
@@ -283,9 +300,10 @@ final class ShapeDeclarations {
   private Optional<ShapeFunction> maskFunction(ExecutableElement method, Values values,
       String maskName, List<Input> inputs, List<Argument> args, String name) {
     TypeElement enclosing = (TypeElement) method.getEnclosingElement();
-    StringJoiner params = new StringJoiner(", ",
-        "static Operand<TBool> " + maskName + "(Ops tf", ")");
-    inputs.forEach(input -> params.add("Operand<" + input.dtype() + "> " + input.name()));
+    StringJoiner params = new StringJoiner(", ", "static Operand<TBool> " + maskName + "(", ")");
+    params.add("Ops tf");
+    inputs.forEach(input -> params.add("Operand<" + simpleName(input.dtype()) + "> "
+        + input.name()));
     inputs.forEach(input -> params.add("Operand<TBool> " + input.name() + "Mask"));
     String expected = params + (args.isEmpty() ? "" : ", optionally followed by the @Arg values");
     List<ExecutableElement> candidates = new ArrayList<>();
@@ -312,7 +330,8 @@ final class ShapeDeclarations {
           && (ps.size() == 1 + 2 * n || ps.size() == 1 + 2 * n + args.size())
           && types.isSameType(ps.get(0).asType(), ops.asType());
       for (int i = 1; fits && i <= n; i++) {
-        fits = types.isSameType(types.erasure(ps.get(i).asType()), types.erasure(operand.asType()));
+        fits = types.isSameType(types.erasure(ps.get(i).asType()), types.erasure(operand.asType()))
+            && acceptsDtype(ps.get(i).asType(), inputs.get(i - 1));
       }
       for (int i = n + 1; fits && i <= 2 * n; i++) {
         fits = types.isSameType(ps.get(i).asType(), boolOperand);
@@ -327,11 +346,40 @@ final class ShapeDeclarations {
     }
     ExecutableElement first = candidates.get(0);
     diagnostics.error(first, Message.MASK_SIGNATURE, LambdaValidator.describe(first), name,
-        expected, first.getModifiers() + " " + first.getReturnType() + " "
-            + first.getSimpleName() + first.getParameters().stream()
-                .map(p -> p.asType().toString())
-                .collect(java.util.stream.Collectors.joining(", ", "(", ")")));
+        expected, declaration(first));
     return Optional.empty();
+  }
+
+  /**
+   * Whether a mask method's {@code Operand<X>} parameter takes the lambda's input: {@code X} is
+   * the input's concrete dtype, or a type variable or wildcard (checked by javac in the call).
+   */
+  private static boolean acceptsDtype(TypeMirror parameter, Input input) {
+    if (!(parameter instanceof javax.lang.model.type.DeclaredType declared)
+        || declared.getTypeArguments().size() != 1) {
+      return true; // raw Operand: takes anything
+    }
+    TypeMirror dtype = declared.getTypeArguments().get(0);
+    if (dtype.getKind() != javax.lang.model.type.TypeKind.DECLARED) {
+      return true;
+    }
+    return input.typeVariable().isEmpty()
+        && com.palantir.javapoet.TypeName.get(dtype).equals(input.dtype());
+  }
+
+  private static String simpleName(com.palantir.javapoet.TypeName type) {
+    return type instanceof com.palantir.javapoet.ClassName className
+        ? className.simpleName() : type.toString();
+  }
+
+  /** {@code private static Shape f(Shape)}: a method as Java declares it, for messages. */
+  private static String declaration(ExecutableElement method) {
+    StringJoiner modifiers = new StringJoiner(" ");
+    method.getModifiers().forEach(modifier -> modifiers.add(modifier.toString()));
+    return (modifiers.length() == 0 ? "" : modifiers + " ") + method.getReturnType() + " "
+        + method.getSimpleName() + method.getParameters().stream()
+            .map(p -> p.asType().toString())
+            .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
   }
 
   /** Empty if the parameters do not fit; else whether they include the {@code @Arg}s. */

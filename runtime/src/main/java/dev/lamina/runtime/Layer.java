@@ -115,8 +115,9 @@ public abstract class Layer {
   }
 
   /**
-   * For subclasses' typed {@code apply}: the static types of the subclass's signature vouch for
-   * the output's dtype, which the traced ops confirm.
+   * For subclasses' typed {@code apply}: the subclass's signature vouches for the output's dtype
+   * (for a lambda, its method's return type, which TensorFlow Java's typed ops uphold unless the
+   * method casts unchecked).
    */
   @SuppressWarnings("unchecked")
   protected final <R extends TType> SymbolicTensor<R> applyTyped(SymbolicTensor<?>... inputs) {

@@ -10,10 +10,10 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * Processor bugs these tests found, each written to the behaviour the processor should have. They
- * fail until the bug is fixed; then they belong with the other tests of their rule.
+ * Diagnostics that once misled: a wrong dtype let through, a garbled hint, errors that follow
+ * from an earlier one. One problem gives one accurate error.
  */
-class KnownProcessorBugsTest {
+class DiagnosticQualityTest {
 
   private final RecordingLambdaProcessor processor = new RecordingLambdaProcessor();
 
