@@ -77,7 +77,7 @@ public abstract class Layer {
     return text.toString();
   }
 
-  private static String formatArgument(Object value) {
+  static String formatArgument(Object value) {
     if (value != null && value.getClass().isArray()) {
       String nested = Arrays.deepToString(new Object[] {value});
       return nested.substring(1, nested.length() - 1);

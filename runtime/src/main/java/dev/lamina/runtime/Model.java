@@ -1,6 +1,11 @@
 package dev.lamina.runtime;
 
+import dev.lamina.runtime.plot.Diagram;
+import dev.lamina.runtime.plot.PlotOptions;
+import dev.lamina.runtime.plot.Plotter;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -299,6 +304,33 @@ public class Model implements AutoCloseable {
           + " for a batch of " + batch + " cannot be stacked into " + Shapes.format(result)
           + "; predict needs one output row per input sample");
     }
+  }
+
+  /**
+   * Keras's {@code model.summary()}: a table of the layers with their output shapes, parameter
+   * counts, connections and arguments, and the parameter totals. Print it, or log it.
+   */
+  public String summary() {
+    boolean sequential = this instanceof Sequential;
+    return Summary.of(sequential ? "sequential" : "model", topology, !sequential);
+  }
+
+  /**
+   * Keras's {@code plot_model(model, to_file, ...)}: draws the model to {@code path}, as PNG or
+   * SVG (laid out in-process, no Graphviz needed) or as Graphviz DOT source, by its extension.
+   * With {@link PlotOptions#showShapes()} each box shows its shapes and, for lambdas, their
+   * declared shape rules.
+   *
+   * @throws IllegalArgumentException if the extension is not .png, .svg or .dot
+   * @throws IOException if the file cannot be written; nothing is left half-written
+   */
+  public void plot(Path path, PlotOptions options) throws IOException {
+    Plotter.write(Diagrams.of(topology, options), path, options);
+  }
+
+  /** The diagram {@link #plot} draws, for tools and tests. */
+  public Diagram diagram(PlotOptions options) {
+    return Diagrams.of(topology, options);
   }
 
   /** One line: inputs, the layers in order, outputs. */

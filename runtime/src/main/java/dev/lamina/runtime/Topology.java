@@ -19,7 +19,8 @@ record Topology(
     List<SymbolicTensor<?>> inputs,
     List<SymbolicTensor<?>> outputs,
     List<Node> nodes,
-    Map<Layer, String> names) {
+    Map<Layer, String> names,
+    Map<Node, SymbolicTensor<?>> produced) {
 
   static Topology of(List<? extends SymbolicTensor<?>> inputs,
       List<? extends SymbolicTensor<?>> outputs) {
@@ -37,19 +38,23 @@ record Topology(
       }
     }
     List<Node> order = new ArrayList<>();
-    inputs.forEach(input -> order.add(input.producer()));
+    Map<Node, SymbolicTensor<?>> produced = new IdentityHashMap<>();
+    inputs.forEach(input -> {
+      order.add(input.producer());
+      produced.put(input.producer(), input);
+    });
     Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
     visited.addAll(inputNodes);
     for (SymbolicTensor<?> output : outputs) {
-      visit(output, inputNodes, visited, order);
+      visit(output, visited, order, produced);
     }
     return new Topology(List.copyOf(inputs), List.copyOf(outputs), List.copyOf(order),
-        assignNames(order));
+        assignNames(order), Collections.unmodifiableMap(produced));
   }
 
   /** Depth-first, inputs of a call before the call itself. */
-  private static void visit(SymbolicTensor<?> tensor, Set<Node> inputNodes, Set<Node> visited,
-      List<Node> order) {
+  private static void visit(SymbolicTensor<?> tensor, Set<Node> visited, List<Node> order,
+      Map<Node, SymbolicTensor<?>> produced) {
     Node node = tensor.producer();
     if (visited.contains(node)) {
       return;
@@ -59,10 +64,11 @@ record Topology(
           + ", which is not among the model's inputs");
     }
     for (SymbolicTensor<?> input : node.inputs()) {
-      visit(input, inputNodes, visited, order);
+      visit(input, visited, order, produced);
     }
     visited.add(node);
     order.add(node);
+    produced.put(node, tensor);
   }
 
   /** Given names are kept (two layers may not share one); the rest get unique default names. */

@@ -7,6 +7,9 @@ import dev.lamina.runtime.layers.Concatenate;
 import dev.lamina.runtime.layers.Dense;
 import dev.lamina.runtime.layers.Dropout;
 import dev.lamina.runtime.layers.Reshape;
+import dev.lamina.runtime.plot.PlotOptions;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.tensorflow.types.TFloat32;
 
@@ -68,10 +71,16 @@ public final class Tutorial {
     return new float[][][] {{{1, 2}, {2, 3}, {3, 4}, {4, 5}}};
   }
 
-  public static void main(String[] args) {
+  /**
+   * Runs the tutorial's three examples, printing each model's summary and predictions, and draws
+   * the slice model as the tutorial does ({@code plot(model, to_file='lambda.png',
+   * show_shapes=True)}) to {@code args[0]}, default {@code lambda.png}.
+   */
+  public static void main(String[] args) throws IOException {
+    Path picture = Path.of(args.length > 0 ? args[0] : "lambda.png").toAbsolutePath().normalize();
     System.out.println("== x -> x^2 (Keras: model.add(Lambda(lambda x: x ** 2))) ==");
     try (var model = squareModel()) {
-      System.out.println(model);
+      System.out.print(model.summary());
       float[][] x = squareInput();
       float[][] y = model.predict(x, float[][].class);
       for (int i = 0; i < x.length; i++) {
@@ -83,7 +92,7 @@ public final class Tutorial {
     System.out.println("== antirectifier (Keras: Lambda(antirectifier, "
         + "output_shape=antirectifier_output_shape)) in a Dense model ==");
     try (var model = antirectifierModel()) {
-      System.out.println(model);
+      System.out.print(model.summary());
       float[][] y = model.predict(antirectifierInput(), float[][].class);
       for (int i = 0; i < y.length; i++) {
         System.out.println("  sample " + i + " -> class probabilities " + Arrays.toString(y[i]));
@@ -94,12 +103,14 @@ public final class Tutorial {
     System.out.println("== slice columns, reshape, concatenate (Keras: Lambda(slice, "
         + "arguments={'index': i})) ==");
     try (var model = sliceModel()) {
-      System.out.println(model);
+      System.out.print(model.summary());
       float[][][][] y = model.predict(sliceInput(), float[][][][].class);
       System.out.println("  x_test = " + Arrays.deepToString(sliceInput()));
       System.out.println("  predict(x_test) = " + Arrays.deepToString(y)
           + ", shape (" + y.length + ", " + y[0].length + ", " + y[0][0].length + ", "
           + y[0][0][0].length + ")");
+      model.plot(picture, PlotOptions.showShapes());
+      System.out.println("  plotted to " + picture);
     }
   }
 }
