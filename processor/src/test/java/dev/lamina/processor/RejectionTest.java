@@ -2,6 +2,7 @@ package dev.lamina.processor;
 
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.lamina.processor.TestSources.assertOnlyError;
 import static dev.lamina.processor.TestSources.lambdas;
 import static dev.lamina.processor.TestSources.pkgClass;
 import static dev.lamina.processor.TestSources.source;
@@ -34,16 +35,6 @@ class RejectionTest {
 
   private Compilation compile(JavaFileObject... sources) {
     return Compiler.javac().withProcessors(processor).compile(sources);
-  }
-
-  /** The compilation failed with one error, on {@code line} of {@code source}, with every part. */
-  private static void assertOnlyError(
-      Compilation compilation, JavaFileObject source, int line, String... parts) {
-    assertThat(compilation).failed();
-    assertThat(compilation).hadErrorCount(1);
-    for (String part : parts) {
-      assertThat(compilation).hadErrorContaining(part).inFile(source).onLine(line);
-    }
   }
 
   private void assertNoLayerWritten() {

@@ -1,5 +1,7 @@
 package dev.lamina.processor;
 
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
@@ -46,6 +48,16 @@ final class TestSources {
   /** A complete source file, written out in full. */
   static JavaFileObject source(String qualifiedName, String text) {
     return JavaFileObjects.forSourceString(qualifiedName, text);
+  }
+
+  /** The compilation failed with one error, on {@code line} of {@code source}, with every part. */
+  static void assertOnlyError(
+      Compilation compilation, JavaFileObject source, int line, String... parts) {
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    for (String part : parts) {
+      assertThat(compilation).hadErrorContaining(part).inFile(source).onLine(line);
+    }
   }
 
   /** Compiles with a fresh {@link LambdaProcessor}. */
