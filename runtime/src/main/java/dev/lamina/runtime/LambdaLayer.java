@@ -9,11 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.family.TType;
 
@@ -104,8 +102,13 @@ public abstract class LambdaLayer extends Layer {
   }
 
   @Override
-  final SymbolicTensor<TBool> computeMask(List<SymbolicTensor<?>> inputs) {
-    return signature.mask().isEmpty() ? null : MaskLayer.apply(this, inputs);
+  protected final MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+    return signature.mask().isEmpty() ? null : this::invokeMask;
+  }
+
+  @Override
+  protected final String maskFunctionName() {
+    return signature.mask();
   }
 
   /**
@@ -133,7 +136,7 @@ public abstract class LambdaLayer extends Layer {
     } catch (RuntimeException e) {
       // An outputShapeFn that throws, e.g. the tutorial's "assert len(shape) == 2".
       throw new IllegalArgumentException(describe() + ": " + signature.describeOutputDeclaration()
-          + " fails for input " + formatShapes(inputs) + ": " + e, e);
+          + " fails for input " + Tracer.formatShapes(inputs) + ": " + e, e);
     }
     OutputSpec<?> traced = trace(inputs);
     return declared == null ? traced : reconcile(declared, traced, inputs);
@@ -170,47 +173,7 @@ public abstract class LambdaLayer extends Layer {
 
   /** Runs the method on placeholders in a throw-away graph to learn the output's shape and dtype. */
   private OutputSpec<?> trace(List<SymbolicTensor<?>> inputs) {
-    return trace(inputs, signature.function(), this::invoke);
-  }
-
-  /** What {@link #trace} traces: ops built from placeholders. */
-  interface Traced {
-    Operand<?> build(Ops tf, List<Operand<?>> placeholders);
-  }
-
-  /**
-   * Builds {@code ops} on placeholders shaped like {@code inputs} in a scratch graph, and returns
-   * the shape and dtype TensorFlow infers for the result.
-   */
-  OutputSpec<?> trace(List<SymbolicTensor<?>> inputs, String function, Traced ops) {
-    NativeLogging.configure();
-    try (Graph scratch = new Graph()) {
-      Ops tf = Ops.create(scratch);
-      List<Operand<?>> placeholders = new ArrayList<>(inputs.size());
-      for (SymbolicTensor<?> input : inputs) {
-        placeholders.add(tf.placeholder(input.dtype(), Placeholder.shape(input.shape())));
-      }
-      Operand<?> output;
-      try {
-        output = ops.build(tf.withSubScope(defaultName()), placeholders);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException(describe() + ": TensorFlow rejects "
-            + function + " for input shapes " + formatShapes(inputs) + ": "
-            + e.getMessage(), e);
-      }
-      if (output == null) {
-        throw new IllegalStateException(describe() + ": " + function + " returned null");
-      }
-      if (output.env() != scratch) {
-        throw new IllegalStateException(describe() + ": " + function
-            + " returned an operand from another graph; build every op with the Ops it is given");
-      }
-      return spec(output);
-    }
-  }
-
-  private static <T extends TType> OutputSpec<T> spec(Operand<T> output) {
-    return new OutputSpec<>(output.shape(), output.type());
+    return Tracer.trace(this, inputs, signature.function(), this::invoke);
   }
 
   /**
@@ -243,14 +206,8 @@ public abstract class LambdaLayer extends Layer {
           + perSample + ", but its ops produce "
           + Shapes.format(perSample.isEmpty() ? tracedShape : Shapes.perSample(tracedShape))
           + perSample + " (output " + Shapes.format(tracedShape) + " for input "
-          + formatShapes(inputs) + "); fix the declaration or the ops");
+          + Tracer.formatShapes(inputs) + "); fix the declaration or the ops");
     }
     return new OutputSpec<>(Shape.of(merged), traced.dtype());
-  }
-
-  private static String formatShapes(List<SymbolicTensor<?>> inputs) {
-    StringJoiner joined = new StringJoiner(", ");
-    inputs.forEach(input -> joined.add(Shapes.format(input.shape())));
-    return joined.toString();
   }
 }

@@ -97,16 +97,30 @@ public abstract class Layer {
       checked.add(Objects.requireNonNull(inputs.get(i), () -> describe() + ": input is null"));
     }
     OutputSpec<?> spec = computeOutput(checked);
-    SymbolicTensor<TBool> mask = computeMask(checked);
+    MaskFunction maskFunction = maskFunction(checked);
+    SymbolicTensor<TBool> mask =
+        maskFunction == null ? null : MaskLayer.apply(this, maskFunction, checked);
     return makeOutput(spec, new SymbolicTensor.Node(this, checked), mask);
   }
 
   /**
-   * The mask of this call's output, as a symbolic tensor of its own, or {@code null} for none
-   * (the default, as Keras layers that do not handle masks).
+   * Keras's {@code compute_mask}: how this call's output mask follows from its inputs and their
+   * masks, or {@code null} for no mask (the default, as Keras layers that do not handle masks).
+   * The mask becomes a symbolic tensor of its own, built only if something uses it.
    */
-  SymbolicTensor<TBool> computeMask(List<SymbolicTensor<?>> inputs) {
+  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
     return null;
+  }
+
+  /** How messages name the mask function, e.g. the {@code mask} method of a lambda. */
+  protected String maskFunctionName() {
+    return typeName() + ".computeMask";
+  }
+
+  /** Builds an output mask from a call's inputs and their masks ({@code null} where absent). */
+  @FunctionalInterface
+  public interface MaskFunction {
+    Operand<TBool> build(Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks);
   }
 
   /** Same as {@link #call(List)}. */

@@ -7,31 +7,35 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 
 /**
- * Computes the mask of one call of a lambda layer that declares {@code mask}, from the call's
+ * Computes the mask of one call of a layer that has a mask function, from the call's
  * inputs and their masks, as Keras's {@code compute_mask(inputs, mask)}. It is a layer call of its
  * own, so the model builds the mask only if something uses it, and a mask can be a model output.
- * Its inputs are the lambda's inputs followed by those of their masks that exist.
+ * Its inputs are the layer's inputs followed by those of their masks that exist.
  */
 final class MaskLayer extends Layer {
 
-  private final LambdaLayer owner;
+  private final Layer owner;
+  private final MaskFunction function;
   private final boolean[] masked;
 
-  private MaskLayer(LambdaLayer owner, boolean[] masked) {
+  private MaskLayer(Layer owner, MaskFunction function, boolean[] masked) {
     super(owner.explicitName().map(name -> name + "_mask").orElse(null));
     this.owner = owner;
+    this.function = function;
     this.masked = masked;
   }
 
-  /** The mask of {@code owner} applied to {@code inputs}. */
-  static SymbolicTensor<TBool> apply(LambdaLayer owner, List<SymbolicTensor<?>> inputs) {
+  /** The mask {@code owner}'s {@code function} computes for its call on {@code inputs}. */
+  static SymbolicTensor<TBool> apply(Layer owner, MaskFunction function,
+      List<SymbolicTensor<?>> inputs) {
     boolean[] masked = new boolean[inputs.size()];
     List<SymbolicTensor<?>> all = new ArrayList<>(inputs);
     for (int i = 0; i < inputs.size(); i++) {
       masked[i] = inputs.get(i).mask().isPresent();
       inputs.get(i).mask().ifPresent(all::add);
     }
-    return new MaskLayer(owner, masked).applyTyped(all.toArray(SymbolicTensor<?>[]::new));
+    return new MaskLayer(owner, function, masked)
+        .applyTyped(all.toArray(SymbolicTensor<?>[]::new));
   }
 
   @Override
@@ -46,10 +50,10 @@ final class MaskLayer extends Layer {
 
   @Override
   protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
-    OutputSpec<?> spec = owner.trace(inputs, owner.signature().mask(), this::build);
+    OutputSpec<?> spec = Tracer.trace(owner, inputs, owner.maskFunctionName(), this::build);
     if (spec.dtype() != TBool.class) {
-      throw new IllegalArgumentException(owner.describe() + ": mask " + owner.signature().mask()
-          + " must give TBool, got " + spec.dtype().getSimpleName());
+      throw new IllegalArgumentException(owner.describe() + ": mask "
+          + owner.maskFunctionName() + " must give TBool, got " + spec.dtype().getSimpleName());
     }
     return spec;
   }
@@ -65,6 +69,6 @@ final class MaskLayer extends Layer {
       Operand<TBool> mask = has ? (Operand<TBool>) all.get(next++) : null;
       masks.add(mask);
     }
-    return owner.invokeMask(tf, inputs, masks);
+    return function.build(tf, inputs, masks);
   }
 }

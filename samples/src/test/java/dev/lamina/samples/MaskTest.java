@@ -59,4 +59,26 @@ class MaskTest {
       assertEquals(2, model.layers().size(), "the input and the mask's layer call");
     }
   }
+
+  @Test
+  void concatenateJoinsMasksAsKerasDoes() {
+    // Sequences of 3 features: a has 2 steps and a step mask; b has 3 steps and no mask.
+    var a = Input.of("a", TFloat32.class, 2, 3);
+    var b = Input.of("b", TFloat32.class, 3, 3);
+    var masked = MaskZeroStepsLayer.of().apply(a);
+    var joined = new dev.lamina.runtime.layers.Concatenate(1).apply(masked, b);
+    var mask = joined.mask().orElseThrow();
+    assertArrayEquals(new long[] {-1, 5}, mask.shape().asArray());
+    try (var model = Model.of(List.of(a, b), List.of(mask))) {
+      var out = model.predict(List.of(
+          StdArrays.ndCopyOf(new float[][][] {{{1, 2, 3}, {0, 0, 0}}}),
+          StdArrays.ndCopyOf(new float[][][] {{{0, 0, 0}, {1, 1, 1}, {2, 2, 2}}})), 32);
+      // a's steps: (1,2,3) kept, (0,0,0) masked; b has no mask, so all its steps are kept,
+      // even its all-zero first one: (T, F, T, T, T).
+      assertArrayEquals(new boolean[] {true, false, true, true, true},
+          StdArrays.array2dCopyOf((BooleanNdArray) out.get(0))[0]);
+    }
+    assertFalse(new dev.lamina.runtime.layers.Concatenate(1).apply(a, a).mask().isPresent(),
+        "no input mask, no output mask");
+  }
 }

@@ -76,4 +76,14 @@ final class TestLambdas {
     Operand<TBool> below = tf.math.less(tf.math.mul(x, tf.constant(factor)), tf.constant(10f));
     return xMask == null ? below : tf.math.logicalAnd(xMask, below);
   }
+
+  /** Keras's Masking(0.): x unchanged, a step masked out when all its features are 0. */
+  @Lambda(mask = "nonZeroSteps")
+  static Operand<TFloat32> maskZeroSteps(Ops tf, Operand<TFloat32> x) {
+    return tf.identity(x);
+  }
+
+  static Operand<TBool> nonZeroSteps(Ops tf, Operand<TFloat32> x, Operand<TBool> xMask) {
+    return tf.reduceAny(tf.math.notEqual(x, tf.constant(0f)), tf.constant(-1));
+  }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -81,6 +82,32 @@ public final class Concatenate extends Layer {
       }
     }
     return Layers.spec(Shape.of(out), first.dtype());
+  }
+
+  /**
+   * Keras's {@code Concatenate.compute_mask}: none if no input has a mask; otherwise each input's
+   * mask (all true where an input has none, broadcast over the last axis where it is one rank
+   * short) joined on the axis, and a position kept if any of its values is.
+   */
+  @Override
+  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+    if (inputs.stream().noneMatch(input -> input.mask().isPresent())) {
+      return null;
+    }
+    return (tf, operands, masks) -> {
+      List<Operand<TBool>> full = new ArrayList<>();
+      for (int i = 0; i < operands.size(); i++) {
+        Operand<?> input = operands.get(i);
+        Operand<TBool> mask = masks.get(i);
+        if (mask == null) {
+          mask = tf.fill(tf.shape(input), tf.constant(true));
+        } else if (mask.shape().numDimensions() < input.shape().numDimensions()) {
+          mask = tf.broadcastTo(tf.expandDims(mask, tf.constant(-1)), tf.shape(input));
+        }
+        full.add(mask);
+      }
+      return tf.reduceAny(tf.concat(full, tf.constant(axis)), tf.constant(-1));
+    };
   }
 
   @Override
