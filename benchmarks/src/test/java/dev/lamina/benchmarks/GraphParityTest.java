@@ -1,0 +1,204 @@
+package dev.lamina.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lamina.benchmarks.AntirectifierNet.Weights;
+import dev.lamina.runtime.Sequential;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The benchmark compares like with like: Lamina's graph for the antirectifier model and the one
+ * written by hand ({@link HandGraph}) have the same ops and give the same predictions.
+ */
+class GraphParityTest {
+
+  /**
+   * Ops that Lamina's graph has over the hand-written one, by type, each explained. They are not
+   * run: TensorFlow's graph optimiser folds or prunes them when the session first runs (see
+   * {@link #theSessionRunsTheSameOpsForBoth}). Kept exact, so that a new extra op, or one of these
+   * going away, fails here and gets looked at.
+   *
+   * <ul>
+   *   <li>{@code Cast} ×2, one per antirectifier: {@code K.l2Normalize} builds its epsilon as
+   *       {@code tf.dtypes.cast(tf.constant(1e-12f), x.type())} so that it works for any dtype;
+   *       for float32 input that is a float32 → float32 cast of a constant, which TensorFlow
+   *       constant-folds. Written by hand the epsilon is just {@code tf.constant(1e-12f)}.
+   *   <li>{@code Const} ×1, in {@code dense_2}: {@code Dense}'s {@code "softmax"} activation is
+   *       tensorflow-framework's {@code Softmax.call}, which makes {@code tf.constant(axis)} before
+   *       it looks at the rank and, for rank 2, calls {@code tf.nn.softmax(x)} without it. The
+   *       constant is left dangling: nothing consumes it, and the session prunes it.
+   * </ul>
+   */
+  static final Map<String, Integer> KNOWN_EXTRA_OPS = Map.of("Cast", 2, "Const", 1);
+
+  private static final ConfigProto LAMINA_CONFIG =
+      ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
+
+  private static Weights weights;
+  private static Sequential lamina;
+  private static HandGraph hand;
+
+  @BeforeAll
+  static void build() {
+    weights = Weights.seeded(AntirectifierNet.WEIGHT_SEED);
+    lamina = AntirectifierNet.lamina(weights);
+    hand = new HandGraph(weights);
+  }
+
+  @AfterAll
+  static void close() {
+    try {
+      lamina.close();
+    } finally {
+      hand.close();
+    }
+  }
+
+  @Test
+  void laminasGraphHasNoMoreOpsThanTheHandWrittenOneBeyondTheKnownExtras() {
+    Map<String, Integer> laminaOps = opsByType(lamina.tensorFlowGraph());
+    Map<String, Integer> handOps = opsByType(hand.graph());
+    int laminaTotal = total(laminaOps);
+    int handTotal = total(handOps);
+    System.out.println("Lamina's graph: " + laminaTotal + " ops " + laminaOps);
+    System.out.println("hand-written:   " + handTotal + " ops " + handOps);
+
+    Map<String, Integer> extra = new TreeMap<>();
+    Map<String, Integer> fewer = new TreeMap<>();
+    for (String type : union(laminaOps, handOps)) {
+      int difference = laminaOps.getOrDefault(type, 0) - handOps.getOrDefault(type, 0);
+      if (difference > 0) {
+        extra.put(type, difference);
+      } else if (difference < 0) {
+        fewer.put(type, -difference);
+      }
+    }
+    assertEquals(new TreeMap<>(KNOWN_EXTRA_OPS), extra,
+        "Lamina's graph has ops beyond the hand-written one's other than the known ones "
+            + "(or a known one is gone: then update KNOWN_EXTRA_OPS); Lamina " + laminaOps
+            + ", hand-written " + handOps);
+    assertEquals(Map.of(), fewer, "the hand-written graph has ops that Lamina's lacks: the two "
+        + "are no longer the same model");
+    assertEquals(handTotal + total(KNOWN_EXTRA_OPS), laminaTotal);
+  }
+
+  @Test
+  void theSessionRunsTheSameOpsForBoth() {
+    // What a session executes, after TensorFlow's optimiser: the partition graphs of one run.
+    // Lamina's own session is private to the model, so this runs its graph in a second session
+    // with Lamina's options, fed and fetched as Model.predict does.
+    Map<String, Integer> laminaRun = executedOps(lamina.tensorFlowGraph(),
+        only(lamina.tensorFlowGraph(), "Placeholder"), only(lamina.tensorFlowGraph(), "Softmax"));
+    Map<String, Integer> handRun = executedOps(hand.graph(),
+        hand.input().op().name(), hand.output().op().name());
+    System.out.println("Lamina's graph runs: " + total(laminaRun) + " ops " + laminaRun);
+    System.out.println("hand-written runs:   " + total(handRun) + " ops " + handRun);
+    assertTrue(total(laminaRun) <= total(handRun), "Lamina's session runs more ops");
+    assertEquals(handRun, laminaRun);
+  }
+
+  @Test
+  void bothGiveTheSamePredictions() {
+    int rows = 6;
+    FloatNdArray x = AntirectifierNet.rows(AntirectifierNet.INPUT_SEED, rows);
+    FloatNdArray fromLamina = lamina.predict(x, rows);
+    FloatNdArray fromHand = hand.predict(x);
+    assertEquals(Shape.of(rows, AntirectifierNet.CLASSES), fromLamina.shape());
+    assertEquals(fromHand.shape(), fromLamina.shape());
+    float spread = 0;
+    for (int r = 0; r < rows; r++) {
+      float sum = 0;
+      for (int c = 0; c < AntirectifierNet.CLASSES; c++) {
+        float a = fromLamina.getFloat(r, c);
+        float b = fromHand.getFloat(r, c);
+        assertEquals(b, a, 1e-5f, "row " + r + ", class " + c);
+        sum += a;
+        spread = Math.max(spread, Math.abs(a - fromLamina.getFloat(0, c)));
+      }
+      assertEquals(1f, sum, 1e-5f, "softmax of row " + r);
+    }
+    assertTrue(spread > 1e-4f, "every row predicts the same: the comparison would prove little");
+  }
+
+  @Test
+  void laminasBatchesGiveWhatOneHandWrittenRunGives() {
+    // Several predict steps, the last one short, against one run of the whole.
+    FloatNdArray x = AntirectifierNet.rows(AntirectifierNet.INPUT_SEED + 1, 7);
+    FloatNdArray fromLamina = lamina.predict(x, 3);
+    FloatNdArray fromHand = hand.predict(x);
+    for (int r = 0; r < 7; r++) {
+      for (int c = 0; c < AntirectifierNet.CLASSES; c++) {
+        assertEquals(fromHand.getFloat(r, c), fromLamina.getFloat(r, c), 1e-5f,
+            "row " + r + ", class " + c);
+      }
+    }
+  }
+
+  static Map<String, Integer> opsByType(Graph graph) {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (Iterator<GraphOperation> ops = graph.operations(); ops.hasNext(); ) {
+      counts.merge(ops.next().type(), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  /** The op types of the graphs one run executes, summed over partitions. */
+  static Map<String, Integer> executedOps(Graph graph, String input, String output) {
+    RunOptions options = RunOptions.newBuilder().setOutputPartitionGraphs(true).build();
+    try (Session session = new Session(graph, LAMINA_CONFIG);
+        TFloat32 x = TFloat32.tensorOf(AntirectifierNet.rows(AntirectifierNet.INPUT_SEED, 4));
+        Result result = session.runner().feed(input, x).fetch(output).setOptions(options)
+            .runAndFetchMetadata()) {
+      RunMetadata metadata = result.getMetadata().orElseThrow();
+      Map<String, Integer> counts = new TreeMap<>();
+      for (GraphDef partition : metadata.getPartitionGraphsList()) {
+        for (NodeDef node : partition.getNodeList()) {
+          counts.merge(node.getOp(), 1, Integer::sum);
+        }
+      }
+      assertTrue(total(counts) > 0, "no partition graphs in the run's metadata");
+      return counts;
+    }
+  }
+
+  private static String only(Graph graph, String type) {
+    String found = null;
+    for (Iterator<GraphOperation> ops = graph.operations(); ops.hasNext(); ) {
+      GraphOperation op = ops.next();
+      if (op.type().equals(type)) {
+        assertEquals(null, found, "more than one " + type + " op");
+        found = op.name();
+      }
+    }
+    assertTrue(found != null, "no " + type + " op");
+    return found;
+  }
+
+  private static java.util.Set<String> union(Map<String, Integer> a, Map<String, Integer> b) {
+    java.util.Set<String> types = new java.util.TreeSet<>(a.keySet());
+    types.addAll(b.keySet());
+    return types;
+  }
+
+  private static int total(Map<String, Integer> counts) {
+    return counts.values().stream().mapToInt(Integer::intValue).sum();
+  }
+}
