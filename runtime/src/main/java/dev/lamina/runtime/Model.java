@@ -180,7 +180,7 @@ public class Model implements AutoCloseable {
     }
     ModelGraph built = graph();
     List<SymbolicTensor<?>> outputs = outputs();
-    NdArray<?>[] results = new NdArray<?>[outputs.size()];
+    TensorData.Dense[] results = new TensorData.Dense[outputs.size()];
     long steps = (samples + batchSize - 1) / batchSize;
     ProgressBar bar = progress == null ? null : new ProgressBar(progress, steps);
     for (long step = 0; step < steps; step++) {
@@ -191,18 +191,22 @@ public class Model implements AutoCloseable {
         bar.update(step + 1);
       }
     }
-    return List.of(results);
+    List<NdArray<?>> arrays = new ArrayList<>(results.length);
+    for (TensorData.Dense result : results) {
+      arrays.add(result.array());
+    }
+    return arrays;
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private void runBatch(ModelGraph built, List<? extends NdArray<?>> data, long start, long end,
-      long samples, NdArray<?>[] results) {
+      long samples, TensorData.Dense[] results) {
     List<Tensor> feeds = new ArrayList<>(data.size());
     try {
       for (int i = 0; i < data.size(); i++) {
         SymbolicTensor<?> input = inputs().get(i);
-        feeds.add(TensorData.tensorOf(input.dtype(), data.get(i).slice(Indices.range(start, end)),
-            describeInput(input)));
+        NdArray<?> rows = start == 0 && end == samples
+            ? data.get(i) : data.get(i).slice(Indices.range(start, end));
+        feeds.add(TensorData.tensorOf(input.dtype(), rows, describeInput(input)));
       }
       try (Result fetched = built.run(feeds)) {
         for (int j = 0; j < results.length; j++) {
@@ -211,8 +215,8 @@ public class Model implements AutoCloseable {
             results[j] = TensorData.allocate(outputs().get(j).dtype(),
                 Shapes.perSample(out.shape()).prepend(samples), "output " + j);
           }
-          checkBatchOutput(out.shape(), results[j].shape(), end - start);
-          ((NdArray) out).copyTo(results[j].slice(Indices.range(start, end)));
+          checkBatchOutput(out.shape(), results[j].array().shape(), end - start);
+          TensorData.copyRows(out, results[j], start);
         }
       }
     } finally {

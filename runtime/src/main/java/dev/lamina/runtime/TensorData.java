@@ -11,6 +11,13 @@ import org.tensorflow.ndarray.LongNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.BooleanDataBuffer;
+import org.tensorflow.ndarray.buffer.DataBuffer;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.DoubleDataBuffer;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
+import org.tensorflow.ndarray.buffer.IntDataBuffer;
+import org.tensorflow.ndarray.buffer.LongDataBuffer;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
@@ -21,14 +28,32 @@ import org.tensorflow.types.family.TType;
 /** Moves data between NdArrays and tensors of the dtypes {@code predict} accepts. */
 final class TensorData {
 
-  private record Kind(Class<? extends NdArray<?>> array, Function<Shape, NdArray<?>> allocate) {}
+  /** A dense array and the buffer behind it, so that a batch is copied in with one bulk copy. */
+  record Dense(NdArray<?> array, DataBuffer<?> buffer) {}
+
+  private record Kind(Class<? extends NdArray<?>> array, Function<Shape, Dense> allocate) {}
 
   private static final Map<Class<? extends TType>, Kind> KINDS = Map.of(
-      TFloat32.class, new Kind(FloatNdArray.class, NdArrays::ofFloats),
-      TFloat64.class, new Kind(DoubleNdArray.class, NdArrays::ofDoubles),
-      TInt32.class, new Kind(IntNdArray.class, NdArrays::ofInts),
-      TInt64.class, new Kind(LongNdArray.class, NdArrays::ofLongs),
-      TBool.class, new Kind(BooleanNdArray.class, NdArrays::ofBooleans));
+      TFloat32.class, new Kind(FloatNdArray.class, shape -> {
+        FloatDataBuffer buffer = DataBuffers.ofFloats(shape.size());
+        return new Dense(NdArrays.wrap(shape, buffer), buffer);
+      }),
+      TFloat64.class, new Kind(DoubleNdArray.class, shape -> {
+        DoubleDataBuffer buffer = DataBuffers.ofDoubles(shape.size());
+        return new Dense(NdArrays.wrap(shape, buffer), buffer);
+      }),
+      TInt32.class, new Kind(IntNdArray.class, shape -> {
+        IntDataBuffer buffer = DataBuffers.ofInts(shape.size());
+        return new Dense(NdArrays.wrap(shape, buffer), buffer);
+      }),
+      TInt64.class, new Kind(LongNdArray.class, shape -> {
+        LongDataBuffer buffer = DataBuffers.ofLongs(shape.size());
+        return new Dense(NdArrays.wrap(shape, buffer), buffer);
+      }),
+      TBool.class, new Kind(BooleanNdArray.class, shape -> {
+        BooleanDataBuffer buffer = DataBuffers.ofBooleans(shape.size());
+        return new Dense(NdArrays.wrap(shape, buffer), buffer);
+      }));
 
   private TensorData() {}
 
@@ -51,8 +76,20 @@ final class TensorData {
   }
 
   /** A dense array for values of {@code dtype}. */
-  static NdArray<?> allocate(Class<? extends TType> dtype, Shape shape, String what) {
+  static Dense allocate(Class<? extends TType> dtype, Shape shape, String what) {
     return kind(dtype, what).allocate().apply(shape);
+  }
+
+  /**
+   * Copies a fetched tensor into rows {@code [start, start + its batch)} of {@code into}: one
+   * bulk copy into the buffer's window (copying into an NdArray slice goes element by element).
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static void copyRows(Tensor tensor, Dense into, long start) {
+    long values = tensor.shape().size();
+    long rowSize = values / Math.max(1, tensor.shape().size(0));
+    DataBuffer window = into.buffer().slice(start * rowSize, values);
+    ((NdArray) tensor).copyTo(window);
   }
 
   private static Kind kind(Class<? extends TType> dtype, String what) {

@@ -6,6 +6,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Max;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
@@ -43,8 +45,19 @@ public final class K {
   /** {@code K.l2_normalize(x, axis)}: {@code x / sqrt(max(sum(x²), 1e-12))} along the axis. */
   public static <T extends TNumber> Operand<T> l2Normalize(Ops tf, Operand<T> x, int axis) {
     Operand<T> squares = sum(tf, tf.math.square(x), axis, true);
-    Operand<T> floor = tf.dtypes.cast(tf.constant(L2_EPSILON), x.type());
-    return tf.math.mul(x, tf.math.rsqrt(tf.math.maximum(squares, floor)));
+    return tf.math.mul(x, tf.math.rsqrt(tf.math.maximum(squares, constant(tf, L2_EPSILON, x))));
+  }
+
+  /** {@code value} in {@code like}'s dtype: a constant of it for floats, else a cast. */
+  @SuppressWarnings("unchecked")
+  private static <T extends TNumber> Operand<T> constant(Ops tf, float value, Operand<T> like) {
+    if (like.type() == TFloat32.class) {
+      return (Operand<T>) tf.constant(value);
+    }
+    if (like.type() == TFloat64.class) {
+      return (Operand<T>) tf.constant((double) value);
+    }
+    return tf.dtypes.cast(tf.constant(value), like.type());
   }
 
   /** {@code K.relu(x)}. */

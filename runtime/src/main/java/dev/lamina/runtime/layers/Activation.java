@@ -59,6 +59,15 @@ public final class Activation extends Layer {
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
-    return activation.call(tf, (Operand) inputs.get(0));
+    return apply(tf, function, activation, (Operand) inputs.get(0));
+  }
+
+  /**
+   * Applies a resolved activation. Softmax on the last axis is TensorFlow's own op: the
+   * framework's version adds an axis constant it leaves unused when the input has rank 2.
+   */
+  static <T extends TNumber> Operand<T> apply(Ops tf, String function,
+      org.tensorflow.framework.activations.Activation activation, Operand<T> x) {
+    return "softmax".equals(function) ? tf.nn.softmax(x) : activation.call(tf, x);
   }
 }

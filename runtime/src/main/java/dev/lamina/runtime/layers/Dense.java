@@ -169,7 +169,8 @@ public final class Dense extends Layer {
     if (useBias) {
       y = tf.nn.biasAdd(y, (Operand<TFloat32>) weights.get(1));
     }
-    return activation == null ? y : Activation.resolve(activation).call(tf, y);
+    return activation == null
+        ? y : Activation.apply(tf, activation, Activation.resolve(activation), y);
   }
 
   /** Keras's Dense arguments. */
