@@ -105,8 +105,8 @@ record LambdaSpec(
   /**
    * The layer's default name: the method's name in snake_case, as the runtime's
    * {@code Layer.snakeCase} ({@code sliceColumn}: {@code slice_column}, {@code applyHTTP}:
-   * {@code apply_http}), made a valid TensorFlow scope name ({@code $} becomes {@code _}, leading
-   * underscores go).
+   * {@code apply_http}), made a valid TensorFlow scope name (other characters than ASCII letters
+   * and digits become {@code _}; leading underscores go).
    */
   String defaultLayerName() {
     StringBuilder out = new StringBuilder();
@@ -119,7 +119,9 @@ record LambdaSpec(
         }
         out.append(Character.toLowerCase(c));
       } else {
-        out.append(c == '$' ? '_' : c);
+        // TensorFlow scope names take ASCII letters, digits, '_', '.' and '-' only.
+        boolean ascii = c < 128 && (Character.isLetterOrDigit(c) || c == '_');
+        out.append(ascii ? c : '_');
       }
     }
     String name = out.toString().replaceFirst("^_+", "");

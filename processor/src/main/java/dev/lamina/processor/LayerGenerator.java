@@ -55,6 +55,8 @@ final class LayerGenerator {
     String layerNameParam = freeName("layerName", argNames);
 
     TypeSpec.Builder type = TypeSpec.classBuilder(layer)
+        // A field named like a type the class uses would hide it: name such types in full.
+        .alwaysQualify(argNames.toArray(String[]::new))
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .superclass(LAMBDA_LAYER)
         .addOriginatingElement(spec.method())

@@ -96,7 +96,8 @@ enum Message {
   OUTPUT_SHAPE_FN_MISSING("LaminaOutputShapeFnMissing",
       "outputShapeFn \"%s\" of @Lambda method %s names no method of %s. Declare '%s' there."),
   OUTPUT_SHAPE_FN_SIGNATURE("LaminaOutputShapeFnSignature",
-      "%s, the outputShapeFn of @Lambda method %s, must be %s, not private; found '%s'."),
+      "%s, the outputShapeFn of @Lambda method %s, must be %s, not private, throwing no "
+          + "checked exception; found '%s'."),
   CLASS_NAME("LaminaClassName",
       "className \"%s\" of @Lambda method %s is not a valid Java class name. Use a simple "
           + "identifier such as \"SquareLayer\", or leave className empty."),
@@ -112,7 +113,8 @@ enum Message {
   MASK_MISSING("LaminaMaskMissing",
       "mask \"%s\" of @Lambda method %s names no method of %s. Declare '%s' there."),
   MASK_SIGNATURE("LaminaMaskSignature",
-      "%s, the mask method of @Lambda method %s, must be %s, not private; found '%s'."),
+      "%s, the mask method of @Lambda method %s, must be %s, not private, throwing no checked "
+          + "exception; found '%s'."),
   NO_TENSORFLOW("LaminaNoTensorFlow",
       "@Lambda method %s cannot be checked: TensorFlow Java (org.tensorflow.op.Ops, "
           + "org.tensorflow.Operand) is not on the compile classpath. Add the dependency "

@@ -282,7 +282,8 @@ final class ShapeDeclarations {
     for (ExecutableElement candidate : candidates) {
       Optional<Boolean> takesArgs = matches(candidate, shape, inputs.size(), args);
       boolean accessible = candidate.getModifiers().contains(Modifier.STATIC)
-          && !candidate.getModifiers().contains(Modifier.PRIVATE);
+          && !candidate.getModifiers().contains(Modifier.PRIVATE)
+          && throwsNothingChecked(candidate);
       if (takesArgs.isPresent() && accessible) {
         return Optional.of(new ShapeFunction(fnName, takesArgs.get()));
       }
@@ -326,6 +327,7 @@ final class ShapeDeclarations {
       int n = inputs.size();
       boolean fits = candidate.getModifiers().contains(Modifier.STATIC)
           && !candidate.getModifiers().contains(Modifier.PRIVATE)
+          && throwsNothingChecked(candidate)
           && types.isSameType(candidate.getReturnType(), boolOperand)
           && (ps.size() == 1 + 2 * n || ps.size() == 1 + 2 * n + args.size())
           && types.isSameType(ps.get(0).asType(), ops.asType());
@@ -372,14 +374,25 @@ final class ShapeDeclarations {
         ? className.simpleName() : type.toString();
   }
 
+  /** The generated layer calls the method where no checked exception can go. */
+  private boolean throwsNothingChecked(ExecutableElement method) {
+    TypeMirror runtime = elements.getTypeElement("java.lang.RuntimeException").asType();
+    TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
+    return method.getThrownTypes().stream()
+        .allMatch(t -> types.isAssignable(t, runtime) || types.isAssignable(t, error));
+  }
+
   /** {@code private static Shape f(Shape)}: a method as Java declares it, for messages. */
   private static String declaration(ExecutableElement method) {
     StringJoiner modifiers = new StringJoiner(" ");
     method.getModifiers().forEach(modifier -> modifiers.add(modifier.toString()));
+    String thrown = method.getThrownTypes().isEmpty() ? "" : method.getThrownTypes().stream()
+        .map(TypeMirror::toString)
+        .collect(java.util.stream.Collectors.joining(", ", " throws ", ""));
     return (modifiers.length() == 0 ? "" : modifiers + " ") + method.getReturnType() + " "
         + method.getSimpleName() + method.getParameters().stream()
             .map(p -> p.asType().toString())
-            .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+            .collect(java.util.stream.Collectors.joining(", ", "(", ")")) + thrown;
   }
 
   /** Empty if the parameters do not fit; else whether they include the {@code @Arg}s. */

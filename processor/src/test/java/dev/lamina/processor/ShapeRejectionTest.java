@@ -332,6 +332,53 @@ class ShapeRejectionTest {
   }
 
   @Test
+  void outputShapeFnThrowsACheckedException() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          static Shape shapeOf(Shape x) throws java.io.IOException { // line 2
+            return x;
+          }
+
+          @Lambda(outputShapeFn = "shapeOf")
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 2,
+        "[LaminaOutputShapeFnSignature]",
+        "throwing no checked exception; found 'static org.tensorflow.ndarray.Shape "
+            + "shapeOf(org.tensorflow.ndarray.Shape) throws java.io.IOException'");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void maskMethodThrowsACheckedException() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          static Operand<TBool> maskOf(Ops tf, Operand<TFloat32> x, Operand<TBool> m) // line 2
+              throws Exception {
+            return m;
+          }
+
+          @Lambda(mask = "maskOf")
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 2, "[LaminaMaskSignature]",
+        "throwing no checked exception", "throws java.lang.Exception'");
+    assertNoLayerWritten();
+  }
+
+  @Test
   void outputShapeFnIsPrivate() {
     JavaFileObject source = lambdas("""
         class Lambdas {
@@ -351,7 +398,7 @@ class ShapeRejectionTest {
     assertOnlyError(compilation, source, 2,
         "[LaminaOutputShapeFnSignature]",
         "Lambdas.shapeOf, the outputShapeFn of @Lambda method Lambdas.f, must be static Shape "
-            + "shapeOf(Shape x), not private;");
+            + "shapeOf(Shape x), not private, throwing no checked exception;");
     assertNoLayerWritten();
   }
 
@@ -375,7 +422,7 @@ class ShapeRejectionTest {
     assertOnlyError(compilation, source, 2,
         "[LaminaOutputShapeFnSignature]",
         "Lambdas.shapeOf, the outputShapeFn of @Lambda method Lambdas.f, must be static Shape "
-            + "shapeOf(Shape x) or static Shape shapeOf(Shape x, int index), not private;");
+            + "shapeOf(Shape x) or static Shape shapeOf(Shape x, int index), not private, throwing no checked exception;");
     assertNoLayerWritten();
   }
 

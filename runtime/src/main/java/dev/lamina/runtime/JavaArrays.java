@@ -61,6 +61,18 @@ final class JavaArrays {
     return type.cast(nest(flat, values.shape().asArray(), 0, read));
   }
 
+  /**
+   * Checks, before anything runs, that {@code type} is a float array class of the output's rank.
+   * An output of unknown rank is checked after predict instead.
+   */
+  static void requireRank(Class<?> type, Shape output) {
+    if (!output.isUnknown() && floatRank(type) != output.numDimensions()) {
+      throw new IllegalArgumentException("The output has shape " + Shapes.format(output)
+          + "; ask for float" + "[]".repeat(Math.max(output.numDimensions(), 1))
+          + ".class, not " + type.getSimpleName());
+    }
+  }
+
   /** 2 for {@code float[][]}; -1 if the innermost component is not {@code float}. */
   private static int floatRank(Class<?> type) {
     int rank = 0;

@@ -131,12 +131,17 @@ public abstract class LambdaLayer extends Layer {
     Shape declared;
     try {
       declared = checkShapes(shapes);
-    } catch (ShapeRuleException e) {
-      throw e;
     } catch (RuntimeException e) {
+      if (e instanceof ShapeRuleException || signature.outputShapeFn().isEmpty()) {
+        throw e;
+      }
       // An outputShapeFn that throws, e.g. the tutorial's "assert len(shape) == 2".
       throw new IllegalArgumentException(describe() + ": " + signature.describeOutputDeclaration()
           + " fails for input " + Tracer.formatShapes(inputs) + ": " + e, e);
+    }
+    if (declared == null && !signature.outputShapeFn().isEmpty()) {
+      throw new IllegalArgumentException(describe() + ": " + signature.describeOutputDeclaration()
+          + " returned null for input " + Tracer.formatShapes(inputs) + "; it must return a Shape");
     }
     OutputSpec<?> traced = trace(inputs);
     return declared == null ? traced : reconcile(declared, traced, inputs);
@@ -198,14 +203,15 @@ public abstract class LambdaLayer extends Layer {
       merged[i] = actual != Shape.UNKNOWN_SIZE ? actual : want;
     }
     if (!fits) {
-      String perSample = signature.outputShapeFn().isEmpty()
-          ? " per sample" : "";
+      // outputShape declares one sample's shape; outputShapeFn, Keras-like, the full shape.
+      boolean perSample = signature.outputShapeFn().isEmpty();
+      String unit = perSample ? " per sample" : "";
       throw new IllegalArgumentException(describe() + ": declares "
           + signature.describeOutputDeclaration() + ", which gives "
-          + Shapes.format(perSample.isEmpty() ? declared : Shapes.perSample(declared))
-          + perSample + ", but its ops produce "
-          + Shapes.format(perSample.isEmpty() ? tracedShape : Shapes.perSample(tracedShape))
-          + perSample + " (output " + Shapes.format(tracedShape) + " for input "
+          + Shapes.format(perSample ? Shapes.perSample(declared) : declared) + unit
+          + ", but its ops produce "
+          + Shapes.format(perSample ? Shapes.perSample(tracedShape) : tracedShape) + unit
+          + " (output " + Shapes.format(tracedShape) + " for input "
           + Tracer.formatShapes(inputs) + "); fix the declaration or the ops");
     }
     return new OutputSpec<>(Shape.of(merged), traced.dtype());

@@ -125,7 +125,7 @@ public abstract class Layer {
 
   /** Same as {@link #call(List)}. */
   public final SymbolicTensor<?> call(SymbolicTensor<?>... inputs) {
-    return call(List.of(inputs));
+    return call(Arrays.asList(inputs)); // List.of would reject a null before call can name it
   }
 
   /**
@@ -135,7 +135,7 @@ public abstract class Layer {
    */
   @SuppressWarnings("unchecked")
   protected final <R extends TType> SymbolicTensor<R> applyTyped(SymbolicTensor<?>... inputs) {
-    return (SymbolicTensor<R>) call(List.of(inputs));
+    return (SymbolicTensor<R>) call(Arrays.asList(inputs));
   }
 
   private static <T extends TType> SymbolicTensor<T> makeOutput(

@@ -19,7 +19,7 @@ final class MaskLayer extends Layer {
   private final boolean[] masked;
 
   private MaskLayer(Layer owner, MaskFunction function, boolean[] masked) {
-    super(owner.explicitName().map(name -> name + "_mask").orElse(null));
+    super(null); // named after the owner by defaultName, and made unique by the model
     this.owner = owner;
     this.function = function;
     this.masked = masked;
@@ -45,7 +45,7 @@ final class MaskLayer extends Layer {
 
   @Override
   public String defaultName() {
-    return owner.defaultName() + "_mask";
+    return owner.explicitName().orElse(owner.defaultName()) + "_mask";
   }
 
   @Override

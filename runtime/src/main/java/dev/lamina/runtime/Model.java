@@ -38,9 +38,9 @@ public class Model implements AutoCloseable {
   /** Keras's default batch size for {@code predict}. */
   public static final int DEFAULT_BATCH_SIZE = 32;
 
-  private Topology topology;
+  private volatile Topology topology;
   private ModelGraph graph;
-  private boolean closed;
+  private volatile boolean closed;
   private Device device = Device.AUTO;
 
   Model(Topology topology) {
@@ -148,6 +148,11 @@ public class Model implements AutoCloseable {
     return predict(data, batchSize, null);
   }
 
+  /** {@link #predict(List, int)} with Keras's default batch size of 32. */
+  public final List<NdArray<?>> predict(List<? extends NdArray<?>> data) {
+    return predict(data, DEFAULT_BATCH_SIZE, null);
+  }
+
   /**
    * {@link #predict(List, int)} that draws Keras's progress bar ({@code verbose=1}) on
    * {@code progress}, or nothing if it is {@code null}. TensorFlow tensors are NdArrays too, so
@@ -159,10 +164,18 @@ public class Model implements AutoCloseable {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
-    List<SymbolicTensor<?>> inputs = inputs();
+    Topology current = topology;
+    List<SymbolicTensor<?>> inputs = current.inputs();
     if (data.size() != inputs.size()) {
-      throw new IllegalArgumentException("This model has " + inputs.size() + " inputs, got "
-          + data.size() + " arrays");
+      StringJoiner expected = new StringJoiner(", ");
+      inputs.forEach(input -> expected.add(describeInput(input) + " "
+          + Shapes.format(input.shape()) + " " + Shapes.dtypeName(input.dtype())));
+      throw new IllegalArgumentException("This model takes " + inputs.size() + " arrays ("
+          + expected + "), got " + data.size());
+    }
+    for (SymbolicTensor<?> output : current.outputs()) {
+      TensorData.requireSupported(output.dtype(), "output '"
+          + nameOf(output.producer().layer()) + "'");
     }
     long samples = -1;
     for (int i = 0; i < inputs.size(); i++) {
@@ -176,7 +189,8 @@ public class Model implements AutoCloseable {
       samples = shape.size(0);
     }
     if (samples == 0) {
-      throw new IllegalArgumentException("The data have no samples");
+      throw new IllegalArgumentException("The data have no samples: "
+          + describeInput(inputs.get(0)) + " has shape " + Shapes.format(data.get(0).shape()));
     }
     ModelGraph built = graph();
     List<SymbolicTensor<?>> outputs = outputs();
@@ -198,6 +212,18 @@ public class Model implements AutoCloseable {
     return arrays;
   }
 
+  /** Runs one batch; a model closed meanwhile says so, rather than TensorFlow's session. */
+  private Result run(ModelGraph built, List<Tensor> feeds) {
+    try {
+      return built.run(feeds);
+    } catch (IllegalStateException e) {
+      if (closed) {
+        throw new IllegalStateException("This model was closed during predict", e);
+      }
+      throw e;
+    }
+  }
+
   private void runBatch(ModelGraph built, List<? extends NdArray<?>> data, long start, long end,
       long samples, TensorData.Dense[] results) {
     List<Tensor> feeds = new ArrayList<>(data.size());
@@ -208,7 +234,7 @@ public class Model implements AutoCloseable {
             ? data.get(i) : data.get(i).slice(Indices.range(start, end));
         feeds.add(TensorData.tensorOf(input.dtype(), rows, describeInput(input)));
       }
-      try (Result fetched = built.run(feeds)) {
+      try (Result fetched = run(built, feeds)) {
         for (int j = 0; j < results.length; j++) {
           Tensor out = fetched.get(j);
           if (results[j] == null) {
@@ -237,9 +263,11 @@ public class Model implements AutoCloseable {
   public final <A> A predict(Object x, Class<A> resultType) {
     Objects.requireNonNull(resultType, "resultType");
     SymbolicTensor<?> input = singleFloat(inputs(), "input");
-    singleFloat(outputs(), "output");
-    return JavaArrays.toJavaArray(predict(JavaArrays.toNdArray(x, describeInput(input))),
-        resultType);
+    SymbolicTensor<?> output = singleFloat(outputs(), "output");
+    FloatNdArray data = JavaArrays.toNdArray(x, describeInput(input));
+    checkData(input, data.shape());
+    JavaArrays.requireRank(resultType, output.shape());
+    return JavaArrays.toJavaArray(predict(data), resultType);
   }
 
   /** The TensorFlow graph, built on first use; for inspection, e.g. counting ops. */
@@ -259,6 +287,7 @@ public class Model implements AutoCloseable {
 
   /** Builds the graph on a device as requested, unchecked; lets tests show soft placement. */
   synchronized Graph buildForTest(Device requested) {
+    requireUnbuilt();
     graph = ModelGraph.build(topology, requested.requested());
     return graph.graph();
   }

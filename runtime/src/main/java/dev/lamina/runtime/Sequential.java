@@ -34,7 +34,7 @@ public final class Sequential extends Model {
    * @throws IllegalArgumentException if the layer does not fit the current output
    * @throws IllegalStateException once the model has been built by {@code predict}
    */
-  public Sequential add(Layer layer) {
+  public synchronized Sequential add(Layer layer) {
     Objects.requireNonNull(layer, "layer");
     SymbolicTensor<?> output = layer.call(outputs().get(0));
     setTopology(Topology.of(inputs(), List.of(output)));

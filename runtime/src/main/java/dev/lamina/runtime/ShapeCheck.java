@@ -51,7 +51,7 @@ public final class ShapeCheck {
     }
   }
 
-  /** The size at pattern position {@code position} of input {@code input}, or -1. */
+  /** The size at pattern position {@code position} of input {@code input}, or {@link #UNKNOWN}. */
   public long dim(int input, int position, int patternDims) {
     Shape shape = inputs.get(input);
     if (shape.isUnknown()) {
@@ -75,7 +75,7 @@ public final class ShapeCheck {
   /**
    * Binds {@code symbol} to a pattern position, or checks it against its earlier binding.
    *
-   * @return the symbol's size, -1 if unknown everywhere so far
+   * @return the symbol's size, {@link #UNKNOWN} if unknown everywhere so far
    */
   public long symbol(String symbol, int input, int position, int patternDims) {
     long actual = dim(input, position, patternDims);

@@ -92,6 +92,11 @@ final class TensorData {
     ((NdArray) tensor).copyTo(window);
   }
 
+  /** Fails, naming {@code what}, for a dtype predict cannot copy. */
+  static void requireSupported(Class<? extends TType> dtype, String what) {
+    kind(dtype, what);
+  }
+
   private static Kind kind(Class<? extends TType> dtype, String what) {
     Kind kind = KINDS.get(dtype);
     if (kind == null) {

@@ -94,7 +94,7 @@ class PredictTest {
     try (var model = squareModel(2)) {
       var error = assertThrows(IllegalArgumentException.class,
           () -> model.predict(new float[][] {{1, 2}}, float[][][].class));
-      assertEquals("The result has shape (1, 2); ask for float[][].class, not float[][][]",
+      assertEquals("The output has shape (None, 2); ask for float[][].class, not float[][][]",
           error.getMessage());
     }
   }

@@ -206,8 +206,15 @@ public final class Dense extends Layer {
 
     /** Initial kernel values, inputDim rows of units values (Keras's {@code Constant}). */
     public Builder kernel(float[][] kernel) {
+      if (kernel.length == 0) {
+        throw new IllegalArgumentException("Dense kernel needs at least one row");
+      }
       this.kernel = kernel.clone();
       for (int i = 0; i < kernel.length; i++) {
+        if (kernel[i] == null || kernel[i].length != units) {
+          throw new IllegalArgumentException("Dense kernel rows need " + units + " values (one "
+              + "per unit); row " + i + " has " + (kernel[i] == null ? "none" : kernel[i].length));
+        }
         this.kernel[i] = kernel[i].clone();
       }
       return this;

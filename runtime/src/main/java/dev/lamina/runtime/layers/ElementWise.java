@@ -29,6 +29,10 @@ abstract class ElementWise extends Layer {
     }
     SymbolicTensor<?> first = inputs.get(0);
     Layers.requireNumbers(this, first);
+    if (inputs.stream().anyMatch(input -> input.shape().isUnknown())) {
+      throw new IllegalArgumentException(describe() + " needs inputs of known rank, got "
+          + Layers.describe(inputs));
+    }
     long[] merged = first.shape().asArray();
     for (SymbolicTensor<?> input : inputs.subList(1, inputs.size())) {
       boolean fits = input.dtype() == first.dtype()

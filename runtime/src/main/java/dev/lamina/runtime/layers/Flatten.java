@@ -28,8 +28,9 @@ public final class Flatten extends Layer {
   protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     Layers.requireInputs(this, inputs, 1);
     Shape shape = inputs.get(0).shape();
-    if (shape.isUnknown()) {
-      throw new IllegalArgumentException(describe() + " needs an input of known rank");
+    if (shape.isUnknown() || shape.numDimensions() < 1) {
+      throw new IllegalArgumentException(describe() + " needs an input of known rank with a "
+          + "batch dimension, got " + Shapes.format(shape));
     }
     Shape sample = Shapes.perSample(shape);
     long size = sample.hasUnknownDimension() ? Shape.UNKNOWN_SIZE : sample.size();

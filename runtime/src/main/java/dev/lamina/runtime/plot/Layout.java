@@ -139,9 +139,6 @@ record Layout(double width, double height, List<Placed> boxes, List<Route> route
   /** DejaVu Sans, shipped with Lamina, so text measures the same on every machine. */
   static synchronized Font font(boolean isBold) {
     if (regular == null) {
-      if (System.getProperty("java.awt.headless") == null) {
-        System.setProperty("java.awt.headless", "true");
-      }
       regular = load("DejaVuSans.ttf");
       bold = load("DejaVuSans-Bold.ttf");
     }

@@ -87,6 +87,28 @@ class CoreLayersTest {
   }
 
   @Test
+  void theGraphHoldsTheKernelItWasGiven() {
+    var x = Input.of(TFloat32.class, 3);
+    var dense = Dense.builder(2).seed(11).useBias(false).build();
+    try (var model = Model.of(x, dense.apply(x))) {
+      // Unit vectors pick out the kernel's rows: e_i . K = row i.
+      float[][] rows = model.predict(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}},
+          float[][].class);
+      float[] kernel = dense.kernelValues();
+      for (int i = 0; i < 3; i++) {
+        assertArrayEquals(new float[] {kernel[2 * i], kernel[2 * i + 1]}, rows[i]);
+      }
+    }
+  }
+
+  @Test
+  void badKernelsAndUnknownRanksAreRejected() {
+    assertThrows(IllegalArgumentException.class,
+        () -> Dense.builder(2).kernel(new float[][] {{1, 2}, {3}}));
+    assertThrows(IllegalArgumentException.class, () -> Dense.builder(2).kernel(new float[0][]));
+  }
+
+  @Test
   void denseIsBuiltByItsFirstApply() {
     var dense = new Dense(4);
     dense.apply(Input.of(TFloat32.class, 3));
