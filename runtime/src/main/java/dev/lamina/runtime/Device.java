@@ -63,13 +63,17 @@ public final class Device {
     }
   }
 
-  /** The device ops are placed on now: AUTO becomes the first GPU or the CPU. */
+  /**
+   * The device to pin ops to: AUTO becomes the first GPU, or {@code null} without one, which
+   * leaves placement to TensorFlow (the CPU then; pinning every op to it measurably slowed small
+   * batches, see benchmarks/README.md).
+   */
   DeviceSpec resolve() {
     switch (kind) {
       case "CPU":
         return spec("CPU", 0);
       case "AUTO":
-        return gpuAvailable(0) ? spec("GPU", 0) : spec("CPU", 0);
+        return gpuAvailable(0) ? spec("GPU", 0) : null;
       default:
         if (!gpuAvailable(index)) {
           throw new IllegalStateException("GPU " + index + " was requested, but TensorFlow can "

@@ -31,14 +31,14 @@ final class ModelGraph implements AutoCloseable {
   }
 
   /**
-   * Adds every layer call's ops, each under its layer's name and on {@code device}, and opens a
-   * session with soft placement.
+   * Adds every layer call's ops, each under its layer's name and on {@code device} ({@code null}:
+   * wherever TensorFlow places them), and opens a session with soft placement.
    */
   static ModelGraph build(Topology topology, DeviceSpec device) {
     NativeLogging.configure();
     Graph graph = new Graph();
     try {
-      Ops tf = Ops.create(graph).withDevice(device);
+      Ops tf = device == null ? Ops.create(graph) : Ops.create(graph).withDevice(device);
       Map<Node, Operand<?>> built = new IdentityHashMap<>();
       Map<Layer, List<Operand<?>>> weights = new IdentityHashMap<>();
       for (Node node : topology.nodes()) {
