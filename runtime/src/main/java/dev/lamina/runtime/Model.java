@@ -18,6 +18,7 @@ import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TType;
 
 /**
  * A model in Keras's functional style: the layers between some {@link Input}s and some outputs,
@@ -193,14 +194,15 @@ public class Model implements AutoCloseable {
           + describeInput(inputs.get(0)) + " has shape " + Shapes.format(data.get(0).shape()));
     }
     ModelGraph built = graph();
-    List<SymbolicTensor<?>> outputs = outputs();
+    List<SymbolicTensor<?>> outputs = current.outputs();
     TensorData.Dense[] results = new TensorData.Dense[outputs.size()];
+    Batches batches = new Batches(current, data, samples, results);
     long steps = (samples + batchSize - 1) / batchSize;
     ProgressBar bar = progress == null ? null : new ProgressBar(progress, steps);
     for (long step = 0; step < steps; step++) {
       long start = step * batchSize;
       long end = Math.min(samples, start + batchSize);
-      runBatch(built, data, start, end, samples, results);
+      batches.run(built, start, end);
       if (bar != null) {
         bar.update(step + 1);
       }
@@ -224,29 +226,50 @@ public class Model implements AutoCloseable {
     }
   }
 
-  private void runBatch(ModelGraph built, List<? extends NdArray<?>> data, long start, long end,
-      long samples, TensorData.Dense[] results) {
-    List<Tensor> feeds = new ArrayList<>(data.size());
-    try {
-      for (int i = 0; i < data.size(); i++) {
-        SymbolicTensor<?> input = inputs().get(i);
-        NdArray<?> rows = start == 0 && end == samples
-            ? data.get(i) : data.get(i).slice(Indices.range(start, end));
-        feeds.add(TensorData.tensorOf(input.dtype(), rows, describeInput(input)));
+  /** One predict's batches: what every batch needs, worked out once. */
+  private final class Batches {
+    private final List<? extends NdArray<?>> data;
+    private final List<Class<? extends TType>> inputTypes = new ArrayList<>();
+    private final List<String> inputNames = new ArrayList<>();
+    private final List<SymbolicTensor<?>> outputs;
+    private final long samples;
+    private final TensorData.Dense[] results;
+
+    Batches(Topology topology, List<? extends NdArray<?>> data, long samples,
+        TensorData.Dense[] results) {
+      this.data = data;
+      for (SymbolicTensor<?> input : topology.inputs()) {
+        inputTypes.add(input.dtype());
+        inputNames.add(describeInput(input));
       }
-      try (Result fetched = run(built, feeds)) {
-        for (int j = 0; j < results.length; j++) {
-          Tensor out = fetched.get(j);
-          if (results[j] == null) {
-            results[j] = TensorData.allocate(outputs().get(j).dtype(),
-                Shapes.perSample(out.shape()).prepend(samples), "output " + j);
-          }
-          checkBatchOutput(out.shape(), results[j].array().shape(), end - start);
-          TensorData.copyRows(out, results[j], start);
+      this.outputs = topology.outputs();
+      this.samples = samples;
+      this.results = results;
+    }
+
+    /** Runs rows {@code [start, end)} and copies the outputs into the results. */
+    void run(ModelGraph built, long start, long end) {
+      List<Tensor> feeds = new ArrayList<>(data.size());
+      try {
+        for (int i = 0; i < data.size(); i++) {
+          NdArray<?> rows = start == 0 && end == samples
+              ? data.get(i) : data.get(i).slice(Indices.range(start, end));
+          feeds.add(TensorData.tensorOf(inputTypes.get(i), rows, inputNames.get(i)));
         }
+        try (Result fetched = Model.this.run(built, feeds)) {
+          for (int j = 0; j < results.length; j++) {
+            Tensor out = fetched.get(j);
+            if (results[j] == null) {
+              results[j] = TensorData.allocate(outputs.get(j).dtype(),
+                  Shapes.perSample(out.shape()).prepend(samples), "output " + j);
+            }
+            checkBatchOutput(out.shape(), results[j].array().shape(), end - start);
+            TensorData.copyRows(out, results[j], start);
+          }
+        }
+      } finally {
+        feeds.forEach(Tensor::close);
       }
-    } finally {
-      feeds.forEach(Tensor::close);
     }
   }
 
