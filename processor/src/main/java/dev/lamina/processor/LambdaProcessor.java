@@ -12,6 +12,8 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
@@ -47,13 +49,13 @@ public final class LambdaProcessor extends AbstractProcessor {
       try {
         validator.validate(method).ifPresent(spec -> {
           if (declaredInThisCompilation(round, spec.layerClass())) {
-            diagnostics.error(method, Message.CLASS_NAME_TAKEN,
+            onClassName(diagnostics, method, Message.CLASS_NAME_TAKEN,
                 LambdaValidator.describe(method), spec.layerClass());
             return;
           }
           ExecutableElement first = generatedBy.putIfAbsent(spec.layerClass(), method);
           if (first != null) {
-            diagnostics.error(method, Message.DUPLICATE_CLASS_NAME,
+            onClassName(diagnostics, method, Message.DUPLICATE_CLASS_NAME,
                 LambdaValidator.describe(method), spec.layerClass(),
                 LambdaValidator.describe(first));
             return;
@@ -65,6 +67,24 @@ public final class LambdaProcessor extends AbstractProcessor {
       }
     }
     return false;
+  }
+
+  /** Reports on the method's {@code className} value if it has one, else on the method. */
+  private static void onClassName(Diagnostics diagnostics, ExecutableElement method,
+      Message message, Object... args) {
+    AnnotationMirror lambda = LambdaValidator.findAnnotation(method,
+        Lambda.class.getCanonicalName());
+    AnnotationValue className = lambda == null ? null : lambda.getElementValues().entrySet()
+        .stream()
+        .filter(entry -> entry.getKey().getSimpleName().contentEquals("className"))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElse(null);
+    if (className == null) {
+      diagnostics.error(method, message, args);
+    } else {
+      diagnostics.error(method, lambda, className, message, args);
+    }
   }
 
   /**

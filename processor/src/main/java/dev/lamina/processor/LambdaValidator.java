@@ -358,7 +358,7 @@ final class LambdaValidator {
     }
   }
 
-  private static AnnotationMirror findAnnotation(Element element, String annotationName) {
+  static AnnotationMirror findAnnotation(Element element, String annotationName) {
     for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
       TypeElement type = (TypeElement) mirror.getAnnotationType().asElement();
       if (type.getQualifiedName().contentEquals(annotationName)) {

@@ -799,8 +799,8 @@ class RejectionTest {
   void classNameOfAClassOfThePackage() {
     JavaFileObject source = lambdas("""
         class Lambdas {
-          @Lambda(className = "Lambdas")
-          static Operand<TFloat32> identity(Ops tf, Operand<TFloat32> x) { // line 3
+          @Lambda(className = "Lambdas") // line 2: the error is on the value
+          static Operand<TFloat32> identity(Ops tf, Operand<TFloat32> x) {
             return x;
           }
         }
@@ -809,7 +809,7 @@ class RejectionTest {
     Compilation compilation = compile(source);
 
     // Not a [LaminaInternalError] from the Filer's "Attempt to recreate a file".
-    assertOnlyError(compilation, source, 3,
+    assertOnlyError(compilation, source, 2,
         "[LaminaClassNameTaken]",
         "@Lambda method Lambdas.identity would generate pkg.Lambdas, but a class of that name is "
             + "already declared in the package.",
@@ -878,8 +878,8 @@ class RejectionTest {
             return tf.math.square(x);
           }
 
-          @Lambda(className = "SquareLayer")
-          static <T extends TNumber> Operand<T> squared(Ops tf, Operand<T> x) { // line 8
+          @Lambda(className = "SquareLayer") // line 7: the error is on the value
+          static <T extends TNumber> Operand<T> squared(Ops tf, Operand<T> x) {
             return tf.math.mul(x, x);
           }
         }
@@ -887,7 +887,7 @@ class RejectionTest {
 
     Compilation compilation = compile(source);
 
-    assertOnlyError(compilation, source, 8,
+    assertOnlyError(compilation, source, 7,
         "[LaminaDuplicateClassName]",
         "@Lambda method Lambdas.squared would generate pkg.SquareLayer, which @Lambda method "
             + "Lambdas.square generates too.");
