@@ -78,7 +78,8 @@ final class ShapeDeclarations {
           symbols.add(symbol.name());
           symbolUses.merge(symbol.name(), 1, Integer::sum);
           if (args.stream().anyMatch(arg -> arg.name().equals(symbol.name()))) {
-            error(method, values, "inputShape", Message.SYMBOL_SHADOWS_ARG, pattern.source(), name,
+            diagnostics.error(method, values.annotation(), entryOf(pattern, values),
+                Message.SYMBOL_SHADOWS_ARG, pattern.source(), name,
                 symbol.name(), symbol.column());
           }
         }
@@ -147,13 +148,20 @@ final class ShapeDeclarations {
     for (Pattern pattern : patterns) {
       for (Expr dim : pattern.dims()) {
         if (dim instanceof Expr.Name symbol && symbolUses.get(symbol.name()) == 1) {
-          diagnostics.warning(method, values.annotation(), values.get("inputShape"),
+          diagnostics.warning(method, values.annotation(), entryOf(pattern, values),
               Message.UNUSED_SYMBOL.format(pattern.source(), name, symbol.name(), symbol.column()));
           symbolUses.put(symbol.name(), -1); // warn once
         }
       }
     }
     return new Shapes(patterns, outputShape, outputShapeFn, requires, Set.copyOf(symbols), mask);
+  }
+
+  /** Each parsed pattern's own array entry, so diagnostics about it point at that entry. */
+  private final Map<Pattern, AnnotationValue> entries = new java.util.IdentityHashMap<>();
+
+  private AnnotationValue entryOf(Pattern pattern, Values values) {
+    return entries.getOrDefault(pattern, values.get("inputShape"));
   }
 
   private static int countEntries(Values values) {
@@ -168,26 +176,28 @@ final class ShapeDeclarations {
       return List.of();
     }
     @SuppressWarnings("unchecked")
-    List<? extends AnnotationValue> entries = (List<? extends AnnotationValue>) value.getValue();
-    if (entries.isEmpty()) {
+    List<? extends AnnotationValue> entriesOf = (List<? extends AnnotationValue>) value.getValue();
+    if (entriesOf.isEmpty()) {
       return List.of(); // inputShape = {} is the default: any shape
     }
     List<Pattern> patterns = new ArrayList<>();
-    for (int i = 0; i < entries.size(); i++) {
-      String source = String.valueOf(entries.get(i).getValue());
+    for (int i = 0; i < entriesOf.size(); i++) {
+      String source = String.valueOf(entriesOf.get(i).getValue());
       String input = i < inputs.size() ? inputs.get(i).name() : "#" + (i + 1);
       try {
-        patterns.add(ShapeParser.pattern(source));
+        Pattern pattern = ShapeParser.pattern(source);
+        patterns.add(pattern);
+        entries.put(pattern, entriesOf.get(i));
       } catch (ShapeSyntaxException e) {
-        diagnostics.error(method, values.annotation(), entries.get(i), Message.INPUT_SHAPE_SYNTAX,
+        diagnostics.error(method, values.annotation(), entriesOf.get(i), Message.INPUT_SHAPE_SYNTAX,
             source, input, name, e.problem(), e.column());
       }
     }
-    if (parametersValid && entries.size() != inputs.size()) {
+    if (parametersValid && entriesOf.size() != inputs.size()) {
       StringJoiner names = new StringJoiner(", ");
       inputs.forEach(in -> names.add(in.name()));
       diagnostics.error(method, values.annotation(), value, Message.INPUT_SHAPE_COUNT, name,
-          entries.size(), entries.size() == 1 ? "pattern" : "patterns", inputs.size(),
+          entriesOf.size(), entriesOf.size() == 1 ? "pattern" : "patterns", inputs.size(),
           inputs.size() == 1 ? "input" : "inputs", names);
     }
     return patterns;

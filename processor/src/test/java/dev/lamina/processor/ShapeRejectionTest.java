@@ -35,6 +35,28 @@ class ShapeRejectionTest {
   // ---- inputShape ----------------------------------------------------------------------------
 
   @Test
+  void shadowingIsReportedOnTheEntryAtFault() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda(
+              inputShape = {
+                  "(n)",
+                  "(k)"}, // line 5
+              requires = "k > 0")
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x, Operand<TFloat32> y,
+              @Arg int k) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 5, "[LaminaSymbolShadowsArg]", "binds 'k' (column 2)");
+    assertNoLayerWritten();
+  }
+
+  @Test
   void inputShapeSyntax() {
     JavaFileObject source = lambdas("""
         class Lambdas {
