@@ -157,15 +157,16 @@ final class LayerGenerator {
     MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addParameter(String.class, layerNameParam);
-    CodeBlock.Builder arguments = CodeBlock.builder();
     for (Argument arg : spec.args()) {
       constructor.addParameter(arg.type(), arg.name());
-      arguments.add(", $S, $N", arg.name(), arg.name());
     }
+    CodeBlock arguments = spec.args().stream()
+        .map(arg -> CodeBlock.of("$S, $N", arg.name(), arg.name()))
+        .collect(CodeBlock.joining(", "));
     constructor.addStatement("super($N, $N, $L)", signatureField, layerNameParam,
         spec.args().isEmpty()
             ? CodeBlock.of("$T.of()", MAP)
-            : CodeBlock.of("arguments($L)", arguments.build().toString().substring(2)));
+            : CodeBlock.of("arguments($L)", arguments));
     for (Argument arg : spec.args()) {
       constructor.addStatement("this.$N = $N", arg.name(), arg.name());
     }

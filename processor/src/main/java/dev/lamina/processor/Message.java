@@ -131,11 +131,6 @@ enum Message {
     this.template = template;
   }
 
-  /** The tag, e.g. {@code LaminaNotStatic}. */
-  String tag() {
-    return tag;
-  }
-
   /** {@code [Tag] text}, with the arguments filled in. */
   String format(Object... args) {
     return "[" + tag + "] " + String.format(template, args);

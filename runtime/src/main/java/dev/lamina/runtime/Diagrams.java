@@ -4,7 +4,6 @@ import dev.lamina.runtime.SymbolicTensor.Node;
 import dev.lamina.runtime.plot.Diagram;
 import dev.lamina.runtime.plot.PlotOptions;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,10 +17,7 @@ final class Diagrams {
   private Diagrams() {}
 
   static Diagram of(Topology topology, PlotOptions options) {
-    Map<Layer, List<Node>> calls = new IdentityHashMap<>();
-    for (Node node : topology.nodes()) {
-      calls.computeIfAbsent(node.layer(), layer -> new ArrayList<>()).add(node);
-    }
+    Map<Layer, List<Node>> calls = topology.calls();
     List<Diagram.Box> boxes = new ArrayList<>();
     Set<Diagram.Arrow> arrows = new LinkedHashSet<>();
     for (Layer layer : topology.layers()) {

@@ -293,7 +293,10 @@ public class Model implements AutoCloseable {
     return JavaArrays.toJavaArray(predict(data), resultType);
   }
 
-  /** The TensorFlow graph, built on first use; for inspection, e.g. counting ops. */
+  /**
+   * The TensorFlow graph, built on first use; for inspection, e.g. counting ops. It stays the
+   * model's: read it, but do not close it or add ops to it.
+   */
   public final Graph tensorFlowGraph() {
     return graph().graph();
   }

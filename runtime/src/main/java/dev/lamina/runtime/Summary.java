@@ -2,7 +2,6 @@ package dev.lamina.runtime;
 
 import dev.lamina.runtime.SymbolicTensor.Node;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +18,8 @@ final class Summary {
   private Summary() {}
 
   static String of(String title, Topology topology, boolean showConnections) {
-    Map<Layer, List<Node>> calls = new IdentityHashMap<>();
+    Map<Layer, List<Node>> calls = topology.calls();
     List<Layer> layers = topology.layers();
-    for (Node node : topology.nodes()) {
-      calls.computeIfAbsent(node.layer(), layer -> new ArrayList<>()).add(node);
-    }
     List<String[]> rows = new ArrayList<>();
     long total = 0;
     for (Layer layer : layers) {

@@ -102,6 +102,15 @@ record Topology(
     return names;
   }
 
+  /** Each layer's calls, in order. */
+  Map<Layer, List<Node>> calls() {
+    Map<Layer, List<Node>> calls = new IdentityHashMap<>();
+    for (Node node : nodes) {
+      calls.computeIfAbsent(node.layer(), layer -> new ArrayList<>()).add(node);
+    }
+    return calls;
+  }
+
   /** Distinct layers in order of first call. */
   List<Layer> layers() {
     Set<Layer> identity = Collections.newSetFromMap(new IdentityHashMap<>());
