@@ -64,6 +64,13 @@ public final class SliceLayer extends LambdaLayer {
   }
 
   /**
+   * A builder that takes the {@code @Arg} values by name; each must be set.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
    * A copy of this layer with the given name, like Keras's {@code name=}.
    */
   public SliceLayer name(String name) {
@@ -91,5 +98,73 @@ public final class SliceLayer extends LambdaLayer {
   protected Shape checkShapes(List<Shape> inputShapes) {
     ShapeCheck check = new ShapeCheck(this, inputShapes);
     return check.output(4L);
+  }
+
+  /**
+   * Builds a {@link SliceLayer} from its {@code @Arg} values, each given by name.
+   */
+  public static final class Builder {
+    private int index;
+
+    private boolean indexSet;
+
+    private float[] weights;
+
+    private boolean weightsSet;
+
+    private Lambdas.Order order;
+
+    private boolean orderSet;
+
+    private Builder() {
+    }
+
+    /**
+     * @param index the column to take
+     * @return this builder
+     */
+    public Builder index(int index) {
+      this.index = index;
+      this.indexSet = true;
+      return this;
+    }
+
+    /**
+     * @param weights one factor per row
+     * @return this builder
+     */
+    public Builder weights(float[] weights) {
+      this.weights = weights;
+      this.weightsSet = true;
+      return this;
+    }
+
+    /**
+     * @param order the {@code @Arg} value
+     * @return this builder
+     */
+    public Builder order(Lambdas.Order order) {
+      this.order = order;
+      this.orderSet = true;
+      return this;
+    }
+
+    /**
+     * The layer.
+     *
+     * @throws IllegalStateException if an argument was not set
+     */
+    public SliceLayer build() {
+      if (!indexSet) {
+        throw new IllegalStateException("SliceLayer.builder(): index is not set");
+      }
+      if (!weightsSet) {
+        throw new IllegalStateException("SliceLayer.builder(): weights is not set");
+      }
+      if (!orderSet) {
+        throw new IllegalStateException("SliceLayer.builder(): order is not set");
+      }
+      return of(index, weights, order);
+    }
   }
 }

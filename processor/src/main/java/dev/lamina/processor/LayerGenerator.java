@@ -77,6 +77,17 @@ final class LayerGenerator {
 
     type.addMethod(constructor(spec, signatureField, layerNameParam));
     type.addMethod(factory(spec));
+    if (spec.args().size() > 1) {
+      // Several arguments read better by name: SliceLayer.builder().index(0).scale(2f).build().
+      ClassName builder = layer.nestedClass("Builder");
+      type.addMethod(MethodSpec.methodBuilder("builder")
+          .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+          .returns(builder)
+          .addJavadoc("A builder that takes the {@code @Arg} values by name; each must be set.\n")
+          .addStatement("return new $T()", builder)
+          .build());
+      type.addType(builder(spec, builder));
+    }
     type.addMethod(renamer(spec));
     type.addMethod(apply(spec));
     type.addMethod(invoke(spec));
@@ -195,6 +206,42 @@ final class LayerGenerator {
       of.addJavadoc("\n");
     }
     return of.addStatement("return new $T(null$L)", spec.layerClass(), values.build()).build();
+  }
+
+  private TypeSpec builder(LambdaSpec spec, ClassName builder) {
+    TypeSpec.Builder type = TypeSpec.classBuilder(builder)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Builds a {@link $T} from its {@code @Arg} values, each given by name.\n",
+            spec.layerClass())
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    MethodSpec.Builder build = MethodSpec.methodBuilder("build")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(spec.layerClass())
+        .addJavadoc("The layer.\n\n@throws IllegalStateException if an argument was not set\n");
+    for (Argument arg : spec.args()) {
+      String set = freeName(arg.name() + "Set",
+          spec.args().stream().map(Argument::name).collect(Collectors.toSet()));
+      type.addField(arg.type(), arg.name(), Modifier.PRIVATE);
+      type.addField(TypeName.BOOLEAN, set, Modifier.PRIVATE);
+      String doc = spec.doc().params().getOrDefault(arg.name(), "");
+      type.addMethod(MethodSpec.methodBuilder(arg.name())
+          .addModifiers(Modifier.PUBLIC)
+          .returns(builder)
+          .addParameter(arg.type(), arg.name())
+          .addJavadoc("@param $L $L\n@return this builder\n", arg.name(),
+              doc.isEmpty() ? "the {@code @Arg} value" : doc)
+          .addStatement("this.$N = $N", arg.name(), arg.name())
+          .addStatement("this.$N = true", set)
+          .addStatement("return this")
+          .build());
+      build.beginControlFlow("if (!$N)", set)
+          .addStatement("throw new $T($S)", IllegalStateException.class,
+              spec.layerClass().simpleName() + ".builder(): " + arg.name() + " is not set")
+          .endControlFlow();
+    }
+    String values = spec.args().stream().map(Argument::name).collect(Collectors.joining(", "));
+    build.addStatement("return of($L)", values);
+    return type.addMethod(build.build()).build();
   }
 
   private MethodSpec renamer(LambdaSpec spec) {

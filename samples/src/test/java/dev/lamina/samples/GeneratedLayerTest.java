@@ -99,4 +99,22 @@ class GeneratedLayerTest {
     assertTrue(error.getMessage().startsWith("SumLayer 'sum': TensorFlow rejects TestLambdas.sum"
         + " for input shapes (None, 2), (None, 3)"), error.getMessage());
   }
+
+  @Test
+  void layersWithSeveralArgumentsHaveABuilder() {
+    var x = Input.of(TFloat32.class, 5);
+    var window = WindowLayer.builder().begin(1).size(3).build();
+    assertEquals(Map.of("begin", 1, "size", 3), window.arguments());
+    try (var model = Model.of(x, window.apply(x))) {
+      float[][] y = model.predict(new float[][] {{10, 11, 12, 13, 14}}, float[][].class);
+      assertArrayEquals(new float[] {11, 12, 13}, y[0]);
+    }
+    var missing = assertThrows(IllegalStateException.class,
+        () -> WindowLayer.builder().begin(1).build());
+    assertEquals("WindowLayer.builder(): size is not set", missing.getMessage());
+    var outside = assertThrows(IllegalArgumentException.class,
+        () -> WindowLayer.builder().begin(3).size(3).build().apply(x));
+    assertEquals("WindowLayer 'window' (begin=3, size=3): requires \"0 <= begin && begin + size "
+        + "<= c\" but begin = 3, size = 3, c = 5 for input (None, 5)", outside.getMessage());
+  }
 }

@@ -86,4 +86,10 @@ final class TestLambdas {
   static Operand<TBool> nonZeroSteps(Ops tf, Operand<TFloat32> x, Operand<TBool> xMask) {
     return tf.reduceAny(tf.math.notEqual(x, tf.constant(0f)), tf.constant(-1));
   }
+
+  /** x[:, begin:begin+size], as Keras's x[:, i:i+n]. */
+  @Lambda(inputShape = "(c)", outputShape = "(size)", requires = "0 <= begin && begin + size <= c")
+  static Operand<TFloat32> window(Ops tf, Operand<TFloat32> x, @Arg int begin, @Arg int size) {
+    return dev.lamina.runtime.backend.K.slice(tf, x, 1, begin, begin + size);
+  }
 }
