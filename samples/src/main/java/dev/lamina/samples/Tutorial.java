@@ -80,6 +80,7 @@ public final class Tutorial {
     Path picture = Path.of(args.length > 0 ? args[0] : "lambda.png").toAbsolutePath().normalize();
     System.out.println("== x -> x^2 (Keras: model.add(Lambda(lambda x: x ** 2))) ==");
     try (var model = squareModel()) {
+      System.out.println(model); // one line: inputs -> layers -> outputs
       System.out.print(model.summary());
       float[][] x = squareInput();
       float[][] y = model.predict(x, float[][].class);
@@ -92,6 +93,7 @@ public final class Tutorial {
     System.out.println("== antirectifier (Keras: Lambda(antirectifier, "
         + "output_shape=antirectifier_output_shape)) in a Dense model ==");
     try (var model = antirectifierModel()) {
+      System.out.println(model); // one line: inputs -> layers -> outputs
       System.out.print(model.summary());
       float[][] y = model.predict(antirectifierInput(), float[][].class);
       for (int i = 0; i < y.length; i++) {
@@ -103,6 +105,7 @@ public final class Tutorial {
     System.out.println("== slice columns, reshape, concatenate (Keras: Lambda(slice, "
         + "arguments={'index': i})) ==");
     try (var model = sliceModel()) {
+      System.out.println(model); // one line: inputs -> layers -> outputs
       System.out.print(model.summary());
       float[][][][] y = model.predict(sliceInput(), float[][][][].class);
       System.out.println("  x_test = " + Arrays.deepToString(sliceInput()));
