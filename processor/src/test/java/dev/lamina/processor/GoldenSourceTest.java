@@ -142,6 +142,36 @@ class GoldenSourceTest {
         .inOrder();
   }
 
+  /** The shape language's paths: patterns, requires, a shape function and a mask method. */
+  @Test
+  void shapeRulesShapeFunctionAndMask() throws IOException {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          static Shape pairShape(Shape x, Shape y, int scale) {
+            return x;
+          }
+
+          static Operand<TBool> pairMask(Ops tf, Operand<TFloat32> x, Operand<TFloat32> y,
+              Operand<TBool> xMask, Operand<TBool> yMask) {
+            return xMask;
+          }
+
+          /** x * scale + y, masked like x. */
+          @Lambda(inputShape = {"(..., n)", "(..., n)"}, requires = "n >= scale - 1",
+              outputShapeFn = "pairShape", mask = "pairMask")
+          static Operand<TFloat32> pair(Ops tf, Operand<TFloat32> x, Operand<TFloat32> y,
+              @Arg int scale) {
+            return tf.math.add(tf.math.mul(x, tf.constant((float) scale)), y);
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertGolden(compilation, "pkg.PairLayer", "golden/PairLayer.java");
+  }
+
   private static void assertGolden(Compilation compilation, String layer, String golden)
       throws IOException {
     JavaFileObject expected = JavaFileObjects.forResource(golden);
