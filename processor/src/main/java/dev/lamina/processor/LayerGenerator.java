@@ -280,10 +280,7 @@ final class LayerGenerator {
     for (int i = 0; i < spec.inputs().size(); i++) {
       call.add(", ($T) inputs.get($L)", OPERAND, i);
     }
-    for (Argument arg : spec.args()) {
-      // An array goes out as a copy, so a method that changes it cannot change the layer.
-      call.add(arg.isArray() ? ", this.$N.clone()" : ", this.$N", arg.name());
-    }
+    call.add(argumentValues(spec));
     TypeName anyOperand = ParameterizedTypeName.get(OPERAND, WildcardTypeName.subtypeOf(Object.class));
     return MethodSpec.methodBuilder("invoke")
         .addAnnotation(Override.class)
@@ -308,8 +305,7 @@ final class LayerGenerator {
       call.add(", masks.get($L)", i);
     }
     if (mask.takesArgs()) {
-      spec.args().forEach(
-          arg -> call.add(arg.isArray() ? ", this.$N.clone()" : ", this.$N", arg.name()));
+      call.add(argumentValues(spec));
     }
     TypeName anyOperand = ParameterizedTypeName.get(OPERAND, WildcardTypeName.subtypeOf(Object.class));
     TypeName boolOperand = ParameterizedTypeName.get(OPERAND, TBOOL);
@@ -325,6 +321,16 @@ final class LayerGenerator {
         .addParameter(ParameterizedTypeName.get(LIST, boolOperand), "masks")
         .addStatement("return $T.$N($L)", spec.enclosingClass(), mask.methodName(), call.build())
         .build();
+  }
+
+  /**
+   * {@code , this.a, this.b.clone()}: the {@code @Arg} values as every call of a user method
+   * passes them. An array goes out as a copy, so a method that changes it cannot change the layer.
+   */
+  static CodeBlock argumentValues(LambdaSpec spec) {
+    return spec.args().stream()
+        .map(arg -> CodeBlock.of(arg.isArray() ? ", this.$N.clone()" : ", this.$N", arg.name()))
+        .collect(CodeBlock.joining(""));
   }
 
   private static String freeName(String preferred, Set<String> taken) {

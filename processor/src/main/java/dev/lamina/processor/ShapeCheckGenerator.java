@@ -73,8 +73,7 @@ final class ShapeCheckGenerator {
         call.add(i == 0 ? "" : ", ").add("inputShapes.get($L)", i);
       }
       if (shapes.outputShapeFn().get().takesArgs()) {
-        spec.args().forEach(
-            arg -> call.add(arg.isArray() ? ", this.$N.clone()" : ", this.$N", arg.name()));
+        call.add(LayerGenerator.argumentValues(spec));
       }
       method.addStatement("return $T.$N($L)", spec.enclosingClass(),
           shapes.outputShapeFn().get().methodName(), call.build());
@@ -119,20 +118,11 @@ final class ShapeCheckGenerator {
   /** The names a condition uses, in order of first use. */
   private static Set<String> names(Expr expr) {
     Set<String> names = new LinkedHashSet<>();
-    collect(expr, names);
+    expr.forEach(e -> {
+      if (e instanceof Expr.Name name) {
+        names.add(name.name());
+      }
+    });
     return names;
-  }
-
-  private static void collect(Expr expr, Set<String> names) {
-    if (expr instanceof Expr.Name name) {
-      names.add(name.name());
-    } else if (expr instanceof Expr.Binary binary) {
-      collect(binary.left(), names);
-      collect(binary.right(), names);
-    } else if (expr instanceof Expr.Negate negate) {
-      collect(negate.operand(), names);
-    } else if (expr instanceof Expr.Not not) {
-      collect(not.operand(), names);
-    }
   }
 }

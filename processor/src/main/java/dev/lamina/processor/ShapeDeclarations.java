@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.function.Consumer;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
@@ -207,7 +206,7 @@ final class ShapeDeclarations {
   private void checkNames(ExecutableElement method, Values values, String attribute,
       String source, Expr expr, Set<String> symbols, List<Argument> args,
       Map<String, Integer> symbolUses, String name) {
-    visit(expr, e -> {
+    expr.forEach(e -> {
       if (e instanceof Expr.Unknown unknown && attribute.equals("requires")) {
         error(method, values, attribute, Message.UNKNOWN_IN_REQUIRES, source, name,
             unknown.column());
@@ -254,18 +253,6 @@ final class ShapeDeclarations {
       };
     }
     return null;
-  }
-
-  private static void visit(Expr expr, Consumer<Expr> action) {
-    action.accept(expr);
-    if (expr instanceof Expr.Binary binary) {
-      visit(binary.left(), action);
-      visit(binary.right(), action);
-    } else if (expr instanceof Expr.Negate negate) {
-      visit(negate.operand(), action);
-    } else if (expr instanceof Expr.Not not) {
-      visit(not.operand(), action);
-    }
   }
 
   /**

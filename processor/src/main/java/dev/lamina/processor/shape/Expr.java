@@ -8,6 +8,19 @@ public sealed interface Expr {
 
   int column();
 
+  /** Calls {@code action} on this expression and every expression inside it, parents first. */
+  default void forEach(java.util.function.Consumer<Expr> action) {
+    action.accept(this);
+    if (this instanceof Binary binary) {
+      binary.left().forEach(action);
+      binary.right().forEach(action);
+    } else if (this instanceof Negate negate) {
+      negate.operand().forEach(action);
+    } else if (this instanceof Not not) {
+      not.operand().forEach(action);
+    }
+  }
+
   /** An integer literal. */
   record Num(long value, int column) implements Expr {}
 
