@@ -49,7 +49,7 @@ public final class HandGraph implements AutoCloseable {
     }
   }
 
-  /** {@code x · kernel + bias}, the weights variables set from constants at the first run. */
+  /** {@code x · kernel + bias} over resource variables, as Lamina's Dense. */
   static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> x, float[][] kernel, float[] bias) {
     int in = kernel.length;
     int units = kernel[0].length;
@@ -57,11 +57,21 @@ public final class HandGraph implements AutoCloseable {
     for (int i = 0; i < in; i++) {
       System.arraycopy(kernel[i], 0, flat, i * units, units);
     }
+    return tf.nn.biasAdd(tf.linalg.matMul(x,
+        variable(tf, init -> init.constant(Shape.of(in, units), DataBuffers.of(flat, true, false)))),
+        variable(tf, init -> init.constant(bias)));
+  }
+
+  /** A resource variable set from a constant at the first run, read where it is used. */
+  private static Operand<TFloat32> variable(Ops tf,
+      java.util.function.Function<Ops, Operand<TFloat32>> value) {
     Ops init = tf.withInitScope();
-    Operand<TFloat32> k =
-        init.variable(init.constant(Shape.of(in, units), DataBuffers.of(flat, true, false)));
-    Operand<TFloat32> b = init.variable(init.constant(bias));
-    return tf.nn.biasAdd(tf.linalg.matMul(x, k), b);
+    Operand<TFloat32> constant = value.apply(init);
+    // Variables of one session share storage by name: each needs its own.
+    Operand<?> handle = init.varHandleOp(TFloat32.class, constant.shape(),
+        org.tensorflow.op.core.VarHandleOp.sharedName(init.scope().makeOpName("variable")));
+    init.assignVariableOp(handle, constant);
+    return tf.readVariableOp(handle, TFloat32.class);
   }
 
   /**

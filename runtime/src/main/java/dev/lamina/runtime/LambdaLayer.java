@@ -13,6 +13,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -89,7 +90,8 @@ public abstract class LambdaLayer extends Layer {
   protected abstract Operand<?> invoke(Ops tf, List<Operand<?>> inputs);
 
   @Override
-  protected final Operand<?> build(Ops tf, List<Operand<?>> inputs) {
+  protected final Operand<?> build(Ops tf, List<Operand<?>> inputs,
+      List<Operand<TFloat32>> weights, boolean training) {
     return invoke(tf, inputs); // tracing at apply has already rejected a null result
   }
 

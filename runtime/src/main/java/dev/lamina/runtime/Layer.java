@@ -7,11 +7,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -27,6 +30,7 @@ public abstract class Layer {
   private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
 
   private final String name;
+  private final List<Weight> weights = new CopyOnWriteArrayList<>();
 
   /**
    * @param name the name the user gave (Keras's {@code name=}), or {@code null} to let the model
@@ -152,27 +156,88 @@ public abstract class Layer {
   protected abstract OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs);
 
   /**
-   * Creates this layer's weights, TensorFlow variables initialised when the model's session
-   * first runs. Called once per model, with the Ops of the layer's first call, after the layer has
-   * been applied at least once. Default: no weights.
+   * Declares a weight, as Keras's {@code add_weight}: layers call it while they are built, on
+   * their first {@code apply}, when their input shapes are known. Its values start as
+   * {@code initializer} gives them.
+   *
+   * @throws IllegalArgumentException if the layer already has a weight of this name
    */
-  protected List<Operand<?>> createWeights(Ops tf) {
-    return List.of();
+  protected final Weight addWeight(String name, Shape shape, Initializer initializer,
+      boolean trainable) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(initializer, "initializer");
+    for (Weight existing : weights) {
+      if (existing.name().equals(name)) {
+        throw new IllegalArgumentException(describe() + " already has a weight named '" + name
+            + "'");
+      }
+    }
+    Weight weight = new Weight(this, name, shape, initializer.values(shape), trainable);
+    weights.add(weight);
+    return weight;
   }
 
-  /** How many values the layer's weights hold, for summaries. Default: none. */
-  public long countParams() {
-    return 0;
+  /** The layer's weights in declaration order (Keras's {@code layer.weights}). */
+  public final List<Weight> weights() {
+    return List.copyOf(weights);
+  }
+
+  /** Copies of the weights' values, in order (Keras's {@code layer.get_weights()}). */
+  public final List<FloatNdArray> getWeights() {
+    List<FloatNdArray> values = new ArrayList<>(weights.size());
+    weights.forEach(weight -> values.add(weight.value()));
+    return values;
   }
 
   /**
-   * Adds one call of this layer to a model's graph; layers with weights override this form.
+   * Sets every weight's values, in order (Keras's {@code layer.set_weights()}); every model that
+   * uses the layer sees them from its next batch.
+   *
+   * @throws IllegalArgumentException if the count or a shape differs; then nothing changes
+   */
+  public final void setWeights(List<? extends FloatNdArray> values) {
+    Objects.requireNonNull(values, "values");
+    if (values.size() != weights.size()) {
+      throw new IllegalArgumentException(describe() + " has " + weights.size()
+          + " weights, got " + values.size() + " arrays");
+    }
+    for (int i = 0; i < values.size(); i++) {
+      Shape given = Objects.requireNonNull(values.get(i), "values").shape();
+      if (!given.equals(weights.get(i).shape())) {
+        throw new IllegalArgumentException(describe() + ": weight '" + weights.get(i).name()
+            + "' has shape " + Shapes.format(weights.get(i).shape()) + ", got "
+            + Shapes.format(given));
+      }
+    }
+    for (int i = 0; i < values.size(); i++) {
+      weights.get(i).assign(values.get(i));
+    }
+  }
+
+  /** How many values the layer's weights hold, for summaries. */
+  public long countParams() {
+    return weights.stream().mapToLong(weight -> weight.shape().size()).sum();
+  }
+
+  /** How many of them training changes. */
+  public long countTrainableParams() {
+    return weights.stream().filter(Weight::trainable)
+        .mapToLong(weight -> weight.shape().size()).sum();
+  }
+
+  /**
+   * Adds one call of this layer to a model's graph. Layers with weights or that act differently
+   * in training (Keras's {@code training} argument) override this form; the rest override
+   * {@link #build(Ops, List)}.
    *
    * @param tf the graph builder, scoped to this call of the layer
    * @param inputs one operand per symbolic input, in order
-   * @param weights what {@link #createWeights} made for this model
+   * @param weights the current values of {@link #weights()}, in order
+   * @param training true in the graph {@code fit} runs, false for predict and evaluate
    */
-  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<?>> weights) {
+  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
+      boolean training) {
     return build(tf, inputs);
   }
 

@@ -3,11 +3,19 @@ package dev.lamina.runtime;
 import dev.lamina.runtime.plot.Diagram;
 import dev.lamina.runtime.plot.PlotOptions;
 import dev.lamina.runtime.plot.Plotter;
+import dev.lamina.runtime.train.FitOptions;
+import dev.lamina.runtime.train.History;
+import dev.lamina.runtime.train.Loss;
+import dev.lamina.runtime.train.Losses;
+import dev.lamina.runtime.train.Metric;
+import dev.lamina.runtime.train.Metrics;
+import dev.lamina.runtime.train.Optimizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
 import org.tensorflow.Graph;
@@ -40,7 +48,8 @@ public class Model implements AutoCloseable {
   public static final int DEFAULT_BATCH_SIZE = 32;
 
   private volatile Topology topology;
-  private ModelGraph graph;
+  private Executor graph;
+  private Trainer trainer;
   private volatile boolean closed;
   private Device device = Device.AUTO;
 
@@ -193,7 +202,7 @@ public class Model implements AutoCloseable {
       throw new IllegalArgumentException("The data have no samples: "
           + describeInput(inputs.get(0)) + " has shape " + Shapes.format(data.get(0).shape()));
     }
-    ModelGraph built = graph();
+    Executor built = graph();
     List<SymbolicTensor<?>> outputs = current.outputs();
     TensorData.Dense[] results = new TensorData.Dense[outputs.size()];
     Batches batches = new Batches(current, data, samples, results);
@@ -215,9 +224,9 @@ public class Model implements AutoCloseable {
   }
 
   /** Runs one batch; a model closed meanwhile says so, rather than TensorFlow's session. */
-  private Result run(ModelGraph built, List<Tensor> feeds) {
+  private Result run(Executor built, List<Tensor> feeds) {
     try {
-      return built.run(feeds);
+      return built.predict(feeds);
     } catch (IllegalStateException e) {
       if (closed) {
         throw new IllegalStateException("This model was closed during predict", e);
@@ -248,7 +257,7 @@ public class Model implements AutoCloseable {
     }
 
     /** Runs rows {@code [start, end)} and copies the outputs into the results. */
-    void run(ModelGraph built, long start, long end) {
+    void run(Executor built, long start, long end) {
       List<Tensor> feeds = new ArrayList<>(data.size());
       try {
         for (int i = 0; i < data.size(); i++) {
@@ -301,12 +310,12 @@ public class Model implements AutoCloseable {
     return graph().graph();
   }
 
-  private synchronized ModelGraph graph() {
+  private synchronized Executor graph() {
     if (closed) {
       throw new IllegalStateException("This model is closed");
     }
     if (graph == null) {
-      graph = ModelGraph.build(topology, device.resolve());
+      graph = Executor.build(topology, device.resolve());
     }
     return graph;
   }
@@ -314,7 +323,7 @@ public class Model implements AutoCloseable {
   /** Builds the graph on a device as requested, unchecked; lets tests show soft placement. */
   synchronized Graph buildForTest(Device requested) {
     requireUnbuilt();
-    graph = ModelGraph.build(topology, requested.requested());
+    graph = Executor.build(topology, requested.requested());
     return graph.graph();
   }
 
@@ -363,6 +372,155 @@ public class Model implements AutoCloseable {
           + " for a batch of " + batch + " cannot be stacked into " + Shapes.format(result)
           + "; predict needs one output row per input sample");
     }
+  }
+
+  // --- weights (Keras's get_weights / set_weights) ---
+
+  /** Every layer's weights, layer by layer in model order (Keras's {@code model.weights}). */
+  public final List<Weight> weights() {
+    List<Weight> weights = new ArrayList<>();
+    layers().forEach(layer -> weights.addAll(layer.weights()));
+    return weights;
+  }
+
+  /** Copies of the weights' values, in {@link #weights()} order (Keras's {@code get_weights}). */
+  public final List<FloatNdArray> getWeights() {
+    List<FloatNdArray> values = new ArrayList<>();
+    weights().forEach(weight -> values.add(weight.value()));
+    return values;
+  }
+
+  /**
+   * Sets every weight, in {@link #weights()} order (Keras's {@code set_weights}); models sharing
+   * the layers see the values too.
+   *
+   * @throws IllegalArgumentException if the count or a shape differs; then nothing changes
+   */
+  public final void setWeights(List<? extends FloatNdArray> values) {
+    Objects.requireNonNull(values, "values");
+    List<Weight> weights = weights();
+    if (values.size() != weights.size()) {
+      throw new IllegalArgumentException("This model has " + weights.size() + " weights, got "
+          + values.size() + " arrays");
+    }
+    for (int i = 0; i < weights.size(); i++) {
+      Shape given = Objects.requireNonNull(values.get(i), "values").shape();
+      if (!given.equals(weights.get(i).shape())) {
+        throw new IllegalArgumentException("Weight " + i + " (" + weights.get(i) + ") has shape "
+            + Shapes.format(weights.get(i).shape()) + ", got " + Shapes.format(given));
+      }
+    }
+    for (int i = 0; i < weights.size(); i++) {
+      weights.get(i).assign(values.get(i));
+    }
+  }
+
+  // --- training (Keras's compile / fit / evaluate) ---
+
+  /**
+   * Keras's {@code compile(optimizer, loss, metrics)} by name, e.g.
+   * {@code compile("rmsprop", "categorical_crossentropy", "accuracy")}.
+   *
+   * @throws IllegalArgumentException for an unknown name, naming the known ones
+   */
+  public final void compile(String optimizer, String loss, String... metrics) {
+    compile(Optimizer.get(optimizer), Losses.get(loss), metrics);
+  }
+
+  /** Keras's {@code compile} with typed optimizer and loss, and metrics by name. */
+  public final void compile(Optimizer optimizer, Loss loss, String... metrics) {
+    Objects.requireNonNull(loss, "loss");
+    List<List<Metric>> perOutput = new ArrayList<>();
+    for (SymbolicTensor<?> output : outputs()) {
+      Shape shape = output.shape();
+      long units = shape.numDimensions() < 2 ? 1 : shape.size(shape.numDimensions() - 1);
+      List<Metric> resolved = new ArrayList<>();
+      for (String metric : metrics) {
+        resolved.add(Metrics.get(metric, loss, units));
+      }
+      perOutput.add(resolved);
+    }
+    compilePerOutput(optimizer, loss, perOutput);
+  }
+
+  /** Keras's {@code compile} with typed metrics, the same for every output. */
+  public final void compile(Optimizer optimizer, Loss loss, List<Metric> metrics) {
+    List<List<Metric>> perOutput = new ArrayList<>();
+    outputs().forEach(output -> perOutput.add(List.copyOf(metrics)));
+    compilePerOutput(optimizer, loss, perOutput);
+  }
+
+  private synchronized void compilePerOutput(Optimizer optimizer, Loss loss,
+      List<List<Metric>> metrics) {
+    Objects.requireNonNull(optimizer, "optimizer");
+    Objects.requireNonNull(loss, "loss");
+    List<String> outputNames = new ArrayList<>();
+    outputs().forEach(output -> outputNames.add(nameOf(output.producer().layer())));
+    TrainingGraph training = new TrainingGraph(graph(), optimizer, loss, metrics, outputNames);
+    trainer = new Trainer(this, training, optimizer, loss);
+  }
+
+  private synchronized Trainer trainer(String what) {
+    if (closed) {
+      throw new IllegalStateException("This model is closed");
+    }
+    if (trainer == null) {
+      throw new IllegalStateException("Call compile(optimizer, loss, metrics...) before " + what);
+    }
+    return trainer;
+  }
+
+  /** {@link #fit(Object, Object, FitOptions)} with Keras's defaults (one epoch, batch 32). */
+  public final History fit(Object x, Object y) {
+    return fit(x, y, new FitOptions());
+  }
+
+  /**
+   * Keras's {@code fit}: trains the model on {@code x} (an NdArray or tensor, a list of them for
+   * several inputs, or a Java array) against targets {@code y} (the same forms, one per output;
+   * class indices for sparse losses), epoch by epoch, and returns the per-epoch loss and metrics.
+   *
+   * @throws IllegalStateException if the model is not compiled
+   * @throws IllegalArgumentException if the data do not fit the model, naming input and shapes
+   */
+  public final History fit(Object x, Object y, FitOptions options) {
+    Objects.requireNonNull(options, "options");
+    Trainer current = trainer("fit");
+    synchronized (current) {
+      return current.fit(x, y, options);
+    }
+  }
+
+  /** Keras's {@code evaluate} with batch size 32: loss and metrics by name. */
+  public final Map<String, Double> evaluate(Object x, Object y) {
+    return evaluate(x, y, DEFAULT_BATCH_SIZE);
+  }
+
+  /** Keras's {@code evaluate(x, y, batch_size, return_dict=True)}, training off. */
+  public final Map<String, Double> evaluate(Object x, Object y, int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+    }
+    Trainer current = trainer("evaluate");
+    return current.evaluate(current.inputs(x), current.targets(y), batchSize);
+  }
+
+  /** Keras's {@code train_on_batch(x, y, return_dict=True)}: one step on all of x. */
+  public final Map<String, Double> trainOnBatch(Object x, Object y) {
+    Trainer current = trainer("trainOnBatch");
+    synchronized (current) {
+      return current.trainOnBatch(x, y);
+    }
+  }
+
+  /** Keras's {@code test_on_batch(x, y, return_dict=True)}. */
+  public final Map<String, Double> testOnBatch(Object x, Object y) {
+    return trainer("testOnBatch").testOnBatch(x, y);
+  }
+
+  /** The compiled optimizer (for schedules and inspection). */
+  public final Optimizer optimizer() {
+    return trainer("optimizer()").optimizer();
   }
 
   /**

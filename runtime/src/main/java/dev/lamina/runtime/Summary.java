@@ -22,6 +22,7 @@ final class Summary {
     List<Layer> layers = topology.layers();
     List<String[]> rows = new ArrayList<>();
     long total = 0;
+    long trainable = 0;
     for (Layer layer : layers) {
       List<Node> nodes = calls.get(layer);
       Set<String> shapes = new LinkedHashSet<>();
@@ -34,6 +35,7 @@ final class Summary {
       }
       long params = layer.countParams();
       total += params;
+      trainable += layer.countTrainableParams();
       StringJoiner arguments = new StringJoiner(", ");
       layer.arguments().forEach(
           (key, value) -> arguments.add(key + "=" + Layer.formatArgument(value)));
@@ -72,8 +74,8 @@ final class Summary {
       out.append(i == rows.size() - 1 ? "=".repeat(width) : "_".repeat(width)).append('\n');
     }
     out.append("Total params: ").append(total).append('\n');
-    out.append("Trainable params: ").append(total).append('\n');
-    out.append("Non-trainable params: 0\n");
+    out.append("Trainable params: ").append(trainable).append('\n');
+    out.append("Non-trainable params: ").append(total - trainable).append('\n');
     out.append("_".repeat(width)).append('\n');
     return out.toString();
   }

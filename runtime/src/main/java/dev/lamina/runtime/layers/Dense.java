@@ -1,16 +1,15 @@
 package dev.lamina.runtime.layers;
 
+import dev.lamina.runtime.Initializer;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
@@ -83,11 +82,6 @@ public final class Dense extends Layer {
   }
 
   @Override
-  public synchronized long countParams() {
-    return inputDim < 0 ? 0 : inputDim * units + (useBias ? units : 0);
-  }
-
-  @Override
   protected synchronized OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     Layers.requireInputs(this, inputs, 1);
     SymbolicTensor<?> x = inputs.get(0);
@@ -111,50 +105,37 @@ public final class Dense extends Layer {
           + initialKernel.length + "x" + initialKernel[0].length + " but inputs " + Shapes.format(shape)
           + " need " + last + "x" + units);
     }
-    inputDim = last;
+    if (inputDim < 0) {
+      inputDim = last;
+      // Keras builds a layer on its first call: the weights' shapes follow from the input's.
+      addWeight("kernel", Shape.of(inputDim, units),
+          initialKernel != null ? Initializer.of(kernelValues()) : Initializer.glorotUniform(seed),
+          true);
+      if (useBias) {
+        addWeight("bias", Shape.of(units),
+            initialBias != null ? Initializer.of(initialBias) : Initializer.zeros(), true);
+      }
+    }
     long[] out = shape.asArray();
     out[out.length - 1] = units;
     return Layers.spec(Shape.of(out), TFloat32.class);
   }
 
-  @Override
-  protected synchronized List<Operand<?>> createWeights(Ops tf) {
-    Ops init = tf.withInitScope();
-    Operand<TFloat32> kernel = init.withName("kernel").variable(
-        init.constant(Shape.of(inputDim, units), DataBuffers.of(kernelValues(), true, false)));
-    if (!useBias) {
-      return List.of(kernel);
-    }
-    float[] bias = initialBias != null ? initialBias.clone() : new float[units];
-    Operand<TFloat32> biasVariable = init.withName("bias").variable(init.constant(bias));
-    return List.of(kernel, biasVariable);
-  }
-
-  /**
-   * The kernel's first values, row-major (inputDim × units): the given ones, or Glorot-uniform
-   * draws in {@code ±sqrt(6 / (inputDim + units))} from the layer's seed.
-   */
-  synchronized float[] kernelValues() {
+  /** The given initial kernel, row-major (inputDim × units). */
+  private float[] kernelValues() {
     float[] values = new float[Math.toIntExact(inputDim * units)];
-    if (initialKernel != null) {
-      for (int i = 0; i < inputDim; i++) {
-        System.arraycopy(initialKernel[i], 0, values, i * units, units);
-      }
-      return values;
-    }
-    double limit = Math.sqrt(6.0 / (inputDim + units));
-    SplittableRandom random = new SplittableRandom(seed);
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) random.nextDouble(-limit, limit);
+    for (int i = 0; i < inputDim; i++) {
+      System.arraycopy(initialKernel[i], 0, values, i * units, units);
     }
     return values;
   }
 
   @Override
   @SuppressWarnings("unchecked")
-  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<?>> weights) {
+  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
+      boolean training) {
     Operand<TFloat32> x = (Operand<TFloat32>) inputs.get(0);
-    Operand<TFloat32> kernel = (Operand<TFloat32>) weights.get(0);
+    Operand<TFloat32> kernel = weights.get(0);
     Operand<TFloat32> y;
     if (x.shape().numDimensions() == 2) {
       y = tf.linalg.matMul(x, kernel);
@@ -167,7 +148,7 @@ public final class Dense extends Layer {
           tf.concat(List.of(leading, tf.constant(new long[] {units})), tf.constant(0)));
     }
     if (useBias) {
-      y = tf.nn.biasAdd(y, (Operand<TFloat32>) weights.get(1));
+      y = tf.nn.biasAdd(y, weights.get(1));
     }
     return activation == null
         ? y : Activation.apply(tf, activation, Activation.resolve(activation), y);

@@ -72,7 +72,7 @@ class CoreLayersTest {
     for (Dense d : List.of(a, b, c)) {
       d.apply(Input.of(TFloat32.class, 32));
     }
-    float[] values = a.kernelValues();
+    float[] values = a.weights().get(0).values();
     double limit = Math.sqrt(6.0 / (32 + 64));
     double sum = 0;
     for (float v : values) {
@@ -82,8 +82,8 @@ class CoreLayersTest {
     // Uniform on +-limit has standard deviation limit/sqrt(3); the mean of 2048 draws is within
     // four standard errors of 0.
     assertTrue(Math.abs(sum / values.length) < 4 * limit / Math.sqrt(3) / Math.sqrt(2048));
-    assertArrayEquals(values, b.kernelValues(), "same seed, same kernel");
-    assertNotEquals(values[0], c.kernelValues()[0]);
+    assertArrayEquals(values, b.weights().get(0).values(), "same seed, same kernel");
+    assertNotEquals(values[0], c.weights().get(0).values()[0]);
   }
 
   @Test
@@ -94,7 +94,7 @@ class CoreLayersTest {
       // Unit vectors pick out the kernel's rows: e_i . K = row i.
       float[][] rows = model.predict(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}},
           float[][].class);
-      float[] kernel = dense.kernelValues();
+      float[] kernel = dense.weights().get(0).values();
       for (int i = 0; i < 3; i++) {
         assertArrayEquals(new float[] {kernel[2 * i], kernel[2 * i + 1]}, rows[i]);
       }
@@ -133,7 +133,7 @@ class CoreLayersTest {
       long kernels = 0;
       var ops = model.tensorFlowGraph().operations();
       while (ops.hasNext()) {
-        if (ops.next().type().equals("VariableV2")) {
+        if (ops.next().type().equals("VarHandleOp")) {
           kernels++;
         }
       }

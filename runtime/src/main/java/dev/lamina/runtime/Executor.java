@@ -1,0 +1,273 @@
+package dev.lamina.runtime;
+
+import dev.lamina.runtime.SymbolicTensor.Node;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.DeviceSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A model's one TensorFlow graph and the session that runs it; owns both native handles.
+ *
+ * <p>The graph holds one resource variable per layer weight, the inference pass (training off)
+ * that {@code predict} runs, and, once the model is compiled, the passes {@code fit} and
+ * {@code evaluate} run (see {@link TrainingGraph}). Each variable is kept in step with its
+ * {@link Weight}: before a run, any weight whose values changed elsewhere is pushed in; after a
+ * training step the weights are marked as held here, and handed back when read or on close.
+ */
+final class Executor implements AutoCloseable {
+
+  /** One weight's variable and the ops that move values in and out of it. */
+  record Variable(Weight weight, Operand<?> handle, Placeholder<TFloat32> value, Op assign,
+      Operand<TFloat32> read) {}
+
+  private final Graph graph;
+  private final Session session;
+  private final Ops tf;
+  private final Topology topology;
+  private final Map<Weight, Variable> variables = new LinkedHashMap<>();
+  /** The version of each weight's values last pushed into (or trained in) its variable. */
+  private final Map<Weight, Long> synced = new IdentityHashMap<>();
+  private final List<Operand<?>> feeds;
+  private final List<Operand<?>> fetches;
+
+  private Executor(Graph graph, Ops tf, Topology topology) {
+    this.graph = graph;
+    this.tf = tf;
+    this.topology = topology;
+    try {
+      int index = 0;
+      Ops weightOps = tf.withSubScope("weights");
+      for (Layer layer : topology.layers()) {
+        for (Weight weight : layer.weights()) {
+          variables.put(weight, variable(weightOps, weight, index++));
+        }
+      }
+      Map<Node, Operand<?>> built = forward(tf, false, weight -> variables.get(weight).read());
+      List<Operand<?>> inputs = new ArrayList<>();
+      topology.inputs().forEach(input -> inputs.add(built.get(input.producer())));
+      this.feeds = List.copyOf(inputs);
+      List<Operand<?>> outputs = new ArrayList<>();
+      for (SymbolicTensor<?> output : topology.outputs()) {
+        outputs.add(fetchable(built.get(output.producer()), inputs));
+      }
+      this.fetches = List.copyOf(outputs);
+      ConfigProto config = ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
+      this.session = new Session(graph, config);
+    } catch (RuntimeException | Error e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Builds the graph of {@code topology} on {@code device} ({@code null}: wherever TensorFlow
+   * places the ops) and opens a session with soft placement.
+   */
+  static Executor build(Topology topology, DeviceSpec device) {
+    NativeLogging.configure();
+    Graph graph = new Graph();
+    Ops tf = device == null ? Ops.create(graph) : Ops.create(graph).withDevice(device);
+    return new Executor(graph, tf, topology);
+  }
+
+  private Variable variable(Ops scoped, Weight weight, int index) {
+    String name = weight.layer().explicitName().orElse(topology.names().get(weight.layer()))
+        + "/" + weight.name();
+    // A name unique in the graph: variables of one session share their resources by name.
+    Operand<?> handle = scoped.withName("var" + index).varHandleOp(TFloat32.class, weight.shape(),
+        VarHandleOp.sharedName("v" + index + "_" + name.replaceAll("[^A-Za-z0-9_]", "_")));
+    Placeholder<TFloat32> value = scoped.withName("value" + index)
+        .placeholder(TFloat32.class, Placeholder.shape(weight.shape()));
+    Op assign = scoped.withName("assign" + index).assignVariableOp(handle, value);
+    Operand<TFloat32> read = scoped.withName("read" + index).readVariableOp(handle,
+        TFloat32.class);
+    return new Variable(weight, handle, value, assign, read);
+  }
+
+  /** Resolves a weight to the operand a pass reads it through. */
+  interface WeightReads {
+    Operand<TFloat32> read(Weight weight);
+  }
+
+  /**
+   * Adds every layer call's ops, each under its layer's name, with {@code training} passed to
+   * every layer; returns each call's output.
+   */
+  Map<Node, Operand<?>> forward(Ops ops, boolean training, WeightReads reads) {
+    Map<Node, Operand<?>> built = new IdentityHashMap<>();
+    for (Node node : topology.nodes()) {
+      List<Operand<?>> operands = new ArrayList<>(node.inputs().size());
+      node.inputs().forEach(input -> operands.add(built.get(input.producer())));
+      Layer layer = node.layer();
+      List<Operand<TFloat32>> weights = new ArrayList<>();
+      layer.weights().forEach(weight -> weights.add(reads.read(weight)));
+      // withSubScope makes a repeated scope unique, so a layer's second call gets name_1/...
+      Ops scoped = ops.withSubScope(topology.names().get(layer));
+      built.put(node, layer.build(scoped, operands, weights, training));
+    }
+    return built;
+  }
+
+  /**
+   * TensorFlow cannot fetch a tensor it is fed: an input that reaches an output unchanged (no
+   * layer, or layers that return their input) is fetched through a copy.
+   */
+  private Operand<?> fetchable(Operand<?> output, List<Operand<?>> inputs) {
+    boolean fed = inputs.stream().anyMatch(feed -> feed.asOutput().equals(output.asOutput()));
+    return fed ? tf.withName("output").identity(output) : output;
+  }
+
+  Graph graph() {
+    return graph;
+  }
+
+  Ops ops() {
+    return tf;
+  }
+
+  Topology topology() {
+    return topology;
+  }
+
+  Session session() {
+    return session;
+  }
+
+  List<Operand<?>> feeds() {
+    return feeds;
+  }
+
+  List<Operand<?>> fetches() {
+    return fetches;
+  }
+
+  Map<Weight, Variable> variables() {
+    return variables;
+  }
+
+  /**
+   * Runs the inference pass once. The caller closes the result, which owns the fetched tensors.
+   * Safe to call from several threads: TensorFlow sessions run concurrently.
+   */
+  Result predict(List<? extends Tensor> inputs) {
+    syncWeights();
+    Session.Runner runner = session.runner();
+    for (int i = 0; i < feeds.size(); i++) {
+      runner.feed(feeds.get(i), inputs.get(i));
+    }
+    fetches.forEach(runner::fetch);
+    return runner.run();
+  }
+
+  /**
+   * Pushes into this session every weight whose values changed since it last did; a weight
+   * another model trained is first handed back by that model.
+   */
+  void syncWeights() {
+    List<Variable> stale = null;
+    for (Variable variable : variables.values()) {
+      Weight weight = variable.weight();
+      Executor holder = weight.heldBy();
+      if (holder == this) {
+        continue;
+      }
+      Long done;
+      synchronized (synced) {
+        done = synced.get(weight);
+      }
+      if (holder != null || done == null || done != weight.version()) {
+        if (stale == null) {
+          stale = new ArrayList<>();
+        }
+        stale.add(variable);
+      }
+    }
+    if (stale != null) {
+      push(stale);
+    }
+  }
+
+  private void push(List<Variable> stale) {
+    for (Variable variable : stale) {
+      Weight weight = variable.weight();
+      Executor holder = weight.heldBy();
+      if (holder != null && holder != this) {
+        holder.pullWeights();
+      }
+      long version;
+      float[] values;
+      synchronized (weight) {
+        version = weight.version();
+        values = weight.localValues();
+      }
+      try (TFloat32 tensor = TFloat32.tensorOf(NdArrays.wrap(weight.shape(),
+          DataBuffers.of(values, true, false)))) {
+        session.runner().feed(variable.value(), tensor).addTarget(variable.assign()).run();
+      }
+      synchronized (synced) {
+        synced.put(weight, version);
+      }
+    }
+  }
+
+  /** After a training step: the trained variables now hold the newest values. */
+  void markTrained(List<Weight> trained) {
+    for (Weight weight : trained) {
+      long version = weight.markHeldBy(this);
+      synchronized (synced) {
+        synced.put(weight, version);
+      }
+    }
+  }
+
+  /** Hands every weight this session holds back to its layer. */
+  synchronized void pullWeights() {
+    List<Variable> held = new ArrayList<>();
+    for (Variable variable : variables.values()) {
+      if (variable.weight().heldBy() == this) {
+        held.add(variable);
+      }
+    }
+    if (held.isEmpty()) {
+      return;
+    }
+    Session.Runner runner = session.runner();
+    held.forEach(variable -> runner.fetch(variable.read()));
+    try (Result result = runner.run()) {
+      for (int i = 0; i < held.size(); i++) {
+        TFloat32 tensor = (TFloat32) result.get(i);
+        float[] values = new float[Math.toIntExact(tensor.shape().size())];
+        tensor.copyTo(NdArrays.wrap(tensor.shape(), DataBuffers.of(values, false, false)));
+        held.get(i).weight().release(this, values);
+      }
+    }
+  }
+
+  /** Hands the trained values back to the layers, then releases the session and graph. */
+  @Override
+  public void close() {
+    try (graph) {
+      try {
+        pullWeights();
+      } finally {
+        session.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package dev.lamina.runtime;
+
+import dev.lamina.runtime.train.Callback;
+import dev.lamina.runtime.train.FitOptions;
+import dev.lamina.runtime.train.History;
+import dev.lamina.runtime.train.Loss;
+import dev.lamina.runtime.train.Optimizer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Keras's training loop for a compiled model: epochs of shuffled batches through the training
+ * pass, running means of the loss and metrics, validation at each epoch's end, callbacks, and
+ * the progress Keras prints.
+ */
+final class Trainer {
+
+  private final Model model;
+  private final TrainingGraph graph;
+  private final Optimizer optimizer;
+  private final Loss loss;
+
+  Trainer(Model model, TrainingGraph graph, Optimizer optimizer, Loss loss) {
+    this.model = model;
+    this.graph = graph;
+    this.optimizer = optimizer;
+    this.loss = loss;
+  }
+
+  Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** The inputs {@code x} as the training and evaluation passes are fed. */
+  TrainingData inputs(Object x) {
+    List<Class<? extends TType>> dtypes = new ArrayList<>();
+    List<Shape> shapes = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (SymbolicTensor<?> input : model.inputs()) {
+      dtypes.add(input.dtype());
+      shapes.add(input.shape());
+      names.add("input '" + model.nameOf(input.producer().layer()) + "'");
+    }
+    return TrainingData.of(x, dtypes, shapes, names, "x");
+  }
+
+  /** The targets {@code y}: one per output, shaped as it, or class indices for sparse losses. */
+  TrainingData targets(Object y) {
+    List<Class<? extends TType>> dtypes = new ArrayList<>();
+    List<Shape> shapes = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (SymbolicTensor<?> output : model.outputs()) {
+      dtypes.add(loss.targetType());
+      Shape shape = output.shape();
+      shapes.add(loss.sparseTargets() ? null : shape);
+      names.add("target of output '" + model.nameOf(output.producer().layer()) + "' "
+          + (loss.sparseTargets() ? "(class indices)" : Shapes.format(shape)));
+    }
+    TrainingData targets = TrainingData.of(y, dtypes, shapes, names, "y");
+    if (loss.sparseTargets()) {
+      for (int i = 0; i < model.outputs().size(); i++) {
+        requireSparseShape(targets, i, names.get(i));
+      }
+    }
+    return targets;
+  }
+
+  private static void requireSparseShape(TrainingData targets, int index, String name) {
+    // (samples,) or (samples, 1): Keras squeezes the second. Checked on the dense copy.
+    Shape shape = targets.shapeOf(index);
+    if (shape.numDimensions() > 2 || (shape.numDimensions() == 2 && shape.size(1) != 1)) {
+      throw new IllegalArgumentException(name + " must be one class index per sample, shape "
+          + "(samples) or (samples, 1), got " + Shapes.format(shape) + "; for one-hot targets "
+          + "use categorical_crossentropy");
+    }
+  }
+
+  History fit(Object x, Object y, FitOptions options) {
+    TrainingData xs = inputs(x);
+    TrainingData ys = targets(y);
+    xs.requireSameSamples(ys, "");
+    TrainingData valX = null;
+    TrainingData valY = null;
+    if (options.validationX() != null) {
+      valX = inputs(options.validationX());
+      valY = targets(options.validationY());
+      valX.requireSameSamples(valY, " in validationData");
+    } else if (options.validationSplit() > 0) {
+      // Keras: the last fraction of the samples, taken before any shuffling.
+      long split = (long) (xs.samples() * (1 - options.validationSplit()));
+      if (split == 0 || split == xs.samples()) {
+        throw new IllegalArgumentException("validationSplit " + options.validationSplit()
+            + " of " + xs.samples() + " samples leaves " + split + " for training and "
+            + (xs.samples() - split) + " for validation; both need at least one");
+      }
+      valX = xs.rows(split, xs.samples());
+      valY = ys.rows(split, ys.samples());
+      xs = xs.rows(0, split);
+      ys = ys.rows(0, split);
+    }
+    if (xs.samples() == 0) {
+      throw new IllegalArgumentException("fit needs at least one sample, got none");
+    }
+
+    History history = new History();
+    boolean[] stop = {false};
+    List<Callback> callbacks = options.callbacks();
+    Callback.Training control = new Callback.Training() {
+      @Override
+      public void stop() {
+        stop[0] = true;
+      }
+
+      @Override
+      public Optimizer optimizer() {
+        return optimizer;
+      }
+
+      @Override
+      public List<float[]> weights() {
+        List<float[]> values = new ArrayList<>();
+        model.weights().forEach(weight -> values.add(weight.values()));
+        return values;
+      }
+
+      @Override
+      public void setWeights(List<float[]> values) {
+        List<Weight> weights = model.weights();
+        for (int i = 0; i < weights.size(); i++) {
+          weights.get(i).assign(values.get(i));
+        }
+      }
+    };
+    callbacks.forEach(callback -> callback.onTrainBegin(control));
+    SplittableRandom shuffles = new SplittableRandom(options.seed());
+    long samples = xs.samples();
+    int batchSize = options.batchSize();
+    long steps = (samples + batchSize - 1) / batchSize;
+    boolean dynamic = options.out() == System.out && System.console() != null;
+    Map<String, Double> logs = new LinkedHashMap<>();
+    for (int epoch = options.initialEpoch(); epoch < options.epochs() && !stop[0]; epoch++) {
+      for (Callback callback : callbacks) {
+        callback.onEpochBegin(epoch);
+      }
+      long[] order = order(samples, options.shuffle() ? shuffles.split() : null);
+      EpochProgress progress = new EpochProgress(options.out(), options.verbose(), epoch,
+          options.epochs(), steps, dynamic);
+      Means means = new Means(graph.names());
+      for (int step = 0; step < steps && !stop[0]; step++) {
+        for (Callback callback : callbacks) {
+          callback.onTrainBatchBegin(step);
+        }
+        long from = (long) step * batchSize;
+        long[] rows = java.util.Arrays.copyOfRange(order, (int) from,
+            (int) Math.min(samples, from + batchSize));
+        means.add(runBatch(graph.train(), xs, ys, rows), rows.length);
+        logs = means.logs();
+        for (Callback callback : callbacks) {
+          callback.onTrainBatchEnd(step, logs);
+        }
+        progress.batch(step + 1, logs);
+      }
+      logs = new LinkedHashMap<>(means.logs());
+      if (valX != null) {
+        Map<String, Double> validation = evaluate(valX, valY, batchSize);
+        for (Map.Entry<String, Double> entry : validation.entrySet()) {
+          logs.put("val_" + entry.getKey(), entry.getValue());
+        }
+      }
+      progress.end(logs);
+      history.record(epoch, logs);
+      for (Callback callback : callbacks) {
+        callback.onEpochEnd(epoch, logs);
+      }
+    }
+    for (Callback callback : callbacks) {
+      callback.onTrainEnd(logs);
+    }
+    return history;
+  }
+
+  /** The sample order of one epoch: as given, or a seeded Fisher–Yates shuffle. */
+  private static long[] order(long samples, SplittableRandom random) {
+    long[] order = new long[Math.toIntExact(samples)];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    if (random != null) {
+      for (int i = order.length - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        long swap = order[i];
+        order[i] = order[j];
+        order[j] = swap;
+      }
+    }
+    return order;
+  }
+
+  private double[] runBatch(TrainingGraph.Pass pass, TrainingData xs, TrainingData ys,
+      long[] rows) {
+    List<Tensor> inputs = xs.batch(rows);
+    try {
+      List<Tensor> targets = ys.batch(rows);
+      try {
+        return graph.run(pass, inputs, targets);
+      } finally {
+        targets.forEach(Tensor::close);
+      }
+    } finally {
+      inputs.forEach(Tensor::close);
+    }
+  }
+
+  /** Loss and metrics over all of {@code xs}, batch by batch, training off. */
+  Map<String, Double> evaluate(TrainingData xs, TrainingData ys, int batchSize) {
+    xs.requireSameSamples(ys, "");
+    long samples = xs.samples();
+    if (samples == 0) {
+      throw new IllegalArgumentException("evaluate needs at least one sample, got none");
+    }
+    Means means = new Means(graph.names());
+    for (long from = 0; from < samples; from += batchSize) {
+      long[] rows = new long[(int) Math.min(batchSize, samples - from)];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = from + i;
+      }
+      means.add(runBatch(graph.evaluate(), xs, ys, rows), rows.length);
+    }
+    return means.logs();
+  }
+
+  /** One training step on all of {@code x}: Keras's {@code train_on_batch}. */
+  Map<String, Double> trainOnBatch(Object x, Object y) {
+    return oneBatch(graph.train(), x, y);
+  }
+
+  /** Keras's {@code test_on_batch}. */
+  Map<String, Double> testOnBatch(Object x, Object y) {
+    return oneBatch(graph.evaluate(), x, y);
+  }
+
+  private Map<String, Double> oneBatch(TrainingGraph.Pass pass, Object x, Object y) {
+    TrainingData xs = inputs(x);
+    TrainingData ys = targets(y);
+    xs.requireSameSamples(ys, "");
+    if (xs.samples() == 0) {
+      throw new IllegalArgumentException("A batch needs at least one sample, got none");
+    }
+    Means means = new Means(graph.names());
+    means.add(runBatch(pass, xs, ys, order(xs.samples(), null)), xs.samples());
+    return means.logs();
+  }
+
+  /** Running means weighted by batch size, as Keras's {@code Mean} metrics. */
+  private static final class Means {
+    private final List<String> names;
+    private final double[] sums;
+    private long count;
+
+    Means(List<String> names) {
+      this.names = names;
+      this.sums = new double[names.size()];
+    }
+
+    void add(double[] batch, long size) {
+      for (int i = 0; i < sums.length; i++) {
+        sums[i] += batch[i] * size;
+      }
+      count += size;
+    }
+
+    Map<String, Double> logs() {
+      Map<String, Double> logs = new LinkedHashMap<>();
+      for (int i = 0; i < sums.length; i++) {
+        logs.put(names.get(i), sums[i] / count);
+      }
+      return logs;
+    }
+  }
+}

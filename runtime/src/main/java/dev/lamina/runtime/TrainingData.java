@@ -1,0 +1,256 @@
+package dev.lamina.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.NdArray;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffer;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
+
+/**
+ * The data adapter of {@code fit} and {@code evaluate}: takes the forms {@code predict} takes (an
+ * NdArray or tensor, a list of them, a Java array), checks them against the model, copies them
+ * once into dense arrays of the dtypes the graph is fed, and cuts batches from any list of rows.
+ */
+final class TrainingData {
+
+  private final List<TensorData.Dense> arrays;
+  private final List<Class<? extends TType>> dtypes;
+  private final long samples;
+
+  private TrainingData(List<TensorData.Dense> arrays, List<Class<? extends TType>> dtypes,
+      long samples) {
+    this.arrays = arrays;
+    this.dtypes = dtypes;
+    this.samples = samples;
+  }
+
+  /**
+   * @param data the user's data for {@code count} arrays
+   * @param dtypes the dtype each array is fed as
+   * @param expected each array's full shape, batch first ({@code -1} where any size goes), or
+   *     {@code null} where any shape goes
+   * @param names how messages name each array, e.g. {@code input 'input'}
+   * @throws IllegalArgumentException if the data do not fit
+   */
+  static TrainingData of(Object data, List<Class<? extends TType>> dtypes, List<Shape> expected,
+      List<String> names, String role) {
+    List<NdArray<?>> given = arraysOf(data, dtypes.size(), names, role);
+    List<TensorData.Dense> arrays = new ArrayList<>();
+    long samples = -1;
+    for (int i = 0; i < given.size(); i++) {
+      NdArray<?> array = given.get(i);
+      Shape shape = array.shape();
+      if (shape.numDimensions() == 0) {
+        throw new IllegalArgumentException(names.get(i) + " needs a batch of samples, got a "
+            + "scalar");
+      }
+      if (expected.get(i) != null) {
+        checkShape(shape, expected.get(i), names.get(i));
+      }
+      if (samples >= 0 && shape.size(0) != samples) {
+        throw new IllegalArgumentException("Every " + role + " array needs the same number of "
+            + "samples: " + names.get(0) + " has " + samples + ", " + names.get(i) + " has "
+            + shape.size(0));
+      }
+      samples = shape.size(0);
+      arrays.add(convert(array, dtypes.get(i), names.get(i)));
+    }
+    return new TrainingData(arrays, List.copyOf(dtypes), samples);
+  }
+
+  long samples() {
+    return samples;
+  }
+
+  /** The full shape of array {@code index}. */
+  Shape shapeOf(int index) {
+    return arrays.get(index).array().shape();
+  }
+
+  /** Fails unless {@code other} has as many samples, naming both roles as Keras does. */
+  void requireSameSamples(TrainingData other, String what) {
+    if (other.samples != samples) {
+      throw new IllegalArgumentException("x and y must have the same number of samples"
+          + what + ": x has " + samples + ", y has " + other.samples);
+    }
+  }
+
+  /** Rows {@code [from, to)} of this data, for validation splits. */
+  TrainingData rows(long from, long to) {
+    List<TensorData.Dense> parts = new ArrayList<>();
+    for (int i = 0; i < arrays.size(); i++) {
+      long[] rowIndices = new long[Math.toIntExact(to - from)];
+      for (int r = 0; r < rowIndices.length; r++) {
+        rowIndices[r] = from + r;
+      }
+      parts.add(gather(arrays.get(i), dtypes.get(i), rowIndices));
+    }
+    return new TrainingData(parts, dtypes, to - from);
+  }
+
+  /** One tensor per array holding {@code rows} in order; the caller closes them. */
+  List<Tensor> batch(long[] rows) {
+    List<Tensor> tensors = new ArrayList<>(arrays.size());
+    try {
+      for (int i = 0; i < arrays.size(); i++) {
+        TensorData.Dense rowsOnly = gather(arrays.get(i), dtypes.get(i), rows);
+        tensors.add(TensorData.tensorOf(dtypes.get(i), rowsOnly.array(), "batch"));
+      }
+      return tensors;
+    } catch (RuntimeException | Error e) {
+      tensors.forEach(Tensor::close);
+      throw e;
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static TensorData.Dense gather(TensorData.Dense source, Class<? extends TType> dtype,
+      long[] rows) {
+    Shape shape = source.array().shape();
+    long rowSize = shape.size() / Math.max(1, shape.size(0));
+    TensorData.Dense out = TensorData.allocate(dtype,
+        Shapes.perSample(shape).prepend(rows.length), "batch");
+    DataBuffer from = source.buffer();
+    DataBuffer to = out.buffer();
+    for (int r = 0; r < rows.length; r++) {
+      from.slice(rows[r] * rowSize, rowSize).copyTo(to.slice(r * rowSize, rowSize), rowSize);
+    }
+    return out;
+  }
+
+  private static void checkShape(Shape shape, Shape expected, String name) {
+    boolean fits = shape.numDimensions() == expected.numDimensions();
+    for (int d = 1; fits && d < expected.numDimensions(); d++) {
+      fits = expected.size(d) == Shape.UNKNOWN_SIZE || expected.size(d) == shape.size(d);
+    }
+    if (!fits) {
+      throw new IllegalArgumentException(name + " expects data of shape "
+          + Shapes.format(expected) + ", got " + Shapes.format(shape));
+    }
+  }
+
+  /** The user's arrays: one NdArray, a list of them, or a Java array for a single one. */
+  private static List<NdArray<?>> arraysOf(Object data, int count, List<String> names,
+      String role) {
+    if (data == null) {
+      throw new IllegalArgumentException(role + " is null");
+    }
+    List<?> items = data instanceof List<?> list ? list : List.of(data);
+    if (items.size() != count) {
+      throw new IllegalArgumentException("This model takes " + count + " " + role + " array"
+          + (count == 1 ? "" : "s") + " " + names + ", got " + items.size());
+    }
+    List<NdArray<?>> arrays = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      arrays.add(ndArrayOf(items.get(i), names.get(i)));
+    }
+    return arrays;
+  }
+
+  /** An NdArray from an NdArray, a tensor or a Java array of float, double, int, long, boolean. */
+  static NdArray<?> ndArrayOf(Object item, String name) {
+    if (item instanceof NdArray<?> array) {
+      return array;
+    }
+    if (item == null || !item.getClass().isArray()) {
+      throw new IllegalArgumentException(name + " must be an NdArray, a tensor or a Java array, "
+          + "got " + (item == null ? "null" : item.getClass().getSimpleName()));
+    }
+    Class<?> component = item.getClass();
+    while (component.isArray()) {
+      component = component.getComponentType();
+    }
+    if (component == float.class) {
+      return JavaArrays.toNdArray(item, name);
+    }
+    try {
+      if (item instanceof int[] a) {
+        return StdArrays.ndCopyOf(a);
+      } else if (item instanceof int[][] a) {
+        return StdArrays.ndCopyOf(a);
+      } else if (item instanceof long[] a) {
+        return StdArrays.ndCopyOf(a);
+      } else if (item instanceof long[][] a) {
+        return StdArrays.ndCopyOf(a);
+      } else if (item instanceof double[] a) {
+        return StdArrays.ndCopyOf(a);
+      } else if (item instanceof double[][] a) {
+        return StdArrays.ndCopyOf(a);
+      } else if (item instanceof double[][][] a) {
+        return StdArrays.ndCopyOf(a);
+      } else if (item instanceof boolean[] a) {
+        return StdArrays.ndCopyOf(a);
+      } else if (item instanceof boolean[][] a) {
+        return StdArrays.ndCopyOf(a);
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(name + " cannot be read: " + e.getMessage()
+          + " (ragged arrays are not allowed)", e);
+    }
+    throw new IllegalArgumentException(name + " is a " + item.getClass().getSimpleName()
+        + "; pass float, double, int, long or boolean arrays, or an NdArray");
+  }
+
+  /** A dense copy in {@code dtype}; numbers convert as Keras converts targets (e.g. 1.0 to 1). */
+  private static TensorData.Dense convert(NdArray<?> array, Class<? extends TType> dtype,
+      String name) {
+    TensorData.Dense out = TensorData.allocate(dtype, array.shape(), name);
+    if (sameKind(array, dtype)) {
+      copy(array, out);
+      return out;
+    }
+    DataBuffer<?> buffer = out.buffer();
+    long[] index = {0};
+    array.scalars().forEach(scalar -> {
+      Object value = scalar.getObject();
+      put(buffer, index[0]++, value, dtype, name);
+    });
+    return out;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void copy(NdArray<?> array, TensorData.Dense out) {
+    ((NdArray) array).copyTo((NdArray) out.array());
+  }
+
+  private static boolean sameKind(NdArray<?> array, Class<? extends TType> dtype) {
+    return (dtype == TFloat32.class && array instanceof org.tensorflow.ndarray.FloatNdArray)
+        || (dtype == TFloat64.class && array instanceof org.tensorflow.ndarray.DoubleNdArray)
+        || (dtype == TInt32.class && array instanceof org.tensorflow.ndarray.IntNdArray)
+        || (dtype == TInt64.class && array instanceof org.tensorflow.ndarray.LongNdArray)
+        || (dtype == TBool.class && array instanceof org.tensorflow.ndarray.BooleanNdArray);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void put(DataBuffer buffer, long at, Object value, Class<? extends TType> dtype,
+      String name) {
+    if (!(value instanceof Number number)) {
+      throw new IllegalArgumentException(name + " holds " + value + ", which is not a number; "
+          + "it is fed as " + Shapes.dtypeName(dtype));
+    }
+    if (dtype == TFloat32.class) {
+      buffer.setObject(number.floatValue(), at);
+    } else if (dtype == TFloat64.class) {
+      buffer.setObject(number.doubleValue(), at);
+    } else if (dtype == TInt32.class || dtype == TInt64.class) {
+      double d = number.doubleValue();
+      if (d != Math.rint(d) || Double.isInfinite(d)) {
+        throw new IllegalArgumentException(name + " holds " + value + " where a whole number "
+            + "(a class index) is needed");
+      }
+      buffer.setObject(dtype == TInt32.class ? (Object) number.intValue()
+          : (Object) number.longValue(), at);
+    } else {
+      throw new IllegalArgumentException(name + " cannot be converted to "
+          + Shapes.dtypeName(dtype));
+    }
+  }
+}

@@ -1,0 +1,349 @@
+package dev.lamina.runtime;
+
+import dev.lamina.runtime.SymbolicTensor.Node;
+import dev.lamina.runtime.train.Loss;
+import dev.lamina.runtime.train.Metric;
+import dev.lamina.runtime.train.Optimizer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * What {@code compile} adds to a model's graph: a training pass (the layers with training on,
+ * reading the weights through their own reads), the loss and metrics on it, TensorFlow's graph
+ * gradients of the loss with respect to every trainable weight, and the optimizer's updates; and
+ * an evaluation pass, the loss and metrics on the inference outputs.
+ */
+final class TrainingGraph {
+
+  /** A pass's feeds and fetches: loss first, then per-output losses if several, then metrics. */
+  record Pass(List<Operand<?>> inputs, List<Placeholder<?>> targets, List<Operand<TFloat32>> values,
+      Op update) {}
+
+  private final Executor executor;
+  private final Optimizer optimizer;
+  private final List<String> names = new ArrayList<>();
+  private final List<Weight> trainable = new ArrayList<>();
+  private final Pass train;
+  private final Pass evaluate;
+  private final Operand<?> learningRate;
+  private final Placeholder<TFloat32> learningRateValue;
+  private final Op learningRateAssign;
+  private final Operand<TInt64> iterations;
+  private double pushedLearningRate = Double.NaN;
+  private final List<Op> initializers = new ArrayList<>();
+  private final Map<String, Operand<TFloat32>> slots = new LinkedHashMap<>();
+
+  TrainingGraph(Executor executor, Optimizer optimizer, Loss loss, List<List<Metric>> metrics,
+      List<String> outputNames) {
+    this.executor = executor;
+    this.optimizer = optimizer;
+    Ops tf = executor.ops();
+    Topology topology = executor.topology();
+    int outputs = topology.outputs().size();
+    names.add("loss");
+    if (outputs > 1) {
+      outputNames.forEach(name -> names.add(name + "_loss"));
+    }
+    for (int i = 0; i < outputs; i++) {
+      for (Metric metric : metrics.get(i)) {
+        names.add(outputs > 1 ? outputNames.get(i) + "_" + metric.name() : metric.name());
+      }
+    }
+
+    Ops opt = tf.withSubScope("optimizer");
+    learningRate = opt.withName("learning_rate").varHandleOp(TFloat32.class, Shape.scalar(),
+        VarHandleOp.sharedName(opt.scope().makeOpName("learning_rate")));
+    learningRateValue = opt.withName("learning_rate_value")
+        .placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    learningRateAssign = opt.assignVariableOp(learningRate, learningRateValue);
+    Operand<?> iterationsHandle = opt.withName("iterations").varHandleOp(TInt64.class,
+        Shape.scalar(), VarHandleOp.sharedName(opt.scope().makeOpName("iterations")));
+    initializers.add(opt.assignVariableOp(iterationsHandle, opt.constant(0L)));
+    iterations = opt.readVariableOp(iterationsHandle, TInt64.class);
+
+    // The training pass.
+    Ops trainOps = tf.withSubScope("train");
+    Map<Weight, Operand<TFloat32>> reads = new LinkedHashMap<>();
+    executor.variables().forEach((weight, variable) ->
+        reads.put(weight, trainOps.withName("read").readVariableOp(variable.handle(),
+            TFloat32.class)));
+    Map<Node, Operand<?>> built = executor.forward(trainOps, true, reads::get);
+    List<Operand<?>> trainInputs = new ArrayList<>();
+    topology.inputs().forEach(input -> trainInputs.add(built.get(input.producer())));
+    List<Operand<TFloat32>> trainOutputs = new ArrayList<>();
+    topology.outputs().forEach(output -> trainOutputs.add(float32(built.get(output.producer()))));
+    List<Placeholder<?>> trainTargets = targets(trainOps, loss, outputs);
+    List<Operand<TFloat32>> trainValues =
+        lossAndMetrics(trainOps, loss, metrics, trainOutputs, trainTargets);
+
+    reads.forEach((weight, read) -> {
+      if (weight.trainable()) {
+        trainable.add(weight);
+      }
+    });
+    List<Operand<TFloat32>> weightReads = new ArrayList<>();
+    trainable.forEach(weight -> weightReads.add(reads.get(weight)));
+    Op update = weightReads.isEmpty()
+        ? trainOps.withName("update").noOp()
+        : updates(trainOps, opt, trainValues.get(0), weightReads, iterationsHandle);
+    train = new Pass(trainInputs, trainTargets, trainValues, update);
+
+    // The evaluation pass, on the inference outputs.
+    Ops evalOps = tf.withSubScope("evaluate");
+    List<Operand<TFloat32>> evalOutputs = new ArrayList<>();
+    executor.fetches().forEach(output -> evalOutputs.add(float32(output)));
+    List<Placeholder<?>> evalTargets = targets(evalOps, loss, outputs);
+    evaluate = new Pass(executor.feeds(), evalTargets,
+        lossAndMetrics(evalOps, loss, metrics, evalOutputs, evalTargets), null);
+
+    Session.Runner init = executor.session().runner();
+    initializers.forEach(init::addTarget);
+    init.run();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> float32(Operand<?> output) {
+    if (output.type() != TFloat32.class) {
+      throw new IllegalArgumentException("Training needs float32 outputs; this model has a "
+          + Shapes.dtypeName(output.type()) + " output");
+    }
+    return (Operand<TFloat32>) output;
+  }
+
+  private static List<Placeholder<?>> targets(Ops tf, Loss loss, int outputs) {
+    List<Placeholder<?>> targets = new ArrayList<>();
+    for (int i = 0; i < outputs; i++) {
+      targets.add(tf.withName("target_" + i).placeholder(loss.targetType()));
+    }
+    return targets;
+  }
+
+  /** The batch means of the total loss, each output's loss (if several) and each metric. */
+  private List<Operand<TFloat32>> lossAndMetrics(Ops tf, Loss loss, List<List<Metric>> metrics,
+      List<Operand<TFloat32>> outputs, List<Placeholder<?>> targets) {
+    List<Operand<TFloat32>> losses = new ArrayList<>();
+    List<Operand<TFloat32>> metricValues = new ArrayList<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      Ops scoped = tf.withSubScope("loss");
+      losses.add(scoped.math.mean(loss.perSample(scoped, targets.get(i), outputs.get(i)),
+          scoped.constant(new int[] {0})));
+      for (Metric metric : metrics.get(i)) {
+        Ops metricOps = tf.withSubScope(metric.name());
+        Operand<TFloat32> values = metric.perSample(metricOps, targets.get(i), outputs.get(i));
+        metricValues.add(metricOps.math.mean(metricOps.reshape(values,
+            metricOps.constant(new long[] {-1})), metricOps.constant(0)));
+      }
+    }
+    List<Operand<TFloat32>> values = new ArrayList<>();
+    Operand<TFloat32> total = losses.get(0);
+    for (int i = 1; i < losses.size(); i++) {
+      total = tf.math.add(total, losses.get(i));
+    }
+    values.add(total);
+    if (losses.size() > 1) {
+      values.addAll(losses);
+    }
+    values.addAll(metricValues);
+    return values;
+  }
+
+  /** Gradients, then every weight's update once all gradients exist, then the step count. */
+  private Op updates(Ops tf, Ops opt, Operand<TFloat32> loss, List<Operand<TFloat32>> weightReads,
+      Operand<?> iterationsHandle) {
+    List<Output<?>> raw = gradients(loss, weightReads);
+    // Identities of the gradients give one op each for "every gradient exists" to wait on.
+    List<Operand<TFloat32>> gradients = new ArrayList<>();
+    List<Op> after = new ArrayList<>();
+    for (Output<?> gradient : raw) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> done = gradient == null ? null : tf.identity((Output<TFloat32>) gradient);
+      gradients.add(done);
+      if (done != null) {
+        after.add((Op) done);
+      }
+    }
+    Ops ordered = opt.withControlDependencies(after);
+    Operand<TFloat32> lr = ordered.readVariableOp(learningRate, TFloat32.class);
+    Operand<TFloat32> step = ordered.dtypes.cast(
+        ordered.math.add(iterations, ordered.constant(1L)), TFloat32.class);
+    List<Op> all = new ArrayList<>();
+    for (int i = 0; i < trainable.size(); i++) {
+      Weight weight = trainable.get(i);
+      Executor.Variable variable = executor.variables().get(weight);
+      String slotPrefix = "w" + i;
+      Operand<TFloat32> gradient = gradients.get(i);
+      if (gradient == null) {
+        continue; // the weight does not reach the loss: Keras leaves it as it is too
+      }
+      Optimizer.Update update = optimizer.buildUpdate(ordered.withSubScope(slotPrefix),
+          slotsFor(opt, weight, slotPrefix), weightReads.get(i), gradient, lr, step);
+      all.addAll(update.slotUpdates());
+      all.add(ordered.assignVariableOp(variable.handle(), update.newValue()));
+    }
+    Op weightsDone = opt.withControlDependencies(all).withName("weights_updated").noOp();
+    Op count = opt.withControlDependencies(List.of(weightsDone))
+        .assignAddVariableOp(iterationsHandle, opt.constant(1L));
+    return opt.withControlDependencies(List.of(count)).withName("step").noOp();
+  }
+
+  private static final Pattern NO_GRADIENT =
+      Pattern.compile("No gradient defined for op: ([A-Za-z0-9_]+)");
+
+  private List<Output<?>> gradients(Operand<TFloat32> loss, List<Operand<TFloat32>> xs) {
+    Output<?>[] xOutputs = new Output<?>[xs.size()];
+    for (int i = 0; i < xs.size(); i++) {
+      xOutputs[i] = xs.get(i).asOutput();
+    }
+    try {
+      return List.of(executor.graph().addGradients(loss.asOutput(), xOutputs));
+    } catch (RuntimeException e) {
+      Matcher matcher = NO_GRADIENT.matcher(String.valueOf(e.getMessage()));
+      if (matcher.find()) {
+        throw new IllegalStateException(noGradientMessage(matcher.group(1)), e);
+      }
+      throw new IllegalStateException("TensorFlow could not differentiate the loss with respect "
+          + "to the weights: " + e.getMessage(), e);
+    }
+  }
+
+  /** Names the layers whose training pass uses an op of {@code opType}. */
+  private String noGradientMessage(String opType) {
+    List<String> layers = new ArrayList<>();
+    var ops = executor.graph().operations();
+    while (ops.hasNext()) {
+      GraphOperation op = ops.next();
+      String[] parts = op.name().split("/");
+      if (op.type().equals(opType) && parts.length > 2 && parts[0].equals("train")) {
+        String layer = describeLayer(parts[1]);
+        if (!layers.contains(layer)) {
+          layers.add(layer);
+        }
+      }
+    }
+    String where = layers.isEmpty() ? "the loss" : String.join(", ", layers);
+    return where + ": op " + opType + " has no gradient in TensorFlow, and it lies between a "
+        + "trainable weight and the loss, so the model cannot be trained through it. Use ops "
+        + "with gradients in the lambda, or wrap the part that needs none in tf.stopGradient.";
+  }
+
+  private String describeLayer(String scope) {
+    Map<Layer, String> names = executor.topology().names();
+    for (boolean exact : new boolean[] {true, false}) {
+      for (Map.Entry<Layer, String> entry : names.entrySet()) {
+        // A layer's second call gets the scope name_1: match exactly first.
+        if (exact ? scope.equals(entry.getValue()) : scope.startsWith(entry.getValue() + "_")) {
+          return entry.getKey().typeName() + " '" + entry.getValue() + "'";
+        }
+      }
+    }
+    return "layer '" + scope + "'";
+  }
+
+  /** Slot variables of one weight, created in the optimizer's scope and zeroed at compile. */
+  private Optimizer.Slots slotsFor(Ops opt, Weight weight, String prefix) {
+    return new Optimizer.Slots() {
+      private final Map<Operand<TFloat32>, Operand<?>> handles = new LinkedHashMap<>();
+
+      @Override
+      public Operand<TFloat32> create(String name, float initial) {
+        Ops scoped = opt.withSubScope(prefix);
+        Operand<?> handle = scoped.withName(name).varHandleOp(TFloat32.class, weight.shape(),
+            VarHandleOp.sharedName(scoped.scope().makeOpName(name + "_slot")));
+        initializers.add(scoped.assignVariableOp(handle,
+            scoped.fill(scoped.constant(weight.shape().asArray()), scoped.constant(initial))));
+        Operand<TFloat32> read = scoped.readVariableOp(handle, TFloat32.class);
+        handles.put(read, handle);
+        slots.put(weight + "/" + name, read);
+        return read;
+      }
+
+      @Override
+      public Op assign(Operand<TFloat32> slotRead, Operand<TFloat32> value) {
+        Operand<?> handle = handles.get(slotRead);
+        if (handle == null) {
+          throw new IllegalArgumentException("assign takes what create returned");
+        }
+        return opt.assignVariableOp(handle, value);
+      }
+    };
+  }
+
+  /** The names of what a step returns: loss, per-output losses, metrics. */
+  List<String> names() {
+    return names;
+  }
+
+  List<Weight> trainable() {
+    return trainable;
+  }
+
+  Pass train() {
+    return train;
+  }
+
+  Pass evaluate() {
+    return evaluate;
+  }
+
+  /**
+   * Runs one step of {@code pass} on a batch; for training, also the updates.
+   *
+   * @return the loss and metrics of the batch, in the order of {@link #names()}
+   */
+  double[] run(Pass pass, List<? extends Tensor> inputs, List<? extends Tensor> targets) {
+    executor.syncWeights();
+    Session.Runner runner = executor.session().runner();
+    if (pass.update() != null) {
+      double rate = optimizer.learningRate();
+      if (Double.compare(rate, pushedLearningRate) != 0) {
+        try (TFloat32 value = TFloat32.scalarOf((float) rate)) {
+          executor.session().runner().feed(learningRateValue, value)
+              .addTarget(learningRateAssign).run();
+        }
+        pushedLearningRate = rate;
+      }
+      runner.addTarget(pass.update());
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      runner.feed(pass.inputs().get(i), inputs.get(i));
+    }
+    for (int i = 0; i < targets.size(); i++) {
+      runner.feed(pass.targets().get(i), targets.get(i));
+    }
+    pass.values().forEach(runner::fetch);
+    double[] values = new double[pass.values().size()];
+    try (Result result = runner.run()) {
+      for (int i = 0; i < values.length; i++) {
+        values[i] = ((TFloat32) result.get(i)).getFloat();
+      }
+    }
+    if (pass.update() != null) {
+      executor.markTrained(trainable);
+    }
+    return values;
+  }
+
+  /** Keras's {@code optimizer.iterations}: the steps taken. */
+  long iterations() {
+    try (Result result = executor.session().runner().fetch(iterations).run()) {
+      return ((TInt64) result.get(0)).getLong();
+    }
+  }
+}

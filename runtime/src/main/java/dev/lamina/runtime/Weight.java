@@ -1,0 +1,162 @@
+package dev.lamina.runtime;
+
+import java.util.Objects;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
+
+/**
+ * One weight of a layer, as Keras's {@code add_weight} declares it: a name, a shape, and whether
+ * training changes it. The layer owns its values; every model that uses the layer materialises
+ * them as a TensorFlow variable, so a layer shared by two models shares its values (train one
+ * model, and the other predicts with the trained values).
+ *
+ * <p>How the values stay in step: a model that trains marks the weight as held by its session;
+ * reading the weight, or running another model that uses it, first copies the values back from
+ * that session, and a model pushes the values into its own variable whenever they changed since
+ * it last did. All of this happens at batch boundaries, under the weight's lock.
+ */
+public final class Weight {
+
+  private final Layer layer;
+  private final String name;
+  private final Shape shape;
+  private final boolean trainable;
+
+  /** The values, row-major; stale while {@link #heldBy} is set. */
+  private float[] values;
+  /** Counts changes, so a model knows whether its variable is up to date. */
+  private long version;
+  /** The executor whose variable is newer than {@link #values}, or {@code null}. */
+  private Executor heldBy;
+
+  Weight(Layer layer, String name, Shape shape, float[] values, boolean trainable) {
+    this.layer = layer;
+    this.name = name;
+    this.shape = shape;
+    this.trainable = trainable;
+    if (values.length != shape.size()) {
+      throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' of shape "
+          + Shapes.format(shape) + " needs " + shape.size() + " values, got " + values.length);
+    }
+    this.values = values.clone();
+  }
+
+  /** The weight's name within its layer, e.g. {@code kernel}. */
+  public String name() {
+    return name;
+  }
+
+  /** The layer the weight belongs to. */
+  public Layer layer() {
+    return layer;
+  }
+
+  /** The weight's shape, e.g. {@code (64, 256)} for a Dense kernel. */
+  public Shape shape() {
+    return shape;
+  }
+
+  /** Whether training updates it (Keras's {@code trainable}). */
+  public boolean trainable() {
+    return trainable;
+  }
+
+  /** float32: the only weight dtype Lamina's layers declare for now. */
+  public String dtype() {
+    return "float32";
+  }
+
+  /** A copy of the current values. */
+  public FloatNdArray value() {
+    float[] copy = values();
+    return NdArrays.wrap(shape, DataBuffers.of(copy, true, false));
+  }
+
+  /** The current values, row-major, as a fresh array. */
+  public float[] values() {
+    Executor holder;
+    synchronized (this) {
+      holder = heldBy;
+    }
+    if (holder != null) {
+      holder.pullWeights();
+    }
+    synchronized (this) {
+      return values.clone();
+    }
+  }
+
+  /**
+   * Replaces the values (Keras's {@code set_weights} for one weight); every model that uses the
+   * layer sees them from its next batch on.
+   *
+   * @throws IllegalArgumentException if the shape differs
+   */
+  public void assign(FloatNdArray newValues) {
+    Objects.requireNonNull(newValues, "newValues");
+    if (!newValues.shape().equals(shape)) {
+      throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' has shape "
+          + Shapes.format(shape) + ", got values of shape " + Shapes.format(newValues.shape()));
+    }
+    float[] copy = new float[Math.toIntExact(shape.size())];
+    FloatDataBuffer buffer = DataBuffers.of(copy, false, false);
+    newValues.copyTo(NdArrays.wrap(shape, buffer));
+    assign(copy);
+  }
+
+  /** Same as {@link #assign(FloatNdArray)}, from row-major values. */
+  public void assign(float[] newValues) {
+    Objects.requireNonNull(newValues, "newValues");
+    if (newValues.length != shape.size()) {
+      throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' has shape "
+          + Shapes.format(shape) + " (" + shape.size() + " values), got " + newValues.length
+          + " values");
+    }
+    synchronized (this) {
+      values = newValues.clone();
+      heldBy = null;
+      version++;
+    }
+  }
+
+  // --- for executors ---
+
+  synchronized long version() {
+    return version;
+  }
+
+  synchronized Executor heldBy() {
+    return heldBy;
+  }
+
+  /** The values as they are here, without asking a holder; for executors that pushed them. */
+  synchronized float[] localValues() {
+    return values;
+  }
+
+  /** A training step in {@code executor} changed the variable: it now holds the newest values. */
+  synchronized long markHeldBy(Executor executor) {
+    if (heldBy != executor) {
+      heldBy = executor;
+      version++;
+    }
+    return version;
+  }
+
+  /** {@code executor}, the holder, hands back its values; the version stays. */
+  synchronized void release(Executor executor, float[] newest) {
+    if (heldBy == executor) {
+      values = newest;
+      heldBy = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return layer.describe() + "/" + name + " " + Shapes.format(shape)
+        + (trainable ? "" : " (non-trainable)");
+  }
+}

@@ -1,0 +1,57 @@
+package dev.lamina.runtime.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Keras's {@code Adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7)}:
+ * {@code a += g²}, {@code w -= lr·g / sqrt(a + eps)}.
+ */
+public final class Adagrad extends Optimizer {
+
+  private final double initialAccumulator;
+  private final double epsilon;
+
+  /** Keras's defaults. */
+  public Adagrad() {
+    this(0.001);
+  }
+
+  public Adagrad(double learningRate) {
+    this(learningRate, 0.1, 1e-7);
+  }
+
+  public Adagrad(double learningRate, double initialAccumulator, double epsilon) {
+    super(learningRate);
+    this.initialAccumulator = initialAccumulator;
+    this.epsilon = epsilon;
+  }
+
+  @Override
+  public String name() {
+    return "adagrad";
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("learning_rate", learningRate());
+    config.put("initial_accumulator_value", initialAccumulator);
+    config.put("epsilon", epsilon);
+    return config;
+  }
+
+  @Override
+  protected Update update(Ops tf, Slots slots, Operand<TFloat32> w, Operand<TFloat32> g,
+      Operand<TFloat32> lr, Operand<TFloat32> step) {
+    Operand<TFloat32> accumulator = slots.create("accumulator", (float) initialAccumulator);
+    Operand<TFloat32> aNew = tf.math.add(accumulator, tf.math.square(g));
+    Operand<TFloat32> delta = tf.math.div(tf.math.mul(lr, g),
+        tf.math.sqrt(tf.math.add(aNew, c(tf, epsilon))));
+    return new Update(tf.math.sub(w, delta), List.of(slots.assign(accumulator, aNew)));
+  }
+}

@@ -1,0 +1,269 @@
+package dev.lamina.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lamina.runtime.layers.Dense;
+import dev.lamina.runtime.layers.Dropout;
+import dev.lamina.runtime.train.EarlyStopping;
+import dev.lamina.runtime.train.FitOptions;
+import dev.lamina.runtime.train.History;
+import dev.lamina.runtime.train.Losses;
+import dev.lamina.runtime.train.Sgd;
+import dev.lamina.runtime.train.TerminateOnNaN;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/** compile / fit / evaluate on models small enough to check by hand. */
+class TrainingTest {
+
+  /** y = w·x + b with w = 0.5, b = 0, trained towards y = 2x. */
+  private static Dense line() {
+    return Dense.builder(1).kernel(new float[][] {{0.5f}}).bias(new float[] {0}).build();
+  }
+
+  private static final float[][] X = {{1}, {2}};
+  private static final float[][] Y = {{2}, {4}};
+
+  @Test
+  void oneSgdStepMatchesTheGradientWorkedByHand() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (var model = Model.of(x, dense.apply(x))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      Map<String, Double> logs = model.trainOnBatch(X, Y);
+      // p = (0.5, 1.0), errors (-1.5, -3): loss = (2.25 + 9) / 2.
+      assertEquals(5.625, logs.get("loss"), 1e-6);
+      // dL/dw = mean(2(p - y)x) = (-3 - 12) / 2 = -7.5; dL/db = (-3 - 6) / 2 = -4.5.
+      assertEquals(0.5 + 0.75, dense.weights().get(0).values()[0], 1e-6);
+      assertEquals(0.45, dense.weights().get(1).values()[0], 1e-6);
+    }
+  }
+
+  @Test
+  void momentumCarriesTheFirstStepIntoTheSecond() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (var model = Model.of(x, dense.apply(x))) {
+      model.compile(new Sgd(0.1, 0.9, false), Losses.meanSquaredError());
+      model.trainOnBatch(X, Y);
+      model.trainOnBatch(X, Y);
+      // Step 1 as above: m = (0.75, 0.45), w = 1.25, b = 0.45. Step 2: p = (1.7, 2.95),
+      // errors (-0.3, -1.05), g = (-2.4, -1.35); m = 0.9 m - 0.1 g = (0.915, 0.54).
+      assertEquals(1.25 + 0.915, dense.weights().get(0).values()[0], 1e-5);
+      assertEquals(0.45 + 0.54, dense.weights().get(1).values()[0], 1e-5);
+    }
+  }
+
+  @Test
+  void fitLearnsALineAndEvaluateAgrees() {
+    float[][] xs = new float[64][1];
+    float[][] ys = new float[64][1];
+    for (int i = 0; i < 64; i++) {
+      xs[i][0] = (i - 32) / 16f;
+      ys[i][0] = 3 * xs[i][0] - 1;
+    }
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (var model = Model.of(x, dense.apply(x))) {
+      model.compile("sgd", "mse", "mae");
+      History history = model.fit(xs, ys, new FitOptions().epochs(60).batchSize(8).verbose(0));
+      List<Double> loss = history.get("loss");
+      assertEquals(60, loss.size());
+      assertTrue(loss.get(59) < loss.get(0) / 100, history.toString());
+      assertEquals(3, dense.weights().get(0).values()[0], 0.05);
+      assertEquals(-1, dense.weights().get(1).values()[0], 0.05);
+      Map<String, Double> scores = model.evaluate(xs, ys);
+      assertEquals(List.of("loss", "mae"), List.copyOf(scores.keySet()));
+      // The model predicts what evaluate scores: its MSE, computed here from predict.
+      float[][] p = model.predict(xs, float[][].class);
+      double mse = 0;
+      for (int i = 0; i < 64; i++) {
+        mse += (p[i][0] - ys[i][0]) * (p[i][0] - ys[i][0]) / 64;
+      }
+      assertEquals(mse, scores.get("loss"), 1e-5 + 1e-3 * mse);
+    }
+  }
+
+  @Test
+  void aSharedLayerCarriesTrainedValuesIntoASecondModel() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense encoder = line();
+    Dense head = Dense.builder(1).kernel(new float[][] {{1}}).bias(new float[] {0}).build();
+    var code = encoder.apply(x);
+    try (var full = Model.of(x, head.apply(code)); var encoderOnly = Model.of(x, code)) {
+      float[][] before = encoderOnly.predict(X, float[][].class);
+      assertEquals(0.5f, before[0][0], 1e-6);
+      full.compile(new Sgd(0.1), Losses.meanSquaredError());
+      full.fit(X, Y, new FitOptions().epochs(20).verbose(0).shuffle(false));
+      float w = encoder.weights().get(0).values()[0];
+      float b = encoder.weights().get(1).values()[0];
+      float[][] after = encoderOnly.predict(X, float[][].class);
+      assertEquals(w * 1 + b, after[0][0], 1e-5);
+      assertEquals(w * 2 + b, after[1][0], 1e-5);
+      assertTrue(Math.abs(after[0][0] - 0.5f) > 0.1, "the encoder model sees trained values");
+    }
+  }
+
+  @Test
+  void setWeightsReachesABuiltModel() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (var model = Model.of(x, dense.apply(x))) {
+      assertEquals(1f, model.predict(X, float[][].class)[1][0], 1e-6);
+      model.setWeights(List.of(org.tensorflow.ndarray.StdArrays.ndCopyOf(new float[][] {{3}}),
+          org.tensorflow.ndarray.StdArrays.ndCopyOf(new float[] {1})));
+      assertEquals(7f, model.predict(X, float[][].class)[1][0], 1e-6);
+    }
+  }
+
+  @Test
+  void dropoutDropsOnlyInTraining() {
+    // Dropout(0.5) then a frozen sum: in training each kept input is doubled, so the output
+    // sum over 1,000 ones averages 1,000 with binomial spread; with dropout off it is exactly
+    // 1,000 and the loss against 1,000 is 0.
+    var x = Input.of(TFloat32.class, 1000);
+    float[][] ones = new float[1000][1];
+    java.util.Arrays.fill(ones, new float[] {1});
+    Dense sum = Dense.builder(1).kernel(ones).bias(new float[] {0}).build();
+    Dropout dropout = new Dropout("dropout", 0.5, 42);
+    try (var model = Model.of(x, sum.apply(dropout.apply(x)))) {
+      model.compile(new Sgd(1e-12), Losses.meanSquaredError());
+      float[][] in = new float[4][1000];
+      for (float[] row : in) {
+        java.util.Arrays.fill(row, 1);
+      }
+      float[][] target = {{1000}, {1000}, {1000}, {1000}};
+      assertEquals(1000f, model.predict(in, float[][].class)[0][0], 1e-3);
+      assertEquals(0, model.evaluate(in, target).get("loss"), 1e-6);
+      double trainingLoss = model.trainOnBatch(in, target).get("loss");
+      // Each output is 2·Binomial(1000, 0.5): variance 4·250 = 1000, so the expected squared
+      // error is 1000; four samples put it well inside (100, 5000).
+      assertTrue(trainingLoss > 100 && trainingLoss < 5000, "training loss " + trainingLoss);
+    }
+  }
+
+  @Test
+  void earlyStoppingRestoresTheBestWeights() {
+    // A learning rate this large makes SGD diverge after the first epoch: the loss grows, so
+    // early stopping must stop and bring back the first epoch's weights.
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (var model = Model.of(x, dense.apply(x))) {
+      model.compile(new Sgd(0.3), Losses.meanSquaredError());
+      float[][] xs = {{1}, {2}, {3}};
+      float[][] ys = {{2}, {4}, {6}};
+      EarlyStopping stopping = new EarlyStopping("loss", 0, 1, true);
+      List<float[]> afterFirst = new java.util.ArrayList<>();
+      History history = model.fit(xs, ys, new FitOptions().epochs(20).batchSize(3).verbose(0)
+          .callbacks(new dev.lamina.runtime.train.Callback() {
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+              if (epoch == 0) {
+                afterFirst.add(dense.weights().get(0).values());
+              }
+            }
+          }, stopping));
+      List<Double> loss = history.get("loss");
+      assertTrue(loss.size() < 20, "stopped early: " + loss);
+      assertEquals(0, stopping.bestEpoch());
+      assertArrayEquals(afterFirst.get(0), dense.weights().get(0).values());
+    }
+  }
+
+  @Test
+  void badDataFailsBeforeAnyStepAndNamesWhatIsWrong() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (var model = Model.of(x, dense.apply(x))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      var mismatched = assertThrows(IllegalArgumentException.class,
+          () -> model.fit(X, new float[][] {{1}, {2}, {3}}, new FitOptions().verbose(0)));
+      assertTrue(mismatched.getMessage().contains("x has 2, y has 3"), mismatched.getMessage());
+      var shape = assertThrows(IllegalArgumentException.class,
+          () -> model.fit(X, new float[][] {{1, 1}, {2, 2}}, new FitOptions().verbose(0)));
+      assertTrue(shape.getMessage().contains("(None, 1)") && shape.getMessage().contains("(2, 2)"),
+          shape.getMessage());
+      assertEquals(0.5f, dense.weights().get(0).values()[0], "no step was taken");
+      assertThrows(IllegalStateException.class, () -> Model.of(x, x).fit(X, Y));
+    }
+  }
+
+  @Test
+  void terminateOnNaNStopsAtTheFirstNonFiniteLoss() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (var model = Model.of(x, dense.apply(x))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      float[][] ys = {{2}, {Float.NaN}, {6}, {8}};
+      float[][] xs = {{1}, {2}, {3}, {4}};
+      TerminateOnNaN guard = new TerminateOnNaN();
+      History history = model.fit(xs, ys, new FitOptions().epochs(5).batchSize(2).verbose(0)
+          .shuffle(false).callbacks(guard));
+      assertEquals(0, guard.stoppedAtBatch());
+      assertEquals(1, history.get("loss").size());
+      assertTrue(Double.isNaN(history.get("loss").get(0)));
+      // The weights are usable: the model still predicts (NaN, as Keras leaves it).
+      assertEquals(4, model.predict(xs, float[][].class).length);
+    }
+  }
+
+  @Test
+  void verboseOnePrintsKerasEpochLines() {
+    var x = Input.of(TFloat32.class, 1);
+    try (var model = Model.of(x, line().apply(x))) {
+      model.compile("sgd", "mse", "mae");
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      model.fit(new float[][] {{1}, {2}, {3}}, new float[][] {{2}, {4}, {6}}, new FitOptions()
+          .epochs(2).batchSize(2).validationSplit(0.34).out(new PrintStream(bytes, true,
+              StandardCharsets.UTF_8)));
+      String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+      assertEquals("Epoch 1/2", lines[0]);
+      // 2 training samples in one batch of 2, one validation sample.
+      assertTrue(lines[1].matches("1/1 \u2501{20} \\d+s \\d+(ms|us|s)/step - loss: \\d\\.\\d{4} "
+          + "- mae: \\d\\.\\d{4} - val_loss: \\d+\\.\\d{4} - val_mae: \\d\\.\\d{4}"), lines[1]);
+      assertEquals("Epoch 2/2", lines[2]);
+    }
+  }
+
+  /** A layer whose op has no gradient in TensorFlow's C++ registry. */
+  private static final class NoGradient extends Layer {
+    NoGradient() {
+      super("digamma");
+    }
+
+    @Override
+    protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
+      return new OutputSpec<>(inputs.get(0).shape(), TFloat32.class);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
+      return tf.math.digamma((Operand<TFloat32>) inputs.get(0));
+    }
+  }
+
+  @Test
+  void anOpWithoutGradientIsNamedWithItsLayerAtCompile() {
+    var x = Input.of(TFloat32.class, 1);
+    @SuppressWarnings("unchecked")
+    var hidden = (SymbolicTensor<TFloat32>) new NoGradient().call(line().apply(x));
+    var y = line().apply(hidden);
+    try (var model = Model.of(x, y)) {
+      var error = assertThrows(IllegalStateException.class,
+          () -> model.compile(new Sgd(0.1), Losses.meanSquaredError()));
+      assertTrue(error.getMessage().contains("'digamma'"), error.getMessage());
+      assertTrue(error.getMessage().contains("Digamma"), error.getMessage());
+    }
+  }
+}
