@@ -5,6 +5,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeVariableName;
 import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
+import dev.lamina.annotations.Training;
 import dev.lamina.processor.LambdaSpec.Argument;
 import dev.lamina.processor.LambdaSpec.Input;
 import java.util.ArrayList;
@@ -95,6 +96,7 @@ final class LambdaValidator {
         method.getTypeParameters().stream().map(TypeVariableName::get).collect(Collectors.toList()),
         inputs,
         check.args,
+        check.trainingIndex,
         outputType,
         shapes,
         JavadocText.parse(elements.getDocComment(method))));
@@ -114,6 +116,9 @@ final class LambdaValidator {
     private final TypeMirror ttype;
     private final AnnotationMirror annotation;
     private final List<Argument> args = new ArrayList<>();
+    /** The {@code @Training} parameter, if any, and how many {@code @Arg}s come before it. */
+    private VariableElement training;
+    private int trainingIndex = -1;
 
     Check(ExecutableElement method, TypeMirror ops, TypeMirror operand, TypeMirror ttype) {
       this.method = method;
@@ -186,7 +191,10 @@ final class LambdaValidator {
       }
     }
 
-    /** Ops, then Operand inputs, then @Arg values; returns the inputs, collects the args. */
+    /**
+     * Ops, then Operand inputs, then @Arg values and at most one @Training flag; returns the
+     * inputs, collects the args and the flag's position.
+     */
     List<Input> parameters() {
       List<? extends VariableElement> params = method.getParameters();
       List<Input> inputs = new ArrayList<>();
@@ -199,12 +207,30 @@ final class LambdaValidator {
         return inputs;
       }
       VariableElement firstArg = null;
+      VariableElement firstTraining = null;
       // A varargs parameter is reported once, as VARARGS, not also as a parameter of no kind.
       int end = method.isVarArgs() ? params.size() - 1 : params.size();
       for (VariableElement param : params.subList(1, Math.max(1, end))) {
         String paramName = param.getSimpleName().toString();
         boolean isOperand = types.isSameType(types.erasure(param.asType()), operand);
-        if (findAnnotation(param, Arg.class.getCanonicalName()) != null) {
+        boolean isArg = findAnnotation(param, Arg.class.getCanonicalName()) != null;
+        boolean isTraining = findAnnotation(param, Training.class.getCanonicalName()) != null;
+        if (isArg && isTraining) {
+          diagnostics.error(param, Message.ARG_AND_TRAINING, paramName, name);
+          firstArg = firstArg == null ? param : firstArg;
+        } else if (isTraining) {
+          if (param.asType().getKind() != TypeKind.BOOLEAN) {
+            diagnostics.error(param, Message.TRAINING_TYPE, paramName, name, param.asType(),
+                paramName);
+          } else if (training != null) {
+            diagnostics.error(param, Message.TRAINING_TWICE, paramName, name,
+                training.getSimpleName());
+          } else {
+            training = param;
+            trainingIndex = args.size();
+          }
+          firstTraining = firstTraining == null ? param : firstTraining;
+        } else if (isArg) {
           if (isOperand) {
             diagnostics.error(param, Message.ARG_ON_OPERAND, paramName, name);
           } else if (!isSupportedArgType(param.asType())) {
@@ -217,10 +243,16 @@ final class LambdaValidator {
           if (firstArg != null) {
             diagnostics.error(param, Message.INPUT_AFTER_ARG, paramName, name,
                 firstArg.getSimpleName());
+          } else if (firstTraining != null) {
+            diagnostics.error(param, Message.INPUT_AFTER_TRAINING, paramName, name,
+                firstTraining.getSimpleName());
           }
           input(param).ifPresent(inputs::add);
         } else {
-          diagnostics.error(param, Message.NOT_AN_INPUT, paramName, name, param.asType());
+          boolean isBoolean = param.asType().getKind() == TypeKind.BOOLEAN;
+          diagnostics.error(param, Message.NOT_AN_INPUT, paramName, name, param.asType(),
+              isBoolean ? " A boolean parameter may instead be @Training, to receive Keras's "
+                  + "training flag." : "");
         }
       }
       if (inputs.isEmpty() && diagnostics.errorCount() == errorsBefore) {

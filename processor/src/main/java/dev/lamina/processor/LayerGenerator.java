@@ -107,6 +107,10 @@ final class LayerGenerator {
     if (!spec.doc().description().isEmpty()) {
       doc.add("\n<p>$L\n", spec.doc().description());
     }
+    if (spec.takesTraining()) {
+      doc.add("\n<p>The method's {@code @Training} parameter receives Keras's {@code training} "
+          + "flag.\n");
+    }
     LambdaSpec.Shapes shapes = spec.shapes();
     doc.add("\n<p>Shapes, batch excluded, checked when the layer is applied:\n<ul>\n");
     for (int i = 0; i < shapes.inputPatterns().size(); i++) {
@@ -280,9 +284,17 @@ final class LayerGenerator {
     for (int i = 0; i < spec.inputs().size(); i++) {
       call.add(", ($T) inputs.get($L)", OPERAND, i);
     }
-    call.add(argumentValues(spec));
+    List<CodeBlock> values = argumentValueList(spec);
+    for (int i = 0; i <= values.size(); i++) {
+      if (i == spec.trainingIndex()) {
+        call.add(", training");
+      }
+      if (i < values.size()) {
+        call.add(values.get(i));
+      }
+    }
     TypeName anyOperand = ParameterizedTypeName.get(OPERAND, WildcardTypeName.subtypeOf(Object.class));
-    return MethodSpec.methodBuilder("invoke")
+    MethodSpec.Builder invoke = MethodSpec.methodBuilder("invoke")
         .addAnnotation(Override.class)
         .addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
             .addMember("value", "{$S, $S}", "unchecked", "rawtypes")
@@ -291,7 +303,9 @@ final class LayerGenerator {
         .returns(anyOperand)
         .addParameter(OPS, "tf")
         .addParameter(ParameterizedTypeName.get(LIST, anyOperand), "inputs")
-        .addComment("The runtime has checked the inputs' dtypes against the signature.")
+        .addParameter(TypeName.BOOLEAN, "training")
+        .addComment("The runtime has checked the inputs' dtypes against the signature.");
+    return invoke
         .addStatement("return $T.$N($L)", spec.enclosingClass(), spec.methodName(), call.build())
         .build();
   }
@@ -328,9 +342,13 @@ final class LayerGenerator {
    * passes them. An array goes out as a copy, so a method that changes it cannot change the layer.
    */
   static CodeBlock argumentValues(LambdaSpec spec) {
+    return CodeBlock.join(argumentValueList(spec), "");
+  }
+
+  private static List<CodeBlock> argumentValueList(LambdaSpec spec) {
     return spec.args().stream()
         .map(arg -> CodeBlock.of(arg.isArray() ? ", this.$N.clone()" : ", this.$N", arg.name()))
-        .collect(CodeBlock.joining(""));
+        .collect(Collectors.toList());
   }
 
   private static String freeName(String preferred, Set<String> taken) {

@@ -27,7 +27,7 @@ enum Message {
           + "'Operand<T> x' parameter after the Ops parameter."),
   NOT_AN_INPUT("LaminaNotAnInput",
       "Parameter %s of @Lambda method %s has type %s, which is neither an input nor an argument. "
-          + "Make it an Operand<T> input, or annotate it @Arg to pass a fixed value."),
+          + "Make it an Operand<T> input, or annotate it @Arg to pass a fixed value.%s"),
   INPUT_AFTER_ARG("LaminaInputAfterArg",
       "Input %s of @Lambda method %s comes after the @Arg parameter %s. Put every Operand input "
           + "before the @Arg parameters."),
@@ -36,6 +36,18 @@ enum Message {
           + "(Operand<TFloat32>) or a type variable of the method (<T extends TNumber> ... "
           + "Operand<T>). Raw types, wildcards and dtype families such as TNumber leave the "
           + "layer's dtype open."),
+  INPUT_AFTER_TRAINING("LaminaInputAfterTraining",
+      "Input %s of @Lambda method %s comes after the @Training parameter %s. Put every Operand "
+          + "input before the @Training parameter."),
+  TRAINING_TYPE("LaminaTrainingType",
+      "@Training parameter %s of @Lambda method %s has type %s; Keras's training flag is a "
+          + "primitive boolean. Declare it '@Training boolean %s'."),
+  TRAINING_TWICE("LaminaTrainingTwice",
+      "@Training parameter %s of @Lambda method %s repeats the @Training parameter %s: a layer "
+          + "has one training flag. Remove one of them."),
+  ARG_AND_TRAINING("LaminaArgAndTraining",
+      "Parameter %s of @Lambda method %s is annotated both @Arg and @Training. Keep @Arg for a "
+          + "value fixed when the layer is created, or @Training for Keras's training flag."),
   ARG_ON_OPERAND("LaminaArgOnOperand",
       "Parameter %s of @Lambda method %s is an Operand annotated @Arg: @Arg values are fixed "
           + "Java values, not tensors. Remove @Arg to make it an input."),

@@ -537,6 +537,174 @@ class RejectionTest {
     assertNoLayerWritten();
   }
 
+  // ---- @Training -----------------------------------------------------------------------------
+
+  @Test
+  void trainingOfBoxedBoolean() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              @Training Boolean training) { // line 4
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 4,
+        "[LaminaTrainingType]",
+        "@Training parameter training of @Lambda method Lambdas.noisy has type java.lang.Boolean",
+        "Declare it '@Training boolean training'.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void trainingOfInt() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              @Training int mode) { // line 4
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 4, "[LaminaTrainingType]", "has type int",
+        "Declare it '@Training boolean mode'.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void twoTrainingParameters() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              @Training boolean training,
+              @Arg float rate,
+              @Training boolean again) { // line 6
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 6,
+        "[LaminaTrainingTwice]",
+        "@Training parameter again of @Lambda method Lambdas.noisy repeats the @Training "
+            + "parameter training",
+        "Remove one of them.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void argAndTrainingOnOneParameter() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              @Arg @Training boolean training) { // line 4
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 4,
+        "[LaminaArgAndTraining]",
+        "Parameter training of @Lambda method Lambdas.noisy is annotated both @Arg and @Training.",
+        "Keep @Arg for a value fixed when the layer is created, or @Training for Keras's training "
+            + "flag.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void trainingBeforeAnInput() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              @Training boolean training,
+              Operand<TFloat32> y) { // line 5
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 5,
+        "[LaminaInputAfterTraining]",
+        "Input y of @Lambda method Lambdas.noisy comes after the @Training parameter training.",
+        "Put every Operand input before the @Training parameter.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void plainBooleanGetsTheTrainingHint() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              boolean training) { // line 4
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 4,
+        "[LaminaNotAnInput]",
+        "Parameter training of @Lambda method Lambdas.noisy has type boolean, which is neither an "
+            + "input nor an argument.",
+        "Make it an Operand<T> input, or annotate it @Arg to pass a fixed value. A boolean "
+            + "parameter may instead be @Training, to receive Keras's training flag.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void trainingBeforeBetweenOrAfterArgsIsAccepted() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> before(Ops tf, Operand<TFloat32> x, @Training boolean training,
+              @Arg int a, @Arg int b) {
+            return x;
+          }
+
+          @Lambda
+          static Operand<TFloat32> between(Ops tf, Operand<TFloat32> x, @Arg int a,
+              @Training boolean training, @Arg int b) {
+            return x;
+          }
+
+          @Lambda
+          static Operand<TFloat32> after(Ops tf, Operand<TFloat32> x, @Arg int a, @Arg int b,
+              @Training boolean training) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("pkg.BeforeLayer").contentsAsUtf8String()
+        .contains("Lambdas.before(tf, (Operand) inputs.get(0), training, this.a, this.b)");
+    assertThat(compilation).generatedSourceFile("pkg.BetweenLayer").contentsAsUtf8String()
+        .contains("Lambdas.between(tf, (Operand) inputs.get(0), this.a, training, this.b)");
+    assertThat(compilation).generatedSourceFile("pkg.AfterLayer").contentsAsUtf8String()
+        .contains("Lambdas.after(tf, (Operand) inputs.get(0), this.a, this.b, training)");
+  }
+
   // ---- Return type and type variables --------------------------------------------------------
 
   @Test
