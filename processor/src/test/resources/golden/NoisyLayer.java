@@ -144,7 +144,7 @@ public final class NoisyLayer extends LambdaLayer {
       if (!seedSet) {
         throw new IllegalStateException("NoisyLayer.builder(): seed is not set");
       }
-      return of(rate, seed);
+      return new NoisyLayer(null, this.rate, this.seed);
     }
   }
 }

@@ -164,7 +164,7 @@ public final class SliceLayer extends LambdaLayer {
       if (!orderSet) {
         throw new IllegalStateException("SliceLayer.builder(): order is not set");
       }
-      return of(index, weights, order);
+      return new SliceLayer(null, this.index, Objects.requireNonNull(this.weights, "weights").clone(), this.order);
     }
   }
 }

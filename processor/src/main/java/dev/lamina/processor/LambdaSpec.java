@@ -25,6 +25,9 @@ import javax.lang.model.element.ExecutableElement;
  * @param outputType {@code R} in the method's {@code Operand<R>} return type
  * @param shapes the validated shape declarations
  * @param doc the method's Javadoc, split into description and parameter docs
+ * @param deprecated whether the method, or a class around it, is deprecated: the layer is too
+ * @param usesDeprecated whether the generated code refers to anything deprecated (the method, its
+ *     classes, its shape or mask method, an {@code @Arg}'s type), so it suppresses the warnings
  */
 record LambdaSpec(
     ExecutableElement method,
@@ -37,7 +40,9 @@ record LambdaSpec(
     int trainingIndex,
     TypeName outputType,
     Shapes shapes,
-    JavadocText doc) {
+    JavadocText doc,
+    boolean deprecated,
+    boolean usesDeprecated) {
 
   /** Whether the method takes Keras's {@code training} flag. */
   boolean takesTraining() {
