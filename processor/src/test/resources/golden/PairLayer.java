@@ -80,7 +80,7 @@ public final class PairLayer extends LambdaLayer {
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs) {
+  protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs, boolean training) {
     // The runtime has checked the inputs' dtypes against the signature.
     return Lambdas.pair(tf, (Operand) inputs.get(0), (Operand) inputs.get(1), this.scale);
   }

@@ -89,7 +89,7 @@ public final class SliceLayer extends LambdaLayer {
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs) {
+  protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs, boolean training) {
     // The runtime has checked the inputs' dtypes against the signature.
     return Lambdas.slice(tf, (Operand) inputs.get(0), this.index, this.weights.clone(), this.order);
   }
@@ -164,7 +164,7 @@ public final class SliceLayer extends LambdaLayer {
       if (!orderSet) {
         throw new IllegalStateException("SliceLayer.builder(): order is not set");
       }
-      return of(index, weights, order);
+      return new SliceLayer(null, this.index, Objects.requireNonNull(this.weights, "weights").clone(), this.order);
     }
   }
 }

@@ -2,19 +2,28 @@ package dev.lamina.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.ClassName;
+import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
+import dev.lamina.annotations.Training;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
 
@@ -28,9 +37,25 @@ import javax.lang.model.util.ElementFilter;
 @AutoService(Processor.class)
 public final class LambdaProcessor extends AbstractProcessor {
 
+  /**
+   * Methods whose declarations use a type that did not resolve yet (a misspelling, or a type
+   * another processor has still to generate), as {@code enclosing type name#method index}. Each
+   * round looks at them again; after the last one javac reports what still does not resolve.
+   */
+  private final Set<String> deferred = new LinkedHashSet<>();
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(Lambda.class.getCanonicalName());
+    // The three are Lamina's, and this processor reads all three, so it claims them: a strict
+    // build (-Xlint:all -Werror) has no unclaimed annotation to warn about. The layers it writes
+    // carry @Generated, which no processor reads; the next round would warn about it unclaimed,
+    // so it claims that marker too when it writes it.
+    Optional<ClassName> marker = isInitialized() ? generatedAnnotation() : Optional.empty();
+    return marker
+        .map(generated -> Set.of(Lambda.class.getCanonicalName(), Arg.class.getCanonicalName(),
+            Training.class.getCanonicalName(), generated.canonicalName()))
+        .orElse(Set.of(Lambda.class.getCanonicalName(), Arg.class.getCanonicalName(),
+            Training.class.getCanonicalName()));
   }
 
   @Override
@@ -39,13 +64,38 @@ public final class LambdaProcessor extends AbstractProcessor {
   }
 
   @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    LocalLambdas.watch(env);
+  }
+
+  @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     Diagnostics diagnostics = new Diagnostics(processingEnv.getMessager());
+    try {
+      processRound(round, diagnostics);
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      diagnostics.report(null, Message.INTERNAL_ERROR_IN_ROUND, e,
+          Diagnostics.stackTrace(e));
+    }
+    return true;
+  }
+
+  private void processRound(RoundEnvironment round, Diagnostics diagnostics) {
+    Set<ExecutableElement> methods = new LinkedHashSet<>(deferredMethods());
+    methods.addAll(ElementFilter.methodsIn(round.getElementsAnnotatedWith(Lambda.class)));
     LambdaValidator validator = new LambdaValidator(processingEnv, diagnostics);
-    LayerGenerator generator = new LayerGenerator(generatedAnnotation());
     Map<ClassName, ExecutableElement> generatedBy = new HashMap<>();
-    for (ExecutableElement method
-        : ElementFilter.methodsIn(round.getElementsAnnotatedWith(Lambda.class))) {
+    List<LambdaSpec> specs = new ArrayList<>();
+    for (ExecutableElement method : methods) {
+      if (ErrorTypes.in(method)) {
+        // Never diagnose or generate from a type javac has not resolved: wait for a later round,
+        // and after the last leave the error to javac, which names the type as written.
+        if (!round.processingOver()) {
+          deferred.add(key(method));
+        }
+        continue;
+      }
       try {
         validator.validate(method).ifPresent(spec -> {
           if (declaredInThisCompilation(round, spec.layerClass())) {
@@ -56,17 +106,73 @@ public final class LambdaProcessor extends AbstractProcessor {
           ExecutableElement first = generatedBy.putIfAbsent(spec.layerClass(), method);
           if (first != null) {
             onClassName(diagnostics, method, Message.DUPLICATE_CLASS_NAME,
-                LambdaValidator.describe(method), spec.layerClass(),
-                LambdaValidator.describe(first));
+                LambdaValidator.describeWithParameters(method), spec.layerClass(),
+                LambdaValidator.describeWithParameters(first));
             return;
           }
-          write(generator, spec, diagnostics);
+          specs.add(spec);
         });
-      } catch (RuntimeException e) {
-        diagnostics.error(method, Message.INTERNAL_ERROR, LambdaValidator.describe(method), e);
+      } catch (RuntimeException | StackOverflowError e) {
+        diagnostics.report(method, Message.INTERNAL_ERROR, LambdaValidator.describe(method), e,
+            Diagnostics.stackTrace(e));
       }
     }
-    return false;
+    LayerGenerator generator = new LayerGenerator(generatedAnnotation());
+    for (LambdaSpec spec : specs) {
+      try {
+        write(generator, spec, javaLangClashes(spec, generatedBy.keySet()), diagnostics);
+      } catch (RuntimeException | StackOverflowError e) {
+        diagnostics.report(spec.method(), Message.INTERNAL_ERROR,
+            LambdaValidator.describe(spec.method()), e, Diagnostics.stackTrace(e));
+      }
+    }
+  }
+
+  /** The deferred methods, looked up again: elements of earlier rounds may be stale. */
+  private List<ExecutableElement> deferredMethods() {
+    List<ExecutableElement> methods = new ArrayList<>();
+    for (String key : deferred) {
+      int hash = key.lastIndexOf('#');
+      TypeElement type = processingEnv.getElementUtils().getTypeElement(key.substring(0, hash));
+      int index = Integer.parseInt(key.substring(hash + 1));
+      if (type != null) {
+        List<ExecutableElement> declared = ElementFilter.methodsIn(type.getEnclosedElements());
+        if (index < declared.size()) {
+          methods.add(declared.get(index));
+        }
+      }
+    }
+    deferred.clear();
+    return methods;
+  }
+
+  private static String key(ExecutableElement method) {
+    TypeElement type = (TypeElement) method.getEnclosingElement();
+    return type.getQualifiedName() + "#"
+        + ElementFilter.methodsIn(type.getEnclosedElements()).indexOf(method);
+  }
+
+  /**
+   * Simple names that a class of the layer's package (this round's layers included) shares with a
+   * {@code java.lang} type: the generated layer must name those {@code java.lang} types in full.
+   */
+  private Set<String> javaLangClashes(LambdaSpec spec, Set<ClassName> layers) {
+    Set<String> names = new HashSet<>();
+    PackageElement pkg = processingEnv.getElementUtils().getPackageElement(
+        spec.layerClass().packageName());
+    if (pkg != null) {
+      for (Element type : pkg.getEnclosedElements()) {
+        names.add(type.getSimpleName().toString());
+      }
+    }
+    for (ClassName layer : layers) {
+      if (layer.packageName().equals(spec.layerClass().packageName())) {
+        names.add(layer.simpleName());
+      }
+    }
+    names.removeIf(name -> processingEnv.getElementUtils()
+        .getTypeElement("java.lang." + name) == null);
+    return names;
   }
 
   /** Reports on the method's {@code className} value if it has one, else on the method. */
@@ -81,9 +187,9 @@ public final class LambdaProcessor extends AbstractProcessor {
         .findFirst()
         .orElse(null);
     if (className == null) {
-      diagnostics.error(method, message, args);
+      diagnostics.report(method, message, args);
     } else {
-      diagnostics.error(method, lambda, className, message, args);
+      diagnostics.report(method, lambda, className, message, args);
     }
   }
 
@@ -98,12 +204,14 @@ public final class LambdaProcessor extends AbstractProcessor {
             .contentEquals(name.canonicalName()));
   }
 
-  private void write(LayerGenerator generator, LambdaSpec spec, Diagnostics diagnostics) {
+  private void write(LayerGenerator generator, LambdaSpec spec, Set<String> packageTypes,
+      Diagnostics diagnostics) {
     try {
-      generator.generate(spec).writeTo(processingEnv.getFiler());
+      generator.generate(spec, packageTypes).writeTo(processingEnv.getFiler());
     } catch (IOException e) {
-      diagnostics.error(spec.method(), Message.INTERNAL_ERROR,
-          LambdaValidator.describe(spec.method()), "writing " + spec.layerClass() + " failed: " + e);
+      diagnostics.report(spec.method(), Message.INTERNAL_ERROR,
+          LambdaValidator.describe(spec.method()), "writing " + spec.layerClass() + " failed: " + e,
+          Diagnostics.stackTrace(e));
     }
   }
 

@@ -20,9 +20,14 @@ import javax.lang.model.element.ExecutableElement;
  * @param typeVariables the method's type variables, carried over to {@code apply}
  * @param inputs the {@code Operand} parameters, in order
  * @param args the {@code @Arg} parameters, in order
+ * @param trainingIndex where the {@code @Training} parameter sits among the {@code @Arg}s (the
+ *     number of {@code @Arg}s before it), or {@code -1} if the method has none
  * @param outputType {@code R} in the method's {@code Operand<R>} return type
  * @param shapes the validated shape declarations
  * @param doc the method's Javadoc, split into description and parameter docs
+ * @param deprecated whether the method, or a class around it, is deprecated: the layer is too
+ * @param usesDeprecated whether the generated code refers to anything deprecated (the method, its
+ *     classes, its shape or mask method, an {@code @Arg}'s type), so it suppresses the warnings
  */
 record LambdaSpec(
     ExecutableElement method,
@@ -32,9 +37,17 @@ record LambdaSpec(
     List<TypeVariableName> typeVariables,
     List<Input> inputs,
     List<Argument> args,
+    int trainingIndex,
     TypeName outputType,
     Shapes shapes,
-    JavadocText doc) {
+    JavadocText doc,
+    boolean deprecated,
+    boolean usesDeprecated) {
+
+  /** Whether the method takes Keras's {@code training} flag. */
+  boolean takesTraining() {
+    return trainingIndex >= 0;
+  }
 
   /**
    * An {@code Operand<T>} parameter.

@@ -5,6 +5,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeVariableName;
 import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
+import dev.lamina.annotations.Training;
 import dev.lamina.processor.LambdaSpec.Argument;
 import dev.lamina.processor.LambdaSpec.Input;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
-import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
@@ -65,7 +65,7 @@ final class LambdaValidator {
     TypeElement operand = elements.getTypeElement(OPERAND);
     TypeElement ttype = elements.getTypeElement(TTYPE);
     if (ops == null || operand == null || ttype == null) {
-      diagnostics.error(method, Message.NO_TENSORFLOW, describe(method));
+      diagnostics.report(method, Message.NO_TENSORFLOW, describe(method));
       return Optional.empty();
     }
     int errorsBefore = diagnostics.errorCount();
@@ -95,9 +95,69 @@ final class LambdaValidator {
         method.getTypeParameters().stream().map(TypeVariableName::get).collect(Collectors.toList()),
         inputs,
         check.args,
+        check.trainingIndex,
         outputType,
         shapes,
-        JavadocText.parse(elements.getDocComment(method))));
+        JavadocText.parse(elements.getDocComment(method)),
+        deprecatedHere(method),
+        usesDeprecated(method, shapes)));
+  }
+
+  /** Whether the method or a class around it is deprecated. */
+  private boolean deprecatedHere(ExecutableElement method) {
+    for (Element e = method; e instanceof ExecutableElement || e instanceof TypeElement;
+        e = e.getEnclosingElement()) {
+      if (elements.isDeprecated(e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether generated code for {@code method} names anything deprecated. */
+  private boolean usesDeprecated(ExecutableElement method, LambdaSpec.Shapes shapes) {
+    if (deprecatedHere(method)) {
+      return true;
+    }
+    for (VariableElement parameter : method.getParameters()) {
+      for (TypeMirror t = parameter.asType(); t != null; ) {
+        Element type = types.asElement(t);
+        if (type != null && deprecatedOrEnclosedInDeprecated(type)) {
+          return true;
+        }
+        t = t instanceof ArrayType array ? array.getComponentType() : null;
+      }
+    }
+    TypeElement enclosing = (TypeElement) method.getEnclosingElement();
+    for (ExecutableElement other
+        : javax.lang.model.util.ElementFilter.methodsIn(enclosing.getEnclosedElements())) {
+      String otherName = other.getSimpleName().toString();
+      boolean referenced = shapes.outputShapeFn().filter(fn -> fn.methodName().equals(otherName))
+          .isPresent() || shapes.mask().filter(fn -> fn.methodName().equals(otherName)).isPresent();
+      if (referenced && elements.isDeprecated(other)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean deprecatedOrEnclosedInDeprecated(Element type) {
+    for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
+      if (elements.isDeprecated(e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code Lambdas.square(Ops, Operand<TFloat32>)}: how messages tell overloads apart, with
+   * parameter types as written without packages.
+   */
+  static String describeWithParameters(ExecutableElement method) {
+    return describe(method) + method.getParameters().stream()
+        .map(p -> p.asType().toString().replaceAll("(?:[a-z_$][\\w$]*\\.)+", ""))
+        .collect(Collectors.joining(", ", "(", ")"));
   }
 
   /** {@code SeedLambdas.square}: how messages name a method. */
@@ -114,6 +174,9 @@ final class LambdaValidator {
     private final TypeMirror ttype;
     private final AnnotationMirror annotation;
     private final List<Argument> args = new ArrayList<>();
+    /** The {@code @Training} parameter, if any, and how many {@code @Arg}s come before it. */
+    private VariableElement training;
+    private int trainingIndex = -1;
 
     Check(ExecutableElement method, TypeMirror ops, TypeMirror operand, TypeMirror ttype) {
       this.method = method;
@@ -131,7 +194,7 @@ final class LambdaValidator {
         return Character.toUpperCase(methodName.charAt(0)) + methodName.substring(1) + "Layer";
       }
       if (!SourceVersion.isName(given) || given.contains(".") || RESTRICTED.contains(given)) {
-        diagnostics.error(method, annotation, value("className"), Message.CLASS_NAME, given, name);
+        diagnostics.report(method, annotation, value("className"), Message.CLASS_NAME, given, name);
       }
       return given;
     }
@@ -139,13 +202,13 @@ final class LambdaValidator {
     void modifiers(String className) {
       Set<Modifier> modifiers = method.getModifiers();
       if (!modifiers.contains(Modifier.STATIC)) {
-        diagnostics.error(method, Message.NOT_STATIC, name);
+        diagnostics.report(method, Message.NOT_STATIC, name);
       }
       if (modifiers.contains(Modifier.PRIVATE)) {
-        diagnostics.error(method, Message.PRIVATE, name, className);
+        diagnostics.report(method, Message.PRIVATE, name, className);
       }
       if (method.isVarArgs()) {
-        diagnostics.error(method, Message.VARARGS, name);
+        diagnostics.report(method, Message.VARARGS, name);
       }
     }
 
@@ -153,14 +216,10 @@ final class LambdaValidator {
       for (Element e = method.getEnclosingElement(); e instanceof TypeElement type;
           e = e.getEnclosingElement()) {
         if (type.getModifiers().contains(Modifier.PRIVATE)) {
-          diagnostics.error(method, Message.PRIVATE_CLASS, name, type.getQualifiedName());
+          diagnostics.report(method, Message.PRIVATE_CLASS, name, type.getQualifiedName());
         }
-        boolean inner = type.getNestingKind() != NestingKind.TOP_LEVEL
-            && type.getKind() == ElementKind.CLASS
-            && !type.getModifiers().contains(Modifier.STATIC);
-        if (inner) {
-          diagnostics.error(method, Message.INNER_CLASS, name, type.getQualifiedName());
-        }
+        // A static method of an inner class needs no enclosing instance (Java 16 and later
+        // allow static members there), so the generated layer calls it like any other.
       }
     }
 
@@ -169,7 +228,7 @@ final class LambdaValidator {
         for (TypeMirror bound : variable.getBounds()) {
           if (!types.isAssignable(types.erasure(bound), ttype)) {
             String v = variable.getSimpleName().toString();
-            diagnostics.error(variable, Message.TYPE_VARIABLE_BOUND, v, name, bound, v, v);
+            diagnostics.report(variable, Message.TYPE_VARIABLE_BOUND, v, name, bound, v, v);
             break;
           }
         }
@@ -181,12 +240,15 @@ final class LambdaValidator {
       TypeMirror error = elements.getTypeElement("java.lang.Error").asType();
       for (TypeMirror thrown : method.getThrownTypes()) {
         if (!types.isAssignable(thrown, runtimeException) && !types.isAssignable(thrown, error)) {
-          diagnostics.error(method, Message.CHECKED_EXCEPTION, name, thrown);
+          diagnostics.report(method, Message.CHECKED_EXCEPTION, name, thrown);
         }
       }
     }
 
-    /** Ops, then Operand inputs, then @Arg values; returns the inputs, collects the args. */
+    /**
+     * Ops, then Operand inputs, then @Arg values and at most one @Training flag; returns the
+     * inputs, collects the args and the flag's position.
+     */
     List<Input> parameters() {
       List<? extends VariableElement> params = method.getParameters();
       List<Input> inputs = new ArrayList<>();
@@ -194,37 +256,61 @@ final class LambdaValidator {
       if (params.isEmpty() || !types.isSameType(params.get(0).asType(), ops)) {
         String found = params.isEmpty() ? "has no parameters"
             : "starts with '" + params.get(0).asType() + " " + params.get(0).getSimpleName() + "'";
-        diagnostics.error(params.isEmpty() ? method : params.get(0),
+        diagnostics.report(params.isEmpty() ? method : params.get(0),
             Message.FIRST_PARAMETER_NOT_OPS, name, found);
         return inputs;
       }
       VariableElement firstArg = null;
+      VariableElement firstTraining = null;
       // A varargs parameter is reported once, as VARARGS, not also as a parameter of no kind.
       int end = method.isVarArgs() ? params.size() - 1 : params.size();
       for (VariableElement param : params.subList(1, Math.max(1, end))) {
         String paramName = param.getSimpleName().toString();
         boolean isOperand = types.isSameType(types.erasure(param.asType()), operand);
-        if (findAnnotation(param, Arg.class.getCanonicalName()) != null) {
+        boolean isArg = findAnnotation(param, Arg.class.getCanonicalName()) != null;
+        boolean isTraining = findAnnotation(param, Training.class.getCanonicalName()) != null;
+        if (isArg && isTraining) {
+          diagnostics.report(param, Message.ARG_AND_TRAINING, paramName, name);
+          firstArg = firstArg == null ? param : firstArg;
+        } else if (isTraining) {
+          if (param.asType().getKind() != TypeKind.BOOLEAN) {
+            diagnostics.report(param, Message.TRAINING_TYPE, paramName, name, param.asType(),
+                paramName);
+          } else if (training != null) {
+            diagnostics.report(param, Message.TRAINING_TWICE, paramName, name,
+                training.getSimpleName());
+          } else {
+            training = param;
+            trainingIndex = args.size();
+          }
+          firstTraining = firstTraining == null ? param : firstTraining;
+        } else if (isArg) {
           if (isOperand) {
-            diagnostics.error(param, Message.ARG_ON_OPERAND, paramName, name);
+            diagnostics.report(param, Message.ARG_ON_OPERAND, paramName, name);
           } else if (!isSupportedArgType(param.asType())) {
-            diagnostics.error(param, Message.ARG_TYPE, paramName, name, param.asType());
+            diagnostics.report(param, Message.ARG_TYPE, paramName, name, param.asType());
           } else {
             args.add(new Argument(paramName, TypeName.get(param.asType())));
           }
           firstArg = firstArg == null ? param : firstArg;
         } else if (isOperand) {
           if (firstArg != null) {
-            diagnostics.error(param, Message.INPUT_AFTER_ARG, paramName, name,
+            diagnostics.report(param, Message.INPUT_AFTER_ARG, paramName, name,
                 firstArg.getSimpleName());
+          } else if (firstTraining != null) {
+            diagnostics.report(param, Message.INPUT_AFTER_TRAINING, paramName, name,
+                firstTraining.getSimpleName());
           }
           input(param).ifPresent(inputs::add);
         } else {
-          diagnostics.error(param, Message.NOT_AN_INPUT, paramName, name, param.asType());
+          boolean isBoolean = param.asType().getKind() == TypeKind.BOOLEAN;
+          diagnostics.report(param, Message.NOT_AN_INPUT, paramName, name, param.asType(),
+              isBoolean ? " A boolean parameter may instead be @Training, to receive Keras's "
+                  + "training flag." : "");
         }
       }
       if (inputs.isEmpty() && diagnostics.errorCount() == errorsBefore) {
-        diagnostics.error(method, Message.NO_INPUTS, name);
+        diagnostics.report(method, Message.NO_INPUTS, name);
       }
       return inputs;
     }
@@ -233,7 +319,7 @@ final class LambdaValidator {
       String paramName = param.getSimpleName().toString();
       Optional<TypeMirror> dtype = dtypeOf(param.asType());
       if (dtype.isEmpty()) {
-        diagnostics.error(param, Message.INPUT_TYPE_ARGUMENT, paramName, name, param.asType());
+        diagnostics.report(param, Message.INPUT_TYPE_ARGUMENT, paramName, name, param.asType());
         return Optional.empty();
       }
       TypeMirror t = dtype.get();
@@ -276,7 +362,7 @@ final class LambdaValidator {
           && types.isSameType(types.erasure(returned), operand);
       Optional<TypeMirror> dtype = isOperand ? dtypeOf(returned) : Optional.empty();
       if (dtype.isEmpty()) {
-        diagnostics.error(method, Message.RETURN_TYPE, name, returned);
+        diagnostics.report(method, Message.RETURN_TYPE, name, returned);
         return ClassName.OBJECT;
       }
       if (dtype.get() instanceof TypeVariable variable) {
@@ -284,7 +370,7 @@ final class LambdaValidator {
         boolean bound = inputs.stream()
             .anyMatch(input -> input.typeVariable().filter(v::equals).isPresent());
         if (!bound && !inputs.isEmpty()) {
-          diagnostics.error(method, Message.UNBOUND_RETURN_TYPE, name, v, v);
+          diagnostics.report(method, Message.UNBOUND_RETURN_TYPE, name, v, v);
         }
       }
       return TypeName.get(dtype.get());

@@ -48,15 +48,23 @@ final class LayerGenerator {
     this.generatedAnnotation = generatedAnnotation;
   }
 
-  JavaFile generate(LambdaSpec spec) {
+  /**
+   * @param javaLangClashes simple names of {@code java.lang} types that a class of the layer's
+   *     package also takes ({@code Override}): the layer names those {@code java.lang} types in
+   *     full, as a same-package class would hide them
+   */
+  JavaFile generate(LambdaSpec spec, Set<String> javaLangClashes) {
     ClassName layer = spec.layerClass();
     Set<String> argNames = spec.args().stream().map(Argument::name).collect(Collectors.toSet());
     String signatureField = freeName("SIGNATURE", argNames);
     String layerNameParam = freeName("layerName", argNames);
+    Set<String> qualified = new HashSet<>(argNames);
+    qualified.addAll(javaLangClashes);
 
     TypeSpec.Builder type = TypeSpec.classBuilder(layer)
-        // A field named like a type the class uses would hide it: name such types in full.
-        .alwaysQualify(argNames.toArray(String[]::new))
+        // A field named like a type the class uses would hide it, and so would a class of the
+        // package named like a java.lang type: name such types in full.
+        .alwaysQualify(qualified.toArray(String[]::new))
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .superclass(LAMBDA_LAYER)
         .addOriginatingElement(spec.method())
@@ -65,6 +73,16 @@ final class LayerGenerator {
         AnnotationSpec.builder(generated)
             .addMember("value", "$S", LambdaProcessor.class.getCanonicalName())
             .build()));
+    if (spec.deprecated()) {
+      // The user deprecated the function: model code using its layer should hear of it.
+      type.addAnnotation(Deprecated.class);
+    }
+    if (spec.usesDeprecated()) {
+      // The layer must call what it wraps; the user cannot suppress warnings in generated code.
+      type.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
+          .addMember("value", "{$S, $S}", "deprecation", "removal")
+          .build());
+    }
 
     type.addField(FieldSpec.builder(SIGNATURE, signatureField,
             Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
@@ -79,7 +97,9 @@ final class LayerGenerator {
     type.addMethod(factory(spec));
     if (spec.args().size() > 1) {
       // Several arguments read better by name: SliceLayer.builder().index(0).scale(2f).build().
-      ClassName builder = layer.nestedClass("Builder");
+      // A nested class cannot share its enclosing class's name.
+      ClassName builder = layer.nestedClass(
+          layer.simpleName().equals("Builder") ? "ArgumentsBuilder" : "Builder");
       type.addMethod(MethodSpec.methodBuilder("builder")
           .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
           .returns(builder)
@@ -106,6 +126,10 @@ final class LayerGenerator {
             spec.enclosingClass(), spec.methodName());
     if (!spec.doc().description().isEmpty()) {
       doc.add("\n<p>$L\n", spec.doc().description());
+    }
+    if (spec.takesTraining()) {
+      doc.add("\n<p>The method's {@code @Training} parameter receives Keras's {@code training} "
+          + "flag.\n");
     }
     LambdaSpec.Shapes shapes = spec.shapes();
     doc.add("\n<p>Shapes, batch excluded, checked when the layer is applied:\n<ul>\n");
@@ -239,8 +263,15 @@ final class LayerGenerator {
               spec.layerClass().simpleName() + ".builder(): " + arg.name() + " is not set")
           .endControlFlow();
     }
-    String values = spec.args().stream().map(Argument::name).collect(Collectors.joining(", "));
-    build.addStatement("return of($L)", values);
+    // Not of(...): a setter named like an @Arg called "of" would hide it. A constructor call
+    // names a type, which no member can hide.
+    CodeBlock values = spec.args().stream()
+        .map(arg -> arg.isArray()
+            ? CodeBlock.of(", $T.requireNonNull(this.$N, $S).clone()", OBJECTS, arg.name(),
+                arg.name())
+            : CodeBlock.of(", this.$N", arg.name()))
+        .collect(CodeBlock.joining(""));
+    build.addStatement("return new $T(null$L)", spec.layerClass(), values);
     return type.addMethod(build.build()).build();
   }
 
@@ -280,9 +311,17 @@ final class LayerGenerator {
     for (int i = 0; i < spec.inputs().size(); i++) {
       call.add(", ($T) inputs.get($L)", OPERAND, i);
     }
-    call.add(argumentValues(spec));
+    List<CodeBlock> values = argumentValueList(spec);
+    for (int i = 0; i <= values.size(); i++) {
+      if (i == spec.trainingIndex()) {
+        call.add(", training");
+      }
+      if (i < values.size()) {
+        call.add(values.get(i));
+      }
+    }
     TypeName anyOperand = ParameterizedTypeName.get(OPERAND, WildcardTypeName.subtypeOf(Object.class));
-    return MethodSpec.methodBuilder("invoke")
+    MethodSpec.Builder invoke = MethodSpec.methodBuilder("invoke")
         .addAnnotation(Override.class)
         .addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
             .addMember("value", "{$S, $S}", "unchecked", "rawtypes")
@@ -291,8 +330,10 @@ final class LayerGenerator {
         .returns(anyOperand)
         .addParameter(OPS, "tf")
         .addParameter(ParameterizedTypeName.get(LIST, anyOperand), "inputs")
-        .addComment("The runtime has checked the inputs' dtypes against the signature.")
-        .addStatement("return $T.$N($L)", spec.enclosingClass(), spec.methodName(), call.build())
+        .addParameter(TypeName.BOOLEAN, "training")
+        .addComment("The runtime has checked the inputs' dtypes against the signature.");
+    return invoke
+        .addStatement("return $L.$N($L)", owner(spec), spec.methodName(), call.build())
         .build();
   }
 
@@ -319,7 +360,7 @@ final class LayerGenerator {
         .addParameter(OPS, "tf")
         .addParameter(ParameterizedTypeName.get(LIST, anyOperand), "inputs")
         .addParameter(ParameterizedTypeName.get(LIST, boolOperand), "masks")
-        .addStatement("return $T.$N($L)", spec.enclosingClass(), mask.methodName(), call.build())
+        .addStatement("return $L.$N($L)", owner(spec), mask.methodName(), call.build())
         .build();
   }
 
@@ -328,9 +369,25 @@ final class LayerGenerator {
    * passes them. An array goes out as a copy, so a method that changes it cannot change the layer.
    */
   static CodeBlock argumentValues(LambdaSpec spec) {
+    return CodeBlock.join(argumentValueList(spec), "");
+  }
+
+  private static List<CodeBlock> argumentValueList(LambdaSpec spec) {
     return spec.args().stream()
         .map(arg -> CodeBlock.of(arg.isArray() ? ", this.$N.clone()" : ", this.$N", arg.name()))
-        .collect(CodeBlock.joining(""));
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * The declaring class, as a call of its static methods names it. A field named like the class
+   * ({@code @Arg int K} in class {@code K}) would take the simple name, so then it is named in
+   * full; JavaPoet does not qualify a class of the file's own package.
+   */
+  static CodeBlock owner(LambdaSpec spec) {
+    ClassName owner = spec.enclosingClass();
+    boolean hidden = spec.args().stream()
+        .anyMatch(arg -> arg.name().equals(owner.topLevelClassName().simpleName()));
+    return hidden ? CodeBlock.of("$L", owner.canonicalName()) : CodeBlock.of("$T", owner);
   }
 
   private static String freeName(String preferred, Set<String> taken) {

@@ -75,7 +75,7 @@ final class ShapeCheckGenerator {
       if (shapes.outputShapeFn().get().takesArgs()) {
         call.add(LayerGenerator.argumentValues(spec));
       }
-      method.addStatement("return $T.$N($L)", spec.enclosingClass(),
+      method.addStatement("return $L.$N($L)", LayerGenerator.owner(spec),
           shapes.outputShapeFn().get().methodName(), call.build());
     } else {
       method.addStatement("return null");

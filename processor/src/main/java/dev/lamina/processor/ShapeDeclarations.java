@@ -77,7 +77,7 @@ final class ShapeDeclarations {
           symbols.add(symbol.name());
           symbolUses.merge(symbol.name(), 1, Integer::sum);
           if (args.stream().anyMatch(arg -> arg.name().equals(symbol.name()))) {
-            diagnostics.error(method, values.annotation(), entryOf(pattern, values),
+            diagnostics.report(method, values.annotation(), entryOf(pattern, values),
                 Message.SYMBOL_SHADOWS_ARG, pattern.source(), name,
                 symbol.name(), symbol.column());
           }
@@ -147,8 +147,8 @@ final class ShapeDeclarations {
     for (Pattern pattern : patterns) {
       for (Expr dim : pattern.dims()) {
         if (dim instanceof Expr.Name symbol && symbolUses.get(symbol.name()) == 1) {
-          diagnostics.warning(method, values.annotation(), entryOf(pattern, values),
-              Message.UNUSED_SYMBOL.format(pattern.source(), name, symbol.name(), symbol.column()));
+          diagnostics.report(method, values.annotation(), entryOf(pattern, values),
+              Message.UNUSED_SYMBOL, pattern.source(), name, symbol.name(), symbol.column());
           symbolUses.put(symbol.name(), -1); // warn once
         }
       }
@@ -188,14 +188,14 @@ final class ShapeDeclarations {
         patterns.add(pattern);
         entries.put(pattern, entriesOf.get(i));
       } catch (ShapeSyntaxException e) {
-        diagnostics.error(method, values.annotation(), entriesOf.get(i), Message.INPUT_SHAPE_SYNTAX,
+        diagnostics.report(method, values.annotation(), entriesOf.get(i), Message.INPUT_SHAPE_SYNTAX,
             source, input, name, e.problem(), e.column());
       }
     }
     if (parametersValid && entriesOf.size() != inputs.size()) {
       StringJoiner names = new StringJoiner(", ");
       inputs.forEach(in -> names.add(in.name()));
-      diagnostics.error(method, values.annotation(), value, Message.INPUT_SHAPE_COUNT, name,
+      diagnostics.report(method, values.annotation(), value, Message.INPUT_SHAPE_COUNT, name,
           entriesOf.size(), entriesOf.size() == 1 ? "pattern" : "patterns", inputs.size(),
           inputs.size() == 1 ? "input" : "inputs", names);
     }
@@ -286,7 +286,7 @@ final class ShapeDeclarations {
       }
     }
     ExecutableElement first = candidates.get(0);
-    diagnostics.error(first, Message.OUTPUT_SHAPE_FN_SIGNATURE, LambdaValidator.describe(first),
+    diagnostics.report(first, Message.OUTPUT_SHAPE_FN_SIGNATURE, LambdaValidator.describe(first),
         name, expected, declaration(first));
     return Optional.empty();
   }
@@ -344,7 +344,7 @@ final class ShapeDeclarations {
       }
     }
     ExecutableElement first = candidates.get(0);
-    diagnostics.error(first, Message.MASK_SIGNATURE, LambdaValidator.describe(first), name,
+    diagnostics.report(first, Message.MASK_SIGNATURE, LambdaValidator.describe(first), name,
         expected, declaration(first));
     return Optional.empty();
   }
@@ -428,7 +428,7 @@ final class ShapeDeclarations {
 
   private void error(ExecutableElement method, Values values, String attribute,
       Message message, Object... args) {
-    diagnostics.error(method, values.annotation(), values.get(attribute), message, args);
+    diagnostics.report(method, values.annotation(), values.get(attribute), message, args);
   }
 
   private static String string(Values values, String attribute) {

@@ -132,9 +132,9 @@ class GoldenSourceTest {
     Map<?, ?> arguments = (Map<?, ?>) layerClass.getMethod("arguments").invoke(layer);
     ((float[]) arguments.get("weights"))[1] = 99;
     // invoke builds no op here: the lambda only records its argument.
-    Method invoke = layerClass.getDeclaredMethod("invoke", Ops.class, List.class);
+    Method invoke = layerClass.getDeclaredMethod("invoke", Ops.class, List.class, boolean.class);
     invoke.setAccessible(true);
-    invoke.invoke(layer, null, Arrays.asList((Object) null));
+    invoke.invoke(layer, null, Arrays.asList((Object) null), false);
 
     Field received = loader.loadClass("pkg.Lambdas").getDeclaredField("received");
     received.setAccessible(true);
@@ -170,6 +170,67 @@ class GoldenSourceTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertGolden(compilation, "pkg.PairLayer", "golden/PairLayer.java");
+  }
+
+  /**
+   * Keras's {@code training} flag: a {@code @Training} parameter between two {@code @Arg}s, and a
+   * mask method, which does not receive the flag.
+   */
+  @Test
+  void trainingFlag() throws IOException {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          static Operand<TBool> keepMask(Ops tf, Operand<TFloat32> x, Operand<TBool> xMask) {
+            return xMask;
+          }
+
+          /** Scales x by rate while training, and passes it through otherwise. */
+          @Lambda(mask = "keepMask")
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x, @Arg float rate,
+              @Training boolean training, @Arg int seed) {
+            return training ? tf.math.mul(x, tf.constant(rate)) : x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertGolden(compilation, "pkg.NoisyLayer", "golden/NoisyLayer.java");
+  }
+
+  /** The generated {@code invoke} hands its {@code training} argument to the method. */
+  @Test
+  void trainingFlagReachesTheMethod() throws Exception {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          static String branch = "none";
+
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x, @Arg int seed,
+              @Training boolean training) {
+            branch = training ? "training" : "inference";
+            return x;
+          }
+        }
+        """);
+    Compilation compilation = compile(source);
+    assertThat(compilation).succeededWithoutWarnings();
+    ClassLoader loader = new GeneratedClassLoader(compilation);
+    Class<?> layerClass = loader.loadClass("pkg.NoisyLayer");
+    Object layer = layerClass.getMethod("of", int.class).invoke(null, 7);
+    Method invoke = layerClass.getDeclaredMethod("invoke", Ops.class, List.class, boolean.class);
+    invoke.setAccessible(true);
+    Field branch = loader.loadClass("pkg.Lambdas").getDeclaredField("branch");
+    branch.setAccessible(true);
+
+    // invoke builds no op here: the lambda only records the branch it took.
+    invoke.invoke(layer, null, Arrays.asList((Object) null), true);
+    assertThat(branch.get(null)).isEqualTo("training");
+    invoke.invoke(layer, null, Arrays.asList((Object) null), false);
+    assertThat(branch.get(null)).isEqualTo("inference");
+    invoke.invoke(layer, null, Arrays.asList((Object) null), true);
+    assertThat(branch.get(null)).isEqualTo("training");
   }
 
   private static void assertGolden(Compilation compilation, String layer, String golden)

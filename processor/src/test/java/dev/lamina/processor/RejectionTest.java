@@ -103,13 +103,14 @@ class RejectionTest {
     assertNoLayerWritten();
   }
 
+  /** Since Java 16 an inner class may declare static methods, which need no instance. */
   @Test
-  void methodOfInnerClass() {
+  void methodOfInnerClassIsAccepted() {
     JavaFileObject source = lambdas("""
         class Lambdas {
           class Inner {
             @Lambda
-            static <T extends TNumber> Operand<T> square(Ops tf, Operand<T> x) { // line 4
+            static <T extends TNumber> Operand<T> square(Ops tf, Operand<T> x) {
               return tf.math.square(x);
             }
           }
@@ -118,11 +119,132 @@ class RejectionTest {
 
     Compilation compilation = compile(source);
 
-    assertOnlyError(compilation, source, 4,
-        "[LaminaInnerClass]",
-        "@Lambda method Inner.square is in pkg.Lambdas.Inner, an inner (non-static) class",
-        "Declare the class static or move the method to a top-level class.");
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("pkg.SquareLayer").contentsAsUtf8String()
+        .contains("return Lambdas.Inner.square(tf, (Operand) inputs.get(0));");
+  }
+
+  /** Processors never see local classes; a listener on javac's analysis reports them. */
+  @Test
+  void methodOfLocalClass() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          static void model() {
+            class Local {
+              @Lambda
+              static Operand<TFloat32> square(Ops tf, Operand<TFloat32> x) { // line 5
+                return tf.math.square(x);
+              }
+            }
+          }
+        }
+        """);
+
+    Compilation compilation = TestSources.compile(source);
+
+    assertOnlyError(compilation, source, 5,
+        "[LaminaLocalClass]",
+        "@Lambda method Local.square is in the local class Local: annotation processors cannot "
+            + "see local and anonymous classes",
+        "Move the method to a top-level class or a nested (member) class.");
+  }
+
+  @Test
+  void methodOfAnonymousClass() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          static final Object HOLDER = new Object() {
+            @Lambda
+            static Operand<TFloat32> square(Ops tf, Operand<TFloat32> x) { // line 4
+              return tf.math.square(x);
+            }
+          };
+        }
+        """);
+
+    Compilation compilation = TestSources.compile(source);
+
+    assertOnlyError(compilation, source, 4, "[LaminaLocalClass]", "is in an anonymous class");
+  }
+
+  // ---- Types that do not resolve: deferred, then left to javac --------------------------------
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "misspelt dtype     | static Operand<TFloat32> f(Ops tf, Operand<TFlaot32> x)",
+      "misspelt bound     | static <T extends TNumbr> Operand<T> f(Ops tf, Operand<T> x)",
+      "misspelt @Arg type | static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x, @Arg Mdoe m)",
+      "misspelt return    | static Operand<TFlaot32> f(Ops tf, Operand<TFloat32> x)",
+      "misspelt Operand   | static Operand<TFloat32> f(Ops tf, Operan<TFloat32> x)",
+  })
+  void unresolvedTypeIsLeftToJavac(String kind, String declaration) {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          %s { // line 3
+            return null;
+          }
+        }
+        """.formatted(declaration));
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("cannot find symbol").inFile(source).onLine(3);
     assertNoLayerWritten();
+  }
+
+  /** A type another processor generates in the first round resolves in the second. */
+  @Test
+  void typeGeneratedInALaterRoundIsWaitedFor() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x, @Arg Mode mode) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = Compiler.javac()
+        .withProcessors(new ModeGenerator(), processor)
+        .compile(source);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(processor.writtenSourceFiles()).containsExactly("pkg.FLayer");
+    assertThat(compilation).generatedSourceFile("pkg.FLayer").contentsAsUtf8String()
+        .contains("public static FLayer of(Mode mode)");
+  }
+
+  /** Writes {@code enum pkg.Mode} in its first round, as a code generator would. */
+  private static final class ModeGenerator extends javax.annotation.processing.AbstractProcessor {
+    private boolean done;
+
+    @Override
+    public java.util.Set<String> getSupportedAnnotationTypes() {
+      return java.util.Set.of("*");
+    }
+
+    @Override
+    public javax.lang.model.SourceVersion getSupportedSourceVersion() {
+      return javax.lang.model.SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(java.util.Set<? extends javax.lang.model.element.TypeElement> ignored,
+        javax.annotation.processing.RoundEnvironment round) {
+      if (!done) {
+        done = true;
+        try (java.io.Writer out = processingEnv.getFiler().createSourceFile("pkg.Mode")
+            .openWriter()) {
+          out.write("package pkg; public enum Mode { A, B }");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return false;
+    }
   }
 
   @Test
@@ -537,6 +659,174 @@ class RejectionTest {
     assertNoLayerWritten();
   }
 
+  // ---- @Training -----------------------------------------------------------------------------
+
+  @Test
+  void trainingOfBoxedBoolean() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              @Training Boolean training) { // line 4
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 4,
+        "[LaminaTrainingType]",
+        "@Training parameter training of @Lambda method Lambdas.noisy has type java.lang.Boolean",
+        "Declare it '@Training boolean training'.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void trainingOfInt() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              @Training int mode) { // line 4
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 4, "[LaminaTrainingType]", "has type int",
+        "Declare it '@Training boolean mode'.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void twoTrainingParameters() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              @Training boolean training,
+              @Arg float rate,
+              @Training boolean again) { // line 6
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 6,
+        "[LaminaTrainingTwice]",
+        "@Training parameter again of @Lambda method Lambdas.noisy repeats the @Training "
+            + "parameter training",
+        "Remove one of them.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void argAndTrainingOnOneParameter() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              @Arg @Training boolean training) { // line 4
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 4,
+        "[LaminaArgAndTraining]",
+        "Parameter training of @Lambda method Lambdas.noisy is annotated both @Arg and @Training.",
+        "Keep @Arg for a value fixed when the layer is created, or @Training for Keras's training "
+            + "flag.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void trainingBeforeAnInput() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              @Training boolean training,
+              Operand<TFloat32> y) { // line 5
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 5,
+        "[LaminaInputAfterTraining]",
+        "Input y of @Lambda method Lambdas.noisy comes after the @Training parameter training.",
+        "Put every Operand input before the @Training parameter.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void plainBooleanGetsTheTrainingHint() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> x,
+              boolean training) { // line 4
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 4,
+        "[LaminaNotAnInput]",
+        "Parameter training of @Lambda method Lambdas.noisy has type boolean, which is neither an "
+            + "input nor an argument.",
+        "Make it an Operand<T> input, or annotate it @Arg to pass a fixed value. A boolean "
+            + "parameter may instead be @Training, to receive Keras's training flag.");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void trainingBeforeBetweenOrAfterArgsIsAccepted() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> before(Ops tf, Operand<TFloat32> x, @Training boolean training,
+              @Arg int a, @Arg int b) {
+            return x;
+          }
+
+          @Lambda
+          static Operand<TFloat32> between(Ops tf, Operand<TFloat32> x, @Arg int a,
+              @Training boolean training, @Arg int b) {
+            return x;
+          }
+
+          @Lambda
+          static Operand<TFloat32> after(Ops tf, Operand<TFloat32> x, @Arg int a, @Arg int b,
+              @Training boolean training) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("pkg.BeforeLayer").contentsAsUtf8String()
+        .contains("Lambdas.before(tf, (Operand) inputs.get(0), training, this.a, this.b)");
+    assertThat(compilation).generatedSourceFile("pkg.BetweenLayer").contentsAsUtf8String()
+        .contains("Lambdas.between(tf, (Operand) inputs.get(0), this.a, training, this.b)");
+    assertThat(compilation).generatedSourceFile("pkg.AfterLayer").contentsAsUtf8String()
+        .contains("Lambdas.after(tf, (Operand) inputs.get(0), this.a, this.b, training)");
+  }
+
   // ---- Return type and type variables --------------------------------------------------------
 
   @Test
@@ -863,8 +1153,8 @@ class RejectionTest {
 
     assertOnlyError(compilation, second, 3,
         "[LaminaDuplicateClassName]",
-        "@Lambda method Second.square would generate pkg.SquareLayer, which @Lambda method "
-            + "First.square generates too.",
+        "@Lambda method Second.square(Ops, Operand<T>) would generate pkg.SquareLayer, which "
+            + "@Lambda method First.square(Ops, Operand<T>) generates too.",
         "Give one of them another name with @Lambda(className = \"...\").");
     assertThat(processor.writtenSourceFiles()).containsExactly("pkg.SquareLayer");
   }
@@ -889,8 +1179,8 @@ class RejectionTest {
 
     assertOnlyError(compilation, source, 7,
         "[LaminaDuplicateClassName]",
-        "@Lambda method Lambdas.squared would generate pkg.SquareLayer, which @Lambda method "
-            + "Lambdas.square generates too.");
+        "@Lambda method Lambdas.squared(Ops, Operand<T>) would generate pkg.SquareLayer, which "
+            + "@Lambda method Lambdas.square(Ops, Operand<T>) generates too.");
     assertThat(processor.writtenSourceFiles()).containsExactly("pkg.SquareLayer");
   }
 
@@ -912,9 +1202,12 @@ class RejectionTest {
 
     Compilation compilation = compile(source);
 
+    // The message tells the overloads apart by their parameter types.
     assertOnlyError(compilation, source, 8,
         "[LaminaDuplicateClassName]",
-        "would generate pkg.SquareLayer");
+        "@Lambda method Lambdas.square(Ops, Operand<TFloat32>, float) would generate "
+            + "pkg.SquareLayer, which @Lambda method Lambdas.square(Ops, Operand<T>) generates "
+            + "too.");
     assertThat(processor.writtenSourceFiles()).containsExactly("pkg.SquareLayer");
   }
 

@@ -17,6 +17,7 @@ final class TestSources {
   private static final String HEADER = "package pkg; "
       + "import dev.lamina.annotations.Arg; "
       + "import dev.lamina.annotations.Lambda; "
+      + "import dev.lamina.annotations.Training; "
       + "import dev.lamina.runtime.Input; "
       + "import dev.lamina.runtime.SymbolicTensor; "
       + "import java.util.List; "

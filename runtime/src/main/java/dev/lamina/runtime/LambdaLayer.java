@@ -84,15 +84,16 @@ public abstract class LambdaLayer extends Layer {
   }
 
   /**
-   * Calls the {@code @Lambda} method. Generated code passes each operand to its parameter and each
-   * {@code @Arg} value after them.
+   * Calls the {@code @Lambda} method. Generated code passes each operand to its parameter, each
+   * {@code @Arg} value after them, and {@code training} (Keras's {@code training} flag) to the
+   * method's {@code @Training} parameter if it has one.
    */
-  protected abstract Operand<?> invoke(Ops tf, List<Operand<?>> inputs);
+  protected abstract Operand<?> invoke(Ops tf, List<Operand<?>> inputs, boolean training);
 
   @Override
   protected final Operand<?> build(Ops tf, List<Operand<?>> inputs,
       List<Operand<TFloat32>> weights, boolean training) {
-    return invoke(tf, inputs); // tracing at apply has already rejected a null result
+    return invoke(tf, inputs, training); // tracing at apply has already rejected a null result
   }
 
   /**
@@ -180,7 +181,8 @@ public abstract class LambdaLayer extends Layer {
 
   /** Runs the method on placeholders in a throw-away graph to learn the output's shape and dtype. */
   private OutputSpec<?> trace(List<SymbolicTensor<?>> inputs) {
-    return Tracer.trace(this, inputs, signature.function(), this::invoke);
+    return Tracer.trace(this, inputs, signature.function(),
+        (tf, operands) -> invoke(tf, operands, false));
   }
 
   /**

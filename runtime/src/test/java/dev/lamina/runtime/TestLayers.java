@@ -32,7 +32,7 @@ final class TestLayers {
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
-    protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs) {
+    protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs, boolean training) {
       return tf.math.square((Operand) inputs.get(0));
     }
   }
@@ -65,7 +65,7 @@ final class TestLayers {
 
     @Override
     @SuppressWarnings("unchecked")
-    protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs) {
+    protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs, boolean training) {
       Operand<TFloat32> x = (Operand<TFloat32>) inputs.get(0);
       return tf.slice(x, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, count}));
     }
@@ -83,7 +83,7 @@ final class TestLayers {
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
-    protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs) {
+    protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs, boolean training) {
       return tf.math.add((Operand) inputs.get(0), (Operand) inputs.get(1));
     }
   }

@@ -1,0 +1,84 @@
+package dev.lamina.processor;
+
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.util.JavacTask;
+import com.sun.source.util.TaskEvent;
+import com.sun.source.util.TaskListener;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
+import dev.lamina.annotations.Lambda;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * Reports {@code @Lambda} methods of local and anonymous classes. Annotation processing never
+ * sees such classes (they are not members of anything the processor is given), so without this
+ * a method there would compile with no layer and no word. javac attributes their bodies later;
+ * this listener looks at each class once javac has analysed it.
+ *
+ * <p>It needs javac's tree API; under another compiler it does nothing.
+ */
+final class LocalLambdas implements TaskListener {
+
+  private final Trees trees;
+
+  private LocalLambdas(Trees trees) {
+    this.trees = trees;
+  }
+
+  /** Starts watching the compilation {@code env} belongs to, if javac runs it. */
+  static void watch(ProcessingEnvironment env) {
+    try {
+      JavacTask task = JavacTask.instance(env);
+      task.addTaskListener(new LocalLambdas(Trees.instance(env)));
+    } catch (IllegalArgumentException | IllegalStateException | LinkageError notJavac) {
+      // Another compiler, or a wrapped environment: nothing to hook into.
+    }
+  }
+
+  @Override
+  public void finished(TaskEvent event) {
+    if (event.getKind() != TaskEvent.Kind.ANALYZE || event.getTypeElement() == null) {
+      return;
+    }
+    CompilationUnitTree unit = event.getCompilationUnit();
+    var path = trees.getPath(event.getTypeElement());
+    if (unit == null || path == null) {
+      return;
+    }
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethod(MethodTree tree, Void unused) {
+        Element element = trees.getElement(getCurrentPath());
+        if (element instanceof ExecutableElement method
+            && LambdaValidator.findAnnotation(method, Lambda.class.getCanonicalName()) != null) {
+          String local = localClass(method);
+          if (local != null) {
+            trees.printMessage(Diagnostic.Kind.ERROR,
+                Message.LOCAL_CLASS.format(LambdaValidator.describe(method), local), tree, unit);
+          }
+        }
+        return super.visitMethod(tree, unused);
+      }
+    }.scan(path, null);
+  }
+
+  /** How messages name the local or anonymous class around {@code method}, or {@code null}. */
+  private static String localClass(ExecutableElement method) {
+    for (Element e = method.getEnclosingElement(); e instanceof TypeElement type;
+        e = e.getEnclosingElement()) {
+      if (type.getNestingKind() == NestingKind.ANONYMOUS) {
+        return "an anonymous class";
+      }
+      if (type.getNestingKind() == NestingKind.LOCAL) {
+        return "the local class " + type.getSimpleName();
+      }
+    }
+    return null;
+  }
+}
