@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.StringJoiner;
@@ -50,7 +51,8 @@ public class Model implements AutoCloseable {
 
   /** A model from one input to one output. */
   public static Model of(SymbolicTensor<?> input, SymbolicTensor<?> output) {
-    return of(List.of(input), List.of(output));
+    // Arrays.asList, unlike List.of, lets a null through to Topology's message.
+    return of(Arrays.asList(input), Arrays.asList(output));
   }
 
   /**
@@ -232,6 +234,7 @@ public class Model implements AutoCloseable {
     private final List<Class<? extends TType>> inputTypes = new ArrayList<>();
     private final List<String> inputNames = new ArrayList<>();
     private final List<SymbolicTensor<?>> outputs;
+    private final Topology topology;
     private final long samples;
     private final TensorData.Dense[] results;
 
@@ -243,6 +246,7 @@ public class Model implements AutoCloseable {
         inputNames.add(describeInput(input));
       }
       this.outputs = topology.outputs();
+      this.topology = topology;
       this.samples = samples;
       this.results = results;
     }
@@ -258,12 +262,13 @@ public class Model implements AutoCloseable {
         }
         try (Result fetched = Model.this.run(built, feeds)) {
           for (int j = 0; j < results.length; j++) {
-            Tensor out = fetched.get(j);
+            Tensor out = fetched.get(built.resultIndex(j));
             if (results[j] == null) {
               results[j] = TensorData.allocate(outputs.get(j).dtype(),
                   Shapes.perSample(out.shape()).prepend(samples), "output " + j);
             }
-            checkBatchOutput(out.shape(), results[j].array().shape(), end - start);
+            BatchSizes.check(built, topology, feeds, j, out.shape(), results[j].array().shape(),
+                end - start);
             TensorData.copyRows(out, results[j], start);
           }
         }

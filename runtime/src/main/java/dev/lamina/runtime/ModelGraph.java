@@ -20,14 +20,16 @@ final class ModelGraph implements AutoCloseable {
   private final Graph graph;
   private final Session session;
   private final List<Operand<?>> feeds;
-  private final List<Operand<?>> fetches;
+  private final Fetches fetches;
+  private final Map<Node, Operand<?>> built;
 
-  private ModelGraph(Graph graph, Session session, List<Operand<?>> feeds,
-      List<Operand<?>> fetches) {
+  private ModelGraph(Graph graph, Session session, List<Operand<?>> feeds, Fetches fetches,
+      Map<Node, Operand<?>> built) {
     this.graph = graph;
     this.session = session;
     this.feeds = feeds;
     this.fetches = fetches;
+    this.built = built;
   }
 
   /**
@@ -45,25 +47,17 @@ final class ModelGraph implements AutoCloseable {
         List<Operand<?>> operands = new ArrayList<>(node.inputs().size());
         node.inputs().forEach(input -> operands.add(built.get(input.producer())));
         // withSubScope makes a repeated scope unique, so a layer's second call gets name_1/...
-        Layer layer = node.layer();
-        Ops scoped = tf.withSubScope(topology.names().get(layer));
-        List<Operand<?>> layerWeights =
-            weights.computeIfAbsent(layer, first -> first.createWeights(scoped));
-        built.put(node, layer.build(scoped, operands, layerWeights));
+        String name = topology.names().get(node.layer());
+        built.put(node, LayerCalls.build(tf.withSubScope(name), node, name, operands, weights));
       }
       List<Operand<?>> feeds = new ArrayList<>();
       topology.inputs().forEach(input -> feeds.add(built.get(input.producer())));
-      List<Operand<?>> fetches = new ArrayList<>();
-      for (SymbolicTensor<?> output : topology.outputs()) {
-        Operand<?> fetch = built.get(output.producer());
-        // TensorFlow cannot fetch a tensor it is fed: an input that reaches an output unchanged
-        // (no layer, or layers that return their input) is fetched through a copy.
-        boolean fed = feeds.stream().anyMatch(feed -> feed.asOutput().equals(fetch.asOutput()));
-        fetches.add(fed ? tf.withName("output").identity(fetch) : fetch);
-      }
+      List<Operand<?>> outputs = new ArrayList<>();
+      topology.outputs().forEach(output -> outputs.add(built.get(output.producer())));
+      Fetches fetches = Fetches.of(outputs, feeds, tf);
       ConfigProto config = ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
-      return new ModelGraph(graph, new Session(graph, config), List.copyOf(feeds),
-          List.copyOf(fetches));
+      return new ModelGraph(graph, new Session(graph, config), List.copyOf(feeds), fetches,
+          built);
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;
@@ -75,12 +69,31 @@ final class ModelGraph implements AutoCloseable {
    * Safe to call from several threads: TensorFlow sessions run concurrently.
    */
   Result run(List<? extends Tensor> inputs) {
+    return run(inputs, fetches.unique());
+  }
+
+  /** Where model output {@code output}'s tensor is in what {@link #run(List)} returns. */
+  int resultIndex(int output) {
+    return fetches.index()[output];
+  }
+
+  /** Runs the graph once fetching {@code operands}; for diagnostics. */
+  Result run(List<? extends Tensor> inputs, List<Operand<?>> operands) {
     Session.Runner runner = session.runner();
     for (int i = 0; i < feeds.size(); i++) {
       runner.feed(feeds.get(i), inputs.get(i));
     }
-    fetches.forEach(runner::fetch);
+    operands.forEach(runner::fetch);
     return runner.run();
+  }
+
+  /** The operand a layer call was built into, and whether it is fed rather than computed. */
+  Operand<?> operandOf(Node node) {
+    return built.get(node);
+  }
+
+  boolean isFed(Operand<?> operand) {
+    return feeds.stream().anyMatch(feed -> feed.asOutput().equals(operand.asOutput()));
   }
 
   Graph graph() {
