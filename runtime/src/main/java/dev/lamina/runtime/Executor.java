@@ -44,7 +44,9 @@ final class Executor implements AutoCloseable {
   /** The version of each weight's values last pushed into (or trained in) its variable. */
   private final Map<Weight, Long> synced = new IdentityHashMap<>();
   private final List<Operand<?>> feeds;
-  private final List<Operand<?>> fetches;
+  private final Fetches fetches;
+  /** Each call's output in the inference pass, for diagnostics. */
+  private final Map<Node, Operand<?>> built;
 
   private Executor(Graph graph, Ops tf, Topology topology) {
     this.graph = graph;
@@ -58,15 +60,13 @@ final class Executor implements AutoCloseable {
           variables.put(weight, variable(weightOps, weight, index++));
         }
       }
-      Map<Node, Operand<?>> built = forward(tf, false, weight -> variables.get(weight).read());
+      built = forward(tf, false, weight -> variables.get(weight).read());
       List<Operand<?>> inputs = new ArrayList<>();
       topology.inputs().forEach(input -> inputs.add(built.get(input.producer())));
       this.feeds = List.copyOf(inputs);
       List<Operand<?>> outputs = new ArrayList<>();
-      for (SymbolicTensor<?> output : topology.outputs()) {
-        outputs.add(fetchable(built.get(output.producer()), inputs));
-      }
-      this.fetches = List.copyOf(outputs);
+      topology.outputs().forEach(output -> outputs.add(built.get(output.producer())));
+      this.fetches = Fetches.of(outputs, feeds, tf);
       ConfigProto config = ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
       this.session = new Session(graph, config);
     } catch (RuntimeException | Error e) {
@@ -118,19 +118,11 @@ final class Executor implements AutoCloseable {
       List<Operand<TFloat32>> weights = new ArrayList<>();
       layer.weights().forEach(weight -> weights.add(reads.read(weight)));
       // withSubScope makes a repeated scope unique, so a layer's second call gets name_1/...
-      Ops scoped = ops.withSubScope(topology.names().get(layer));
-      built.put(node, layer.build(scoped, operands, weights, training));
+      String name = topology.names().get(layer);
+      built.put(node, LayerCalls.build(ops.withSubScope(name), node, name, operands, weights,
+          training));
     }
     return built;
-  }
-
-  /**
-   * TensorFlow cannot fetch a tensor it is fed: an input that reaches an output unchanged (no
-   * layer, or layers that return their input) is fetched through a copy.
-   */
-  private Operand<?> fetchable(Operand<?> output, List<Operand<?>> inputs) {
-    boolean fed = inputs.stream().anyMatch(feed -> feed.asOutput().equals(output.asOutput()));
-    return fed ? tf.withName("output").identity(output) : output;
   }
 
   Graph graph() {
@@ -153,8 +145,28 @@ final class Executor implements AutoCloseable {
     return feeds;
   }
 
-  List<Operand<?>> fetches() {
-    return fetches;
+  /** The model outputs' operands in the inference pass, in order, duplicates included. */
+  List<Operand<?>> outputs() {
+    List<Operand<?>> outputs = new ArrayList<>();
+    for (int index : fetches.index()) {
+      outputs.add(fetches.unique().get(index));
+    }
+    return outputs;
+  }
+
+  /** Where model output {@code output}'s tensor is in what {@link #predict} returns. */
+  int resultIndex(int output) {
+    return fetches.index()[output];
+  }
+
+  /** The operand a layer call was built into in the inference pass. */
+  Operand<?> operandOf(Node node) {
+    return built.get(node);
+  }
+
+  /** Whether {@code operand} is fed rather than computed. */
+  boolean isFed(Operand<?> operand) {
+    return feeds.stream().anyMatch(feed -> feed.asOutput().equals(operand.asOutput()));
   }
 
   Map<Weight, Variable> variables() {
@@ -166,12 +178,17 @@ final class Executor implements AutoCloseable {
    * Safe to call from several threads: TensorFlow sessions run concurrently.
    */
   Result predict(List<? extends Tensor> inputs) {
+    return run(inputs, fetches.unique());
+  }
+
+  /** Runs the inference pass fetching {@code operands}; for diagnostics too. */
+  Result run(List<? extends Tensor> inputs, List<Operand<?>> operands) {
     syncWeights();
     Session.Runner runner = session.runner();
     for (int i = 0; i < feeds.size(); i++) {
       runner.feed(feeds.get(i), inputs.get(i));
     }
-    fetches.forEach(runner::fetch);
+    operands.forEach(runner::fetch);
     return runner.run();
   }
 

@@ -3,31 +3,81 @@ package dev.lamina.runtime;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.ndarray.FloatNdArray;
+import java.util.Map;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
 
 /**
- * Converts between nested Java float arrays of any rank and NdArrays, row by row with
- * {@code System.arraycopy} rather than element by element.
+ * Converts between nested Java arrays of any rank and NdArrays, for the dtypes whose values are
+ * Java primitives: {@code float} (float32), {@code double} (float64), {@code int} (int32),
+ * {@code long} (int64) and {@code boolean} (bool). Rows are copied with
+ * {@code System.arraycopy} into one flat array that the NdArray wraps (TensorFlow's
+ * {@code StdArrays} does the same element by element, and only up to rank 6). For
+ * {@code predict} now, and for {@code fit}'s {@code x} and {@code y} later.
  */
 final class JavaArrays {
 
+  /** The Java element type behind each dtype. */
+  private static final Map<Class<? extends TType>, Class<?>> ELEMENTS = Map.of(
+      TFloat32.class, float.class,
+      TFloat64.class, double.class,
+      TInt32.class, int.class,
+      TInt64.class, long.class,
+      TBool.class, boolean.class);
+
   private JavaArrays() {}
 
+  /** Fails unless there is exactly one tensor: the Java-array predict of one input and output. */
+  static void requireOne(List<SymbolicTensor<?>> tensors, String role) {
+    if (tensors.size() != 1) {
+      throw new IllegalArgumentException("predict(x, resultType) needs a model with one " + role
+          + "; this model has " + tensors.size() + " " + role + "s: use predict(List, List)");
+    }
+  }
+
+  /** The Java element type for {@code dtype}, e.g. {@code float.class} for float32. */
+  static Class<?> elementOf(Class<? extends TType> dtype, String what) {
+    Class<?> element = ELEMENTS.get(dtype);
+    if (element == null) {
+      throw new IllegalArgumentException(what + " is " + Shapes.dtypeName(dtype) + ", which has no "
+          + "Java array form; Java arrays work for float32, float64, int32, int64 and bool, "
+          + "NdArrays for those too");
+    }
+    return element;
+  }
+
   /**
-   * Copies {@code float[]}, {@code float[][]}, ... into a dense NdArray.
+   * Copies {@code float[]}, {@code int[][]}, ... of the element type of {@code dtype} into a dense
+   * NdArray. An NdArray is passed through as it is.
    *
    * @param what names the array in messages, e.g. {@code input 'input'}
-   * @throws IllegalArgumentException if it is not a float array, has a null row or is ragged
+   * @throws IllegalArgumentException if it is not an array of that element type, is empty, has a
+   *     null row or is ragged
    */
-  static FloatNdArray toNdArray(Object array, String what) {
-    if (array == null || !array.getClass().isArray() || floatRank(array.getClass()) < 1) {
-      throw new IllegalArgumentException(what + " must be a float array (float[], float[][], ...)"
-          + ", got " + (array == null ? "null" : array.getClass().getSimpleName()));
+  static NdArray<?> toNdArray(Object array, Class<? extends TType> dtype, String what) {
+    if (array instanceof NdArray<?> ndArray) {
+      return ndArray;
     }
-    long[] dims = dimsOf(array, what);
+    Class<?> element = elementOf(dtype, what);
+    if (array == null || rankOf(array.getClass(), element) < 1) {
+      throw new IllegalArgumentException(what + " must be " + article(element) + " " + element
+          + " array (" + element + "[], " + element + "[][], ...), got "
+          + (array == null ? "null" : array.getClass().getSimpleName()));
+    }
+    if (Array.getLength(array) == 0) {
+      throw new IllegalArgumentException(what + " has no samples: it is an empty "
+          + array.getClass().getSimpleName() + "; predict needs at least one");
+    }
+    long[] dims = dimsOf(array, element, what);
     long size = 1;
     for (long d : dims) {
       size = Math.multiplyExact(size, d);
@@ -35,57 +85,96 @@ final class JavaArrays {
     if (size > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(what + " has " + size + " values; pass an NdArray instead");
     }
-    float[] flat = new float[(int) size];
+    Object flat = Array.newInstance(element, (int) size);
     int[] written = {0};
     flatten(array, dims, 0, new ArrayList<>(), flat, written, what);
-    return NdArrays.wrap(Shape.of(dims), DataBuffers.of(flat, false, false));
+    return wrap(Shape.of(dims), flat);
+  }
+
+  private static NdArray<?> wrap(Shape shape, Object flat) {
+    if (flat instanceof float[] values) {
+      return NdArrays.wrap(shape, DataBuffers.of(values, false, false));
+    } else if (flat instanceof double[] values) {
+      return NdArrays.wrap(shape, DataBuffers.of(values, false, false));
+    } else if (flat instanceof int[] values) {
+      return NdArrays.wrap(shape, DataBuffers.of(values, false, false));
+    } else if (flat instanceof long[] values) {
+      return NdArrays.wrap(shape, DataBuffers.of(values, false, false));
+    }
+    return NdArrays.wrap(shape, DataBuffers.of((boolean[]) flat, false, false));
+  }
+
+  private static DataBuffer<?> bufferOf(Object flat) {
+    if (flat instanceof float[] values) {
+      return DataBuffers.of(values, false, false);
+    } else if (flat instanceof double[] values) {
+      return DataBuffers.of(values, false, false);
+    } else if (flat instanceof int[] values) {
+      return DataBuffers.of(values, false, false);
+    } else if (flat instanceof long[] values) {
+      return DataBuffers.of(values, false, false);
+    }
+    return DataBuffers.of((boolean[]) flat, false, false);
   }
 
   /**
-   * Copies a dense NdArray into a nested float array of the class asked for.
+   * Copies a dense NdArray of {@code dtype} into a nested array of the class asked for.
    *
-   * @throws IllegalArgumentException if {@code type} is not a float array class of the NdArray's
-   *     rank
+   * @throws IllegalArgumentException if {@code type} is not an array class of the dtype's element
+   *     type and the NdArray's rank
    */
-  static <A> A toJavaArray(FloatNdArray values, Class<A> type) {
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static <A> A toJavaArray(NdArray<?> values, Class<? extends TType> dtype, Class<A> type) {
+    Class<?> element = elementOf(dtype, "The output");
     int rank = values.rank();
-    if (!type.isArray() || floatRank(type) != rank) {
+    if (rankOf(type, element) != rank) {
       throw new IllegalArgumentException("The result has shape " + Shapes.format(values.shape())
-          + "; ask for " + "float" + "[]".repeat(Math.max(rank, 1)) + ".class, not "
-          + type.getSimpleName());
+          + "; ask for " + arrayName(element, rank) + ".class, not " + type.getSimpleName());
     }
-    long total = values.size();
-    float[] flat = new float[Math.toIntExact(total)];
-    values.copyTo(DataBuffers.of(flat, false, false));
+    Object flat = Array.newInstance(element, Math.toIntExact(values.size()));
+    ((NdArray) values).copyTo((DataBuffer) bufferOf(flat));
     int[] read = {0};
-    return type.cast(nest(flat, values.shape().asArray(), 0, read));
+    return type.cast(nest(flat, element, values.shape().asArray(), 0, read));
   }
 
   /**
-   * Checks, before anything runs, that {@code type} is a float array class of the output's rank.
-   * An output of unknown rank is checked after predict instead.
+   * Checks, before anything runs, that {@code type} is an array class of the element type of
+   * {@code dtype} and of the output's rank. An output of unknown rank is checked after predict.
    */
-  static void requireRank(Class<?> type, Shape output) {
-    if (!output.isUnknown() && floatRank(type) != output.numDimensions()) {
-      throw new IllegalArgumentException("The output has shape " + Shapes.format(output)
-          + "; ask for float" + "[]".repeat(Math.max(output.numDimensions(), 1))
-          + ".class, not " + type.getSimpleName());
+  static void requireResultType(Class<?> type, Class<? extends TType> dtype, Shape output,
+      String what) {
+    Class<?> element = elementOf(dtype, what);
+    if (!output.isUnknown() && rankOf(type, element) != output.numDimensions()) {
+      throw new IllegalArgumentException("The " + what + " has shape " + Shapes.format(output)
+          + "; ask for "
+          + arrayName(element, output.numDimensions()) + ".class, not " + type.getSimpleName());
+    } else if (output.isUnknown() && rankOf(type, element) < 1) {
+      throw new IllegalArgumentException("The " + what + " has dtype " + Shapes.dtypeName(dtype)
+          + "; ask for an array of " + element + ", not " + type.getSimpleName());
     }
   }
 
-  /** 2 for {@code float[][]}; -1 if the innermost component is not {@code float}. */
-  private static int floatRank(Class<?> type) {
+  private static String arrayName(Class<?> element, int rank) {
+    return element + "[]".repeat(Math.max(rank, 1));
+  }
+
+  private static String article(Class<?> element) {
+    return element == int.class ? "an" : "a";
+  }
+
+  /** 2 for {@code float[][]} and {@code float.class}; -1 if the innermost type differs. */
+  private static int rankOf(Class<?> type, Class<?> element) {
     int rank = 0;
     while (type.isArray()) {
       type = type.getComponentType();
       rank++;
     }
-    return type == float.class ? rank : -1;
+    return type == element ? rank : -1;
   }
 
   /** Reads the shape off the first row at each depth; {@link #flatten} checks the others. */
-  private static long[] dimsOf(Object array, String what) {
-    long[] dims = new long[floatRank(array.getClass())];
+  private static long[] dimsOf(Object array, Class<?> element, String what) {
+    long[] dims = new long[rankOf(array.getClass(), element)];
     Object level = array;
     for (int depth = 0; depth < dims.length; depth++) {
       if (level == null) {
@@ -101,7 +190,7 @@ final class JavaArrays {
   }
 
   private static void flatten(Object level, long[] dims, int depth, List<Integer> path,
-      float[] flat, int[] written, String what) {
+      Object flat, int[] written, String what) {
     if (level == null) {
       throw new IllegalArgumentException(what + " has a null row at " + index(path));
     }
@@ -110,8 +199,8 @@ final class JavaArrays {
       throw new IllegalArgumentException(what + " is ragged: row " + index(path) + " has length "
           + length + ", expected " + dims[depth] + " (shape " + Shapes.format(dims) + ")");
     }
-    if (level instanceof float[] row) {
-      System.arraycopy(row, 0, flat, written[0], length);
+    if (depth == dims.length - 1) {
+      System.arraycopy(level, 0, flat, written[0], length);
       written[0] += length;
       return;
     }
@@ -123,21 +212,21 @@ final class JavaArrays {
     }
   }
 
-  private static Object nest(float[] flat, long[] dims, int depth, int[] read) {
+  private static Object nest(Object flat, Class<?> element, long[] dims, int depth, int[] read) {
     int length = (int) dims[depth];
     if (depth == dims.length - 1) {
-      float[] row = new float[length];
+      Object row = Array.newInstance(element, length);
       System.arraycopy(flat, read[0], row, 0, length);
       read[0] += length;
       return row;
     }
-    Class<?> component = float.class;
+    Class<?> component = element;
     for (int i = depth + 1; i < dims.length; i++) {
       component = component.arrayType();
     }
     Object[] rows = (Object[]) Array.newInstance(component, length);
     for (int i = 0; i < length; i++) {
-      rows[i] = nest(flat, dims, depth + 1, read);
+      rows[i] = nest(flat, element, dims, depth + 1, read);
     }
     return rows;
   }

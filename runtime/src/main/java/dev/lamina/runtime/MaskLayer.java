@@ -38,6 +38,11 @@ final class MaskLayer extends Layer {
         .applyTyped(all.toArray(SymbolicTensor<?>[]::new));
   }
 
+  /** The layer whose mask this computes. */
+  Layer owner() {
+    return owner;
+  }
+
   @Override
   public String typeName() {
     return owner.typeName() + ".mask";

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,7 +60,8 @@ public class Model implements AutoCloseable {
 
   /** A model from one input to one output. */
   public static Model of(SymbolicTensor<?> input, SymbolicTensor<?> output) {
-    return of(List.of(input), List.of(output));
+    // Arrays.asList, unlike List.of, lets a null through to Topology's message.
+    return of(Arrays.asList(input), Arrays.asList(output));
   }
 
   /**
@@ -241,6 +243,7 @@ public class Model implements AutoCloseable {
     private final List<Class<? extends TType>> inputTypes = new ArrayList<>();
     private final List<String> inputNames = new ArrayList<>();
     private final List<SymbolicTensor<?>> outputs;
+    private final Topology topology;
     private final long samples;
     private final TensorData.Dense[] results;
 
@@ -252,6 +255,7 @@ public class Model implements AutoCloseable {
         inputNames.add(describeInput(input));
       }
       this.outputs = topology.outputs();
+      this.topology = topology;
       this.samples = samples;
       this.results = results;
     }
@@ -267,12 +271,13 @@ public class Model implements AutoCloseable {
         }
         try (Result fetched = Model.this.run(built, feeds)) {
           for (int j = 0; j < results.length; j++) {
-            Tensor out = fetched.get(j);
+            Tensor out = fetched.get(built.resultIndex(j));
             if (results[j] == null) {
               results[j] = TensorData.allocate(outputs.get(j).dtype(),
                   Shapes.perSample(out.shape()).prepend(samples), "output " + j);
             }
-            checkBatchOutput(out.shape(), results[j].array().shape(), end - start);
+            BatchSizes.check(built, topology, feeds, j, out.shape(), results[j].array().shape(),
+                end - start);
             TensorData.copyRows(out, results[j], start);
           }
         }
@@ -283,23 +288,55 @@ public class Model implements AutoCloseable {
   }
 
   /**
-   * Like {@link #predict(FloatNdArray)} for plain Java arrays: {@code x} is a {@code float[]},
-   * {@code float[][]}, ... of the input's rank, and the result comes back as {@code resultType},
-   * a float array class of the output's rank.
+   * Like {@link #predict(List)} for plain Java arrays, for a model with one input and one output:
+   * {@code x} is an array of any rank of the input's element type ({@code float[][]} for a float32
+   * input, {@code double} for float64, {@code int} for int32, {@code long} for int64,
+   * {@code boolean} for bool), and the result comes back as {@code resultType}, an array class of
+   * the output's element type and rank.
    *
    * <pre>{@code float[][][][] y = model.predict(xTest, float[][][][].class);}</pre>
    *
-   * @throws IllegalArgumentException if {@code x} is ragged, not a float array, does not match the
-   *     input's shape, or {@code resultType} does not match the output's rank
+   * @throws IllegalArgumentException if {@code x} is ragged, empty, not an array of the input's
+   *     element type, does not match the input's shape, or {@code resultType} does not match the
+   *     output's element type and rank
    */
   public final <A> A predict(Object x, Class<A> resultType) {
     Objects.requireNonNull(resultType, "resultType");
-    SymbolicTensor<?> input = singleFloat(inputs(), "input");
-    SymbolicTensor<?> output = singleFloat(outputs(), "output");
-    FloatNdArray data = JavaArrays.toNdArray(x, describeInput(input));
-    checkData(input, data.shape());
-    JavaArrays.requireRank(resultType, output.shape());
-    return JavaArrays.toJavaArray(predict(data), resultType);
+    JavaArrays.requireOne(inputs(), "input");
+    JavaArrays.requireOne(outputs(), "output");
+    return resultType.cast(predict(List.of(x), List.of(resultType)).get(0));
+  }
+
+  /**
+   * {@link #predict(Object, Class)} for any number of inputs and outputs: one Java array (or
+   * NdArray) per input, in order, and one array class per output; returns one array per output.
+   */
+  public final List<Object> predict(List<?> x, List<? extends Class<?>> resultTypes) {
+    Objects.requireNonNull(x, "x");
+    Objects.requireNonNull(resultTypes, "resultTypes");
+    Topology current = topology;
+    List<SymbolicTensor<?>> ins = current.inputs();
+    List<SymbolicTensor<?>> outs = current.outputs();
+    if (x.size() != ins.size() || resultTypes.size() != outs.size()) {
+      throw new IllegalArgumentException("This model takes " + ins.size() + " input arrays and "
+          + "gives " + outs.size() + " outputs; got " + x.size() + " arrays and "
+          + resultTypes.size() + " result types");
+    }
+    List<NdArray<?>> data = new ArrayList<>(ins.size());
+    for (int i = 0; i < ins.size(); i++) {
+      data.add(JavaArrays.toNdArray(x.get(i), ins.get(i).dtype(), describeInput(ins.get(i))));
+      checkData(ins.get(i), data.get(i).shape());
+    }
+    for (int j = 0; j < outs.size(); j++) {
+      JavaArrays.requireResultType(Objects.requireNonNull(resultTypes.get(j), "resultTypes"),
+          outs.get(j).dtype(), outs.get(j).shape(), outs.size() == 1 ? "output" : "output " + j);
+    }
+    List<NdArray<?>> results = predict(data, DEFAULT_BATCH_SIZE, null);
+    List<Object> arrays = new ArrayList<>(results.size());
+    for (int j = 0; j < results.size(); j++) {
+      arrays.add(JavaArrays.toJavaArray(results.get(j), outs.get(j).dtype(), resultTypes.get(j)));
+    }
+    return arrays;
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.lamina.runtime;
 
 import dev.lamina.runtime.SymbolicTensor.Node;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -24,6 +26,8 @@ record Topology(
 
   static Topology of(List<? extends SymbolicTensor<?>> inputs,
       List<? extends SymbolicTensor<?>> outputs) {
+    requireElements(inputs, "inputs");
+    requireElements(outputs, "outputs");
     if (inputs.isEmpty() || outputs.isEmpty()) {
       throw new IllegalArgumentException("A model needs at least one input and one output");
     }
@@ -52,23 +56,61 @@ record Topology(
         assignNames(order), Collections.unmodifiableMap(produced));
   }
 
-  /** Depth-first, inputs of a call before the call itself. */
-  private static void visit(SymbolicTensor<?> tensor, Set<Node> visited, List<Node> order,
+  private static void requireElements(List<? extends SymbolicTensor<?>> tensors, String what) {
+    if (tensors == null) {
+      throw new IllegalArgumentException("A model's " + what + " are null; pass a list of "
+          + "symbolic tensors");
+    }
+    for (int i = 0; i < tensors.size(); i++) {
+      if (tensors.get(i) == null) {
+        throw new IllegalArgumentException("A model's " + what + " contain null (at index " + i
+            + " of " + tensors.size() + "); pass the symbolic tensors that Input.of and layers' "
+            + "apply return");
+      }
+    }
+  }
+
+  /**
+   * Depth first, the inputs of a call before the call itself; with a stack of its own rather than
+   * recursion, so a chain of thousands of layers does not overflow the thread's stack.
+   */
+  private static void visit(SymbolicTensor<?> output, Set<Node> visited, List<Node> order,
       Map<Node, SymbolicTensor<?>> produced) {
-    Node node = tensor.producer();
-    if (visited.contains(node)) {
-      return;
+    Deque<Frame> stack = new ArrayDeque<>();
+    stack.push(new Frame(output));
+    while (!stack.isEmpty()) {
+      Frame top = stack.peek();
+      Node node = top.tensor.producer();
+      if (top.next == 0) {
+        if (visited.contains(node)) {
+          stack.pop();
+          continue;
+        }
+        if (top.tensor.isInput()) {
+          throw new IllegalArgumentException("Graph disconnected: the outputs depend on "
+              + top.tensor + ", which is not among the model's inputs");
+        }
+      }
+      if (top.next < node.inputs().size()) {
+        stack.push(new Frame(node.inputs().get(top.next++)));
+        continue;
+      }
+      stack.pop();
+      if (visited.add(node)) { // a diamond may have finished it meanwhile
+        order.add(node);
+        produced.put(node, top.tensor);
+      }
     }
-    if (tensor.isInput()) {
-      throw new IllegalArgumentException("Graph disconnected: the outputs depend on " + tensor
-          + ", which is not among the model's inputs");
+  }
+
+  /** A tensor being visited and the index of its producer's next input to visit. */
+  private static final class Frame {
+    final SymbolicTensor<?> tensor;
+    int next;
+
+    Frame(SymbolicTensor<?> tensor) {
+      this.tensor = tensor;
     }
-    for (SymbolicTensor<?> input : node.inputs()) {
-      visit(input, visited, order, produced);
-    }
-    visited.add(node);
-    order.add(node);
-    produced.put(node, tensor);
   }
 
   /** Given names are kept (two layers may not share one); the rest get unique default names. */

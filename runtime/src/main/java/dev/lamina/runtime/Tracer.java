@@ -26,7 +26,8 @@ final class Tracer {
   /**
    * @param layer the layer the ops belong to, for messages and the name scope
    * @param function what builds them, for messages, e.g. {@code SeedLambdas.slice}
-   * @throws IllegalArgumentException if TensorFlow rejects the ops for these inputs
+   * @throws IllegalArgumentException naming the layer if TensorFlow rejects the ops for these
+   *     inputs or the code that builds them throws (see {@link LayerCalls} for the wording)
    */
   static OutputSpec<?> trace(Layer layer, List<SymbolicTensor<?>> inputs, String function,
       Traced ops) {
@@ -37,20 +38,19 @@ final class Tracer {
       for (SymbolicTensor<?> input : inputs) {
         placeholders.add(tf.placeholder(input.dtype(), Placeholder.shape(input.shape())));
       }
+      String when = " for input shapes " + formatShapes(inputs);
       Operand<?> output;
       try {
         output = ops.build(tf.withSubScope(layer.defaultName()), placeholders);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException(layer.describe() + ": TensorFlow rejects " + function
-            + " for input shapes " + formatShapes(inputs) + ": " + e.getMessage(), e);
+      } catch (RuntimeException | AssertionError e) {
+        throw new IllegalArgumentException(
+            LayerCalls.explain(layer.describe(), function, when, e), e);
       }
       if (output == null) {
-        throw new IllegalStateException(layer.describe() + ": " + function + " returned null");
+        throw new IllegalStateException(layer.describe() + ": " + function + " returned null"
+            + when);
       }
-      if (output.env() != scratch) {
-        throw new IllegalStateException(layer.describe() + ": " + function
-            + " returned an operand from another graph; build every op with the Ops it is given");
-      }
+      LayerCalls.requireSameGraph(output, scratch, layer.describe(), function, when);
       return spec(output);
     }
   }

@@ -5,7 +5,6 @@ import java.util.List;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.ndarray.buffer.DataBuffer;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -164,39 +163,22 @@ final class TrainingData {
       throw new IllegalArgumentException(name + " must be an NdArray, a tensor or a Java array, "
           + "got " + (item == null ? "null" : item.getClass().getSimpleName()));
     }
-    Class<?> component = item.getClass();
-    while (component.isArray()) {
-      component = component.getComponentType();
+    Class<?> element = item.getClass();
+    while (element.isArray()) {
+      element = element.getComponentType();
     }
-    if (component == float.class) {
-      return JavaArrays.toNdArray(item, name);
+    // Read the array as its own element type; convert() then casts to the dtype fed.
+    Class<? extends TType> dtype = element == float.class ? TFloat32.class
+        : element == double.class ? TFloat64.class
+        : element == int.class ? TInt32.class
+        : element == long.class ? TInt64.class
+        : element == boolean.class ? TBool.class
+        : null;
+    if (dtype == null) {
+      throw new IllegalArgumentException(name + " is a " + item.getClass().getSimpleName()
+          + "; pass float, double, int, long or boolean arrays, or an NdArray");
     }
-    try {
-      if (item instanceof int[] a) {
-        return StdArrays.ndCopyOf(a);
-      } else if (item instanceof int[][] a) {
-        return StdArrays.ndCopyOf(a);
-      } else if (item instanceof long[] a) {
-        return StdArrays.ndCopyOf(a);
-      } else if (item instanceof long[][] a) {
-        return StdArrays.ndCopyOf(a);
-      } else if (item instanceof double[] a) {
-        return StdArrays.ndCopyOf(a);
-      } else if (item instanceof double[][] a) {
-        return StdArrays.ndCopyOf(a);
-      } else if (item instanceof double[][][] a) {
-        return StdArrays.ndCopyOf(a);
-      } else if (item instanceof boolean[] a) {
-        return StdArrays.ndCopyOf(a);
-      } else if (item instanceof boolean[][] a) {
-        return StdArrays.ndCopyOf(a);
-      }
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(name + " cannot be read: " + e.getMessage()
-          + " (ragged arrays are not allowed)", e);
-    }
-    throw new IllegalArgumentException(name + " is a " + item.getClass().getSimpleName()
-        + "; pass float, double, int, long or boolean arrays, or an NdArray");
+    return JavaArrays.toNdArray(item, dtype, name);
   }
 
   /** A dense copy in {@code dtype}; numbers convert as Keras converts targets (e.g. 1.0 to 1). */

@@ -108,7 +108,7 @@ final class TrainingGraph {
     // The evaluation pass, on the inference outputs.
     Ops evalOps = tf.withSubScope("evaluate");
     List<Operand<TFloat32>> evalOutputs = new ArrayList<>();
-    executor.fetches().forEach(output -> evalOutputs.add(float32(output)));
+    executor.outputs().forEach(output -> evalOutputs.add(float32(output)));
     List<Placeholder<?>> evalTargets = targets(evalOps, loss, outputs);
     evaluate = new Pass(executor.feeds(), evalTargets,
         lossAndMetrics(evalOps, loss, metrics, evalOutputs, evalTargets), null);
