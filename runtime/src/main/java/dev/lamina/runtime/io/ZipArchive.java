@@ -1,0 +1,321 @@
+package dev.lamina.runtime.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * A zip file (Lamina's own model files, Keras's {@code .keras}) read defensively over {@code
+ * java.util.zip}: the archive size, the number of entries, each entry's inflated size, the total
+ * inflated and the compression ratio are bounded by {@link Limits}, counting the bytes actually
+ * inflated, never the sizes the archive declares. Names that are duplicated, absolute, climb out
+ * with {@code ..} or hold control characters are refused when it opens (the JDK already refuses
+ * encrypted entries and compression methods other than stored and deflated), and every entry's
+ * size and CRC-32 are checked as it is read, so a corrupt entry fails instead of yielding wrong
+ * weights. Everything wrong with the archive is a {@link ModelFormatException} naming the
+ * archive, the entry and the byte offset where it applies; nothing else escapes from {@code
+ * java.util.zip}. Not thread-safe.
+ */
+public final class ZipArchive implements AutoCloseable {
+
+  /**
+   * What a reader accepts. The defaults fit models of a few GiB; a caller that knows an entry
+   * must be small (a JSON description) passes a tighter bound to {@link #read(String, long)}.
+   *
+   * @param maxArchiveBytes the largest file, checked before it is opened
+   * @param maxEntries the most entries in the central directory
+   * @param maxEntryBytes the most bytes one entry may inflate to
+   * @param maxTotalBytes the most bytes all reads together may inflate to
+   * @param maxRatio the most inflated bytes per compressed byte, once an entry passes {@code
+   *     ratioGraceBytes} (small files of zeros compress far better than this, legitimately)
+   * @param ratioGraceBytes the inflated size below which the ratio is not checked
+   */
+  public record Limits(long maxArchiveBytes, int maxEntries, long maxEntryBytes,
+      long maxTotalBytes, int maxRatio, long ratioGraceBytes) {
+
+    /** 8 GiB archives, 10,000 entries, 4 GiB per entry, 16 GiB in all, 100:1 past 1 MiB. */
+    public static final Limits DEFAULT =
+        new Limits(8L << 30, 10_000, 4L << 30, 16L << 30, 100, 1 << 20);
+
+    public Limits {
+      if (maxArchiveBytes < 1 || maxEntries < 1 || maxEntryBytes < 0 || maxTotalBytes < 0
+          || maxRatio < 1 || ratioGraceBytes < 0) {
+        throw new IllegalArgumentException("limits must be positive: " + this);
+      }
+    }
+  }
+
+  private final String name;
+  private final long size;
+  private final ZipFile zip;
+  private final Limits limits;
+  private final Map<String, ZipEntry> entries;
+  private long totalRead;
+
+  private ZipArchive(String name, long size, ZipFile zip, Limits limits,
+      Map<String, ZipEntry> entries) {
+    this.name = name;
+    this.size = size;
+    this.zip = zip;
+    this.limits = limits;
+    this.entries = entries;
+  }
+
+  /** Opens {@code file} with the default limits. */
+  public static ZipArchive open(Path file) throws IOException {
+    return open(file, Limits.DEFAULT);
+  }
+
+  /**
+   * Opens {@code file} and checks its central directory: entry count and names.
+   *
+   * @throws ModelFormatException if it is not a zip file, is too large, or an entry is refused
+   * @throws IOException if it cannot be read at all (missing, a directory, unreadable)
+   */
+  public static ZipArchive open(Path file, Limits limits) throws IOException {
+    String name = String.valueOf(file.getFileName());
+    long size = Files.size(file);
+    if (size > limits.maxArchiveBytes()) {
+      throw new ModelFormatException(name + ": " + size + " bytes, more than the limit of "
+          + limits.maxArchiveBytes());
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new FileSystemException(file.toString(), null, "not a regular file");
+    }
+    ZipFile zip;
+    try {
+      zip = new ZipFile(file.toFile());
+    } catch (ZipException | RuntimeException e) {
+      // The JDK says ZipException, or (for some bad names) IllegalArgumentException.
+      throw new ModelFormatException(name + ": not a readable zip file: " + e.getMessage(), e);
+    }
+    try {
+      if (zip.size() > limits.maxEntries()) {
+        throw new ModelFormatException(name + ": " + zip.size() + " entries, more than the limit of "
+            + limits.maxEntries());
+      }
+      var entries = new LinkedHashMap<String, ZipEntry>();
+      Enumeration<? extends ZipEntry> it = zip.entries();
+      while (it.hasMoreElements()) {
+        ZipEntry e = it.nextElement();
+        String problem = nameProblem(e.getName());
+        if (problem != null) {
+          throw new ModelFormatException(name + ": entry " + JsonValues.quote(e.getName(), 100)
+              + " refused: " + problem);
+        }
+        if (entries.putIfAbsent(e.getName(), e) != null) {
+          // Two entries of one name: readers disagree on which wins, so neither is trusted.
+          throw new ModelFormatException(name + ": entry " + JsonValues.quote(e.getName(), 100)
+              + " appears more than once");
+        }
+      }
+      return new ZipArchive(name, size, zip, limits, Collections.unmodifiableMap(entries));
+    } catch (ModelFormatException e) {
+      zip.close();
+      throw e;
+    } catch (RuntimeException e) {
+      zip.close();
+      throw new ModelFormatException(name + ": corrupt central directory: " + e.getMessage(), e);
+    }
+  }
+
+  /** The archive's file name, as errors give it. */
+  public String name() {
+    return name;
+  }
+
+  /** The entry names in central-directory order, directories ({@code name/}) included. */
+  public List<String> names() {
+    return List.copyOf(entries.keySet());
+  }
+
+  public boolean contains(String entry) {
+    return entries.containsKey(entry);
+  }
+
+  /** Reads a whole entry, within the archive's per-entry limit. */
+  public byte[] read(String entry) throws IOException {
+    return read(entry, limits.maxEntryBytes());
+  }
+
+  /**
+   * Reads a whole entry of at most {@code maxBytes} inflated bytes (and the archive's limits).
+   * Memory grows with the bytes actually inflated, never with the size the entry declares.
+   *
+   * @throws ModelFormatException if the entry is missing, too large, a bomb or corrupt
+   */
+  public byte[] read(String entry, long maxBytes) throws IOException {
+    long max = Math.min(maxBytes, Integer.MAX_VALUE - 8); // the largest Java array
+    try (InputStream in = stream(entry, max)) {
+      var out = new ByteArrayOutputStream((int) Math.min(Math.max(entryOf(entry).getSize(), 0),
+          Math.min(max, 1 << 16)));
+      in.transferTo(out);
+      return out.toByteArray();
+    }
+  }
+
+  /** Streams an entry within the archive's limits, for entries too large to hold in memory. */
+  public InputStream stream(String entry) throws IOException {
+    return stream(entry, limits.maxEntryBytes());
+  }
+
+  /**
+   * Streams an entry of at most {@code maxBytes} inflated bytes (and the archive's limits); each
+   * read past a limit, and a size or CRC-32 that disagrees with the directory at the end, throws
+   * {@link ModelFormatException}.
+   */
+  public InputStream stream(String entry, long maxBytes) throws IOException {
+    ZipEntry e = entryOf(entry);
+    if (e.isDirectory()) {
+      throw new ModelFormatException(where(entry, 0) + "is a directory");
+    }
+    try {
+      return new Bounded(entry, e, zip.getInputStream(e), Math.min(maxBytes,
+          limits.maxEntryBytes()));
+    } catch (IOException | RuntimeException ex) {
+      throw new ModelFormatException(where(entry, 0) + "unreadable: " + ex.getMessage(), ex);
+    }
+  }
+
+  private ZipEntry entryOf(String entry) throws ModelFormatException {
+    ZipEntry e = entries.get(entry);
+    if (e == null) {
+      throw new ModelFormatException(name + ": no entry " + JsonValues.quote(entry, 100)
+          + "; it has " + names());
+    }
+    return e;
+  }
+
+  private String where(String entry, long offset) {
+    return name + "!" + entry + ", inflated byte offset " + offset + ": ";
+  }
+
+  @Override
+  public void close() throws IOException {
+    zip.close();
+  }
+
+  /** Counts inflated bytes against every limit, and wraps the JDK's failures. */
+  private final class Bounded extends InputStream {
+    private final String entry;
+    private final ZipEntry e;
+    private final InputStream in;
+    private final long max;
+    private final CRC32 crc = new CRC32();
+    private long count;
+    private boolean checked;
+
+    Bounded(String entry, ZipEntry e, InputStream in, long max) {
+      this.entry = entry;
+      this.e = e;
+      this.in = in;
+      this.max = max;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int k = read(one, 0, 1);
+      return k < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      // Never inflate more than one byte past a limit, so the error says exactly where it broke.
+      len = (int) Math.min(len, Math.min(max - count, limits.maxTotalBytes() - totalRead) + 1);
+      int k;
+      try {
+        k = in.read(b, off, len);
+      } catch (IOException | RuntimeException ex) {
+        // A ZipException, EOFException or an inflater's IllegalArgumentException: bad data.
+        throw new ModelFormatException(where(entry, count) + "corrupt data: " + ex.getMessage(), ex);
+      }
+      if (k < 0) {
+        verify();
+        return -1;
+      }
+      count += k;
+      totalRead += k;
+      crc.update(b, off, k);
+      if (count > max) {
+        throw new ModelFormatException(where(entry, max) + "inflates to more than " + max
+            + " bytes");
+      }
+      if (totalRead > limits.maxTotalBytes()) {
+        throw new ModelFormatException(where(entry, count - 1) + "the archive inflates to more"
+            + " than " + limits.maxTotalBytes() + " bytes in all");
+      }
+      // The declared compressed size is capped by the file's, so a lie cannot hide a bomb.
+      long compressed = Math.max(Math.min(e.getCompressedSize(), size), 1);
+      if (count > limits.ratioGraceBytes() && count / compressed > limits.maxRatio()) {
+        throw new ModelFormatException(where(entry, count) + "inflates more than "
+            + limits.maxRatio() + " times its compressed size " + compressed + " (a zip bomb?)");
+      }
+      return k;
+    }
+
+    private void verify() throws ModelFormatException {
+      if (checked) {
+        return;
+      }
+      checked = true;
+      if (e.getSize() >= 0 && count != e.getSize()) {
+        throw new ModelFormatException(where(entry, count) + "inflated to " + count
+            + " bytes, but the directory says " + e.getSize());
+      }
+      if (e.getCrc() >= 0 && crc.getValue() != e.getCrc()) {
+        throw new ModelFormatException(where(entry, count) + "CRC-32 mismatch: the data are corrupt");
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
+  /** Why an entry name is refused (it could mean a place outside the archive), or null. */
+  static String nameProblem(String name) {
+    if (name.isEmpty()) {
+      return "empty name";
+    }
+    for (int k = 0; k < name.length(); k++) {
+      char c = name.charAt(k);
+      if (c < 0x20 || c == 0x7F) {
+        return "control character in name";
+      }
+      if (c == '\\') {
+        return "backslash in name (a Windows path)";
+      }
+    }
+    if (name.startsWith("/")) {
+      return "absolute path";
+    }
+    if (name.length() >= 2 && name.charAt(1) == ':') {
+      return "drive letter in name";
+    }
+    String body = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+    for (String part : body.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        return "path segment \"" + part + "\" (traversal or an empty segment)";
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,183 @@
+package dev.lamina.runtime.io;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.security.SecureRandom;
+import java.time.LocalDateTime;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Writes a zip file all or nothing: entries go to a temporary file in the target's directory,
+ * which {@link #commit()} flushes to disk and moves over the target atomically (falling back to a
+ * plain replace where the file system cannot). Until then the old file is untouched, and a
+ * writer closed without committing, or a crash, leaves it so.
+ *
+ * <pre>{@code
+ * try (var zip = ZipArchiveWriter.create(path)) {
+ *   zip.write("config.json", Json.writeBytes(config, Json.Style.PRETTY));
+ *   zip.commit();
+ * }
+ * }</pre>
+ *
+ * <p>The new file gets the permissions of an ordinary new file, the umask respected (the
+ * temporary file is not made with {@code Files.createTempFile}, which gives 0600 whatever the
+ * umask), or, when it replaces a file, that file's permissions, so a model kept private stays
+ * private. The bytes are reproducible: entries in the order written, deflated, with a fixed
+ * timestamp. Not thread-safe.
+ */
+public final class ZipArchiveWriter implements Closeable {
+
+  // A fixed time, so equal models make equal files. Not the zip epoch itself, 1980-01-01, which
+  // java.util.zip takes for "earlier" and adds an extended-timestamp field for; as Gradle does.
+  private static final LocalDateTime TIMESTAMP = LocalDateTime.of(1980, 2, 1, 0, 0);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path target;
+  private final Path temp;
+  private final FileChannel channel;
+  private final ZipOutputStream zip;
+  private final Set<String> names = new HashSet<>();
+  private boolean committed;
+  private boolean closed;
+
+  private ZipArchiveWriter(Path target, Path temp, FileChannel channel) {
+    this.target = target;
+    this.temp = temp;
+    this.channel = channel;
+    this.zip = new ZipOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel),
+        1 << 16));
+  }
+
+  /** Starts writing {@code target}; its directory must exist. */
+  public static ZipArchiveWriter create(Path target) throws IOException {
+    Path absolute = target.toAbsolutePath();
+    Path dir = absolute.getParent();
+    String base = absolute.getFileName().toString();
+    base = base.length() > 100 ? base.substring(0, 100) : base;
+    while (true) {
+      Path temp = dir.resolve("." + base + "." + Long.toUnsignedString(RANDOM.nextLong(), 36)
+          + ".tmp");
+      try {
+        // No file attributes: the OS creates it 0666 less the umask, as any new file.
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
+        try {
+          copyPermissions(absolute, temp);
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          Files.deleteIfExists(temp);
+          throw e;
+        }
+        return new ZipArchiveWriter(absolute, temp, channel);
+      } catch (FileAlreadyExistsException e) {
+        // Another writer's temporary file: draw another name.
+      }
+    }
+  }
+
+  private static void copyPermissions(Path from, Path to) throws IOException {
+    var view = Files.getFileAttributeView(from, PosixFileAttributeView.class);
+    if (view != null && Files.exists(from)) {
+      Files.setPosixFilePermissions(to, view.readAttributes().permissions());
+    }
+  }
+
+  /** Adds a whole entry. */
+  public void write(String name, byte[] data) throws IOException {
+    try (OutputStream out = stream(name)) {
+      out.write(data);
+    }
+  }
+
+  /**
+   * Starts an entry and returns a stream for its bytes (weights too large to hold twice); closing
+   * the stream ends the entry, not the archive.
+   *
+   * @throws IllegalArgumentException if the name is one {@link ZipArchive} would refuse, or
+   *     repeats one already written
+   */
+  public OutputStream stream(String name) throws IOException {
+    if (committed || closed) {
+      throw new IllegalStateException("the archive is already " + (committed ? "committed"
+          : "closed"));
+    }
+    String problem = ZipArchive.nameProblem(name);
+    if (problem != null || !names.add(name)) {
+      throw new IllegalArgumentException("entry " + JsonValues.quote(name, 100) + ": "
+          + (problem != null ? problem : "written twice"));
+    }
+    var entry = new ZipEntry(name);
+    entry.setTimeLocal(TIMESTAMP);
+    zip.putNextEntry(entry);
+    return new FilterOutputStream(zip) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        zip.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        zip.closeEntry();
+      }
+    };
+  }
+
+  /**
+   * Finishes the archive, forces it to disk and moves it over the target. After a crash the
+   * target is either the old file or the new one, whole.
+   */
+  public void commit() throws IOException {
+    if (committed || closed) {
+      throw new IllegalStateException("the archive is already " + (committed ? "committed"
+          : "closed"));
+    }
+    zip.finish();
+    zip.flush();
+    channel.force(true); // the data before the rename, or a crash could leave an empty file
+    zip.close();
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    committed = true;
+    try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+      dir.force(true); // the rename itself; some systems cannot open a directory, and need not
+    } catch (IOException e) {
+      // Best effort.
+    }
+  }
+
+  /** Ends the writer; without {@link #commit()} it deletes the temporary file, target intact. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (!committed) {
+      try {
+        zip.close(); // frees the deflater; what it writes is deleted with the file
+      } catch (IOException e) {
+        channel.close();
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package dev.lamina.runtime.io;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The bounded reader: what it reads, each limit, and each hostile or corrupt archive. */
+class ZipArchiveTest {
+
+  @TempDir Path dir;
+
+  Path file(byte[] bytes) throws IOException {
+    return Files.write(dir.resolve("m.zip"), bytes);
+  }
+
+  ModelFormatException refusedAtOpen(byte[] zip, ZipArchive.Limits limits) throws IOException {
+    Path f = file(zip);
+    return assertThrows(ModelFormatException.class, () -> ZipArchive.open(f, limits).close());
+  }
+
+  ModelFormatException refusedAtRead(byte[] zip, ZipArchive.Limits limits, String entry)
+      throws IOException {
+    try (var a = ZipArchive.open(file(zip), limits)) {
+      return assertThrows(ModelFormatException.class, () -> a.read(entry));
+    }
+  }
+
+  static ZipArchive.Limits limits(int maxEntries, long maxEntry, long maxTotal, int ratio) {
+    return new ZipArchive.Limits(1 << 30, maxEntries, maxEntry, maxTotal, ratio, 1 << 20);
+  }
+
+  @Test
+  void readsWhatTheWriterWrote() throws Exception {
+    Path f = dir.resolve("model.lamina");
+    byte[] config = "{\"a\": 1}".getBytes(UTF_8);
+    byte[] weights = Zips.bytes(100_000, 1);
+    try (var w = ZipArchiveWriter.create(f)) {
+      w.write("config.json", config);
+      try (var out = w.stream("weights/dense.bin")) {
+        out.write(weights, 0, 10);
+        out.write(weights, 10, weights.length - 10);
+      }
+      w.write("empty", new byte[0]);
+      w.commit();
+    }
+    try (var a = ZipArchive.open(f)) {
+      assertEquals("model.lamina", a.name());
+      assertEquals(List.of("config.json", "weights/dense.bin", "empty"), a.names());
+      assertArrayEquals(config, a.read("config.json"));
+      assertArrayEquals(weights, a.read("weights/dense.bin"));
+      assertArrayEquals(new byte[0], a.read("empty"));
+      try (InputStream in = a.stream("weights/dense.bin")) {
+        assertEquals(weights[0] & 0xFF, in.read());
+        assertArrayEquals(Arrays.copyOfRange(weights, 1, weights.length), in.readAllBytes());
+      }
+      assertTrue(a.contains("empty"));
+      assertFalse(a.contains("weights"));
+      assertEquals("model.lamina: no entry \"nope\"; it has [config.json, weights/dense.bin, empty]",
+          assertThrows(ModelFormatException.class, () -> a.read("nope")).getMessage());
+    }
+  }
+
+  @Test
+  void readsStoredEntriesAndDirectories() throws Exception {
+    try (var a = ZipArchive.open(file(Zips.zip("assets/", new byte[0], "s!", new byte[] {1, 2})))) {
+      assertArrayEquals(new byte[] {1, 2}, a.read("s"));
+      assertEquals("m.zip!assets/, inflated byte offset 0: is a directory",
+          assertThrows(ModelFormatException.class, () -> a.read("assets/")).getMessage());
+    }
+  }
+
+  @Test
+  void limitsTheArchiveSizeBeforeOpeningIt() throws Exception {
+    byte[] zip = Zips.zip("a", new byte[10]);
+    var e = refusedAtOpen(zip, new ZipArchive.Limits(zip.length - 1, 10, 100, 100, 100, 0));
+    assertEquals("m.zip: " + zip.length + " bytes, more than the limit of " + (zip.length - 1),
+        e.getMessage());
+    ZipArchive.open(file(zip), new ZipArchive.Limits(zip.length, 10, 100, 100, 100, 0)).close();
+  }
+
+  @Test
+  void limitsTheNumberOfEntries() throws Exception {
+    byte[] zip = Zips.zip("a", new byte[1], "b", new byte[1], "c", new byte[1]);
+    assertEquals("m.zip: 3 entries, more than the limit of 2",
+        refusedAtOpen(zip, limits(2, 10, 10, 100)).getMessage());
+    ZipArchive.open(file(zip), limits(3, 10, 10, 100)).close();
+  }
+
+  @Test
+  void limitsEachEntryAndTheTotalByBytesActuallyInflated() throws Exception {
+    byte[] zip = Zips.zip("a", Zips.bytes(10, 2), "b", Zips.bytes(11, 3), "c!", Zips.bytes(11, 4));
+    try (var a = ZipArchive.open(file(zip), limits(3, 10, 100, 100))) {
+      assertEquals(10, a.read("a").length);
+      assertEquals("m.zip!b, inflated byte offset 10: inflates to more than 10 bytes",
+          assertThrows(ModelFormatException.class, () -> a.read("b")).getMessage());
+      assertEquals("m.zip!c, inflated byte offset 10: inflates to more than 10 bytes",
+          assertThrows(ModelFormatException.class, () -> a.read("c")).getMessage());
+    }
+  }
+
+  @Test
+  void aCallersTighterBoundAndTheTotal() throws Exception {
+    byte[] zip = Zips.zip("a", Zips.bytes(10, 2), "b", Zips.bytes(10, 3));
+    try (var a = ZipArchive.open(file(zip), limits(3, 100, 15, 100))) {
+      assertEquals("m.zip!a, inflated byte offset 9: inflates to more than 9 bytes",
+          assertThrows(ModelFormatException.class, () -> a.read("a", 9)).getMessage());
+    }
+    try (var a = ZipArchive.open(file(zip), limits(3, 100, 15, 100))) {
+      a.read("a");
+      assertEquals("m.zip!b, inflated byte offset 5: the archive inflates to more than 15 bytes"
+          + " in all", assertThrows(ModelFormatException.class, () -> a.read("b")).getMessage());
+    }
+  }
+
+  @Test
+  void refusesAZipBombByItsRatio() throws Exception {
+    byte[] zip = Zips.zip("bomb", new byte[8 << 20]); // 8 MiB of zeros deflate to about 8 KiB
+    var e = refusedAtRead(zip, ZipArchive.Limits.DEFAULT, "bomb");
+    assertTrue(e.getMessage().startsWith("m.zip!bomb, inflated byte offset "), e.getMessage());
+    assertTrue(e.getMessage().contains("inflates more than 100 times its compressed size"),
+        e.getMessage());
+    // Small files of zeros compress as well, legitimately: under the grace size they pass.
+    try (var a = ZipArchive.open(file(Zips.zip("zeros", new byte[1 << 20])))) {
+      assertEquals(1 << 20, a.read("zeros").length);
+    }
+  }
+
+  @Test
+  void neverTrustsTheDeclaredSize() throws Exception {
+    // A directory that claims 100 bytes for a MiB: the reader counts what it inflates.
+    byte[] zip = Zips.zip("a", new byte[1 << 20]);
+    Zips.put32(zip, Zips.header(zip, Zips.CEN, 0) + 24, 100);
+    var e = refusedAtRead(zip, limits(3, 1000, 1 << 30, 100_000), "a");
+    assertEquals("m.zip!a, inflated byte offset 1000: inflates to more than 1000 bytes",
+        e.getMessage());
+    e = refusedAtRead(zip, ZipArchive.Limits.DEFAULT, "a");
+    assertEquals("m.zip!a, inflated byte offset 1048576: inflated to 1048576 bytes, but the"
+        + " directory says 100", e.getMessage());
+    // One that claims 2 GiB for 5 bytes allocates for 5.
+    byte[] small = Zips.zip("a", new byte[5]);
+    Zips.put32(small, Zips.header(small, Zips.CEN, 0) + 24, 0x7FFFFFF0L);
+    assertEquals("m.zip!a, inflated byte offset 5: inflated to 5 bytes, but the directory says"
+        + " 2147483632", refusedAtRead(small, ZipArchive.Limits.DEFAULT, "a").getMessage());
+  }
+
+  @Test
+  void refusesDuplicateNames() throws Exception {
+    byte[] zip = Zips.zip("a1", new byte[] {1}, "a2", new byte[] {2});
+    for (int sig : new int[] {Zips.LOC, Zips.CEN}) {
+      int at = Zips.header(zip, sig, 1) + (sig == Zips.LOC ? 30 : 46);
+      zip[at + 1] = '1';
+    }
+    assertEquals("m.zip: entry \"a1\" appears more than once",
+        refusedAtOpen(zip, ZipArchive.Limits.DEFAULT).getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"../evil", "/etc/passwd", "a/../../b", "C:evil", "a\\..\\b", "a//b",
+      "./a", "a/./b", "a/..", "x\u0001y", "/"})
+  void refusesNamesThatCouldMeanAnotherPlace(String name) throws Exception {
+    var e = refusedAtOpen(Zips.zip(name, new byte[1]), ZipArchive.Limits.DEFAULT);
+    assertTrue(e.getMessage().startsWith("m.zip: entry \""), e.getMessage());
+    assertTrue(e.getMessage().contains("\" refused: "), e.getMessage());
+    try (var w = ZipArchiveWriter.create(dir.resolve("w.zip"))) {
+      assertThrows(IllegalArgumentException.class, () -> w.write(name, new byte[1]));
+    }
+  }
+
+  @Test
+  void refusesEncryptedAndUnsupportedEntries() throws Exception {
+    byte[] zip = Zips.zip("a", new byte[10]);
+    byte[] encrypted = zip.clone();
+    encrypted[Zips.header(encrypted, Zips.CEN, 0) + 8] |= 1;
+    var e = refusedAtOpen(encrypted, ZipArchive.Limits.DEFAULT);
+    assertTrue(e.getMessage().startsWith("m.zip: not a readable zip file: "), e.getMessage());
+    assertTrue(e.getMessage().contains("encrypted"), e.getMessage());
+    byte[] bzip2 = zip.clone();
+    Zips.put16(bzip2, Zips.header(bzip2, Zips.CEN, 0) + 10, 12);
+    e = refusedAtOpen(bzip2, ZipArchive.Limits.DEFAULT);
+    assertTrue(e.getMessage().contains("compression method"), e.getMessage());
+  }
+
+  @Test
+  void refusesWhatIsNotAZip() throws Exception {
+    assertTrue(refusedAtOpen(new byte[0], ZipArchive.Limits.DEFAULT).getMessage()
+        .startsWith("m.zip: not a readable zip file: "));
+    assertNotNull(refusedAtOpen("{\"a\": 1}".getBytes(UTF_8), ZipArchive.Limits.DEFAULT));
+    byte[] zip = Zips.zip("a", new byte[10]);
+    assertNotNull(refusedAtOpen(Arrays.copyOf(zip, zip.length - 5), ZipArchive.Limits.DEFAULT));
+  }
+
+  @Test
+  void checksEachEntrysCrc() throws Exception {
+    byte[] zip = Zips.zip("s!", "stored data".getBytes(UTF_8));
+    zip[Zips.header(zip, Zips.LOC, 0) + 31] ^= 1; // a bit of the data, after the 1-char name
+    assertEquals("m.zip!s, inflated byte offset 11: CRC-32 mismatch: the data are corrupt",
+        refusedAtRead(zip, ZipArchive.Limits.DEFAULT, "s").getMessage());
+    byte[] deflated = Zips.zip("d", Zips.bytes(1000, 5));
+    deflated[Zips.header(deflated, Zips.LOC, 0) + 100] ^= 0x10;
+    var e = refusedAtRead(deflated, ZipArchive.Limits.DEFAULT, "d");
+    assertTrue(e.getMessage().startsWith("m.zip!d, inflated byte offset "), e.getMessage());
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsAnIoErrorNotAFormatError() {
+    assertThrowsExactly(NoSuchFileException.class,
+        () -> ZipArchive.open(dir.resolve("missing.zip")));
+    assertThrowsExactly(FileSystemException.class, () -> ZipArchive.open(dir));
+  }
+}

@@ -1,0 +1,73 @@
+package dev.lamina.runtime.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/** Builds zips byte by byte, hostile ones included, for the zip tests and the fuzz test. */
+final class Zips {
+
+  static final int LOC = 0x04034b50;
+  static final int CEN = 0x02014b50;
+
+  private Zips() {}
+
+  /** A zip of name/data pairs; a name ending in '!' is stored rather than deflated. */
+  static byte[] zip(Object... nameData) throws IOException {
+    var bytes = new ByteArrayOutputStream();
+    try (var out = new ZipOutputStream(bytes)) {
+      for (int k = 0; k < nameData.length; k += 2) {
+        String name = (String) nameData[k];
+        byte[] data = (byte[]) nameData[k + 1];
+        boolean stored = name.endsWith("!");
+        var e = new ZipEntry(stored ? name.substring(0, name.length() - 1) : name);
+        if (stored) {
+          var crc = new CRC32();
+          crc.update(data);
+          e.setMethod(ZipEntry.STORED);
+          e.setSize(data.length);
+          e.setCompressedSize(data.length);
+          e.setCrc(crc.getValue());
+        }
+        out.putNextEntry(e);
+        out.write(data);
+        out.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The offset of the {@code k}-th header with {@code signature}. */
+  static int header(byte[] zip, int signature, int k) {
+    for (int i = 0; i + 4 <= zip.length; i++) {
+      if (u32(zip, i) == (signature & 0xFFFFFFFFL) && k-- == 0) {
+        return i;
+      }
+    }
+    throw new AssertionError("no such header");
+  }
+
+  static long u32(byte[] b, int at) {
+    return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16
+        | (b[at + 3] & 0xFFL) << 24;
+  }
+
+  static void put16(byte[] b, int at, int v) {
+    b[at] = (byte) v;
+    b[at + 1] = (byte) (v >>> 8);
+  }
+
+  static void put32(byte[] b, int at, long v) {
+    put16(b, at, (int) v & 0xFFFF);
+    put16(b, at + 2, (int) (v >>> 16) & 0xFFFF);
+  }
+
+  /** Every byte 0..255 that a zip might hold. */
+  static byte[] bytes(int n, int seed) {
+    var b = new byte[n];
+    new java.util.Random(seed).nextBytes(b);
+    return b;
+  }
+}
