@@ -245,6 +245,9 @@ final class TrainingGraph {
 
   private String describeLayer(String scope) {
     Map<Layer, String> names = executor.topology().names();
+    if (scope.equals("loss") && !names.containsValue("loss")) {
+      return "the loss";
+    }
     for (boolean exact : new boolean[] {true, false}) {
       for (Map.Entry<Layer, String> entry : names.entrySet()) {
         // A layer's second call gets the scope name_1: match exactly first.

@@ -115,7 +115,16 @@ public final class Losses {
               org.tensorflow.op.core.ReduceSum.keepDims(true)));
           logits = tf.math.log(clip(tf, normal));
         }
-        return tf.nn.sparseSoftmaxCrossEntropyWithLogits(logits, labels).loss();
+        // One-hot and the dense op: TensorFlow's C++ registry, which TensorFlow Java
+        // differentiates with, has no gradient for the sparse op.
+        long classes = logits.shape().size(logits.shape().numDimensions() - 1);
+        if (classes == org.tensorflow.ndarray.Shape.UNKNOWN_SIZE) {
+          throw new IllegalArgumentException("sparse_categorical_crossentropy needs outputs "
+              + "whose last axis (the classes) has a known size, got " + logits.shape());
+        }
+        Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant((int) classes),
+            tf.constant(1f), tf.constant(0f));
+        return tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss();
       }
     };
   }
