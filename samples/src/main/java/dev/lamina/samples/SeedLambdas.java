@@ -2,12 +2,15 @@ package dev.lamina.samples;
 
 import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
+import dev.lamina.annotations.Training;
 import dev.lamina.runtime.backend.K;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
 
 /** The lambdas of the Keras {@code Lambda} tutorial, as Lamina declarations. */
@@ -74,5 +77,25 @@ public final class SeedLambdas {
     Operand<TFloat32> pos = K.relu(tf, x); //           pos = K.relu(x)
     Operand<TFloat32> neg = K.relu(tf, tf.math.neg(x)); // neg = K.relu(-x)
     return K.concatenate(tf, List.of(pos, neg), 1); //  return K.concatenate([pos, neg], axis=1)
+  }
+
+  /**
+   * Adds Gaussian noise of standard deviation {@code stddev} while the model trains and passes
+   * {@code x} through unchanged when it predicts or evaluates: Keras's {@code GaussianNoise}
+   * layer written as a lambda that reads Keras's {@code training} flag.
+   *
+   * @param x any float tensor
+   * @param training true in {@code fit}, false in {@code predict} and {@code evaluate}
+   * @param stddev the noise's standard deviation
+   */
+  @Lambda
+  static Operand<TFloat32> gaussianNoise(Ops tf, Operand<TFloat32> x, @Training boolean training,
+      @Arg float stddev) {
+    if (!training) {
+      return x;
+    }
+    Operand<TFloat32> noise = tf.random.randomStandardNormal(tf.shape(x, TInt64.class),
+        TFloat32.class, RandomStandardNormal.seed(7L).seed2(11L));
+    return tf.math.add(x, tf.math.mul(noise, tf.constant(stddev)));
   }
 }

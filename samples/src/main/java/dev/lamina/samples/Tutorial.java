@@ -115,5 +115,17 @@ public final class Tutorial {
       model.plot(picture, PlotOptions.showShapes());
       System.out.println("  plotted to " + picture);
     }
+
+    System.out.println();
+    System.out.println("== the antirectifier classifier, trained (Keras: model.fit) on the 8x8 "
+        + "digits ==");
+    try (var model = DigitsTraining.model()) {
+      Digits data = Digits.standardSplit();
+      System.out.println(data.xTrain().length + " training and " + data.xTest().length
+          + " test images");
+      var scores = DigitsTraining.train(model, data, System.out);
+      System.out.printf(java.util.Locale.ROOT, "Test loss: %.4f%nTest accuracy: %.4f%n",
+          scores.get("loss"), scores.get("accuracy"));
+    }
   }
 }
