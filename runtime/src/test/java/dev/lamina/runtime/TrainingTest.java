@@ -266,4 +266,101 @@ class TrainingTest {
       assertTrue(error.getMessage().contains("Digamma"), error.getMessage());
     }
   }
+
+  @Test
+  void closingAModelHandsItsTrainedWeightsBackToTheLayers() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    var y = dense.apply(x);
+    try (var model = Model.of(x, y)) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      model.trainOnBatch(X, Y);
+    }
+    // As in the first test: one step from w = 0.5 gives 1.25, kept after the session is gone.
+    assertEquals(1.25, dense.weights().get(0).values()[0], 1e-6);
+    try (var again = Model.of(x, y)) {
+      assertEquals(1.25f * 2 + 0.45f, again.predict(X, float[][].class)[1][0], 1e-5);
+    }
+  }
+
+  @Test
+  void aScheduleSetsTheLearningRateEachEpochAndInitialEpochCountsOn() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (var model = Model.of(x, dense.apply(x))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      List<Integer> epochs = new java.util.ArrayList<>();
+      // Rate 0 from epoch 3 on: the weights after epoch 2 must stay.
+      var schedule = new dev.lamina.runtime.train.LearningRateScheduler(
+          (epoch, rate) -> { epochs.add(epoch); return epoch >= 3 ? 0.0 : 0.05; });
+      List<float[]> afterEpoch2 = new java.util.ArrayList<>();
+      History history = model.fit(X, Y, new FitOptions().initialEpoch(2).epochs(5).verbose(0)
+          .callbacks(schedule, new dev.lamina.runtime.train.Callback() {
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+              if (epoch == 2) {
+                afterEpoch2.add(dense.weights().get(0).values());
+              }
+            }
+          }));
+      assertEquals(List.of(2, 3, 4), epochs);
+      assertEquals(List.of(2, 3, 4), history.epochs());
+      assertEquals(0.0, model.optimizer().learningRate());
+      assertArrayEquals(afterEpoch2.get(0), dense.weights().get(0).values());
+      assertTrue(afterEpoch2.get(0)[0] != 0.5f, "epoch 2 trained at rate 0.05");
+    }
+  }
+
+  @Test
+  void validationDataIsEvaluatedWithTrainingOff() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (var model = Model.of(x, dense.apply(new Dropout("dropout", 0.5, 1).apply(x)))) {
+      model.compile(new Sgd(1e-9), Losses.meanSquaredError());
+      History history = model.fit(X, Y, new FitOptions().epochs(1).verbose(0)
+          .validationData(new float[][] {{4}}, new float[][] {{0}}));
+      // Dropout is off when validating: the prediction is 0.5 · 4 = 2 (the weights barely
+      // moved), so the validation loss is 2² = 4.
+      assertEquals(4, history.get("val_loss").get(0), 1e-5);
+    }
+  }
+
+  @Test
+  void severalInputsAndOutputsTrainTogether() {
+    var a = Input.of("a", TFloat32.class, 1);
+    var b = Input.of("b", TFloat32.class, 1);
+    Dense left = Dense.builder(1).name("left").kernel(new float[][] {{1}}).bias(new float[] {0})
+        .build();
+    Dense right = Dense.builder(1).name("right").kernel(new float[][] {{1}})
+        .bias(new float[] {0}).build();
+    try (var model = Model.of(List.of(a, b), List.of(left.apply(a), right.apply(b)))) {
+      model.compile("sgd", "mse", "mae");
+      float[][] xa = {{1}, {2}};
+      float[][] xb = {{3}, {4}};
+      // Targets: the left output is already right (loss 0), the right one is off by 1 each.
+      float[][] ya = {{1}, {2}};
+      float[][] yb = {{4}, {5}};
+      Map<String, Double> logs = model.testOnBatch(List.of(xa, xb), List.of(ya, yb));
+      assertEquals(List.of("loss", "left_loss", "right_loss", "left_mae", "right_mae"),
+          List.copyOf(logs.keySet()));
+      assertEquals(0, logs.get("left_loss"), 1e-7);
+      assertEquals(1, logs.get("right_loss"), 1e-6);
+      assertEquals(1, logs.get("loss"), 1e-6, "Keras sums the outputs' losses");
+      assertEquals(1, logs.get("right_mae"), 1e-6);
+      model.trainOnBatch(List.of(xa, xb), List.of(ya, yb));
+      assertEquals(1f, left.weights().get(0).values()[0], 1e-7, "no gradient on the left");
+      assertTrue(right.weights().get(0).values()[0] > 1, "the right kernel grows");
+    }
+  }
+
+  @Test
+  void summaryCountsTrainableParametersFromTheDeclaredWeights() {
+    var x = Input.of(TFloat32.class, 3);
+    try (var model = Model.of(x, Dense.builder(2).build().apply(x))) {
+      String summary = model.summary();
+      assertTrue(summary.contains("Total params: 8"), summary); // 3·2 kernel + 2 bias
+      assertTrue(summary.contains("Trainable params: 8"), summary);
+      assertTrue(summary.contains("Non-trainable params: 0"), summary);
+    }
+  }
 }
