@@ -59,8 +59,8 @@ final class Trainer {
       dtypes.add(loss.targetType());
       Shape shape = output.shape();
       shapes.add(loss.sparseTargets() ? null : shape);
-      names.add("target of output '" + model.nameOf(output.producer().layer()) + "' "
-          + (loss.sparseTargets() ? "(class indices)" : Shapes.format(shape)));
+      names.add("target of output '" + model.nameOf(output.producer().layer()) + "'"
+          + (loss.sparseTargets() ? " (class indices)" : ""));
     }
     TrainingData targets = TrainingData.of(y, dtypes, shapes, names, "y");
     if (loss.sparseTargets()) {

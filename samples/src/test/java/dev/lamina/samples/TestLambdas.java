@@ -92,4 +92,10 @@ final class TestLambdas {
   static Operand<TFloat32> window(Ops tf, Operand<TFloat32> x, @Arg int begin, @Arg int size) {
     return dev.lamina.runtime.backend.K.slice(tf, x, 1, begin, begin + size);
   }
+
+  /** Digamma, an op TensorFlow can run but not differentiate (no gradient in its C++ registry). */
+  @Lambda
+  static Operand<TFloat32> digamma(Ops tf, Operand<TFloat32> x) {
+    return tf.math.digamma(x);
+  }
 }

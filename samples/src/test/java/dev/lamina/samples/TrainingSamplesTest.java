@@ -76,4 +76,18 @@ class TrainingSamplesTest {
       assertEquals(4, loss, 0.5, "training: noise of variance 4");
     }
   }
+
+  @Test
+  void aLambdaWithoutGradientIsNamedAtCompile() {
+    var x = Input.of(TFloat32.class, 2);
+    var hidden = dev.lamina.runtime.layers.Dense.builder(2).seed(1).build().apply(x);
+    try (var model = Model.of(x, DigammaLayer.of().apply(hidden))) {
+      var error = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> model.compile(new Sgd(0.1), Losses.meanSquaredError()));
+      assertEquals("DigammaLayer 'digamma': op Digamma has no gradient in TensorFlow, and it lies "
+          + "between a trainable weight and the loss, so the model cannot be trained through it. "
+          + "Use ops with gradients in the lambda, or wrap the part that needs none in "
+          + "tf.stopGradient.", error.getMessage());
+    }
+  }
 }
