@@ -88,7 +88,7 @@ public final class LambdaProcessor extends AbstractProcessor {
     Map<ClassName, ExecutableElement> generatedBy = new HashMap<>();
     List<LambdaSpec> specs = new ArrayList<>();
     for (ExecutableElement method : methods) {
-      if (ErrorTypes.in(method)) {
+      if (ErrorTypes.inDeclaration(method)) {
         // Never diagnose or generate from a type javac has not resolved: wait for a later round,
         // and after the last leave the error to javac, which names the type as written.
         if (!round.processingOver()) {

@@ -26,16 +26,19 @@ import javax.tools.Diagnostic;
 final class LocalLambdas implements TaskListener {
 
   private final Trees trees;
+  private final Diagnostics diagnostics;
 
-  private LocalLambdas(Trees trees) {
+  private LocalLambdas(Trees trees, Diagnostics diagnostics) {
     this.trees = trees;
+    this.diagnostics = diagnostics;
   }
 
   /** Starts watching the compilation {@code env} belongs to, if javac runs it. */
   static void watch(ProcessingEnvironment env) {
     try {
       JavacTask task = JavacTask.instance(env);
-      task.addTaskListener(new LocalLambdas(Trees.instance(env)));
+      task.addTaskListener(new LocalLambdas(Trees.instance(env),
+          new Diagnostics(env.getMessager())));
     } catch (IllegalArgumentException | IllegalStateException | LinkageError notJavac) {
       // Another compiler, or a wrapped environment: nothing to hook into.
     }
@@ -46,6 +49,15 @@ final class LocalLambdas implements TaskListener {
     if (event.getKind() != TaskEvent.Kind.ANALYZE || event.getTypeElement() == null) {
       return;
     }
+    try {
+      scan(event);
+    } catch (RuntimeException | StackOverflowError e) {
+      // A listener that throws would crash javac: report it as the processor's own failure.
+      diagnostics.report(null, Message.INTERNAL_ERROR_IN_ROUND, e, Diagnostics.stackTrace(e));
+    }
+  }
+
+  private void scan(TaskEvent event) {
     CompilationUnitTree unit = event.getCompilationUnit();
     var path = trees.getPath(event.getTypeElement());
     if (unit == null || path == null) {

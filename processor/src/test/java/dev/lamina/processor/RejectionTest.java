@@ -195,6 +195,29 @@ class RejectionTest {
     assertNoLayerWritten();
   }
 
+  @Test
+  void unresolvedTypeInTheShapeFunctionIsLeftToJavac() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          static Shape fShape(Shpe x) { // line 2
+            return null;
+          }
+
+          @Lambda(outputShapeFn = "fShape")
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("cannot find symbol").inFile(source).onLine(2);
+    assertNoLayerWritten();
+  }
+
   /** A type another processor generates in the first round resolves in the second. */
   @Test
   void typeGeneratedInALaterRoundIsWaitedFor() {
