@@ -14,7 +14,7 @@ import java.lang.annotation.Target;
  * <p>Its value is given once, when the layer is created ({@code SliceLayer.of(0)}), and passed to
  * the method every time the layer builds its ops. Supported types: primitives, their boxes,
  * {@code String}, enums and arrays of primitives. {@code @Arg} parameters come after all
- * {@code Operand} inputs.
+ * {@code Operand} inputs; a {@link Training @Training} flag may sit among them.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

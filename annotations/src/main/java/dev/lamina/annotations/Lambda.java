@@ -21,14 +21,16 @@ import java.lang.annotation.Target;
  * // generates SquareLayer:  SymbolicTensor<TFloat32> y = SquareLayer.of().apply(x);
  * }</pre>
  *
- * <p>The method must be {@code static} and not {@code private}, declared in a top-level or static
- * nested class. Its parameters are, in order:
+ * <p>The method must be {@code static} and not {@code private}, declared in a top-level or nested
+ * (member) class, not a local or anonymous one. Its parameters are, in order:
  *
  * <ol>
  *   <li>{@code org.tensorflow.op.Ops}: the graph builder, already scoped to the layer's name;
  *   <li>one or more {@code Operand<T>} inputs: Keras passes a list of tensors when a Lambda has
  *       several inputs; here each gets its own typed parameter;
- *   <li>zero or more {@link Arg @Arg} parameters: Keras's {@code arguments} dict, typed.
+ *   <li>zero or more {@link Arg @Arg} parameters: Keras's {@code arguments} dict, typed; and at
+ *       most one {@link Training @Training} {@code boolean} among or after them: Keras's
+ *       {@code training} flag.
  * </ol>
  *
  * <p>It returns {@code Operand<R>}. Type variables bounded by TensorFlow types ({@code TType},
@@ -92,7 +94,10 @@ public @interface Lambda {
 
   /**
    * The simple name of the generated layer class. Empty (the default): the method's name in
-   * UpperCamelCase followed by {@code Layer}, so {@code square} gives {@code SquareLayer}.
+   * UpperCamelCase followed by {@code Layer}, each part between underscores starting with a
+   * capital, so {@code square} gives {@code SquareLayer} and {@code l2_norm} {@code L2NormLayer}.
+   * The layer's default name is that class name, less {@code Layer}, in Keras's snake_case
+   * ({@code l2_norm}).
    */
   String className() default "";
 }

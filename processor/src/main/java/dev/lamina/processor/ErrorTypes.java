@@ -1,5 +1,8 @@
 package dev.lamina.processor;
 
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
@@ -8,6 +11,7 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.WildcardType;
+import javax.lang.model.util.ElementFilter;
 
 /**
  * Finds types javac could not resolve in a method's declaration: a misspelt {@code TFlaot32}, or
@@ -17,6 +21,35 @@ import javax.lang.model.type.WildcardType;
 final class ErrorTypes {
 
   private ErrorTypes() {}
+
+  /**
+   * Whether the method's declaration, or that of a method its {@code outputShapeFn} or
+   * {@code mask} names, has a type with an error.
+   */
+  static boolean inDeclaration(ExecutableElement method) {
+    if (in(method)) {
+      return true;
+    }
+    AnnotationMirror lambda = LambdaValidator.findAnnotation(method,
+        "dev.lamina.annotations.Lambda");
+    if (lambda == null) {
+      return false;
+    }
+    List<String> named = new ArrayList<>();
+    lambda.getElementValues().forEach((key, value) -> {
+      String attribute = key.getSimpleName().toString();
+      if (attribute.equals("outputShapeFn") || attribute.equals("mask")) {
+        named.add(String.valueOf(value.getValue()));
+      }
+    });
+    for (ExecutableElement other
+        : ElementFilter.methodsIn(method.getEnclosingElement().getEnclosedElements())) {
+      if (named.contains(other.getSimpleName().toString()) && in(other)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** Whether the method's return, parameter, thrown or type-variable bound types have an error. */
   static boolean in(ExecutableElement method) {

@@ -32,7 +32,10 @@ import javax.lang.model.util.ElementFilter;
  * ({@link LambdaValidator}), model ({@link LambdaSpec}), generate ({@link LayerGenerator}).
  *
  * <p>Problems are compile errors on the element at fault; the processor never throws to javac and
- * never writes a file for an invalid declaration.
+ * never writes a file for an invalid declaration. A declaration whose types do not resolve is
+ * deferred to the next round and, after the last, left to javac (as AutoValue does). An internal
+ * failure is a {@code [LaminaInternalError]} carrying the stack trace. Methods of local and
+ * anonymous classes, which no round shows, are reported by {@link LocalLambdas}.
  */
 @AutoService(Processor.class)
 public final class LambdaProcessor extends AbstractProcessor {
@@ -88,7 +91,7 @@ public final class LambdaProcessor extends AbstractProcessor {
     Map<ClassName, ExecutableElement> generatedBy = new HashMap<>();
     List<LambdaSpec> specs = new ArrayList<>();
     for (ExecutableElement method : methods) {
-      if (ErrorTypes.in(method)) {
+      if (ErrorTypes.inDeclaration(method)) {
         // Never diagnose or generate from a type javac has not resolved: wait for a later round,
         // and after the last leave the error to javac, which names the type as written.
         if (!round.processingOver()) {

@@ -115,29 +115,8 @@ record LambdaSpec(
   /** A {@code requires} constraint: its source and its condition. */
   record Constraint(String source, Expr condition) {}
 
-  /**
-   * The layer's default name: the method's name in snake_case, as the runtime's
-   * {@code Layer.snakeCase} ({@code sliceColumn}: {@code slice_column}, {@code applyHTTP}:
-   * {@code apply_http}), made a valid TensorFlow scope name (other characters than ASCII letters
-   * and digits become {@code _}; leading underscores go).
-   */
+  /** The layer's default name, by {@link Names}' rule: {@code l2_norm} for {@code l2_norm}. */
   String defaultLayerName() {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < methodName.length(); i++) {
-      char c = methodName.charAt(i);
-      if (Character.isUpperCase(c)) {
-        if (i > 0 && !Character.isUpperCase(methodName.charAt(i - 1))
-            && methodName.charAt(i - 1) != '_') {
-          out.append('_');
-        }
-        out.append(Character.toLowerCase(c));
-      } else {
-        // TensorFlow scope names take ASCII letters, digits, '_', '.' and '-' only.
-        boolean ascii = c < 128 && (Character.isLetterOrDigit(c) || c == '_');
-        out.append(ascii ? c : '_');
-      }
-    }
-    String name = out.toString().replaceFirst("^_+", "");
-    return name.isEmpty() ? "lambda" : name;
+    return Names.defaultLayerName(methodName);
   }
 }

@@ -190,8 +190,7 @@ final class LambdaValidator {
     String className() {
       String given = stringValue("className");
       if (given.isEmpty()) {
-        String methodName = method.getSimpleName().toString();
-        return Character.toUpperCase(methodName.charAt(0)) + methodName.substring(1) + "Layer";
+        return Names.upperCamel(method.getSimpleName().toString()) + "Layer";
       }
       if (!SourceVersion.isName(given) || given.contains(".") || RESTRICTED.contains(given)) {
         diagnostics.report(method, annotation, value("className"), Message.CLASS_NAME, given, name);

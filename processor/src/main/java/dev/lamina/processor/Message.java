@@ -125,6 +125,12 @@ enum Message {
   NEGATIVE_SIZE(ERROR, "LaminaNegativeSize",
       "outputShape \"%s\" of @Lambda method %s has a negative size, %d, at column %d. Sizes are 0 "
           + "or more; write ? for a size that is not known."),
+  CONSTANT_OVERFLOW(ERROR, "LaminaConstantOverflow",
+      "%s \"%s\" of @Lambda method %s has constant arithmetic that overflows a long at column "
+          + "%d. No size is that large; fix the numbers."),
+  DIVISION_BY_ZERO(ERROR, "LaminaDivisionByZero",
+      "%s \"%s\" of @Lambda method %s divides by zero at column %d. Divide by a size that "
+          + "cannot be 0."),
   DUPLICATE_CLASS_NAME(ERROR, "LaminaDuplicateClassName",
       "@Lambda method %s would generate %s, which @Lambda method %s generates too. Give one of "
           + "them another name with @Lambda(className = \"...\")."),

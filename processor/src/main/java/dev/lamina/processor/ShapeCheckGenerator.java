@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
 import dev.lamina.processor.LambdaSpec.Shapes;
 import dev.lamina.processor.shape.Expr;
 import dev.lamina.processor.shape.Pattern;
@@ -59,13 +60,16 @@ final class ShapeCheckGenerator {
       for (String name : names(requires.condition())) {
         values.add(", $S, $L", name, reference(name));
       }
-      method.addStatement("check.require($S, $L$L)", requires.source(),
-          expression(requires.condition()), values.build());
+      CodeBlock condition = expression(requires.condition(), method);
+      method.addStatement("check.require($S, $L$L)", requires.source(), condition,
+          values.build());
     });
     if (shapes.outputShape().isPresent()) {
-      CodeBlock dims = shapes.outputShape().get().dims().stream()
-          .map(this::expression)
-          .collect(CodeBlock.joining(", "));
+      List<CodeBlock> each = new java.util.ArrayList<>();
+      for (Expr dim : shapes.outputShape().get().dims()) {
+        each.add(expression(dim, method));
+      }
+      CodeBlock dims = CodeBlock.join(each, ", ");
       method.addStatement("return check.output($L)", dims);
     } else if (shapes.outputShapeFn().isPresent()) {
       CodeBlock.Builder call = CodeBlock.builder();
@@ -94,25 +98,81 @@ final class ShapeCheckGenerator {
         : CodeBlock.of("((long) this.$N)", name);
   }
 
-  private CodeBlock expression(Expr expr) {
+  /**
+   * Calls nest at most this deep in generated code; a deeper part of an expression goes into a
+   * local first, so javac's stack use does not grow with the declaration.
+   */
+  static final int MAX_NESTING = 8;
+
+  /** Generated code for an expression, and how deeply its calls nest. */
+  private record Code(CodeBlock code, int nesting) {}
+
+  private int locals;
+
+  /** The expression as {@code ShapeCheck} calls; parts nested too deep go to locals first. */
+  private CodeBlock expression(Expr expr, MethodSpec.Builder method) {
+    return emit(expr, method).code();
+  }
+
+  private Code emit(Expr expr, MethodSpec.Builder method) {
     if (expr instanceof Expr.Num num) {
-      return CodeBlock.of("$LL", num.value());
+      return new Code(CodeBlock.of("$LL", num.value()), 0);
     }
     if (expr instanceof Expr.Unknown) {
-      return CodeBlock.of("$T.UNKNOWN", SHAPE_CHECK);
+      return new Code(CodeBlock.of("$T.UNKNOWN", SHAPE_CHECK), 0);
     }
     if (expr instanceof Expr.Name name) {
-      return reference(name.name());
+      return new Code(reference(name.name()), 0);
     }
+    Code result;
     if (expr instanceof Expr.Negate negate) {
-      return CodeBlock.of("$T.neg($L)", SHAPE_CHECK, expression(negate.operand()));
+      Code operand = emit(negate.operand(), method);
+      result = new Code(CodeBlock.of("$T.$L($L)", SHAPE_CHECK, NEGATE, operand.code()),
+          operand.nesting() + 1);
+    } else if (expr instanceof Expr.Not not) {
+      Code operand = emit(not.operand(), method);
+      result = new Code(CodeBlock.of("$T.$L($L)", SHAPE_CHECK, NOT, operand.code()),
+          operand.nesting() + 1);
+    } else {
+      Expr.Binary binary = (Expr.Binary) expr;
+      Code left = emit(binary.left(), method);
+      Code right = emit(binary.right(), method);
+      result = new Code(CodeBlock.of("$T.$L($L, $L)", SHAPE_CHECK, methodName(binary.op()),
+          left.code(), right.code()), Math.max(left.nesting(), right.nesting()) + 1);
     }
-    if (expr instanceof Expr.Not not) {
-      return CodeBlock.of("$T.not($L)", SHAPE_CHECK, expression(not.operand()));
+    if (result.nesting() < MAX_NESTING) {
+      return result;
     }
-    Expr.Binary binary = (Expr.Binary) expr;
-    return CodeBlock.of("$T.$L($L, $L)", SHAPE_CHECK, binary.op().name().toLowerCase(
-        java.util.Locale.ROOT), expression(binary.left()), expression(binary.right()));
+    String local = "part" + ++locals;
+    boolean condition = expr instanceof Expr.Not
+        || expr instanceof Expr.Binary b && b.op().kind() != Expr.Op.Kind.ARITHMETIC;
+    method.addStatement("$T $N = $L", condition ? ClassName.get(Boolean.class) : TypeName.LONG,
+        local, result.code());
+    return new Code(CodeBlock.of("$N", local), 0);
+  }
+
+  /** {@code ShapeCheck}'s method for unary minus. */
+  static final String NEGATE = "neg";
+
+  /** {@code ShapeCheck}'s method for {@code !}. */
+  static final String NOT = "not";
+
+  /** {@code ShapeCheck}'s method for a binary operator: {@code add} for {@code +}, and so on. */
+  static String methodName(Expr.Op op) {
+    return op.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Every {@code ShapeCheck} member generated code uses, by name: the contract between the
+   * processor and the runtime, which a test checks against the runtime class.
+   */
+  static List<String> runtimeMembers() {
+    List<String> names = new java.util.ArrayList<>(List.of("UNKNOWN", "rank", "fixed", "symbol",
+        "require", "output", NEGATE, NOT));
+    for (Expr.Op op : Expr.Op.values()) {
+      names.add(methodName(op));
+    }
+    return names;
   }
 
   /** The names a condition uses, in order of first use. */

@@ -78,7 +78,7 @@ final class ShapeDeclarations {
           symbolUses.merge(symbol.name(), 1, Integer::sum);
           if (args.stream().anyMatch(arg -> arg.name().equals(symbol.name()))) {
             diagnostics.report(method, values.annotation(), entryOf(pattern, values),
-                Message.SYMBOL_SHADOWS_ARG, pattern.source(), name,
+                Message.SYMBOL_SHADOWS_ARG, excerpt(pattern.source(), symbol.column()), name,
                 symbol.name(), symbol.column());
           }
         }
@@ -95,16 +95,16 @@ final class ShapeDeclarations {
             checkNames(method, values, "outputShape", outputSource, dim, symbols, args,
                 symbolUses, name);
           }
-          Long constant = constantValue(dim);
+          Long constant = checkConstants(method, values, "outputShape", outputSource, dim, name);
           if (constant != null && constant < 0) {
-            error(method, values, "outputShape", Message.NEGATIVE_SIZE, outputSource, name,
-                constant, dim.column());
+            error(method, values, "outputShape", Message.NEGATIVE_SIZE,
+                excerpt(outputSource, dim.column()), name, constant, dim.column());
           }
         }
         outputShape = Optional.of(new OutputShape(outputSource, dims));
       } catch (ShapeSyntaxException e) {
-        error(method, values, "outputShape", Message.OUTPUT_SHAPE_SYNTAX, outputSource, name,
-            e.problem(), e.column());
+        error(method, values, "outputShape", Message.OUTPUT_SHAPE_SYNTAX,
+            excerpt(outputSource, e.column()), name, e.problem(), e.column());
       }
     }
 
@@ -117,10 +117,11 @@ final class ShapeDeclarations {
           checkNames(method, values, "requires", requiresSource, condition, symbols, args,
               symbolUses, name);
         }
+        checkConstants(method, values, "requires", requiresSource, condition, name);
         requires = Optional.of(new Constraint(requiresSource, condition));
       } catch (ShapeSyntaxException e) {
-        error(method, values, "requires", Message.REQUIRES_SYNTAX, requiresSource, name,
-            e.problem(), e.column());
+        error(method, values, "requires", Message.REQUIRES_SYNTAX,
+            excerpt(requiresSource, e.column()), name, e.problem(), e.column());
       }
     }
 
@@ -148,7 +149,8 @@ final class ShapeDeclarations {
       for (Expr dim : pattern.dims()) {
         if (dim instanceof Expr.Name symbol && symbolUses.get(symbol.name()) == 1) {
           diagnostics.report(method, values.annotation(), entryOf(pattern, values),
-              Message.UNUSED_SYMBOL, pattern.source(), name, symbol.name(), symbol.column());
+              Message.UNUSED_SYMBOL, excerpt(pattern.source(), symbol.column()), name,
+              symbol.name(), symbol.column());
           symbolUses.put(symbol.name(), -1); // warn once
         }
       }
@@ -189,7 +191,7 @@ final class ShapeDeclarations {
         entries.put(pattern, entriesOf.get(i));
       } catch (ShapeSyntaxException e) {
         diagnostics.report(method, values.annotation(), entriesOf.get(i), Message.INPUT_SHAPE_SYNTAX,
-            source, input, name, e.problem(), e.column());
+            excerpt(source, e.column()), input, name, e.problem(), e.column());
       }
     }
     if (parametersValid && entriesOf.size() != inputs.size()) {
@@ -208,8 +210,8 @@ final class ShapeDeclarations {
       Map<String, Integer> symbolUses, String name) {
     expr.forEach(e -> {
       if (e instanceof Expr.Unknown unknown && attribute.equals("requires")) {
-        error(method, values, attribute, Message.UNKNOWN_IN_REQUIRES, source, name,
-            unknown.column());
+        error(method, values, attribute, Message.UNKNOWN_IN_REQUIRES,
+            excerpt(source, unknown.column()), name, unknown.column());
       }
       if (!(e instanceof Expr.Name ref)) {
         return;
@@ -220,39 +222,113 @@ final class ShapeDeclarations {
       }
       Optional<Argument> arg = args.stream().filter(a -> a.name().equals(ref.name())).findFirst();
       if (arg.isEmpty()) {
-        error(method, values, attribute, Message.UNKNOWN_NAME, attribute, source, name,
-            ref.name(), ref.column(), ref.name());
+        error(method, values, attribute, Message.UNKNOWN_NAME, attribute,
+            excerpt(source, ref.column()), name, ref.name(), ref.column(), ref.name());
       } else if (!arg.get().isIntegral()) {
-        error(method, values, attribute, Message.NON_INTEGRAL_ARG, attribute, source, name,
-            ref.name(), arg.get().type(), ref.column());
+        error(method, values, attribute, Message.NON_INTEGRAL_ARG, attribute,
+            excerpt(source, ref.column()), name, ref.name(), arg.get().type(), ref.column());
       }
     });
   }
 
-  /** The value of an expression of literals only; {@code null} if it has names, ? or / by 0. */
-  private static Long constantValue(Expr expr) {
+  /** Constant arithmetic that has no value: a {@code long} overflow or a division by zero. */
+  private static final class ConstantProblem extends Exception {
+    private static final long serialVersionUID = 1L;
+    final boolean divisionByZero;
+    final int column;
+
+    ConstantProblem(boolean divisionByZero, int column) {
+      super(null, null, false, false);
+      this.divisionByZero = divisionByZero;
+      this.column = column;
+    }
+  }
+
+  /**
+   * The value of an expression of literals only, {@code null} if it has names or ?; checks the
+   * constant arithmetic inside any expression: a {@code long} overflow, or a division by a
+   * constant zero, is a {@link ConstantProblem} at its operator's column.
+   */
+  private static Long constantValue(Expr expr) throws ConstantProblem {
     if (expr instanceof Expr.Num num) {
       return num.value();
     }
     if (expr instanceof Expr.Negate negate) {
       Long operand = constantValue(negate.operand());
-      return operand == null ? null : -operand;
+      if (operand == null) {
+        return null;
+      }
+      try {
+        return Math.negateExact(operand);
+      } catch (ArithmeticException e) {
+        throw new ConstantProblem(false, negate.column());
+      }
+    }
+    if (expr instanceof Expr.Not not) {
+      constantValue(not.operand());
+      return null;
     }
     if (expr instanceof Expr.Binary binary) {
       Long left = constantValue(binary.left());
       Long right = constantValue(binary.right());
+      if (binary.op() == Expr.Op.DIV && right != null && right == 0) {
+        throw new ConstantProblem(true, binary.column());
+      }
       if (left == null || right == null) {
         return null;
       }
-      return switch (binary.op()) {
-        case ADD -> left + right;
-        case SUB -> left - right;
-        case MUL -> left * right;
-        case DIV -> right == 0 ? null : Math.floorDiv(left, right);
-        default -> null;
-      };
+      try {
+        return switch (binary.op()) {
+          case ADD -> Math.addExact(left, right);
+          case SUB -> Math.subtractExact(left, right);
+          case MUL -> Math.multiplyExact(left, right);
+          case DIV -> Math.floorDiv(left, right);
+          default -> null;
+        };
+      } catch (ArithmeticException e) {
+        throw new ConstantProblem(false, binary.column());
+      }
     }
     return null;
+  }
+
+  /**
+   * Checks the constant arithmetic in one {@code outputShape} dim or the {@code requires}
+   * condition; returns the dim's value when it is constant, {@code null} otherwise or on error.
+   */
+  private Long checkConstants(ExecutableElement method, Values values, String attribute,
+      String source, Expr expr, String name) {
+    try {
+      return constantValue(expr);
+    } catch (ConstantProblem problem) {
+      if (problem.divisionByZero) {
+        error(method, values, attribute, Message.DIVISION_BY_ZERO, attribute,
+            excerpt(source, problem.column), name, problem.column);
+      } else {
+        error(method, values, attribute, Message.CONSTANT_OVERFLOW, attribute,
+            excerpt(source, problem.column), name, problem.column);
+      }
+      return null;
+    }
+  }
+
+  /** Longest declaration a message quotes in full; longer ones are quoted around the column. */
+  static final int EXCERPT = 80;
+
+  /**
+   * The declaration as messages quote it: in full up to {@value #EXCERPT} characters, else the
+   * part around {@code column}, marked with "..." where cut.
+   */
+  static String excerpt(String source, int column) {
+    if (source.length() <= EXCERPT) {
+      return source;
+    }
+    int at = Math.max(0, Math.min(source.length(), column - 1));
+    int from = Math.max(0, at - EXCERPT / 2);
+    int to = Math.min(source.length(), from + EXCERPT);
+    from = Math.max(0, to - EXCERPT);
+    return (from > 0 ? "..." : "") + source.substring(from, to)
+        + (to < source.length() ? "..." : "") + " (" + source.length() + " characters)";
   }
 
   /**

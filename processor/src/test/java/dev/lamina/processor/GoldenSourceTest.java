@@ -233,6 +233,31 @@ class GoldenSourceTest {
     assertThat(branch.get(null)).isEqualTo("training");
   }
 
+  /**
+   * Names a user can take (issue 10, item 5): an {@code @Arg} named like the declaring class
+   * ({@code K}) and one named {@code of}, in a deprecated lambda. The class is named in full where
+   * the field would hide it, the builder constructs the layer rather than calling {@code of}, and
+   * the layer is deprecated with the warnings on its own calls suppressed.
+   */
+  @Test
+  void namesAUserCanTake() throws IOException {
+    JavaFileObject source = TestSources.pkgClass("K", """
+        class K {
+          /** @deprecated use another clip */
+          @Deprecated
+          @Lambda
+          static Operand<TFloat32> clip(Ops tf, Operand<TFloat32> x, @Arg int K, @Arg float of) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertGolden(compilation, "pkg.ClipLayer", "golden/ClipLayer.java");
+  }
+
   private static void assertGolden(Compilation compilation, String layer, String golden)
       throws IOException {
     JavaFileObject expected = JavaFileObjects.forResource(golden);

@@ -167,6 +167,99 @@ class RejectionTest {
     assertOnlyError(compilation, source, 4, "[LaminaLocalClass]", "is in an anonymous class");
   }
 
+  /** Under a build tool that wraps javac's environment (Gradle does), as under plain javac. */
+  @Test
+  void methodOfLocalClassUnderAWrappedEnvironment() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          static void model() {
+            class Local {
+              @Lambda
+              static Operand<TFloat32> square(Ops tf, Operand<TFloat32> x) { // line 5
+                return tf.math.square(x);
+              }
+            }
+          }
+        }
+        """);
+
+    Compilation compilation = Compiler.javac().withProcessors(new WrappingProcessor())
+        .compile(source);
+
+    assertOnlyError(compilation, source, 5, "[LaminaLocalClass]");
+  }
+
+  /** Hands a {@link LambdaProcessor} a delegating environment, as Gradle's wrapper does. */
+  private static final class WrappingProcessor extends javax.annotation.processing.AbstractProcessor {
+    private final LambdaProcessor delegate = new LambdaProcessor();
+
+    @Override
+    public synchronized void init(javax.annotation.processing.ProcessingEnvironment env) {
+      super.init(env);
+      delegate.init(new DelegatingEnvironment(env));
+    }
+
+    @Override
+    public java.util.Set<String> getSupportedAnnotationTypes() {
+      return delegate.getSupportedAnnotationTypes();
+    }
+
+    @Override
+    public javax.lang.model.SourceVersion getSupportedSourceVersion() {
+      return delegate.getSupportedSourceVersion();
+    }
+
+    @Override
+    public boolean process(java.util.Set<? extends javax.lang.model.element.TypeElement> types,
+        javax.annotation.processing.RoundEnvironment round) {
+      return delegate.process(types, round);
+    }
+  }
+
+  private static final class DelegatingEnvironment
+      implements javax.annotation.processing.ProcessingEnvironment {
+    private final javax.annotation.processing.ProcessingEnvironment delegate;
+
+    DelegatingEnvironment(javax.annotation.processing.ProcessingEnvironment delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public java.util.Map<String, String> getOptions() {
+      return delegate.getOptions();
+    }
+
+    @Override
+    public javax.annotation.processing.Messager getMessager() {
+      return delegate.getMessager();
+    }
+
+    @Override
+    public javax.annotation.processing.Filer getFiler() {
+      return delegate.getFiler();
+    }
+
+    @Override
+    public javax.lang.model.util.Elements getElementUtils() {
+      return delegate.getElementUtils();
+    }
+
+    @Override
+    public javax.lang.model.util.Types getTypeUtils() {
+      return delegate.getTypeUtils();
+    }
+
+    @Override
+    public javax.lang.model.SourceVersion getSourceVersion() {
+      return delegate.getSourceVersion();
+    }
+
+    @Override
+    public java.util.Locale getLocale() {
+      return delegate.getLocale();
+    }
+  }
+
   // ---- Types that do not resolve: deferred, then left to javac --------------------------------
 
   @ParameterizedTest(name = "{0}")
@@ -192,6 +285,29 @@ class RejectionTest {
     assertThat(compilation).failed();
     assertThat(compilation).hadErrorCount(1);
     assertThat(compilation).hadErrorContaining("cannot find symbol").inFile(source).onLine(3);
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void unresolvedTypeInTheShapeFunctionIsLeftToJavac() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          static Shape fShape(Shpe x) { // line 2
+            return null;
+          }
+
+          @Lambda(outputShapeFn = "fShape")
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("cannot find symbol").inFile(source).onLine(2);
     assertNoLayerWritten();
   }
 

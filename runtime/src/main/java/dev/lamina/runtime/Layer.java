@@ -254,23 +254,29 @@ public abstract class Layer {
     }
   }
 
-  /** {@code SliceLayer} gives {@code slice_layer}; a trailing {@code Layer} is dropped first. */
+  /**
+   * The default name for a layer class: {@code SliceLayer} gives {@code slice}, {@code L2NormLayer}
+   * {@code l2_norm}, {@code ApplyHTTPLayer} {@code apply_http}. A trailing {@code Layer} is dropped,
+   * then Keras's {@code to_snake_case} applies, and the result is made a TensorFlow scope name
+   * (characters other than ASCII letters, digits and {@code _} become {@code _}, leading
+   * underscores go, an empty name is {@code layer}). The processor's rule for lambdas
+   * ({@code dev.lamina.processor.Names}) is the same; a test runs both over one table of names.
+   */
   static String snakeCase(String typeName) {
     String base = typeName.endsWith("Layer") && typeName.length() > "Layer".length()
         ? typeName.substring(0, typeName.length() - "Layer".length())
         : typeName;
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < base.length(); i++) {
-      char c = base.charAt(i);
-      if (Character.isUpperCase(c)) {
-        if (i > 0 && !Character.isUpperCase(base.charAt(i - 1))) {
-          out.append('_');
-        }
-        out.append(Character.toLowerCase(c));
-      } else {
-        out.append(c);
-      }
+    String snake = base.replaceAll("[^\\p{L}\\p{N}_]+", "")
+        .replaceAll("(.)([A-Z][a-z]+)", "$1_$2")
+        .replaceAll("([a-z])([A-Z])", "$1_$2")
+        .toLowerCase(java.util.Locale.ROOT);
+    StringBuilder scope = new StringBuilder();
+    for (int i = 0; i < snake.length(); i++) {
+      char c = snake.charAt(i);
+      boolean ascii = c < 128 && (Character.isLetterOrDigit(c) || c == '_');
+      scope.append(ascii ? c : '_');
     }
-    return out.toString();
+    String result = scope.toString().replaceFirst("^_+", "");
+    return result.isEmpty() ? "layer" : result;
   }
 }

@@ -8,16 +8,24 @@ public sealed interface Expr {
 
   int column();
 
-  /** Calls {@code action} on this expression and every expression inside it, parents first. */
+  /**
+   * Calls {@code action} on this expression and every expression inside it, parents first, left
+   * before right. Iterative, so its stack use does not grow with the expression.
+   */
   default void forEach(java.util.function.Consumer<Expr> action) {
-    action.accept(this);
-    if (this instanceof Binary binary) {
-      binary.left().forEach(action);
-      binary.right().forEach(action);
-    } else if (this instanceof Negate negate) {
-      negate.operand().forEach(action);
-    } else if (this instanceof Not not) {
-      not.operand().forEach(action);
+    java.util.Deque<Expr> pending = new java.util.ArrayDeque<>();
+    pending.push(this);
+    while (!pending.isEmpty()) {
+      Expr e = pending.pop();
+      action.accept(e);
+      if (e instanceof Binary binary) {
+        pending.push(binary.right());
+        pending.push(binary.left());
+      } else if (e instanceof Negate negate) {
+        pending.push(negate.operand());
+      } else if (e instanceof Not not) {
+        pending.push(not.operand());
+      }
     }
   }
 

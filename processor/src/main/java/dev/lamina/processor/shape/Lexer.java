@@ -50,6 +50,18 @@ final class Lexer {
           i += 2;
           continue;
         }
+        // Python and Keras habits, each with its fix.
+        if (two.equals("//")) {
+          throw new ShapeSyntaxException(
+              "'//' is Python's floor division; write '/', which already rounds down", column);
+        }
+        if (c == '=') {
+          throw new ShapeSyntaxException("'=' assigns; compare with '=='", column);
+        }
+        if (c == '%') {
+          throw new ShapeSyntaxException(
+              "'%' (remainder) is not in the shape language, which has + - * / only", column);
+        }
         kind = switch (c) {
           case '(' -> Token.Kind.LPAREN;
           case ')' -> Token.Kind.RPAREN;

@@ -18,12 +18,28 @@ import java.util.List;
  *
  * <p>{@code "()"} is a scalar sample; a trailing comma is allowed, as in Python's {@code (4,)}.
  * Type errors (an integer where a condition is due, or the reverse) are syntax errors too.
+ *
+ * <p>Limits, each a syntax error at the column that passes it: at most {@link #MAX_DIMS} dims
+ * per shape, {@link #MAX_TERMS} terms (numbers, {@code ?} and names) per dim expression or
+ * condition, and parentheses and unary operators nested at most {@link #MAX_DEPTH} deep. So no
+ * declaration can exhaust the stack of the processor or of javac compiling the generated code.
  */
 public final class ShapeParser {
+
+  /** Dims per sample: TensorFlow's maximum rank, 254, less the batch dim. */
+  public static final int MAX_DIMS = 253;
+
+  /** Terms (numbers, {@code ?}, names) in one dim expression or one condition. */
+  public static final int MAX_TERMS = 256;
+
+  /** Nesting of parentheses and unary operators ({@code -}, {@code !}) in one expression. */
+  public static final int MAX_DEPTH = 32;
 
   private final String text;
   private final List<Token> tokens;
   private int next;
+  private int depth;
+  private int terms;
 
   private ShapeParser(String text) throws ShapeSyntaxException {
     this.text = text;
@@ -47,11 +63,12 @@ public final class ShapeParser {
         }
         case NUMBER -> dims.add(new Expr.Num(parser.number(token), token.column()));
         case QUESTION -> dims.add(new Expr.Unknown(token.column()));
-        case NAME -> dims.add(new Expr.Name(token.text(), token.column()));
+        case NAME -> dims.add(name(token));
         default -> throw new ShapeSyntaxException(
             "expected a size, '?', a name or '...' but found " + token.describe(),
             token.column());
       }
+      checkDims(dims.size(), token);
       parser.commaOrClose();
     }
     parser.advance();
@@ -65,7 +82,10 @@ public final class ShapeParser {
     parser.expect(Token.Kind.LPAREN, "a shape starts with '('");
     List<Expr> dims = new ArrayList<>();
     while (!parser.at(Token.Kind.RPAREN)) {
+      Token first = parser.peek();
+      parser.terms = 0;
       dims.add(parser.typed(parser.expression(0), false));
+      checkDims(dims.size(), first);
       parser.commaOrClose();
     }
     parser.advance();
@@ -79,6 +99,29 @@ public final class ShapeParser {
     Expr condition = parser.typed(parser.expression(0), true);
     parser.expectEnd();
     return condition;
+  }
+
+  private static void checkDims(int count, Token token) throws ShapeSyntaxException {
+    if (count > MAX_DIMS) {
+      throw new ShapeSyntaxException("more than " + MAX_DIMS + " dims, Lamina's limit (TensorFlow "
+          + "allows rank 254, batch included)", token.column());
+    }
+  }
+
+  /** A name; Python's {@code None} gets the fix. */
+  private static Expr.Name name(Token token) throws ShapeSyntaxException {
+    if (token.text().equals("None")) {
+      throw new ShapeSyntaxException("None is Python's unknown size; write ?", token.column());
+    }
+    return new Expr.Name(token.text(), token.column());
+  }
+
+  /** Counts a term against {@link #MAX_TERMS}. */
+  private void term(Token token) throws ShapeSyntaxException {
+    if (++terms > MAX_TERMS) {
+      throw new ShapeSyntaxException("more than " + MAX_TERMS + " terms in one expression, "
+          + "Lamina's limit", token.column());
+    }
   }
 
   // Precedence climbing: || < && < comparisons < + - < * / < unary.
@@ -115,20 +158,41 @@ public final class ShapeParser {
 
   private Expr unary() throws ShapeSyntaxException {
     Token token = advance();
-    return switch (token.kind()) {
-      case NUMBER -> new Expr.Num(number(token), token.column());
-      case QUESTION -> new Expr.Unknown(token.column());
-      case NAME -> new Expr.Name(token.text(), token.column());
-      case MINUS -> new Expr.Negate(typed(unary(), false), token.column());
-      case BANG -> new Expr.Not(typed(unary(), true), token.column());
-      case LPAREN -> {
-        Expr inner = expression(0);
-        expect(Token.Kind.RPAREN, "expected ')'");
-        yield inner;
+    switch (token.kind()) {
+      case NUMBER -> {
+        term(token);
+        return new Expr.Num(number(token), token.column());
       }
+      case QUESTION -> {
+        term(token);
+        return new Expr.Unknown(token.column());
+      }
+      case NAME -> {
+        term(token);
+        return name(token);
+      }
+      case MINUS, BANG, LPAREN -> {
+        if (++depth > MAX_DEPTH) {
+          throw new ShapeSyntaxException("nested more than " + MAX_DEPTH + " deep, Lamina's limit "
+              + "for parentheses and unary operators", token.column());
+        }
+        Expr result;
+        if (token.kind() == Token.Kind.MINUS) {
+          result = new Expr.Negate(typed(unary(), false), token.column());
+        } else if (token.kind() == Token.Kind.BANG) {
+          result = new Expr.Not(typed(unary(), true), token.column());
+        } else {
+          result = expression(0);
+          expect(Token.Kind.RPAREN, "expected ')'");
+        }
+        depth--;
+        return result;
+      }
+      case ELLIPSIS -> throw new ShapeSyntaxException("'...' only starts an inputShape pattern; "
+          + "an outputShape lists every dim, with ? for a size not known", token.column());
       default -> throw new ShapeSyntaxException(
           "expected a number, '?', a name or '(' but found " + token.describe(), token.column());
-    };
+    }
   }
 
   /** Checks that {@code e} is a condition ({@code bool}) or an integer. */

@@ -31,6 +31,10 @@ record Token(Kind kind, String text, int column) {
 
   /** {@code 'x'}, or {@code the end}: how messages quote what was found. */
   String describe() {
-    return kind == Kind.END ? "the end" : "'" + text + "'";
+    if (kind == Kind.END) {
+      return "the end";
+    }
+    // A very long name is shown by its start: messages stay readable.
+    return "'" + (text.length() > 24 ? text.substring(0, 20) + "..." : text) + "'";
   }
 }

@@ -103,8 +103,8 @@ class ShapeParserTest {
     assertEquals("expected ',' or ')' but found the end", unclosed.problem());
     assertEquals(6, unclosed.column());
     var character = assertThrows(ShapeSyntaxException.class,
-        () -> ShapeParser.outputShape("(4 % 2)"));
-    assertEquals("unexpected character '%'", character.problem());
+        () -> ShapeParser.outputShape("(4 # 2)"));
+    assertEquals("unexpected character '#'", character.problem());
     assertEquals(4, character.column());
     var trailing = assertThrows(ShapeSyntaxException.class, () -> ShapeParser.outputShape("(4) x"));
     assertEquals(5, trailing.column());
