@@ -81,12 +81,14 @@ public abstract class Layer {
     return text.toString();
   }
 
+  /** One line, always: a line break in a String or char argument shows as {@code \\n}. */
   static String formatArgument(Object value) {
     if (value != null && value.getClass().isArray()) {
       String nested = Arrays.deepToString(new Object[] {value});
-      return nested.substring(1, nested.length() - 1);
+      return Summary.escapeControls(nested.substring(1, nested.length() - 1));
     }
-    return value instanceof String ? '"' + (String) value + '"' : String.valueOf(value);
+    return Summary.escapeControls(
+        value instanceof String ? '"' + (String) value + '"' : String.valueOf(value));
   }
 
   /**

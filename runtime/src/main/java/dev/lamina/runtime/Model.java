@@ -1,8 +1,5 @@
 package dev.lamina.runtime;
 
-import dev.lamina.runtime.plot.Diagram;
-import dev.lamina.runtime.plot.PlotOptions;
-import dev.lamina.runtime.plot.Plotter;
 import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.History;
 import dev.lamina.runtime.train.Loss;
@@ -10,9 +7,7 @@ import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Metric;
 import dev.lamina.runtime.train.Metrics;
 import dev.lamina.runtime.train.Optimizer;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -565,26 +560,30 @@ public class Model implements AutoCloseable {
    * counts, connections and arguments, and the parameter totals. Print it, or log it.
    */
   public String summary() {
-    boolean sequential = this instanceof Sequential;
-    return Summary.of(sequential ? "sequential" : "model", topology, !sequential);
+    return summary(0);
   }
 
   /**
-   * Keras's {@code plot_model(model, to_file, ...)}: draws the model to {@code path}, as PNG or
-   * SVG (laid out in-process, no Graphviz needed) or as Graphviz DOT source, by its extension.
-   * With {@link PlotOptions#showShapes()} each box shows its shapes and, for lambdas, their
-   * declared shape rules.
+   * {@link #summary()} {@code lineLength} characters wide, as Keras's
+   * {@code summary(line_length=...)}: text that does not fit its column wraps onto more lines.
    *
-   * @throws IllegalArgumentException if the extension is not .png, .svg or .dot
-   * @throws IOException if the file cannot be written; nothing is left half-written
+   * @param lineLength the table's width; 0 sizes each column to its widest text
+   * @throws IllegalArgumentException if it is negative or too narrow for the table's columns
    */
-  public void plot(Path path, PlotOptions options) throws IOException {
-    Plotter.write(Diagrams.of(topology, options), path, options);
+  public String summary(int lineLength) {
+    if (lineLength < 0) {
+      throw new IllegalArgumentException("lineLength must be positive (or 0), got " + lineLength);
+    }
+    boolean sequential = this instanceof Sequential;
+    return Summary.of(sequential ? "sequential" : "model", topology, !sequential, lineLength);
   }
 
-  /** The diagram {@link #plot} draws, for tools and tests. */
-  public Diagram diagram(PlotOptions options) {
-    return Diagrams.of(topology, options);
+  /**
+   * Every layer call (Keras's nodes), each after the calls that feed it, with its layer, the
+   * layer's name in this model, and the tensors in and out: what {@code lamina-plot} draws.
+   */
+  public final List<LayerCall> calls() {
+    return LayerCall.of(topology);
   }
 
   /** One line: inputs, the layers in order, outputs. */

@@ -1,76 +1,61 @@
 package dev.lamina.runtime;
 
-import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
-import org.tensorflow.Graph;
-import org.tensorflow.Session;
-import org.tensorflow.op.Ops;
 
 /**
- * Keeps TensorFlow's native start-up chatter (oneDNN and CPU-feature notices, the MLIR pass
- * notice) off stderr unless the user asks for it.
+ * TensorFlow's native logging, behind one switch: the system property
+ * {@code lamina.tensorflow.logging}.
  *
- * <p>TensorFlow has no Java API for its log level. Its own messages obey the environment variable
- * {@code TF_CPP_MIN_LOG_LEVEL}, read when the native library loads, so it is set through libc
- * before that. One more notice is logged through a private copy of Abseil that ignores the
- * variable, once per process, on the first session run: a warm-up run with the native stderr
- * pointed at {@code /dev/null} for its few milliseconds takes it. A user who sets
- * {@code TF_CPP_MIN_LOG_LEVEL} or the system property {@code lamina.tensorflow.logging=verbose}
- * keeps TensorFlow's own behaviour. Warnings and errors always pass.
+ * <ul>
+ *   <li>{@code quiet} (the default): TensorFlow's informational start-up notices (oneDNN, CPU
+ *       features) are kept off stderr; its warnings and errors pass. Lamina sets the environment
+ *       variable {@code TF_CPP_MIN_LOG_LEVEL=1}, which TensorFlow reads itself, once, before
+ *       Lamina first uses TensorFlow, and only if the variable is not set already: a user's own
+ *       {@code TF_CPP_MIN_LOG_LEVEL} always wins.
+ *   <li>{@code verbose}: TensorFlow's own defaults; Lamina changes nothing.
+ * </ul>
+ *
+ * <p>That is all it does: stderr is never redirected, so no one's output is lost, whichever
+ * thread writes it. Java cannot set an environment variable of its own process, hence JNA's call
+ * to the C library's {@code setenv}; TensorFlow Java 1.1.0 has no logging API. The variable must
+ * be set before TensorFlow's native library logs for the first time, so set the property (or the
+ * variable) before the first model is built; an application that uses TensorFlow before Lamina
+ * gets TensorFlow's defaults.
+ *
+ * <p>One notice is out of reach: TensorFlow 2.18 logs "MLIR V1 optimization pass is not enabled",
+ * after Abseil's "All log messages before absl::InitializeLog() is called are written to STDERR",
+ * once per process at the first session run, through a private copy of Abseil that neither the
+ * variable nor any exported function controls. Hiding it would mean redirecting the process's
+ * stderr, which is what Lamina no longer does.
  */
 final class NativeLogging {
 
-  private static final int STDERR = 2;
-  private static final int O_WRONLY = 1;
+  /** The switch. */
+  static final String PROPERTY = "lamina.tensorflow.logging";
 
   private static boolean configured;
 
   private NativeLogging() {}
 
-  /** Call before the first use of TensorFlow; free after the first call. */
+  /** Applies the switch; call before using TensorFlow. Free after the first call. */
   static synchronized void configure() {
     if (configured) {
       return;
     }
+    String mode = System.getProperty(PROPERTY, "quiet");
+    if (!mode.equals("quiet") && !mode.equals("verbose")) {
+      throw new IllegalArgumentException("The system property " + PROPERTY + " must be \"quiet\" "
+          + "or \"verbose\", got \"" + mode + "\"");
+    }
     configured = true;
-    if ("verbose".equals(System.getProperty("lamina.tensorflow.logging"))
-        || System.getenv("TF_CPP_MIN_LOG_LEVEL") != null) {
+    if (mode.equals("verbose") || System.getenv("TF_CPP_MIN_LOG_LEVEL") != null) {
       return;
     }
-    NativeLibrary libc;
     try {
-      libc = NativeLibrary.getInstance("c");
-      libc.getFunction("setenv").invokeInt(new Object[] {"TF_CPP_MIN_LOG_LEVEL", "1", 0});
+      NativeLibrary.getInstance("c").getFunction("setenv")
+          .invokeInt(new Object[] {"TF_CPP_MIN_LOG_LEVEL", "1", 0});
     } catch (LinkageError | RuntimeException e) {
-      return; // not glibc-like: only log noise is at stake, keep TensorFlow's default
-    }
-    System.err.flush();
-    int saved = libc.getFunction("dup").invokeInt(new Object[] {STDERR});
-    int devNull = libc.getFunction("open").invokeInt(new Object[] {"/dev/null", O_WRONLY});
-    Function dup2 = libc.getFunction("dup2");
-    try {
-      if (saved >= 0 && devNull >= 0) {
-        dup2.invokeInt(new Object[] {devNull, STDERR});
-      }
-      runOnce();
-    } finally {
-      if (saved >= 0 && devNull >= 0) {
-        dup2.invokeInt(new Object[] {saved, STDERR});
-      }
-      Function close = libc.getFunction("close");
-      for (int fd : new int[] {saved, devNull}) {
-        if (fd >= 0) {
-          close.invokeInt(new Object[] {fd});
-        }
-      }
-    }
-  }
-
-  /** Loads the native library and runs one trivial graph, which logs the once-only notices. */
-  private static void runOnce() {
-    try (Graph graph = new Graph(); Session session = new Session(graph)) {
-      Ops tf = Ops.create(graph);
-      session.runner().fetch(tf.constant(0f)).run().close();
+      // No C library JNA can reach: only log noise is at stake, keep TensorFlow's default.
     }
   }
 }

@@ -17,7 +17,12 @@ final class Summary {
 
   private Summary() {}
 
-  static String of(String title, Topology topology, boolean showConnections) {
+  /**
+   * @param lineLength the table's width in characters, as Keras's {@code line_length}: columns
+   *     are narrowed (their text wrapped onto more lines) or the last one widened to fit; 0 sizes
+   *     each column to its widest text
+   */
+  static String of(String title, Topology topology, boolean showConnections, int lineLength) {
     Map<Layer, List<Node>> calls = topology.calls();
     List<Layer> layers = topology.layers();
     List<String[]> rows = new ArrayList<>();
@@ -63,6 +68,9 @@ final class Summary {
         widths[c] = Math.max(widths[c], row[c].length());
       }
     }
+    if (lineLength > 0) {
+      fit(widths, columns, lineLength);
+    }
     int width = columns.stream().mapToInt(c -> widths[c] + 3).sum() + 1;
     StringBuilder out = new StringBuilder();
     out.append("Model: \"").append(title).append("\"\n");
@@ -80,11 +88,91 @@ final class Summary {
     return out.toString();
   }
 
-  private static String row(String[] cells, List<Integer> columns, int[] widths) {
-    StringBuilder line = new StringBuilder();
-    for (int c : columns) {
-      line.append(' ').append(cells[c]).append(" ".repeat(widths[c] - cells[c].length() + 2));
+  /** The narrowest a column gets; a table needs this much per column and its borders. */
+  private static final int MIN_COLUMN = 6;
+
+  /** Narrows the widest columns, or widens the last, until the table is {@code lineLength}. */
+  private static void fit(int[] widths, List<Integer> columns, int lineLength) {
+    int target = lineLength - 1 - 3 * columns.size();
+    if (target < MIN_COLUMN * columns.size()) {
+      throw new IllegalArgumentException("lineLength must be at least "
+          + (MIN_COLUMN * columns.size() + 1 + 3 * columns.size()) + " for this model's "
+          + columns.size() + " columns, got " + lineLength);
     }
-    return line.toString().stripTrailing();
+    int total = columns.stream().mapToInt(c -> widths[c]).sum();
+    while (total > target) {
+      int widest = columns.get(0);
+      for (int c : columns) {
+        widest = widths[c] > widths[widest] ? c : widest;
+      }
+      widths[widest]--;
+      total--;
+    }
+    widths[columns.get(columns.size() - 1)] += target - total;
+  }
+
+  /** A row's lines: each cell wrapped to its column's width, at ", " or " " where possible. */
+  private static String row(String[] cells, List<Integer> columns, int[] widths) {
+    List<List<String>> wrapped = new ArrayList<>();
+    int height = 1;
+    for (int c : columns) {
+      List<String> lines = wrap(cells[c], widths[c]);
+      wrapped.add(lines);
+      height = Math.max(height, lines.size());
+    }
+    StringJoiner rows = new StringJoiner("\n");
+    for (int i = 0; i < height; i++) {
+      StringBuilder line = new StringBuilder();
+      for (int k = 0; k < columns.size(); k++) {
+        String text = i < wrapped.get(k).size() ? wrapped.get(k).get(i) : "";
+        line.append(' ').append(text).append(" ".repeat(widths[columns.get(k)] - text.length() + 2));
+      }
+      rows.add(line.toString().stripTrailing());
+    }
+    return rows.toString();
+  }
+
+  private static List<String> wrap(String text, int width) {
+    List<String> lines = new ArrayList<>();
+    String rest = text;
+    while (rest.length() > width) {
+      int cut = rest.lastIndexOf(' ', width);
+      if (cut <= 0) {
+        cut = width;
+      }
+      lines.add(rest.substring(0, cut).stripTrailing());
+      rest = rest.substring(cut).stripLeading();
+    }
+    lines.add(rest);
+    return lines;
+  }
+
+  /**
+   * Line breaks, tabs and other control characters as escapes ({@code \\n}, {@code \\t},
+   * {@code \\u001b}), so that a value prints on one line.
+   */
+  static String escapeControls(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      boolean control = Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029';
+      if (control && out == null) {
+        out = new StringBuilder(text.substring(0, i));
+      }
+      if (out != null) {
+        if (!control) {
+          out.append(ch);
+        } else if (ch == '\n') {
+          out.append("\\n");
+        } else if (ch == '\r') {
+          out.append("\\r");
+        } else if (ch == '\t') {
+          out.append("\\t");
+        } else {
+          out.append(String.format("\\u%04x", (int) ch));
+        }
+      }
+    }
+    return out == null ? text : out.toString();
   }
 }

@@ -1,5 +1,7 @@
 package dev.lamina.samples;
 
+import dev.lamina.plot.ModelPlot;
+import dev.lamina.plot.PlotOptions;
 import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Sequential;
@@ -7,7 +9,6 @@ import dev.lamina.runtime.layers.Concatenate;
 import dev.lamina.runtime.layers.Dense;
 import dev.lamina.runtime.layers.Dropout;
 import dev.lamina.runtime.layers.Reshape;
-import dev.lamina.runtime.plot.PlotOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -112,7 +113,7 @@ public final class Tutorial {
       System.out.println("  predict(x_test) = " + Arrays.deepToString(y)
           + ", shape (" + y.length + ", " + y[0].length + ", " + y[0][0].length + ", "
           + y[0][0][0].length + ")");
-      model.plot(picture, PlotOptions.showShapes());
+      ModelPlot.plot(model, picture, PlotOptions.showShapes());
       System.out.println("  plotted to " + picture);
     }
 

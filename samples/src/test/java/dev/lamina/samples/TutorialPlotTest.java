@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lamina.plot.Diagram;
+import dev.lamina.plot.ModelPlot;
+import dev.lamina.plot.PlotOptions;
 import dev.lamina.runtime.Model;
-import dev.lamina.runtime.plot.Diagram;
-import dev.lamina.runtime.plot.PlotOptions;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +28,12 @@ class TutorialPlotTest {
 
   private void check(Supplier<Model> build, List<String> layers, int arrows) throws Exception {
     try (Model model = build.get()) {
-      Diagram diagram = model.diagram(PlotOptions.showShapes());
+      Diagram diagram = ModelPlot.diagram(model, PlotOptions.showShapes());
       assertEquals(layers, diagram.boxes().stream().map(Diagram.Box::id).toList());
       assertEquals(arrows, diagram.arrows().size());
 
       Path png = dir.resolve(layers.get(1) + ".png");
-      model.plot(png, PlotOptions.showShapes());
+      ModelPlot.plot(model, png, PlotOptions.showShapes());
       BufferedImage image = ImageIO.read(png.toFile());
       assertNotNull(image, "the PNG decodes");
       // Boxes are 100 to 300 px wide and 40 to 150 px tall, stacked one per layer at most.
@@ -41,7 +42,7 @@ class TutorialPlotTest {
           && image.getHeight() <= 200 * layers.size(), "height " + image.getHeight());
 
       Path svg = dir.resolve(layers.get(1) + ".svg");
-      model.plot(svg, PlotOptions.showShapes());
+      ModelPlot.plot(model, svg, PlotOptions.showShapes());
       Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
           .parse(svg.toFile());
       NodeList groups = doc.getElementsByTagName("g");
@@ -60,7 +61,7 @@ class TutorialPlotTest {
       }
 
       Path dot = dir.resolve(layers.get(1) + ".dot");
-      model.plot(dot, PlotOptions.showShapes());
+      ModelPlot.plot(model, dot, PlotOptions.showShapes());
       String dotText = Files.readString(dot);
       for (String layer : layers) {
         assertTrue(dotText.contains("\"" + layer + "\" [label=\"" + layer + ": "), layer);
@@ -88,7 +89,7 @@ class TutorialPlotTest {
     check(Tutorial::sliceModel,
         List.of("input", "slice", "reshape", "slice_1", "reshape_1", "concatenate"), 6);
     try (Model model = Tutorial.sliceModel()) {
-      Diagram.Box slice = model.diagram(PlotOptions.showShapes()).boxes().get(1);
+      Diagram.Box slice = ModelPlot.diagram(model, PlotOptions.showShapes()).boxes().get(1);
       assertEquals(List.of("index=0", "input: (None, 4, 2)", "output: (None, 4)",
           "inputShape: (n, c)", "outputShape: (n)", "requires: 0 <= index && index < c"),
           slice.lines());

@@ -1,4 +1,4 @@
-package dev.lamina.runtime.plot;
+package dev.lamina.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -9,11 +9,15 @@ import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -49,32 +53,48 @@ public final class Plotter {
     writeWhole(path.toAbsolutePath(), bytes);
   }
 
-  /** Writes to a temporary file beside the target, then moves it into place. */
+  /**
+   * Writes to a temporary file beside the target, then moves it into place. The temporary file is
+   * created as any file the program writes, so the plot gets the permissions the umask gives
+   * (Files.createTempFile would make it readable by its owner only).
+   */
   private static void writeWhole(Path path, byte[] bytes) throws IOException {
     Path directory = path.getParent();
     if (directory == null || !Files.isDirectory(directory)) {
       throw new IOException("Cannot plot to " + path + ": the directory " + directory
           + " does not exist");
     }
-    Path temporary;
+    Path temporary = null;
     try {
-      temporary = Files.createTempFile(directory, ".lamina-plot-", ".tmp");
-    } catch (IOException e) {
-      throw new IOException("Cannot plot to " + path + ": cannot write in " + directory + " ("
-          + e + ")", e);
-    }
-    try {
-      Files.write(temporary, bytes);
+      for (int attempt = 0; temporary == null; attempt++) {
+        Path candidate = directory.resolve(".lamina-plot-"
+            + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        try (OutputStream out = Files.newOutputStream(candidate, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE)) {
+          temporary = candidate;
+          out.write(bytes);
+        } catch (FileAlreadyExistsException taken) {
+          if (attempt == 100) {
+            throw taken;
+          }
+        }
+      }
       try {
         Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING);
       }
+    } catch (IOException e) {
+      throw new IOException("Cannot plot to " + path + ": " + e, e);
     } finally {
-      Files.deleteIfExists(temporary);
+      if (temporary != null) {
+        Files.deleteIfExists(temporary);
+      }
     }
   }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   static String svg(Layout layout) {
     StringBuilder svg = new StringBuilder();

@@ -1,8 +1,12 @@
-package dev.lamina.runtime;
+package dev.lamina.plot;
 
-import dev.lamina.runtime.SymbolicTensor.Node;
-import dev.lamina.runtime.plot.Diagram;
-import dev.lamina.runtime.plot.PlotOptions;
+import dev.lamina.runtime.LambdaLayer;
+import dev.lamina.runtime.LambdaSignature;
+import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.LayerCall;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.Shapes;
+import dev.lamina.runtime.SymbolicTensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,46 +15,50 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 
-/** What {@code Model.plot} draws for a model: a box per layer, an arrow per connection. */
+/** What a model's plot shows: a box per layer, an arrow per connection. */
 final class Diagrams {
 
   private Diagrams() {}
 
-  static Diagram of(Topology topology, PlotOptions options) {
-    Map<Layer, List<Node>> calls = topology.calls();
+  static Diagram of(Model model, PlotOptions options) {
+    Map<Layer, List<LayerCall>> calls = new LinkedHashMap<>();
+    for (LayerCall call : model.calls()) {
+      calls.computeIfAbsent(call.layer(), layer -> new ArrayList<>()).add(call);
+    }
     List<Diagram.Box> boxes = new ArrayList<>();
     Set<Diagram.Arrow> arrows = new LinkedHashSet<>();
-    for (Layer layer : topology.layers()) {
-      String name = topology.names().get(layer);
-      List<Node> nodes = calls.get(layer);
-      for (Node node : nodes) {
-        for (SymbolicTensor<?> input : node.inputs()) {
-          arrows.add(new Diagram.Arrow(topology.names().get(input.producer().layer()), name));
+    for (List<LayerCall> layerCalls : calls.values()) {
+      LayerCall first = layerCalls.get(0);
+      Layer layer = first.layer();
+      String name = first.name();
+      for (LayerCall call : layerCalls) {
+        for (String source : call.inputLayers()) {
+          arrows.add(new Diagram.Arrow(source, name));
         }
       }
       boxes.add(new Diagram.Box(name,
           options.showsLayerNames() ? name + ": " + layer.typeName() : layer.typeName(),
-          lines(layer, nodes, topology, options), kind(layer)));
+          lines(first, layerCalls, options), kind(first)));
     }
     return new Diagram(boxes, new ArrayList<>(arrows));
   }
 
-  private static Diagram.Kind kind(Layer layer) {
-    if (layer instanceof InputLayer) {
+  private static Diagram.Kind kind(LayerCall call) {
+    if (call.isInput()) {
       return Diagram.Kind.INPUT;
     }
-    return layer instanceof LambdaLayer || layer instanceof MaskLayer
-        ? Diagram.Kind.LAMBDA : Diagram.Kind.LAYER;
+    return call.isLambda() ? Diagram.Kind.LAMBDA : Diagram.Kind.LAYER;
   }
 
-  private static List<String> lines(Layer layer, List<Node> nodes, Topology topology,
-      PlotOptions options) {
+  private static List<String> lines(LayerCall first, List<LayerCall> calls, PlotOptions options) {
+    Layer layer = first.layer();
     List<String> lines = new ArrayList<>();
-    Map<String, Object> arguments = new LinkedHashMap<>(layer.arguments());
-    Object activation = arguments.remove("activation");
+    Object activation = layer.arguments().get("activation");
+    Map<String, String> arguments = new LinkedHashMap<>(first.formattedArguments());
+    arguments.remove("activation");
     if (!arguments.isEmpty()) {
       StringJoiner joined = new StringJoiner(", ");
-      arguments.forEach((key, value) -> joined.add(key + "=" + Layer.formatArgument(value)));
+      arguments.forEach((key, value) -> joined.add(key + "=" + value));
       lines.add(joined.toString());
     }
     if (options.showsLayerActivations() && activation != null) {
@@ -59,13 +67,15 @@ final class Diagrams {
     if (options.showsShapes()) {
       Set<String> inputs = new LinkedHashSet<>();
       Set<String> outputs = new LinkedHashSet<>();
-      for (Node node : nodes) {
+      for (LayerCall call : calls) {
         StringJoiner shapes = new StringJoiner(", ");
-        node.inputs().forEach(input -> shapes.add(Shapes.format(input.shape())));
-        if (!node.inputs().isEmpty()) {
+        for (SymbolicTensor<?> input : call.inputs()) {
+          shapes.add(Shapes.format(input.shape()));
+        }
+        if (!call.inputs().isEmpty()) {
           inputs.add(shapes.toString());
         }
-        outputs.add(Shapes.format(topology.produced().get(node).shape()));
+        outputs.add(Shapes.format(call.output().shape()));
       }
       inputs.forEach(shapes -> lines.add("input: " + shapes));
       outputs.forEach(shape -> lines.add("output: " + shape));
@@ -87,7 +97,7 @@ final class Diagrams {
     }
     if (options.showsDtype()) {
       Set<String> dtypes = new LinkedHashSet<>();
-      nodes.forEach(node -> dtypes.add(Shapes.dtypeName(topology.produced().get(node).dtype())));
+      calls.forEach(call -> dtypes.add(Shapes.dtypeName(call.output().dtype())));
       lines.add("dtype: " + String.join(", ", dtypes));
     }
     return lines;

@@ -1,4 +1,4 @@
-package dev.lamina.runtime.plot;
+package dev.lamina.plot;
 
 import java.awt.Font;
 import java.awt.FontFormatException;
@@ -98,8 +98,19 @@ record Layout(double width, double height, List<Placed> boxes, List<Route> route
     return new Layout(root.getWidth(), root.getHeight(), placed, routes);
   }
 
+  /**
+   * EMF, under ELK, starts a daemon thread to clear references ("EMF Reference Cleaner") unless
+   * this property is "false". Tools that end a program by interrupting its remaining threads, as
+   * {@code mvn exec:java} does, then get a stack trace from it: EMF logs the
+   * InterruptedException. Lamina's plots need no such thread; a value the user set is kept.
+   */
+  static final String EMF_CLEANER = "org.eclipse.emf.common.util.ReferenceClearingQueue";
+
   private static synchronized void register() {
     if (!registered) {
+      if (System.getProperty(EMF_CLEANER) == null) {
+        System.setProperty(EMF_CLEANER, "false"); // before any ELK class loads EMF's CommonUtil
+      }
       LayoutMetaDataService.getInstance()
           .registerLayoutMetaDataProviders(new LayeredMetaDataProvider());
       registered = true;
@@ -148,7 +159,7 @@ record Layout(double width, double height, List<Placed> boxes, List<Route> route
   private static Font load(String file) {
     try (InputStream in = Layout.class.getResourceAsStream(file)) {
       if (in == null) {
-        throw new IllegalStateException("The font " + file + " is missing from lamina-runtime");
+        throw new IllegalStateException("The font " + file + " is missing from lamina-plot");
       }
       return Font.createFont(Font.TRUETYPE_FONT, in).deriveFont(FONT_SIZE);
     } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dev.lamina.runtime.plot;
+package dev.lamina.plot;
 
 /**
  * Keras's {@code plot_model} options. Immutable; each {@code withX} returns a copy.

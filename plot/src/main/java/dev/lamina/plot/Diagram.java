@@ -1,4 +1,4 @@
-package dev.lamina.runtime.plot;
+package dev.lamina.plot;
 
 import java.util.List;
 

@@ -1,15 +1,14 @@
-package dev.lamina.runtime;
+package dev.lamina.plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lamina.runtime.Input;
+import dev.lamina.runtime.Model;
 import dev.lamina.runtime.layers.Concatenate;
-import dev.lamina.runtime.layers.Dense;
 import dev.lamina.runtime.layers.Reshape;
-import dev.lamina.runtime.plot.Diagram;
-import dev.lamina.runtime.plot.PlotOptions;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,53 +23,23 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** Summaries and plots of a two-branch model like the tutorial's slice model. */
-class SummaryAndPlotTest {
+/** Plots of a two-branch model like the tutorial's slice model. */
+class PlotTest {
 
   @TempDir Path dir;
 
   /** input -> square, head -> reshape each -> concatenate, as the tutorial's slice model. */
   private static Model branches() {
     var a = Input.of(TFloat32.class, 6);
-    var left = new Reshape(6, 1).apply(new TestLayers.Square("sq").apply(a));
-    var right = new Reshape(4, 1).apply(new TestLayers.Head(4, 4).apply(a));
+    var left = new Reshape(6, 1).apply(new PlotLayers.Square("sq").apply(a));
+    var right = new Reshape(4, 1).apply(new PlotLayers.Head(4, 4).apply(a));
     return Model.of(a, new Concatenate(1).apply(left, right));
-  }
-
-  @Test
-  void summaryIsKerasTable() {
-    try (var model = branches()) {
-      String summary = model.summary();
-      String[] lines = summary.split("\n");
-      assertEquals("Model: \"model\"", lines[0]);
-      assertTrue(lines[2].startsWith(" Layer (type)"), lines[2]);
-      assertTrue(summary.contains(" input (InputLayer)"), summary);
-      assertTrue(summary.matches("(?s).* head \\(HeadLayer\\) +\\(None, 4\\) +0 +input +count=4\n.*"),
-          summary);
-      assertTrue(summary.matches("(?s).* concatenate \\(Concatenate\\) +\\(None, 10, 1\\) +0 +"
-          + "reshape, reshape_1 +axis=1\n.*"), summary);
-      assertTrue(summary.endsWith("Total params: 0\nTrainable params: 0\nNon-trainable params: 0\n"
-          + "_".repeat(lines[1].length()) + "\n"), summary);
-    }
-  }
-
-  @Test
-  void summaryCountsDenseParameters() {
-    var model = Sequential.of(Input.of(TFloat32.class, 784), new Dense(256), new Dense(10));
-    try (model) {
-      String summary = model.summary();
-      // 784*256 + 256 = 200,960 and 256*10 + 10 = 2,570: 203,530 in all.
-      assertTrue(summary.contains(" dense (Dense)"), summary);
-      assertTrue(summary.matches("(?s).*\\(None, 256\\) +200960.*"), summary);
-      assertTrue(summary.contains("Total params: 203530\n"), summary);
-      assertFalse(summary.contains("Connected to"), "a Sequential's rows follow one another");
-    }
   }
 
   @Test
   void diagramHasABoxPerLayerAndAnArrowPerConnection() {
     try (var model = branches()) {
-      Diagram diagram = model.diagram(PlotOptions.showShapes());
+      Diagram diagram = ModelPlot.diagram(model, PlotOptions.showShapes());
       assertEquals(List.of("input", "sq", "reshape", "head", "reshape_1", "concatenate"),
           diagram.boxes().stream().map(Diagram.Box::id).toList());
       assertEquals(List.of(new Diagram.Arrow("input", "sq"), new Diagram.Arrow("sq", "reshape"),
@@ -81,7 +50,7 @@ class SummaryAndPlotTest {
       assertEquals("head: HeadLayer", head.title());
       assertEquals(List.of("count=4", "input: (None, 6)", "output: (None, 4)",
           "outputShape: (4)"), head.lines());
-      Diagram bare = model.diagram(PlotOptions.defaults().withShowLayerNames(false)
+      Diagram bare = ModelPlot.diagram(model, PlotOptions.defaults().withShowLayerNames(false)
           .withShowDtype(true));
       assertEquals("HeadLayer", bare.boxes().get(3).title());
       assertEquals(List.of("count=4", "dtype: float32"), bare.boxes().get(3).lines());
@@ -92,13 +61,13 @@ class SummaryAndPlotTest {
   void pngDecodesWithAPlausibleSize() throws IOException {
     try (var model = branches()) {
       Path png = dir.resolve("model.png");
-      model.plot(png, PlotOptions.showShapes());
+      ModelPlot.plot(model, png, PlotOptions.showShapes());
       BufferedImage image = ImageIO.read(png.toFile());
       // Two columns of boxes about 150 px wide, four layers of boxes about 110 px tall.
       assertTrue(image.getWidth() > 250 && image.getWidth() < 900, "width " + image.getWidth());
       assertTrue(image.getHeight() > 300 && image.getHeight() < 1200,
           "height " + image.getHeight());
-      model.plot(png, PlotOptions.showShapes().withDpi(192));
+      ModelPlot.plot(model, png, PlotOptions.showShapes().withDpi(192));
       BufferedImage doubled = ImageIO.read(png.toFile());
       assertEquals(image.getWidth() * 2, doubled.getWidth(), 2.0);
     }
@@ -108,7 +77,7 @@ class SummaryAndPlotTest {
   void svgParsesWithEveryLayerAndEdgeInTheDataDirection() throws Exception {
     try (var model = branches()) {
       Path svg = dir.resolve("model.svg");
-      model.plot(svg, PlotOptions.showShapes());
+      ModelPlot.plot(model, svg, PlotOptions.showShapes());
       Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
           .parse(svg.toFile());
       NodeList groups = doc.getElementsByTagName("g");
@@ -144,7 +113,7 @@ class SummaryAndPlotTest {
         }
       }
       // Top to bottom: each arrow's source box is above its target box.
-      for (Diagram.Arrow arrow : model.diagram(PlotOptions.showShapes()).arrows()) {
+      for (Diagram.Arrow arrow : ModelPlot.diagram(model, PlotOptions.showShapes()).arrows()) {
         assertTrue(boxes.get(arrow.from())[1] + boxes.get(arrow.from())[3]
             <= boxes.get(arrow.to())[1], arrow.toString());
       }
@@ -155,7 +124,7 @@ class SummaryAndPlotTest {
   void leftToRightPutsSourcesLeftOfTargets() throws Exception {
     try (var model = branches()) {
       Path svg = dir.resolve("lr.svg");
-      model.plot(svg, PlotOptions.defaults().withRankDir("LR"));
+      ModelPlot.plot(model, svg, PlotOptions.defaults().withRankDir("LR"));
       String text = Files.readString(svg);
       int input = text.indexOf("id=\"input\"");
       int concatenate = text.indexOf("id=\"concatenate\"");
@@ -172,7 +141,7 @@ class SummaryAndPlotTest {
   void dotNamesEveryLayerAndEdge() throws IOException {
     try (var model = branches()) {
       Path dot = dir.resolve("model.dot");
-      model.plot(dot, PlotOptions.showShapes());
+      ModelPlot.plot(model, dot, PlotOptions.showShapes());
       String text = Files.readString(dot);
       assertTrue(text.startsWith("digraph model {\n  rankdir=TB;\n"), text);
       for (String layer : List.of("input", "sq", "reshape", "head", "reshape_1", "concatenate")) {
@@ -188,28 +157,51 @@ class SummaryAndPlotTest {
   void badPathsAreClearAndLeaveNothing() throws IOException {
     try (var model = branches()) {
       var extension = assertThrows(IllegalArgumentException.class,
-          () -> model.plot(dir.resolve("model.jpg"), PlotOptions.defaults()));
+          () -> ModelPlot.plot(model, dir.resolve("model.jpg"), PlotOptions.defaults()));
       assertTrue(extension.getMessage().endsWith("the extension must be .png, .svg or .dot"),
           extension.getMessage());
       var missing = assertThrows(IOException.class,
-          () -> model.plot(dir.resolve("no/such/dir/model.png"), PlotOptions.defaults()));
+          () -> ModelPlot.plot(model, dir.resolve("no/such/dir/model.png"), PlotOptions.defaults()));
       assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
-      Path readOnly = Files.createDirectory(dir.resolve("ro"));
-      assertTrue(readOnly.toFile().setWritable(false));
-      try {
-        if (!Files.isWritable(readOnly)) { // root may write anyway
-          assertThrows(IOException.class,
-              () -> model.plot(readOnly.resolve("model.png"), PlotOptions.defaults()));
-        }
-      } finally {
-        readOnly.toFile().setWritable(true);
-      }
+      // A write that fails after the temporary file is written, whoever runs it (root included):
+      // the target is a directory that is not empty, so the final move cannot replace it.
+      Path occupied = Files.createDirectories(dir.resolve("taken.png").resolve("inside"));
+      var blocked = assertThrows(IOException.class,
+          () -> ModelPlot.plot(model, dir.resolve("taken.png"), PlotOptions.defaults()));
+      assertTrue(blocked.getMessage().startsWith("Cannot plot to " + dir.resolve("taken.png")),
+          blocked.getMessage());
+      assertTrue(Files.isDirectory(occupied), "the directory is left as it was");
       try (var files = Files.list(dir)) {
-        assertEquals(List.of("ro"), files.map(p -> p.getFileName().toString()).toList(),
+        assertEquals(List.of("taken.png"), files.map(p -> p.getFileName().toString()).toList(),
             "no file, partial or temporary, was left");
       }
       assertThrows(IllegalArgumentException.class, () -> PlotOptions.defaults().withRankDir("BT"));
       assertThrows(IllegalArgumentException.class, () -> PlotOptions.defaults().withDpi(0));
     }
+  }
+
+  @Test
+  void plotsGetThePermissionsTheUmaskGives() throws IOException {
+    Path reference = dir.resolve("reference.txt");
+    Files.write(reference, new byte[] {1}); // created as any file the program writes
+    try (var model = branches()) {
+      for (String name : List.of("model.png", "model.svg", "model.dot")) {
+        Path plot = dir.resolve(name);
+        ModelPlot.plot(model, plot, PlotOptions.defaults());
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(plot),
+            name);
+      }
+    }
+  }
+
+  @Test
+  void layingOutLeavesNoEmfThreadForExecJavaToInterrupt() throws IOException {
+    try (var model = branches()) {
+      ModelPlot.plot(model, dir.resolve("model.png"), PlotOptions.defaults());
+    }
+    // mvn exec:java interrupts the threads a program leaves; EMF's reference cleaner, started
+    // under ELK, printed the InterruptedException's stack trace.
+    assertTrue(Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(thread -> thread.getName().equals("EMF Reference Cleaner")));
   }
 }
