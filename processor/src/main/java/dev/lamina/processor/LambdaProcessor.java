@@ -2,6 +2,7 @@ package dev.lamina.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
 import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
 import dev.lamina.annotations.Training;
@@ -121,9 +122,14 @@ public final class LambdaProcessor extends AbstractProcessor {
       }
     }
     LayerGenerator generator = new LayerGenerator(generatedAnnotation());
+    Set<String> inherited = inheritedMemberTypes();
     for (LambdaSpec spec : specs) {
+      if (!argTypesVisible(spec, inherited, diagnostics)) {
+        continue;
+      }
       try {
-        write(generator, spec, javaLangClashes(spec, generatedBy.keySet()), diagnostics);
+        write(generator, spec, javaLangClashes(spec, generatedBy.keySet()), inherited,
+            diagnostics);
       } catch (RuntimeException | StackOverflowError e) {
         diagnostics.report(spec.method(), Message.INTERNAL_ERROR,
             LambdaValidator.describe(spec.method()), e, Diagnostics.stackTrace(e));
@@ -153,6 +159,47 @@ public final class LambdaProcessor extends AbstractProcessor {
     TypeElement type = (TypeElement) method.getEnclosingElement();
     return type.getQualifiedName() + "#"
         + ElementFilter.methodsIn(type.getEnclosedElements()).indexOf(method);
+  }
+
+  /** Simple names of the member types every layer inherits from the runtime's LambdaLayer. */
+  private Set<String> inheritedMemberTypes() {
+    TypeElement base = processingEnv.getElementUtils().getTypeElement(
+        "dev.lamina.runtime.LambdaLayer");
+    Set<String> names = new HashSet<>();
+    if (base != null) {
+      for (Element member : processingEnv.getElementUtils().getAllMembers(base)) {
+        if (member instanceof TypeElement) {
+          names.add(member.getSimpleName().toString());
+        }
+      }
+    }
+    return names;
+  }
+
+  /**
+   * An {@code @Arg} type of the layer's own package named like a member type the layer inherits
+   * ({@code OutputSpec}) cannot be named inside the layer: an error on the parameter, not a
+   * generated file that fails to compile.
+   */
+  private static boolean argTypesVisible(LambdaSpec spec, Set<String> inherited,
+      Diagnostics diagnostics) {
+    boolean visible = true;
+    for (int i = 0; i < spec.args().size(); i++) {
+      LambdaSpec.Argument arg = spec.args().get(i);
+      TypeName type = arg.type();
+      if (type instanceof ClassName named
+          && named.packageName().equals(spec.layerClass().packageName())
+          && inherited.contains(named.topLevelClassName().simpleName())) {
+        Element parameter = spec.method().getParameters().stream()
+            .filter(p -> p.getSimpleName().contentEquals(arg.name()))
+            .findFirst().orElse(null);
+        diagnostics.report(parameter, Message.ARG_TYPE_HIDDEN, arg.name(),
+            LambdaValidator.describe(spec.method()), named.canonicalName(),
+            named.topLevelClassName().simpleName());
+        visible = false;
+      }
+    }
+    return visible;
   }
 
   /**
@@ -208,9 +255,9 @@ public final class LambdaProcessor extends AbstractProcessor {
   }
 
   private void write(LayerGenerator generator, LambdaSpec spec, Set<String> packageTypes,
-      Diagnostics diagnostics) {
+      Set<String> inherited, Diagnostics diagnostics) {
     try {
-      generator.generate(spec, packageTypes).writeTo(processingEnv.getFiler());
+      generator.generate(spec, packageTypes, inherited).writeTo(processingEnv.getFiler());
     } catch (IOException e) {
       diagnostics.report(spec.method(), Message.INTERNAL_ERROR,
           LambdaValidator.describe(spec.method()), "writing " + spec.layerClass() + " failed: " + e,

@@ -39,6 +39,8 @@ final class LayerGenerator {
   private static final ClassName MAP = ClassName.get("java.util", "Map");
 
   private final Optional<ClassName> generatedAnnotation;
+  /** How calls name the declaring class in the layer being generated; see {@link #owner}. */
+  private CodeBlock owner;
 
   /**
    * @param generatedAnnotation {@code javax.annotation.processing.Generated} when the target
@@ -52,9 +54,13 @@ final class LayerGenerator {
    * @param javaLangClashes simple names of {@code java.lang} types that a class of the layer's
    *     package also takes ({@code Override}): the layer names those {@code java.lang} types in
    *     full, as a same-package class would hide them
+   * @param inheritedTypes simple names of the member types the layer inherits from
+   *     {@code LambdaLayer} ({@code OutputSpec}): inside the layer they hide same-package classes
+   *     of those names, which it then names in full
    */
-  JavaFile generate(LambdaSpec spec, Set<String> javaLangClashes) {
+  JavaFile generate(LambdaSpec spec, Set<String> javaLangClashes, Set<String> inheritedTypes) {
     ClassName layer = spec.layerClass();
+    this.owner = owner(spec, inheritedTypes);
     Set<String> argNames = spec.args().stream().map(Argument::name).collect(Collectors.toSet());
     String signatureField = freeName("SIGNATURE", argNames);
     String layerNameParam = freeName("layerName", argNames);
@@ -112,7 +118,7 @@ final class LayerGenerator {
     type.addMethod(apply(spec));
     type.addMethod(invoke(spec));
     if (spec.shapes().checksShapes()) {
-      type.addMethod(new ShapeCheckGenerator(spec).checkShapes());
+      type.addMethod(new ShapeCheckGenerator(spec, owner).checkShapes());
     }
     spec.shapes().mask().ifPresent(mask -> type.addMethod(invokeMask(spec, mask)));
     return JavaFile.builder(layer.packageName(), type.build())
@@ -333,7 +339,7 @@ final class LayerGenerator {
         .addParameter(TypeName.BOOLEAN, "training")
         .addComment("The runtime has checked the inputs' dtypes against the signature.");
     return invoke
-        .addStatement("return $L.$N($L)", owner(spec), spec.methodName(), call.build())
+        .addStatement("return $L.$N($L)", owner, spec.methodName(), call.build())
         .build();
   }
 
@@ -360,7 +366,7 @@ final class LayerGenerator {
         .addParameter(OPS, "tf")
         .addParameter(ParameterizedTypeName.get(LIST, anyOperand), "inputs")
         .addParameter(ParameterizedTypeName.get(LIST, boolOperand), "masks")
-        .addStatement("return $L.$N($L)", owner(spec), mask.methodName(), call.build())
+        .addStatement("return $L.$N($L)", owner, mask.methodName(), call.build())
         .build();
   }
 
@@ -380,13 +386,15 @@ final class LayerGenerator {
 
   /**
    * The declaring class, as a call of its static methods names it. A field named like the class
-   * ({@code @Arg int K} in class {@code K}) would take the simple name, so then it is named in
-   * full; JavaPoet does not qualify a class of the file's own package.
+   * ({@code @Arg int K} in class {@code K}), or a member type the layer inherits, would take the
+   * simple name, so then it is named in full; JavaPoet does not qualify a class of the file's own
+   * package.
    */
-  static CodeBlock owner(LambdaSpec spec) {
+  static CodeBlock owner(LambdaSpec spec, Set<String> inheritedTypes) {
     ClassName owner = spec.enclosingClass();
-    boolean hidden = spec.args().stream()
-        .anyMatch(arg -> arg.name().equals(owner.topLevelClassName().simpleName()));
+    String top = owner.topLevelClassName().simpleName();
+    boolean hidden = inheritedTypes.contains(top)
+        || spec.args().stream().anyMatch(arg -> arg.name().equals(top));
     return hidden ? CodeBlock.of("$L", owner.canonicalName()) : CodeBlock.of("$T", owner);
   }
 

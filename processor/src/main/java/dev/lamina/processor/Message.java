@@ -61,6 +61,10 @@ enum Message {
       "@Arg parameter %s of @Lambda method %s has type %s, which a layer cannot hold as an "
           + "argument. Use a primitive, a boxed primitive, String, an enum the generated class "
           + "can see (not private) or a primitive array."),
+  ARG_TYPE_HIDDEN(ERROR, "LaminaArgTypeHidden",
+      "@Arg parameter %s of @Lambda method %s has type %s, whose simple name the generated layer "
+          + "inherits from LambdaLayer as a member type (%s), so the layer cannot name it. Rename "
+          + "the type, or nest it in a class."),
   VARARGS(ERROR, "LaminaVarargs",
       "@Lambda method %s is varargs: a layer has a fixed number of inputs and arguments. Declare "
           + "each input as its own Operand parameter, or pass an array as an @Arg."),

@@ -26,8 +26,12 @@ final class ShapeCheckGenerator {
   private final LambdaSpec spec;
   private final Shapes shapes;
 
-  ShapeCheckGenerator(LambdaSpec spec) {
+  private final CodeBlock owner;
+
+  /** @param owner how calls name the declaring class, {@link LayerGenerator#owner} */
+  ShapeCheckGenerator(LambdaSpec spec, CodeBlock owner) {
     this.spec = spec;
+    this.owner = owner;
     this.shapes = spec.shapes();
   }
 
@@ -79,7 +83,7 @@ final class ShapeCheckGenerator {
       if (shapes.outputShapeFn().get().takesArgs()) {
         call.add(LayerGenerator.argumentValues(spec));
       }
-      method.addStatement("return $L.$N($L)", LayerGenerator.owner(spec),
+      method.addStatement("return $L.$N($L)", owner,
           shapes.outputShapeFn().get().methodName(), call.build());
     } else {
       method.addStatement("return null");

@@ -110,6 +110,46 @@ class GeneratedCodeCompilesTest {
     assertThat(compileStrictly(mode, source)).succeededWithoutWarnings();
   }
 
+  /** OutputSpec is a member type every layer inherits from the runtime's Layer. */
+  @Test
+  void declaringClassNamedLikeAnInheritedMemberType() {
+    JavaFileObject source = pkgClass("OutputSpec", """
+        class OutputSpec {
+          static Shape fShape(Shape x) {
+            return x;
+          }
+
+          @Lambda(outputShapeFn = "fShape")
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x) {
+            return x;
+          }
+        }
+        """);
+    Compilation compilation = compileStrictly(source);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("pkg.FLayer").contentsAsUtf8String()
+        .contains("return pkg.OutputSpec.f(tf, (Operand) inputs.get(0));");
+  }
+
+  @Test
+  void argTypeNamedLikeAnInheritedMemberTypeIsAnErrorNotABrokenLayer() {
+    JavaFileObject mask = pkgClass("MaskFunction", "enum MaskFunction { A }");
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x,
+              @Arg MaskFunction m) { // line 4
+            return x;
+          }
+        }
+        """);
+    Compilation compilation = compileStrictly(mask, source);
+    TestSources.assertOnlyError(compilation, source, 4, "[LaminaArgTypeHidden]",
+        "@Arg parameter m of @Lambda method Lambdas.f has type pkg.MaskFunction, whose simple "
+            + "name the generated layer inherits from LambdaLayer as a member type (MaskFunction)",
+        "Rename the type, or nest it in a class.");
+  }
+
   @Test
   void layerClassNamedOverride() {
     JavaFileObject source = lambdas("""
