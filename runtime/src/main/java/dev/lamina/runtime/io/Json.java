@@ -138,7 +138,8 @@ public final class Json {
 
   /** Reads at most {@code limits.maxInputBytes()} (plus one, to tell) from {@code in}. */
   public static Object parse(InputStream in, String source, Limits limits) throws IOException {
-    byte[] bytes = in.readNBytes(limits.maxInputBytes() + 1); // grows as it reads, never ahead
+    // readNBytes grows its buffer as bytes arrive, never to the bound ahead of them.
+    byte[] bytes = in.readNBytes((int) Math.min(limits.maxInputBytes() + 1L, Integer.MAX_VALUE - 8));
     return parse(bytes, source, limits);
   }
 

@@ -1,6 +1,7 @@
 package dev.lamina.runtime.io;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileSystemException;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -98,9 +98,12 @@ public final class ZipArchive implements AutoCloseable {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
-    } catch (ZipException | RuntimeException e) {
-      // The JDK says ZipException, or (for some bad names) IllegalArgumentException.
-      throw new ModelFormatException(name + ": not a readable zip file: " + e.getMessage(), e);
+    } catch (FileNotFoundException e) {
+      throw e; // not there or not readable: the disk's problem, not the content's
+    } catch (IOException | RuntimeException e) {
+      // The JDK says ZipException, EOFException (a truncated end record), or for some bad
+      // names IllegalArgumentException: all mean the bytes are not a zip it can read.
+      throw new ModelFormatException(name + ": not a readable zip file: " + e, e);
     }
     try {
       if (zip.size() > limits.maxEntries()) {
