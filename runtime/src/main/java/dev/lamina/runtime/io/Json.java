@@ -46,7 +46,9 @@ public final class Json {
    * hostile file's cost to well under the test JVM's heap.
    *
    * @param maxInputBytes the largest document, in UTF-8 bytes (UTF-16 characters for a String)
-   * @param maxDepth the deepest nesting of objects and arrays, the document itself being 1
+   * @param maxDepth the deepest nesting of objects and arrays, the document itself being 1; the
+   *     reader has no recursion, but the values' {@code equals}, {@code hashCode} and {@code
+   *     toString} (the collections' own) recurse, so keep this in the hundreds
    * @param maxStringLength the longest string or key, in UTF-16 characters after unescaping
    * @param maxElements the most values (objects, arrays and scalars, not keys) in the document
    * @param maxNumberLength the longest number literal (float64's longest round-trip form is 24)

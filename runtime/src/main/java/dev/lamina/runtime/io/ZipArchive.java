@@ -170,6 +170,19 @@ public final class ZipArchive implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads a JSON object entry (a model description): inflating stops at {@code
+   * limits.maxInputBytes()}, and errors name it as {@code archive!entry:line:column}.
+   */
+  public JsonObject readJson(String entry, Json.Limits limits) throws IOException {
+    return Json.parseObject(read(entry, limits.maxInputBytes()), name + "!" + entry, limits);
+  }
+
+  /** {@link #readJson(String, Json.Limits)} with the default JSON limits. */
+  public JsonObject readJson(String entry) throws IOException {
+    return readJson(entry, Json.Limits.DEFAULT);
+  }
+
   /** Streams an entry within the archive's limits, for entries too large to hold in memory. */
   public InputStream stream(String entry) throws IOException {
     return stream(entry, limits.maxEntryBytes());

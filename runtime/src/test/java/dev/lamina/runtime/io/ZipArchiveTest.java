@@ -79,6 +79,26 @@ class ZipArchiveTest {
   }
 
   @Test
+  void readsJsonEntriesNamingTheEntryInErrors() throws Exception {
+    byte[] zip = Zips.zip("config.json", "{\"a\": 1}".getBytes(UTF_8), "bad.json",
+        "{\n \"a\": [1,]}".getBytes(UTF_8), "list.json", "[]".getBytes(UTF_8));
+    try (var a = ZipArchive.open(file(zip))) {
+      assertEquals(1, a.readJson("config.json").requireInt("a"));
+      assertEquals("m.zip!config.json:1:7: at $.a: expected a string, found number 1",
+          assertThrows(ModelFormatException.class,
+              () -> a.readJson("config.json").requireString("a")).getMessage());
+      assertEquals("m.zip!bad.json:2:10: at $.a[1]: unexpected ']', expected a value",
+          assertThrows(ModelFormatException.class, () -> a.readJson("bad.json")).getMessage());
+      assertEquals("m.zip!list.json:1:1: at $: expected an object at the top level, found an"
+          + " array", assertThrows(ModelFormatException.class, () -> a.readJson("list.json"))
+          .getMessage());
+      assertEquals("m.zip!config.json, inflated byte offset 5: inflates to more than 5 bytes",
+          assertThrows(ModelFormatException.class, () -> a.readJson("config.json",
+              Json.Limits.DEFAULT.withMaxInputBytes(5))).getMessage());
+    }
+  }
+
+  @Test
   void readsStoredEntriesAndDirectories() throws Exception {
     try (var a = ZipArchive.open(file(Zips.zip("assets/", new byte[0], "s!", new byte[] {1, 2})))) {
       assertArrayEquals(new byte[] {1, 2}, a.read("s"));
