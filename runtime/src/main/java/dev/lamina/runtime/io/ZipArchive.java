@@ -4,9 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -87,14 +91,15 @@ public final class ZipArchive implements AutoCloseable {
    */
   public static ZipArchive open(Path file, Limits limits) throws IOException {
     String name = String.valueOf(file.getFileName());
-    long size = Files.size(file);
+    long size = Files.size(file); // NoSuchFileException first, if it is not there
+    if (!Files.isRegularFile(file)) {
+      throw new FileSystemException(file.toString(), null, "not a regular file");
+    }
     if (size > limits.maxArchiveBytes()) {
       throw new ModelFormatException(name + ": " + size + " bytes, more than the limit of "
           + limits.maxArchiveBytes());
     }
-    if (!Files.isRegularFile(file)) {
-      throw new FileSystemException(file.toString(), null, "not a regular file");
-    }
+    checkEndRecords(file, size, limits, name);
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
@@ -133,6 +138,69 @@ public final class ZipArchive implements AutoCloseable {
       zip.close();
       throw new ModelFormatException(name + ": corrupt central directory: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Checks the entry count and directory size that the end records declare, before the JDK sizes
+   * its tables by them: JDK 17's ZipFile trusts a zip64 end record's count, and a 7 MB file that
+   * claims 2^31 entries exhausts the heap. Every candidate end record in the tail is checked, as
+   * the JDK may pick any of them.
+   */
+  private static void checkEndRecords(Path file, long size, Limits limits, String name)
+      throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      int tailLength = (int) Math.min(size, END + 0xFFFF); // the record and its longest comment
+      ByteBuffer tail = readAt(ch, size - tailLength, tailLength);
+      for (int i = tailLength - END; i >= 0; i--) {
+        if (tail.getInt(i) == 0x06054b50) {
+          checkEndRecord(ch, tail, i, size - tailLength + i, size, limits, name);
+        }
+      }
+    }
+  }
+
+  /** The end record at {@code tail[i]} (file offset {@code at}), and its zip64 record if any. */
+  private static void checkEndRecord(FileChannel ch, ByteBuffer tail, int i, long at, long size,
+      Limits limits, String name) throws IOException {
+    long count = tail.getShort(i + 10) & 0xFFFF;
+    long directory = tail.getInt(i + 12) & 0xFFFFFFFFL;
+    ByteBuffer locator = at >= 20 ? readAt(ch, at - 20, 20) : null;
+    if (locator != null && locator.getInt(0) == 0x07064b50) {
+      long end64 = locator.getLong(8);
+      ByteBuffer e64 = end64 >= 0 && end64 <= size - 56 ? readAt(ch, end64, 56) : null;
+      if (e64 != null && e64.getInt(0) == 0x06064b50) {
+        // All ones in the end record mean "see zip64"; otherwise either value may be used.
+        count = Math.max(count == 0xFFFF ? 0 : count,
+            Math.max(unsigned(e64.getLong(24)), unsigned(e64.getLong(32))));
+        directory = Math.max(directory == 0xFFFFFFFFL ? 0 : directory,
+            unsigned(e64.getLong(40)));
+      }
+    }
+    if (count > limits.maxEntries()) {
+      throw new ModelFormatException(name + ": the end record declares " + count
+          + " entries, more than the limit of " + limits.maxEntries());
+    }
+    if (directory > limits.maxEntries() * (long) MAX_DIRECTORY_BYTES_PER_ENTRY) {
+      throw new ModelFormatException(name + ": the end record declares a central directory of "
+          + directory + " bytes, more than " + MAX_DIRECTORY_BYTES_PER_ENTRY
+          + " per allowed entry");
+    }
+  }
+
+  private static final int END = 22;
+  // A directory record is 46 bytes, a name and extra fields; Lamina's and Keras's are far below.
+  private static final int MAX_DIRECTORY_BYTES_PER_ENTRY = 4096;
+
+  private static long unsigned(long v) {
+    return v < 0 ? Long.MAX_VALUE : v;
+  }
+
+  private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+    while (b.hasRemaining() && ch.read(b, position + b.position()) >= 0) {
+      // keep reading: a channel may return fewer bytes than asked
+    }
+    return b.clear();
   }
 
   /** The archive's file name, as errors give it. */

@@ -210,6 +210,7 @@ class FormatFuzzTest {
           new byte[64 << 10]),
       Zips.zip("bomb", new byte[4 << 20]), // 4 MiB of zeros in about 4 KiB
       Zips.zip("a.json", "[1]".getBytes(UTF_8), "b", new byte[2 << 20], "c", new byte[2 << 20]),
+      Zips.zip64(Zips.zip("z.json", "{}".getBytes(UTF_8), "y", new byte[3]), 2),
     };
     var tight = new ZipArchive.Limits(1 << 20, 16, 256 << 10, 512 << 10, 100, 64 << 10);
     Path file = dir.resolve("case.zip");
@@ -275,19 +276,27 @@ class FormatFuzzTest {
       {Zips.LOC, 6, 2, 8, 2, 14, 4, 18, 4, 22, 4, 26, 2, 28, 2},
       {Zips.CEN, 8, 2, 10, 2, 16, 4, 20, 4, 24, 4, 28, 2, 30, 2, 32, 2, 42, 4},
       {0x06054b50, 8, 2, 10, 2, 12, 4, 16, 4, 20, 2},
+      {0x06064b50, 24, 8, 32, 8, 40, 8, 48, 8}, // zip64 end record
+      {0x07064b50, 8, 8}, // zip64 locator
     };
     int[] f = fields[r.nextInt(fields.length)];
     int at;
     try {
       at = Zips.header(b, f[0], r.nextInt(2));
     } catch (AssertionError none) {
-      at = Zips.header(b, f[0], 0);
+      try {
+        at = Zips.header(b, f[0], 0);
+      } catch (AssertionError noZip64) {
+        return b;
+      }
     }
     int field = 1 + 2 * r.nextInt((f.length - 1) / 2);
     long[] hostile = {0, 1, 0xFFFF, 0xFFFFFFFFL, 0x7FFFFFFF, 0x80000000L, r.nextInt() & 0xFFFFFFFFL};
     long v = hostile[r.nextInt(hostile.length)];
     if (f[field + 1] == 2) {
       Zips.put16(b, at + f[field], (int) v);
+    } else if (f[field + 1] == 8) {
+      Zips.put64(b, at + f[field], r.nextBoolean() ? v : v << 32 | v);
     } else {
       Zips.put32(b, at + f[field], v);
     }

@@ -119,9 +119,29 @@ class ZipArchiveTest {
   @Test
   void limitsTheNumberOfEntries() throws Exception {
     byte[] zip = Zips.zip("a", new byte[1], "b", new byte[1], "c", new byte[1]);
-    assertEquals("m.zip: 3 entries, more than the limit of 2",
+    assertEquals("m.zip: the end record declares 3 entries, more than the limit of 2",
         refusedAtOpen(zip, limits(2, 10, 10, 100)).getMessage());
     ZipArchive.open(file(zip), limits(3, 10, 10, 100)).close();
+  }
+
+  @Test
+  void checksTheDeclaredCountsBeforeTheJdkSizesItsTablesByThem() throws Exception {
+    byte[] zip = Zips.zip("a", new byte[] {7});
+    try (var a = ZipArchive.open(file(Zips.zip64(zip, 1)))) {
+      assertArrayEquals(new byte[] {7}, a.read("a"), "the JDK reads the zip64 record we craft");
+    }
+    // JDK 17's ZipFile allocates an int[3 * count] for this and runs out of heap.
+    assertEquals("m.zip: the end record declares 2147483647 entries, more than the limit of"
+        + " 10000", refusedAtOpen(Zips.zip64(zip, Integer.MAX_VALUE), ZipArchive.Limits.DEFAULT)
+        .getMessage());
+    assertEquals("m.zip: the end record declares 9223372036854775807 entries, more than the"
+        + " limit of 10000", refusedAtOpen(Zips.zip64(zip, -1), ZipArchive.Limits.DEFAULT)
+        .getMessage());
+    byte[] big = Zips.zip64(zip, 1);
+    Zips.put64(big, Zips.header(big, 0x06064b50, 0) + 40, 1L << 40);
+    assertEquals("m.zip: the end record declares a central directory of 1099511627776 bytes,"
+        + " more than 4096 per allowed entry",
+        refusedAtOpen(big, ZipArchive.Limits.DEFAULT).getMessage());
   }
 
   @Test
