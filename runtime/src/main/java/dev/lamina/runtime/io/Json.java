@@ -124,7 +124,8 @@ public final class Json {
     }
     if (utf8.length >= 3 && (utf8[0] & 0xFF) == 0xEF && (utf8[1] & 0xFF) == 0xBB
         && (utf8[2] & 0xFF) == 0xBF) {
-      throw new ModelFormatException(source, 1, 1, null, "a byte order mark is not allowed in JSON");
+      throw new ModelFormatException(source, 1, 1, null,
+          "a byte order mark is not allowed in JSON");
     }
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
@@ -143,7 +144,8 @@ public final class Json {
   /** Reads at most {@code limits.maxInputBytes()} (plus one, to tell) from {@code in}. */
   public static Object parse(InputStream in, String source, Limits limits) throws IOException {
     // readNBytes grows its buffer as bytes arrive, never to the bound ahead of them.
-    byte[] bytes = in.readNBytes((int) Math.min(limits.maxInputBytes() + 1L, Integer.MAX_VALUE - 8));
+    int bound = (int) Math.min(limits.maxInputBytes() + 1L, Integer.MAX_VALUE - 8);
+    byte[] bytes = in.readNBytes(bound);
     return parse(bytes, source, limits);
   }
 
@@ -187,6 +189,8 @@ public final class Json {
     Object v = parse(utf8, source, limits);
     if (v instanceof JsonObject o) {
       return o;
+    } else if (v instanceof JsonArray a) {
+      throw a.error("expected an object at the top level, found an array");
     }
     throw new ModelFormatException(source, 1, 1, "$", "expected an object at the top level, found "
         + JsonValues.describe(v));

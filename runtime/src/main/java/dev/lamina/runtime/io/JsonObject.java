@@ -23,7 +23,8 @@ import java.util.Set;
  * }</pre>
  *
  * <p>The {@code opt} accessors treat a missing key and an explicit null alike (Python writes
- * {@code None} as null), and return the default for both.
+ * {@code None} as null), and return the default for both. Immutable, so safe to share between
+ * threads.
  */
 public final class JsonObject extends AbstractMap<String, Object> {
 

@@ -282,7 +282,8 @@ final class JsonParser {
       skipDigits();
     }
     if (i - start > limits.maxNumberLength()) {
-      throw error(start, valuePath(), "number longer than " + limits.maxNumberLength() + " characters");
+      throw error(start, valuePath(), "number longer than " + limits.maxNumberLength()
+          + " characters");
     }
     return new JsonNumber(new String(s, start, i - start));
   }

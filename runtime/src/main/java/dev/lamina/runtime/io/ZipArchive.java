@@ -112,8 +112,8 @@ public final class ZipArchive implements AutoCloseable {
     }
     try {
       if (zip.size() > limits.maxEntries()) {
-        throw new ModelFormatException(name + ": " + zip.size() + " entries, more than the limit of "
-            + limits.maxEntries());
+        throw new ModelFormatException(name + ": " + zip.size() + " entries, more than the limit"
+            + " of " + limits.maxEntries());
       }
       var entries = new LinkedHashMap<String, ZipEntry>();
       Enumeration<? extends ZipEntry> it = zip.entries();
@@ -328,7 +328,8 @@ public final class ZipArchive implements AutoCloseable {
         k = in.read(b, off, len);
       } catch (IOException | RuntimeException ex) {
         // A ZipException, EOFException or an inflater's IllegalArgumentException: bad data.
-        throw new ModelFormatException(where(entry, count) + "corrupt data: " + ex.getMessage(), ex);
+        throw new ModelFormatException(where(entry, count) + "corrupt data: " + ex.getMessage(),
+            ex);
       }
       if (k < 0) {
         verify();
@@ -364,7 +365,8 @@ public final class ZipArchive implements AutoCloseable {
             + " bytes, but the directory says " + e.getSize());
       }
       if (e.getCrc() >= 0 && crc.getValue() != e.getCrc()) {
-        throw new ModelFormatException(where(entry, count) + "CRC-32 mismatch: the data are corrupt");
+        throw new ModelFormatException(where(entry, count)
+            + "CRC-32 mismatch: the data are corrupt");
       }
     }
 

@@ -190,7 +190,8 @@ class FormatFuzzTest {
     int depth = 100 + r.nextInt(50_000);
     String open = r.nextBoolean() ? "[" : "{\"a\":";
     String close = open.equals("[") ? "]" : "}";
-    return (open.repeat(depth) + "1" + (r.nextBoolean() ? close.repeat(depth) : "")).getBytes(UTF_8);
+    String closing = r.nextBoolean() ? close.repeat(depth) : "";
+    return (open.repeat(depth) + "1" + closing).getBytes(UTF_8);
   }
 
   // ---- zip
@@ -291,7 +292,8 @@ class FormatFuzzTest {
       }
     }
     int field = 1 + 2 * r.nextInt((f.length - 1) / 2);
-    long[] hostile = {0, 1, 0xFFFF, 0xFFFFFFFFL, 0x7FFFFFFF, 0x80000000L, r.nextInt() & 0xFFFFFFFFL};
+    long[] hostile = {0, 1, 0xFFFF, 0xFFFFFFFFL, 0x7FFFFFFF, 0x80000000L,
+      r.nextInt() & 0xFFFFFFFFL};
     long v = hostile[r.nextInt(hostile.length)];
     if (f[field + 1] == 2) {
       Zips.put16(b, at + f[field], (int) v);

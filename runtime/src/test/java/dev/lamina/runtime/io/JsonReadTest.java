@@ -197,6 +197,9 @@ class JsonReadTest {
         () -> Json.parseObject("[1]".getBytes(UTF_8), "config.json"));
     assertEquals("config.json:1:1: at $: expected an object at the top level, found an array",
         e.getMessage());
+    e = assertThrows(ModelFormatException.class,
+        () -> Json.parseObject("\n  [1]".getBytes(UTF_8), "config.json"));
+    assertEquals("2:3", e.line() + ":" + e.column(), "where the array starts");
   }
 
   // ---- Limits: each at its bound is read, one past it refused, before the thing is allocated.

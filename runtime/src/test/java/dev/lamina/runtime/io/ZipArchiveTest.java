@@ -73,7 +73,8 @@ class ZipArchiveTest {
       }
       assertTrue(a.contains("empty"));
       assertFalse(a.contains("weights"));
-      assertEquals("model.lamina: no entry \"nope\"; it has [config.json, weights/dense.bin, empty]",
+      assertEquals("model.lamina: no entry \"nope\"; it has"
+          + " [config.json, weights/dense.bin, empty]",
           assertThrows(ModelFormatException.class, () -> a.read("nope")).getMessage());
     }
   }
