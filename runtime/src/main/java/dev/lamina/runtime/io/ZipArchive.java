@@ -321,6 +321,9 @@ public final class ZipArchive implements AutoCloseable {
       if (len == 0) {
         return 0;
       }
+      if (count > max || totalRead > limits.maxTotalBytes()) {
+        throw new ModelFormatException(where(entry, count) + "already past a limit");
+      }
       // Never inflate more than one byte past a limit, so the error says exactly where it broke.
       len = (int) Math.min(len, Math.min(max - count, limits.maxTotalBytes() - totalRead) + 1);
       int k;

@@ -168,6 +168,9 @@ class ZipArchiveTest {
       a.read("a");
       assertEquals("m.zip!b, inflated byte offset 5: the archive inflates to more than 15 bytes"
           + " in all", assertThrows(ModelFormatException.class, () -> a.read("b")).getMessage());
+      assertEquals("m.zip!a, inflated byte offset 0: already past a limit",
+          assertThrows(ModelFormatException.class, () -> a.read("a")).getMessage(),
+          "the total holds for every later read");
     }
   }
 
