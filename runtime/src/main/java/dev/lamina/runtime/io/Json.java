@@ -41,12 +41,16 @@ public final class Json {
   private Json() {}
 
   /**
-   * What a reader accepts. The defaults fit the model descriptions Lamina and Keras write
-   * (kilobytes to a few megabytes, nesting a few dozen levels) with wide margins, while keeping a
-   * hostile file's cost to well under the test JVM's heap.
+   * What a reader accepts. The defaults fit the model descriptions Lamina and Keras write with
+   * wide margins (Keras's largest application models have about 1,000 layers, 100,000 values and
+   * a few MB of JSON) while bounding what a hostile file costs: a parsed value takes at most about
+   * 200 bytes of heap (a distinct key, its number and its index entry), so the default element
+   * limit caps a document at about 100 MB, plus the input's characters while reading.
    *
    * @param maxInputBytes the largest document, in UTF-8 bytes (UTF-16 characters for a String)
-   * @param maxDepth the deepest nesting of objects and arrays, the document itself being 1
+   * @param maxDepth the deepest nesting of objects and arrays, the document itself being 1; the
+   *     reader has no recursion, but the values' {@code equals}, {@code hashCode} and {@code
+   *     toString} (the collections' own) recurse, so keep this in the hundreds
    * @param maxStringLength the longest string or key, in UTF-16 characters after unescaping
    * @param maxElements the most values (objects, arrays and scalars, not keys) in the document
    * @param maxNumberLength the longest number literal (float64's longest round-trip form is 24)
@@ -56,8 +60,8 @@ public final class Json {
   public record Limits(int maxInputBytes, int maxDepth, int maxStringLength, int maxElements,
       int maxNumberLength, boolean allowNonFinite) {
 
-    /** 16 MiB, depth 128, strings of 1 Mi characters, 1 M values, numbers of 100 characters. */
-    public static final Limits DEFAULT = new Limits(16 << 20, 128, 1 << 20, 1_000_000, 100, false);
+    /** 16 MiB, depth 128, strings of 1 Mi characters, 500,000 values, numbers of 100 chars. */
+    public static final Limits DEFAULT = new Limits(16 << 20, 128, 1 << 20, 500_000, 100, false);
 
     public Limits {
       if (maxInputBytes < 1 || maxDepth < 1 || maxStringLength < 0 || maxElements < 1
@@ -120,7 +124,8 @@ public final class Json {
     }
     if (utf8.length >= 3 && (utf8[0] & 0xFF) == 0xEF && (utf8[1] & 0xFF) == 0xBB
         && (utf8[2] & 0xFF) == 0xBF) {
-      throw new ModelFormatException(source, 1, 1, null, "a byte order mark is not allowed in JSON");
+      throw new ModelFormatException(source, 1, 1, null,
+          "a byte order mark is not allowed in JSON");
     }
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
@@ -138,7 +143,9 @@ public final class Json {
 
   /** Reads at most {@code limits.maxInputBytes()} (plus one, to tell) from {@code in}. */
   public static Object parse(InputStream in, String source, Limits limits) throws IOException {
-    byte[] bytes = in.readNBytes(limits.maxInputBytes() + 1); // grows as it reads, never ahead
+    // readNBytes grows its buffer as bytes arrive, never to the bound ahead of them.
+    int bound = (int) Math.min(limits.maxInputBytes() + 1L, Integer.MAX_VALUE - 8);
+    byte[] bytes = in.readNBytes(bound);
     return parse(bytes, source, limits);
   }
 
@@ -182,6 +189,8 @@ public final class Json {
     Object v = parse(utf8, source, limits);
     if (v instanceof JsonObject o) {
       return o;
+    } else if (v instanceof JsonArray a) {
+      throw a.error("expected an object at the top level, found an array");
     }
     throw new ModelFormatException(source, 1, 1, "$", "expected an object at the top level, found "
         + JsonValues.describe(v));

@@ -5,7 +5,7 @@ import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.NoSuchElementException;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,25 +23,41 @@ import java.util.Set;
  * }</pre>
  *
  * <p>The {@code opt} accessors treat a missing key and an explicit null alike (Python writes
- * {@code None} as null), and return the default for both.
+ * {@code None} as null), and return the default for both. Immutable, so safe to share between
+ * threads.
  */
 public final class JsonObject extends AbstractMap<String, Object> {
 
   private final String source;
   private final JsonPath path;
   private final long pos;
-  private final LinkedHashMap<String, Integer> index;
+  private final String[] keys;
   private final Object[] values;
   private final long[] positions;
+  private final Map<String, Integer> index; // only for large objects: small ones scan the keys
 
-  JsonObject(String source, JsonPath path, long pos, LinkedHashMap<String, Integer> index,
-      Object[] values, long[] positions) {
+  JsonObject(String source, JsonPath path, long pos, String[] keys, Object[] values,
+      long[] positions, Map<String, Integer> index) {
     this.source = source;
     this.path = path;
     this.pos = pos;
-    this.index = index;
+    this.keys = keys;
     this.values = values;
     this.positions = positions;
+    this.index = index;
+  }
+
+  private int indexOf(Object key) {
+    if (index != null) {
+      Integer i = index.get(key);
+      return i == null ? -1 : i;
+    }
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The name of the file or zip entry this object was read from. */
@@ -65,14 +81,13 @@ public final class JsonObject extends AbstractMap<String, Object> {
   }
 
   Where where(String key) {
-    Integer i = index.get(key);
-    return i == null ? new Where(source, path, pos)
-        : new Where(source, path.child(key), positions[i]);
+    int i = indexOf(key);
+    return i < 0 ? new Where(source, path, pos) : new Where(source, path.child(key), positions[i]);
   }
 
   private Object require(String key) throws ModelFormatException {
-    Integer i = index.get(key);
-    if (i == null) {
+    int i = indexOf(key);
+    if (i < 0) {
       throw error("missing field " + JsonValues.quote(key, 60));
     }
     return values[i];
@@ -81,7 +96,7 @@ public final class JsonObject extends AbstractMap<String, Object> {
   /** Refuses keys not in {@code known}: a typo or a newer format's field is not silently lost. */
   public JsonObject rejectUnknownKeys(String... known) throws ModelFormatException {
     var set = Set.of(known);
-    for (String key : index.keySet()) {
+    for (String key : keys) {
       if (!set.contains(key)) {
         throw error(key, "unknown field " + JsonValues.quote(key, 60) + ", expected one of "
             + Arrays.toString(known));
@@ -92,7 +107,7 @@ public final class JsonObject extends AbstractMap<String, Object> {
 
   /** Whether {@code key} is present and null. */
   public boolean isNull(String key) {
-    return index.containsKey(key) && get(key) == null;
+    return containsKey(key) && get(key) == null;
   }
 
   public String requireString(String key) throws ModelFormatException {
@@ -177,13 +192,13 @@ public final class JsonObject extends AbstractMap<String, Object> {
 
   @Override
   public Object get(Object key) {
-    Integer i = index.get(key);
-    return i == null ? null : values[i];
+    int i = indexOf(key);
+    return i < 0 ? null : values[i];
   }
 
   @Override
   public boolean containsKey(Object key) {
-    return index.containsKey(key);
+    return indexOf(key) >= 0;
   }
 
   @Override
@@ -196,17 +211,21 @@ public final class JsonObject extends AbstractMap<String, Object> {
     return new AbstractSet<>() {
       @Override
       public Iterator<Map.Entry<String, Object>> iterator() {
-        Iterator<Map.Entry<String, Integer>> it = index.entrySet().iterator();
         return new Iterator<>() {
+          int next;
+
           @Override
           public boolean hasNext() {
-            return it.hasNext();
+            return next < keys.length;
           }
 
           @Override
           public Map.Entry<String, Object> next() {
-            var e = it.next();
-            return new SimpleImmutableEntry<>(e.getKey(), values[e.getValue()]);
+            if (next >= keys.length) {
+              throw new NoSuchElementException();
+            }
+            int i = next++;
+            return new SimpleImmutableEntry<>(keys[i], values[i]);
           }
         };
       }

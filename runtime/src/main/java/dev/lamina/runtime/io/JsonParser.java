@@ -2,7 +2,7 @@ package dev.lamina.runtime.io;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 
 /**
  * RFC 8259, strictly, without recursion: open containers live on a linked stack of frames, so a
@@ -10,6 +10,11 @@ import java.util.LinkedHashMap;
  * Every limit is checked before the thing it limits is allocated.
  */
 final class JsonParser {
+
+  private static final int SMALL = 8;
+  private static final Object[] NO_VALUES = {};
+  private static final long[] NO_POSITIONS = {};
+  private static final String[] NO_KEYS = {};
 
   private final char[] s;
   private final int n;
@@ -36,7 +41,8 @@ final class JsonParser {
     final long pos;
     final int depth;
     final ArrayList<Object> values = new ArrayList<>();
-    final LinkedHashMap<String, Integer> index;
+    final ArrayList<String> keys;
+    HashMap<String, Integer> index; // from SMALL keys on: a scan is cheaper below that
     long[] positions = new long[4];
     String key;
 
@@ -46,7 +52,11 @@ final class JsonParser {
       this.path = path;
       this.pos = pos;
       this.depth = parent == null ? 1 : parent.depth + 1;
-      this.index = object ? new LinkedHashMap<>() : null;
+      this.keys = object ? new ArrayList<>() : null;
+    }
+
+    boolean has(String k) {
+      return index != null ? index.containsKey(k) : keys.contains(k);
     }
 
     char close() {
@@ -60,7 +70,15 @@ final class JsonParser {
     void add(Object value, long p) {
       int k = values.size();
       if (object) {
-        index.put(key, k);
+        keys.add(key);
+        if (index != null) {
+          index.put(key, k);
+        } else if (keys.size() > SMALL) {
+          index = new HashMap<>();
+          for (int j = 0; j < keys.size(); j++) {
+            index.put(keys.get(j), j);
+          }
+        }
       }
       if (k == positions.length) {
         positions = Arrays.copyOf(positions, k * 2);
@@ -70,9 +88,12 @@ final class JsonParser {
     }
 
     Object build(String source) {
-      long[] p = Arrays.copyOf(positions, values.size());
-      return object ? new JsonObject(source, path, pos, index, values.toArray(), p)
-          : new JsonArray(source, path, pos, values.toArray(), p);
+      // Empty containers share their arrays: a hostile file of {} and [] costs less that way.
+      boolean empty = values.isEmpty();
+      Object[] v = empty ? NO_VALUES : values.toArray();
+      long[] p = empty ? NO_POSITIONS : Arrays.copyOf(positions, values.size());
+      return object ? new JsonObject(source, path, pos, empty ? NO_KEYS
+          : keys.toArray(NO_KEYS), v, p, index) : new JsonArray(source, path, pos, v, p);
     }
   }
 
@@ -148,7 +169,7 @@ final class JsonParser {
     }
     int at = i;
     String key = string(f.path);
-    if (f.index.containsKey(key)) {
+    if (f.has(key)) {
       throw error(at, f.path.child(key), "duplicate key " + JsonValues.quote(key, 60));
     }
     skipWhitespace();
@@ -261,7 +282,8 @@ final class JsonParser {
       skipDigits();
     }
     if (i - start > limits.maxNumberLength()) {
-      throw error(start, valuePath(), "number longer than " + limits.maxNumberLength() + " characters");
+      throw error(start, valuePath(), "number longer than " + limits.maxNumberLength()
+          + " characters");
     }
     return new JsonNumber(new String(s, start, i - start));
   }

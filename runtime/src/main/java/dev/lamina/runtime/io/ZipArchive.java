@@ -1,11 +1,16 @@
 package dev.lamina.runtime.io;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -14,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -87,25 +91,29 @@ public final class ZipArchive implements AutoCloseable {
    */
   public static ZipArchive open(Path file, Limits limits) throws IOException {
     String name = String.valueOf(file.getFileName());
-    long size = Files.size(file);
+    long size = Files.size(file); // NoSuchFileException first, if it is not there
+    if (!Files.isRegularFile(file)) {
+      throw new FileSystemException(file.toString(), null, "not a regular file");
+    }
     if (size > limits.maxArchiveBytes()) {
       throw new ModelFormatException(name + ": " + size + " bytes, more than the limit of "
           + limits.maxArchiveBytes());
     }
-    if (!Files.isRegularFile(file)) {
-      throw new FileSystemException(file.toString(), null, "not a regular file");
-    }
+    checkEndRecords(file, size, limits, name);
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
-    } catch (ZipException | RuntimeException e) {
-      // The JDK says ZipException, or (for some bad names) IllegalArgumentException.
-      throw new ModelFormatException(name + ": not a readable zip file: " + e.getMessage(), e);
+    } catch (FileNotFoundException e) {
+      throw e; // not there or not readable: the disk's problem, not the content's
+    } catch (IOException | RuntimeException e) {
+      // The JDK says ZipException, EOFException (a truncated end record), or for some bad
+      // names IllegalArgumentException: all mean the bytes are not a zip it can read.
+      throw new ModelFormatException(name + ": not a readable zip file: " + e, e);
     }
     try {
       if (zip.size() > limits.maxEntries()) {
-        throw new ModelFormatException(name + ": " + zip.size() + " entries, more than the limit of "
-            + limits.maxEntries());
+        throw new ModelFormatException(name + ": " + zip.size() + " entries, more than the limit"
+            + " of " + limits.maxEntries());
       }
       var entries = new LinkedHashMap<String, ZipEntry>();
       Enumeration<? extends ZipEntry> it = zip.entries();
@@ -130,6 +138,69 @@ public final class ZipArchive implements AutoCloseable {
       zip.close();
       throw new ModelFormatException(name + ": corrupt central directory: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Checks the entry count and directory size that the end records declare, before the JDK sizes
+   * its tables by them: JDK 17's ZipFile trusts a zip64 end record's count, and a 7 MB file that
+   * claims 2^31 entries exhausts the heap. Every candidate end record in the tail is checked, as
+   * the JDK may pick any of them.
+   */
+  private static void checkEndRecords(Path file, long size, Limits limits, String name)
+      throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      int tailLength = (int) Math.min(size, END + 0xFFFF); // the record and its longest comment
+      ByteBuffer tail = readAt(ch, size - tailLength, tailLength);
+      for (int i = tailLength - END; i >= 0; i--) {
+        if (tail.getInt(i) == 0x06054b50) {
+          checkEndRecord(ch, tail, i, size - tailLength + i, size, limits, name);
+        }
+      }
+    }
+  }
+
+  /** The end record at {@code tail[i]} (file offset {@code at}), and its zip64 record if any. */
+  private static void checkEndRecord(FileChannel ch, ByteBuffer tail, int i, long at, long size,
+      Limits limits, String name) throws IOException {
+    long count = tail.getShort(i + 10) & 0xFFFF;
+    long directory = tail.getInt(i + 12) & 0xFFFFFFFFL;
+    ByteBuffer locator = at >= 20 ? readAt(ch, at - 20, 20) : null;
+    if (locator != null && locator.getInt(0) == 0x07064b50) {
+      long end64 = locator.getLong(8);
+      ByteBuffer e64 = end64 >= 0 && end64 <= size - 56 ? readAt(ch, end64, 56) : null;
+      if (e64 != null && e64.getInt(0) == 0x06064b50) {
+        // All ones in the end record mean "see zip64"; otherwise either value may be used.
+        count = Math.max(count == 0xFFFF ? 0 : count,
+            Math.max(unsigned(e64.getLong(24)), unsigned(e64.getLong(32))));
+        directory = Math.max(directory == 0xFFFFFFFFL ? 0 : directory,
+            unsigned(e64.getLong(40)));
+      }
+    }
+    if (count > limits.maxEntries()) {
+      throw new ModelFormatException(name + ": the end record declares " + count
+          + " entries, more than the limit of " + limits.maxEntries());
+    }
+    if (directory > limits.maxEntries() * (long) MAX_DIRECTORY_BYTES_PER_ENTRY) {
+      throw new ModelFormatException(name + ": the end record declares a central directory of "
+          + directory + " bytes, more than " + MAX_DIRECTORY_BYTES_PER_ENTRY
+          + " per allowed entry");
+    }
+  }
+
+  private static final int END = 22;
+  // A directory record is 46 bytes, a name and extra fields; Lamina's and Keras's are far below.
+  private static final int MAX_DIRECTORY_BYTES_PER_ENTRY = 4096;
+
+  private static long unsigned(long v) {
+    return v < 0 ? Long.MAX_VALUE : v;
+  }
+
+  private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+    while (b.hasRemaining() && ch.read(b, position + b.position()) >= 0) {
+      // keep reading: a channel may return fewer bytes than asked
+    }
+    return b.clear();
   }
 
   /** The archive's file name, as errors give it. */
@@ -165,6 +236,19 @@ public final class ZipArchive implements AutoCloseable {
       in.transferTo(out);
       return out.toByteArray();
     }
+  }
+
+  /**
+   * Reads a JSON object entry (a model description): inflating stops at {@code
+   * limits.maxInputBytes()}, and errors name it as {@code archive!entry:line:column}.
+   */
+  public JsonObject readJson(String entry, Json.Limits limits) throws IOException {
+    return Json.parseObject(read(entry, limits.maxInputBytes()), name + "!" + entry, limits);
+  }
+
+  /** {@link #readJson(String, Json.Limits)} with the default JSON limits. */
+  public JsonObject readJson(String entry) throws IOException {
+    return readJson(entry, Json.Limits.DEFAULT);
   }
 
   /** Streams an entry within the archive's limits, for entries too large to hold in memory. */
@@ -237,6 +321,9 @@ public final class ZipArchive implements AutoCloseable {
       if (len == 0) {
         return 0;
       }
+      if (count > max || totalRead > limits.maxTotalBytes()) {
+        throw new ModelFormatException(where(entry, count) + "already past a limit");
+      }
       // Never inflate more than one byte past a limit, so the error says exactly where it broke.
       len = (int) Math.min(len, Math.min(max - count, limits.maxTotalBytes() - totalRead) + 1);
       int k;
@@ -244,7 +331,8 @@ public final class ZipArchive implements AutoCloseable {
         k = in.read(b, off, len);
       } catch (IOException | RuntimeException ex) {
         // A ZipException, EOFException or an inflater's IllegalArgumentException: bad data.
-        throw new ModelFormatException(where(entry, count) + "corrupt data: " + ex.getMessage(), ex);
+        throw new ModelFormatException(where(entry, count) + "corrupt data: " + ex.getMessage(),
+            ex);
       }
       if (k < 0) {
         verify();
@@ -280,7 +368,8 @@ public final class ZipArchive implements AutoCloseable {
             + " bytes, but the directory says " + e.getSize());
       }
       if (e.getCrc() >= 0 && crc.getValue() != e.getCrc()) {
-        throw new ModelFormatException(where(entry, count) + "CRC-32 mismatch: the data are corrupt");
+        throw new ModelFormatException(where(entry, count)
+            + "CRC-32 mismatch: the data are corrupt");
       }
     }
 

@@ -38,7 +38,8 @@ import java.util.zip.ZipOutputStream;
  * temporary file is not made with {@code Files.createTempFile}, which gives 0600 whatever the
  * umask), or, when it replaces a file, that file's permissions, so a model kept private stays
  * private. The bytes are reproducible: entries in the order written, deflated, with a fixed
- * timestamp. Not thread-safe.
+ * timestamp. A symbolic link at the target is replaced by the new file, as a rename does, not
+ * written through. Not thread-safe.
  */
 public final class ZipArchiveWriter implements Closeable {
 

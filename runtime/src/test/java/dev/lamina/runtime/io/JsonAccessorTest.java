@@ -105,7 +105,9 @@ class JsonAccessorTest {
         () -> root().rejectUnknownKeys("class_name"));
     fails("config.json:5:14: at $.config.units: must be a positive integer",
         () -> { throw cfg.error("units", "must be a positive integer"); });
-    fails("config.json:3:13: at $.config: no such layer", () -> { throw cfg.error("no such layer"); });
+    fails("config.json:3:13: at $.config: no such layer", () -> {
+      throw cfg.error("no such layer");
+    });
     root().requireObject("config").requireArray("inbound").requireObject(1)
         .rejectUnknownKeys("name");
   }

@@ -171,7 +171,7 @@ class JsonReadTest {
     assertEquals("2:2", e.line() + ":" + e.column());
     e = assertThrows(ModelFormatException.class, () -> Json.parse(
         new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '1'}, "t.json"));
-    assertTrue(e.getMessage().contains("byte order mark"));
+    assertEquals("t.json:1:1: a byte order mark is not allowed in JSON", e.getMessage());
     e = assertThrows(ModelFormatException.class, () -> Json.parse("[\"\ud800\"]", "t.json"));
     assertEquals("t.json:1:3: unpaired surrogate U+D800", e.getMessage());
   }
@@ -197,6 +197,9 @@ class JsonReadTest {
         () -> Json.parseObject("[1]".getBytes(UTF_8), "config.json"));
     assertEquals("config.json:1:1: at $: expected an object at the top level, found an array",
         e.getMessage());
+    e = assertThrows(ModelFormatException.class,
+        () -> Json.parseObject("\n  [1]".getBytes(UTF_8), "config.json"));
+    assertEquals("2:3", e.line() + ":" + e.column(), "where the array starts");
   }
 
   // ---- Limits: each at its bound is read, one past it refused, before the thing is allocated.

@@ -30,7 +30,8 @@ class JsonWriteTest {
   @Test
   void compactPrettyAndCanonicalTexts() {
     Object v = map("b", List.of(1, true), "a", map(), "c", Arrays.asList(null, "x", List.of()));
-    assertEquals("{\"b\":[1,true],\"a\":{},\"c\":[null,\"x\",[]]}", Json.write(v, Json.Style.COMPACT));
+    assertEquals("{\"b\":[1,true],\"a\":{},\"c\":[null,\"x\",[]]}",
+        Json.write(v, Json.Style.COMPACT));
     assertEquals("{\"a\":{},\"b\":[1,true],\"c\":[null,\"x\",[]]}",
         Json.write(v, Json.Style.CANONICAL));
     assertEquals("""
@@ -50,7 +51,7 @@ class JsonWriteTest {
 
   @Test
   void canonicalSortsByUtf16CodeUnitsAsRfc8785() {
-    // U+E000 sorts before U+1F600 in UTF-16 (0xE000 < 0xD83D is false!) : 0xD83D < 0xE000.
+    // In UTF-16, U+1F600 (0xD83D 0xDE00) sorts before U+E000, though its code point is higher.
     Object v = map("\ue000", 1, "😀", 2, "B", 3, "a", 4, "", 5);
     assertEquals("{\"\":5,\"B\":3,\"a\":4,\"😀\":2,\"\ue000\":1}",
         Json.write(v, Json.Style.CANONICAL));
@@ -160,7 +161,8 @@ class JsonWriteTest {
     var cycle = new ArrayList<Object>();
     cycle.add(cycle);
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> Json.write(cycle, Json.Style.COMPACT)).getMessage().contains("nested deeper than 128"));
+        () -> Json.write(cycle, Json.Style.COMPACT)).getMessage()
+        .contains("nested deeper than 128"));
     Object deep = List.of();
     for (int k = 1; k < 128; k++) {
       deep = List.of(deep);

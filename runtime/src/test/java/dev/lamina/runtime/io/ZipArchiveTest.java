@@ -73,8 +73,29 @@ class ZipArchiveTest {
       }
       assertTrue(a.contains("empty"));
       assertFalse(a.contains("weights"));
-      assertEquals("model.lamina: no entry \"nope\"; it has [config.json, weights/dense.bin, empty]",
+      assertEquals("model.lamina: no entry \"nope\"; it has"
+          + " [config.json, weights/dense.bin, empty]",
           assertThrows(ModelFormatException.class, () -> a.read("nope")).getMessage());
+    }
+  }
+
+  @Test
+  void readsJsonEntriesNamingTheEntryInErrors() throws Exception {
+    byte[] zip = Zips.zip("config.json", "{\"a\": 1}".getBytes(UTF_8), "bad.json",
+        "{\n \"a\": [1,]}".getBytes(UTF_8), "list.json", "[]".getBytes(UTF_8));
+    try (var a = ZipArchive.open(file(zip))) {
+      assertEquals(1, a.readJson("config.json").requireInt("a"));
+      assertEquals("m.zip!config.json:1:7: at $.a: expected a string, found number 1",
+          assertThrows(ModelFormatException.class,
+              () -> a.readJson("config.json").requireString("a")).getMessage());
+      assertEquals("m.zip!bad.json:2:10: at $.a[1]: unexpected ']', expected a value",
+          assertThrows(ModelFormatException.class, () -> a.readJson("bad.json")).getMessage());
+      assertEquals("m.zip!list.json:1:1: at $: expected an object at the top level, found an"
+          + " array", assertThrows(ModelFormatException.class, () -> a.readJson("list.json"))
+          .getMessage());
+      assertEquals("m.zip!config.json, inflated byte offset 5: inflates to more than 5 bytes",
+          assertThrows(ModelFormatException.class, () -> a.readJson("config.json",
+              Json.Limits.DEFAULT.withMaxInputBytes(5))).getMessage());
     }
   }
 
@@ -99,9 +120,29 @@ class ZipArchiveTest {
   @Test
   void limitsTheNumberOfEntries() throws Exception {
     byte[] zip = Zips.zip("a", new byte[1], "b", new byte[1], "c", new byte[1]);
-    assertEquals("m.zip: 3 entries, more than the limit of 2",
+    assertEquals("m.zip: the end record declares 3 entries, more than the limit of 2",
         refusedAtOpen(zip, limits(2, 10, 10, 100)).getMessage());
     ZipArchive.open(file(zip), limits(3, 10, 10, 100)).close();
+  }
+
+  @Test
+  void checksTheDeclaredCountsBeforeTheJdkSizesItsTablesByThem() throws Exception {
+    byte[] zip = Zips.zip("a", new byte[] {7});
+    try (var a = ZipArchive.open(file(Zips.zip64(zip, 1)))) {
+      assertArrayEquals(new byte[] {7}, a.read("a"), "the JDK reads the zip64 record we craft");
+    }
+    // JDK 17's ZipFile allocates an int[3 * count] for this and runs out of heap.
+    assertEquals("m.zip: the end record declares 2147483647 entries, more than the limit of"
+        + " 10000", refusedAtOpen(Zips.zip64(zip, Integer.MAX_VALUE), ZipArchive.Limits.DEFAULT)
+        .getMessage());
+    assertEquals("m.zip: the end record declares 9223372036854775807 entries, more than the"
+        + " limit of 10000", refusedAtOpen(Zips.zip64(zip, -1), ZipArchive.Limits.DEFAULT)
+        .getMessage());
+    byte[] big = Zips.zip64(zip, 1);
+    Zips.put64(big, Zips.header(big, 0x06064b50, 0) + 40, 1L << 40);
+    assertEquals("m.zip: the end record declares a central directory of 1099511627776 bytes,"
+        + " more than 4096 per allowed entry",
+        refusedAtOpen(big, ZipArchive.Limits.DEFAULT).getMessage());
   }
 
   @Test
@@ -127,6 +168,9 @@ class ZipArchiveTest {
       a.read("a");
       assertEquals("m.zip!b, inflated byte offset 5: the archive inflates to more than 15 bytes"
           + " in all", assertThrows(ModelFormatException.class, () -> a.read("b")).getMessage());
+      assertEquals("m.zip!a, inflated byte offset 0: already past a limit",
+          assertThrows(ModelFormatException.class, () -> a.read("a")).getMessage(),
+          "the total holds for every later read");
     }
   }
 

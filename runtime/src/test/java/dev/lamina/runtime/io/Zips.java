@@ -64,6 +64,41 @@ final class Zips {
     put16(b, at + 2, (int) (v >>> 16) & 0xFFFF);
   }
 
+  static void put64(byte[] b, int at, long v) {
+    put32(b, at, v & 0xFFFFFFFFL);
+    put32(b, at + 4, v >>> 32);
+  }
+
+  /**
+   * {@code zip} with a zip64 end record and locator before its end record, declaring {@code
+   * count} entries, and the end record's counts set to 0xFFFF ("see zip64"), as a writer of more
+   * than 65,535 entries makes it.
+   */
+  static byte[] zip64(byte[] zip, long count) {
+    int end = header(zip, 0x06054b50, 0);
+    long cenSize = u32(zip, end + 12);
+    long cenOffset = u32(zip, end + 16);
+    byte[] z64 = new byte[56 + 20];
+    put32(z64, 0, 0x06064b50);
+    put64(z64, 4, 44); // the size of the rest of the record
+    put16(z64, 12, 45);
+    put16(z64, 14, 45);
+    put64(z64, 24, count);
+    put64(z64, 32, count);
+    put64(z64, 40, cenSize);
+    put64(z64, 48, cenOffset);
+    put32(z64, 56, 0x07064b50);
+    put64(z64, 64, end); // where the zip64 record will start
+    put32(z64, 72, 1);
+    byte[] out = new byte[zip.length + z64.length];
+    System.arraycopy(zip, 0, out, 0, end);
+    System.arraycopy(z64, 0, out, end, z64.length);
+    System.arraycopy(zip, end, out, end + z64.length, zip.length - end);
+    put16(out, end + z64.length + 8, 0xFFFF);
+    put16(out, end + z64.length + 10, 0xFFFF);
+    return out;
+  }
+
   /** Every byte 0..255 that a zip might hold. */
   static byte[] bytes(int n, int seed) {
     var b = new byte[n];
