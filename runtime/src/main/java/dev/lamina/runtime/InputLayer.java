@@ -31,6 +31,10 @@ final class InputLayer extends Layer {
     return shape;
   }
 
+  Class<? extends TType> dtype() {
+    return dtype;
+  }
+
   @Override
   public String typeName() {
     return "InputLayer";

@@ -66,6 +66,14 @@ public abstract class Layer {
   }
 
   /**
+   * What a saved model keeps to rebuild this layer: {@link #arguments()} unless a layer needs
+   * more (e.g. a seed).
+   */
+  public Map<String, Object> config() {
+    return arguments();
+  }
+
+  /**
    * {@code SliceLayer 'slice' (index=0)}: type, name (given or default) and arguments, the way
    * error messages name a layer.
    */
@@ -175,7 +183,7 @@ public abstract class Layer {
             + "'");
       }
     }
-    Weight weight = new Weight(this, name, shape, initializer.values(shape), trainable);
+    Weight weight = new Weight(this, name, shape, initializer, trainable);
     weights.add(weight);
     return weight;
   }

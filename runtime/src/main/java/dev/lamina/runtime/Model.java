@@ -1,5 +1,6 @@
 package dev.lamina.runtime;
 
+import dev.lamina.runtime.registry.LambdaRegistry;
 import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.History;
 import dev.lamina.runtime.train.Loss;
@@ -7,7 +8,9 @@ import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Metric;
 import dev.lamina.runtime.train.Metrics;
 import dev.lamina.runtime.train.Optimizer;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -472,24 +475,84 @@ public class Model implements AutoCloseable {
       }
       perOutput.add(resolved);
     }
-    compilePerOutput(optimizer, loss, perOutput);
+    compilePerOutput(optimizer, loss, perOutput, List.of(metrics));
   }
 
   /** Keras's {@code compile} with typed metrics, the same for every output. */
   public final void compile(Optimizer optimizer, Loss loss, List<Metric> metrics) {
     List<List<Metric>> perOutput = new ArrayList<>();
     outputs().forEach(output -> perOutput.add(List.copyOf(metrics)));
-    compilePerOutput(optimizer, loss, perOutput);
+    compilePerOutput(optimizer, loss, perOutput, null);
   }
 
   private synchronized void compilePerOutput(Optimizer optimizer, Loss loss,
-      List<List<Metric>> metrics) {
+      List<List<Metric>> metrics, List<String> metricNames) {
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(loss, "loss");
     List<String> outputNames = new ArrayList<>();
     outputs().forEach(output -> outputNames.add(nameOf(output.producer().layer())));
     TrainingGraph training = new TrainingGraph(graph(), optimizer, loss, metrics, outputNames);
-    trainer = new Trainer(this, training, optimizer, loss);
+    trainer = new Trainer(this, training, optimizer, loss, metricNames);
+  }
+
+  /** The current topology; for saving. */
+  final Topology topology() {
+    return topology;
+  }
+
+  // --- files (Keras's save / load_model / save_weights / load_weights) ---
+
+  /**
+   * Keras's {@code model.save}: writes the model to one file (a zip): its description, its
+   * weights and, when compiled, the optimizer's state and the compile configuration, so that a
+   * loaded model resumes {@code fit}. Lambda layers are stored by their registry name and typed
+   * arguments, never as code. The file is written whole or not at all (a temporary file moved
+   * into place), with an ordinary file's permissions. The format: {@code docs/model-format.md}.
+   *
+   * @throws IllegalArgumentException if a layer cannot be saved (a layer class of your own that
+   *     is neither built in nor generated from {@code @Lambda})
+   * @throws IOException if the file cannot be written; an older file there is left as it was
+   */
+  public final void save(Path path) throws IOException {
+    ModelFiles.save(this, Objects.requireNonNull(path, "path"), false);
+  }
+
+  /** Keras's {@code save_weights}: the weights alone, for {@link #loadWeights}. */
+  public final void saveWeights(Path path) throws IOException {
+    ModelFiles.save(this, Objects.requireNonNull(path, "path"), true);
+  }
+
+  /**
+   * Keras's {@code load_weights}: sets this model's weights from a file {@link #save} or
+   * {@link #saveWeights} wrote for a model of the same layers.
+   *
+   * @throws dev.lamina.runtime.io.ModelFormatException if the file is not such a file, or its
+   *     weights do not match this model's by layer name, weight name and shape
+   */
+  public final void loadWeights(Path path) throws IOException {
+    ModelFiles.loadWeights(this, Objects.requireNonNull(path, "path"));
+  }
+
+  /**
+   * Keras's {@code load_model}: reads a model {@link #save} wrote, resolving its lambdas in the
+   * registry of the {@code @Lambda} methods compiled onto the class path.
+   *
+   * @throws dev.lamina.runtime.io.ModelFormatException if the file is corrupt, hostile, names a
+   *     lambda no one registered, or describes a model whose shapes do not fit
+   */
+  public static Model load(Path path) throws IOException {
+    return load(path, LambdaRegistry.load());
+  }
+
+  /** {@link #load(Path)} resolving lambdas in {@code registry} only. */
+  public static Model load(Path path, LambdaRegistry registry) throws IOException {
+    return ModelFiles.load(Objects.requireNonNull(path, "path"),
+        Objects.requireNonNull(registry, "registry"));
+  }
+
+  /** The compiled training state, or {@code null}; for saving. */
+  synchronized Trainer compiled() {
+    return trainer;
   }
 
   private synchronized Trainer trainer(String what) {

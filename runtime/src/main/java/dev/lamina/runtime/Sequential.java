@@ -28,6 +28,13 @@ public final class Sequential extends Model {
     return model;
   }
 
+  /** A stack whose layers were applied already, from {@code input} to {@code output}. */
+  static Sequential rebuilt(SymbolicTensor<?> input, SymbolicTensor<?> output) {
+    Sequential model = new Sequential(input);
+    model.setTopology(Topology.of(List.of(input), List.of(output)));
+    return model;
+  }
+
   /**
    * Applies {@code layer} to the current output; it becomes the new output.
    *

@@ -25,12 +25,31 @@ final class Trainer {
   private final TrainingGraph graph;
   private final Optimizer optimizer;
   private final Loss loss;
+  private final List<String> metricNames;
 
-  Trainer(Model model, TrainingGraph graph, Optimizer optimizer, Loss loss) {
+  /**
+   * @param metricNames the metrics as named at compile, or {@code null} when they were given as
+   *     objects (a saved model then keeps no compile configuration)
+   */
+  Trainer(Model model, TrainingGraph graph, Optimizer optimizer, Loss loss,
+      List<String> metricNames) {
     this.model = model;
     this.graph = graph;
     this.optimizer = optimizer;
     this.loss = loss;
+    this.metricNames = metricNames == null ? null : List.copyOf(metricNames);
+  }
+
+  TrainingGraph graph() {
+    return graph;
+  }
+
+  Loss loss() {
+    return loss;
+  }
+
+  List<String> metricNames() {
+    return metricNames;
   }
 
   Optimizer optimizer() {
@@ -138,7 +157,6 @@ final class Trainer {
       }
     };
     callbacks.forEach(callback -> callback.onTrainBegin(control));
-    SplittableRandom shuffles = new SplittableRandom(options.seed());
     long samples = xs.samples();
     int batchSize = options.batchSize();
     long steps = (samples + batchSize - 1) / batchSize;
@@ -148,7 +166,10 @@ final class Trainer {
       for (Callback callback : callbacks) {
         callback.onEpochBegin(epoch);
       }
-      long[] order = order(samples, options.shuffle() ? shuffles.split() : null);
+      // Each epoch's order depends on the seed and the epoch alone, so that a training resumed
+      // at initialEpoch (from a saved model, say) sees the orders an unbroken one would.
+      long[] order = order(samples, options.shuffle()
+          ? new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + epoch) : null);
       EpochProgress progress = new EpochProgress(options.out(), options.verbose(), epoch,
           options.epochs(), steps, dynamic);
       Means means = new Means(graph.names());

@@ -48,7 +48,12 @@ final class TrainingGraph {
   private final Operand<TInt64> iterations;
   private double pushedLearningRate = Double.NaN;
   private final List<Op> initializers = new ArrayList<>();
-  private final Map<String, Operand<TFloat32>> slots = new LinkedHashMap<>();
+  /** Every slot variable by {@code w<i>/<name>}, i the weight's place among trainable ones. */
+  private final Map<String, Slot> slots = new LinkedHashMap<>();
+  private final Operand<?> iterationsHandle;
+
+  /** One optimizer slot: its variable, its current value, and its shape. */
+  record Slot(Operand<?> handle, Operand<TFloat32> read, Shape shape) {}
 
   TrainingGraph(Executor executor, Optimizer optimizer, Loss loss, List<List<Metric>> metrics,
       List<String> outputNames) {
@@ -73,7 +78,7 @@ final class TrainingGraph {
     learningRateValue = opt.withName("learning_rate_value")
         .placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     learningRateAssign = opt.assignVariableOp(learningRate, learningRateValue);
-    Operand<?> iterationsHandle = opt.withName("iterations").varHandleOp(TInt64.class,
+    iterationsHandle = opt.withName("iterations").varHandleOp(TInt64.class,
         Shape.scalar(), VarHandleOp.sharedName(opt.scope().makeOpName("iterations")));
     initializers.add(opt.assignVariableOp(iterationsHandle, opt.constant(0L)));
     iterations = opt.readVariableOp(iterationsHandle, TInt64.class);
@@ -273,7 +278,7 @@ final class TrainingGraph {
             scoped.fill(scoped.constant(weight.shape().asArray()), scoped.constant(initial))));
         Operand<TFloat32> read = scoped.readVariableOp(handle, TFloat32.class);
         handles.put(read, handle);
-        slots.put(weight + "/" + name, read);
+        slots.put(prefix + "/" + name, new Slot(handle, read, weight.shape()));
         return read;
       }
 
@@ -341,6 +346,49 @@ final class TrainingGraph {
       executor.markTrained(trainable);
     }
     return values;
+  }
+
+  /** The optimizer's slots by key, in creation order. */
+  Map<String, Slot> slots() {
+    return slots;
+  }
+
+  /** The current values of every slot, by key. */
+  Map<String, float[]> slotValues() {
+    Map<String, float[]> values = new LinkedHashMap<>();
+    if (slots.isEmpty()) {
+      return values;
+    }
+    Session.Runner runner = executor.session().runner();
+    slots.values().forEach(slot -> runner.fetch(slot.read()));
+    try (Result result = runner.run()) {
+      int i = 0;
+      for (String key : slots.keySet()) {
+        TFloat32 tensor = (TFloat32) result.get(i++);
+        float[] flat = new float[Math.toIntExact(tensor.shape().size())];
+        tensor.copyTo(org.tensorflow.ndarray.NdArrays.wrap(tensor.shape(),
+            org.tensorflow.ndarray.buffer.DataBuffers.of(flat, false, false)));
+        values.put(key, flat);
+      }
+    }
+    return values;
+  }
+
+  /** Sets a slot's values and the step count (a loaded model's optimizer state). */
+  void restore(Map<String, float[]> values, long steps) {
+    Ops tf = executor.ops().withSubScope("restore");
+    for (Map.Entry<String, float[]> entry : values.entrySet()) {
+      Slot slot = slots.get(entry.getKey());
+      try (TFloat32 value = TFloat32.tensorOf(org.tensorflow.ndarray.NdArrays.wrap(slot.shape(),
+          org.tensorflow.ndarray.buffer.DataBuffers.of(entry.getValue(), true, false)))) {
+        Placeholder<TFloat32> feed = tf.placeholder(TFloat32.class,
+            Placeholder.shape(slot.shape()));
+        Op assign = tf.assignVariableOp(slot.handle(), feed);
+        executor.session().runner().feed(feed, value).addTarget(assign).run();
+      }
+    }
+    Op count = tf.assignVariableOp(iterationsHandle, tf.constant(steps));
+    executor.session().runner().addTarget(count).run();
   }
 
   /** Keras's {@code optimizer.iterations}: the steps taken. */

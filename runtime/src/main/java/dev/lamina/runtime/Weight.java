@@ -25,23 +25,48 @@ public final class Weight {
   private final Shape shape;
   private final boolean trainable;
 
-  /** The values, row-major; stale while {@link #heldBy} is set. */
+  /** Gives the first values, when they are first needed. */
+  private Initializer initializer;
+  /**
+   * The values, row-major; stale while {@link #heldBy} is set; {@code null} until first needed,
+   * so that a model being loaded from a file allocates only what the file holds.
+   */
   private float[] values;
   /** Counts changes, so a model knows whether its variable is up to date. */
   private long version;
   /** The executor whose variable is newer than {@link #values}, or {@code null}. */
   private Executor heldBy;
 
-  Weight(Layer layer, String name, Shape shape, float[] values, boolean trainable) {
+  Weight(Layer layer, String name, Shape shape, Initializer initializer, boolean trainable) {
     this.layer = layer;
     this.name = name;
     this.shape = shape;
     this.trainable = trainable;
-    if (values.length != shape.size()) {
-      throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' of shape "
-          + Shapes.format(shape) + " needs " + shape.size() + " values, got " + values.length);
+    this.initializer = initializer;
+    if (shape.isUnknown() || shape.hasUnknownDimension()) {
+      throw new IllegalArgumentException(layer.describe() + ": weight '" + name
+          + "' needs a fully known shape, got " + Shapes.format(shape));
     }
-    this.values = values.clone();
+  }
+
+  /** The values, drawn from the initializer the first time. */
+  private float[] ensureValues() {
+    if (values == null) {
+      if (shape.size() > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException(layer.describe() + ": weight '" + name + "' of shape "
+            + Shapes.format(shape) + " has " + shape.size() + " values, more than a Java array "
+            + "holds");
+      }
+      float[] first = initializer.values(shape);
+      if (first.length != shape.size()) {
+        throw new IllegalStateException(layer.describe() + ": the initializer of weight '" + name
+            + "' of shape " + Shapes.format(shape) + " gave " + first.length + " values, not "
+            + shape.size());
+      }
+      values = first;
+      initializer = null;
+    }
+    return values;
   }
 
   /** The weight's name within its layer, e.g. {@code kernel}. */
@@ -85,7 +110,7 @@ public final class Weight {
       holder.pullWeights();
     }
     synchronized (this) {
-      return values.clone();
+      return ensureValues().clone();
     }
   }
 
@@ -117,6 +142,7 @@ public final class Weight {
     }
     synchronized (this) {
       values = newValues.clone();
+      initializer = null;
       heldBy = null;
       version++;
     }
@@ -134,7 +160,7 @@ public final class Weight {
 
   /** The values as they are here, without asking a holder; for executors that pushed them. */
   synchronized float[] localValues() {
-    return values;
+    return ensureValues();
   }
 
   /** A training step in {@code executor} changed the variable: it now holds the newest values. */

@@ -54,6 +54,14 @@ public final class Dropout extends Layer {
     return arguments;
   }
 
+  /** The rate and the seed, so that a loaded model drops as the saved one would. */
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> config = new LinkedHashMap<>(arguments());
+    config.put("seed", seed);
+    return config;
+  }
+
   @Override
   protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     Layers.requireInputs(this, inputs, 1);

@@ -28,6 +28,11 @@ public interface Loss {
     return TFloat32.class;
   }
 
+  /** Options that {@link Losses#get(String, boolean)} rebuilds the loss from. */
+  default boolean fromLogits() {
+    return false;
+  }
+
   /** True if targets are class indices, one per sample (sparse losses). */
   default boolean sparseTargets() {
     return targetType() == TInt64.class;

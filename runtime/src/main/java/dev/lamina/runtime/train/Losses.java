@@ -26,12 +26,12 @@ public final class Losses {
 
   /** Keras's {@code mean_squared_error} ({@code "mse"}): mean of squares over the last axis. */
   public static Loss meanSquaredError() {
-    return simple("mean_squared_error", (tf, y, p) -> tf.math.square(tf.math.sub(y, p)));
+    return simple("mean_squared_error", false, (tf, y, p) -> tf.math.square(tf.math.sub(y, p)));
   }
 
   /** Keras's {@code mean_absolute_error} ({@code "mae"}). */
   public static Loss meanAbsoluteError() {
-    return simple("mean_absolute_error", (tf, y, p) -> tf.math.abs(tf.math.sub(y, p)));
+    return simple("mean_absolute_error", false, (tf, y, p) -> tf.math.abs(tf.math.sub(y, p)));
   }
 
   /** Keras's {@code binary_crossentropy} on probabilities. */
@@ -41,7 +41,7 @@ public final class Losses {
 
   /** Keras's {@code BinaryCrossentropy(from_logits=...)}. */
   public static Loss binaryCrossentropy(boolean fromLogits) {
-    return simple("binary_crossentropy", (tf, y, p) -> {
+    return simple("binary_crossentropy", fromLogits, (tf, y, p) -> {
       Operand<TFloat32> logits = fromLogits ? p : logitsOf(p, "Sigmoid");
       if (logits != null) {
         // max(z, 0) - z * y + log(1 + exp(-|z|)), TensorFlow's sigmoid_cross_entropy_with_logits
@@ -66,6 +66,11 @@ public final class Losses {
       @Override
       public String name() {
         return "categorical_crossentropy";
+      }
+
+      @Override
+      public boolean fromLogits() {
+        return fromLogits;
       }
 
       @Override
@@ -96,6 +101,11 @@ public final class Losses {
       @Override
       public String name() {
         return "sparse_categorical_crossentropy";
+      }
+
+      @Override
+      public boolean fromLogits() {
+        return fromLogits;
       }
 
       @Override
@@ -136,6 +146,28 @@ public final class Losses {
    * @throws IllegalArgumentException naming the known ones
    */
   public static Loss get(String name) {
+    return get(name, false);
+  }
+
+  /**
+   * {@link #get(String)} with Keras's {@code from_logits} for the cross-entropies.
+   *
+   * @throws IllegalArgumentException for an unknown name, or logits with a loss that has none
+   */
+  public static Loss get(String name, boolean fromLogits) {
+    String key = name.toLowerCase(Locale.ROOT);
+    if (fromLogits) {
+      switch (key) {
+        case "binary_crossentropy": case "binarycrossentropy": case "bce":
+          return binaryCrossentropy(true);
+        case "categorical_crossentropy": case "categoricalcrossentropy":
+          return categoricalCrossentropy(true);
+        case "sparse_categorical_crossentropy": case "sparsecategoricalcrossentropy":
+          return sparseCategoricalCrossentropy(true);
+        default:
+          throw new IllegalArgumentException("Loss '" + name + "' takes no logits");
+      }
+    }
     switch (name.toLowerCase(Locale.ROOT)) {
       case "mse": case "mean_squared_error": case "meansquarederror":
         return meanSquaredError();
@@ -175,11 +207,16 @@ public final class Losses {
   }
 
   /** A loss that averages an elementwise term over the last axis, as Keras's do. */
-  private static Loss simple(String name, Elementwise term) {
+  private static Loss simple(String name, boolean fromLogits, Elementwise term) {
     return new Loss() {
       @Override
       public String name() {
         return name;
+      }
+
+      @Override
+      public boolean fromLogits() {
+        return fromLogits;
       }
 
       @Override

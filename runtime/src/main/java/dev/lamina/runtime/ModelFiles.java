@@ -1,0 +1,657 @@
+package dev.lamina.runtime;
+
+import dev.lamina.runtime.SymbolicTensor.Node;
+import dev.lamina.runtime.io.Json;
+import dev.lamina.runtime.io.JsonArray;
+import dev.lamina.runtime.io.JsonObject;
+import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.io.ZipArchive;
+import dev.lamina.runtime.io.ZipArchiveWriter;
+import dev.lamina.runtime.layers.Activation;
+import dev.lamina.runtime.layers.Add;
+import dev.lamina.runtime.layers.Concatenate;
+import dev.lamina.runtime.layers.Dense;
+import dev.lamina.runtime.layers.Dropout;
+import dev.lamina.runtime.layers.Flatten;
+import dev.lamina.runtime.layers.Multiply;
+import dev.lamina.runtime.layers.Reshape;
+import dev.lamina.runtime.registry.LambdaFactory;
+import dev.lamina.runtime.registry.LambdaRegistry;
+import dev.lamina.runtime.train.Adagrad;
+import dev.lamina.runtime.train.Adam;
+import dev.lamina.runtime.train.Losses;
+import dev.lamina.runtime.train.Optimizer;
+import dev.lamina.runtime.train.RmsProp;
+import dev.lamina.runtime.train.Sgd;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Lamina's model file: a zip holding {@code model.json} (the versioned description: layers with
+ * their type, name and configuration, lambdas by registry name with typed arguments, the call
+ * graph, inputs and outputs, the weights' shapes, and the compile configuration) and the values
+ * as raw little-endian float32 entries ({@code weights/<i>.bin}, {@code optimizer/<i>.bin}).
+ * The format is documented in {@code docs/model-format.md}.
+ *
+ * <p>Reading never runs code from the file: built-in layers are chosen from a fixed list by type
+ * name, lambdas are looked up by name in the {@link LambdaRegistry}, and nothing is deserialised
+ * as Java objects. Every problem with a file is a {@link ModelFormatException} saying what and
+ * where, raised before allocating anything whose size the file claims.
+ */
+final class ModelFiles {
+
+  static final String FORMAT = "lamina.model";
+  static final int VERSION = 1;
+  static final String DESCRIPTION = "model.json";
+
+  /** The largest weight Lamina reads: 2^28 floats (1 GiB). */
+  static final long MAX_WEIGHT_VALUES = 1L << 28;
+  /** The longest chain of layers a file may describe. */
+  static final int MAX_LAYERS = 100_000;
+  /** Largest size of one dimension in a file (TensorFlow's dims are int64, Java arrays int). */
+  static final long MAX_DIM = Integer.MAX_VALUE;
+
+  private static final Map<String, Class<? extends TType>> DTYPES = Map.of(
+      "float32", TFloat32.class, "float64", TFloat64.class, "int32", TInt32.class,
+      "int64", TInt64.class, "bool", TBool.class);
+
+  private ModelFiles() {}
+
+  // ---------------------------------------------------------------- saving
+
+  static void save(Model model, Path path, boolean weightsOnly) throws IOException {
+    Topology topology = model.topology();
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("format", FORMAT);
+    root.put("version", VERSION);
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    if (!weightsOnly) {
+      root.put("model", describe(model, topology));
+    }
+    List<Object> weights = new ArrayList<>();
+    List<Weight> all = model.weights();
+    for (int i = 0; i < all.size(); i++) {
+      Weight weight = all.get(i);
+      String entry = "weights/" + i + ".bin";
+      Map<String, Object> w = new LinkedHashMap<>();
+      w.put("layer", topology.names().get(weight.layer()));
+      w.put("name", weight.name());
+      w.put("shape", dims(weight.shape()));
+      w.put("dtype", "float32");
+      w.put("entry", entry);
+      weights.add(w);
+      entries.put(entry, bytes(weight.values()));
+    }
+    root.put("weights", weights);
+    Trainer trainer = weightsOnly ? null : model.compiled();
+    if (trainer != null && trainer.metricNames() != null && isBuiltIn(trainer)) {
+      root.put("training", training(trainer, entries));
+    }
+    try (ZipArchiveWriter zip = ZipArchiveWriter.create(path)) {
+      zip.write(DESCRIPTION, Json.writeBytes(root, Json.Style.PRETTY));
+      for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+        zip.write(entry.getKey(), entry.getValue());
+      }
+      zip.commit();
+    }
+  }
+
+  private static boolean isBuiltIn(Trainer trainer) {
+    try {
+      Losses.get(trainer.loss().name(), trainer.loss().fromLogits());
+      Optimizer.get(trainer.optimizer().name());
+      return true;
+    } catch (IllegalArgumentException custom) {
+      return false; // a loss or optimizer of the user's: the model saves without compile state
+    }
+  }
+
+  private static Map<String, Object> training(Trainer trainer, Map<String, byte[]> entries) {
+    Map<String, Object> training = new LinkedHashMap<>();
+    Map<String, Object> optimizer = new LinkedHashMap<>();
+    optimizer.put("class", trainer.optimizer().name());
+    optimizer.put("config", trainer.optimizer().config());
+    training.put("optimizer", optimizer);
+    Map<String, Object> loss = new LinkedHashMap<>();
+    loss.put("name", trainer.loss().name());
+    loss.put("from_logits", trainer.loss().fromLogits());
+    training.put("loss", loss);
+    training.put("metrics", trainer.metricNames());
+    TrainingGraph graph = trainer.graph();
+    training.put("iterations", graph.iterations());
+    List<Object> slots = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<String, float[]> slot : graph.slotValues().entrySet()) {
+      String entry = "optimizer/" + i++ + ".bin";
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("key", slot.getKey());
+      s.put("shape", dims(graph.slots().get(slot.getKey()).shape()));
+      s.put("entry", entry);
+      slots.add(s);
+      entries.put(entry, bytes(slot.getValue()));
+    }
+    training.put("slots", slots);
+    return training;
+  }
+
+  private static Map<String, Object> describe(Model model, Topology topology) {
+    LambdaRegistry registry = null;
+    Map<String, Object> description = new LinkedHashMap<>();
+    description.put("class", model instanceof Sequential ? "Sequential" : "Model");
+    List<Object> layers = new ArrayList<>();
+    for (Layer layer : topology.layers()) {
+      if (layer instanceof MaskLayer) {
+        continue; // replaying its owner's calls makes it again
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", topology.names().get(layer));
+      if (layer instanceof InputLayer input) {
+        entry.put("type", "InputLayer");
+        entry.put("dtype", Shapes.dtypeName(input.dtype()));
+        entry.put("shape", dims(Shapes.perSample(input.shape())));
+      } else if (layer instanceof LambdaLayer lambda) {
+        if (registry == null) {
+          registry = LambdaRegistry.load();
+        }
+        LambdaFactory factory = factoryOf(lambda, registry);
+        entry.put("type", "Lambda");
+        entry.put("lambda", factory.name());
+        entry.put("arguments", LambdaArguments.encode(factory, lambda.arguments()));
+      } else if (BUILT_IN.contains(layer.getClass())) {
+        entry.put("type", layer.getClass().getSimpleName());
+        entry.put("config", plain(layer.config()));
+      } else {
+        throw new IllegalArgumentException(layer.describe() + " cannot be saved: only Lamina's "
+            + "built-in layers and @Lambda layers are, since a file never names a class");
+      }
+      layers.add(entry);
+    }
+    description.put("layers", layers);
+    Map<Node, Object> refs = new IdentityHashMap<>();
+    Map<Layer, Integer> calls = new IdentityHashMap<>();
+    List<Object> nodes = new ArrayList<>();
+    for (Node node : topology.nodes()) {
+      if (node.layer() instanceof MaskLayer) {
+        continue; // replaying the calls makes masks again
+      }
+      int call = calls.merge(node.layer(), 1, Integer::sum) - 1;
+      Map<String, Object> ref = new LinkedHashMap<>();
+      ref.put("layer", topology.names().get(node.layer()));
+      ref.put("call", call);
+      refs.put(node, ref);
+      if (node.layer() instanceof InputLayer) {
+        continue;
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("layer", topology.names().get(node.layer()));
+      List<Object> inputs = new ArrayList<>();
+      node.inputs().forEach(input -> inputs.add(refOf(input, refs, topology)));
+      entry.put("inputs", inputs);
+      nodes.add(entry);
+    }
+    description.put("nodes", nodes);
+    List<Object> inputs = new ArrayList<>();
+    topology.inputs().forEach(input -> inputs.add(topology.names().get(input.producer().layer())));
+    description.put("inputs", inputs);
+    List<Object> outputs = new ArrayList<>();
+    topology.outputs().forEach(output -> outputs.add(refOf(output, refs, topology)));
+    description.put("outputs", outputs);
+    return description;
+  }
+
+  /** A tensor as the file names it: a call's output, or the mask of one. */
+  private static Object refOf(SymbolicTensor<?> tensor, Map<Node, Object> refs,
+      Topology topology) {
+    Node node = tensor.producer();
+    if (node.layer() instanceof MaskLayer) {
+      // A mask travels with the output of the call that computes it: name that output.
+      for (SymbolicTensor<?> owner : topology.produced().values()) {
+        if (owner.mask().orElse(null) == tensor) {
+          Map<String, Object> mask = new LinkedHashMap<>();
+          mask.put("mask_of", refOf(owner, refs, topology));
+          return mask;
+        }
+      }
+      throw new IllegalArgumentException("The model uses the mask of a call whose output it does "
+          + "not use (" + node.layer().describe() + "); such a model cannot be saved");
+    }
+    Object ref = refs.get(node);
+    if (ref == null) {
+      throw new IllegalStateException("the call graph is not in order at " + tensor);
+    }
+    return ref;
+  }
+
+  private static LambdaFactory factoryOf(LambdaLayer lambda, LambdaRegistry registry) {
+    for (String name : registry.names()) {
+      LambdaFactory factory = registry.find(name).orElseThrow();
+      if (factory.signature() == lambda.signature()) {
+        return factory;
+      }
+    }
+    throw new IllegalArgumentException(lambda.describe() + " cannot be saved: its lambda "
+        + lambda.signature().function() + " is not in the lambda registry. Layers generated by "
+        + "Lamina's processor register themselves; is the compilation's "
+        + "META-INF/services/dev.lamina.runtime.registry.LambdaProvider on the class path?");
+  }
+
+  /** JSON-friendly copies: arrays to lists. */
+  private static Map<String, Object> plain(Map<String, Object> config) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    config.forEach((key, value) -> {
+      if (value instanceof long[] longs) {
+        List<Object> list = new ArrayList<>();
+        for (long l : longs) {
+          list.add(l);
+        }
+        out.put(key, list);
+      } else {
+        out.put(key, value);
+      }
+    });
+    return out;
+  }
+
+  private static List<Object> dims(Shape shape) {
+    List<Object> dims = new ArrayList<>();
+    for (long d : shape.asArray()) {
+      dims.add(d == Shape.UNKNOWN_SIZE ? null : d);
+    }
+    return dims;
+  }
+
+  private static byte[] bytes(float[] values) {
+    ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    buffer.asFloatBuffer().put(values);
+    return buffer.array();
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  private static final Set<Class<? extends Layer>> BUILT_IN = Set.of(Dense.class, Dropout.class,
+      Reshape.class, Concatenate.class, Flatten.class, Activation.class, Add.class,
+      Multiply.class);
+
+  static Model load(Path path, LambdaRegistry registry) throws IOException {
+    try (ZipArchive zip = ZipArchive.open(path)) {
+      JsonObject root = description(zip);
+      JsonObject model = root.requireObject("model");
+      Model loaded = build(model, registry);
+      try {
+        setWeights(loaded, zip, root.requireArray("weights"));
+        JsonObject training = root.optObject("training");
+        if (training != null) {
+          restoreTraining(loaded, zip, training);
+        }
+        return loaded;
+      } catch (IOException | RuntimeException e) {
+        loaded.close();
+        throw e;
+      }
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A layer's own checks (shapes that do not fit, a bad option) on what the file says.
+      throw new ModelFormatException(path + ": not a valid Lamina model: " + e.getMessage(), e);
+    }
+  }
+
+  static void loadWeights(Model model, Path path) throws IOException {
+    try (ZipArchive zip = ZipArchive.open(path)) {
+      JsonObject root = description(zip);
+      setWeights(model, zip, root.requireArray("weights"));
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ModelFormatException(path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonObject description(ZipArchive zip) throws IOException {
+    if (!zip.contains(DESCRIPTION)) {
+      throw new ModelFormatException(zip.name() + ": no " + DESCRIPTION + "; not a Lamina model "
+          + "file");
+    }
+    JsonObject root = Json.parseObject(zip.read(DESCRIPTION), zip.name() + "!" + DESCRIPTION);
+    String format = root.requireString("format");
+    if (!format.equals(FORMAT)) {
+      throw root.error("format", "is '" + format + "', not '" + FORMAT + "'");
+    }
+    int version = root.requireInt("version");
+    if (version > VERSION) {
+      throw root.error("version", "is " + version + ": the file was written by a newer Lamina; "
+          + "this one reads version " + VERSION + " and earlier");
+    }
+    if (version < 1) {
+      throw root.error("version", "is " + version + "; versions start at 1");
+    }
+    return root;
+  }
+
+  private static Model build(JsonObject model, LambdaRegistry registry) throws IOException {
+    String kind = model.requireOneOf("class", "Model", "Sequential");
+    JsonArray layerList = model.requireArray("layers");
+    if (layerList.size() > MAX_LAYERS) {
+      throw model.error("layers", "has " + layerList.size() + " layers; at most " + MAX_LAYERS);
+    }
+    Map<String, Layer> layers = new LinkedHashMap<>();
+    Map<String, SymbolicTensor<?>> inputTensors = new HashMap<>();
+    for (JsonObject entry : layerList.objects()) {
+      String name = entry.requireString("name");
+      if (layers.containsKey(name)) {
+        throw entry.error("name", "'" + name + "' names two layers; names are unique in a model");
+      }
+      String type = entry.requireString("type");
+      if (type.equals("InputLayer")) {
+        SymbolicTensor<?> input = input(entry, name);
+        inputTensors.put(name, input);
+        layers.put(name, input.producer().layer());
+      } else {
+        layers.put(name, layer(entry, type, name, registry));
+      }
+    }
+    // Replay the calls in order: each may use only outputs made before it, so a file cannot
+    // describe a cycle, and every call's shapes are checked again as apply checks them.
+    Map<String, List<SymbolicTensor<?>>> outputs = new HashMap<>();
+    inputTensors.forEach((name, tensor) -> outputs.put(name, new ArrayList<>(List.of(tensor))));
+    for (JsonObject node : model.requireArray("nodes").objects()) {
+      String name = node.requireString("layer");
+      Layer layer = layers.get(name);
+      if (layer == null || layer instanceof InputLayer) {
+        throw node.error("layer", layer == null ? "'" + name + "' is not among the layers"
+            : "'" + name + "' is an input; inputs are not called");
+      }
+      List<SymbolicTensor<?>> inputs = new ArrayList<>();
+      JsonArray refs = node.requireArray("inputs");
+      for (int i = 0; i < refs.size(); i++) {
+        inputs.add(resolve(refs, i, outputs));
+      }
+      SymbolicTensor<?> output;
+      try {
+        output = layer.call(inputs);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw node.error("layer", "'" + name + "' does not accept its inputs: " + e.getMessage());
+      }
+      outputs.computeIfAbsent(name, key -> new ArrayList<>()).add(output);
+    }
+    List<SymbolicTensor<?>> modelInputs = new ArrayList<>();
+    JsonArray inputNames = model.requireArray("inputs");
+    for (int i = 0; i < inputNames.size(); i++) {
+      SymbolicTensor<?> input = inputTensors.get(inputNames.requireString(i));
+      if (input == null) {
+        throw inputNames.error(i, "names no InputLayer");
+      }
+      modelInputs.add(input);
+    }
+    List<SymbolicTensor<?>> modelOutputs = new ArrayList<>();
+    JsonArray outputRefs = model.requireArray("outputs");
+    for (int i = 0; i < outputRefs.size(); i++) {
+      modelOutputs.add(resolve(outputRefs, i, outputs));
+    }
+    try {
+      if (kind.equals("Sequential")) {
+        if (modelInputs.size() != 1 || modelOutputs.size() != 1) {
+          throw model.error("class", "Sequential needs one input and one output");
+        }
+        return Sequential.rebuilt(modelInputs.get(0), modelOutputs.get(0));
+      }
+      return Model.of(modelInputs, modelOutputs);
+    } catch (IllegalArgumentException e) {
+      throw model.error("outputs", e.getMessage());
+    }
+  }
+
+  private static SymbolicTensor<?> input(JsonObject entry, String name) throws IOException {
+    String dtypeName = entry.requireString("dtype");
+    Class<? extends TType> dtype = DTYPES.get(dtypeName);
+    if (dtype == null) {
+      throw entry.error("dtype", "'" + dtypeName + "' is not one of " + DTYPES.keySet());
+    }
+    JsonArray shape = entry.requireArray("shape");
+    if (shape.size() > 253) {
+      throw entry.error("shape", "has rank " + shape.size() + "; TensorFlow allows 254 with the "
+          + "batch");
+    }
+    long[] dims = new long[shape.size()];
+    for (int d = 0; d < dims.length; d++) {
+      dims[d] = shape.isNull(d) ? Input.UNKNOWN : shape.requireLong(d);
+      if (dims[d] != Input.UNKNOWN && (dims[d] < 1 || dims[d] > MAX_DIM)) {
+        throw shape.error(d, "is " + dims[d] + "; a size is between 1 and " + MAX_DIM
+            + ", or null for any");
+      }
+    }
+    return Input.of(name, dtype, dims);
+  }
+
+  private static SymbolicTensor<?> resolve(JsonArray refs, int i,
+      Map<String, List<SymbolicTensor<?>>> outputs) throws IOException {
+    return resolve(refs.requireObject(i), outputs, 0);
+  }
+
+  private static SymbolicTensor<?> resolve(JsonObject ref,
+      Map<String, List<SymbolicTensor<?>>> outputs, int depth) throws IOException {
+    if (ref.containsKey("mask_of")) {
+      if (depth > 0) {
+        throw ref.error("mask_of", "a mask has no mask");
+      }
+      SymbolicTensor<?> owner = resolve(ref.requireObject("mask_of"), outputs, depth + 1);
+      return owner.mask().orElseThrow(() -> ref.error("mask_of", "that output has no mask"));
+    }
+    ref.rejectUnknownKeys("layer", "call");
+    String layer = ref.requireString("layer");
+    int call = ref.requireInt("call");
+    List<SymbolicTensor<?>> made = outputs.get(layer);
+    if (made == null || call < 0 || call >= made.size()) {
+      throw ref.error("call " + call + " of layer '" + layer + "' is not made before it is used "
+          + "(calls are listed in order, inputs first)");
+    }
+    return made.get(call);
+  }
+
+  private static Layer layer(JsonObject entry, String type, String name, LambdaRegistry registry)
+      throws IOException {
+    if (type.equals("Lambda")) {
+      String lambda = entry.requireString("lambda");
+      LambdaFactory factory = registry.find(lambda).orElseThrow(() -> entry.error("lambda",
+          "'" + lambda + "' is not a registered lambda; the registered ones closest to it are "
+              + registry.closest(lambda, 3) + ". Put the compiled @Lambda method's classes on "
+              + "the class path (a file never names a class to load)."));
+      Map<String, Object> arguments = LambdaArguments.decode(factory,
+          entry.requireObject("arguments"), name);
+      try {
+        return factory.create(name, arguments);
+      } catch (IllegalArgumentException e) {
+        throw entry.error("arguments", e.getMessage());
+      }
+    }
+    JsonObject config = entry.requireObject("config");
+    try {
+      switch (type) {
+        case "Dense": {
+          config.rejectUnknownKeys("units", "activation", "use_bias");
+          int units = config.requireInt("units");
+          if (units < 1 || units > MAX_WEIGHT_VALUES) {
+            throw config.error("units", "is " + units + "; between 1 and " + MAX_WEIGHT_VALUES);
+          }
+          return Dense.builder(units).activation(config.requireString("activation"))
+              .useBias(config.requireBoolean("use_bias")).name(name).build();
+        }
+        case "Dropout":
+          config.rejectUnknownKeys("rate", "seed");
+          return new Dropout(name, config.requireDouble("rate"), config.requireLong("seed"));
+        case "Reshape": {
+          config.rejectUnknownKeys("target_shape");
+          JsonArray target = config.requireArray("target_shape");
+          if (target.size() > 253) {
+            throw config.error("target_shape", "has rank " + target.size());
+          }
+          return new Reshape(name, target.longs());
+        }
+        case "Concatenate":
+          config.rejectUnknownKeys("axis");
+          return new Concatenate(name, config.requireInt("axis"));
+        case "Flatten":
+          config.rejectUnknownKeys();
+          return new Flatten(name);
+        case "Activation":
+          config.rejectUnknownKeys("activation");
+          return new Activation(name, config.requireString("activation"));
+        case "Add":
+          config.rejectUnknownKeys();
+          return new Add(name);
+        case "Multiply":
+          config.rejectUnknownKeys();
+          return new Multiply(name);
+        default:
+          throw entry.error("type", "'" + type + "' is not a layer type Lamina reads; it reads "
+              + "InputLayer, Lambda, Dense, Dropout, Reshape, Concatenate, Flatten, Activation, "
+              + "Add and Multiply");
+      }
+    } catch (IllegalArgumentException e) {
+      throw entry.error("config", e.getMessage());
+    }
+  }
+
+  private static void setWeights(Model model, ZipArchive zip, JsonArray list) throws IOException {
+    Map<String, Weight> declared = new LinkedHashMap<>();
+    for (Weight weight : model.weights()) {
+      declared.put(model.nameOf(weight.layer()) + "/" + weight.name(), weight);
+    }
+    Map<Weight, float[]> values = new IdentityHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonObject entry = list.requireObject(i);
+      String key = entry.requireString("layer") + "/" + entry.requireString("name");
+      Weight weight = declared.get(key);
+      if (weight == null) {
+        throw entry.error("weight '" + key + "' belongs to no layer of this model; it has "
+            + declared.keySet());
+      }
+      if (values.containsKey(weight)) {
+        throw entry.error("weight '" + key + "' is given twice");
+      }
+      String dtype = entry.requireString("dtype");
+      if (!dtype.equals("float32")) {
+        throw entry.error("dtype", "is '" + dtype + "'; Lamina's weights are float32");
+      }
+      checkShape(entry, weight.shape(), key);
+      values.put(weight, floats(zip, entry, weight.shape().size()));
+    }
+    if (values.size() != declared.size()) {
+      List<String> missing = new ArrayList<>();
+      declared.forEach((key, weight) -> {
+        if (!values.containsKey(weight)) {
+          missing.add(key);
+        }
+      });
+      throw list.error("lacks weights " + missing);
+    }
+    values.forEach(Weight::assign);
+  }
+
+  private static void checkShape(JsonObject entry, Shape expected, String what)
+      throws IOException {
+    long[] shape = entry.requireArray("shape").longs();
+    if (!Shape.of(shape).equals(expected)) {
+      throw entry.error("shape", "is " + Shapes.format(shape) + " but " + what + " has shape "
+          + Shapes.format(expected));
+    }
+  }
+
+  /** Reads {@code count} float32 values from the entry the description names; sizes first. */
+  private static float[] floats(ZipArchive zip, JsonObject entry, long count) throws IOException {
+    String name = entry.requireString("entry");
+    if (count > MAX_WEIGHT_VALUES) {
+      throw entry.error("shape", "holds " + count + " values; at most " + MAX_WEIGHT_VALUES);
+    }
+    if (!zip.contains(name)) {
+      throw entry.error("entry", "'" + name + "' is not in the file");
+    }
+    byte[] bytes = zip.read(name, count * Float.BYTES);
+    if (bytes.length != count * Float.BYTES) {
+      throw entry.error("entry", "'" + name + "' holds " + bytes.length + " bytes; "
+          + count + " float32 values take " + count * Float.BYTES);
+    }
+    float[] values = new float[(int) count];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+    return values;
+  }
+
+  private static void restoreTraining(Model model, ZipArchive zip, JsonObject training)
+      throws IOException {
+    JsonObject optimizerJson = training.requireObject("optimizer");
+    Optimizer optimizer = optimizer(optimizerJson);
+    JsonObject lossJson = training.requireObject("loss");
+    var loss = Losses.get(lossJson.requireString("name"), lossJson.requireBoolean("from_logits"));
+    List<String> metrics = training.requireArray("metrics").strings();
+    try {
+      model.compile(optimizer, loss, metrics.toArray(String[]::new));
+    } catch (IllegalArgumentException e) {
+      throw training.error("metrics", e.getMessage());
+    }
+    TrainingGraph graph = model.compiled().graph();
+    Map<String, float[]> slots = new LinkedHashMap<>();
+    for (JsonObject slot : training.requireArray("slots").objects()) {
+      String key = slot.requireString("key");
+      TrainingGraph.Slot declared = graph.slots().get(key);
+      if (declared == null || slots.containsKey(key)) {
+        throw slot.error("key", "'" + key + "' is " + (declared == null
+            ? "not a slot of this optimizer; it has " + graph.slots().keySet() : "given twice"));
+      }
+      checkShape(slot, declared.shape(), "slot " + key);
+      slots.put(key, floats(zip, slot, declared.shape().size()));
+    }
+    if (slots.size() != graph.slots().size()) {
+      throw training.error("slots", "has " + slots.size() + " slots; the optimizer has "
+          + graph.slots().size());
+    }
+    long iterations = training.requireLong("iterations");
+    if (iterations < 0) {
+      throw training.error("iterations", "is " + iterations);
+    }
+    graph.restore(slots, iterations);
+  }
+
+  private static Optimizer optimizer(JsonObject json) throws IOException {
+    String kind = json.requireOneOf("class", "sgd", "adam", "rmsprop", "adagrad");
+    JsonObject c = json.requireObject("config");
+    double lr = c.requireDouble("learning_rate");
+    try {
+      switch (kind) {
+        case "sgd":
+          c.rejectUnknownKeys("learning_rate", "momentum", "nesterov");
+          return new Sgd(lr, c.requireDouble("momentum"), c.requireBoolean("nesterov"));
+        case "adam":
+          c.rejectUnknownKeys("learning_rate", "beta_1", "beta_2", "epsilon");
+          return new Adam(lr, c.requireDouble("beta_1"), c.requireDouble("beta_2"),
+              c.requireDouble("epsilon"));
+        case "rmsprop":
+          c.rejectUnknownKeys("learning_rate", "rho", "momentum", "epsilon", "centered");
+          return new RmsProp(lr, c.requireDouble("rho"), c.requireDouble("momentum"),
+              c.requireDouble("epsilon"), c.requireBoolean("centered"));
+        default:
+          c.rejectUnknownKeys("learning_rate", "initial_accumulator_value", "epsilon");
+          return new Adagrad(lr, c.requireDouble("initial_accumulator_value"),
+              c.requireDouble("epsilon"));
+      }
+    } catch (IllegalArgumentException e) {
+      throw json.error("config", e.getMessage());
+    }
+  }
+}
