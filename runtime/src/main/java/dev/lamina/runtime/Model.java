@@ -179,12 +179,12 @@ public class Model implements AutoCloseable {
     for (int i = 0; i < inputs.size(); i++) {
       Shape shape = Objects.requireNonNull(data.get(i), "data").shape();
       checkData(inputs.get(i), shape);
-      if (samples >= 0 && shape.size(0) != samples) {
+      if (samples >= 0 && shape.get(0) != samples) {
         throw new IllegalArgumentException("Every input needs the same number of samples: "
             + describeInput(inputs.get(0)) + " has " + samples + ", " + describeInput(inputs.get(i))
-            + " has " + shape.size(0));
+            + " has " + shape.get(0));
       }
-      samples = shape.size(0);
+      samples = shape.get(0);
     }
     if (samples == 0) {
       throw new IllegalArgumentException("The data have no samples: "
@@ -379,7 +379,7 @@ public class Model implements AutoCloseable {
     Shape expected = input.shape();
     boolean fits = data.numDimensions() == expected.numDimensions();
     for (int i = 1; fits && i < expected.numDimensions(); i++) {
-      fits = expected.size(i) == Shape.UNKNOWN_SIZE || expected.size(i) == data.size(i);
+      fits = expected.get(i) == Shape.UNKNOWN_SIZE || expected.get(i) == data.get(i);
     }
     if (!fits) {
       throw new IllegalArgumentException(describeInput(input) + " expects data of shape "
@@ -389,7 +389,7 @@ public class Model implements AutoCloseable {
   }
 
   private static void checkBatchOutput(Shape batchOutput, Shape result, long batch) {
-    if (batchOutput.numDimensions() != result.numDimensions() || batchOutput.size(0) != batch
+    if (batchOutput.numDimensions() != result.numDimensions() || batchOutput.get(0) != batch
         || !Shapes.perSample(batchOutput).equals(Shapes.perSample(result))) {
       throw new IllegalStateException("The model's output " + Shapes.format(batchOutput)
           + " for a batch of " + batch + " cannot be stacked into " + Shapes.format(result)
