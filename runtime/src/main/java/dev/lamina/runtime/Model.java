@@ -290,7 +290,8 @@ public class Model implements AutoCloseable {
     Objects.requireNonNull(resultType, "resultType");
     JavaArrays.requireOne(inputs(), "input");
     JavaArrays.requireOne(outputs(), "output");
-    return resultType.cast(predict(List.of(x), List.of(resultType)).get(0));
+    // Arrays.asList, unlike List.of, lets a null x through to JavaArrays' message.
+    return resultType.cast(predict(Arrays.asList(x), List.of(resultType)).get(0));
   }
 
   /**
