@@ -22,11 +22,10 @@ class DiagnosticQualityTest {
   }
 
   /**
-   * The mask method's parameters are checked by erasure only, so a mask method taking
-   * {@code Operand<TInt32> x} is accepted for a lambda whose input is {@code Operand<TFloat32>}:
-   * the generated {@code invokeMask} passes the input through a raw cast, and the mismatch, which
-   * the processor could see, surfaces (if ever) inside TensorFlow. It should be
-   * {@code [LaminaMaskSignature]} on the mask method, like a wrong return type.
+   * A mask method taking {@code Operand<TInt32> x} for a lambda whose input is
+   * {@code Operand<TFloat32>} is {@code [LaminaMaskSignature]} on the mask method, like a wrong
+   * return type. (Its parameters were once checked by erasure only, and the mismatch surfaced, if
+   * ever, inside TensorFlow.)
    */
   @Test
   void maskMethodInputDtypeIsChecked() {
@@ -53,9 +52,9 @@ class DiagnosticQualityTest {
   }
 
   /**
-   * The signature {@code [LaminaMaskMissing]} and {@code [LaminaMaskSignature]} ask for is
-   * misspelt: the StringJoiner's prefix ends in {@code "(Ops tf"}, so the first input follows it
-   * with no separator: {@code maskOf(Ops tfOperand<org.tensorflow.types.TFloat32> x, ...)}.
+   * The signature {@code [LaminaMaskMissing]} and {@code [LaminaMaskSignature]} ask for is spelt
+   * right. (It was once misspelt: the first input followed {@code "(Ops tf"} with no separator,
+   * {@code maskOf(Ops tfOperand<org.tensorflow.types.TFloat32> x, ...)}.)
    */
   @Test
   void maskSignatureInTheMessageIsValidJava() {
@@ -107,10 +106,10 @@ class DiagnosticQualityTest {
   }
 
   /**
-   * Shape declarations are checked against the inputs the parameter check returned, which are
-   * none when it gave up early: a method whose only problem is a missing {@code Ops} parameter
-   * also gets {@code [LaminaInputShapeCount] ... has 1 pattern for 0 inputs ()}, which is false:
-   * the method has one input. One problem should give one error.
+   * One problem gives one error: a method whose only problem is a missing {@code Ops} parameter
+   * gets that error alone. (It also got {@code [LaminaInputShapeCount] ... has 1 pattern for 0
+   * inputs ()}, which was false, when shape declarations were checked against the inputs of a
+   * parameter check that had given up early.)
    */
   @Test
   void noInputShapeCountErrorWhenTheParametersAreAlreadyWrong() {
@@ -132,11 +131,10 @@ class DiagnosticQualityTest {
   }
 
   /**
-   * A pattern that does not parse binds nothing, so every use of its symbols is reported too:
-   * {@code inputShape = "(n, 4"} with {@code outputShape = "(n)"} gives
-   * {@code [LaminaInputShapeSyntax]} and also {@code [LaminaUnknownName] ... uses 'n', which no
-   * inputShape pattern binds}, which points the user at the wrong fix. Names should not be
-   * checked against patterns that failed to parse.
+   * Names are not checked against patterns that failed to parse: {@code inputShape = "(n, 4"}
+   * with {@code outputShape = "(n)"} gives {@code [LaminaInputShapeSyntax]} alone. (It also gave
+   * {@code [LaminaUnknownName] ... uses 'n', which no inputShape pattern binds}, which pointed the
+   * user at the wrong fix.)
    */
   @Test
   void noUnknownNameErrorForASymbolOfAPatternThatDoesNotParse() {

@@ -26,13 +26,13 @@ final class BatchSizes {
    */
   static void check(Executor built, Topology topology, List<Tensor> feeds, int output,
       Shape batchOutput, Shape result, long batch) {
-    if (batchOutput.numDimensions() == result.numDimensions() && batchOutput.size(0) == batch
+    if (batchOutput.numDimensions() == result.numDimensions() && batchOutput.get(0) == batch
         && Shapes.perSample(batchOutput).equals(Shapes.perSample(result))) {
       return;
     }
     String stacking = "The model's output " + output + " " + Shapes.format(batchOutput)
         + " for a batch of " + batch + " cannot be stacked into " + Shapes.format(result);
-    if (batchOutput.numDimensions() >= 1 && batchOutput.size(0) == batch) {
+    if (batchOutput.numDimensions() >= 1 && batchOutput.get(0) == batch) {
       // The batch size holds; a per-sample size changed between batches, which TensorFlow's
       // shape inference left open.
       throw new IllegalStateException(stacking + ": its per-sample shape differs between batches "
@@ -73,7 +73,7 @@ final class BatchSizes {
     try (Result result = built.run(feeds, fetches)) {
       for (int i = 0; i < nodes.size(); i++) {
         Shape shape = result.get(index.get(i)).shape();
-        if (shape.numDimensions() < 1 || shape.size(0) != batch) {
+        if (shape.numDimensions() < 1 || shape.get(0) != batch) {
           return nodes.get(i);
         }
       }

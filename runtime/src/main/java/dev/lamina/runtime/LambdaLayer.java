@@ -201,8 +201,8 @@ public abstract class LambdaLayer extends Layer {
     boolean fits = tracedShape.numDimensions() == declared.numDimensions();
     long[] merged = new long[declared.numDimensions()];
     for (int i = 0; fits && i < merged.length; i++) {
-      long want = declared.size(i);
-      long actual = tracedShape.size(i);
+      long want = declared.get(i);
+      long actual = tracedShape.get(i);
       fits = want == Shape.UNKNOWN_SIZE || actual == Shape.UNKNOWN_SIZE || want == actual;
       merged[i] = actual != Shape.UNKNOWN_SIZE ? actual : want;
     }

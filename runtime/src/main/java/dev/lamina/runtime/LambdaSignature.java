@@ -1,5 +1,6 @@
 package dev.lamina.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.tensorflow.types.family.TType;
@@ -77,7 +78,11 @@ public record LambdaSignature(
     @SafeVarargs
     public static InputSpec generic(
         String name, String typeVariable, Class<? extends TType>... bounds) {
-      return new InputSpec(name, Objects.requireNonNull(typeVariable), List.of(bounds));
+      List<Class<? extends TType>> copied = new ArrayList<>(bounds.length);
+      for (Class<? extends TType> bound : bounds) { // not List.of(bounds): a varargs hand-over
+        copied.add(bound);
+      }
+      return new InputSpec(name, Objects.requireNonNull(typeVariable), copied);
     }
 
     /** {@code TFloat32} or {@code T extends TNumber}, for messages. */

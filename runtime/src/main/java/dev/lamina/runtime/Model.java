@@ -191,12 +191,12 @@ public class Model implements AutoCloseable {
     for (int i = 0; i < inputs.size(); i++) {
       Shape shape = Objects.requireNonNull(data.get(i), "data").shape();
       checkData(inputs.get(i), shape);
-      if (samples >= 0 && shape.size(0) != samples) {
+      if (samples >= 0 && shape.get(0) != samples) {
         throw new IllegalArgumentException("Every input needs the same number of samples: "
             + describeInput(inputs.get(0)) + " has " + samples + ", " + describeInput(inputs.get(i))
-            + " has " + shape.size(0));
+            + " has " + shape.get(0));
       }
-      samples = shape.size(0);
+      samples = shape.get(0);
     }
     if (samples == 0) {
       throw new IllegalArgumentException("The data have no samples: "
@@ -302,7 +302,8 @@ public class Model implements AutoCloseable {
     Objects.requireNonNull(resultType, "resultType");
     JavaArrays.requireOne(inputs(), "input");
     JavaArrays.requireOne(outputs(), "output");
-    return resultType.cast(predict(List.of(x), List.of(resultType)).get(0));
+    // Arrays.asList, unlike List.of, lets a null x through to JavaArrays' message.
+    return resultType.cast(predict(Arrays.asList(x), List.of(resultType)).get(0));
   }
 
   /**
@@ -391,7 +392,7 @@ public class Model implements AutoCloseable {
     Shape expected = input.shape();
     boolean fits = data.numDimensions() == expected.numDimensions();
     for (int i = 1; fits && i < expected.numDimensions(); i++) {
-      fits = expected.size(i) == Shape.UNKNOWN_SIZE || expected.size(i) == data.size(i);
+      fits = expected.get(i) == Shape.UNKNOWN_SIZE || expected.get(i) == data.get(i);
     }
     if (!fits) {
       throw new IllegalArgumentException(describeInput(input) + " expects data of shape "
@@ -401,7 +402,7 @@ public class Model implements AutoCloseable {
   }
 
   private static void checkBatchOutput(Shape batchOutput, Shape result, long batch) {
-    if (batchOutput.numDimensions() != result.numDimensions() || batchOutput.size(0) != batch
+    if (batchOutput.numDimensions() != result.numDimensions() || batchOutput.get(0) != batch
         || !Shapes.perSample(batchOutput).equals(Shapes.perSample(result))) {
       throw new IllegalStateException("The model's output " + Shapes.format(batchOutput)
           + " for a batch of " + batch + " cannot be stacked into " + Shapes.format(result)

@@ -58,7 +58,7 @@ public final class ShapeCheck {
       return UNKNOWN;
     }
     // Counted from the end, so a leading '...' may stand for any number of dims.
-    long size = shape.size(shape.numDimensions() - patternDims + position);
+    long size = shape.get(shape.numDimensions() - patternDims + position);
     return size == Shape.UNKNOWN_SIZE ? UNKNOWN : size;
   }
 
@@ -118,7 +118,7 @@ public final class ShapeCheck {
   public Shape output(long... dims) {
     Shape first = inputs.get(0);
     long batch = first.isUnknown() || first.numDimensions() == 0
-        ? Shape.UNKNOWN_SIZE : first.size(0);
+        ? Shape.UNKNOWN_SIZE : first.get(0);
     long[] sizes = new long[dims.length];
     StringJoiner shown = new StringJoiner(", ", "(", ")");
     boolean negative = false;

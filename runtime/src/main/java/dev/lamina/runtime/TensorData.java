@@ -87,7 +87,7 @@ final class TensorData {
   @SuppressWarnings({"unchecked", "rawtypes"})
   static void copyRows(Tensor tensor, Dense into, long start) {
     long values = tensor.shape().size();
-    long rowSize = values / Math.max(1, tensor.shape().size(0));
+    long rowSize = values / Math.max(1, tensor.shape().get(0));
     DataBuffer window = into.buffer().slice(start * rowSize, values);
     ((NdArray) tensor).copyTo(window);
   }

@@ -100,6 +100,10 @@ class JavaArrayPredictTest {
           () -> model.predict(new int[][] {{1, 2}}, float[][].class));
       assertEquals("The output has shape (None, 2); ask for int[][].class, not float[][]",
           output.getMessage());
+      var missing = assertThrows(IllegalArgumentException.class,
+          () -> model.predict(null, int[][].class));
+      assertEquals("input 'input' must be an int array (int[], int[][], ...), got null",
+          missing.getMessage());
       var ragged = assertThrows(IllegalArgumentException.class,
           () -> model.predict(new int[][] {{1, 2}, {3}}, int[][].class));
       assertEquals("input 'input' is ragged: row [1] has length 1, expected 2 (shape (2, 2))",

@@ -67,7 +67,7 @@ class TopologyTest {
   void invalidNamesAndDimsAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> new TestLayers.Square("has space"));
     assertThrows(IllegalArgumentException.class, () -> Input.of(TFloat32.class, 0));
-    assertEquals(-1, Input.of(TFloat32.class, Input.UNKNOWN).shape().size(1));
+    assertEquals(-1, Input.of(TFloat32.class, Input.UNKNOWN).shape().get(1));
   }
 
   @Test

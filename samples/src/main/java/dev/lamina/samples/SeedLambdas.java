@@ -60,8 +60,8 @@ public final class SeedLambdas {
     if (input.numDimensions() != 2) {
       throw new IllegalArgumentException("the antirectifier takes (batch, features) inputs");
     }
-    long features = input.size(1);
-    return Shape.of(input.size(0), features == Shape.UNKNOWN_SIZE ? features : 2 * features);
+    long features = input.get(1);
+    return Shape.of(input.get(0), features == Shape.UNKNOWN_SIZE ? features : 2 * features);
   }
 
   /** The same antirectifier with its shape as a declaration instead of a method. */

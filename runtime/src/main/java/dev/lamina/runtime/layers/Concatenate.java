@@ -68,7 +68,7 @@ public final class Concatenate extends Layer {
       boolean fits = shape.numDimensions() == rank;
       for (int i = 0; fits && i < rank; i++) {
         long a = out[i];
-        long b = shape.size(i);
+        long b = shape.get(i);
         if (i == at) {
           out[i] = a == Shape.UNKNOWN_SIZE || b == Shape.UNKNOWN_SIZE ? Shape.UNKNOWN_SIZE : a + b;
         } else {

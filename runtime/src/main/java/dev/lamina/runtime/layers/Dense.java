@@ -91,11 +91,11 @@ public final class Dense extends Layer {
           + Shapes.dtypeName(x.dtype()));
     }
     if (shape.isUnknown() || shape.numDimensions() < 2
-        || shape.size(shape.numDimensions() - 1) == Shape.UNKNOWN_SIZE) {
+        || shape.get(shape.numDimensions() - 1) == Shape.UNKNOWN_SIZE) {
       throw new IllegalArgumentException(describe() + " needs inputs of rank 2 or more with a "
           + "known last dimension, got " + Shapes.format(shape));
     }
-    long last = shape.size(shape.numDimensions() - 1);
+    long last = shape.get(shape.numDimensions() - 1);
     if (inputDim >= 0 && inputDim != last) {
       throw new IllegalArgumentException(describe() + " was built for inputs with " + inputDim
           + " features on the last axis, got " + Shapes.format(shape));

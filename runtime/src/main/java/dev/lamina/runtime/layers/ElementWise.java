@@ -39,7 +39,7 @@ abstract class ElementWise extends Layer {
           && input.shape().numDimensions() == first.shape().numDimensions();
       for (int i = 0; fits && i < merged.length; i++) {
         long a = merged[i];
-        long b = input.shape().size(i);
+        long b = input.shape().get(i);
         fits = a == Shape.UNKNOWN_SIZE || b == Shape.UNKNOWN_SIZE || a == b;
         merged[i] = a == Shape.UNKNOWN_SIZE ? b : a;
       }

@@ -34,7 +34,7 @@ public final class Flatten extends Layer {
     }
     Shape sample = Shapes.perSample(shape);
     long size = sample.hasUnknownDimension() ? Shape.UNKNOWN_SIZE : sample.size();
-    return Layers.spec(Shape.of(shape.size(0), size), inputs.get(0).dtype());
+    return Layers.spec(Shape.of(shape.get(0), size), inputs.get(0).dtype());
   }
 
   @Override

@@ -106,6 +106,6 @@ public final class Reshape extends Layer {
         out[free] = size / known;
       }
     }
-    return Shape.of(out).prepend(input.numDimensions() > 0 ? input.size(0) : Shape.UNKNOWN_SIZE);
+    return Shape.of(out).prepend(input.numDimensions() > 0 ? input.get(0) : Shape.UNKNOWN_SIZE);
   }
 }
