@@ -40,9 +40,9 @@ public interface Initializer {
    */
   static Initializer glorotUniform(long seed) {
     return shape -> {
-      long fanIn = shape.numDimensions() < 1 ? 1 : shape.numDimensions() == 1 ? shape.size(0)
-          : shape.size() / shape.size(shape.numDimensions() - 1);
-      long fanOut = shape.numDimensions() < 1 ? 1 : shape.size(shape.numDimensions() - 1);
+      long fanIn = shape.numDimensions() < 1 ? 1 : shape.numDimensions() == 1 ? shape.get(0)
+          : shape.size() / shape.get(shape.numDimensions() - 1);
+      long fanOut = shape.numDimensions() < 1 ? 1 : shape.get(shape.numDimensions() - 1);
       double limit = Math.sqrt(6.0 / (fanIn + fanOut));
       SplittableRandom random = new SplittableRandom(seed);
       float[] values = new float[Math.toIntExact(shape.size())];

@@ -469,7 +469,7 @@ public class Model implements AutoCloseable {
     List<List<Metric>> perOutput = new ArrayList<>();
     for (SymbolicTensor<?> output : outputs()) {
       Shape shape = output.shape();
-      long units = shape.numDimensions() < 2 ? 1 : shape.size(shape.numDimensions() - 1);
+      long units = shape.numDimensions() < 2 ? 1 : shape.get(shape.numDimensions() - 1);
       List<Metric> resolved = new ArrayList<>();
       for (String metric : metrics) {
         resolved.add(Metrics.get(metric, loss, units));

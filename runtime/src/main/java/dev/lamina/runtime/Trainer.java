@@ -93,7 +93,7 @@ final class Trainer {
   private static void requireSparseShape(TrainingData targets, int index, String name) {
     // (samples,) or (samples, 1): Keras squeezes the second. Checked on the dense copy.
     Shape shape = targets.shapeOf(index);
-    if (shape.numDimensions() > 2 || (shape.numDimensions() == 2 && shape.size(1) != 1)) {
+    if (shape.numDimensions() > 2 || (shape.numDimensions() == 2 && shape.get(1) != 1)) {
       throw new IllegalArgumentException(name + " must be one class index per sample, shape "
           + "(samples) or (samples, 1), got " + Shapes.format(shape) + "; for one-hot targets "
           + "use categorical_crossentropy");

@@ -54,12 +54,12 @@ final class TrainingData {
       if (expected.get(i) != null) {
         checkShape(shape, expected.get(i), names.get(i));
       }
-      if (samples >= 0 && shape.size(0) != samples) {
+      if (samples >= 0 && shape.get(0) != samples) {
         throw new IllegalArgumentException("Every " + role + " array needs the same number of "
             + "samples: " + names.get(0) + " has " + samples + ", " + names.get(i) + " has "
-            + shape.size(0));
+            + shape.get(0));
       }
-      samples = shape.size(0);
+      samples = shape.get(0);
       arrays.add(convert(array, dtypes.get(i), names.get(i)));
     }
     return new TrainingData(arrays, List.copyOf(dtypes), samples);
@@ -114,7 +114,7 @@ final class TrainingData {
   private static TensorData.Dense gather(TensorData.Dense source, Class<? extends TType> dtype,
       long[] rows) {
     Shape shape = source.array().shape();
-    long rowSize = shape.size() / Math.max(1, shape.size(0));
+    long rowSize = shape.size() / Math.max(1, shape.get(0));
     TensorData.Dense out = TensorData.allocate(dtype,
         Shapes.perSample(shape).prepend(rows.length), "batch");
     DataBuffer from = source.buffer();
@@ -128,7 +128,7 @@ final class TrainingData {
   private static void checkShape(Shape shape, Shape expected, String name) {
     boolean fits = shape.numDimensions() == expected.numDimensions();
     for (int d = 1; fits && d < expected.numDimensions(); d++) {
-      fits = expected.size(d) == Shape.UNKNOWN_SIZE || expected.size(d) == shape.size(d);
+      fits = expected.get(d) == Shape.UNKNOWN_SIZE || expected.get(d) == shape.get(d);
     }
     if (!fits) {
       throw new IllegalArgumentException(name + " expects data of shape "

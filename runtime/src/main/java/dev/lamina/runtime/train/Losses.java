@@ -127,7 +127,7 @@ public final class Losses {
         }
         // One-hot and the dense op: TensorFlow's C++ registry, which TensorFlow Java
         // differentiates with, has no gradient for the sparse op.
-        long classes = logits.shape().size(logits.shape().numDimensions() - 1);
+        long classes = logits.shape().get(logits.shape().numDimensions() - 1);
         if (classes == org.tensorflow.ndarray.Shape.UNKNOWN_SIZE) {
           throw new IllegalArgumentException("sparse_categorical_crossentropy needs outputs "
               + "whose last axis (the classes) has a known size, got " + logits.shape());
