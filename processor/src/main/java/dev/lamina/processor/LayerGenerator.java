@@ -412,13 +412,28 @@ final class LayerGenerator {
   }
 
   /**
-   * The nested class implementing the runtime's {@code LambdaFactory}: {@code Factory}, or
-   * {@code LayerFactory} in a layer itself named {@code Factory} (a nested class cannot share its
-   * enclosing class's name).
+   * The nested class implementing the runtime's {@code LambdaFactory}: {@code Factory}, unless the
+   * layer itself (a nested class cannot share its enclosing class's name) or a class of the
+   * package that the layer names (the declaring class, an {@code @Arg}'s type) is so named; then
+   * {@code LayerFactory}. Inside the layer the nested class would hide such a class, and in the
+   * unnamed package nothing could name it in full.
    */
   static ClassName factoryClass(LambdaSpec spec) {
     ClassName layer = spec.layerClass();
-    return layer.nestedClass(layer.simpleName().equals("Factory") ? "LayerFactory" : "Factory");
+    Set<String> taken = new HashSet<>();
+    taken.add(layer.simpleName());
+    taken.add(spec.enclosingClass().topLevelClassName().simpleName());
+    for (Argument arg : spec.args()) {
+      if (arg.type() instanceof ClassName named
+          && named.packageName().equals(layer.packageName())) {
+        taken.add(named.topLevelClassName().simpleName());
+      }
+    }
+    String name = taken.contains("Factory") ? "LayerFactory" : "Factory";
+    while (taken.contains(name)) {
+      name = name + "_";
+    }
+    return layer.nestedClass(name);
   }
 
   /** The layer's static field holding its factory: {@code FACTORY}, unless an {@code @Arg} is. */

@@ -68,7 +68,7 @@ final class GeneratedClassLoader extends ClassLoader {
   protected Class<?> findClass(String name) throws ClassNotFoundException {
     int dot = name.lastIndexOf('.');
     JavaFileObject file = compilation.generatedFile(StandardLocation.CLASS_OUTPUT,
-            name.substring(0, dot), name.substring(dot + 1) + ".class")
+            dot < 0 ? "" : name.substring(0, dot), name.substring(dot + 1) + ".class")
         .orElseThrow(() -> new ClassNotFoundException(name));
     try (InputStream in = file.openInputStream()) {
       byte[] bytes = in.readAllBytes();

@@ -552,7 +552,42 @@ class RegistryTest {
         .containsExactly("pkg.Lambdas.f", "pkg.Lambdas.g", "pkg.Lambdas.h").inOrder();
   }
 
-  /** Inside the layer, {@code Factory} is its nested class: the package's one is named in full. */
+  /**
+   * In the unnamed package no class can be named in full: the nested factory takes another name
+   * when the declaring class or an argument's type is named {@code Factory}.
+   */
+  @Test
+  void unnamedPackageWithClassesNamedFactory() throws Exception {
+    JavaFileObject declaring = source("Factory", """
+        import dev.lamina.annotations.Arg;
+        import dev.lamina.annotations.Lambda;
+        import org.tensorflow.Operand;
+        import org.tensorflow.op.Ops;
+        import org.tensorflow.types.TFloat32;
+        class Factory {
+          enum Mode { A, B }
+
+          @Lambda
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x, @Arg Mode mode) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compileStrictly(declaring);
+
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("FLayer").contentsAsUtf8String()
+        .contains("public static final LayerFactory FACTORY = new LayerFactory();");
+    assertThat(serviceFile(compilation))
+        .isEqualTo(providerName("", "Factory.f").substring(1) + "\n");
+    ClassLoader loader = new GeneratedClassLoader(compilation);
+    LambdaFactory factory = LambdaRegistry.load(loader).find("Factory.f").orElseThrow();
+    Object b = loader.loadClass("Factory$Mode").getEnumConstants()[1];
+    assertThat(factory.create(null, Map.of("mode", b)).arguments()).containsExactly("mode", b);
+  }
+
+  /** Inside the layer, {@code Factory} would be its nested class: that takes another name. */
   @Test
   void argumentTypeNamedFactory() throws Exception {
     JavaFileObject kind = pkgClass("Factory", "enum Factory { A, B }");
@@ -572,6 +607,8 @@ class RegistryTest {
     LambdaFactory factory = LambdaRegistry.load(loader).find("pkg.Lambdas.f").orElseThrow();
     assertThat(factory.arguments())
         .containsExactly(new ArgumentSpec("kind", loader.loadClass("pkg.Factory")));
+    assertThat(compilation).generatedSourceFile("pkg.FLayer").contentsAsUtf8String()
+        .contains("public static final LayerFactory FACTORY = new LayerFactory();");
   }
 
   /** The provider names deprecated layers without a warning, and java.lang types in full. */
