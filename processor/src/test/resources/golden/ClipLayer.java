@@ -3,7 +3,9 @@ package pkg;
 import dev.lamina.runtime.LambdaLayer;
 import dev.lamina.runtime.LambdaSignature;
 import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.registry.LambdaFactory;
 import java.util.List;
+import java.util.Map;
 import javax.annotation.processing.Generated;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -30,6 +32,12 @@ public final class ClipLayer extends LambdaLayer {
       "clip",
       List.of(
           LambdaSignature.InputSpec.of("x", TFloat32.class)));
+
+  /**
+   * What loading a saved model uses to make this layer: the lambda's registry name, its {@code @Arg}s and a
+   * factory from their values, listed by the compilation's {@code LambdaProvider}.
+   */
+  public static final Factory FACTORY = new Factory();
 
   private final int K;
 
@@ -130,6 +138,78 @@ public final class ClipLayer extends LambdaLayer {
         throw new IllegalStateException("ClipLayer.builder(): of is not set");
       }
       return new ClipLayer(null, this.K, this.of);
+    }
+  }
+
+  /**
+   * Makes {@link ClipLayer} layers from typed {@code @Arg} values, for the registry that loading a saved
+   * model looks lambdas up in by name.
+   */
+  public static final class Factory implements LambdaFactory {
+    private static final List<LambdaFactory.ArgumentSpec> ARGUMENTS = List.of(
+        new LambdaFactory.ArgumentSpec("K", int.class),
+        new LambdaFactory.ArgumentSpec("of", float.class));
+
+    private Factory() {
+    }
+
+    @Override
+    public String name() {
+      return "pkg.K.clip";
+    }
+
+    @Override
+    public LambdaSignature signature() {
+      return SIGNATURE;
+    }
+
+    @Override
+    public List<LambdaFactory.ArgumentSpec> arguments() {
+      return ARGUMENTS;
+    }
+
+    /**
+     * A new layer.
+     *
+     * @param layerName the layer's name, or {@code null} for the default
+     * @param arguments one value per {@code @Arg}, by name, of its type (boxed for a primitive)
+     * @throws IllegalArgumentException if an argument is missing, unknown, {@code null} for a primitive
+     *     or an array, or of another type; or if the name is not valid
+     */
+    @Override
+    public ClipLayer create(String layerName, Map<String, Object> arguments) {
+      if (arguments == null) {
+        throw new NullPointerException("arguments of lambda pkg.K.clip");
+      }
+      for (String given : arguments.keySet()) {
+        if (ARGUMENTS.stream().noneMatch(spec -> spec.name().equals(given))) {
+          throw new IllegalArgumentException("Lambda pkg.K.clip has no argument '" + given + "'; it takes K, of");
+        }
+      }
+      return new ClipLayer(layerName,
+          (int) argument(arguments, 0, Integer.class),
+          (float) argument(arguments, 1, Float.class));
+    }
+
+    /**
+     * The value of {@code @Arg} number {@code index}, checked against its type ({@code accepted}
+     * boxes a primitive): a wrong value is an error naming the lambda and the argument, never
+     * a {@code ClassCastException}.
+     */
+    private static Object argument(Map<String, Object> arguments, int index, Class<?> accepted) {
+      LambdaFactory.ArgumentSpec spec = ARGUMENTS.get(index);
+      Object value = arguments.get(spec.name());
+      if (value == null) {
+        if (!arguments.containsKey(spec.name())) {
+          throw new IllegalArgumentException("Lambda pkg.K.clip needs a value for its argument '" + spec.name() + "' (" + spec.type().getCanonicalName() + ")");
+        }
+        if (spec.type().isPrimitive() || spec.type().isArray()) {
+          throw new IllegalArgumentException("Lambda pkg.K.clip: argument '" + spec.name() + "' (" + spec.type().getCanonicalName() + ") cannot be null");
+        }
+      } else if (!accepted.isInstance(value)) {
+        throw new IllegalArgumentException("Lambda pkg.K.clip: argument '" + spec.name() + "' must be of type " + spec.type().getCanonicalName() + ", not " + value.getClass().getTypeName());
+      }
+      return value;
     }
   }
 }

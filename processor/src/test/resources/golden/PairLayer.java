@@ -4,7 +4,9 @@ import dev.lamina.runtime.LambdaLayer;
 import dev.lamina.runtime.LambdaSignature;
 import dev.lamina.runtime.ShapeCheck;
 import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.registry.LambdaFactory;
 import java.util.List;
+import java.util.Map;
 import javax.annotation.processing.Generated;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -43,6 +45,12 @@ public final class PairLayer extends LambdaLayer {
       "pairShape",
       "n >= scale - 1",
       "pairMask");
+
+  /**
+   * What loading a saved model uses to make this layer: the lambda's registry name, its {@code @Arg}s and a
+   * factory from their values, listed by the compilation's {@code LambdaProvider}.
+   */
+  public static final Factory FACTORY = new Factory();
 
   private final int scale;
 
@@ -100,5 +108,75 @@ public final class PairLayer extends LambdaLayer {
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected Operand<TBool> invokeMask(Ops tf, List<Operand<?>> inputs, List<Operand<TBool>> masks) {
     return Lambdas.pairMask(tf, (Operand) inputs.get(0), (Operand) inputs.get(1), masks.get(0), masks.get(1));
+  }
+
+  /**
+   * Makes {@link PairLayer} layers from typed {@code @Arg} values, for the registry that loading a saved
+   * model looks lambdas up in by name.
+   */
+  public static final class Factory implements LambdaFactory {
+    private static final List<LambdaFactory.ArgumentSpec> ARGUMENTS = List.of(
+        new LambdaFactory.ArgumentSpec("scale", int.class));
+
+    private Factory() {
+    }
+
+    @Override
+    public String name() {
+      return "pkg.Lambdas.pair";
+    }
+
+    @Override
+    public LambdaSignature signature() {
+      return SIGNATURE;
+    }
+
+    @Override
+    public List<LambdaFactory.ArgumentSpec> arguments() {
+      return ARGUMENTS;
+    }
+
+    /**
+     * A new layer.
+     *
+     * @param layerName the layer's name, or {@code null} for the default
+     * @param arguments one value per {@code @Arg}, by name, of its type (boxed for a primitive)
+     * @throws IllegalArgumentException if an argument is missing, unknown, {@code null} for a primitive
+     *     or an array, or of another type; or if the name is not valid
+     */
+    @Override
+    public PairLayer create(String layerName, Map<String, Object> arguments) {
+      if (arguments == null) {
+        throw new NullPointerException("arguments of lambda pkg.Lambdas.pair");
+      }
+      for (String given : arguments.keySet()) {
+        if (ARGUMENTS.stream().noneMatch(spec -> spec.name().equals(given))) {
+          throw new IllegalArgumentException("Lambda pkg.Lambdas.pair has no argument '" + given + "'; it takes scale");
+        }
+      }
+      return new PairLayer(layerName,
+          (int) argument(arguments, 0, Integer.class));
+    }
+
+    /**
+     * The value of {@code @Arg} number {@code index}, checked against its type ({@code accepted}
+     * boxes a primitive): a wrong value is an error naming the lambda and the argument, never
+     * a {@code ClassCastException}.
+     */
+    private static Object argument(Map<String, Object> arguments, int index, Class<?> accepted) {
+      LambdaFactory.ArgumentSpec spec = ARGUMENTS.get(index);
+      Object value = arguments.get(spec.name());
+      if (value == null) {
+        if (!arguments.containsKey(spec.name())) {
+          throw new IllegalArgumentException("Lambda pkg.Lambdas.pair needs a value for its argument '" + spec.name() + "' (" + spec.type().getCanonicalName() + ")");
+        }
+        if (spec.type().isPrimitive() || spec.type().isArray()) {
+          throw new IllegalArgumentException("Lambda pkg.Lambdas.pair: argument '" + spec.name() + "' (" + spec.type().getCanonicalName() + ") cannot be null");
+        }
+      } else if (!accepted.isInstance(value)) {
+        throw new IllegalArgumentException("Lambda pkg.Lambdas.pair: argument '" + spec.name() + "' must be of type " + spec.type().getCanonicalName() + ", not " + value.getClass().getTypeName());
+      }
+      return value;
+    }
   }
 }

@@ -3,6 +3,7 @@ package pkg;
 import dev.lamina.runtime.LambdaLayer;
 import dev.lamina.runtime.LambdaSignature;
 import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.registry.LambdaFactory;
 import java.util.List;
 import java.util.Map;
 import javax.annotation.processing.Generated;
@@ -31,6 +32,12 @@ public final class SquareLayer extends LambdaLayer {
       "square",
       List.of(
           LambdaSignature.InputSpec.generic("x", "T", TNumber.class)));
+
+  /**
+   * What loading a saved model uses to make this layer: the lambda's registry name, its {@code @Arg}s and a
+   * factory from their values, listed by the compilation's {@code LambdaProvider}.
+   */
+  public static final Factory FACTORY = new Factory();
 
   private SquareLayer(String layerName) {
     super(SIGNATURE, layerName, Map.of());
@@ -65,5 +72,52 @@ public final class SquareLayer extends LambdaLayer {
   protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs, boolean training) {
     // The runtime has checked the inputs' dtypes against the signature.
     return Lambdas.square(tf, (Operand) inputs.get(0));
+  }
+
+  /**
+   * Makes {@link SquareLayer} layers from typed {@code @Arg} values, for the registry that loading a saved
+   * model looks lambdas up in by name.
+   */
+  public static final class Factory implements LambdaFactory {
+    private static final List<LambdaFactory.ArgumentSpec> ARGUMENTS = List.of();
+
+    private Factory() {
+    }
+
+    @Override
+    public String name() {
+      return "pkg.Lambdas.square";
+    }
+
+    @Override
+    public LambdaSignature signature() {
+      return SIGNATURE;
+    }
+
+    @Override
+    public List<LambdaFactory.ArgumentSpec> arguments() {
+      return ARGUMENTS;
+    }
+
+    /**
+     * A new layer.
+     *
+     * @param layerName the layer's name, or {@code null} for the default
+     * @param arguments one value per {@code @Arg}, by name, of its type (boxed for a primitive)
+     * @throws IllegalArgumentException if an argument is missing, unknown, {@code null} for a primitive
+     *     or an array, or of another type; or if the name is not valid
+     */
+    @Override
+    public SquareLayer create(String layerName, Map<String, Object> arguments) {
+      if (arguments == null) {
+        throw new NullPointerException("arguments of lambda pkg.Lambdas.square");
+      }
+      for (String given : arguments.keySet()) {
+        if (ARGUMENTS.stream().noneMatch(spec -> spec.name().equals(given))) {
+          throw new IllegalArgumentException("Lambda pkg.Lambdas.square has no argument '" + given + "'; it takes none");
+        }
+      }
+      return new SquareLayer(layerName);
+    }
   }
 }

@@ -6,7 +6,12 @@ import com.palantir.javapoet.TypeName;
 import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
 import dev.lamina.annotations.Training;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Filer;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
@@ -27,10 +35,19 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
+import javax.tools.FileObject;
+import javax.tools.StandardLocation;
 
 /**
  * Generates a typed layer class for every {@code @Lambda} method: read and validate
  * ({@link LambdaValidator}), model ({@link LambdaSpec}), generate ({@link LayerGenerator}).
+ *
+ * <p>For loading saved models it also registers every layer it writes: each layer carries a
+ * {@code Factory} (the runtime's {@code LambdaFactory}), each round's layers of one package are
+ * listed by a generated {@code LambdaProvider} ({@link ProviderGenerator}), and the last round
+ * writes {@code META-INF/services/dev.lamina.runtime.registry.LambdaProvider} naming them all.
+ * The processor is Gradle-{@code aggregating}: a provider and the service file gather many
+ * lambdas.
  *
  * <p>Problems are compile errors on the element at fault; the processor never throws to javac and
  * never writes a file for an invalid declaration. A declaration whose types do not resolve is
@@ -47,6 +64,14 @@ public final class LambdaProcessor extends AbstractProcessor {
    * round looks at them again; after the last one javac reports what still does not resolve.
    */
   private final Set<String> deferred = new LinkedHashSet<>();
+
+  /**
+   * The registry providers written in this compilation's rounds, by binary name: the service file
+   * lists them once, in the last round. Lambdas may arrive in several rounds (a deferred method, a
+   * class another processor generates), and a provider's source must be written before the last
+   * round to be compiled without a warning, so each round writes its own providers.
+   */
+  private final Set<String> providers = new TreeSet<>();
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -123,17 +148,92 @@ public final class LambdaProcessor extends AbstractProcessor {
     }
     LayerGenerator generator = new LayerGenerator(generatedAnnotation());
     Set<String> inherited = inheritedMemberTypes();
+    Map<String, List<LambdaSpec>> written = new TreeMap<>();
     for (LambdaSpec spec : specs) {
       if (!argTypesVisible(spec, inherited, diagnostics)) {
         continue;
       }
       try {
-        write(generator, spec, javaLangClashes(spec, generatedBy.keySet()), inherited,
-            diagnostics);
+        if (write(generator, spec, javaLangClashes(spec.layerClass().packageName(),
+            generatedBy.keySet()), inherited, diagnostics)) {
+          written.computeIfAbsent(spec.layerClass().packageName(), p -> new ArrayList<>())
+              .add(spec);
+        }
       } catch (RuntimeException | StackOverflowError e) {
         diagnostics.report(spec.method(), Message.INTERNAL_ERROR,
             LambdaValidator.describe(spec.method()), e, Diagnostics.stackTrace(e));
       }
+    }
+    writeProviders(written, generatedBy.keySet(), diagnostics);
+    if (round.processingOver()) {
+      writeServiceFile(diagnostics);
+    }
+  }
+
+  /**
+   * One provider per package for the layers this round wrote. Per package, so that each sits
+   * beside its layers and a module can declare it; see {@link ProviderGenerator} for its name.
+   */
+  private void writeProviders(Map<String, List<LambdaSpec>> byPackage, Set<ClassName> layers,
+      Diagnostics diagnostics) {
+    ProviderGenerator generator = new ProviderGenerator(generatedAnnotation());
+    byPackage.forEach((packageName, specs) -> {
+      ClassName provider = ProviderGenerator.providerClass(packageName, specs);
+      try {
+        generator.generate(provider, specs, javaLangClashes(packageName, layers))
+            .writeTo(processingEnv.getFiler());
+        providers.add(provider.reflectionName());
+      } catch (IOException | RuntimeException e) {
+        diagnostics.report(specs.get(0).method(), Message.INTERNAL_ERROR,
+            LambdaValidator.describe(specs.get(0).method()),
+            "writing the registry provider " + provider + " failed: " + e,
+            Diagnostics.stackTrace(e));
+      }
+    });
+  }
+
+  /**
+   * {@code META-INF/services/dev.lamina.runtime.registry.LambdaProvider}, listing this
+   * compilation's providers, written once in the last round. As AutoService does, it keeps the
+   * entries of the file an earlier compilation left in the class output (an incremental build
+   * recompiles only some sources, and the providers of the others still stand); a clean build has
+   * no such file. A compilation without lambdas writes nothing.
+   */
+  private void writeServiceFile(Diagnostics diagnostics) {
+    if (providers.isEmpty()) {
+      return;
+    }
+    Filer filer = processingEnv.getFiler();
+    Set<String> entries = new TreeSet<>(providers);
+    try {
+      FileObject existing = filer.getResource(StandardLocation.CLASS_OUTPUT, "",
+          ProviderGenerator.SERVICE_FILE);
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+          existing.openInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = reader.readLine()) != null; ) {
+          int comment = line.indexOf('#');
+          String entry = (comment >= 0 ? line.substring(0, comment) : line).trim();
+          if (!entry.isEmpty()) {
+            entries.add(entry);
+          }
+        }
+      }
+    } catch (IOException | IllegalArgumentException noEarlierFile) {
+      // A clean build, or a Filer (Gradle's, after it deleted the file) with nothing to read.
+    }
+    try {
+      FileObject file = filer.createResource(StandardLocation.CLASS_OUTPUT, "",
+          ProviderGenerator.SERVICE_FILE);
+      try (Writer writer = new OutputStreamWriter(file.openOutputStream(),
+          StandardCharsets.UTF_8)) {
+        for (String entry : entries) {
+          writer.write(entry);
+          writer.write('\n');
+        }
+      }
+    } catch (IOException e) {
+      diagnostics.report(null, Message.SERVICE_FILE_NOT_WRITTEN, ProviderGenerator.SERVICE_FILE,
+          e);
     }
   }
 
@@ -203,20 +303,20 @@ public final class LambdaProcessor extends AbstractProcessor {
   }
 
   /**
-   * Simple names that a class of the layer's package (this round's layers included) shares with a
-   * {@code java.lang} type: the generated layer must name those {@code java.lang} types in full.
+   * Simple names that a class of the package (this round's layers included) shares with a
+   * {@code java.lang} type: a generated layer or provider must name those {@code java.lang} types
+   * in full.
    */
-  private Set<String> javaLangClashes(LambdaSpec spec, Set<ClassName> layers) {
+  private Set<String> javaLangClashes(String packageName, Set<ClassName> layers) {
     Set<String> names = new HashSet<>();
-    PackageElement pkg = processingEnv.getElementUtils().getPackageElement(
-        spec.layerClass().packageName());
+    PackageElement pkg = processingEnv.getElementUtils().getPackageElement(packageName);
     if (pkg != null) {
       for (Element type : pkg.getEnclosedElements()) {
         names.add(type.getSimpleName().toString());
       }
     }
     for (ClassName layer : layers) {
-      if (layer.packageName().equals(spec.layerClass().packageName())) {
+      if (layer.packageName().equals(packageName)) {
         names.add(layer.simpleName());
       }
     }
@@ -254,14 +354,17 @@ public final class LambdaProcessor extends AbstractProcessor {
             .contentEquals(name.canonicalName()));
   }
 
-  private void write(LayerGenerator generator, LambdaSpec spec, Set<String> packageTypes,
+  /** Writes the layer; whether it did. */
+  private boolean write(LayerGenerator generator, LambdaSpec spec, Set<String> packageTypes,
       Set<String> inherited, Diagnostics diagnostics) {
     try {
       generator.generate(spec, packageTypes, inherited).writeTo(processingEnv.getFiler());
+      return true;
     } catch (IOException e) {
       diagnostics.report(spec.method(), Message.INTERNAL_ERROR,
           LambdaValidator.describe(spec.method()), "writing " + spec.layerClass() + " failed: " + e,
           Diagnostics.stackTrace(e));
+      return false;
     }
   }
 

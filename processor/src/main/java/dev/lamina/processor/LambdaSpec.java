@@ -115,6 +115,14 @@ record LambdaSpec(
   /** A {@code requires} constraint: its source and its condition. */
   record Constraint(String source, Expr condition) {}
 
+  /**
+   * The lambda's name in the registry and in model files: the declaring class's canonical name, a
+   * dot and the method's name, {@code dev.lamina.samples.SeedLambdas.slice}.
+   */
+  String registryName() {
+    return enclosingClass.canonicalName() + "." + methodName;
+  }
+
   /** The layer's default name, by {@link Names}' rule: {@code l2_norm} for {@code l2_norm}. */
   String defaultLayerName() {
     return Names.defaultLayerName(methodName);

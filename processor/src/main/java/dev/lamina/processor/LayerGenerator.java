@@ -37,6 +37,9 @@ final class LayerGenerator {
   private static final ClassName LIST = ClassName.get(List.class);
   private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
   private static final ClassName MAP = ClassName.get("java.util", "Map");
+  private static final ClassName LAMBDA_FACTORY =
+      ClassName.get(RUNTIME + ".registry", "LambdaFactory");
+  private static final ClassName ARGUMENT_SPEC = LAMBDA_FACTORY.nestedClass("ArgumentSpec");
 
   private final Optional<ClassName> generatedAnnotation;
   /** How calls name the declaring class in the layer being generated; see {@link #owner}. */
@@ -99,6 +102,15 @@ final class LayerGenerator {
       type.addField(arg.type(), arg.name(), Modifier.PRIVATE, Modifier.FINAL);
     }
 
+    ClassName factoryClass = factoryClass(spec);
+    type.addField(FieldSpec.builder(factoryClass, factoryField(spec),
+            Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("What loading a saved model uses to make this layer: the lambda's registry "
+            + "name, its {@code @Arg}s and a\nfactory from their values, listed by the "
+            + "compilation's {@code LambdaProvider}.\n")
+        .initializer("new $T()", factoryClass)
+        .build());
+
     type.addMethod(constructor(spec, signatureField, layerNameParam));
     type.addMethod(factory(spec));
     if (spec.args().size() > 1) {
@@ -121,6 +133,7 @@ final class LayerGenerator {
       type.addMethod(new ShapeCheckGenerator(spec, owner).checkShapes());
     }
     spec.shapes().mask().ifPresent(mask -> type.addMethod(invokeMask(spec, mask)));
+    type.addType(registryFactory(spec, factoryClass, signatureField));
     return JavaFile.builder(layer.packageName(), type.build())
         .skipJavaLangImports(true)
         .build();
@@ -396,6 +409,163 @@ final class LayerGenerator {
     boolean hidden = inheritedTypes.contains(top)
         || spec.args().stream().anyMatch(arg -> arg.name().equals(top));
     return hidden ? CodeBlock.of("$L", owner.canonicalName()) : CodeBlock.of("$T", owner);
+  }
+
+  /**
+   * The nested class implementing the runtime's {@code LambdaFactory}: {@code Factory}, unless the
+   * layer itself (a nested class cannot share its enclosing class's name) or a class of the
+   * package that the layer names (the declaring class, an {@code @Arg}'s type) is so named; then
+   * {@code LayerFactory}. Inside the layer the nested class would hide such a class, and in the
+   * unnamed package nothing could name it in full.
+   */
+  static ClassName factoryClass(LambdaSpec spec) {
+    ClassName layer = spec.layerClass();
+    Set<String> taken = new HashSet<>();
+    taken.add(layer.simpleName());
+    taken.add(spec.enclosingClass().topLevelClassName().simpleName());
+    for (Argument arg : spec.args()) {
+      if (arg.type() instanceof ClassName named
+          && named.packageName().equals(layer.packageName())) {
+        taken.add(named.topLevelClassName().simpleName());
+      }
+    }
+    String name = taken.contains("Factory") ? "LayerFactory" : "Factory";
+    while (taken.contains(name)) {
+      name = name + "_";
+    }
+    return layer.nestedClass(name);
+  }
+
+  /** The layer's static field holding its factory: {@code FACTORY}, unless an {@code @Arg} is. */
+  static String factoryField(LambdaSpec spec) {
+    return freeName("FACTORY",
+        spec.args().stream().map(Argument::name).collect(Collectors.toSet()));
+  }
+
+  /**
+   * The registry's factory. Inside it, its own members ({@code name()}, {@code arguments()}, the
+   * {@code ARGUMENTS} constant, the parameters of {@code create}) hide the layer's members and
+   * fields named like them, and it names the layer's {@code SIGNATURE} only by its simple name,
+   * which no {@code @Arg} takes; types appear only where a field cannot hide them (declarations,
+   * casts, class literals, {@code new}).
+   */
+  private TypeSpec registryFactory(LambdaSpec spec, ClassName factoryClass,
+      String signatureField) {
+    String lambdaName = spec.registryName();
+    TypeName argumentList = ParameterizedTypeName.get(LIST, ARGUMENT_SPEC);
+    CodeBlock argumentSpecs = spec.args().stream()
+        .map(arg -> CodeBlock.of("new $T($S, $T.class)", ARGUMENT_SPEC, arg.name(),
+            arg.type()))
+        .collect(CodeBlock.joining(",\n"));
+    TypeSpec.Builder factory = TypeSpec.classBuilder(factoryClass)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addSuperinterface(LAMBDA_FACTORY)
+        .addJavadoc("Makes {@link $T} layers from typed {@code @Arg} values, for the registry that "
+            + "loading a saved\nmodel looks lambdas up in by name.\n", spec.layerClass())
+        .addField(FieldSpec.builder(argumentList, "ARGUMENTS",
+                Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .initializer(spec.args().isEmpty()
+                ? CodeBlock.of("$T.of()", LIST)
+                : CodeBlock.builder().add("$T.of(\n", LIST).indent().indent()
+                    .add(argumentSpecs).unindent().unindent().add(")").build())
+            .build())
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+        .addMethod(MethodSpec.methodBuilder("name")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(String.class)
+            .addStatement("return $S", lambdaName)
+            .build())
+        .addMethod(MethodSpec.methodBuilder("signature")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(SIGNATURE)
+            .addStatement("return $N", signatureField)
+            .build())
+        .addMethod(MethodSpec.methodBuilder("arguments")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(argumentList)
+            .addStatement("return ARGUMENTS")
+            .build());
+
+    String taken = spec.args().isEmpty()
+        ? "it takes none"
+        : "it takes " + spec.args().stream().map(Argument::name).collect(Collectors.joining(", "));
+    MethodSpec.Builder create = MethodSpec.methodBuilder("create")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(spec.layerClass())
+        .addParameter(String.class, "layerName")
+        .addParameter(ParameterizedTypeName.get(MAP, TypeName.get(String.class),
+            ClassName.OBJECT), "arguments")
+        .addJavadoc("A new layer.\n\n"
+            + "@param layerName the layer's name, or {@code null} for the default\n"
+            + "@param arguments one value per {@code @Arg}, by name, of its type (boxed for a "
+            + "primitive)\n"
+            + "@throws IllegalArgumentException if an argument is missing, unknown, {@code null} "
+            + "for a primitive\n    or an array, or of another type; or if the name is not "
+            + "valid\n")
+        .beginControlFlow("if (arguments == null)")
+        .addStatement("throw new $T($S)", NullPointerException.class,
+            "arguments of lambda " + lambdaName)
+        .endControlFlow()
+        .beginControlFlow("for ($T given : arguments.keySet())", String.class)
+        .beginControlFlow("if (ARGUMENTS.stream().noneMatch(spec -> spec.name().equals(given)))")
+        .addStatement("throw new $T($S + given + $S)", IllegalArgumentException.class,
+            "Lambda " + lambdaName + " has no argument '", "'; " + taken)
+        .endControlFlow()
+        .endControlFlow();
+    CodeBlock.Builder values = CodeBlock.builder();
+    for (int i = 0; i < spec.args().size(); i++) {
+      Argument arg = spec.args().get(i);
+      values.add(",\n");
+      CodeBlock value = CodeBlock.of("argument(arguments, $L, $T.class)", i,
+          arg.type().box());
+      if (arg.isArray()) {
+        // A copy, as of(...) takes one: the caller's array cannot change the layer.
+        values.add("(($T) $L).clone()", arg.type(), value);
+      } else {
+        values.add("($T) $L", arg.type(), value);
+      }
+    }
+    create.addStatement("return new $T(layerName$L)", spec.layerClass(), values.build());
+    factory.addMethod(create.build());
+
+    if (!spec.args().isEmpty()) {
+      factory.addMethod(MethodSpec.methodBuilder("argument")
+          .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .returns(ClassName.OBJECT)
+          .addParameter(ParameterizedTypeName.get(MAP, TypeName.get(String.class),
+              ClassName.OBJECT), "arguments")
+          .addParameter(TypeName.INT, "index")
+          .addParameter(ParameterizedTypeName.get(ClassName.get(Class.class),
+              WildcardTypeName.subtypeOf(Object.class)), "accepted")
+          .addJavadoc("The value of {@code @Arg} number {@code index}, checked against its type "
+              + "({@code accepted}\nboxes a primitive): a wrong value is an error naming the "
+              + "lambda and the argument, never\na {@code ClassCastException}.\n")
+          .addStatement("$T spec = ARGUMENTS.get(index)", ARGUMENT_SPEC)
+          .addStatement("$T value = arguments.get(spec.name())", Object.class)
+          .beginControlFlow("if (value == null)")
+          .beginControlFlow("if (!arguments.containsKey(spec.name()))")
+          .addStatement("throw new $T($S + spec.name() + $S + spec.type().getCanonicalName() "
+                  + "+ $S)", IllegalArgumentException.class, "Lambda " + lambdaName
+                  + " needs a value for its argument '", "' (", ")")
+          .endControlFlow()
+          .beginControlFlow("if (spec.type().isPrimitive() || spec.type().isArray())")
+          .addStatement("throw new $T($S + spec.name() + $S + spec.type().getCanonicalName() "
+                  + "+ $S)", IllegalArgumentException.class, "Lambda " + lambdaName
+                  + ": argument '", "' (", ") cannot be null")
+          .endControlFlow()
+          .nextControlFlow("else if (!accepted.isInstance(value))")
+          .addStatement("throw new $T($S + spec.name() + $S + spec.type().getCanonicalName() "
+                  + "+ $S + value.getClass().getTypeName())", IllegalArgumentException.class,
+              "Lambda " + lambdaName + ": argument '", "' must be of type ", ", not ")
+          .endControlFlow()
+          .addStatement("return value")
+          .build());
+    }
+    return factory.build();
   }
 
   private static String freeName(String preferred, Set<String> taken) {

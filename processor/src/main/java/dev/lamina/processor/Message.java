@@ -147,6 +147,9 @@ enum Message {
       "@Lambda method %s cannot be checked: TensorFlow Java (org.tensorflow.op.Ops, "
           + "org.tensorflow.Operand) is not on the compile classpath. Add the dependency "
           + "org.tensorflow:tensorflow-core-api, or lamina-runtime, which brings it."),
+  SERVICE_FILE_NOT_WRITTEN(ERROR, "LaminaRegistryNotWritten",
+      "Lamina could not write %s, which lists this compilation's lambdas for loading saved "
+          + "models: %s. Check that the class output directory is writable."),
   INTERNAL_ERROR(ERROR, "LaminaInternalError",
       "Lamina could not process @Lambda method %s: %s. This is a bug in Lamina; please report "
           + "it with this declaration and this stack trace:%n%s"),

@@ -48,7 +48,8 @@ class GoldenSourceTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertGolden(compilation, "pkg.SquareLayer", "golden/SquareLayer.java");
-    assertThat(compilation.generatedSourceFiles()).hasSize(1);
+    // The layer and the registry's provider for its package.
+    assertThat(compilation.generatedSourceFiles()).hasSize(2);
   }
 
   /**
@@ -237,7 +238,8 @@ class GoldenSourceTest {
    * Names a user can take (issue 10, item 5): an {@code @Arg} named like the declaring class
    * ({@code K}) and one named {@code of}, in a deprecated lambda. The class is named in full where
    * the field would hide it, the builder constructs the layer rather than calling {@code of}, and
-   * the layer is deprecated with the warnings on its own calls suppressed.
+   * the layer is deprecated with the warnings on its own calls suppressed. The registry's provider,
+   * which names the deprecated layer's factory, suppresses that warning too.
    */
   @Test
   void namesAUserCanTake() throws IOException {
@@ -256,6 +258,8 @@ class GoldenSourceTest {
 
     assertThat(compilation).succeededWithoutWarnings();
     assertGolden(compilation, "pkg.ClipLayer", "golden/ClipLayer.java");
+    // LaminaLambdas_ and the first 8 hex digits of SHA-256("pkg.K.clip").
+    assertGolden(compilation, "pkg.LaminaLambdas_7b28586f", "golden/LaminaLambdas_7b28586f.java");
   }
 
   private static void assertGolden(Compilation compilation, String layer, String golden)

@@ -1,11 +1,16 @@
 package dev.lamina.processor;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Filer;
@@ -13,6 +18,9 @@ import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
+import javax.tools.JavaFileObject.Kind;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardLocation;
 
 /**
  * Runs a {@link LambdaProcessor} and records the name of every source file it asks the
@@ -25,10 +33,35 @@ final class RecordingLambdaProcessor extends AbstractProcessor {
 
   private final LambdaProcessor delegate = new LambdaProcessor();
   private final List<String> writtenSourceFiles = new ArrayList<>();
+  private final Map<String, String> earlierClassOutput;
 
-  /** Qualified names of the source files written so far, in order, e.g. {@code pkg.SquareLayer}. */
+  RecordingLambdaProcessor() {
+    this(Map.of());
+  }
+
+  /**
+   * @param earlierClassOutput resources an earlier compilation left in the class output, by path,
+   *     which the processor's {@code Filer.getResource(CLASS_OUTPUT, ...)} then finds
+   */
+  RecordingLambdaProcessor(Map<String, String> earlierClassOutput) {
+    this.earlierClassOutput = Map.copyOf(earlierClassOutput);
+  }
+
+  /**
+   * Qualified names of the layer source files written so far, in order, e.g.
+   * {@code pkg.SquareLayer}; the registry's providers are in {@link #writtenProviders()}.
+   */
   List<String> writtenSourceFiles() {
-    return List.copyOf(writtenSourceFiles);
+    return writtenSourceFiles.stream().filter(name -> !isProvider(name)).toList();
+  }
+
+  /** Qualified names of the registry providers written so far, in order. */
+  List<String> writtenProviders() {
+    return writtenSourceFiles.stream().filter(RecordingLambdaProcessor::isProvider).toList();
+  }
+
+  private static boolean isProvider(String name) {
+    return name.substring(name.lastIndexOf('.') + 1).startsWith("LaminaLambdas_");
   }
 
   @Override
@@ -37,6 +70,21 @@ final class RecordingLambdaProcessor extends AbstractProcessor {
     Filer filer = forwarding(Filer.class, env.getFiler(), (method, args) -> {
       if (method.getName().equals("createSourceFile")) {
         writtenSourceFiles.add(args[0].toString());
+      }
+      if (method.getName().equals("getResource") && args[0] == StandardLocation.CLASS_OUTPUT
+          && earlierClassOutput.containsKey(args[2].toString())) {
+        String text = earlierClassOutput.get(args[2].toString());
+        return new SimpleJavaFileObject(URI.create("earlier:/" + args[2]), Kind.OTHER) {
+          @Override
+          public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+            return text;
+          }
+
+          @Override
+          public InputStream openInputStream() {
+            return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+          }
+        };
       }
       return null;
     });
