@@ -1,0 +1,173 @@
+package dev.lamina.samples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.serving.ServingSignature;
+import dev.lamina.runtime.train.FitOptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Random;
+import java.util.StringJoiner;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The tutorial's models and a trained one, exported as SavedModels and reloaded by TensorFlow
+ * Java: {@code serving_default} gives {@code predict}'s results bit for bit.
+ *
+ * <p>Each test leaves its export, inputs and Lamina's predictions under
+ * {@code target/savedmodel-check/<model>/} for {@code tools/check_savedmodel.py}, which runs them
+ * through Python's {@code tf.saved_model.load}.
+ */
+class SavedModelExportTest {
+
+  private static final Path CHECK = Path.of("target", "savedmodel-check");
+
+  @Test
+  void squareModel() throws IOException {
+    try (Model model = Tutorial.squareModel()) {
+      check("square", model, StdArrays.ndCopyOf(Tutorial.squareInput()));
+    }
+  }
+
+  @Test
+  void sliceModel() throws IOException {
+    try (Model model = Tutorial.sliceModel()) {
+      check("slice", model, StdArrays.ndCopyOf(Tutorial.sliceInput()));
+    }
+  }
+
+  @Test
+  void antirectifierModel() throws IOException {
+    try (Model model = Tutorial.antirectifierModel()) {
+      check("antirectifier", model, StdArrays.ndCopyOf(Tutorial.antirectifierInput()));
+    }
+  }
+
+  /** The antirectifier classifier after a few epochs of fit: the trained weights are served. */
+  @Test
+  void trainedAntirectifierModel() throws IOException {
+    Random random = new Random(2026);
+    float[][] x = new float[64][8];
+    float[][] y = new float[64][3];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < 8; j++) {
+        x[i][j] = (float) random.nextGaussian();
+      }
+      // Three classes by which of the first three features is largest.
+      int best = x[i][0] >= x[i][1] && x[i][0] >= x[i][2] ? 0 : x[i][1] >= x[i][2] ? 1 : 2;
+      y[i][best] = 1;
+    }
+    float[][] sample = Arrays.copyOf(x, 16);
+    try (Model model = Tutorial.antirectifierModel()) {
+      float[][] untrained = model.predict(sample, float[][].class);
+      model.compile("rmsprop", "categorical_crossentropy", "accuracy");
+      model.fit(x, y, new FitOptions().epochs(4).batchSize(16).seed(3).verbose(0));
+      float[][] trained = check("trained_antirectifier", model, StdArrays.ndCopyOf(sample));
+      assertFalse(Arrays.deepEquals(untrained, trained), "fit changed the predictions");
+    }
+  }
+
+  /**
+   * Exports {@code model} (straight away: for a trained model, while its session still holds the
+   * trained values), reloads it and checks that {@code serving_default} on {@code x} gives what
+   * {@code predict} gives, bit for bit; leaves the material for the Python check. Returns the
+   * predictions as float[][] when they are rank 2.
+   */
+  private static float[][] check(String name, Model model, FloatNdArray x) throws IOException {
+    Path dir = CHECK.resolve(name);
+    deleteTree(dir);
+    Path export = dir.resolve("model/1");
+    ServingSignature signature = model.exportSavedModel(export);
+    assertEquals(1, signature.inputs().size());
+    assertEquals(1, signature.outputs().size());
+    String input = signature.inputs().get(0);
+    String output = signature.outputs().get(0);
+    FloatNdArray expected = model.predict(x, x.shape().size(0) > 32 ? 32 : (int) x.shape().size(0));
+    try (SavedModelBundle bundle = SavedModelBundle.load(export.toString(), "serve");
+        TFloat32 tensor = TFloat32.tensorOf(x.shape(), x::copyTo);
+        Result result = bundle.function("serving_default").call(Map.of(input, tensor))) {
+      TFloat32 served = (TFloat32) result.get(output).orElseThrow();
+      assertEquals(expected.shape(), served.shape());
+      float[] want = flat(expected);
+      float[] got = flat(served);
+      for (int i = 0; i < want.length; i++) {
+        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+            name + ": element " + i + ": predict " + want[i] + ", SavedModel " + got[i]);
+      }
+    }
+
+    Files.createDirectories(dir.resolve("inputs"));
+    Files.createDirectories(dir.resolve("expected"));
+    writeNpy(dir.resolve("inputs").resolve(input + ".npy"), x);
+    writeNpy(dir.resolve("expected").resolve(output + ".npy"), expected);
+    if (expected.rank() != 2) {
+      return null;
+    }
+    float[][] rows = new float[(int) expected.shape().size(0)][(int) expected.shape().size(1)];
+    StdArrays.copyFrom(expected, rows);
+    assertArrayEquals(flat(expected), flatten(rows));
+    return rows;
+  }
+
+  private static float[] flat(FloatNdArray array) {
+    float[] values = new float[Math.toIntExact(array.size())];
+    array.copyTo(NdArrays.wrap(array.shape(), DataBuffers.of(values, false, false)));
+    return values;
+  }
+
+  private static float[] flatten(float[][] rows) {
+    float[] values = new float[rows.length * rows[0].length];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, values, i * rows[0].length, rows[0].length);
+    }
+    return values;
+  }
+
+  /** NumPy's .npy format, version 1.0: little-endian float32, C order. */
+  static void writeNpy(Path file, FloatNdArray array) throws IOException {
+    StringJoiner shape = new StringJoiner(", ", "(", array.rank() == 1 ? ",)" : ")");
+    for (long size : array.shape().asArray()) {
+      shape.add(Long.toString(size));
+    }
+    String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+    int unpadded = 10 + header.length() + 1;
+    header = header + " ".repeat((64 - unpadded % 64) % 64) + "\n";
+    float[] values = flat(array);
+    ByteBuffer bytes = ByteBuffer.allocate(10 + header.length() + 4 * values.length)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    bytes.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII))
+        .put((byte) 1).put((byte) 0).putShort((short) header.length())
+        .put(header.getBytes(StandardCharsets.US_ASCII));
+    bytes.asFloatBuffer().put(values);
+    Files.write(file, bytes.array());
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}
