@@ -104,6 +104,26 @@ class SavedModelExportTest {
   }
 
   @Test
+  void aModelSharingLayersWithATrainedOneExportsTheTrainedValues() throws IOException {
+    float[][][] data = data();
+    var x = Input.of("features", TFloat32.class, 8);
+    Dense hidden = Dense.builder(16).activation("relu").seed(3).name("hidden").build();
+    Dense head = Dense.builder(3).activation("softmax").seed(4).name("probabilities").build();
+    var y = head.apply(hidden.apply(x));
+    Path export = temp.resolve("shared");
+    try (Model trained = Model.of(x, y); Model exported = Model.of(x, y)) {
+      float[][] before = exported.predict(data[0], float[][].class);
+      trained.compile("adam", "categorical_crossentropy");
+      trained.fit(data[0], data[1], new FitOptions().epochs(3).batchSize(16).verbose(0));
+      // The trained values are in the other model's session: the export asks it for them.
+      exported.exportSavedModel(export);
+      float[][] after = trained.predict(data[0], float[][].class);
+      assertFalse(Arrays.deepEquals(before, after), "fit changed the predictions");
+      assertBitwiseEqual(after, serve(export, "features", data[0], "probabilities"));
+    }
+  }
+
+  @Test
   void theSignatureIsKeyedByLayerNamesWithAnUnknownBatch() throws IOException {
     var a = Input.of("a", TFloat32.class, 4, 2);
     var b = Input.of("b", TFloat32.class, 3);
