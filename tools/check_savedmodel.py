@@ -78,6 +78,9 @@ def check(model_dir):
           + ", ".join(f"{k} {v.dtype.name} {v.shape}"
                       for k, v in sorted(serving.structured_outputs.items())))
 
+    print(f"   variables: {len(loaded.variables)} "
+          + str([tuple(v.shape.as_list()) for v in loaded.variables]))
+
     outputs = serving(**{key: tf.constant(value) for key, value in inputs.items()})
     ok = True
     for key, want in expected.items():

@@ -25,12 +25,14 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.train.Restore;
+import org.tensorflow.proto.CollectionDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SaverDef;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
+import org.tensorflow.proto.VariableDef;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TType;
 
@@ -97,14 +99,14 @@ final class SavedModelExport {
           // SaveV2 wrote variables/variables.index and .data-00000-of-00001.
         }
       }
-      MetaGraphDef metaGraph = MetaGraphDef.newBuilder()
+      MetaGraphDef.Builder metaGraph = MetaGraphDef.newBuilder()
           .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder()
               .addTags(TAG)
               .setTensorflowVersion(TensorFlow.version()))
           .setGraphDef(serving.graph().toGraphDef())
           .setSaverDef(saver.def())
-          .putSignatureDef(SIGNATURE_KEY, signature)
-          .build();
+          .putSignatureDef(SIGNATURE_KEY, signature);
+      addVariableCollections(metaGraph, serving);
       SavedModel savedModel = SavedModel.newBuilder()
           .setSavedModelSchemaVersion(1)
           .addMetaGraphs(metaGraph)
@@ -116,6 +118,36 @@ final class SavedModelExport {
     } catch (TensorFlowException e) {
       throw new IOException("TensorFlow could not write the SavedModel's variables to " + temp
           + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * TensorFlow 1's {@code variables} and {@code trainable_variables} collections, which loaders
+   * that make variable objects read (Python's {@code tf.saved_model.load} lists them in
+   * {@code loaded.variables}); TensorFlow Serving and TensorFlow Java need only the saver.
+   */
+  private static void addVariableCollections(MetaGraphDef.Builder metaGraph, Executor serving) {
+    CollectionDef.BytesList.Builder all = CollectionDef.BytesList.newBuilder();
+    CollectionDef.BytesList.Builder trainable = CollectionDef.BytesList.newBuilder();
+    for (Executor.Variable variable : serving.variables().values()) {
+      VariableDef def = VariableDef.newBuilder()
+          .setVariableName(variable.handle().asOutput().name())
+          .setInitializerName(variable.assign().op().name())
+          .setSnapshotName(variable.read().asOutput().name())
+          .setIsResource(true)
+          .setTrainable(variable.weight().trainable())
+          .build();
+      all.addValue(def.toByteString());
+      if (variable.weight().trainable()) {
+        trainable.addValue(def.toByteString());
+      }
+    }
+    if (all.getValueCount() > 0) {
+      metaGraph.putCollectionDef("variables", CollectionDef.newBuilder().setBytesList(all).build());
+    }
+    if (trainable.getValueCount() > 0) {
+      metaGraph.putCollectionDef("trainable_variables",
+          CollectionDef.newBuilder().setBytesList(trainable).build());
     }
   }
 
