@@ -21,8 +21,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.StringJoiner;
@@ -31,7 +34,9 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -95,6 +100,29 @@ class SavedModelExportTest {
   }
 
   /**
+   * Two named inputs and two outputs: TensorFlow Serving's requests and responses then carry
+   * objects keyed by these names.
+   */
+  @Test
+  void twoInputsTwoOutputs() throws IOException {
+    var a = Input.of("a", TFloat32.class, 4, 2);
+    var b = Input.of("b", TFloat32.class, 3);
+    var column = SliceLayer.of(1).name("column").apply(a);
+    var squared = SquareLayer.of().apply(b);
+    float[][][] aData = {{{1, 2}, {3, 4}, {5, 6}, {7, 8}}, {{-1, -2}, {-3, -4}, {-5, -6}, {-7, -8}}};
+    float[][] bData = {{0.5f, -1.5f, 2}, {3, -0.25f, 0}};
+    try (Model model = Model.of(List.of(a, b), List.of(column, squared))) {
+      List<float[][]> outputs = check("two_in_two_out", model,
+          List.of(StdArrays.ndCopyOf(aData), StdArrays.ndCopyOf(bData)));
+      // Worked by hand: column 1 of each sample, and b squared.
+      assertArrayEquals(new float[] {2, 4, 6, 8}, outputs.get(0)[0]);
+      assertArrayEquals(new float[] {-2, -4, -6, -8}, outputs.get(0)[1]);
+      assertArrayEquals(new float[] {0.25f, 2.25f, 4}, outputs.get(1)[0]);
+      assertArrayEquals(new float[] {9, 0.0625f, 0}, outputs.get(1)[1]);
+    }
+  }
+
+  /**
    * A digits classifier (8x8 images, scikit-learn's copy of the UCI set, shipped with the
    * samples) with an antirectifier inside, trained a few epochs on 1,500 images; the export is
    * checked on the 297 held-out ones.
@@ -154,40 +182,71 @@ class SavedModelExportTest {
    * predictions as float[][] when they are rank 2.
    */
   private static float[][] check(String name, Model model, FloatNdArray x) throws IOException {
+    return check(name, model, List.of(x)).get(0);
+  }
+
+  /**
+   * {@link #check(String, Model, FloatNdArray)} for any number of float inputs and outputs;
+   * returns each output as float[][] when it is rank 2, else null.
+   */
+  private static List<float[][]> check(String name, Model model, List<FloatNdArray> x)
+      throws IOException {
     Path dir = CHECK.resolve(name);
     deleteTree(dir);
     Path export = dir.resolve("model/1");
     ServingSignature signature = model.exportSavedModel(export);
-    assertEquals(1, signature.inputs().size());
-    assertEquals(1, signature.outputs().size());
-    String input = signature.inputs().get(0);
-    String output = signature.outputs().get(0);
+    assertEquals(model.inputs().size(), signature.inputs().size());
+    assertEquals(model.outputs().size(), signature.outputs().size());
+    int samples = (int) x.get(0).shape().size(0);
     // One batch, as the SavedModel is called below: the same computation, row for row.
-    FloatNdArray expected = model.predict(x, (int) x.shape().size(0));
-    try (SavedModelBundle bundle = SavedModelBundle.load(export.toString(), "serve");
-        TFloat32 tensor = TFloat32.tensorOf(x.shape(), x::copyTo);
-        Result result = bundle.function("serving_default").call(Map.of(input, tensor))) {
-      TFloat32 served = (TFloat32) result.get(output).orElseThrow();
-      assertEquals(expected.shape(), served.shape());
-      float[] want = flat(expected);
-      float[] got = flat(served);
-      for (int i = 0; i < want.length; i++) {
-        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
-            name + ": element " + i + ": predict " + want[i] + ", SavedModel " + got[i]);
+    List<NdArray<?>> expected = model.predict(x, samples);
+    List<TFloat32> feeds = new ArrayList<>();
+    try {
+      Map<String, Tensor> named = new HashMap<>();
+      for (int i = 0; i < x.size(); i++) {
+        FloatNdArray input = x.get(i);
+        feeds.add(TFloat32.tensorOf(input.shape(), input::copyTo));
+        named.put(signature.inputs().get(i), feeds.get(i));
       }
+      try (SavedModelBundle bundle = SavedModelBundle.load(export.toString(), "serve");
+          Result result = bundle.function("serving_default").call(named)) {
+        for (int j = 0; j < expected.size(); j++) {
+          String key = signature.outputs().get(j);
+          TFloat32 served = (TFloat32) result.get(key).orElseThrow();
+          FloatNdArray want = (FloatNdArray) expected.get(j);
+          assertEquals(want.shape(), served.shape(), name + ": " + key);
+          float[] wanted = flat(want);
+          float[] got = flat(served);
+          for (int i = 0; i < wanted.length; i++) {
+            assertEquals(Float.floatToRawIntBits(wanted[i]), Float.floatToRawIntBits(got[i]),
+                name + ": " + key + " element " + i + ": predict " + wanted[i]
+                + ", SavedModel " + got[i]);
+          }
+        }
+      }
+    } finally {
+      feeds.forEach(TFloat32::close);
     }
 
     Files.createDirectories(dir.resolve("inputs"));
     Files.createDirectories(dir.resolve("expected"));
-    writeNpy(dir.resolve("inputs").resolve(input + ".npy"), x);
-    writeNpy(dir.resolve("expected").resolve(output + ".npy"), expected);
-    if (expected.rank() != 2) {
-      return null;
+    List<float[][]> results = new ArrayList<>();
+    for (int i = 0; i < x.size(); i++) {
+      writeNpy(dir.resolve("inputs").resolve(signature.inputs().get(i) + ".npy"), x.get(i));
     }
-    float[][] rows = new float[(int) expected.shape().size(0)][(int) expected.shape().size(1)];
-    StdArrays.copyFrom(expected, rows);
-    assertArrayEquals(flat(expected), flatten(rows));
-    return rows;
+    for (int j = 0; j < expected.size(); j++) {
+      FloatNdArray output = (FloatNdArray) expected.get(j);
+      writeNpy(dir.resolve("expected").resolve(signature.outputs().get(j) + ".npy"), output);
+      if (output.rank() != 2) {
+        results.add(null);
+        continue;
+      }
+      float[][] rows = new float[(int) output.shape().size(0)][(int) output.shape().size(1)];
+      StdArrays.copyFrom(output, rows);
+      assertArrayEquals(flat(output), flatten(rows));
+      results.add(rows);
+    }
+    return results;
   }
 
   private static float[] flat(FloatNdArray array) {
