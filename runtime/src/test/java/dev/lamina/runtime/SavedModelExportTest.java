@@ -31,7 +31,9 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /** {@link Model#exportSavedModel}: reloaded by TensorFlow Java, and its refusals. */
 class SavedModelExportTest {
@@ -182,6 +184,31 @@ class SavedModelExportTest {
       model.exportSavedModel(export);
       assertBitwiseEqual(model.predict(input, float[][].class),
           serve(export, "save", input, "serving_default"));
+    }
+  }
+
+  @Test
+  void intInputsAndOutputsKeepTheirDtype() throws IOException {
+    var x = Input.of("counts", TInt32.class, Input.UNKNOWN);
+    var square = new TestLayers.Square("squared");
+    Path export = temp.resolve("ints");
+    int[][] input = {{1, -2, 3}, {40000, 0, -7}};
+    try (Model model = Model.of(x, square.apply(x))) {
+      model.exportSavedModel(export);
+      int[][] expected = model.predict(input, int[][].class);
+      try (SavedModelBundle bundle = SavedModelBundle.load(export.toString(), "serve");
+          TInt32 tensor = TInt32.tensorOf(StdArrays.ndCopyOf(input));
+          Result result = bundle.function("serving_default").call(Map.of("counts", tensor))) {
+        Signature signature = bundle.function("serving_default").signature();
+        assertEquals(DataType.DT_INT32, signature.getInputs().get("counts").dataType);
+        assertArrayEquals(new long[] {-1, -1}, signature.getInputs().get("counts").shape.asArray());
+        TInt32 served = (TInt32) result.get("squared").orElseThrow();
+        int[][] values = new int[2][3];
+        StdArrays.copyFrom(served, values);
+        // 40000^2 overflows int32 the same way in both.
+        assertArrayEquals(expected, values);
+        assertArrayEquals(new int[] {1, 4, 9}, values[0]);
+      }
     }
   }
 
