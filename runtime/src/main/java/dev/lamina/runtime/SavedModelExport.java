@@ -52,7 +52,7 @@ import org.tensorflow.types.family.TType;
  * {@code Graph.saverDef()}, which collects only reference variables ({@code VariableV2}), so it
  * would silently leave out Lamina's weights, which are resource variables ({@code VarHandleOp});
  * and it finds a saver added by hand only under fixed op names ({@code save/restore_all}...),
- * which a layer named {@code save} would shift. So the export adds the saver that TensorFlow's
+ * which a layer named {@code save} could displace. So the export adds the saver that TensorFlow's
  * {@code tf.compat.v1.train.Saver} would (a {@code SaveV2} of every variable's read, a
  * {@code RestoreV2} assigning each one), runs it to write {@code variables/}, and writes
  * {@code saved_model.pb} itself, with that saver's real op names in its {@code SaverDef}.
@@ -65,7 +65,7 @@ final class SavedModelExport {
   static final String TAG = SavedModelBundle.DEFAULT_TAG;
   /** The signature TensorFlow Serving and Python's loader call by default. */
   static final String SIGNATURE_KEY = Signature.DEFAULT_KEY;
-  /** TensorFlow Serving's REST {@code :predict} asks signatures for this method name. */
+  /** The method name of TensorFlow's predict signatures, which TF Serving's Predict API serves. */
   static final String PREDICT_METHOD = "tensorflow/serving/predict";
 
   private SavedModelExport() {}

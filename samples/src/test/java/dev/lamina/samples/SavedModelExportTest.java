@@ -109,7 +109,9 @@ class SavedModelExportTest {
     var b = Input.of("b", TFloat32.class, 3);
     var column = SliceLayer.of(1).name("column").apply(a);
     var squared = SquareLayer.of().apply(b);
-    float[][][] aData = {{{1, 2}, {3, 4}, {5, 6}, {7, 8}}, {{-1, -2}, {-3, -4}, {-5, -6}, {-7, -8}}};
+    float[][][] aData = {
+      {{1, 2}, {3, 4}, {5, 6}, {7, 8}}, {{-1, -2}, {-3, -4}, {-5, -6}, {-7, -8}},
+    };
     float[][] bData = {{0.5f, -1.5f, 2}, {3, -0.25f, 0}};
     try (Model model = Model.of(List.of(a, b), List.of(column, squared))) {
       List<float[][]> outputs = check("two_in_two_out", model,
