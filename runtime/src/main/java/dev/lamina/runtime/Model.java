@@ -1,6 +1,7 @@
 package dev.lamina.runtime;
 
 import dev.lamina.runtime.registry.LambdaRegistry;
+import dev.lamina.runtime.serving.ServingSignature;
 import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.History;
 import dev.lamina.runtime.train.Loss;
@@ -640,6 +641,39 @@ public class Model implements AutoCloseable {
     }
     boolean sequential = this instanceof Sequential;
     return Summary.of(sequential ? "sequential" : "model", topology, !sequential, lineLength);
+  }
+
+  /**
+   * Exports the model as a TensorFlow SavedModel, for TensorFlow Serving and Python's
+   * {@code tf.saved_model.load}: the inference pass (training off, no training ops), the
+   * weights' current values as variables (trained values included, even while the model's
+   * session holds them), tag {@code serve}, and a {@code serving_default} signature (method
+   * {@code tensorflow/serving/predict}) whose inputs and outputs are keyed by the model's input
+   * and output layer names ({@link #nameOf}; a layer giving several outputs keys the later ones
+   * {@code name_1}, {@code name_2}...), batch dimension unknown. Lambda layers are exported as the
+   * TensorFlow ops they build; nothing of Lamina is needed to serve the result.
+   *
+   * <p>All or nothing: the files are written to a hidden sibling directory and renamed into
+   * place. For TensorFlow Serving export to {@code <base>/<version>}, e.g. {@code models/demo/1}.
+   *
+   * @param directory the SavedModel directory: new, or an empty directory; parents are created
+   * @return the tag, signature key and input and output keys written
+   * @throws java.nio.file.FileAlreadyExistsException if {@code directory} is a file or a
+   *     non-empty directory; nothing is written
+   * @throws IOException if it cannot be written (e.g. a parent is a file, or not writable),
+   *     naming the path; nothing is left behind
+   * @throws IllegalStateException if the model is closed
+   */
+  public final ServingSignature exportSavedModel(Path directory) throws IOException {
+    Objects.requireNonNull(directory, "directory");
+    Topology current;
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("This model is closed");
+      }
+      current = topology;
+    }
+    return SavedModelExport.write(current, directory);
   }
 
   /**
