@@ -57,7 +57,7 @@ final class KerasImporter {
   /** Keras activation names whose Lamina (TensorFlow Java framework) version computes the same. */
   static final Map<String, String> ACTIVATIONS = activations();
 
-  private static final Set<String> COMMON = Set.of("name", "trainable", "dtype");
+  private static final List<String> COMMON = List.of("name", "trainable", "dtype");
 
   private static final Map<String, Class<? extends TType>> INPUT_DTYPES = Map.of(
       "float32", TFloat32.class, "float64", TFloat64.class, "int32", TInt32.class,

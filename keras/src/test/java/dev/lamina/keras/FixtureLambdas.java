@@ -53,4 +53,10 @@ final class FixtureLambdas {
     long features = input.size(1);
     return Shape.of(input.size(0), features == Shape.UNKNOWN_SIZE ? features : 2 * features);
   }
+
+  /** Two inputs, for a binding whose arity does not fit the Keras layer. */
+  @Lambda
+  static Operand<TFloat32> addPair(Ops tf, Operand<TFloat32> x, Operand<TFloat32> y) {
+    return tf.math.add(x, y);
+  }
 }
