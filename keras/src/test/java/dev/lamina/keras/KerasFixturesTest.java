@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 
 /** The four Keras-written fixtures load and predict as Keras did (1e-5 relative). */
 class KerasFixturesTest {
@@ -37,6 +38,18 @@ class KerasFixturesTest {
         + "output_shape (4, 1), but its Java layer SliceLayer (FixtureLambdas.slice) gives (4) "
         + "per sample"), notes.get(0));
     assertTrue(notes.get(1).contains("'lambda_1'"), notes.get(1));
+  }
+
+  @Test
+  void aWrongJavaLambdaIsCaughtByKerassPredictions() throws Exception {
+    // The comparison can fail: the other column's slice loads fine but predicts differently.
+    LambdaBindings swapped = LambdaBindings.of()
+        .bind("slice", args -> SliceLayer.of(1 - args.requireInt("index")));
+    try (Model model = KerasModels.load(Fixtures.path("slice.keras"), swapped,
+        KerasImportOptions.defaults().withNotes(note -> { }))) {
+      assertThrows(AssertionFailedError.class,
+          () -> Fixtures.assertPredictsAsKeras(model, "slice"));
+    }
   }
 
   @Test
