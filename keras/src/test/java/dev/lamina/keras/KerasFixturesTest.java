@@ -100,6 +100,16 @@ class KerasFixturesTest {
   }
 
   @Test
+  void sequentialModelWithWeightsPredictsAsKeras() throws Exception {
+    // A Sequential model numbers its weight groups without its InputLayer (layers/dense, ...).
+    try (Model model = KerasModels.load(Fixtures.path("sequential_dense.keras"))) {
+      Fixtures.assertPredictsAsKeras(model, "sequential_dense");
+      assertEquals(6 * 4 + 4 + 4 * 3 + 3,
+          model.layers().stream().mapToLong(Layer::countParams).sum());
+    }
+  }
+
+  @Test
   void hostileLambdaIsLoadedThroughItsJavaBindingAndRunsNothing() throws Exception {
     Path marker = Path.of("/tmp/lamina-pwned-marker");
     Files.deleteIfExists(marker);
