@@ -896,6 +896,18 @@ final class KerasImporter {
           + "' did not read argument(s) " + unread + " that the file gives; a binding must use "
           + "every argument, or the model would differ from Keras's");
     }
+    // Keras's arguments match the layer's @Args by name: a value the binding changed on the way
+    // (a constant, an off-by-one) would make a model that differs from Keras's.
+    Map<String, Object> javaArgs = layer.arguments();
+    for (var e : arguments.entrySet()) {
+      if (javaArgs.containsKey(e.getKey())
+          && !sameValue(javaArgs.get(e.getKey()), e.getValue())) {
+        throw spec.config.error("arguments", spec.describe() + ": its binding '" + spec.boundBy
+            + "' made " + layer.describe() + ", but the file gives " + e.getKey() + "="
+            + Json.write(e.getValue(), Json.Style.COMPACT) + "; the @Arg of that name must get "
+            + "the file's value");
+      }
+    }
     Object mask = spec.config.get("mask");
     if (mask != null && layer.signature().mask().isEmpty()) {
       throw spec.config.error("mask", spec.describe() + " has a mask function in Keras, but "
@@ -903,6 +915,49 @@ final class KerasImporter {
           + "@Lambda(mask = ...)");
     }
     return layer;
+  }
+
+  /** Whether a Java {@code @Arg} value equals a JSON value of the file (true when not comparable). */
+  static boolean sameValue(Object value, Object file) {
+    if (value == null || file == null) {
+      return value == file;
+    }
+    if (value.getClass().isArray()) {
+      if (!(file instanceof JsonArray list)
+          || java.lang.reflect.Array.getLength(value) != list.size()) {
+        return false;
+      }
+      for (int i = 0; i < list.size(); i++) {
+        if (!sameValue(java.lang.reflect.Array.get(value, i), list.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (value instanceof Float f) {
+      return file instanceof JsonNumber n && Float.compare(n.floatValue(), f) == 0;
+    }
+    if (value instanceof Double d) {
+      return file instanceof JsonNumber n && Double.compare(n.doubleValue(), d) == 0;
+    }
+    if (value instanceof Number number) {
+      if (!(file instanceof JsonNumber n)) {
+        return false;
+      }
+      try {
+        return n.longValueExact() == number.longValue();
+      } catch (ArithmeticException e) {
+        return false;
+      }
+    }
+    if (value instanceof Enum<?> constant) {
+      return file instanceof String s && constant.name().equalsIgnoreCase(s);
+    }
+    if (value instanceof Boolean || value instanceof String || value instanceof Character) {
+      return value.toString().equals(file.toString()) && !(file instanceof JsonArray)
+          && !(file instanceof JsonObject) && (value instanceof Boolean) == (file instanceof Boolean);
+    }
+    return true;
   }
 
   /** Compares a tensor Lamina computed with the shape (and dtype) Keras recorded for it. */

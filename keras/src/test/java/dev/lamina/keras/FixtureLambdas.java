@@ -59,4 +59,10 @@ final class FixtureLambdas {
   static Operand<TFloat32> addPair(Ops tf, Operand<TFloat32> x, Operand<TFloat32> y) {
     return tf.math.add(x, y);
   }
+
+  /** x³: not the fixture's lambda, for a test that the prediction comparison can fail. */
+  @Lambda
+  static <T extends TNumber> Operand<T> cube(Ops tf, Operand<T> x) {
+    return tf.math.mul(x, tf.math.square(x));
+  }
 }

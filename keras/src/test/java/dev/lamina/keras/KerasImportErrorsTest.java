@@ -143,6 +143,15 @@ class KerasImportErrorsTest {
   }
 
   @Test
+  void aBindingThatChangesAnArgumentIsRefused() {
+    String message = message(Fixtures.path("slice.keras"), LambdaBindings.of()
+        .bind("slice", args -> SliceLayer.of(1 - args.requireInt("index"))));
+    assertContains(message, "at $.config.layers[1].config.arguments: Lambda layer 'lambda' "
+        + "(function slice): its binding 'slice' made SliceLayer 'slice' (index=1), but the file "
+        + "gives index=0; the @Arg of that name must get the file's value");
+  }
+
+  @Test
   void argumentOutsideTheJavaLambdasRequiresIsAnErrorAtApply() throws Exception {
     Path file = KerasZips.withConfig(dir, "slice.keras", c -> c.replace(
         "\"arguments\": {\"index\": 1}", "\"arguments\": {\"index\": 5}"));
