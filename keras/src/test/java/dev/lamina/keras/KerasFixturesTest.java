@@ -14,10 +14,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.AssertionFailedError;
 
 /** The four Keras-written fixtures load and predict as Keras did (1e-5 relative). */
 class KerasFixturesTest {
+
+  @TempDir
+  Path dir;
 
   static final LambdaBindings SLICE = LambdaBindings.of()
       .bind("slice", args -> SliceLayer.of(args.requireInt("index")).name(args.layerName()));
@@ -104,6 +108,24 @@ class KerasFixturesTest {
       Fixtures.assertPredictsAsKeras(model, "sequential_dense");
       assertEquals(6 * 4 + 4 + 4 * 3 + 3,
           model.layers().stream().mapToLong(Layer::countParams).sum());
+    }
+  }
+
+  @Test
+  void lambdaOfTwoInputsStandsForKerassAdd() throws Exception {
+    // two_inputs.keras with its Add layer rewritten as Lambda(add_pair) on the same two tensors:
+    // bound to a two-input @Lambda, the model must still predict what Keras's Add gave.
+    Path file = KerasZips.withConfig(dir, "two_inputs.keras", c -> c.replaceFirst(
+        "\\{\"module\": \"keras.layers\", \"class_name\": \"Add\", \"config\": \\{\"name\": "
+            + "\"add\", \"trainable\": true, (\"dtype\": \\{[^}]*\\}[^}]*\\})\\}",
+        "{\"module\": \"keras.layers\", \"class_name\": \"Lambda\", \"config\": {\"name\": "
+            + "\"add\", \"trainable\": true, $1, \"function\": {\"module\": \"builtins\", "
+            + "\"class_name\": \"function\", \"config\": \"add_pair\", \"registered_name\": "
+            + "\"function\"}, \"arguments\": {}}"));
+    try (Model model = KerasModels.load(file,
+        LambdaBindings.of().bind("add_pair", args -> AddPairLayer.of()))) {
+      assertTrue(model.layers().stream().anyMatch(layer -> layer instanceof AddPairLayer));
+      Fixtures.assertPredictsAsKeras(model, "two_inputs");
     }
   }
 
