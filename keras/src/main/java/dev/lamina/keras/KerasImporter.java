@@ -423,18 +423,16 @@ final class KerasImporter {
   }
 
   private void warnUnusedBindings() {
-    Set<String> used = new LinkedHashSet<>();
-    specs.forEach(spec -> {
-      if (spec.boundBy != null) {
-        used.add(spec.boundBy);
-      }
-    });
-    for (String name : bindings.names()) {
-      if (!used.contains(name)) {
-        options.note(fileName + ": the binding '" + name + "' matches no Lambda layer's function "
-            + "or layer name (is it misspelt?)");
-      }
+    for (String name : unusedBindings()) {
+      options.note(fileName + ": the binding '" + name + "' matches no Lambda layer's function "
+          + "or layer name (is it misspelt?)");
     }
+  }
+
+  private Set<String> unusedBindings() {
+    Set<String> unused = new LinkedHashSet<>(bindings.names());
+    specs.forEach(spec -> unused.remove(spec.boundBy));
+    return unused;
   }
 
   /** One error for every unbound Lambda layer: what it is, what it takes, how to bind it. */
@@ -461,6 +459,11 @@ final class KerasImporter {
       }
     }
     text.append(")");
+    Set<String> unused = unusedBindings();
+    if (!unused.isEmpty()) {
+      text.append("\nThese bindings match no Lambda layer's function or layer name (misspelt?): ")
+          .append(unused);
+    }
     return new ModelFormatException(text.toString());
   }
 

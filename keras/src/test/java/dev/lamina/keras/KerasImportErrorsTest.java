@@ -60,7 +60,29 @@ class KerasImportErrorsTest {
         LambdaBindings.of().bind("antirectifer", args -> AntirectifierLayer.of()),
         KerasImportOptions.defaults().withNotes(notes::add)));
     assertContains(e.getMessage(), "- Lambda layer 'lambda' (function antirectifier), input "
-        + "(None, 32)", ".bind(\"antirectifier\", args -> AntirectifierLayer.of())");
+        + "(None, 32)", ".bind(\"antirectifier\", args -> AntirectifierLayer.of())",
+        "These bindings match no Lambda layer's function or layer name (misspelt?): "
+            + "[antirectifer]");
+  }
+
+  @Test
+  void aBindingThatMatchesNothingIsNoted() throws Exception {
+    List<String> notes = new ArrayList<>();
+    KerasModels.load(Fixtures.path("two_inputs.keras"),
+        LambdaBindings.of().bind("slice", args -> SliceLayer.of(args.requireInt("index"))),
+        KerasImportOptions.defaults().withNotes(notes::add)).close();
+    assertEquals(List.of("two_inputs.keras: the binding 'slice' matches no Lambda layer's "
+        + "function or layer name (is it misspelt?)"), notes);
+  }
+
+  @Test
+  void kerasMaskNeedsAJavaMask() throws Exception {
+    Path file = KerasZips.withConfig(dir, "square.keras", c -> c.replace("\"arguments\": {}",
+        "\"arguments\": {}, \"mask\": {\"module\": \"builtins\", \"class_name\": "
+            + "\"function\", \"config\": \"my_mask\", \"registered_name\": \"function\"}"));
+    assertContains(message(file, LambdaBindings.of().bind("lambda", args -> SquareLayer.of())),
+        "Lambda layer 'lambda' (a Python lambda) has a mask function in Keras, but "
+            + "FixtureLambdas.square declares no mask");
   }
 
   @Test
