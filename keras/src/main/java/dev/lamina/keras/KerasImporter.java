@@ -794,7 +794,7 @@ final class KerasImporter {
     }
     long values = 1;
     for (int i = 1; i < shape.numDimensions(); i++) {
-      long d = shape.size(i);
+      long d = shape.get(i);
       if (d > 0) {
         values = Math.multiplyHigh(values, d) != 0 || values * d < 0 ? Long.MAX_VALUE
             : values * d;
@@ -842,7 +842,7 @@ final class KerasImporter {
           int units = c.requireInt("units");
           Shape shape = inputs.get(0).shape();
           if (!shape.isUnknown() && shape.numDimensions() >= 2) {
-            long last = shape.size(shape.numDimensions() - 1);
+            long last = shape.get(shape.numDimensions() - 1);
             if (last > 0 && (Math.multiplyHigh(last, units) != 0
                 || last * units > options.maxWeightValues())) {
               throw c.error("units", spec.describe() + ": a kernel of " + last + " x " + units

@@ -50,8 +50,8 @@ final class FixtureLambdas {
     if (input.numDimensions() != 2) {
       throw new IllegalArgumentException("the antirectifier takes (batch, features) inputs");
     }
-    long features = input.size(1);
-    return Shape.of(input.size(0), features == Shape.UNKNOWN_SIZE ? features : 2 * features);
+    long features = input.get(1);
+    return Shape.of(input.get(0), features == Shape.UNKNOWN_SIZE ? features : 2 * features);
   }
 
   /** Two inputs, for a binding whose arity does not fit the Keras layer. */
