@@ -180,8 +180,8 @@ class KerasHostileFilesTest {
           what = "weights bytes";
         }
       }
-      try (Model model = KerasModels.load(file, ALL,
-          KerasImportOptions.defaults().withNotes(n -> { }))) {
+      try {
+        KerasModels.load(file, ALL, KerasImportOptions.defaults().withNotes(n -> { })).close();
         loaded++;
       } catch (ModelFormatException e) {
         refused++;
