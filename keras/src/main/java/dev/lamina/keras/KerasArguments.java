@@ -143,19 +143,64 @@ public final class KerasArguments {
   /** An enum constant spelled as the file's string, e.g. {@code "mean"} for {@code MEAN}. */
   public <E extends Enum<E>> E requireEnum(String name, Class<E> type)
       throws ModelFormatException {
+    return type.cast(enumConstant(name, type.getEnumConstants()));
+  }
+
+  private Object enumConstant(String name, Object[] constants) throws ModelFormatException {
     String value = requireString(name);
-    for (E constant : type.getEnumConstants()) {
-      if (constant.name().equalsIgnoreCase(value)) {
+    for (Object constant : constants) {
+      if (((Enum<?>) constant).name().equalsIgnoreCase(value)) {
         return constant;
       }
     }
     StringBuilder known = new StringBuilder();
-    for (E constant : type.getEnumConstants()) {
-      known.append(known.length() == 0 ? "" : ", ").append(constant.name().toLowerCase(
-          java.util.Locale.ROOT));
+    for (Object constant : constants) {
+      known.append(known.length() == 0 ? "" : ", ").append(((Enum<?>) constant).name()
+          .toLowerCase(java.util.Locale.ROOT));
     }
     throw arguments.error(name, layer + ": argument '" + name + "' is \"" + value
         + "\", expected one of " + known);
+  }
+
+  /**
+   * The argument as a value of an {@code @Arg}'s Java type: a primitive or its box, {@code
+   * String}, an enum, or an array of {@code int}, {@code long}, {@code float} or {@code double}.
+   * For code that binds by a lambda's declared argument types rather than by hand.
+   *
+   * @return the value, boxed for a primitive type
+   * @throws IllegalArgumentException if {@code type} is not an {@code @Arg} type this reads
+   */
+  public Object require(String name, Class<?> type) throws ModelFormatException {
+    if (type == int.class || type == Integer.class) {
+      return requireInt(name);
+    } else if (type == long.class || type == Long.class) {
+      return requireLong(name);
+    } else if (type == float.class || type == Float.class) {
+      return requireFloat(name);
+    } else if (type == double.class || type == Double.class) {
+      return requireDouble(name);
+    } else if (type == boolean.class || type == Boolean.class) {
+      return requireBoolean(name);
+    } else if (type == String.class) {
+      return requireString(name);
+    } else if (type == int[].class) {
+      return requireIntArray(name);
+    } else if (type == long[].class) {
+      present(name);
+      try {
+        return arguments.requireArray(name).longs();
+      } catch (ModelFormatException e) {
+        throw wrap(name, e);
+      }
+    } else if (type == float[].class) {
+      return requireFloatArray(name);
+    } else if (type == double[].class) {
+      return requireDoubleArray(name);
+    } else if (type.isEnum()) {
+      return enumConstant(name, type.getEnumConstants());
+    }
+    throw new IllegalArgumentException("KerasArguments cannot read an @Arg of type "
+        + type.getName());
   }
 
   public int optInt(String name, int fallback) throws ModelFormatException {
