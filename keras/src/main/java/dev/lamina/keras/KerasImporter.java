@@ -1,0 +1,1074 @@
+package dev.lamina.keras;
+
+import dev.lamina.runtime.Input;
+import dev.lamina.runtime.LambdaLayer;
+import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.Shapes;
+import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.io.Json;
+import dev.lamina.runtime.io.JsonArray;
+import dev.lamina.runtime.io.JsonNumber;
+import dev.lamina.runtime.io.JsonObject;
+import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.io.ZipArchive;
+import dev.lamina.runtime.layers.Activation;
+import dev.lamina.runtime.layers.Add;
+import dev.lamina.runtime.layers.Concatenate;
+import dev.lamina.runtime.layers.Dense;
+import dev.lamina.runtime.layers.Dropout;
+import dev.lamina.runtime.layers.Flatten;
+import dev.lamina.runtime.layers.Multiply;
+import dev.lamina.runtime.layers.Reshape;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Reads one {@code .keras} file: checks every layer's type and options against what Lamina can
+ * reproduce exactly, resolves the Lambda bindings (all missing ones in one error), rebuilds the
+ * layer graph with Lamina layers, cross-checks the shapes Keras recorded, then loads the weights.
+ * The Python code a file holds is never looked at beyond its JSON shape.
+ */
+final class KerasImporter {
+
+  /** The layer types the importer reproduces, as Keras names them. */
+  static final List<String> SUPPORTED_LAYERS = List.of("InputLayer", "Dense", "Activation",
+      "Dropout", "Flatten", "Reshape", "Concatenate", "Add", "Multiply", "Lambda");
+
+  /** Keras activation names whose Lamina (TensorFlow Java framework) version computes the same. */
+  static final Map<String, String> ACTIVATIONS = activations();
+
+  private static final List<String> COMMON = List.of("name", "trainable", "dtype");
+
+  private static final Map<String, Class<? extends TType>> INPUT_DTYPES = Map.of(
+      "float32", TFloat32.class, "float64", TFloat64.class, "int32", TInt32.class,
+      "int64", TInt64.class, "bool", TBool.class);
+
+  private static Map<String, String> activations() {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String same : List.of("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu",
+        "softplus", "softsign", "swish", "exponential")) {
+      map.put(same, same);
+    }
+    map.put("silu", "swish"); // Keras 3's name for x * sigmoid(x)
+    return Collections.unmodifiableMap(map);
+  }
+
+  private final String fileName;
+  private final JsonObject root;
+  private final LambdaBindings bindings;
+  private final KerasImportOptions options;
+  private final List<Spec> specs = new ArrayList<>();
+  private final Map<String, Spec> byName = new HashMap<>();
+  private final Map<SymbolicTensor<?>, Spec> producers = new IdentityHashMap<>();
+  private final Set<SymbolicTensor<?>> tainted = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<Spec> noted = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<Layer> boundLayers = Collections.newSetFromMap(new IdentityHashMap<>());
+  private boolean sequential;
+
+  private KerasImporter(String fileName, JsonObject root, LambdaBindings bindings,
+      KerasImportOptions options) {
+    this.fileName = fileName;
+    this.root = root;
+    this.bindings = bindings;
+    this.options = options;
+  }
+
+  static Model load(Path file, LambdaBindings bindings, KerasImportOptions options)
+      throws IOException {
+    String fileName = String.valueOf(file.getFileName());
+    try (ZipArchive zip = ZipArchive.open(file, options.zipLimits())) {
+      Json.Limits small = Json.Limits.DEFAULT.withMaxInputBytes(1 << 20).withNonFinite(true);
+      JsonObject metadata = Json.parseObject(zip.read("metadata.json", 1 << 20),
+          "metadata.json", small);
+      String version = metadata.requireString("keras_version");
+      if (!version.startsWith("3.")) {
+        throw metadata.error("keras_version", "written by Keras " + version + "; Lamina imports"
+            + " the .keras files of Keras 3");
+      }
+      int maxConfig = (int) Math.min(options.maxConfigBytes(), Integer.MAX_VALUE - 8);
+      JsonObject config = Json.parseObject(zip.read("config.json", maxConfig), "config.json",
+          Json.Limits.DEFAULT.withMaxInputBytes(maxConfig).withNonFinite(true));
+      KerasImporter importer = new KerasImporter(fileName, config, bindings, options);
+      importer.parse();
+      Model model = importer.build();
+      try {
+        byte[] h5 = zip.read("model.weights.h5");
+        try (KerasWeights weights = KerasWeights.open(h5, fileName + "!model.weights.h5",
+            options.maxWeightValues())) {
+          importer.loadWeights(weights);
+        }
+        return model;
+      } catch (IOException | RuntimeException | Error e) {
+        model.close();
+        throw e;
+      }
+    }
+  }
+
+  /** One Keras layer of the file and what it became. */
+  private final class Spec {
+    final JsonObject json;
+    final String className;
+    final String name;
+    final JsonObject config;
+    final List<JsonObject> inbound;
+    /** One output per Keras node (call) of the layer, in the file's node order. */
+    final List<SymbolicTensor<?>> outputs = new ArrayList<>();
+    String weightsGroup;
+    Layer layer;
+    // Lambda only:
+    String functionName;
+    LambdaFactory factory;
+    String boundBy;
+    long[] declaredOutput; // Keras's output_shape as a per-sample list, or null
+
+    Spec(JsonObject json, String className, String name, JsonObject config,
+        List<JsonObject> inbound) {
+      this.json = json;
+      this.className = className;
+      this.name = name;
+      this.config = config;
+      this.inbound = inbound;
+    }
+
+    boolean isLambda() {
+      return className.equals("Lambda");
+    }
+
+    String describe() {
+      if (isLambda()) {
+        return "Lambda layer '" + name + "' (" + (functionName == null ? "a Python lambda"
+            : "function " + functionName) + ")";
+      }
+      return "layer '" + name + "' (" + className + ")";
+    }
+  }
+
+  // ---- pass 1: structure, options, bindings ------------------------------------------------
+
+  private void parse() throws ModelFormatException {
+    String kind = root.requireString("class_name");
+    if (kind.equals("Sequential")) {
+      sequential = true;
+    } else if (!kind.equals("Functional")) {
+      throw root.error("class_name", "the model is a '" + kind + "'; Lamina imports Keras's "
+          + "Sequential and Functional models (a subclassed model's call() is Python code)");
+    }
+    JsonObject config = root.requireObject("config");
+    List<JsonObject> layers = config.requireArray("layers").objects();
+    if (layers.isEmpty()) {
+      throw config.error("layers", "the model has no layers");
+    }
+    Map<String, Integer> perClass = new HashMap<>();
+    List<Spec> unbound = new ArrayList<>();
+    for (JsonObject layer : layers) {
+      String className = layer.requireString("class_name");
+      JsonObject layerConfig = layer.requireObject("config");
+      String name = layerConfig.requireString("name");
+      String outerName = layer.optString("name", name);
+      if (!outerName.equals(name)) {
+        throw layer.error("name", "layer name '" + outerName + "' differs from its config's '"
+            + name + "'");
+      }
+      JsonArray nodes = sequential ? null : layer.requireArray("inbound_nodes");
+      Spec spec = new Spec(layer, className, name, layerConfig,
+          nodes == null ? List.of() : nodes.objects());
+      if (byName.putIfAbsent(name, spec) != null) {
+        throw layer.error("two layers are named '" + name + "'; Keras names are unique");
+      }
+      checkKerasClass(spec);
+      checkOptions(spec);
+      if (!(sequential && className.equals("InputLayer"))) {
+        // Keras numbers weight groups per class in the order of model.layers, which for a
+        // Sequential model leaves out its InputLayer.
+        String snake = snakeCase(className);
+        int n = perClass.merge(snake, 1, Integer::sum) - 1;
+        spec.weightsGroup = "layers/" + snake + (n == 0 ? "" : "_" + n);
+      }
+      if (spec.isLambda() && !bind(spec)) {
+        unbound.add(spec);
+      }
+      specs.add(spec);
+    }
+    if (!unbound.isEmpty()) {
+      throw missingBindings(unbound);
+    }
+    warnUnusedBindings();
+  }
+
+  private void checkKerasClass(Spec spec) throws ModelFormatException {
+    if (!SUPPORTED_LAYERS.contains(spec.className)) {
+      throw spec.json.error("class_name", "layer '" + spec.name + "' is a " + spec.className
+          + ", which the Keras importer does not support; supported layers: "
+          + String.join(", ", SUPPORTED_LAYERS));
+    }
+    String module = spec.json.optString("module", "keras.layers");
+    String registered = spec.json.optString("registered_name", null);
+    if (!(module.equals("keras") || module.startsWith("keras.")) || (registered != null
+        && !registered.equals(spec.className))) {
+      throw spec.json.error("layer '" + spec.name + "' is a custom Python class (module '"
+          + module + "', registered name '" + registered + "') that only shares the name of "
+          + "Keras's " + spec.className + "; its code is Python's, so Lamina cannot import it");
+    }
+  }
+
+  private void checkOptions(Spec spec) throws ModelFormatException {
+    JsonObject c = spec.config;
+    switch (spec.className) {
+      case "InputLayer" -> {
+        allow(spec, "batch_shape", "dtype", "sparse", "ragged", "optional");
+        requireValue(spec, "sparse", false);
+        requireValue(spec, "ragged", false);
+        requireValue(spec, "optional", false);
+        String dtype = c.optString("dtype", "float32");
+        if (!INPUT_DTYPES.containsKey(dtype)) {
+          throw c.error("dtype", spec.describe() + " has dtype '" + dtype
+              + "'; supported input dtypes: " + String.join(", ", INPUT_DTYPES.keySet()));
+        }
+        c.requireArray("batch_shape");
+      }
+      case "Dense" -> {
+        allow(spec, "units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
+            "kernel_regularizer", "bias_regularizer", "activity_regularizer",
+            "kernel_constraint", "bias_constraint", "quantization_config", "lora_rank",
+            "lora_alpha");
+        for (String option : List.of("kernel_regularizer", "bias_regularizer",
+            "activity_regularizer", "kernel_constraint", "bias_constraint",
+            "quantization_config", "lora_rank")) {
+          requireNull(spec, option);
+        }
+        int units = c.requireInt("units");
+        if (units < 1) {
+          throw c.error("units", spec.describe() + " has units " + units + "; it must be 1 or more");
+        }
+        c.optBoolean("use_bias", true);
+        activation(spec, "activation");
+      }
+      case "Activation" -> {
+        allow(spec, "activation");
+        activation(spec, "activation");
+      }
+      case "Dropout" -> {
+        allow(spec, "rate", "seed", "noise_shape");
+        requireNull(spec, "noise_shape");
+        double rate = c.requireDouble("rate");
+        if (!(rate >= 0 && rate < 1)) {
+          throw c.error("rate", spec.describe() + " has rate " + rate + "; it must be in [0, 1)");
+        }
+        c.optLong("seed", 0);
+      }
+      case "Flatten" -> {
+        allow(spec, "data_format");
+        String format = c.optString("data_format", "channels_last");
+        if (!format.equals("channels_last")) {
+          throw c.error("data_format", spec.describe() + " has data_format '" + format
+              + "'; supported: channels_last");
+        }
+      }
+      case "Reshape" -> {
+        allow(spec, "target_shape");
+        c.requireArray("target_shape").longs();
+      }
+      case "Concatenate" -> {
+        allow(spec, "axis");
+        c.optInt("axis", -1);
+      }
+      case "Add", "Multiply" -> allow(spec);
+      case "Lambda" -> {
+        allow(spec, "function", "output_shape", "mask", "arguments");
+        lambdaFunction(spec);
+        c.optObject("arguments");
+        Object shape = c.get("output_shape");
+        if (shape instanceof JsonArray list) {
+          spec.declaredOutput = dims(list, spec, "output_shape");
+        } else if (shape instanceof JsonObject fn) {
+          String fnKind = fn.optString("class_name", "");
+          if (!fnKind.equals("function") && !fnKind.equals("__lambda__")) {
+            throw c.error("output_shape", spec.describe() + ": output_shape is a '" + fnKind
+                + "'; supported: a shape, or a Python function (which Lamina never runs: the "
+                + "bound Java layer's shape is used)");
+          }
+        } else if (shape != null) {
+          throw c.error("output_shape", spec.describe() + ": output_shape must be a shape or a "
+              + "function");
+        }
+      }
+      default -> throw new AssertionError(spec.className);
+    }
+    if (!spec.className.equals("InputLayer")) {
+      dtypePolicy(spec);
+      if (!c.optBoolean("trainable", true)) {
+        throw c.error("trainable", spec.describe() + " is frozen (trainable=false); the importer "
+            + "supports trainable layers only, as Lamina's layers are");
+      }
+    }
+  }
+
+  /** Refuses options the importer does not know: one it ignored could change the model. */
+  private void allow(Spec spec, String... specific) throws ModelFormatException {
+    Set<String> known = new LinkedHashSet<>(COMMON);
+    known.addAll(List.of(specific));
+    for (String key : spec.config.keySet()) {
+      if (!known.contains(key)) {
+        throw spec.config.error(key, spec.describe() + " has option '" + key + "', which the "
+            + "importer does not support; supported options of " + spec.className + ": "
+            + String.join(", ", known));
+      }
+    }
+  }
+
+  private void requireNull(Spec spec, String key) throws ModelFormatException {
+    if (spec.config.get(key) != null) {
+      throw spec.config.error(key, spec.describe() + " sets " + key + "; the importer supports "
+          + "only its default, None");
+    }
+  }
+
+  private void requireValue(Spec spec, String key, boolean value) throws ModelFormatException {
+    if (spec.config.optBoolean(key, value) != value) {
+      throw spec.config.error(key, spec.describe() + " has " + key + "=" + !value
+          + "; supported: " + value);
+    }
+  }
+
+  private String activation(Spec spec, String key) throws ModelFormatException {
+    Object value = spec.config.get(key);
+    if (value == null) {
+      return "linear";
+    }
+    if (!(value instanceof String name) || !ACTIVATIONS.containsKey(name)) {
+      String found = value instanceof String s ? "'" + s + "'" : "a custom (Python) function";
+      throw spec.config.error(key, spec.describe() + " has activation " + found
+          + "; supported activations: " + String.join(", ", ACTIVATIONS.keySet()));
+    }
+    return ACTIVATIONS.get(name);
+  }
+
+  private void dtypePolicy(Spec spec) throws ModelFormatException {
+    Object value = spec.config.get("dtype");
+    String name;
+    if (value == null) {
+      return;
+    } else if (value instanceof String s) {
+      name = s;
+    } else if (value instanceof JsonObject policy) {
+      String kind = policy.requireString("class_name");
+      if (!kind.equals("DTypePolicy")) {
+        throw spec.config.error("dtype", spec.describe() + " has dtype policy '" + kind
+            + "'; supported: float32");
+      }
+      name = policy.requireObject("config").requireString("name");
+    } else {
+      throw spec.config.error("dtype", spec.describe() + ": dtype must be a name or a policy");
+    }
+    if (!name.equals("float32")) {
+      throw spec.config.error("dtype", spec.describe() + " computes in '" + name
+          + "'; supported: float32");
+    }
+  }
+
+  /** Reads the Lambda's function reference without ever reading the code it may carry. */
+  private void lambdaFunction(Spec spec) throws ModelFormatException {
+    JsonObject fn = spec.config.requireObject("function");
+    String kind = fn.requireString("class_name");
+    if (kind.equals("function")) {
+      spec.functionName = fn.requireString("config");
+    } else if (!kind.equals("__lambda__")) {
+      throw spec.config.error("function", "Lambda layer '" + spec.name + "' has a function of "
+          + "kind '" + kind + "'; supported: a named Python function or a Python lambda, each "
+          + "bound to a Java @Lambda layer");
+    }
+    Object mask = spec.config.get("mask");
+    if (mask != null && !(mask instanceof JsonObject)) {
+      throw spec.config.error("mask", spec.describe() + ": mask must be a function");
+    }
+  }
+
+  private boolean bind(Spec spec) {
+    if (spec.functionName != null) {
+      var byFunction = bindings.lookup(spec.functionName);
+      if (byFunction.isPresent()) {
+        spec.factory = byFunction.get();
+        spec.boundBy = spec.functionName;
+        return true;
+      }
+    }
+    var byLayer = bindings.lookup(spec.name);
+    if (byLayer.isPresent()) {
+      spec.factory = byLayer.get();
+      spec.boundBy = spec.name;
+      return true;
+    }
+    return false;
+  }
+
+  private void warnUnusedBindings() {
+    for (String name : unusedBindings()) {
+      options.note(fileName + ": the binding '" + name + "' matches no Lambda layer's function "
+          + "or layer name (is it misspelt?)");
+    }
+  }
+
+  private Set<String> unusedBindings() {
+    Set<String> unused = new LinkedHashSet<>(bindings.names());
+    specs.forEach(spec -> unused.remove(spec.boundBy));
+    return unused;
+  }
+
+  /** One error for every unbound Lambda layer: what it is, what it takes, how to bind it. */
+  private ModelFormatException missingBindings(List<Spec> unbound) throws ModelFormatException {
+    StringBuilder text = new StringBuilder(fileName).append(": ").append(unbound.size())
+        .append(unbound.size() == 1 ? " Lambda layer has" : " Lambda layers have")
+        .append(" no Java binding. Lamina never runs the Python code a .keras file holds; bind"
+            + " each Lambda to a @Lambda method's layer, by function name or else by layer"
+            + " name:");
+    for (Spec spec : unbound) {
+      text.append("\n  - ").append(spec.describe()).append(", input ")
+          .append(recordedInputs(spec));
+      JsonObject args = spec.config.optObject("arguments");
+      if (args != null && !args.isEmpty()) {
+        text.append(", arguments ").append(Json.write(args, Json.Style.COMPACT));
+      }
+    }
+    text.append("\nfor example:\n  KerasModels.load(path, LambdaBindings.of()");
+    Set<String> shown = new LinkedHashSet<>();
+    for (Spec spec : unbound) {
+      String key = spec.functionName != null ? spec.functionName : spec.name;
+      if (shown.add(key)) {
+        text.append("\n      ").append(javaBinding(spec));
+      }
+    }
+    text.append(")");
+    Set<String> unused = unusedBindings();
+    if (!unused.isEmpty()) {
+      text.append("\nThese bindings match no Lambda layer's function or layer name (misspelt?): ")
+          .append(unused);
+    }
+    return new ModelFormatException(text.toString());
+  }
+
+  private String recordedInputs(Spec spec) throws ModelFormatException {
+    List<long[]> shapes = new ArrayList<>();
+    if (sequential) {
+      JsonObject build = spec.json.optObject("build_config");
+      JsonArray shape = build == null ? null : build.optArray("input_shape");
+      if (shape != null) {
+        shapes.add(dims(shape, spec, "input_shape"));
+      }
+    } else if (!spec.inbound.isEmpty()) {
+      for (JsonObject tensor : nodeTensors(spec, spec.inbound.get(0))) {
+        shapes.add(dims(tensor.requireObject("config").requireArray("shape"), spec, "shape"));
+      }
+    }
+    if (shapes.isEmpty()) {
+      return "of unrecorded shape";
+    }
+    StringJoiner joined = new StringJoiner(", ");
+    shapes.forEach(s -> joined.add(Shapes.format(s)));
+    return joined.toString();
+  }
+
+  /** The line of Java that would bind this layer, with the arguments' accessors by JSON type. */
+  private static String javaBinding(Spec spec) throws ModelFormatException {
+    String key = spec.functionName != null ? spec.functionName : spec.name;
+    String type = spec.functionName != null ? upperCamel(spec.functionName) + "Layer"
+        : "YourLayer";
+    StringJoiner args = new StringJoiner(", ");
+    JsonObject arguments = spec.config.optObject("arguments");
+    if (arguments != null) {
+      for (var e : arguments.entrySet()) {
+        args.add("args." + accessor(e.getValue()) + "(\"" + e.getKey() + "\")");
+      }
+    }
+    String line = ".bind(\"" + key + "\", args -> " + type + ".of(" + args + "))";
+    return spec.functionName != null ? line
+        : line + "   // a Python lambda, bound by its layer's name: write it as a @Lambda method";
+  }
+
+  private static String accessor(Object value) {
+    if (value instanceof JsonNumber n) {
+      return n.isIntegerLiteral() ? "requireInt" : "requireFloat";
+    } else if (value instanceof Boolean) {
+      return "requireBoolean";
+    } else if (value instanceof JsonArray a) {
+      boolean ints = a.stream().allMatch(v -> v instanceof JsonNumber n && n.isIntegerLiteral());
+      return ints ? "requireIntArray" : "requireFloatArray";
+    }
+    return "requireString";
+  }
+
+  // ---- pass 2: the graph ---------------------------------------------------------------------
+
+  private Model build() throws ModelFormatException {
+    List<SymbolicTensor<?>> inputs = new ArrayList<>();
+    List<SymbolicTensor<?>> outputs = new ArrayList<>();
+    if (sequential) {
+      buildSequential(inputs, outputs);
+    } else {
+      buildFunctional(inputs, outputs);
+    }
+    for (Spec spec : specs) {
+      if (spec.layer == null && !spec.className.equals("InputLayer")) {
+        throw spec.json.error(spec.describe() + " is never applied to anything");
+      }
+    }
+    try {
+      return Model.of(inputs, outputs);
+    } catch (RuntimeException e) {
+      throw root.error("config", "the layers do not make a model: " + e.getMessage());
+    }
+  }
+
+  private void buildSequential(List<SymbolicTensor<?>> inputs, List<SymbolicTensor<?>> outputs)
+      throws ModelFormatException {
+    SymbolicTensor<?> x;
+    int first;
+    if (specs.get(0).className.equals("InputLayer")) {
+      x = makeInput(specs.get(0));
+      first = 1;
+    } else {
+      JsonObject config = root.requireObject("config");
+      JsonArray shape = config.optArray("build_input_shape");
+      if (shape == null) {
+        throw config.error("layers", "the Sequential model has no InputLayer and no "
+            + "build_input_shape: its input shape is unknown");
+      }
+      x = makeInput(null, "input", "float32", shape, config);
+      first = 0;
+    }
+    inputs.add(x);
+    for (Spec spec : specs.subList(first, specs.size())) {
+      if (spec.className.equals("InputLayer")) {
+        throw spec.json.error("a Sequential model has one InputLayer, first");
+      }
+      JsonObject build = spec.json.optObject("build_config");
+      JsonArray recorded = build == null ? null : build.optArray("input_shape");
+      if (recorded != null && recorded.stream().allMatch(d -> d == null || d instanceof JsonNumber)) {
+        checkRecorded(x, dims(recorded, spec, "input_shape"), null, spec);
+      }
+      x = apply(spec, List.of(x));
+      spec.outputs.add(x);
+    }
+    outputs.add(x);
+  }
+
+  private void buildFunctional(List<SymbolicTensor<?>> inputs, List<SymbolicTensor<?>> outputs)
+      throws ModelFormatException {
+    for (Spec spec : specs) {
+      if (spec.className.equals("InputLayer")) {
+        if (!spec.inbound.isEmpty()) {
+          throw spec.json.error("inbound_nodes", "an InputLayer has no inbound nodes");
+        }
+        spec.outputs.add(makeInput(spec));
+      } else {
+        if (spec.inbound.isEmpty()) {
+          throw spec.json.error(spec.describe() + " is never applied to anything");
+        }
+        spec.outputs.addAll(Collections.nCopies(spec.inbound.size(), null));
+      }
+    }
+    // Keras lists layers in an order where inputs come first; tolerate any order, refuse cycles.
+    boolean progress = true;
+    boolean pending = true;
+    while (pending && progress) {
+      progress = false;
+      pending = false;
+      for (Spec spec : specs) {
+        for (int node = 0; node < spec.inbound.size(); node++) {
+          if (spec.outputs.get(node) != null) {
+            continue;
+          }
+          List<SymbolicTensor<?>> args = resolve(spec, node);
+          if (args == null) {
+            pending = true;
+            continue;
+          }
+          spec.outputs.set(node, apply(spec, args));
+          progress = true;
+        }
+      }
+    }
+    if (pending) {
+      for (Spec spec : specs) {
+        for (int node = 0; node < spec.inbound.size(); node++) {
+          if (spec.outputs.get(node) == null) {
+            throw spec.inbound.get(node).error(spec.describe() + ": node " + node + " depends on"
+                + " itself through a cycle of layers");
+          }
+        }
+      }
+    }
+    JsonObject config = root.requireObject("config");
+    for (JsonArray ref : refs(config, "input_layers")) {
+      SymbolicTensor<?> t = lookup(ref);
+      if (!t.isInput()) {
+        throw ref.error("input_layers names '" + ref.requireString(0) + "', which is not an "
+            + "InputLayer");
+      }
+      inputs.add(t);
+    }
+    for (JsonArray ref : refs(config, "output_layers")) {
+      outputs.add(lookup(ref));
+    }
+  }
+
+  /** {@code ["name", 0, 0]} or a list of them. */
+  private static List<JsonArray> refs(JsonObject config, String key) throws ModelFormatException {
+    JsonArray array = config.requireArray(key);
+    if (!array.isEmpty() && array.get(0) instanceof String) {
+      return List.of(array);
+    }
+    List<JsonArray> out = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      out.add(array.requireArray(i));
+    }
+    if (out.isEmpty()) {
+      throw config.error(key, "the model has no " + key.replace('_', ' '));
+    }
+    return out;
+  }
+
+  private SymbolicTensor<?> lookup(JsonArray ref) throws ModelFormatException {
+    ref.requireSize(3);
+    String name = ref.requireString(0);
+    int node = ref.requireInt(1);
+    int tensor = ref.requireInt(2);
+    Spec producer = byName.get(name);
+    if (producer == null) {
+      throw ref.error(0, "no layer is named '" + name + "'");
+    }
+    if (node < 0 || node >= producer.outputs.size()) {
+      throw ref.error(1, producer.describe() + " has " + producer.outputs.size()
+          + " node(s); there is no node " + node);
+    }
+    if (tensor != 0) {
+      throw ref.error(2, producer.describe() + " has one output; there is no output " + tensor);
+    }
+    return producer.outputs.get(node);
+  }
+
+  /** The input tensors of one node, or null while one of them is not computed yet. */
+  private List<SymbolicTensor<?>> resolve(Spec spec, int node) throws ModelFormatException {
+    JsonObject call = spec.inbound.get(node);
+    List<JsonObject> tensors = nodeTensors(spec, call);
+    List<SymbolicTensor<?>> args = new ArrayList<>(tensors.size());
+    for (JsonObject tensor : tensors) {
+      JsonObject config = tensor.requireObject("config");
+      SymbolicTensor<?> t = lookup(config.requireArray("keras_history"));
+      if (t == null) {
+        return null;
+      }
+      args.add(t);
+    }
+    for (int i = 0; i < tensors.size(); i++) {
+      JsonObject config = tensors.get(i).requireObject("config");
+      checkRecorded(args.get(i), dims(config.requireArray("shape"), spec, "shape"),
+          config.optString("dtype", null), spec);
+    }
+    return args;
+  }
+
+  /** The tensors a Keras 3 node passes: {@code args} of tensors, or one list of tensors. */
+  private List<JsonObject> nodeTensors(Spec spec, JsonObject call) throws ModelFormatException {
+    call.rejectUnknownKeys("args", "kwargs");
+    JsonArray args = call.requireArray("args");
+    JsonArray items = args;
+    if (args.size() == 1 && args.get(0) instanceof JsonArray list) {
+      items = list;
+    }
+    List<JsonObject> tensors = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      JsonObject tensor = items.requireObject(i);
+      if (!"__keras_tensor__".equals(tensor.optString("class_name", null))) {
+        throw items.error(i, spec.describe() + ": a call argument that is not a tensor; "
+            + "the importer supports calls on tensors only");
+      }
+      tensors.add(tensor);
+    }
+    if (tensors.isEmpty()) {
+      throw call.error("args", spec.describe() + " is called on no tensors");
+    }
+    JsonObject kwargs = call.optObject("kwargs");
+    if (kwargs != null) {
+      for (var e : kwargs.entrySet()) {
+        boolean fine = switch (e.getKey()) {
+          case "mask" -> e.getValue() == null;
+          // Keras records the default; a model's own training flag overrides it, as in Lamina.
+          case "training" -> e.getValue() == null || e.getValue() instanceof Boolean;
+          default -> false;
+        };
+        if (!fine) {
+          throw kwargs.error(e.getKey(), spec.describe() + " is called with " + e.getKey()
+              + "=" + Json.write(e.getValue(), Json.Style.COMPACT) + "; the importer supports "
+              + "no call keywords but training and mask=None");
+        }
+      }
+    }
+    return tensors;
+  }
+
+  private SymbolicTensor<?> makeInput(Spec spec) throws ModelFormatException {
+    return makeInput(spec, spec.name, spec.config.optString("dtype", "float32"),
+        spec.config.requireArray("batch_shape"), spec.config);
+  }
+
+  private SymbolicTensor<?> makeInput(Spec spec, String name, String dtype, JsonArray batchShape,
+      JsonObject where) throws ModelFormatException {
+    long[] full = dims(batchShape, spec, "batch_shape");
+    if (full.length < 1 || full[0] != Shape.UNKNOWN_SIZE) {
+      throw batchShape.error("input '" + name + "' has batch_shape " + Shapes.format(full)
+          + "; supported: a free batch size (None) first");
+    }
+    long[] sample = java.util.Arrays.copyOfRange(full, 1, full.length);
+    for (long d : sample) {
+      if (d == 0) {
+        throw batchShape.error("input '" + name + "' has a dimension of size 0");
+      }
+    }
+    checkSize(Shape.of(full), spec, batchShape);
+    Class<? extends TType> type = INPUT_DTYPES.get(dtype);
+    try {
+      SymbolicTensor<?> t = Input.of(name, type, sample);
+      return t;
+    } catch (RuntimeException e) {
+      throw where.error("input '" + name + "': " + e.getMessage());
+    }
+  }
+
+  /** A shape list of the file: ints of at most int32 and nulls (unknown). */
+  private static long[] dims(JsonArray list, Spec spec, String what) throws ModelFormatException {
+    long[] dims = new long[list.size()];
+    for (int i = 0; i < dims.length; i++) {
+      if (list.isNull(i)) {
+        dims[i] = Shape.UNKNOWN_SIZE;
+      } else {
+        int d = list.requireInt(i);
+        if (d < 0) {
+          throw list.error(i, (spec == null ? "" : spec.describe() + ": ") + what
+              + " has a negative size " + d);
+        }
+        dims[i] = d;
+      }
+    }
+    return dims;
+  }
+
+  private void checkSize(Shape shape, Spec spec, JsonObject where) throws ModelFormatException {
+    String problem = sizeProblem(shape);
+    if (problem != null) {
+      throw where.error((spec == null ? "" : spec.describe() + ": ") + problem);
+    }
+  }
+
+  private void checkSize(Shape shape, Spec spec, JsonArray where) throws ModelFormatException {
+    String problem = sizeProblem(shape);
+    if (problem != null) {
+      throw where.error((spec == null ? "" : spec.describe() + ": ") + problem);
+    }
+  }
+
+  /** Too many values per sample, checked before a layer could size anything from the shape. */
+  private String sizeProblem(Shape shape) {
+    if (shape.isUnknown()) {
+      return null;
+    }
+    long values = 1;
+    for (int i = 1; i < shape.numDimensions(); i++) {
+      long d = shape.get(i);
+      if (d > 0) {
+        values = Math.multiplyHigh(values, d) != 0 || values * d < 0 ? Long.MAX_VALUE
+            : values * d;
+      }
+    }
+    return values > options.maxTensorValues() ? "a tensor of shape " + Shapes.format(shape)
+        + " has more than " + options.maxTensorValues() + " values per sample" : null;
+  }
+
+  private SymbolicTensor<?> apply(Spec spec, List<SymbolicTensor<?>> inputs)
+      throws ModelFormatException {
+    if (spec.layer == null) {
+      spec.layer = create(spec, inputs);
+    }
+    SymbolicTensor<?> out;
+    try {
+      out = spec.layer.call(inputs);
+    } catch (RuntimeException e) {
+      throw spec.json.error(spec.describe() + (spec.isLambda() ? ", bound to "
+          + spec.layer.describe() : "") + ", cannot be applied to " + formatShapes(inputs)
+          + ": " + e.getMessage());
+    }
+    checkSize(out.shape(), spec, spec.json);
+    producers.put(out, spec);
+    if (inputs.stream().anyMatch(tainted::contains)) {
+      tainted.add(out);
+    }
+    if (spec.isLambda() && spec.declaredOutput != null) {
+      Shape sample = Shapes.perSample(out.shape());
+      if (!fits(spec.declaredOutput, sample.asArray())) {
+        shapeNote(spec, "declares output_shape " + Shapes.format(spec.declaredOutput), out,
+            inputs);
+        tainted.add(out);
+      }
+    }
+    return out;
+  }
+
+  private Layer create(Spec spec, List<SymbolicTensor<?>> inputs) throws ModelFormatException {
+    JsonObject c = spec.config;
+    String name = spec.name;
+    try {
+      return switch (spec.className) {
+        case "Dense" -> {
+          int units = c.requireInt("units");
+          Shape shape = inputs.get(0).shape();
+          if (!shape.isUnknown() && shape.numDimensions() >= 2) {
+            long last = shape.get(shape.numDimensions() - 1);
+            if (last > 0 && (Math.multiplyHigh(last, units) != 0
+                || last * units > options.maxWeightValues())) {
+              throw c.error("units", spec.describe() + ": a kernel of " + last + " x " + units
+                  + " values is more than the limit of " + options.maxWeightValues());
+            }
+          }
+          yield Dense.builder(units).name(name).activation(activation(spec, "activation"))
+              .useBias(c.optBoolean("use_bias", true)).seed(0).build();
+        }
+        case "Activation" -> new Activation(name, activation(spec, "activation"));
+        case "Dropout" -> c.get("seed") == null ? new Dropout(name, c.requireDouble("rate"))
+            : new Dropout(name, c.requireDouble("rate"), c.requireLong("seed"));
+        case "Flatten" -> new Flatten(name);
+        case "Reshape" -> new Reshape(name, c.requireArray("target_shape").longs());
+        case "Concatenate" -> new Concatenate(name, c.optInt("axis", -1));
+        case "Add" -> new Add(name);
+        case "Multiply" -> new Multiply(name);
+        case "Lambda" -> createLambda(spec);
+        default -> throw new AssertionError(spec.className);
+      };
+    } catch (IllegalArgumentException e) {
+      throw spec.json.error(spec.describe() + ": " + e.getMessage());
+    }
+  }
+
+  private LambdaLayer createLambda(Spec spec) throws ModelFormatException {
+    JsonObject arguments = spec.config.optObject("arguments");
+    if (arguments == null) {
+      arguments = Json.parseObject("{}".getBytes(StandardCharsets.UTF_8), "config.json");
+    }
+    KerasArguments args = new KerasArguments(arguments, spec.name, spec.functionName,
+        spec.describe());
+    LambdaLayer layer;
+    try {
+      layer = spec.factory.create(args);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ModelFormatException(fileName + ": " + spec.describe() + ": its binding '"
+          + spec.boundBy + "' failed for arguments " + Json.write(arguments, Json.Style.COMPACT)
+          + ": " + e, e);
+    }
+    if (layer == null) {
+      throw new IllegalStateException("The binding '" + spec.boundBy + "' returned null for "
+          + spec.describe() + "; it must return a new layer");
+    }
+    if (!boundLayers.add(layer)) {
+      throw new IllegalStateException("The binding '" + spec.boundBy + "' returned the same "
+          + "layer instance for two Keras layers; it must return a new layer on each call");
+    }
+    Set<String> unread = args.unread();
+    if (!unread.isEmpty()) {
+      throw spec.config.error("arguments", spec.describe() + ": its binding '" + spec.boundBy
+          + "' did not read argument(s) " + unread + " that the file gives; a binding must use "
+          + "every argument, or the model would differ from Keras's");
+    }
+    // Keras's arguments match the layer's @Args by name: a value the binding changed on the way
+    // (a constant, an off-by-one) would make a model that differs from Keras's.
+    Map<String, Object> javaArgs = layer.arguments();
+    for (var e : arguments.entrySet()) {
+      if (javaArgs.containsKey(e.getKey())
+          && !sameValue(javaArgs.get(e.getKey()), e.getValue())) {
+        throw spec.config.error("arguments", spec.describe() + ": its binding '" + spec.boundBy
+            + "' made " + layer.describe() + ", but the file gives " + e.getKey() + "="
+            + Json.write(e.getValue(), Json.Style.COMPACT) + "; the @Arg of that name must get "
+            + "the file's value");
+      }
+    }
+    Object mask = spec.config.get("mask");
+    if (mask != null && layer.signature().mask().isEmpty()) {
+      throw spec.config.error("mask", spec.describe() + " has a mask function in Keras, but "
+          + layer.signature().function() + " declares no mask; declare one with "
+          + "@Lambda(mask = ...)");
+    }
+    return layer;
+  }
+
+  /** Whether a Java {@code @Arg} value equals a JSON value of the file (true when not comparable). */
+  static boolean sameValue(Object value, Object file) {
+    if (value == null || file == null) {
+      return value == file;
+    }
+    if (value.getClass().isArray()) {
+      if (!(file instanceof JsonArray list)
+          || java.lang.reflect.Array.getLength(value) != list.size()) {
+        return false;
+      }
+      for (int i = 0; i < list.size(); i++) {
+        if (!sameValue(java.lang.reflect.Array.get(value, i), list.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (value instanceof Float f) {
+      return file instanceof JsonNumber n && Float.compare(n.floatValue(), f) == 0;
+    }
+    if (value instanceof Double d) {
+      return file instanceof JsonNumber n && Double.compare(n.doubleValue(), d) == 0;
+    }
+    if (value instanceof Number number) {
+      if (!(file instanceof JsonNumber n)) {
+        return false;
+      }
+      try {
+        return n.longValueExact() == number.longValue();
+      } catch (ArithmeticException e) {
+        return false;
+      }
+    }
+    if (value instanceof Enum<?> constant) {
+      return file instanceof String s && constant.name().equalsIgnoreCase(s);
+    }
+    if (value instanceof Boolean || value instanceof String || value instanceof Character) {
+      return value.toString().equals(file.toString()) && !(file instanceof JsonArray)
+          && !(file instanceof JsonObject) && (value instanceof Boolean) == (file instanceof Boolean);
+    }
+    return true;
+  }
+
+  /** Compares a tensor Lamina computed with the shape (and dtype) Keras recorded for it. */
+  private void checkRecorded(SymbolicTensor<?> actual, long[] recorded, String dtype,
+      Spec consumer) throws ModelFormatException {
+    if (tainted.contains(actual)) {
+      return; // downstream of a Lambda whose declared shape Keras trusted: already reported
+    }
+    Spec producer = producers.get(actual);
+    boolean shapeOk = actual.shape().isUnknown() || fits(recorded, actual.shape().asArray());
+    boolean dtypeOk = dtype == null || dtype.equals(Shapes.dtypeName(actual.dtype()));
+    if (shapeOk && dtypeOk) {
+      return;
+    }
+    if (producer != null && producer.isLambda() && dtypeOk) {
+      shapeNote(producer, "made Keras record " + Shapes.format(recorded)
+          + " as its output (from its output_shape)", actual, null);
+      tainted.add(actual);
+      return;
+    }
+    String what = producer == null ? "an input" : "the output of " + producer.describe();
+    throw consumer.json.error(consumer.describe() + ": Keras recorded " + what + " as "
+        + Shapes.format(recorded) + " " + dtype + ", but Lamina computes "
+        + Shapes.format(actual.shape()) + " " + Shapes.dtypeName(actual.dtype())
+        + " from the same configuration: the file is inconsistent");
+  }
+
+  private void shapeNote(Spec lambda, String claim, SymbolicTensor<?> out,
+      List<SymbolicTensor<?>> inputs) throws ModelFormatException {
+    if (!noted.add(lambda)) {
+      return;
+    }
+    LambdaLayer layer = (LambdaLayer) lambda.layer;
+    String text = fileName + ": " + lambda.describe() + " " + claim + ", but its Java layer "
+        + layer.typeName() + " (" + layer.signature().function() + ") gives "
+        + Shapes.format(Shapes.perSample(out.shape())) + " per sample, checked against its ops"
+        + " (output " + Shapes.format(out.shape())
+        + (inputs == null ? "" : " for input " + formatShapes(inputs)) + ").";
+    if (options.strictOutputShapes()) {
+      throw lambda.config.error("output_shape", text
+          + " Keras never checks output_shape; the strict option makes this an error.");
+    }
+    options.note(text + " Keras never checks output_shape; Lamina uses the Java layer's shape"
+        + " and the model computes what Keras computes.");
+  }
+
+  /** Same rank, and every size both know is equal. */
+  private static boolean fits(long[] want, long[] actual) {
+    if (want.length != actual.length) {
+      return false;
+    }
+    for (int i = 0; i < want.length; i++) {
+      if (want[i] != Shape.UNKNOWN_SIZE && actual[i] != Shape.UNKNOWN_SIZE
+          && want[i] != actual[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String formatShapes(List<SymbolicTensor<?>> tensors) {
+    StringJoiner joined = new StringJoiner(", ");
+    tensors.forEach(t -> joined.add(Shapes.format(t.shape())));
+    return joined.toString();
+  }
+
+  // ---- pass 3: weights -----------------------------------------------------------------------
+
+  private void loadWeights(KerasWeights weights) throws ModelFormatException {
+    for (Spec spec : specs) {
+      if (spec.layer == null || spec.weightsGroup == null) {
+        continue;
+      }
+      var values = weights.read(spec.weightsGroup, spec.describe(), spec.name,
+          spec.layer.weights());
+      if (!values.isEmpty()) {
+        try {
+          spec.layer.setWeights(values);
+        } catch (IllegalArgumentException e) {
+          throw new ModelFormatException(fileName + "!model.weights.h5: " + spec.weightsGroup
+              + ": " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  // ---- names ---------------------------------------------------------------------------------
+
+  /** Keras's {@code to_snake_case}: how it names a layer class's weight group. */
+  static String snakeCase(String className) {
+    String name = className.replaceAll("\\W+", "");
+    name = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+    name = name.replaceAll("([a-z])([A-Z])", "$1_$2");
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  /** {@code antirectifier_output} becomes {@code AntirectifierOutput}, as the processor names. */
+  static String upperCamel(String pythonName) {
+    StringBuilder out = new StringBuilder();
+    boolean up = true;
+    for (char c : pythonName.toCharArray()) {
+      if (c == '_') {
+        up = true;
+      } else if (Character.isLetterOrDigit(c)) {
+        out.append(up ? Character.toUpperCase(c) : c);
+        up = false;
+      }
+    }
+    return out.length() == 0 ? "Your" : out.toString();
+  }
+}

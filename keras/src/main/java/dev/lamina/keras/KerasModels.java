@@ -1,0 +1,67 @@
+package dev.lamina.keras;
+
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.io.ModelFormatException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Loads Keras 3 {@code .keras} files (a zip of {@code config.json}, {@code metadata.json} and
+ * {@code model.weights.h5}) as Lamina models with their trained weights:
+ *
+ * <pre>{@code
+ * try (Model model = KerasModels.load(Path.of("slice.keras"), LambdaBindings.of()
+ *     .bind("slice", args -> SliceLayer.of(args.requireInt("index"))))) {
+ *   float[][][][] y = model.predict(x, float[][][][].class);
+ * }
+ * }</pre>
+ *
+ * <p>Sequential and functional models (several inputs and outputs, shared layers) with the layers
+ * {@code InputLayer}, {@code Dense}, {@code Activation}, {@code Dropout}, {@code Flatten}, {@code
+ * Reshape}, {@code Concatenate}, {@code Add}, {@code Multiply} and {@code Lambda}, in float32.
+ * Everything else (another layer type, an option such as {@code kernel_regularizer} or {@code
+ * noise_shape} set to other than its default, a mixed-precision policy, an unknown option) is a
+ * {@link ModelFormatException} naming the layer, what it has and what is supported: the importer
+ * never makes a model that computes something other than Keras's.
+ *
+ * <p>Each {@code Lambda} layer is bound to a Java layer through {@link LambdaBindings}; the Python
+ * code in the file is never read as code, let alone run. Missing bindings are one error listing
+ * every unbound layer with its function name, its input shapes and the Java line that would bind
+ * it.
+ *
+ * <p>Bad files (not a zip, a truncated or corrupt entry, a zip bomb, a weights file that is not
+ * HDF5 or does not match the configuration, sizes beyond the {@linkplain KerasImportOptions
+ * limits}) are a {@link ModelFormatException}, the one exception type of Lamina's file readers;
+ * sizes the file declares are checked before anything of that size is allocated.
+ */
+public final class KerasModels {
+
+  private KerasModels() {}
+
+  /** Loads a model without {@code Lambda} layers. */
+  public static Model load(Path file) throws IOException {
+    return load(file, LambdaBindings.of(), KerasImportOptions.defaults());
+  }
+
+  /** Loads a model, binding its {@code Lambda} layers with {@code bindings}. */
+  public static Model load(Path file, LambdaBindings bindings) throws IOException {
+    return load(file, bindings, KerasImportOptions.defaults());
+  }
+
+  /**
+   * Loads a model.
+   *
+   * @return a new model, built and holding the file's weights; close it when done
+   * @throws ModelFormatException if the file is malformed, too large, or holds what the importer
+   *     does not support, or a {@code Lambda} layer has no binding or does not fit its binding
+   * @throws IOException if the file cannot be read at all
+   */
+  public static Model load(Path file, LambdaBindings bindings, KerasImportOptions options)
+      throws IOException {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(bindings, "bindings");
+    Objects.requireNonNull(options, "options");
+    return KerasImporter.load(file, bindings, options);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.lamina.keras;
+
+import dev.lamina.annotations.Arg;
+import dev.lamina.annotations.Lambda;
+import dev.lamina.runtime.backend.K;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * The Java side of the Keras fixtures' lambdas (tools/keras_import_fixtures.py), written once as
+ * {@code @Lambda} methods: the processor generates {@code SliceLayer}, {@code SquareLayer} and
+ * {@code AntirectifierLayer} beside this class, which the tests bind to the files' Lambda layers.
+ */
+final class FixtureLambdas {
+
+  private FixtureLambdas() {}
+
+  /**
+   * Python's {@code def slice(x, index): return x[:, :, index]}. The ops give {@code (n)} per
+   * sample, which is what this declares; Keras's file declares {@code (4, 1)}, unchecked.
+   */
+  @Lambda(inputShape = "(n, c)", outputShape = "(n)", requires = "0 <= index && index < c")
+  static Operand<TFloat32> slice(Ops tf, Operand<TFloat32> x, @Arg int index) {
+    return tf.gather(x, tf.constant(index), tf.constant(2));
+  }
+
+  /** Python's {@code lambda x: x ** 2}. */
+  @Lambda
+  static <T extends TNumber> Operand<T> square(Ops tf, Operand<T> x) {
+    return tf.math.square(x);
+  }
+
+  /**
+   * The fixture script's {@code antirectifier}: centre on the mean over axis 1, L2-normalise over
+   * axis 1 ({@code rsqrt(max(sum(x²), 1e-12))}), then {@code concat(relu(x), relu(-x))} on axis 1.
+   */
+  @Lambda(outputShapeFn = "antirectifierShape")
+  static Operand<TFloat32> antirectifier(Ops tf, Operand<TFloat32> x) {
+    x = tf.math.sub(x, K.mean(tf, x, 1, true));
+    x = K.l2Normalize(tf, x, 1);
+    return K.concatenate(tf, List.of(K.relu(tf, x), K.relu(tf, tf.math.neg(x))), 1);
+  }
+
+  /** Python's {@code antirectifier_output_shape}: rank 2 only, the last size doubled. */
+  static Shape antirectifierShape(Shape input) {
+    if (input.numDimensions() != 2) {
+      throw new IllegalArgumentException("the antirectifier takes (batch, features) inputs");
+    }
+    long features = input.get(1);
+    return Shape.of(input.get(0), features == Shape.UNKNOWN_SIZE ? features : 2 * features);
+  }
+
+  /** Two inputs, for a binding whose arity does not fit the Keras layer. */
+  @Lambda
+  static Operand<TFloat32> addPair(Ops tf, Operand<TFloat32> x, Operand<TFloat32> y) {
+    return tf.math.add(x, y);
+  }
+
+  /** x³: not the fixture's lambda, for a test that the prediction comparison can fail. */
+  @Lambda
+  static <T extends TNumber> Operand<T> cube(Ops tf, Operand<T> x) {
+    return tf.math.mul(x, tf.math.square(x));
+  }
+}
