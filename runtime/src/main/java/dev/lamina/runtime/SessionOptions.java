@@ -1,0 +1,162 @@
+package dev.lamina.runtime;
+
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
+
+/**
+ * How a model's TensorFlow session runs its ops: the one place where Lamina's thread options
+ * are set. Immutable; give it to a model before its first {@code predict} or {@code compile}:
+ *
+ * <pre>{@code
+ * model.withSessionOptions(SessionOptions.defaults().intraOpThreads(4));
+ * }</pre>
+ *
+ * <p><b>Lamina's defaults</b> ({@link #defaults()}), chosen from measurements on the
+ * antirectifier model (see {@code benchmarks/README.md}): the ops of each run execute on the
+ * thread that called {@code predict} or {@code fit} ({@code interOpThreads(-1)}); the intra-op
+ * pool and grappler's remapper are left as TensorFlow sets them (one intra-op thread per core;
+ * remapper on, which fuses MatMul + BiasAdd and doubles batch-1 speed here).
+ * {@link #tensorFlowDefaults()} is TensorFlow's own configuration, Lamina's before these options.
+ *
+ * <p><b>What TensorFlow honours per session and what per process</b> (TensorFlow 2.x, as in
+ * TensorFlow Java 1.1.0; a process is a JVM):
+ *
+ * <ul>
+ *   <li>{@link #interOpThreads(int)} {@code -1} (run on the caller thread) is <b>per
+ *       session</b>: each model decides for itself.
+ *   <li>{@link #interOpThreads(int)} of 0 or more sizes a thread pool that is <b>per process</b>:
+ *       the first session created in the JVM (of any model) creates TensorFlow's global inter-op
+ *       pool with its count, and every later session shares that pool whatever it asks, unless it
+ *       sets {@link #perSessionThreads(boolean)}, which gives it a pool of its own of its own
+ *       size.
+ *   <li>{@link #intraOpThreads(int)} (the threads one op such as a MatMul splits across) is
+ *       <b>per process</b>: TensorFlow's CPU device keeps one intra-op pool, sized by the first
+ *       session created in the JVM; later sessions' counts are ignored, with or without
+ *       {@code perSessionThreads}. To set it, set it on the first model built in the JVM (or on
+ *       all of them alike).
+ *   <li>{@link #remapper(boolean)} (grappler's op fusion) is <b>per session</b>.
+ * </ul>
+ *
+ * <p>A serving system that runs {@code predict} from many threads at once keeps the defaults
+ * (each request's ops run on its own thread; large MatMuls still split over the intra-op pool);
+ * one that wants a bound on TensorFlow's threads sets {@link #intraOpThreads(int)} on the first
+ * model it builds.
+ */
+public final class SessionOptions {
+
+  private static final SessionOptions DEFAULTS = new SessionOptions(0, -1, false, true);
+  private static final SessionOptions TENSORFLOW = new SessionOptions(0, 0, false, true);
+
+  private final int intraOpThreads;
+  private final int interOpThreads;
+  private final boolean perSessionThreads;
+  private final boolean remapper;
+
+  private SessionOptions(int intraOpThreads, int interOpThreads, boolean perSessionThreads,
+      boolean remapper) {
+    this.intraOpThreads = intraOpThreads;
+    this.interOpThreads = interOpThreads;
+    this.perSessionThreads = perSessionThreads;
+    this.remapper = remapper;
+  }
+
+  /** Lamina's defaults: ops on the calling thread; TensorFlow's intra-op pool and remapper. */
+  public static SessionOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** TensorFlow's own configuration: its inter- and intra-op pools, one thread per core each. */
+  public static SessionOptions tensorFlowDefaults() {
+    return TENSORFLOW;
+  }
+
+  /**
+   * Threads one op may split its work across; 0 lets TensorFlow choose (one per core).
+   * <b>Per process</b>: only the first session created in the JVM sets it.
+   */
+  public SessionOptions intraOpThreads(int threads) {
+    if (threads < 0) {
+      throw new IllegalArgumentException("intraOpThreads must be 0 (TensorFlow chooses) or more, "
+          + "got " + threads);
+    }
+    return new SessionOptions(threads, interOpThreads, perSessionThreads, remapper);
+  }
+
+  /**
+   * Threads that run independent ops of one run side by side: {@code -1} runs them all on the
+   * thread that called {@code predict} or {@code fit} (per session); 0 lets TensorFlow choose
+   * (one per core); more sizes the pool, which is <b>per process</b> (the first session's count)
+   * unless {@link #perSessionThreads(boolean)} is set.
+   */
+  public SessionOptions interOpThreads(int threads) {
+    if (threads < -1) {
+      throw new IllegalArgumentException("interOpThreads must be -1 (the calling thread), 0 "
+          + "(TensorFlow chooses) or more, got " + threads);
+    }
+    return new SessionOptions(intraOpThreads, threads, perSessionThreads, remapper);
+  }
+
+  /** Gives this session an inter-op pool of its own ({@code use_per_session_threads}). */
+  public SessionOptions perSessionThreads(boolean perSession) {
+    return new SessionOptions(intraOpThreads, interOpThreads, perSession, remapper);
+  }
+
+  /** Grappler's remapper (op fusion such as MatMul + BiasAdd); on by default. Per session. */
+  public SessionOptions remapper(boolean on) {
+    return new SessionOptions(intraOpThreads, interOpThreads, perSessionThreads, on);
+  }
+
+  public int intraOpThreads() {
+    return intraOpThreads;
+  }
+
+  public int interOpThreads() {
+    return interOpThreads;
+  }
+
+  public boolean perSessionThreads() {
+    return perSessionThreads;
+  }
+
+  public boolean remapper() {
+    return remapper;
+  }
+
+  /**
+   * The TensorFlow configuration these options make, with soft placement (ops without a kernel on
+   * the requested device run where they can), as every Lamina session has it.
+   */
+  public ConfigProto toConfigProto() {
+    ConfigProto.Builder config = ConfigProto.newBuilder()
+        .setAllowSoftPlacement(true)
+        .setIntraOpParallelismThreads(intraOpThreads)
+        .setInterOpParallelismThreads(interOpThreads)
+        .setUsePerSessionThreads(perSessionThreads);
+    if (!remapper) {
+      config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(
+          RewriterConfig.newBuilder().setRemapping(RewriterConfig.Toggle.OFF)));
+    }
+    return config.build();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SessionOptions other && other.intraOpThreads == intraOpThreads
+        && other.interOpThreads == interOpThreads && other.perSessionThreads == perSessionThreads
+        && other.remapper == remapper;
+  }
+
+  @Override
+  public int hashCode() {
+    return ((intraOpThreads * 31 + interOpThreads) * 31 + (perSessionThreads ? 1 : 0)) * 31
+        + (remapper ? 1 : 0);
+  }
+
+  @Override
+  public String toString() {
+    return "SessionOptions[intraOpThreads=" + intraOpThreads + ", interOpThreads="
+        + interOpThreads + ", perSessionThreads=" + perSessionThreads + ", remapper=" + remapper
+        + "]";
+  }
+}
