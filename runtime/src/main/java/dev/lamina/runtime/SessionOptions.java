@@ -12,12 +12,18 @@ import org.tensorflow.proto.RewriterConfig;
  * model.withSessionOptions(SessionOptions.defaults().intraOpThreads(4));
  * }</pre>
  *
- * <p><b>Lamina's defaults</b> ({@link #defaults()}), chosen from measurements on the
- * antirectifier model (see {@code benchmarks/README.md}): the ops of each run execute on the
- * thread that called {@code predict} or {@code fit} ({@code interOpThreads(-1)}); the intra-op
- * pool and grappler's remapper are left as TensorFlow sets them (one intra-op thread per core;
- * remapper on, which fuses MatMul + BiasAdd and doubles batch-1 speed here).
- * {@link #tensorFlowDefaults()} is TensorFlow's own configuration, Lamina's before these options.
+ * <p><b>Lamina's defaults</b> ({@link #defaults()}), chosen from measurements of the
+ * antirectifier model's {@code predict} on a 2-core machine (see {@code benchmarks/README.md},
+ * part {@code sessions}): the ops of each run execute on the thread that called {@code predict}
+ * or {@code fit} ({@code interOpThreads(-1)}: half the time per call at batch 1, 0.8× at batch
+ * 32, the same at 1,024); grappler's remapper is off (its fused MatMul + BiasAdd was 15–20%
+ * slower at batch 1 and 5–7% at batch 32 here, the same at 1,024); the intra-op pool is
+ * TensorFlow's (one thread per core). {@link #tensorFlowDefaults()} is TensorFlow's own
+ * configuration, Lamina's before these options. A model dominated by convolutions may gain from
+ * the remapper's Conv2D fusions: measure it with {@code remapper(true)}. Many threads calling
+ * {@code predict} on one model at batch 1 got 0.8× the aggregate rows/s of TensorFlow's own
+ * pools (they were still 1.16× one thread's): a server with many concurrent single-row requests
+ * may prefer {@code interOpThreads(0)}.
  *
  * <p><b>What TensorFlow honours per session and what per process</b> (TensorFlow 2.x, as in
  * TensorFlow Java 1.1.0; a process is a JVM):
@@ -45,7 +51,7 @@ import org.tensorflow.proto.RewriterConfig;
  */
 public final class SessionOptions {
 
-  private static final SessionOptions DEFAULTS = new SessionOptions(0, -1, false, true);
+  private static final SessionOptions DEFAULTS = new SessionOptions(0, -1, false, false);
   private static final SessionOptions TENSORFLOW = new SessionOptions(0, 0, false, true);
 
   private final int intraOpThreads;
@@ -61,7 +67,7 @@ public final class SessionOptions {
     this.remapper = remapper;
   }
 
-  /** Lamina's defaults: ops on the calling thread; TensorFlow's intra-op pool and remapper. */
+  /** Lamina's defaults: ops on the calling thread, remapper off, TensorFlow's intra-op pool. */
   public static SessionOptions defaults() {
     return DEFAULTS;
   }
@@ -102,7 +108,10 @@ public final class SessionOptions {
     return new SessionOptions(intraOpThreads, interOpThreads, perSession, remapper);
   }
 
-  /** Grappler's remapper (op fusion such as MatMul + BiasAdd); on by default. Per session. */
+  /**
+   * Grappler's remapper (op fusion such as MatMul + BiasAdd into one kernel): off in Lamina's
+   * defaults, on in TensorFlow's. Per session.
+   */
   public SessionOptions remapper(boolean on) {
     return new SessionOptions(intraOpThreads, interOpThreads, perSessionThreads, on);
   }
