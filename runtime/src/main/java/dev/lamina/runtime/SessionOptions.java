@@ -21,8 +21,8 @@ import org.tensorflow.proto.RewriterConfig;
  * TensorFlow's (one thread per core). {@link #tensorFlowDefaults()} is TensorFlow's own
  * configuration, Lamina's before these options. A model dominated by convolutions may gain from
  * the remapper's Conv2D fusions: measure it with {@code remapper(true)}. Many threads calling
- * {@code predict} on one model at batch 1 got 0.8× the aggregate rows/s of TensorFlow's own
- * pools (they were still 1.16× one thread's): a server with many concurrent single-row requests
+ * {@code predict} on one model at batch 1 got 0.89× the aggregate rows/s of TensorFlow's own
+ * pools (still 1.07× one thread's): a server with many concurrent single-row requests
  * may prefer {@code interOpThreads(0)}.
  *
  * <p><b>What TensorFlow honours per session and what per process</b> (TensorFlow 2.x, as in
