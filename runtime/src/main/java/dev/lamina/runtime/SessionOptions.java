@@ -44,6 +44,15 @@ import org.tensorflow.proto.RewriterConfig;
  *   <li>{@link #remapper(boolean)} (grappler's op fusion) is <b>per session</b>.
  * </ul>
  *
+ * <p><b>One JVM option, per process, not set by Lamina:</b> JavaCPP, under TensorFlow Java,
+ * checks the process's physical memory on every native allocation (each tensor fed or fetched)
+ * against {@code org.bytedeco.javacpp.maxPhysicalBytes}. On the 2-core benchmark machine that
+ * check was a fifth of a batch-1 {@code predict} (68 against 52 µs per call);
+ * {@code -Dorg.bytedeco.javacpp.maxPhysicalBytes=0} on the {@code java} command line turns it
+ * off. It also turns off JavaCPP's safety net that runs the garbage collector when native memory
+ * grows, which Lamina does not need (it closes its tensors as it goes) but other code in the same
+ * JVM might, so Lamina leaves the choice to the application.
+ *
  * <p>A serving system that runs {@code predict} from many threads at once keeps the defaults
  * (each request's ops run on its own thread; large MatMuls still split over the intra-op pool);
  * one that wants a bound on TensorFlow's threads sets {@link #intraOpThreads(int)} on the first
