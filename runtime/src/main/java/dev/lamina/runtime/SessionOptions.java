@@ -20,10 +20,8 @@ import org.tensorflow.proto.RewriterConfig;
  * slower at batch 1 and 5–7% at batch 32 here, the same at 1,024); the intra-op pool is
  * TensorFlow's (one thread per core). {@link #tensorFlowDefaults()} is TensorFlow's own
  * configuration, Lamina's before these options. A model dominated by convolutions may gain from
- * the remapper's Conv2D fusions: measure it with {@code remapper(true)}. Many threads calling
- * {@code predict} on one model at batch 1 got 0.89× the aggregate rows/s of TensorFlow's own
- * pools (still 1.07× one thread's): a server with many concurrent single-row requests
- * may prefer {@code interOpThreads(0)}.
+ * the remapper's Conv2D fusions, and a GPU from its cuDNN fusions: measure those with
+ * {@code remapper(true)}.
  *
  * <p><b>What TensorFlow honours per session and what per process</b> (TensorFlow 2.x, as in
  * TensorFlow Java 1.1.0; a process is a JVM):
@@ -34,8 +32,8 @@ import org.tensorflow.proto.RewriterConfig;
  *   <li>{@link #interOpThreads(int)} of 0 or more sizes a thread pool that is <b>per process</b>:
  *       the first session created in the JVM (of any model) creates TensorFlow's global inter-op
  *       pool with its count, and every later session shares that pool whatever it asks, unless it
- *       sets {@link #perSessionThreads(boolean)}, which gives it a pool of its own of its own
- *       size.
+ *       sets {@link #perSessionThreads(boolean)}, which gives it a pool of its own, of the size
+ *       it asks.
  *   <li>{@link #intraOpThreads(int)} (the threads one op such as a MatMul splits across) is
  *       <b>per process</b>: TensorFlow's CPU device keeps one intra-op pool, sized by the first
  *       session created in the JVM; later sessions' counts are ignored, with or without
@@ -47,16 +45,19 @@ import org.tensorflow.proto.RewriterConfig;
  * <p><b>One JVM option, per process, not set by Lamina:</b> JavaCPP, under TensorFlow Java,
  * checks the process's physical memory on every native allocation (each tensor fed or fetched)
  * against {@code org.bytedeco.javacpp.maxPhysicalBytes}. On the 2-core benchmark machine that
- * check was a fifth of a batch-1 {@code predict} (68 against 52 µs per call);
+ * check was about a quarter of a batch-1 {@code predict} (68 against 52 µs per call);
  * {@code -Dorg.bytedeco.javacpp.maxPhysicalBytes=0} on the {@code java} command line turns it
  * off. It also turns off JavaCPP's safety net that runs the garbage collector when native memory
  * grows, which Lamina does not need (it closes its tensors as it goes) but other code in the same
  * JVM might, so Lamina leaves the choice to the application.
  *
- * <p>A serving system that runs {@code predict} from many threads at once keeps the defaults
- * (each request's ops run on its own thread; large MatMuls still split over the intra-op pool);
- * one that wants a bound on TensorFlow's threads sets {@link #intraOpThreads(int)} on the first
- * model it builds.
+ * <p>A serving system that calls {@code predict} from many threads at once: under the defaults
+ * each request's ops run on its own thread (large MatMuls still split over the intra-op pool),
+ * which gives the lowest latency per call; with 8 threads on 2 cores at batch 1 the aggregate
+ * was 1.07× one thread's rows/s but 0.89× what TensorFlow's own pools gave 8 threads, so a server
+ * of many concurrent single-row requests may prefer {@code interOpThreads(0)} (batching requests
+ * is better still). One that wants a bound on TensorFlow's threads sets
+ * {@link #intraOpThreads(int)} on the first model it builds.
  */
 public final class SessionOptions {
 
