@@ -37,6 +37,20 @@ Run by hand (never by CI), on an otherwise idle machine:
 
 It prints the versions used (Keras, TensorFlow, NumPy, Python, CPU count), and
 Markdown tables; --json also writes the raw per-round times.
+
+--serve PREDICT.npz FIT.npz is how the Java benchmarks drive it (`benchmarks`' `keras`
+part; see benchmarks/README.md), so that Keras's timing alternates with Lamina's in one
+run. PREDICT.npz holds the six weights (as above), inputs x1, x32, x1024 and Lamina's
+outputs for them, y1, y32, y1024, which every Keras path must reproduce (rtol 1e-4);
+FIT.npz the six weights of the 64-feature model and the training data x (N, 64), y
+(N, 10) one-hot. The script then reads commands on standard input, one a line, and
+answers each with one line "KERAS-JSON {...}" on standard output:
+
+    predict      one round: every path at every batch size once, in a shuffled order;
+                 seconds per call by "path@batch"
+    fit E        one round: model.fit (and with jit_compile=True) at batch 32 and 256,
+                 E calls of one epoch each (shuffled, verbose 0); samples/s by "path@batch"
+    quit
 """
 
 import argparse
@@ -131,7 +145,11 @@ def main():
     ap.add_argument("--fit-rounds", type=int, default=5)
     ap.add_argument("--weights", default=None)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--serve", nargs=2, metavar=("PREDICT_NPZ", "FIT_NPZ"), default=None)
     args = ap.parse_args()
+    if args.serve:
+        serve(args.serve[0], args.serve[1], args.sample_seconds)
+        return
     features = args.features
     weights_path = args.weights or "/tmp/lamina-antirectifier-weights-%d.npz" % features
 
@@ -246,6 +264,99 @@ def main():
                        "calls_per_sample": {"%s@%d" % c: v for c, v in calls.items()},
                        "fit_samples_per_second": {str(b): v for b, v in fit_rates.items()},
                        "fit_jit_compile": jit}, f, indent=1)
+
+
+def serve(predict_npz, fit_npz, sample_seconds):
+    """The Java driver's side: set up once, then one timing round per command."""
+    keras.utils.set_random_seed(SEED)
+    order_rng = random.Random(SEED)
+    with np.load(predict_npz) as f:
+        weights = [np.asarray(f[n], dtype=np.float32) for n in NAMES]
+        inputs = {b: np.asarray(f["x%d" % b], dtype=np.float32) for b in BATCHES}
+        expected = {b: np.asarray(f["y%d" % b], dtype=np.float32) for b in BATCHES}
+    model = build(weights[0].shape[0])
+    model.set_weights(weights)
+
+    def call(x):
+        return model(x, training=False)
+
+    graph_fn = tf.function(call)
+    xla_fn = tf.function(call, jit_compile=True)
+    methods = {
+        "model.predict": lambda x: model.predict(x, batch_size=len(x), verbose=0),
+        "model(x)": lambda x: call(tf.convert_to_tensor(x)).numpy(),
+        "tf.function": lambda x: graph_fn(tf.convert_to_tensor(x)).numpy(),
+        "tf.function(jit_compile=True)": lambda x: xla_fn(tf.convert_to_tensor(x)).numpy(),
+    }
+    for b, x in inputs.items():
+        for name, fn in methods.items():
+            np.testing.assert_allclose(fn(x), expected[b], rtol=1e-4, atol=1e-6,
+                                       err_msg="%s at batch %d against Lamina" % (name, b))
+    configs = [(m, b) for b in BATCHES for m in methods]
+    calls = {}
+    for m, b in configs:
+        fn, x = methods[m], inputs[b]
+        for _ in range(5):
+            fn(x)
+        calls[(m, b)] = calibrate(lambda: fn(x), sample_seconds)
+
+    with np.load(fit_npz) as f:
+        fit_weights = [np.asarray(f[n], dtype=np.float32) for n in NAMES]
+        fit_x = np.asarray(f["x"], dtype=np.float32)
+        fit_y = np.asarray(f["y"], dtype=np.float32)
+    fit_models = {}
+    for path, jit in (("fit", False), ("fit(jit_compile=True)", True)):
+        m = build(fit_weights[0].shape[0])
+        m.set_weights(fit_weights)
+        m.compile(optimizer=keras.optimizers.RMSprop(), loss="categorical_crossentropy",
+                  jit_compile=jit)
+        for b in FIT_BATCHES:
+            m.fit(fit_x, fit_y, batch_size=b, epochs=1, verbose=0)  # traces the train step
+        fit_models[path] = m
+
+    versions = {
+        "keras": keras.__version__, "tensorflow": tf.__version__, "numpy": np.__version__,
+        "python": platform.python_version(), "cpus": os.cpu_count(),
+        "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"),
+        "calls": {"%s@%d" % c: n for c, n in calls.items()},
+    }
+
+    def reply(obj):
+        sys.stdout.write("KERAS-JSON " + json.dumps(obj) + "\n")
+        sys.stdout.flush()
+
+    reply({"ready": True, **versions})
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "quit":
+            break
+        if words[0] == "predict":
+            order = configs[:]
+            order_rng.shuffle(order)
+            out = {}
+            for m, b in order:
+                fn, x, n = methods[m], inputs[b], calls[(m, b)]
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    fn(x)
+                out["%s@%d" % (m, b)] = (time.perf_counter() - t0) / n
+            reply(out)
+        elif words[0] == "fit":
+            epochs = int(words[1])
+            order = [(p, b) for p in fit_models for b in FIT_BATCHES]
+            order_rng.shuffle(order)
+            out = {}
+            for p, b in order:
+                t0 = time.perf_counter()
+                for _ in range(epochs):
+                    fit_models[p].fit(fit_x, fit_y, batch_size=b, epochs=1, verbose=0,
+                                      shuffle=True)
+                out["%s@%d" % (p, b)] = len(fit_x) * epochs / (time.perf_counter() - t0)
+            reply(out)
+        else:
+            reply({"error": "unknown command " + words[0]})
 
 
 def _cpu_name():

@@ -35,9 +35,14 @@ public final class AntirectifierNet {
 
     /** Glorot-uniform kernels and small uniform biases, all from {@code seed}. */
     public static Weights seeded(long seed) {
+      return seeded(seed, FEATURES);
+    }
+
+    /** As {@link #seeded(long)}, for {@code features} inputs (64 for the digits). */
+    public static Weights seeded(long seed, int features) {
       SplittableRandom random = new SplittableRandom(seed);
       return new Weights(
-          glorot(random, FEATURES, HIDDEN), uniform(random, HIDDEN, 0.1),
+          glorot(random, features, HIDDEN), uniform(random, HIDDEN, 0.1),
           glorot(random, 2 * HIDDEN, HIDDEN), uniform(random, HIDDEN, 0.1),
           glorot(random, 2 * HIDDEN, CLASSES), uniform(random, CLASSES, 0.1));
     }

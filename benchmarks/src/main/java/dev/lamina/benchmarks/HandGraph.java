@@ -1,6 +1,7 @@
 package dev.lamina.benchmarks;
 
 import dev.lamina.benchmarks.AntirectifierNet.Weights;
+import dev.lamina.runtime.SessionOptions;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -14,14 +15,14 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.math.Mean;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
  * {@link AntirectifierNet}'s model written by hand with TensorFlow Java, the way one would without
  * Lamina: a placeholder, each Dense as {@code matMul} + {@code biasAdd} over variables initialised
- * from constants, the antirectifier's ops spelled out, {@code softmax}; the session with soft
- * placement, as Lamina's. {@link #predict} feeds and fetches the way {@code Model.predict} does:
+ * from constants, the antirectifier's ops spelled out, {@code softmax}; the session with Lamina's
+ * default options ({@code SessionOptions.defaults()}: only the code around the graph differs).
+ * {@link #predict} feeds and fetches the way {@code Model.predict} does:
  * a new tensor copied from the rows, the output copied into a new array.
  */
 public final class HandGraph implements AutoCloseable {
@@ -42,7 +43,7 @@ public final class HandGraph implements AutoCloseable {
       x = dense(tf, x, w.kernel2(), w.bias2());
       x = antirectifier(tf, x);
       output = tf.nn.softmax(dense(tf, x, w.kernel3(), w.bias3()));
-      session = new Session(graph, ConfigProto.newBuilder().setAllowSoftPlacement(true).build());
+      session = new Session(graph, SessionOptions.defaults().toConfigProto());
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;

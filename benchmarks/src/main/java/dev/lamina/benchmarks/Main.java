@@ -27,7 +27,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code predict}: {@link PredictBenchmark} with JMH, Lamina against the hand-written graph
  *       at batch 1, 32 and 1,024;
  *   <li>{@code bulk}: {@link BulkPredict}, a million rows streamed through each;
- *   <li>{@code compile}: {@link CompileCost}, javac with and without the processor.
+ *   <li>{@code compile}: {@link CompileCost}, javac with and without the processor;
+ *   <li>{@code train}: {@link TrainBenchmark}, Lamina's {@code fit} against a hand-written
+ *       training loop, samples per second at batch 32 and 256 ({@code rounds=}, {@code epochs=});
+ *   <li>{@code sessions}: {@link SessionConfigs}, predict latency and 8-thread throughput under
+ *       several session options, each in a JVM of its own ({@code rounds=}).
  * </ol>
  *
  * <p>Arguments: the parts to run (default all); {@code smoke} for a quick check that everything
@@ -37,17 +41,24 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class Main {
 
-  private static final Set<String> PARTS = Set.of("predict", "bulk", "compile");
+  private static final Set<String> PARTS = Set.of("predict", "bulk", "compile", "train",
+      "sessions");
+  /** Parts that run only when named: they need more than a JDK. */
+  private static final Set<String> ON_REQUEST = Set.of("keras");
 
   private Main() {}
 
-  public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+  public static void main(String[] args) throws RunnerException, CommandLineOptionException,
+      java.io.IOException {
     Set<String> words = new HashSet<>(PARTS);
+    words.addAll(ON_REQUEST);
     words.add("smoke");
     Options options = Options.parse(args)
-        .check(words, Set.of("rows", "batch", "lambdas", "repeats", "warmups"));
+        .check(words, Set.of("rows", "batch", "lambdas", "repeats", "warmups", "rounds", "epochs",
+            "python", "script"));
     boolean smoke = options.has("smoke");
-    boolean all = options.words().stream().noneMatch(PARTS::contains);
+    boolean all = options.words().stream()
+        .noneMatch(word -> PARTS.contains(word) || ON_REQUEST.contains(word));
     List<String> summary = new ArrayList<>();
     System.out.println(environment());
 
@@ -77,6 +88,39 @@ public final class Main {
       summary.add("### compile time\n\n" + table);
     }
 
+    if (all || options.has("train")) {
+      int rounds = Math.toIntExact(options.number("rounds", smoke ? 1 : 15));
+      int epochs = Math.toIntExact(options.number("epochs", smoke ? 1 : 3));
+      int warmups = smoke ? 1 : 3;
+      System.out.printf(Locale.ROOT, "%n# train: %d rounds of %d epochs per configuration after "
+          + "%d warm-up epochs, %,d samples of %d features%n", rounds, epochs, warmups,
+          TrainBenchmark.SAMPLES, TrainBenchmark.FEATURES);
+      String table;
+      try (TrainBenchmark bench = new TrainBenchmark()) {
+        table = TrainBenchmark.table(bench.run(warmups, rounds, epochs, 15));
+      }
+      System.out.print(table);
+      summary.add("### train (samples/s, median (quartiles) over rounds)\n\n" + table);
+    }
+
+    if (all || options.has("sessions")) {
+      int rounds = Math.toIntExact(options.number("rounds", smoke ? 1 : 3));
+      double seconds = smoke ? 0.05 : 0.25;
+      System.out.printf(Locale.ROOT, "%n# sessions: %d rounds, each configuration in a JVM of its "
+          + "own, samples of %.2f s%n", rounds, seconds);
+      var outcomes = SessionConfigs.run(rounds, seconds);
+      String latency = SessionConfigs.latencyTable(outcomes);
+      String threads = SessionConfigs.threadsTable(outcomes);
+      System.out.print(latency + "\n" + threads);
+      summary.add("### session options: predict, µs per call, median (quartiles) over runs\n\n"
+          + latency + "\n### session options: " + SessionConfigs.THREADS + " threads calling "
+          + "predict at once against 1\n\n" + threads);
+    }
+
+    if (options.has("keras")) {
+      summary.add(keras(options, smoke));
+    }
+
     System.out.println();
     System.out.println("## Summary" + (smoke ? " (SMOKE RUN: not measurements)" : ""));
     System.out.println();
@@ -84,6 +128,32 @@ public final class Main {
     for (String part : summary) {
       System.out.println();
       System.out.print(part);
+    }
+  }
+
+  /** The {@code keras} part: Lamina, hand-written and Keras 3 alternating in one run. */
+  private static String keras(Options options, boolean smoke) throws java.io.IOException {
+    int rounds = Math.toIntExact(options.number("rounds", smoke ? 1 : 10));
+    int epochs = Math.toIntExact(options.number("epochs", smoke ? 1 : 2));
+    double seconds = smoke ? 0.05 : 0.2;
+    String python = options.settings().getOrDefault("python", "/work/venv/bin/python");
+    java.nio.file.Path script = java.nio.file.Path.of(options.settings().getOrDefault("script",
+        "../tools/keras_predict_timing.py"));
+    if (!java.nio.file.Files.exists(script)) {
+      script = java.nio.file.Path.of("tools/keras_predict_timing.py");
+    }
+    System.out.printf(Locale.ROOT, "%n# keras: %d rounds (Java and Keras alternating), predict "
+        + "samples of ~%.2f s, fit samples of %d epochs; %s %s%n", rounds, seconds, epochs,
+        python, script);
+    try (KerasSideBySide run = new KerasSideBySide(python, script, seconds)) {
+      run.run(rounds, epochs);
+      String text = run.versionLine() + "; " + rounds + " rounds\n\n"
+          + "#### predict, µs per call, median (quartiles) over rounds; ratios: of medians "
+          + "(quartiles of the per-round ratios)\n\n" + run.predictTable()
+          + "\nEvery Keras path:\n\n" + run.kerasPathsTable()
+          + "\n#### fit, samples/s, median (quartiles) over rounds\n\n" + run.fitTable();
+      System.out.print(text);
+      return "### Lamina, hand-written and Keras side by side\n\n" + text;
     }
   }
 

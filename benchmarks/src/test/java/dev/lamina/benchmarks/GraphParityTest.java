@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.benchmarks.AntirectifierNet.Weights;
 import dev.lamina.runtime.Sequential;
+import dev.lamina.runtime.SessionOptions;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,8 +45,7 @@ class GraphParityTest {
 
   static final Map<String, Integer> KNOWN_FEWER_OPS = Map.of("Const", 6);
 
-  private static final ConfigProto LAMINA_CONFIG =
-      ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
+  private static final ConfigProto LAMINA_CONFIG = SessionOptions.defaults().toConfigProto();
 
   private static Weights weights;
   private static Sequential lamina;

@@ -18,7 +18,6 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -48,7 +47,7 @@ final class Executor implements AutoCloseable {
   /** Each call's output in the inference pass, for diagnostics. */
   private final Map<Node, Operand<?>> built;
 
-  private Executor(Graph graph, Ops tf, Topology topology) {
+  private Executor(Graph graph, Ops tf, Topology topology, SessionOptions options) {
     this.graph = graph;
     this.tf = tf;
     this.topology = topology;
@@ -67,8 +66,7 @@ final class Executor implements AutoCloseable {
       List<Operand<?>> outputs = new ArrayList<>();
       topology.outputs().forEach(output -> outputs.add(built.get(output.producer())));
       this.fetches = Fetches.of(outputs, feeds, tf);
-      ConfigProto config = ConfigProto.newBuilder().setAllowSoftPlacement(true).build();
-      this.session = new Session(graph, config);
+      this.session = new Session(graph, options.toConfigProto());
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;
@@ -77,13 +75,17 @@ final class Executor implements AutoCloseable {
 
   /**
    * Builds the graph of {@code topology} on {@code device} ({@code null}: wherever TensorFlow
-   * places the ops) and opens a session with soft placement.
+   * places the ops) and opens a session with soft placement and {@code options}.
    */
   static Executor build(Topology topology, DeviceSpec device) {
+    return build(topology, device, SessionOptions.defaults());
+  }
+
+  static Executor build(Topology topology, DeviceSpec device, SessionOptions options) {
     NativeLogging.configure();
     Graph graph = new Graph();
     Ops tf = device == null ? Ops.create(graph) : Ops.create(graph).withDevice(device);
-    return new Executor(graph, tf, topology);
+    return new Executor(graph, tf, topology, options);
   }
 
   private Variable variable(Ops scoped, Weight weight, int index) {

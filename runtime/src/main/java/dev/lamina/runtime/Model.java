@@ -49,6 +49,7 @@ public class Model implements AutoCloseable {
 
   private volatile Topology topology;
   private Executor graph;
+  private SessionOptions sessionOptions = SessionOptions.defaults();
   private Trainer trainer;
   private volatile boolean closed;
   private Device device = Device.AUTO;
@@ -106,6 +107,25 @@ public class Model implements AutoCloseable {
     requireUnbuilt();
     this.device = Objects.requireNonNull(device, "device");
     return this;
+  }
+
+  /**
+   * Sets how the model's TensorFlow session runs its ops (threads, op fusion), default
+   * {@link SessionOptions#defaults()}; before the first {@code predict} or {@code compile}, which
+   * build the graph. What TensorFlow honours per session and per process is said on
+   * {@link SessionOptions}.
+   *
+   * @throws IllegalStateException once the graph is built
+   */
+  public final synchronized Model withSessionOptions(SessionOptions options) {
+    requireUnbuilt();
+    this.sessionOptions = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /** The session options the model's session is (or will be) opened with. */
+  public final synchronized SessionOptions sessionOptions() {
+    return sessionOptions;
   }
 
   /** The device asked for. */
@@ -352,7 +372,7 @@ public class Model implements AutoCloseable {
       throw new IllegalStateException("This model is closed");
     }
     if (graph == null) {
-      graph = Executor.build(topology, device.resolve());
+      graph = Executor.build(topology, device.resolve(), sessionOptions);
     }
     return graph;
   }

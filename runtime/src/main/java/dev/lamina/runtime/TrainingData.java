@@ -5,6 +5,7 @@ import java.util.List;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffer;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -95,19 +96,48 @@ final class TrainingData {
     return new TrainingData(parts, dtypes, to - from);
   }
 
-  /** One tensor per array holding {@code rows} in order; the caller closes them. */
+  /**
+   * One tensor per array holding {@code rows} in order; the caller closes them. Rows are copied
+   * straight into each tensor's memory, one bulk copy per row (fit's per-batch cost).
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
   List<Tensor> batch(long[] rows) {
     List<Tensor> tensors = new ArrayList<>(arrays.size());
     try {
       for (int i = 0; i < arrays.size(); i++) {
-        TensorData.Dense rowsOnly = gather(arrays.get(i), dtypes.get(i), rows);
-        tensors.add(TensorData.tensorOf(dtypes.get(i), rowsOnly.array(), "batch"));
+        TensorData.Dense source = arrays.get(i);
+        Shape shape = source.array().shape();
+        long rowSize = shape.size() / Math.max(1, shape.size(0));
+        Tensor tensor = Tensor.of(dtypes.get(i), Shapes.perSample(shape).prepend(rows.length));
+        tensors.add(tensor);
+        DataBuffer from = source.buffer();
+        DataBuffer to = view(tensor, dtypes.get(i));
+        for (int r = 0; r < rows.length; r++) {
+          from.slice(rows[r] * rowSize, rowSize).copyTo(to.slice(r * rowSize, rowSize), rowSize);
+        }
       }
       return tensors;
     } catch (RuntimeException | Error e) {
       tensors.forEach(Tensor::close);
       throw e;
     }
+  }
+
+  /** The tensor's memory as a buffer of its dtype's values. */
+  private static DataBuffer<?> view(Tensor tensor, Class<? extends TType> dtype) {
+    ByteDataBuffer raw = tensor.asRawTensor().data();
+    if (dtype == TFloat32.class) {
+      return raw.asFloats();
+    } else if (dtype == TFloat64.class) {
+      return raw.asDoubles();
+    } else if (dtype == TInt32.class) {
+      return raw.asInts();
+    } else if (dtype == TInt64.class) {
+      return raw.asLongs();
+    } else if (dtype == TBool.class) {
+      return raw.asBooleans();
+    }
+    throw new IllegalArgumentException("A batch cannot be " + Shapes.dtypeName(dtype));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
