@@ -16,12 +16,13 @@ import org.tensorflow.proto.RewriterConfig;
  * antirectifier model's {@code predict} on a 2-core machine (see {@code benchmarks/README.md},
  * part {@code sessions}): the ops of each run execute on the thread that called {@code predict}
  * or {@code fit} ({@code interOpThreads(-1)}: half the time per call at batch 1, 0.8× at batch
- * 32, the same at 1,024); grappler's remapper is off (its fused MatMul + BiasAdd was 15–20%
- * slower at batch 1 and 5–7% at batch 32 here, the same at 1,024); the intra-op pool is
- * TensorFlow's (one thread per core). {@link #tensorFlowDefaults()} is TensorFlow's own
- * configuration, Lamina's before these options. A model dominated by convolutions may gain from
- * the remapper's Conv2D fusions, and a GPU from its cuDNN fusions: measure those with
- * {@code remapper(true)}.
+ * 32, the same at 1,024); the intra-op pool is TensorFlow's (one thread per core); grappler's
+ * remapper stays on, as in TensorFlow, although turning it off measured 15–20% faster at batch 1
+ * and 5–7% at batch 32 here: with it on, {@code predict} computes bit for bit what the same graph
+ * computes in TensorFlow Serving, Python and a SavedModel reloaded in Java (its fused MatMul +
+ * BiasAdd rounds differently from the two separate ops). {@code remapper(false)} trades that for
+ * the speed. {@link #tensorFlowDefaults()} is TensorFlow's own configuration, Lamina's before
+ * these options.
  *
  * <p><b>What TensorFlow honours per session and what per process</b> (TensorFlow 2.x, as in
  * TensorFlow Java 1.1.0; a process is a JVM):
@@ -61,7 +62,7 @@ import org.tensorflow.proto.RewriterConfig;
  */
 public final class SessionOptions {
 
-  private static final SessionOptions DEFAULTS = new SessionOptions(0, -1, false, false);
+  private static final SessionOptions DEFAULTS = new SessionOptions(0, -1, false, true);
   private static final SessionOptions TENSORFLOW = new SessionOptions(0, 0, false, true);
 
   private final int intraOpThreads;
@@ -77,7 +78,7 @@ public final class SessionOptions {
     this.remapper = remapper;
   }
 
-  /** Lamina's defaults: ops on the calling thread, remapper off, TensorFlow's intra-op pool. */
+  /** Lamina's defaults: ops on the calling thread, remapper on, TensorFlow's intra-op pool. */
   public static SessionOptions defaults() {
     return DEFAULTS;
   }
@@ -119,8 +120,8 @@ public final class SessionOptions {
   }
 
   /**
-   * Grappler's remapper (op fusion such as MatMul + BiasAdd into one kernel): off in Lamina's
-   * defaults, on in TensorFlow's. Per session.
+   * Grappler's remapper (op fusion such as MatMul + BiasAdd into one kernel): on in Lamina's
+   * defaults, as in TensorFlow's. Per session.
    */
   public SessionOptions remapper(boolean on) {
     return new SessionOptions(intraOpThreads, interOpThreads, perSessionThreads, on);

@@ -107,7 +107,7 @@ final class TrainingData {
       for (int i = 0; i < arrays.size(); i++) {
         TensorData.Dense source = arrays.get(i);
         Shape shape = source.array().shape();
-        long rowSize = shape.size() / Math.max(1, shape.size(0));
+        long rowSize = shape.size() / Math.max(1, shape.get(0));
         Tensor tensor = Tensor.of(dtypes.get(i), Shapes.perSample(shape).prepend(rows.length));
         tensors.add(tensor);
         DataBuffer from = source.buffer();

@@ -93,7 +93,7 @@ class SessionOptionsTest {
       reference = StdArrays.array2dCopyOf(model.predict(x, 32));
     }
     for (SessionOptions options : List.of(SessionOptions.tensorFlowDefaults(),
-        SessionOptions.defaults().remapper(true),
+        SessionOptions.defaults().remapper(false),
         SessionOptions.defaults().perSessionThreads(true).interOpThreads(2))) {
       try (Model model = denseModel().withSessionOptions(options)) {
         float[][] y = StdArrays.array2dCopyOf(model.predict(x, 32));
@@ -111,13 +111,14 @@ class SessionOptionsTest {
     assertEquals(-1, defaults.getInterOpParallelismThreads(), "ops on the calling thread");
     assertEquals(0, defaults.getIntraOpParallelismThreads());
     assertFalse(defaults.getUsePerSessionThreads());
-    assertEquals(RewriterConfig.Toggle.OFF,
-        defaults.getGraphOptions().getRewriteOptions().getRemapping());
+    assertEquals(RewriterConfig.Toggle.DEFAULT,
+        defaults.getGraphOptions().getRewriteOptions().getRemapping(),
+        "the remapper as TensorFlow has it, so predictions match serving bit for bit");
     assertEquals(RewriterConfig.Toggle.DEFAULT, SessionOptions.tensorFlowDefaults().toConfigProto()
         .getGraphOptions().getRewriteOptions().getRemapping());
 
     ConfigProto custom = SessionOptions.defaults().intraOpThreads(3).interOpThreads(2)
-        .perSessionThreads(true).toConfigProto();
+        .perSessionThreads(true).remapper(false).toConfigProto();
     assertEquals(3, custom.getIntraOpParallelismThreads());
     assertEquals(2, custom.getInterOpParallelismThreads());
     assertTrue(custom.getUsePerSessionThreads());
@@ -133,7 +134,7 @@ class SessionOptionsTest {
   @Test
   void optionsAreFixedOnceTheGraphIsBuilt() {
     try (Model model = denseModel()) {
-      SessionOptions options = SessionOptions.defaults().remapper(true);
+      SessionOptions options = SessionOptions.defaults().remapper(false);
       assertSame(model, model.withSessionOptions(options));
       assertEquals(options, model.sessionOptions());
       model.predict(rows(1, 1), 1);
