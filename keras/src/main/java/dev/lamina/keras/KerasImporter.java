@@ -419,7 +419,40 @@ final class KerasImporter {
       spec.boundBy = spec.name;
       return true;
     }
+    if (spec.functionName != null && bindings.usesRegistry()) {
+      // The default: the one registered @Lambda method of the Python function's name.
+      List<dev.lamina.runtime.registry.LambdaFactory> found =
+          registry().byMethodName(spec.functionName);
+      if (found.size() == 1) {
+        spec.factory = fromRegistry(found.get(0));
+        spec.boundBy = found.get(0).name();
+        return true;
+      }
+    }
     return false;
+  }
+
+  private dev.lamina.runtime.registry.LambdaRegistry registry;
+
+  private dev.lamina.runtime.registry.LambdaRegistry registry() {
+    if (registry == null) {
+      registry = dev.lamina.runtime.registry.LambdaRegistry.load();
+    }
+    return registry;
+  }
+
+  /**
+   * A binding through a registered lambda's factory: each {@code @Arg} read from Keras's
+   * {@code arguments} by its declared name and Java type; the layer keeps Keras's name.
+   */
+  private static LambdaFactory fromRegistry(dev.lamina.runtime.registry.LambdaFactory factory) {
+    return args -> {
+      Map<String, Object> values = new LinkedHashMap<>();
+      for (var spec : factory.arguments()) {
+        values.put(spec.name(), args.require(spec.name(), spec.type()));
+      }
+      return factory.create(args.layerName(), values);
+    };
   }
 
   private void warnUnusedBindings() {

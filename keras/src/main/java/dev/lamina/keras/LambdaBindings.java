@@ -19,20 +19,35 @@ import java.util.Optional;
  *
  * <p>A Keras layer is looked up by its function's name first (Keras writes the name of a named
  * Python function, {@code def slice(x, index)}), then by the layer's own name (a Python {@code
- * lambda} has no name in the file, only its layer does). Immutable: {@link #bind} returns a new
- * set.
+ * lambda} has no name in the file, only its layer does). A named function no binding names is
+ * then looked up by method name in the registry the processor generates ({@code
+ * dev.lamina.runtime.registry.LambdaRegistry}): the one {@code @Lambda} method of that name on the
+ * class path, its {@code @Arg}s read from Keras's {@code arguments} by name and declared type;
+ * {@link #withoutRegistry()} turns that off. Immutable: {@link #bind} returns a new set.
  */
 public final class LambdaBindings {
 
-  private static final LambdaBindings EMPTY = new LambdaBindings(Map.of());
+  private static final LambdaBindings EMPTY = new LambdaBindings(Map.of(), true);
 
   private final Map<String, LambdaFactory> factories;
+  private final boolean registry;
 
-  private LambdaBindings(Map<String, LambdaFactory> factories) {
+  private LambdaBindings(Map<String, LambdaFactory> factories, boolean registry) {
     this.factories = factories;
+    this.registry = registry;
   }
 
-  /** No bindings: for models without {@code Lambda} layers, and to start a set. */
+  /** These bindings only: no lookup in the registry of {@code @Lambda} methods. */
+  public LambdaBindings withoutRegistry() {
+    return new LambdaBindings(factories, false);
+  }
+
+  /** Whether unbound named functions are looked up in the registry (the default). */
+  public boolean usesRegistry() {
+    return registry;
+  }
+
+  /** No bindings yet: the registry alone, and a start for explicit ones. */
   public static LambdaBindings of() {
     return EMPTY;
   }
@@ -55,7 +70,7 @@ public final class LambdaBindings {
     }
     Map<String, LambdaFactory> more = new LinkedHashMap<>(factories);
     more.put(name, factory);
-    return new LambdaBindings(Collections.unmodifiableMap(more));
+    return new LambdaBindings(Collections.unmodifiableMap(more), registry);
   }
 
   /** The factory bound to {@code name}, if any. */

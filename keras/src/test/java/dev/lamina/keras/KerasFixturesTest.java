@@ -45,6 +45,20 @@ class KerasFixturesTest {
   }
 
   @Test
+  void withoutBindingsNamedFunctionsBindThroughTheRegistry() throws Exception {
+    // slice.keras names its Python function "slice": the one registered @Lambda method of that
+    // name is FixtureLambdas.slice, whose @Arg index is read from Keras's arguments.
+    List<String> notes = new ArrayList<>();
+    try (Model model = KerasModels.load(Fixtures.path("slice.keras"), LambdaBindings.of(),
+        KerasImportOptions.defaults().withNotes(notes::add))) {
+      Fixtures.assertPredictsAsKeras(model, "slice");
+      assertEquals(java.util.Map.of("index", 1), model.layers().stream()
+          .filter(layer -> model.nameOf(layer).equals("lambda_1")).findFirst().orElseThrow()
+          .arguments());
+    }
+  }
+
+  @Test
   void aWrongJavaLambdaIsCaughtByKerassPredictions() throws Exception {
     // The comparison can fail: x^3 for Keras's x^2 loads (same shapes) but predicts otherwise.
     try (Model model = KerasModels.load(Fixtures.path("square.keras"),

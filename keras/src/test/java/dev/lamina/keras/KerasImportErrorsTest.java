@@ -30,8 +30,7 @@ class KerasImportErrorsTest {
 
   @Test
   void missingBindingsAreOneErrorListingEveryUnboundLambda() {
-    String message = message(Fixtures.path("slice.keras"), LambdaBindings.of());
-    System.out.println(message);
+    String message = message(Fixtures.path("slice.keras"), LambdaBindings.of().withoutRegistry());
     assertEquals("""
         slice.keras: 2 Lambda layers have no Java binding. Lamina never runs the Python code a \
         .keras file holds; bind each Lambda to a @Lambda method's layer, by function name or else \
@@ -45,7 +44,7 @@ class KerasImportErrorsTest {
 
   @Test
   void missingBindingForAPythonLambdaNamesTheLayer() {
-    String message = message(Fixtures.path("square.keras"), LambdaBindings.of());
+    String message = message(Fixtures.path("square.keras"), LambdaBindings.of().withoutRegistry());
     assertContains(message, "1 Lambda layer has no Java binding",
         "- Lambda layer 'lambda' (a Python lambda), input (None, 3)",
         ".bind(\"lambda\", args -> YourLayer.of())");
@@ -57,7 +56,7 @@ class KerasImportErrorsTest {
     List<String> notes = new ArrayList<>();
     var e = assertThrows(ModelFormatException.class, () -> KerasModels.load(
         Fixtures.path("antirectifier.keras"),
-        LambdaBindings.of().bind("antirectifer", args -> AntirectifierLayer.of()),
+        LambdaBindings.of().withoutRegistry().bind("antirectifer", args -> AntirectifierLayer.of()),
         KerasImportOptions.defaults().withNotes(notes::add)));
     assertContains(e.getMessage(), "- Lambda layer 'lambda' (function antirectifier), input "
         + "(None, 32)", ".bind(\"antirectifier\", args -> AntirectifierLayer.of())",
@@ -69,7 +68,7 @@ class KerasImportErrorsTest {
   void aBindingThatMatchesNothingIsNoted() throws Exception {
     List<String> notes = new ArrayList<>();
     KerasModels.load(Fixtures.path("two_inputs.keras"),
-        LambdaBindings.of().bind("slice", args -> SliceLayer.of(args.requireInt("index"))),
+        LambdaBindings.of().withoutRegistry().bind("slice", args -> SliceLayer.of(args.requireInt("index"))),
         KerasImportOptions.defaults().withNotes(notes::add)).close();
     assertEquals(List.of("two_inputs.keras: the binding 'slice' matches no Lambda layer's "
         + "function or layer name (is it misspelt?)"), notes);
@@ -80,7 +79,7 @@ class KerasImportErrorsTest {
     Path file = KerasZips.withConfig(dir, "square.keras", c -> c.replace("\"arguments\": {}",
         "\"arguments\": {}, \"mask\": {\"module\": \"builtins\", \"class_name\": "
             + "\"function\", \"config\": \"my_mask\", \"registered_name\": \"function\"}"));
-    assertContains(message(file, LambdaBindings.of().bind("lambda", args -> SquareLayer.of())),
+    assertContains(message(file, LambdaBindings.of().withoutRegistry().bind("lambda", args -> SquareLayer.of())),
         "Lambda layer 'lambda' (a Python lambda) has a mask function in Keras, but "
             + "FixtureLambdas.square declares no mask");
   }
@@ -89,7 +88,7 @@ class KerasImportErrorsTest {
   void unsupportedLayerTypeNamesLayerAndWhatIsSupported() throws Exception {
     Path file = KerasZips.withConfig(dir, "two_inputs.keras", c -> c.replace(
         "\"class_name\": \"Flatten\"", "\"class_name\": \"GlobalAveragePooling1D\""));
-    String message = message(file, LambdaBindings.of());
+    String message = message(file, LambdaBindings.of().withoutRegistry());
     assertContains(message, "config.json:", "at $.config.layers[2].class_name",
         "layer 'flatten_b' is a GlobalAveragePooling1D, which the Keras importer does not "
             + "support; supported layers: InputLayer, Dense, Activation, Dropout, Flatten, "
@@ -101,7 +100,7 @@ class KerasImportErrorsTest {
     Path file = KerasZips.withConfig(dir, "two_inputs.keras", c -> c.replaceFirst(
         "\"kernel_regularizer\": null", "\"kernel_regularizer\": {\"module\": "
             + "\"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}"));
-    assertContains(message(file, LambdaBindings.of()),
+    assertContains(message(file, LambdaBindings.of().withoutRegistry()),
         "layer 'shared_dense' (Dense) sets kernel_regularizer; the importer supports only its "
             + "default, None");
   }
@@ -110,7 +109,7 @@ class KerasImportErrorsTest {
   void unknownOptionIsRefusedNotIgnored() throws Exception {
     Path file = KerasZips.withConfig(dir, "two_inputs.keras", c -> c.replace(
         "\"axis\": -1", "\"axis\": -1, \"fancy\": true"));
-    assertContains(message(file, LambdaBindings.of()),
+    assertContains(message(file, LambdaBindings.of().withoutRegistry()),
         "layer 'concat' (Concatenate) has option 'fancy', which the importer does not support;"
             + " supported options of Concatenate: name, trainable, dtype, axis");
   }
@@ -119,11 +118,11 @@ class KerasImportErrorsTest {
   void unsupportedActivationAndDtypePolicy() throws Exception {
     Path gelu = KerasZips.withConfig(dir, "two_inputs.keras", c -> c.replace(
         "\"activation\": \"tanh\"", "\"activation\": \"gelu\""));
-    assertContains(message(gelu, LambdaBindings.of()),
+    assertContains(message(gelu, LambdaBindings.of().withoutRegistry()),
         "layer 'score' (Activation) has activation 'gelu'; supported activations: linear, relu");
     Path mixed = KerasZips.withConfig(dir, "antirectifier.keras", c -> c.replaceFirst(
         "\"config\": \\{\"name\": \"float32\"}", "\"config\": {\"name\": \"mixed_float16\"}"));
-    assertContains(message(mixed, LambdaBindings.of()),
+    assertContains(message(mixed, LambdaBindings.of().withoutRegistry()),
         "layer 'dense' (Dense) computes in 'mixed_float16'; supported: float32");
   }
 
@@ -134,7 +133,7 @@ class KerasImportErrorsTest {
             + " \"build_config\"",
         "\"module\": \"my_layers\", \"class_name\": \"Dense\", $1\"registered_name\": "
             + "\"my_layers>Dense\", \"build_config\""));
-    assertContains(message(file, LambdaBindings.of()), "layer 'shared_dense' is a custom Python "
+    assertContains(message(file, LambdaBindings.of().withoutRegistry()), "layer 'shared_dense' is a custom Python "
         + "class (module 'my_layers', registered name 'my_layers>Dense')");
   }
 
@@ -159,14 +158,14 @@ class KerasImportErrorsTest {
   @Test
   void aBindingThatIgnoresAnArgumentIsRefused() {
     String message = message(Fixtures.path("slice.keras"),
-        LambdaBindings.of().bind("slice", args -> SliceLayer.of(0)));
+        LambdaBindings.of().withoutRegistry().bind("slice", args -> SliceLayer.of(0)));
     assertContains(message, "Lambda layer 'lambda' (function slice): its binding 'slice' did not "
         + "read argument(s) [index] that the file gives");
   }
 
   @Test
   void aBindingThatChangesAnArgumentIsRefused() {
-    String message = message(Fixtures.path("slice.keras"), LambdaBindings.of()
+    String message = message(Fixtures.path("slice.keras"), LambdaBindings.of().withoutRegistry()
         .bind("slice", args -> SliceLayer.of(1 - args.requireInt("index"))));
     assertContains(message, "at $.config.layers[1].config.arguments: Lambda layer 'lambda' "
         + "(function slice): its binding 'slice' made SliceLayer 'slice' (index=1), but the file "
@@ -186,7 +185,7 @@ class KerasImportErrorsTest {
   void aBindingWhoseInputCountDiffersIsAnErrorAtApply() throws Exception {
     // antirectifier's Lambda gets one input; a two-input Java lambda cannot stand for it.
     String message = message(Fixtures.path("square.keras"),
-        LambdaBindings.of().bind("lambda", args -> AddPairLayer.of()));
+        LambdaBindings.of().withoutRegistry().bind("lambda", args -> AddPairLayer.of()));
     assertContains(message, "Lambda layer 'lambda' (a Python lambda), bound to AddPairLayer",
         "takes 2 inputs (x, y), got 1");
   }
@@ -195,7 +194,7 @@ class KerasImportErrorsTest {
   void subclassedModelIsRefused() throws Exception {
     Path file = KerasZips.withConfig(dir, "square.keras", c -> c.replaceFirst(
         "\"class_name\": \"Sequential\"", "\"class_name\": \"MyModel\""));
-    assertContains(message(file, LambdaBindings.of()), "the model is a 'MyModel'; Lamina "
+    assertContains(message(file, LambdaBindings.of().withoutRegistry()), "the model is a 'MyModel'; Lamina "
         + "imports Keras's Sequential and Functional models");
   }
 }
