@@ -183,26 +183,10 @@ class ModelFilesTest {
 
   /** A copy of {@code file} whose entry {@code name} is {@code edit}ed. */
   Path rewrite(Path file, String name, UnaryOperator<String> edit) throws IOException {
-    Path out = dir.resolve("edited-" + System.nanoTime() + ".lamina");
-    try (ZipFile zip = new ZipFile(file.toFile());
-        ZipOutputStream to = new ZipOutputStream(Files.newOutputStream(out))) {
-      var entries = zip.entries();
-      while (entries.hasMoreElements()) {
-        ZipEntry entry = entries.nextElement();
-        byte[] bytes;
-        try (InputStream in = zip.getInputStream(entry)) {
-          bytes = in.readAllBytes();
-        }
-        if (entry.getName().equals(name)) {
-          bytes = edit.apply(new String(bytes, StandardCharsets.UTF_8))
-              .getBytes(StandardCharsets.UTF_8);
-        }
-        to.putNextEntry(new ZipEntry(entry.getName()));
-        to.write(bytes);
-        to.closeEntry();
-      }
-    }
-    return out;
+    Map<String, byte[]> entries = entries(file);
+    entries.put(name, edit.apply(new String(entries.get(name), StandardCharsets.UTF_8))
+        .getBytes(StandardCharsets.UTF_8));
+    return Files.write(dir.resolve("edited-" + System.nanoTime() + ".lamina"), zip(entries));
   }
 
   @Test
@@ -273,24 +257,10 @@ class ModelFilesTest {
     try (var model = model()) {
       file = saved(model);
     }
-    Path out = dir.resolve("short.lamina");
-    try (ZipFile zip = new ZipFile(file.toFile());
-        ZipOutputStream to = new ZipOutputStream(Files.newOutputStream(out))) {
-      var entries = zip.entries();
-      while (entries.hasMoreElements()) {
-        ZipEntry entry = entries.nextElement();
-        byte[] bytes;
-        try (InputStream in = zip.getInputStream(entry)) {
-          bytes = in.readAllBytes();
-        }
-        if (entry.getName().equals("weights/0.bin")) {
-          bytes = java.util.Arrays.copyOf(bytes, bytes.length - 4);
-        }
-        to.putNextEntry(new ZipEntry(entry.getName()));
-        to.write(bytes);
-        to.closeEntry();
-      }
-    }
+    Map<String, byte[]> entries = entries(file);
+    byte[] weights = entries.get("weights/0.bin");
+    entries.put("weights/0.bin", java.util.Arrays.copyOf(weights, weights.length - 4));
+    Path out = Files.write(dir.resolve("short.lamina"), zip(entries));
     var error = assertThrows(ModelFormatException.class,
         () -> Model.load(out, SavedLambdas.registry()).close());
     assertTrue(error.getMessage().contains("weights/0.bin"), error.getMessage());
