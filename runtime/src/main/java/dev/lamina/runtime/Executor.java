@@ -199,6 +199,10 @@ final class Executor implements AutoCloseable {
    * another model trained is first handed back by that model.
    */
   void syncWeights() {
+    long changes = Weight.changes();
+    if (changes == syncedChanges) {
+      return; // no weight anywhere changed since every one here was found up to date
+    }
     List<Variable> stale = null;
     for (Variable variable : variables.values()) {
       Weight weight = variable.weight();
@@ -220,7 +224,11 @@ final class Executor implements AutoCloseable {
     if (stale != null) {
       push(stale);
     }
+    syncedChanges = changes;
   }
+
+  /** {@link Weight#changes()} when this executor last found all its weights up to date. */
+  private volatile long syncedChanges = -1;
 
   private void push(List<Variable> stale) {
     for (Variable variable : stale) {

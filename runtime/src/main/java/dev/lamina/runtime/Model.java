@@ -204,10 +204,7 @@ public class Model implements AutoCloseable {
       throw new IllegalArgumentException("This model takes " + inputs.size() + " arrays ("
           + expected + "), got " + data.size());
     }
-    for (SymbolicTensor<?> output : current.outputs()) {
-      TensorData.requireSupported(output.dtype(), "output '"
-          + nameOf(output.producer().layer()) + "'");
-    }
+    Plan plan = plan(current);
     long samples = -1;
     for (int i = 0; i < inputs.size(); i++) {
       Shape shape = Objects.requireNonNull(data.get(i), "data").shape();
@@ -226,7 +223,7 @@ public class Model implements AutoCloseable {
     Executor built = graph();
     List<SymbolicTensor<?>> outputs = current.outputs();
     TensorData.Dense[] results = new TensorData.Dense[outputs.size()];
-    Batches batches = new Batches(current, data, samples, results);
+    Batches batches = new Batches(current, plan, data, samples, results);
     long steps = (samples + batchSize - 1) / batchSize;
     ProgressBar bar = progress == null ? null : new ProgressBar(progress, steps);
     for (long step = 0; step < steps; step++) {
@@ -256,23 +253,50 @@ public class Model implements AutoCloseable {
     }
   }
 
-  /** One predict's batches: what every batch needs, worked out once. */
+  /**
+   * What every predict on one topology needs besides the data, worked out on the first and kept:
+   * the inputs' dtypes and names for messages (the outputs' dtypes are checked then too).
+   */
+  private record Plan(Topology topology, List<Class<? extends TType>> inputTypes,
+      List<String> inputNames) {}
+
+  private volatile Plan plan;
+
+  private Plan plan(Topology current) {
+    Plan known = plan;
+    if (known != null && known.topology() == current) {
+      return known;
+    }
+    for (SymbolicTensor<?> output : current.outputs()) {
+      TensorData.requireSupported(output.dtype(), "output '"
+          + nameOf(output.producer().layer()) + "'");
+    }
+    List<Class<? extends TType>> types = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (SymbolicTensor<?> input : current.inputs()) {
+      types.add(input.dtype());
+      names.add(describeInput(input));
+    }
+    known = new Plan(current, List.copyOf(types), List.copyOf(names));
+    plan = known;
+    return known;
+  }
+
+  /** One predict's batches. */
   private final class Batches {
     private final List<? extends NdArray<?>> data;
-    private final List<Class<? extends TType>> inputTypes = new ArrayList<>();
-    private final List<String> inputNames = new ArrayList<>();
+    private final List<Class<? extends TType>> inputTypes;
+    private final List<String> inputNames;
     private final List<SymbolicTensor<?>> outputs;
     private final Topology topology;
     private final long samples;
     private final TensorData.Dense[] results;
 
-    Batches(Topology topology, List<? extends NdArray<?>> data, long samples,
+    Batches(Topology topology, Plan plan, List<? extends NdArray<?>> data, long samples,
         TensorData.Dense[] results) {
       this.data = data;
-      for (SymbolicTensor<?> input : topology.inputs()) {
-        inputTypes.add(input.dtype());
-        inputNames.add(describeInput(input));
-      }
+      this.inputTypes = plan.inputTypes();
+      this.inputNames = plan.inputNames();
       this.outputs = topology.outputs();
       this.topology = topology;
       this.samples = samples;

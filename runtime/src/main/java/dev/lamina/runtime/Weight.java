@@ -20,6 +20,13 @@ import org.tensorflow.ndarray.buffer.FloatDataBuffer;
  */
 public final class Weight {
 
+  /**
+   * Counts changes to any weight (new values, or a new holder), so that an executor whose weights
+   * all stayed put skips its per-weight check before each run with one read.
+   */
+  private static final java.util.concurrent.atomic.AtomicLong CHANGES =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final Layer layer;
   private final String name;
   private final Shape shape;
@@ -146,6 +153,7 @@ public final class Weight {
       heldBy = null;
       version++;
     }
+    CHANGES.incrementAndGet();
   }
 
   // --- for executors ---
@@ -168,8 +176,14 @@ public final class Weight {
     if (heldBy != executor) {
       heldBy = executor;
       version++;
+      CHANGES.incrementAndGet();
     }
     return version;
+  }
+
+  /** The number of changes to any weight so far. */
+  static long changes() {
+    return CHANGES.get();
   }
 
   /** {@code executor}, the holder, hands back its values; the version stays. */
