@@ -267,6 +267,38 @@ class ModelFilesTest {
   }
 
   @Test
+  void aZipBombIsRefusedBeforeItIsInflated() throws IOException {
+    Path file;
+    try (var model = model()) {
+      file = saved(model);
+    }
+    // 256 MiB of spaces deflate to about 256 KiB: a description far past the 16 MiB JSON limit
+    // and the 100:1 ratio, which must be refused after reading a bounded prefix.
+    Map<String, byte[]> entries = entries(file);
+    Path bomb = dir.resolve("bomb.lamina");
+    try (ZipOutputStream to = new ZipOutputStream(Files.newOutputStream(bomb))) {
+      to.putNextEntry(new ZipEntry("model.json"));
+      byte[] spaces = new byte[1 << 20];
+      java.util.Arrays.fill(spaces, (byte) ' ');
+      for (int i = 0; i < 256; i++) {
+        to.write(spaces);
+      }
+      to.closeEntry();
+      for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+        if (!entry.getKey().equals("model.json")) {
+          to.putNextEntry(new ZipEntry(entry.getKey()));
+          to.write(entry.getValue());
+          to.closeEntry();
+        }
+      }
+    }
+    assertTrue(Files.size(bomb) < 2 << 20, "the bomb is small on disk: " + Files.size(bomb));
+    var error = assertThrows(ModelFormatException.class,
+        () -> Model.load(bomb, SavedLambdas.registry()).close());
+    assertTrue(error.getMessage().contains("model.json"), error.getMessage());
+  }
+
+  @Test
   void notAZipAtAllIsAModelFormatException() throws IOException {
     Path file = dir.resolve("text.lamina");
     Files.writeString(file, "{\"format\": \"lamina.model\"}");
