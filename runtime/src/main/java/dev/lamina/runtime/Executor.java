@@ -221,36 +221,62 @@ final class Executor implements AutoCloseable {
         stale.add(variable);
       }
     }
-    if (stale != null) {
-      push(stale);
+    if (stale == null || push(stale)) {
+      syncedChanges = changes;
     }
-    syncedChanges = changes;
   }
 
   /** {@link Weight#changes()} when this executor last found all its weights up to date. */
   private volatile long syncedChanges = -1;
 
-  private void push(List<Variable> stale) {
+  /**
+   * Pushes each stale weight's values into this session. Values another model's training holds
+   * are first pulled from it, outside this executor's lock (two models may pull from each other);
+   * the push itself holds the lock, so that it cannot fall inside one of this model's own training
+   * steps.
+   *
+   * @return false if a weight was taken by another model's training meanwhile (the next sync
+   *     looks again)
+   */
+  private boolean push(List<Variable> stale) {
     for (Variable variable : stale) {
-      Weight weight = variable.weight();
-      Executor holder = weight.heldBy();
+      Executor holder = variable.weight().heldBy();
       if (holder != null && holder != this) {
         holder.pullWeights();
       }
-      long version;
-      float[] values;
-      synchronized (weight) {
-        version = weight.version();
-        values = weight.localValues();
-      }
-      try (TFloat32 tensor = TFloat32.tensorOf(NdArrays.wrap(weight.shape(),
-          DataBuffers.of(values, true, false)))) {
-        session.runner().feed(variable.value(), tensor).addTarget(variable.assign()).run();
-      }
-      synchronized (synced) {
-        synced.put(weight, version);
+    }
+    boolean complete = true;
+    synchronized (this) {
+      for (Variable variable : stale) {
+        Weight weight = variable.weight();
+        long version;
+        float[] values;
+        synchronized (weight) {
+          Executor holder = weight.heldBy();
+          if (holder == this) {
+            continue; // this model's training holds newer values than the layer
+          }
+          if (holder != null) {
+            synchronized (synced) {
+              synced.remove(weight); // trained elsewhere again meanwhile: pull next time
+            }
+            complete = false;
+            continue;
+          }
+          version = weight.version();
+          values = weight.localValues();
+        }
+        try (TFloat32 tensor = TFloat32.tensorOf(NdArrays.wrap(weight.shape(),
+            DataBuffers.of(values, true, false)))) {
+          session.runner().feed(variable.value(), tensor).addTarget(variable.assign()).run()
+              .close();
+        }
+        synchronized (synced) {
+          synced.put(weight, version);
+        }
       }
     }
+    return complete;
   }
 
   /** After a training step: the trained variables now hold the newest values. */
@@ -286,9 +312,22 @@ final class Executor implements AutoCloseable {
     }
   }
 
-  /** Hands the trained values back to the layers, then releases the session and graph. */
+  private boolean closed;
+
+  /** Fails once {@link #close()} has begun; under this executor's lock. */
+  void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("This model was closed during training");
+    }
+  }
+
+  /**
+   * Hands the trained values back to the layers, then releases the session and graph. Waits for
+   * a training step in progress (it holds this lock), so no step marks a weight afterwards.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     try (graph) {
       try {
         pullWeights();

@@ -329,7 +329,8 @@ final class ModelFiles {
       throw new ModelFormatException(zip.name() + ": no " + DESCRIPTION + "; not a Lamina model "
           + "file");
     }
-    JsonObject root = Json.parseObject(zip.read(DESCRIPTION), zip.name() + "!" + DESCRIPTION);
+    // Inflating stops at the JSON limit: a small file cannot make a huge description.
+    JsonObject root = zip.readJson(DESCRIPTION);
     String format = root.requireString("format");
     if (!format.equals(FORMAT)) {
       throw root.error("format", "is '" + format + "', not '" + FORMAT + "'");
@@ -414,7 +415,7 @@ final class ModelFiles {
       }
       return Model.of(modelInputs, modelOutputs);
     } catch (IllegalArgumentException e) {
-      throw model.error("outputs", e.getMessage());
+      throw model.error("its inputs and outputs do not make a model: " + e.getMessage());
     }
   }
 
@@ -602,8 +603,9 @@ final class ModelFiles {
     List<String> metrics = training.requireArray("metrics").strings();
     try {
       model.compile(optimizer, loss, metrics.toArray(String[]::new));
-    } catch (IllegalArgumentException e) {
-      throw training.error("metrics", e.getMessage());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw training.error("describes a compile configuration this model cannot take: "
+          + e.getMessage());
     }
     TrainingGraph graph = model.compiled().graph();
     Map<String, float[]> slots = new LinkedHashMap<>();

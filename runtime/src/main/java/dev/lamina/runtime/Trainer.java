@@ -85,6 +85,8 @@ final class Trainer {
     if (loss.sparseTargets()) {
       for (int i = 0; i < model.outputs().size(); i++) {
         requireSparseShape(targets, i, names.get(i));
+        Shape output = model.outputs().get(i).shape();
+        targets.requireIndicesBelow(i, output.get(output.numDimensions() - 1), names.get(i));
       }
     }
     return targets;

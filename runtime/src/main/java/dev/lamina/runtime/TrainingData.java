@@ -70,6 +70,26 @@ final class TrainingData {
     return samples;
   }
 
+  /**
+   * Fails unless every value of array {@code index} (class indices) is in {@code [0, classes)}:
+   * TensorFlow's one-hot would silently give an out-of-range label no class, as Keras does not.
+   */
+  void requireIndicesBelow(int index, long classes, String name) {
+    if (classes == Shape.UNKNOWN_SIZE) {
+      return;
+    }
+    org.tensorflow.ndarray.buffer.LongDataBuffer labels =
+        (org.tensorflow.ndarray.buffer.LongDataBuffer) arrays.get(index).buffer();
+    for (long i = 0; i < labels.size(); i++) {
+      long label = labels.getLong(i);
+      if (label < 0 || label >= classes) {
+        throw new IllegalArgumentException(name + " holds class index " + label + " at sample "
+            + i + "; the output has " + classes + " classes, so indices run from 0 to "
+            + (classes - 1));
+      }
+    }
+  }
+
   /** The full shape of array {@code index}. */
   Shape shapeOf(int index) {
     return arrays.get(index).array().shape();

@@ -50,6 +50,7 @@ final class TrainingGraph {
   private final List<Op> initializers = new ArrayList<>();
   /** Every slot variable by {@code w<i>/<name>}, i the weight's place among trainable ones. */
   private final Map<String, Slot> slots = new LinkedHashMap<>();
+  private final String trainScope;
   private final Operand<?> iterationsHandle;
 
   /** One optimizer slot: its variable, its current value, and its shape. */
@@ -85,6 +86,8 @@ final class TrainingGraph {
 
     // The training pass.
     Ops trainOps = tf.withSubScope("train");
+    // "train", or "train_1" after a second compile: what the missing-gradient message looks for.
+    trainScope = trainOps.scope().makeOpName("pass").split("/")[0];
     Map<Weight, Operand<TFloat32>> reads = new LinkedHashMap<>();
     executor.variables().forEach((weight, variable) ->
         reads.put(weight, trainOps.withName("read").readVariableOp(variable.handle(),
@@ -147,8 +150,11 @@ final class TrainingGraph {
     List<Operand<TFloat32>> metricValues = new ArrayList<>();
     for (int i = 0; i < outputs.size(); i++) {
       Ops scoped = tf.withSubScope("loss");
-      losses.add(scoped.math.mean(loss.perSample(scoped, targets.get(i), outputs.get(i)),
-          scoped.constant(new int[] {0})));
+      // Keras's "sum_over_batch_size": the mean of every per-sample value (rank > 2 outputs
+      // give several per sample).
+      losses.add(scoped.math.mean(scoped.reshape(
+          loss.perSample(scoped, targets.get(i), outputs.get(i)), scoped.constant(new long[] {-1})),
+          scoped.constant(0)));
       for (Metric metric : metrics.get(i)) {
         Ops metricOps = tf.withSubScope(metric.name());
         Operand<TFloat32> values = metric.perSample(metricOps, targets.get(i), outputs.get(i));
@@ -235,7 +241,7 @@ final class TrainingGraph {
     while (ops.hasNext()) {
       GraphOperation op = ops.next();
       String[] parts = op.name().split("/");
-      if (op.type().equals(opType) && parts.length > 2 && parts[0].equals("train")) {
+      if (op.type().equals(opType) && parts.length > 2 && parts[0].equals(trainScope)) {
         String layer = describeLayer(parts[1]);
         if (!layers.contains(layer)) {
           layers.add(layer);
@@ -317,6 +323,19 @@ final class TrainingGraph {
    */
   double[] run(Pass pass, List<? extends Tensor> inputs, List<? extends Tensor> targets) {
     executor.syncWeights();
+    if (pass.update() == null) {
+      return runPass(pass, inputs, targets);
+    }
+    // A step and marking its weights as held here happen together, so that neither another
+    // model's pull nor this model's own push nor close falls in between.
+    synchronized (executor) {
+      executor.requireOpen();
+      return runPass(pass, inputs, targets);
+    }
+  }
+
+  private double[] runPass(Pass pass, List<? extends Tensor> inputs,
+      List<? extends Tensor> targets) {
     Session.Runner runner = executor.session().runner();
     if (pass.update() != null) {
       double rate = optimizer.learningRate();

@@ -363,4 +363,86 @@ class TrainingTest {
       assertTrue(summary.contains("Non-trainable params: 0"), summary);
     }
   }
+
+  @Test
+  void outputsOfRankThreeAverageTheLossOverEveryValue() {
+    // Input (2, 1) → Dense(1) acts on each of the 2 positions: (None, 2, 1). With w = 0.5 the
+    // predictions for x = (1, 2) are (0.5, 1); against (2, 4) the errors are (1.5, 3), so the
+    // loss is the mean of 2.25 and 9, as Keras's "sum_over_batch_size" gives.
+    var x = Input.of(TFloat32.class, 2, 1);
+    try (var model = Model.of(x, line().apply(x))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      var logs = model.testOnBatch(new float[][][] {{{1}, {2}}}, new float[][][] {{{2}, {4}}});
+      assertEquals(5.625, logs.get("loss"), 1e-6);
+      model.trainOnBatch(new float[][][] {{{1}, {2}}}, new float[][][] {{{2}, {4}}});
+    }
+  }
+
+  @Test
+  void classIndicesOutsideTheOutputAreRefused() {
+    var x = Input.of(TFloat32.class, 1);
+    try (var model = Model.of(x, Dense.builder(3).activation("softmax").seed(1).build()
+        .apply(x))) {
+      model.compile("sgd", "sparse_categorical_crossentropy");
+      var error = assertThrows(IllegalArgumentException.class,
+          () -> model.trainOnBatch(new float[][] {{1}, {2}}, new int[] {2, 3}));
+      assertTrue(error.getMessage().contains("class index 3 at sample 1")
+          && error.getMessage().contains("from 0 to 2"), error.getMessage());
+    }
+  }
+
+  @Test
+  void earlyStoppingRestoresTheBestWeightsAlsoWhenTrainingRunsToTheEnd() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (var model = Model.of(x, dense.apply(x))) {
+      model.compile(new Sgd(0.3), Losses.meanSquaredError());
+      // Diverging from epoch 1 on, but patience 10 never runs out in 4 epochs.
+      EarlyStopping stopping = new EarlyStopping("loss", 0, 10, true);
+      List<float[]> firstEpoch = new java.util.ArrayList<>();
+      model.fit(new float[][] {{1}, {2}, {3}}, new float[][] {{2}, {4}, {6}}, new FitOptions()
+          .epochs(4).batchSize(3).verbose(0).callbacks(new dev.lamina.runtime.train.Callback() {
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+              if (epoch == 0) {
+                firstEpoch.add(dense.weights().get(0).values());
+              }
+            }
+          }, stopping));
+      assertEquals(-1, stopping.stoppedEpoch());
+      assertEquals(0, stopping.bestEpoch());
+      assertArrayEquals(firstEpoch.get(0), dense.weights().get(0).values());
+    }
+  }
+
+  @Test
+  void closingAModelDuringFitLeavesItsLayersUsable() throws Exception {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    var y = dense.apply(x);
+    Model model = Model.of(x, y);
+    model.compile(new Sgd(0.01), Losses.meanSquaredError());
+    float[][] xs = new float[256][1];
+    float[][] ys = new float[256][1];
+    Throwable[] failure = {null};
+    Thread training = new Thread(() -> {
+      try {
+        model.fit(xs, ys, new FitOptions().epochs(1_000).batchSize(1).verbose(0));
+      } catch (Throwable t) {
+        failure[0] = t;
+      }
+    });
+    training.start();
+    Thread.sleep(200);
+    model.close();
+    training.join(30_000);
+    assertTrue(failure[0] == null || failure[0] instanceof IllegalStateException,
+        String.valueOf(failure[0]));
+    // The trained values came back to the layer; another model can use it.
+    float w = dense.weights().get(0).values()[0];
+    try (var again = Model.of(x, y)) {
+      assertEquals(w * 2 + dense.weights().get(1).values()[0],
+          again.predict(X, float[][].class)[1][0], 1e-5);
+    }
+  }
 }

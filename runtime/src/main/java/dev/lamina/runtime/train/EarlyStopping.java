@@ -7,7 +7,7 @@ import java.util.Map;
  * Keras's {@code EarlyStopping(monitor="val_loss", min_delta=0, patience=0, mode="auto",
  * restore_best_weights=False)}: stops when the monitored value has not improved by more than
  * {@code minDelta} for {@code patience} epochs, and optionally restores the weights of the best
- * epoch. Mode {@code auto} minimises, except for accuracy-like names, which it maximises.
+ * epoch when training ends (stopped early or not). Mode {@code auto} minimises, except for accuracy-like names, which it maximises.
  */
 public final class EarlyStopping implements Callback {
 
@@ -56,6 +56,7 @@ public final class EarlyStopping implements Callback {
     }
     if (restoreBestWeights && bestWeights == null) {
       bestWeights = training.weights(); // Keras keeps the first epoch's as a start
+      bestEpoch = epoch;
     }
     wait++;
     if (improves(value)) {
@@ -70,9 +71,14 @@ public final class EarlyStopping implements Callback {
     if (wait >= patience && epoch > 0) {
       stoppedEpoch = epoch;
       training.stop();
-      if (restoreBestWeights && bestWeights != null) {
-        training.setWeights(bestWeights);
-      }
+    }
+  }
+
+  /** As Keras 3: the best epoch's weights come back whether or not training stopped early. */
+  @Override
+  public void onTrainEnd(Map<String, Double> logs) {
+    if (restoreBestWeights && bestWeights != null) {
+      training.setWeights(bestWeights);
     }
   }
 

@@ -80,7 +80,11 @@ public final class Losses {
         Operand<TFloat32> y = (Operand<TFloat32>) yTrue;
         Operand<TFloat32> logits = fromLogits ? p : logitsOf(p, "Softmax");
         if (logits != null) {
-          return tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss();
+          // The op takes rank 2: fold every leading axis into the rows.
+          long classes = logits.shape().get(logits.shape().numDimensions() - 1);
+          Operand<org.tensorflow.types.TInt64> rows = tf.constant(new long[] {-1, classes});
+          return tf.nn.softmaxCrossEntropyWithLogits(tf.reshape(logits, rows),
+              tf.reshape(y, rows)).loss();
         }
         Operand<TFloat32> normal = tf.math.div(p, tf.reduceSum(p, tf.constant(-1),
             org.tensorflow.op.core.ReduceSum.keepDims(true)));

@@ -94,8 +94,8 @@ public final class Metrics {
 
   /**
    * A metric by Keras's name. {@code "accuracy"} (or {@code "acc"}) is resolved as Keras resolves
-   * it: binary accuracy for a binary cross-entropy loss or a one-unit output, sparse categorical
-   * accuracy for a sparse loss, categorical accuracy otherwise. As in Keras, logs use the name as
+   * it: binary accuracy for a one-unit output, sparse categorical accuracy for class-index targets
+   * (a sparse loss), categorical accuracy otherwise. As in Keras, logs use the name as
    * given.
    *
    * @param loss the compiled loss, which decides what {@code accuracy} means
@@ -110,7 +110,7 @@ public final class Metrics {
   private static Metric resolve(String name, Loss loss, long outputUnits) {
     switch (name.toLowerCase(Locale.ROOT)) {
       case "accuracy": case "acc":
-        if (loss.name().equals("binary_crossentropy") || outputUnits == 1) {
+        if (outputUnits == 1) {
           return binaryAccuracy("accuracy", 0.5f);
         }
         return loss.sparseTargets()
