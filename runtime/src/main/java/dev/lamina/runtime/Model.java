@@ -434,26 +434,10 @@ public class Model implements AutoCloseable {
 
   /** Data must have the input's rank, with the input's fixed sizes after the batch dimension. */
   private void checkData(SymbolicTensor<?> input, Shape data) {
-    Shape expected = input.shape();
-    boolean fits = data.numDimensions() == expected.numDimensions();
-    for (int i = 1; fits && i < expected.numDimensions(); i++) {
-      fits = expected.get(i) == Shape.UNKNOWN_SIZE || expected.get(i) == data.get(i);
-    }
-    if (!fits) {
-      throw new IllegalArgumentException(describeInput(input) + " expects data of shape "
-          + Shapes.format(expected) + " (a batch of " + Shapes.format(Shapes.perSample(expected))
-          + " samples), got " + Shapes.format(data));
-    }
+    Shapes.requireBatchOf(input.shape(), data, describeInput(input));
   }
 
-  private static void checkBatchOutput(Shape batchOutput, Shape result, long batch) {
-    if (batchOutput.numDimensions() != result.numDimensions() || batchOutput.get(0) != batch
-        || !Shapes.perSample(batchOutput).equals(Shapes.perSample(result))) {
-      throw new IllegalStateException("The model's output " + Shapes.format(batchOutput)
-          + " for a batch of " + batch + " cannot be stacked into " + Shapes.format(result)
-          + "; predict needs one output row per input sample");
-    }
-  }
+
 
   // --- weights (Keras's get_weights / set_weights) ---
 

@@ -37,4 +37,21 @@ public final class Shapes {
     String simple = dtype.getSimpleName();
     return simple.startsWith("T") ? simple.substring(1).toLowerCase(Locale.ROOT) : simple;
   }
+
+  /**
+   * Fails unless {@code data} has {@code expected}'s rank and its fixed sizes after the batch
+   * dimension: the check every array fed to a model passes.
+   *
+   * @param name how the message names the array, e.g. {@code input 'input'}
+   */
+  static void requireBatchOf(Shape expected, Shape data, String name) {
+    boolean fits = data.numDimensions() == expected.numDimensions();
+    for (int i = 1; fits && i < expected.numDimensions(); i++) {
+      fits = expected.get(i) == Shape.UNKNOWN_SIZE || expected.get(i) == data.get(i);
+    }
+    if (!fits) {
+      throw new IllegalArgumentException(name + " expects data of shape " + format(expected)
+          + " (a batch of " + format(perSample(expected)) + " samples), got " + format(data));
+    }
+  }
 }

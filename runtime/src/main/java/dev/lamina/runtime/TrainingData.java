@@ -53,7 +53,7 @@ final class TrainingData {
             + "scalar");
       }
       if (expected.get(i) != null) {
-        checkShape(shape, expected.get(i), names.get(i));
+        Shapes.requireBatchOf(expected.get(i), shape, names.get(i));
       }
       if (samples >= 0 && shape.get(0) != samples) {
         throw new IllegalArgumentException("Every " + role + " array needs the same number of "
@@ -175,16 +175,6 @@ final class TrainingData {
     return out;
   }
 
-  private static void checkShape(Shape shape, Shape expected, String name) {
-    boolean fits = shape.numDimensions() == expected.numDimensions();
-    for (int d = 1; fits && d < expected.numDimensions(); d++) {
-      fits = expected.get(d) == Shape.UNKNOWN_SIZE || expected.get(d) == shape.get(d);
-    }
-    if (!fits) {
-      throw new IllegalArgumentException(name + " expects data of shape "
-          + Shapes.format(expected) + ", got " + Shapes.format(shape));
-    }
-  }
 
   /** The user's arrays: one NdArray, a list of them, or a Java array for a single one. */
   private static List<NdArray<?>> arraysOf(Object data, int count, List<String> names,
