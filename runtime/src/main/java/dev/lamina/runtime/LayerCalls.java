@@ -49,7 +49,7 @@ final class LayerCalls {
     if (output == null) {
       throw new IllegalStateException(who + ": " + function + " returned null" + when);
     }
-    requireSameGraph(output, tf.scope().env(), who, function, when);
+    requireSameGraph(output, GraphOps.environmentOf(tf), who, function, when);
     return output;
   }
 

@@ -129,14 +129,21 @@ record Topology(
       });
     }
     Set<String> taken = new HashSet<>(owners.keySet());
+    // The next suffix to try per default name, so that n layers of one type take linear time.
+    Map<String, Integer> nextSuffix = new HashMap<>();
     for (Node node : order) {
       Layer layer = node.layer();
       if (!names.containsKey(layer)) {
         String base = layer.defaultName();
         String name = base;
-        for (int i = 1; taken.contains(name); i++) {
+        int i = nextSuffix.getOrDefault(base, 0);
+        if (i > 0) {
           name = base + "_" + i;
         }
+        while (taken.contains(name)) {
+          name = base + "_" + ++i;
+        }
+        nextSuffix.put(base, i + 1);
         taken.add(name);
         names.put(layer, name);
       }
