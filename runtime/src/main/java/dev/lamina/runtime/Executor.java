@@ -35,6 +35,17 @@ final class Executor implements AutoCloseable {
   record Variable(Weight weight, Operand<?> handle, Placeholder<TFloat32> value, Op assign,
       Operand<TFloat32> read) {}
 
+  private static final java.util.concurrent.atomic.AtomicLong IDS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Orders executors, so that code locking several locks them in one order. */
+  private final long id = IDS.incrementAndGet();
+  /**
+   * Read-held while the inference pass runs, write-held while variables change (a push of new
+   * values, a training step): a prediction sees every variable of one state, never a mix.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock runs =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
   private final Graph graph;
   private final Session session;
   private final Ops tf;
@@ -84,7 +95,7 @@ final class Executor implements AutoCloseable {
   static Executor build(Topology topology, DeviceSpec device, SessionOptions options) {
     NativeLogging.configure();
     Graph graph = new Graph();
-    Ops tf = device == null ? Ops.create(graph) : Ops.create(graph).withDevice(device);
+    Ops tf = device == null ? GraphOps.of(graph) : GraphOps.of(graph).withDevice(device);
     return new Executor(graph, tf, topology, options);
   }
 
@@ -191,7 +202,52 @@ final class Executor implements AutoCloseable {
       runner.feed(feeds.get(i), inputs.get(i));
     }
     operands.forEach(runner::fetch);
-    return runner.run();
+    return whileReading(runner::run);
+  }
+
+  long id() {
+    return id;
+  }
+
+  /** Runs {@code action} with no variable of this executor changing meanwhile. */
+  <T> T whileReading(java.util.function.Supplier<T> action) {
+    runs.readLock().lock();
+    try {
+      return action.get();
+    } finally {
+      runs.readLock().unlock();
+    }
+  }
+
+  /**
+   * Runs {@code action}, which changes variables, with no inference pass running meanwhile; the
+   * caller holds this executor's monitor (lock order: monitor, then this).
+   */
+  <T> T whileWriting(java.util.function.Supplier<T> action) {
+    runs.writeLock().lock();
+    try {
+      return action.get();
+    } finally {
+      runs.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Runs {@code action} holding the monitors of {@code executors}, which the caller sorted by
+   * {@link #id()}: no training step of any of them runs meanwhile.
+   */
+  static <T> T whileStill(List<Executor> executors, java.util.function.Supplier<T> action) {
+    return whileStill(executors, 0, action);
+  }
+
+  private static <T> T whileStill(List<Executor> executors, int from,
+      java.util.function.Supplier<T> action) {
+    if (from == executors.size()) {
+      return action.get();
+    }
+    synchronized (executors.get(from)) {
+      return whileStill(executors, from + 1, action);
+    }
   }
 
   /**
@@ -247,36 +303,66 @@ final class Executor implements AutoCloseable {
     }
     boolean complete = true;
     synchronized (this) {
-      for (Variable variable : stale) {
-        Weight weight = variable.weight();
-        long version;
-        float[] values;
-        synchronized (weight) {
-          Executor holder = weight.heldBy();
-          if (holder == this) {
-            continue; // this model's training holds newer values than the layer
-          }
-          if (holder != null) {
-            synchronized (synced) {
-              synced.remove(weight); // trained elsewhere again meanwhile: pull next time
+      List<Variable> pushed = new ArrayList<>();
+      List<float[]> values = new ArrayList<>();
+      List<Long> versions = new ArrayList<>();
+      // Collected under the assignments' read lock: all of one setWeights or loadWeights, or
+      // none of it.
+      Weight.ASSIGNMENTS.readLock().lock();
+      try {
+        for (Variable variable : stale) {
+          Weight weight = variable.weight();
+          synchronized (weight) {
+            Executor holder = weight.heldBy();
+            if (holder == this) {
+              continue; // this model's training holds newer values than the layer
             }
-            complete = false;
-            continue;
+            if (holder != null) {
+              synchronized (synced) {
+                synced.remove(weight); // trained elsewhere again meanwhile: pull next time
+              }
+              complete = false;
+              continue;
+            }
+            pushed.add(variable);
+            versions.add(weight.version());
+            values.add(weight.localValues());
           }
-          version = weight.version();
-          values = weight.localValues();
         }
-        try (TFloat32 tensor = TFloat32.tensorOf(NdArrays.wrap(weight.shape(),
-            DataBuffers.of(values, true, false)))) {
-          session.runner().feed(variable.value(), tensor).addTarget(variable.assign()).run()
-              .close();
-        }
-        synchronized (synced) {
-          synced.put(weight, version);
+      } finally {
+        Weight.ASSIGNMENTS.readLock().unlock();
+      }
+      if (!pushed.isEmpty()) {
+        whileWriting(() -> {
+          assignInOneRun(pushed, values);
+          return null;
+        });
+      }
+      synchronized (synced) {
+        for (int i = 0; i < pushed.size(); i++) {
+          synced.put(pushed.get(i).weight(), versions.get(i));
         }
       }
     }
     return complete;
+  }
+
+  /** Assigns every variable its values in one session run, so none is seen without the rest. */
+  private void assignInOneRun(List<Variable> pushed, List<float[]> values) {
+    List<TFloat32> tensors = new ArrayList<>(pushed.size());
+    try {
+      Session.Runner runner = session.runner();
+      for (int i = 0; i < pushed.size(); i++) {
+        Variable variable = pushed.get(i);
+        TFloat32 tensor = TFloat32.tensorOf(NdArrays.wrap(variable.weight().shape(),
+            DataBuffers.of(values.get(i), true, false)));
+        tensors.add(tensor);
+        runner.feed(variable.value(), tensor).addTarget(variable.assign());
+      }
+      runner.run().close();
+    } finally {
+      tensors.forEach(TFloat32::close);
+    }
   }
 
   /** After a training step: the trained variables now hold the newest values. */

@@ -24,6 +24,7 @@ final class InputLayer extends Layer {
             + Shapes.format(dims));
       }
     }
+    Shapes.knownElements(dims, "Input", Shapes.MAX_ELEMENTS);
     this.shape = Shape.of(dims).prepend(Shape.UNKNOWN_SIZE);
   }
 

@@ -27,6 +27,47 @@ public final class Shapes {
     return joined.toString();
   }
 
+  /**
+   * The most values Lamina lets one tensor's known sizes multiply to: 2^40 (4 TiB of float32).
+   * TensorFlow aborts the process, with no exception to catch, when a shape's size passes
+   * {@code Long.MAX_VALUE}; the margin leaves room for a batch size that only data brings.
+   */
+  public static final long MAX_ELEMENTS = 1L << 40;
+
+  /** The most values one weight holds: Lamina keeps a weight's values in one Java array. */
+  public static final long MAX_WEIGHT_ELEMENTS = Integer.MAX_VALUE - 8;
+
+  /**
+   * The product of {@code shape}'s known sizes (1 for a scalar or an unknown rank), computed
+   * without overflow.
+   *
+   * @throws IllegalArgumentException naming {@code what} if it passes {@link #MAX_ELEMENTS}
+   */
+  public static long knownElements(Shape shape, String what) {
+    return knownElements(shape.isUnknown() ? new long[0] : shape.asArray(), what, MAX_ELEMENTS);
+  }
+
+  /**
+   * The product of {@code dims}' sizes, {@code -1}s skipped, computed without overflow.
+   *
+   * @throws IllegalArgumentException naming {@code what} if it passes {@code max}
+   */
+  public static long knownElements(long[] dims, String what, long max) {
+    long product = 1;
+    for (long d : dims) {
+      if (d == Shape.UNKNOWN_SIZE) {
+        continue;
+      }
+      if (d < 0 || (d > 0 && product > max / d)) {
+        throw new IllegalArgumentException(what + " has shape " + format(dims) + ", whose "
+            + "sizes multiply to more than " + max + " values, the most Lamina allows in one "
+            + "tensor");
+      }
+      product *= d;
+    }
+    return product;
+  }
+
   /** The shape of one sample: the full shape without its batch dimension. */
   public static Shape perSample(Shape full) {
     return full.isUnknown() || full.numDimensions() == 0 ? full : full.tail();

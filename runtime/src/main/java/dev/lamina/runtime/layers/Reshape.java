@@ -42,6 +42,7 @@ public final class Reshape extends Layer {
       throw new IllegalArgumentException("Reshape can infer only one size (-1), got "
           + Shapes.format(target));
     }
+    Shapes.knownElements(target, "Reshape's target", Shapes.MAX_ELEMENTS);
   }
 
   /** Applies the reshape. */
@@ -95,7 +96,7 @@ public final class Reshape extends Layer {
     Shape sample = Shapes.perSample(input);
     boolean sizeKnown = input.numDimensions() > 0 && !sample.hasUnknownDimension();
     if (sizeKnown) {
-      long size = sample.size();
+      long size = Shapes.knownElements(sample, describe() + "'s input");
       boolean fits = free >= 0 ? size % known == 0 : size == known;
       if (!fits) {
         throw new IllegalArgumentException(describe() + ": cannot reshape samples of "
