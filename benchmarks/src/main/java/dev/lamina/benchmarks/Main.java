@@ -34,6 +34,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       several session options, each in a JVM of its own ({@code rounds=}).
  * </ol>
  *
+ * <p>On request only: {@code keras} (needs Python with Keras) and {@code scaling}
+ * ({@link ChainScaling}: build, first predict, save and load of chains of {@code layers=1000,10000}
+ * layers, default 1,000, 10,000 and 100,000).
+ *
  * <p>Arguments: the parts to run (default all); {@code smoke} for a quick check that everything
  * works (JMH {@code -f 1 -wi 1 -i 1 -r 1s -w 1s}, 20,000 rows, one compile round of each);
  * {@code rows=}, {@code batch=}, {@code lambdas=}, {@code repeats=}, {@code warmups=}; then any
@@ -44,7 +48,7 @@ public final class Main {
   private static final Set<String> PARTS = Set.of("predict", "bulk", "compile", "train",
       "sessions");
   /** Parts that run only when named: they need more than a JDK. */
-  private static final Set<String> ON_REQUEST = Set.of("keras");
+  private static final Set<String> ON_REQUEST = Set.of("keras", "scaling");
 
   private Main() {}
 
@@ -55,7 +59,7 @@ public final class Main {
     words.add("smoke");
     Options options = Options.parse(args)
         .check(words, Set.of("rows", "batch", "lambdas", "repeats", "warmups", "rounds", "epochs",
-            "python", "script"));
+            "python", "script", "layers"));
     boolean smoke = options.has("smoke");
     boolean all = options.words().stream()
         .noneMatch(word -> PARTS.contains(word) || ON_REQUEST.contains(word));
@@ -119,6 +123,18 @@ public final class Main {
 
     if (options.has("keras")) {
       summary.add(keras(options, smoke));
+    }
+
+    if (options.has("scaling")) {
+      String given = options.settings().get("layers");
+      int[] sizes = given == null ? ChainScaling.DEFAULT_SIZES
+          : java.util.Arrays.stream(given.split(",")).map(String::trim)
+              .mapToInt(Integer::parseInt).toArray();
+      System.out.printf(Locale.ROOT, "%n# scaling: chains of %s layers (Dense(4) and Activation "
+          + "alternating)%n", java.util.Arrays.toString(sizes));
+      String table = ChainScaling.table(ChainScaling.run(sizes));
+      System.out.print(table);
+      summary.add("### growth with the number of layers\n\n" + table);
     }
 
     System.out.println();

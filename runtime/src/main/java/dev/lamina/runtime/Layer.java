@@ -11,7 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -111,6 +113,8 @@ public abstract class Layer {
       checked.add(Objects.requireNonNull(inputs.get(i), () -> describe() + ": input is null"));
     }
     OutputSpec<?> spec = computeOutput(checked);
+    // Bounded before TensorFlow sees it: TF aborts the JVM on a shape whose size overflows.
+    Shapes.knownElements(spec.shape(), describe() + "'s output");
     MaskFunction maskFunction = maskFunction(checked);
     SymbolicTensor<TBool> mask =
         maskFunction == null ? null : MaskLayer.apply(this, maskFunction, checked);
@@ -195,8 +199,13 @@ public abstract class Layer {
 
   /** Copies of the weights' values, in order (Keras's {@code layer.get_weights()}). */
   public final List<FloatNdArray> getWeights() {
-    List<FloatNdArray> values = new ArrayList<>(weights.size());
-    weights.forEach(weight -> values.add(weight.value()));
+    List<Weight> all = List.copyOf(weights);
+    List<float[]> snapshot = Weight.snapshot(all, null, null).values();
+    List<FloatNdArray> values = new ArrayList<>(all.size());
+    for (int i = 0; i < all.size(); i++) {
+      values.add(NdArrays.wrap(all.get(i).shape(),
+          DataBuffers.of(snapshot.get(i), true, false)));
+    }
     return values;
   }
 
@@ -220,9 +229,12 @@ public abstract class Layer {
             + Shapes.format(given));
       }
     }
-    for (int i = 0; i < values.size(); i++) {
-      weights.get(i).assign(values.get(i));
+    List<Weight> targets = List.copyOf(weights);
+    List<float[]> copies = new ArrayList<>(targets.size());
+    for (int i = 0; i < targets.size(); i++) {
+      copies.add(targets.get(i).rowMajor(values.get(i)));
     }
+    Weight.assignAll(targets, copies);
   }
 
   /** How many values the layer's weights hold, for summaries. */

@@ -23,7 +23,9 @@ import org.tensorflow.Result;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArray;
+import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
@@ -450,8 +452,13 @@ public class Model implements AutoCloseable {
 
   /** Copies of the weights' values, in {@link #weights()} order (Keras's {@code get_weights}). */
   public final List<FloatNdArray> getWeights() {
-    List<FloatNdArray> values = new ArrayList<>();
-    weights().forEach(weight -> values.add(weight.value()));
+    List<Weight> weights = weights();
+    List<float[]> snapshot = Weight.snapshot(weights, null, null).values();
+    List<FloatNdArray> values = new ArrayList<>(weights.size());
+    for (int i = 0; i < weights.size(); i++) {
+      values.add(NdArrays.wrap(weights.get(i).shape(),
+          DataBuffers.of(snapshot.get(i), true, false)));
+    }
     return values;
   }
 
@@ -475,9 +482,11 @@ public class Model implements AutoCloseable {
             + Shapes.format(weights.get(i).shape()) + ", got " + Shapes.format(given));
       }
     }
+    List<float[]> copies = new ArrayList<>(weights.size());
     for (int i = 0; i < weights.size(); i++) {
-      weights.get(i).assign(values.get(i));
+      copies.add(weights.get(i).rowMajor(values.get(i)));
     }
+    Weight.assignAll(weights, copies); // a model predicting meanwhile sees all or none of them
   }
 
   // --- training (Keras's compile / fit / evaluate) ---

@@ -86,6 +86,14 @@ final class ModelFiles {
     }
     List<Object> weights = new ArrayList<>();
     List<Weight> all = model.weights();
+    Trainer trainer = weightsOnly ? null : model.compiled();
+    boolean withTraining =
+        trainer != null && trainer.metricNames() != null && isBuiltIn(trainer);
+    // The weights and the optimizer's state of one step: no training step of any model using
+    // these weights runs between reading the first value and the last.
+    Weight.Snapshot<Map<String, Object>> snapshot = Weight.snapshot(all,
+        withTraining ? trainer.graph().executor() : null,
+        withTraining ? () -> training(trainer, entries) : null);
     for (int i = 0; i < all.size(); i++) {
       Weight weight = all.get(i);
       String entry = "weights/" + i + ".bin";
@@ -96,12 +104,11 @@ final class ModelFiles {
       w.put("dtype", "float32");
       w.put("entry", entry);
       weights.add(w);
-      entries.put(entry, bytes(weight.values()));
+      entries.put(entry, bytes(snapshot.values().get(i)));
     }
     root.put("weights", weights);
-    Trainer trainer = weightsOnly ? null : model.compiled();
-    if (trainer != null && trainer.metricNames() != null && isBuiltIn(trainer)) {
-      root.put("training", training(trainer, entries));
+    if (withTraining) {
+      root.put("training", snapshot.alongside());
     }
     try (ZipArchiveWriter zip = ZipArchiveWriter.create(path)) {
       zip.write(DESCRIPTION, Json.writeBytes(root, Json.Style.PRETTY));
@@ -563,7 +570,8 @@ final class ModelFiles {
       });
       throw list.error("lacks weights " + missing);
     }
-    values.forEach(Weight::assign);
+    // All at once: a model predicting meanwhile uses all of this file's values or none.
+    Weight.assignAll(new ArrayList<>(values.keySet()), new ArrayList<>(values.values()));
   }
 
   private static void checkShape(JsonObject entry, Shape expected, String what)

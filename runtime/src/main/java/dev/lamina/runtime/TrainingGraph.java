@@ -324,13 +324,14 @@ final class TrainingGraph {
   double[] run(Pass pass, List<? extends Tensor> inputs, List<? extends Tensor> targets) {
     executor.syncWeights();
     if (pass.update() == null) {
-      return runPass(pass, inputs, targets);
+      return executor.whileReading(() -> runPass(pass, inputs, targets));
     }
     // A step and marking its weights as held here happen together, so that neither another
-    // model's pull nor this model's own push nor close falls in between.
+    // model's pull nor this model's own push nor close falls in between; and no prediction
+    // runs while the step changes the variables.
     synchronized (executor) {
       executor.requireOpen();
-      return runPass(pass, inputs, targets);
+      return executor.whileWriting(() -> runPass(pass, inputs, targets));
     }
   }
 
@@ -365,6 +366,11 @@ final class TrainingGraph {
       executor.markTrained(trainable);
     }
     return values;
+  }
+
+  /** The model's graph and session this training pass lives in. */
+  Executor executor() {
+    return executor;
   }
 
   /** The optimizer's slots by key, in creation order. */

@@ -1,6 +1,13 @@
 package dev.lamina.runtime;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
@@ -26,6 +33,13 @@ public final class Weight {
    */
   private static final java.util.concurrent.atomic.AtomicLong CHANGES =
       new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Held for writing while a set of weights takes new values together ({@link #assignAll}: a
+   * {@code setWeights} or {@code loadWeights}), and for reading while an executor collects the
+   * values it pushes, so that no model ever runs with part of one set and part of another.
+   */
+  static final ReentrantReadWriteLock ASSIGNMENTS = new ReentrantReadWriteLock();
 
   private final Layer layer;
   private final String name;
@@ -54,6 +68,8 @@ public final class Weight {
       throw new IllegalArgumentException(layer.describe() + ": weight '" + name
           + "' needs a fully known shape, got " + Shapes.format(shape));
     }
+    Shapes.knownElements(shape.asArray(), layer.describe() + ": weight '" + name + "'",
+        Shapes.MAX_WEIGHT_ELEMENTS);
   }
 
   /** The values, drawn from the initializer the first time. */
@@ -128,6 +144,16 @@ public final class Weight {
    * @throws IllegalArgumentException if the shape differs
    */
   public void assign(FloatNdArray newValues) {
+    assignAll(List.of(this), List.of(rowMajor(newValues)));
+  }
+
+  /** Same as {@link #assign(FloatNdArray)}, from row-major values. */
+  public void assign(float[] newValues) {
+    assignAll(List.of(this), List.of(checked(newValues).clone()));
+  }
+
+  /** {@code newValues} as a fresh row-major array, once its shape is checked. */
+  float[] rowMajor(FloatNdArray newValues) {
     Objects.requireNonNull(newValues, "newValues");
     if (!newValues.shape().equals(shape)) {
       throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' has shape "
@@ -136,25 +162,93 @@ public final class Weight {
     float[] copy = new float[Math.toIntExact(shape.size())];
     FloatDataBuffer buffer = DataBuffers.of(copy, false, false);
     newValues.copyTo(NdArrays.wrap(shape, buffer));
-    assign(copy);
+    return copy;
   }
 
-  /** Same as {@link #assign(FloatNdArray)}, from row-major values. */
-  public void assign(float[] newValues) {
+  private float[] checked(float[] newValues) {
     Objects.requireNonNull(newValues, "newValues");
     if (newValues.length != shape.size()) {
       throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' has shape "
           + Shapes.format(shape) + " (" + shape.size() + " values), got " + newValues.length
           + " values");
     }
-    synchronized (this) {
-      values = newValues.clone();
-      initializer = null;
-      heldBy = null;
-      version++;
+    return newValues;
+  }
+
+  /**
+   * Gives several weights new values at once: a model that runs meanwhile uses all the old
+   * values or all the new ones, never some of each. The arrays are taken, not copied.
+   *
+   * @throws IllegalArgumentException if a length differs; then nothing changes
+   */
+  static void assignAll(List<Weight> weights, List<float[]> newValues) {
+    for (int i = 0; i < weights.size(); i++) {
+      weights.get(i).checked(newValues.get(i));
+    }
+    ASSIGNMENTS.writeLock().lock();
+    try {
+      for (int i = 0; i < weights.size(); i++) {
+        Weight weight = weights.get(i);
+        synchronized (weight) {
+          weight.values = newValues.get(i);
+          weight.initializer = null;
+          weight.heldBy = null;
+          weight.version++;
+        }
+      }
+    } finally {
+      ASSIGNMENTS.writeLock().unlock();
     }
     CHANGES.incrementAndGet();
   }
+
+  /**
+   * The values of {@code weights} as of one moment, with no training step of any model falling
+   * between the first and the last, and whatever {@code alongside} reads (an optimizer's slots)
+   * from that same moment: what {@code save} writes. Every executor that holds one of the
+   * weights, and {@code also} if given, is locked (in one fixed order, so two snapshots cannot
+   * deadlock), its values are pulled, and everything is read before any lock is let go.
+   */
+  static <R> Snapshot<R> snapshot(List<Weight> weights, Executor also, Supplier<R> alongside) {
+    while (true) {
+      Set<Executor> holders = new LinkedHashSet<>();
+      if (also != null) {
+        holders.add(also);
+      }
+      for (Weight weight : weights) {
+        Executor holder = weight.heldBy();
+        if (holder != null) {
+          holders.add(holder);
+        }
+      }
+      List<Executor> ordered = new ArrayList<>(holders);
+      ordered.sort(Comparator.comparingLong(Executor::id));
+      Snapshot<R> taken = Executor.whileStill(ordered, () -> {
+        ordered.forEach(Executor::pullWeights);
+        List<float[]> values = new ArrayList<>(weights.size());
+        ASSIGNMENTS.readLock().lock();
+        try {
+          for (Weight weight : weights) {
+            synchronized (weight) {
+              if (weight.heldBy != null) {
+                return null; // a model not locked here began training meanwhile: again
+              }
+              values.add(weight.ensureValues().clone());
+            }
+          }
+        } finally {
+          ASSIGNMENTS.readLock().unlock();
+        }
+        return new Snapshot<>(values, alongside == null ? null : alongside.get());
+      });
+      if (taken != null) {
+        return taken;
+      }
+    }
+  }
+
+  /** Weight values, in order, and what was read with them. */
+  record Snapshot<R>(List<float[]> values, R alongside) {}
 
   // --- for executors ---
 
