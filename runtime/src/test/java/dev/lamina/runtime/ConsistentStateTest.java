@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -129,8 +130,8 @@ class ConsistentStateTest {
   }
 
   private static List<FloatNdArray> set(float k1, float k2) {
-    return List.of(NdArrays.vectorOf(k1).reshape(Shape.of(1, 1)),
-        NdArrays.vectorOf(k2).reshape(Shape.of(1, 1)));
+    return List.of(NdArrays.wrap(Shape.of(1, 1), DataBuffers.of(k1)),
+        NdArrays.wrap(Shape.of(1, 1), DataBuffers.of(k2)));
   }
 
   interface Swap {
@@ -141,9 +142,12 @@ class ConsistentStateTest {
   private static void assertPredictionsWhole(Model model, Swap swap) throws Exception {
     AtomicBoolean done = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicInteger predicted =
+        new java.util.concurrent.atomic.AtomicInteger();
     Thread swapper = new Thread(() -> {
       try {
-        for (int i = 0; i < 400; i++) {
+        // Until the predictions have had their chances to fall in between, however fast a swap.
+        for (int i = 0; i < 100 || predicted.get() < 1_000; i++) {
           swap.run();
         }
       } catch (Throwable t) {
@@ -160,13 +164,14 @@ class ConsistentStateTest {
       assertTrue(y == 1f || y == 6f, "prediction " + y + " mixes the two sets of weights (1 or 6 "
           + "expected) after " + predictions + " predictions");
       predictions++;
+      predicted.incrementAndGet();
       sixes += y == 6f ? 1 : 0;
     }
     swapper.join();
     if (failure.get() != null) {
       throw new AssertionError("swapping failed", failure.get());
     }
-    assertTrue(predictions > 50, "only " + predictions + " predictions ran during the swaps");
+    assertTrue(predictions >= 1_000, "only " + predictions + " predictions ran during the swaps");
     assertTrue(sixes > 0 && sixes < predictions, "saw both sets: " + sixes + " of "
         + predictions);
     assertEquals(6f, model.predict(new float[][] {{1}}, float[][].class)[0][0]);
@@ -174,7 +179,7 @@ class ConsistentStateTest {
 
   private static float[] flat(FloatNdArray array) {
     float[] values = new float[(int) array.size()];
-    array.read(org.tensorflow.ndarray.buffer.DataBuffers.of(values, false, false));
+    array.copyTo(NdArrays.wrap(array.shape(), DataBuffers.of(values, false, false)));
     return values;
   }
 }
