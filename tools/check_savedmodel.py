@@ -211,6 +211,10 @@ def check_tf(export, inputs, expected):
 
     print(f"   variables: {len(loaded.variables)} "
           + str([tuple(v.shape.as_list()) for v in loaded.variables]))
+    if loaded.variables:
+        keys = [key for key, _ in tf.train.list_variables(
+            os.path.join(export, "variables", "variables"))]
+        print(f"   checkpoint keys: {', '.join(keys)}")
 
     outputs = serving(**{key: tf.constant(value) for key, value in inputs.items()})
     ok = True

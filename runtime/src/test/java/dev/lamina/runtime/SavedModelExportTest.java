@@ -348,6 +348,7 @@ class SavedModelExportTest {
       assertBitwiseEqual(model.predict(x, float[][].class),
           serve(export, "features", x, "probabilities"));
     }
+    SavedModelConventions.assertFollowed(export);
     assertEquals(List.of("1"), list(temp.resolve("models/demo")));
   }
 
@@ -423,5 +424,6 @@ class SavedModelExportTest {
           .map(Signature::key).toList();
       assertEquals(List.of("serving_default"), keys);
     }
+    SavedModelConventions.assertFollowed(export);
   }
 }
