@@ -16,8 +16,10 @@ import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.Scope;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -100,11 +102,19 @@ final class Executor implements AutoCloseable {
   }
 
   private Variable variable(Ops scoped, Weight weight, int index) {
-    String name = weight.layer().explicitName().orElse(topology.names().get(weight.layer()))
-        + "/" + weight.name();
-    // A name unique in the graph: variables of one session share their resources by name.
-    Operand<?> handle = scoped.withName("var" + index).varHandleOp(TFloat32.class, weight.shape(),
-        VarHandleOp.sharedName("v" + index + "_" + name.replaceAll("[^A-Za-z0-9_]", "_")));
+    // The variable's resource is shared by name within a session, so its shared_name must be
+    // unique in the graph. It is the node's own name, as TensorFlow's own writers make it:
+    // TensorFlow's MLIR importer (TensorFlow Lite's converter) looks a SavedModel's variables up
+    // by shared_name as node names. The op is built by hand because Scope.makeOpName claims the
+    // name it returns: asking it first and then building through Ops would name the node var0_1.
+    Scope scope = scoped.scope();
+    String opName = scope.makeOpName("var" + index);
+    Operand<?> handle = scope.env().opBuilder(VarHandleOp.OP_NAME, opName, scope)
+        .setAttr("dtype", DataType.DT_FLOAT)
+        .setAttr("shape", weight.shape())
+        .setAttr("shared_name", opName)
+        .build()
+        .output(0);
     Placeholder<TFloat32> value = scoped.withName("value" + index)
         .placeholder(TFloat32.class, Placeholder.shape(weight.shape()));
     Op assign = scoped.withName("assign" + index).assignVariableOp(handle, value);

@@ -57,6 +57,12 @@ import org.tensorflow.types.family.TType;
  * {@code saved_model.pb} itself, with that saver's real op names in its {@code SaverDef}.
  * TensorFlow Java's {@code SavedModelBundle.load}, Python's loader and TensorFlow Serving all
  * restore the variables through that {@code SaverDef}.
+ *
+ * <p>The graph follows the conventions of TensorFlow's own TF1 writers closely enough for its
+ * MLIR importer, and so for TensorFlow Lite's converter and tf2onnx: each variable's
+ * {@code shared_name} is its node name (see {@link Executor}), the {@code variables} collection
+ * and the saver name tensors that exist. The tests check every export for this from the written
+ * {@code saved_model.pb}; {@code tools/check_savedmodel.py} converts them and runs them.
  */
 final class SavedModelExport {
 

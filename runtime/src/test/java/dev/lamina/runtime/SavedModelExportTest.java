@@ -11,6 +11,7 @@ import dev.lamina.runtime.serving.ServingSignature;
 import dev.lamina.runtime.layers.Dense;
 import dev.lamina.runtime.layers.Dropout;
 import dev.lamina.runtime.train.FitOptions;
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -30,7 +31,12 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
+import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -77,6 +83,10 @@ class SavedModelExportTest {
     }
   }
 
+  private static FloatNdArray nd(float[][] values) {
+    return StdArrays.ndCopyOf(values);
+  }
+
   private static void assertBitwiseEqual(float[][] expected, float[][] actual) {
     assertEquals(expected.length, actual.length);
     for (int i = 0; i < expected.length; i++) {
@@ -102,6 +112,9 @@ class SavedModelExportTest {
       assertFalse(Arrays.deepEquals(untrained, trained), "fit changed the predictions");
 
       assertBitwiseEqual(trained, serve(export, "features", data[0], "probabilities"));
+      SavedModelConventions.assertFollowed(export);
+      SavedModelCheckMaterial.leave("classifier_adam", export, Map.of("features", nd(data[0])),
+          Map.of("probabilities", nd(trained)));
     }
   }
 
@@ -122,6 +135,9 @@ class SavedModelExportTest {
       float[][] after = trained.predict(data[0], float[][].class);
       assertFalse(Arrays.deepEquals(before, after), "fit changed the predictions");
       assertBitwiseEqual(after, serve(export, "features", data[0], "probabilities"));
+      SavedModelConventions.assertFollowed(export);
+      SavedModelCheckMaterial.leave("shared_layers", export, Map.of("features", nd(data[0])),
+          Map.of("probabilities", nd(after)));
     }
   }
 
@@ -131,8 +147,17 @@ class SavedModelExportTest {
     var b = Input.of("b", TFloat32.class, 3);
     var scaled = new Activation("scaled", "tanh").apply(b);
     Path export = temp.resolve("two/1");
+    float[][][] aData = {{{1, 2}, {3, 4}, {5, 6}, {7, 8}}, {{-1, 0.5f}, {0, 0}, {2, -3}, {4, 1}}};
+    float[][] bData = {{0.5f, -1.5f, 2}, {3, -0.25f, 0}};
     try (Model model = Model.of(List.of(a, b), List.of(a, scaled))) {
       model.exportSavedModel(export);
+      List<Object> expected = model.predict(List.of((Object) aData, bData),
+          List.of(float[][][].class, float[][].class));
+      SavedModelConventions.assertFollowed(export);
+      SavedModelCheckMaterial.leave("input_as_output", export,
+          Map.of("a", StdArrays.ndCopyOf(aData), "b", nd(bData)),
+          Map.of("a", StdArrays.ndCopyOf((float[][][]) expected.get(0)),
+              "scaled", nd((float[][]) expected.get(1))));
     }
     try (SavedModelBundle bundle = SavedModelBundle.load(export.toString(), "serve")) {
       assertEquals(List.of("serve"), bundle.metaGraphDef().getMetaInfoDef().getTagsList());
@@ -169,6 +194,11 @@ class SavedModelExportTest {
       assertBitwiseEqual((float[][]) expected.get(0), serve(export, "x", input, name));
       assertBitwiseEqual((float[][]) expected.get(1), serve(export, "x", input, name + "_1"));
       assertBitwiseEqual((float[][]) expected.get(2), serve(export, "x", input, name + "_2"));
+      SavedModelConventions.assertFollowed(export);
+      SavedModelCheckMaterial.leave("three_outputs", export, Map.of("x", nd(input)),
+          Map.of(name, nd((float[][]) expected.get(0)),
+              name + "_1", nd((float[][]) expected.get(1)),
+              name + "_2", nd((float[][]) expected.get(2))));
     }
   }
 
@@ -182,8 +212,11 @@ class SavedModelExportTest {
     float[][] input = data()[0];
     try (Model model = Model.of(x, y)) {
       model.exportSavedModel(export);
-      assertBitwiseEqual(model.predict(input, float[][].class),
-          serve(export, "save", input, "serving_default"));
+      float[][] expected = model.predict(input, float[][].class);
+      assertBitwiseEqual(expected, serve(export, "save", input, "serving_default"));
+      SavedModelConventions.assertFollowed(export);
+      SavedModelCheckMaterial.leave("named_like_saver_ops", export, Map.of("save", nd(input)),
+          Map.of("serving_default", nd(expected)));
     }
   }
 
@@ -209,6 +242,9 @@ class SavedModelExportTest {
         assertArrayEquals(expected, values);
         assertArrayEquals(new int[] {1, 4, 9}, values[0]);
       }
+      SavedModelConventions.assertFollowed(export);
+      SavedModelCheckMaterial.leave("int32", export, Map.of("counts", StdArrays.ndCopyOf(input)),
+          Map.of("squared", StdArrays.ndCopyOf(expected)));
     }
   }
 
@@ -234,6 +270,36 @@ class SavedModelExportTest {
       assertTrue(names.contains("save/restore_all"));
       assertTrue(Files.isRegularFile(export.resolve("variables/variables.index")));
     }
+    SavedModelConventions.assertFollowed(export);
+  }
+
+  /**
+   * The rules {@link SavedModelConventions} checks catch what broke TensorFlow Lite's converter
+   * before: a variable whose shared_name is not its node name, and tensors that do not exist.
+   */
+  @Test
+  void theConventionsCheckCatchesAVariableNamedApartFromItsNode() throws IOException {
+    Path export = temp.resolve("broken");
+    try (Model model = classifier()) {
+      model.exportSavedModel(export);
+    }
+    Path pb = export.resolve("saved_model.pb");
+    SavedModel good = SavedModel.parseFrom(Files.readAllBytes(pb));
+    SavedModel.Builder bad = good.toBuilder();
+    GraphDef.Builder graph = bad.getMetaGraphsBuilder(0).getGraphDefBuilder();
+    for (NodeDef.Builder node : graph.getNodeBuilderList()) {
+      if (node.getName().equals("weights/var0")) {
+        node.putAttr("shared_name",
+            AttrValue.newBuilder().setS(ByteString.copyFromUtf8("v0_hidden_kernel")).build());
+      }
+    }
+    bad.getMetaGraphsBuilder(0).setSaverDef(bad.getMetaGraphs(0).getSaverDef().toBuilder()
+        .setFilenameTensorName("save/Const:0"));
+    Files.write(pb, bad.build().toByteArray());
+    assertEquals(List.of(
+        "VarHandleOp weights/var0 has shared_name 'v0_hidden_kernel', not its node name",
+        "saver filename tensor save/Const:0 does not exist"),
+        SavedModelConventions.violations(export));
   }
 
   private static List<String> opNames(Iterator<GraphOperation> operations) {
@@ -251,6 +317,7 @@ class SavedModelExportTest {
       assertBitwiseEqual(model.predict(x, float[][].class),
           serve(export, "features", x, "probabilities"));
     }
+    SavedModelConventions.assertFollowed(export);
     assertEquals(List.of("empty"), list(temp));
   }
 
@@ -281,6 +348,7 @@ class SavedModelExportTest {
       assertBitwiseEqual(model.predict(x, float[][].class),
           serve(export, "features", x, "probabilities"));
     }
+    SavedModelConventions.assertFollowed(export);
     assertEquals(List.of("1"), list(temp.resolve("models/demo")));
   }
 
@@ -356,5 +424,6 @@ class SavedModelExportTest {
           .map(Signature::key).toList();
       assertEquals(List.of("serving_default"), keys);
     }
+    SavedModelConventions.assertFollowed(export);
   }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.SavedModelCheckMaterial;
+import dev.lamina.runtime.SavedModelConventions;
 import dev.lamina.runtime.Sequential;
 import dev.lamina.runtime.layers.Dense;
 import dev.lamina.runtime.layers.Dropout;
@@ -16,20 +18,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.StringJoiner;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Result;
@@ -46,13 +43,13 @@ import org.tensorflow.types.TFloat32;
  * The tutorial's models and a trained one, exported as SavedModels and reloaded by TensorFlow
  * Java: {@code serving_default} gives {@code predict}'s results bit for bit.
  *
- * <p>Each test leaves its export, inputs and Lamina's predictions under
- * {@code target/savedmodel-check/<model>/} for {@code tools/check_savedmodel.py}, which runs them
- * through Python's {@code tf.saved_model.load}.
+ * <p>Each export is also checked against TensorFlow's SavedModel conventions
+ * ({@link SavedModelConventions}), and each test leaves its export, inputs and Lamina's
+ * predictions under {@code target/savedmodel-check/<model>/} for
+ * {@code tools/check_savedmodel.py}, which runs them through Python's {@code tf.saved_model.load},
+ * TensorFlow Lite and ONNX Runtime.
  */
 class SavedModelExportTest {
-
-  private static final Path CHECK = Path.of("target", "savedmodel-check");
 
   @Test
   void squareModel() throws IOException {
@@ -193,10 +190,11 @@ class SavedModelExportTest {
    */
   private static List<float[][]> check(String name, Model model, List<FloatNdArray> x)
       throws IOException {
-    Path dir = CHECK.resolve(name);
-    deleteTree(dir);
+    Path dir = SavedModelCheckMaterial.freshDirectory(name);
     Path export = dir.resolve("model/1");
     ServingSignature signature = model.exportSavedModel(export);
+    // What TensorFlow Lite's converter and TensorFlow's other tools rely on, read from disk.
+    SavedModelConventions.assertFollowed(export);
     assertEquals(model.inputs().size(), signature.inputs().size());
     assertEquals(model.outputs().size(), signature.outputs().size());
     int samples = (int) x.get(0).shape().get(0);
@@ -230,15 +228,18 @@ class SavedModelExportTest {
       feeds.forEach(TFloat32::close);
     }
 
-    Files.createDirectories(dir.resolve("inputs"));
-    Files.createDirectories(dir.resolve("expected"));
-    List<float[][]> results = new ArrayList<>();
+    Map<String, NdArray<?>> inputs = new LinkedHashMap<>();
     for (int i = 0; i < x.size(); i++) {
-      writeNpy(dir.resolve("inputs").resolve(signature.inputs().get(i) + ".npy"), x.get(i));
+      inputs.put(signature.inputs().get(i), x.get(i));
     }
+    Map<String, NdArray<?>> outputs = new LinkedHashMap<>();
+    for (int j = 0; j < expected.size(); j++) {
+      outputs.put(signature.outputs().get(j), expected.get(j));
+    }
+    SavedModelCheckMaterial.writeArrays(dir, inputs, outputs);
+    List<float[][]> results = new ArrayList<>();
     for (int j = 0; j < expected.size(); j++) {
       FloatNdArray output = (FloatNdArray) expected.get(j);
-      writeNpy(dir.resolve("expected").resolve(signature.outputs().get(j) + ".npy"), output);
       if (output.rank() != 2) {
         results.add(null);
         continue;
@@ -263,35 +264,5 @@ class SavedModelExportTest {
       System.arraycopy(rows[i], 0, values, i * rows[0].length, rows[0].length);
     }
     return values;
-  }
-
-  /** NumPy's .npy format, version 1.0: little-endian float32, C order. */
-  static void writeNpy(Path file, FloatNdArray array) throws IOException {
-    StringJoiner shape = new StringJoiner(", ", "(", array.rank() == 1 ? ",)" : ")");
-    for (long size : array.shape().asArray()) {
-      shape.add(Long.toString(size));
-    }
-    String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
-    int unpadded = 10 + header.length() + 1;
-    header = header + " ".repeat((64 - unpadded % 64) % 64) + "\n";
-    float[] values = flat(array);
-    ByteBuffer bytes = ByteBuffer.allocate(10 + header.length() + 4 * values.length)
-        .order(ByteOrder.LITTLE_ENDIAN);
-    bytes.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII))
-        .put((byte) 1).put((byte) 0).putShort((short) header.length())
-        .put(header.getBytes(StandardCharsets.US_ASCII));
-    bytes.asFloatBuffer().put(values);
-    Files.write(file, bytes.array());
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }
