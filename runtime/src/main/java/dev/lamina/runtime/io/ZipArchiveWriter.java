@@ -8,13 +8,19 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,7 +45,13 @@ import java.util.zip.ZipOutputStream;
  * umask), or, when it replaces a file, that file's permissions, so a model kept private stays
  * private. The bytes are reproducible: entries in the order written, deflated, with a fixed
  * timestamp. A symbolic link at the target is replaced by the new file, as a rename does, not
- * written through. Not thread-safe.
+ * written through, and the new file's permissions are an ordinary new file's, not those of the
+ * file the link points to.
+ *
+ * <p>A writer killed before it commits (kill -9, a power cut) leaves its temporary file,
+ * {@code .<name>.<random>.tmp}, beside the target. The next writer of the same target deletes
+ * such files once they are an hour old (a live writer touches its file as it writes, and no
+ * save takes an hour without writing). Not thread-safe.
  */
 public final class ZipArchiveWriter implements Closeable {
 
@@ -47,6 +59,8 @@ public final class ZipArchiveWriter implements Closeable {
   // java.util.zip takes for "earlier" and adds an extended-timestamp field for; as Gradle does.
   private static final LocalDateTime TIMESTAMP = LocalDateTime.of(1980, 2, 1, 0, 0);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** How old another writer's temporary file must be before it counts as abandoned. */
+  static final Duration ABANDONED_AFTER = Duration.ofHours(1);
 
   private final Path target;
   private final Path temp;
@@ -70,6 +84,7 @@ public final class ZipArchiveWriter implements Closeable {
     Path dir = absolute.getParent();
     String base = absolute.getFileName().toString();
     base = base.length() > 100 ? base.substring(0, 100) : base;
+    deleteAbandoned(dir, base);
     while (true) {
       Path temp = dir.resolve("." + base + "." + Long.toUnsignedString(RANDOM.nextLong(), 36)
           + ".tmp");
@@ -91,11 +106,48 @@ public final class ZipArchiveWriter implements Closeable {
     }
   }
 
+  /**
+   * Keeps the permissions of the file being replaced. A symbolic link is replaced, not written
+   * through, so the file it points to lends nothing: the new file keeps the umask's.
+   */
   private static void copyPermissions(Path from, Path to) throws IOException {
-    var view = Files.getFileAttributeView(from, PosixFileAttributeView.class);
-    if (view != null && Files.exists(from)) {
+    var view = Files.getFileAttributeView(from, PosixFileAttributeView.class,
+        LinkOption.NOFOLLOW_LINKS);
+    if (view != null && Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
       Files.setPosixFilePermissions(to, view.readAttributes().permissions());
     }
+  }
+
+  /** Deletes temporary files an interrupted writer of {@code base} left, once abandoned. */
+  private static void deleteAbandoned(Path dir, String base) {
+    String prefix = "." + base + ".";
+    FileTime cutoff = FileTime.from(Instant.now().minus(ABANDONED_AFTER));
+    try (DirectoryStream<Path> siblings = Files.newDirectoryStream(dir,
+        entry -> isTemporaryName(entry.getFileName().toString(), prefix))) {
+      for (Path sibling : siblings) {
+        try {
+          var attributes = Files.readAttributes(sibling, BasicFileAttributes.class,
+              LinkOption.NOFOLLOW_LINKS);
+          if (attributes.isRegularFile() && attributes.lastModifiedTime().compareTo(cutoff) < 0) {
+            Files.deleteIfExists(sibling);
+          }
+        } catch (IOException e) {
+          // Someone else's to clean: leave it.
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Best effort: an unreadable directory fails the write itself, with its own message.
+    }
+  }
+
+  /** {@code .<base>.<base-36 random>.tmp}, the names this writer gives its temporary files. */
+  static boolean isTemporaryName(String name, String prefix) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) {
+      return false;
+    }
+    String random = name.substring(prefix.length(), name.length() - ".tmp".length());
+    return !random.isEmpty() && random.length() <= 13 && random.chars()
+        .allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'));
   }
 
   /** Adds a whole entry. */

@@ -3,7 +3,9 @@ package dev.lamina.runtime.io;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -108,5 +110,47 @@ class ZipArchiveWriterTest {
       write(target, "new");
       assertEquals(mode, PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
     }
+  }
+
+  @Test
+  void aSymbolicLinkIsReplacedWithAnOrdinaryFilesPermissionsNotItsTargets() throws Exception {
+    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    Path ordinary = Files.createFile(dir.resolve("ordinary"));
+    // rwx------ has an execute bit, which no new file (0666 less the umask) ever gets.
+    Path pointedAt = Files.createFile(dir.resolve("private-script"));
+    Files.setPosixFilePermissions(pointedAt, PosixFilePermissions.fromString("rwx------"));
+    Path target = Files.createSymbolicLink(dir.resolve("m.lamina"), pointedAt);
+    write(target, "new");
+    assertFalse(Files.isSymbolicLink(target), "the link is replaced, as a rename replaces it");
+    assertEquals(PosixFilePermissions.toString(Files.getPosixFilePermissions(ordinary)),
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+    assertEquals("rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(pointedAt)));
+    assertEquals(0, Files.size(pointedAt), "nothing is written through the link");
+  }
+
+  @Test
+  void anInterruptedWritersTemporaryFileIsDeletedOnceAbandoned() throws Exception {
+    Path target = dir.resolve("m.lamina");
+    Path abandoned = Files.writeString(dir.resolve(".m.lamina.3kf9x0q2a1.tmp"), "killed");
+    Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(ZipArchiveWriter.ABANDONED_AFTER).minusSeconds(60)));
+    Path live = Files.writeString(dir.resolve(".m.lamina.7zz1.tmp"), "another writer, now");
+    Path notOurs = Files.writeString(dir.resolve(".m.lamina.notes.txt"), "the user's");
+    Path otherTarget = Files.writeString(dir.resolve(".n.lamina.3kf9x0q2a1.tmp"), "n's");
+    Files.setLastModifiedTime(otherTarget, Files.getLastModifiedTime(abandoned));
+    write(target, "new");
+    assertEquals(List.of(".m.lamina.7zz1.tmp", ".m.lamina.notes.txt",
+        ".n.lamina.3kf9x0q2a1.tmp", "m.lamina"), listing());
+    assertTrue(Files.exists(live) && Files.exists(notOurs) && Files.exists(otherTarget));
+  }
+
+  @Test
+  void temporaryNamesAreOnlyThoseAWriterMakes() {
+    assertTrue(ZipArchiveWriter.isTemporaryName(".m.lamina.3kf9x0q2a1.tmp", ".m.lamina."));
+    assertFalse(ZipArchiveWriter.isTemporaryName(".m.lamina..tmp", ".m.lamina."));
+    assertFalse(ZipArchiveWriter.isTemporaryName(".m.lamina.ABC.tmp", ".m.lamina."));
+    assertFalse(ZipArchiveWriter.isTemporaryName(".m.lamina.a-b.tmp", ".m.lamina."));
+    assertFalse(ZipArchiveWriter.isTemporaryName(".m.lamina.12345678901234.tmp", ".m.lamina."));
   }
 }
