@@ -7,22 +7,13 @@ import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.io.ZipArchive;
 import dev.lamina.runtime.io.ZipArchiveWriter;
-import dev.lamina.runtime.layers.Activation;
-import dev.lamina.runtime.layers.Add;
-import dev.lamina.runtime.layers.Concatenate;
-import dev.lamina.runtime.layers.Dense;
-import dev.lamina.runtime.layers.Dropout;
-import dev.lamina.runtime.layers.Flatten;
-import dev.lamina.runtime.layers.Multiply;
-import dev.lamina.runtime.layers.Reshape;
 import dev.lamina.runtime.registry.LambdaFactory;
 import dev.lamina.runtime.registry.LambdaRegistry;
-import dev.lamina.runtime.train.Adagrad;
-import dev.lamina.runtime.train.Adam;
+import dev.lamina.runtime.registry.LayerConfig;
+import dev.lamina.runtime.registry.LayerType;
+import dev.lamina.runtime.registry.LayerTypes;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Optimizer;
-import dev.lamina.runtime.train.RmsProp;
-import dev.lamina.runtime.train.Sgd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,7 +24,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -180,12 +170,9 @@ final class ModelFiles {
         entry.put("type", "Lambda");
         entry.put("lambda", factory.name());
         entry.put("arguments", LambdaArguments.encode(factory, lambda.arguments()));
-      } else if (BUILT_IN.contains(layer.getClass())) {
-        entry.put("type", layer.getClass().getSimpleName());
-        entry.put("config", plain(layer.config()));
       } else {
-        throw new IllegalArgumentException(layer.describe() + " cannot be saved: only Lamina's "
-            + "built-in layers and @Lambda layers are, since a file never names a class");
+        entry.put("type", typeName(layer));
+        entry.put("config", plain(config(layer)));
       }
       layers.add(entry);
     }
@@ -245,6 +232,19 @@ final class ModelFiles {
     return ref;
   }
 
+  /** The registered type's name, or an error: a file names a type, never a class. */
+  private static String typeName(Layer layer) {
+    return LayerTypes.of(layer).map(LayerType::name).orElseThrow(() ->
+        new IllegalArgumentException(layer.describe() + " cannot be saved: its class "
+            + layer.getClass().getName() + " is no registered layer type (a file names a type, "
+            + "never a class). Register a LayerType for it (LayerTypes.register, or a "
+            + "LayerTypeProvider service); registered types: " + LayerTypes.names()));
+  }
+
+  private static <L extends Layer> Map<String, Object> config(L layer) {
+    return LayerTypes.of(layer).orElseThrow().config(layer);
+  }
+
   private static LambdaFactory factoryOf(LambdaLayer lambda, LambdaRegistry registry) {
     for (String name : registry.names()) {
       LambdaFactory factory = registry.find(name).orElseThrow();
@@ -291,10 +291,6 @@ final class ModelFiles {
   }
 
   // ---------------------------------------------------------------- loading
-
-  private static final Set<Class<? extends Layer>> BUILT_IN = Set.of(Dense.class, Dropout.class,
-      Reshape.class, Concatenate.class, Flatten.class, Activation.class, Add.class,
-      Multiply.class);
 
   static Model load(Path path, LambdaRegistry registry) throws IOException {
     try (ZipArchive zip = ZipArchive.open(path)) {
@@ -489,52 +485,20 @@ final class ModelFiles {
         throw entry.error("arguments", e.getMessage());
       }
     }
-    JsonObject config = entry.requireObject("config");
+    LayerType<?> layerType = LayerTypes.byName(type).orElseThrow(() -> entry.error("type",
+        "'" + type + "' is not a layer type Lamina knows; it knows InputLayer, Lambda and the "
+            + "registered types " + LayerTypes.names() + " (a type of the application's own is "
+            + "registered with LayerTypes.register or a LayerTypeProvider service)"));
+    LayerConfig config = new LayerConfig(entry.requireObject("config"),
+        layerType.name() + " layer '" + name + "'", LayerConfig.Origin.LAMINA);
+    Layer layer;
     try {
-      switch (type) {
-        case "Dense": {
-          config.rejectUnknownKeys("units", "activation", "use_bias");
-          int units = config.requireInt("units");
-          if (units < 1 || units > MAX_WEIGHT_VALUES) {
-            throw config.error("units", "is " + units + "; between 1 and " + MAX_WEIGHT_VALUES);
-          }
-          return Dense.builder(units).activation(config.requireString("activation"))
-              .useBias(config.requireBoolean("use_bias")).name(name).build();
-        }
-        case "Dropout":
-          config.rejectUnknownKeys("rate", "seed");
-          return new Dropout(name, config.requireDouble("rate"), config.requireLong("seed"));
-        case "Reshape": {
-          config.rejectUnknownKeys("target_shape");
-          JsonArray target = config.requireArray("target_shape");
-          if (target.size() > 253) {
-            throw config.error("target_shape", "has rank " + target.size());
-          }
-          return new Reshape(name, target.longs());
-        }
-        case "Concatenate":
-          config.rejectUnknownKeys("axis");
-          return new Concatenate(name, config.requireInt("axis"));
-        case "Flatten":
-          config.rejectUnknownKeys();
-          return new Flatten(name);
-        case "Activation":
-          config.rejectUnknownKeys("activation");
-          return new Activation(name, config.requireString("activation"));
-        case "Add":
-          config.rejectUnknownKeys();
-          return new Add(name);
-        case "Multiply":
-          config.rejectUnknownKeys();
-          return new Multiply(name);
-        default:
-          throw entry.error("type", "'" + type + "' is not a layer type Lamina reads; it reads "
-              + "InputLayer, Lambda, Dense, Dropout, Reshape, Concatenate, Flatten, Activation, "
-              + "Add and Multiply");
-      }
+      layer = layerType.fromConfig(name, config);
     } catch (IllegalArgumentException e) {
       throw entry.error("config", e.getMessage());
     }
+    config.rejectUnread(layerType.name());
+    return layer;
   }
 
   private static void setWeights(Model model, ZipArchive zip, JsonArray list) throws IOException {
@@ -640,26 +604,10 @@ final class ModelFiles {
 
   private static Optimizer optimizer(JsonObject json) throws IOException {
     String kind = json.requireOneOf("class", "sgd", "adam", "rmsprop", "adagrad");
-    JsonObject c = json.requireObject("config");
-    double lr = c.requireDouble("learning_rate");
+    JsonObject config = json.requireObject("config");
+    config.requireDouble("learning_rate"); // Lamina's files always give it
     try {
-      switch (kind) {
-        case "sgd":
-          c.rejectUnknownKeys("learning_rate", "momentum", "nesterov");
-          return new Sgd(lr, c.requireDouble("momentum"), c.requireBoolean("nesterov"));
-        case "adam":
-          c.rejectUnknownKeys("learning_rate", "beta_1", "beta_2", "epsilon");
-          return new Adam(lr, c.requireDouble("beta_1"), c.requireDouble("beta_2"),
-              c.requireDouble("epsilon"));
-        case "rmsprop":
-          c.rejectUnknownKeys("learning_rate", "rho", "momentum", "epsilon", "centered");
-          return new RmsProp(lr, c.requireDouble("rho"), c.requireDouble("momentum"),
-              c.requireDouble("epsilon"), c.requireBoolean("centered"));
-        default:
-          c.rejectUnknownKeys("learning_rate", "initial_accumulator_value", "epsilon");
-          return new Adagrad(lr, c.requireDouble("initial_accumulator_value"),
-              c.requireDouble("epsilon"));
-      }
+      return Optimizer.fromConfig(kind, config);
     } catch (IllegalArgumentException e) {
       throw json.error("config", e.getMessage());
     }

@@ -2,6 +2,8 @@ package dev.lamina.runtime.layers;
 
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.registry.LayerConfig;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -27,6 +29,50 @@ public final class Activation extends Layer {
     super(name);
     this.function = function;
     this.activation = resolve(function);
+  }
+
+  /**
+   * Keras activation names whose Lamina version computes what Keras 3 computes, and the name
+   * Lamina knows each by: what a Keras file may use. (Lamina's {@code gelu} and
+   * {@code hard_sigmoid} follow TensorFlow's framework, which Keras 3 does not.)
+   */
+  static final Map<String, String> KERAS_NAMES = kerasNames();
+
+  private static Map<String, String> kerasNames() {
+    Map<String, String> map = new java.util.LinkedHashMap<>();
+    for (String same : List.of("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu",
+        "softplus", "softsign", "swish", "exponential")) {
+      map.put(same, same);
+    }
+    map.put("silu", "swish"); // Keras 3's name for x * sigmoid(x)
+    return java.util.Collections.unmodifiableMap(map);
+  }
+
+  /**
+   * The activation a configuration names at {@code key} ({@code None} is {@code linear}): any
+   * Lamina activation in Lamina's files, one of {@link #KERAS_NAMES} in a Keras file.
+   */
+  public static String read(LayerConfig config, String key) throws ModelFormatException {
+    Object value = config.json().get(key);
+    config.ignore(key);
+    if (value == null) {
+      return "linear";
+    }
+    if (config.origin() == LayerConfig.Origin.KERAS) {
+      if (!(value instanceof String name) || !KERAS_NAMES.containsKey(name)) {
+        String found = value instanceof String s ? "'" + s + "'" : "a custom (Python) function";
+        throw config.error(key, "activation " + found + " is not supported; supported "
+            + "activations: " + String.join(", ", KERAS_NAMES.keySet()));
+      }
+      return KERAS_NAMES.get(name);
+    }
+    String name = config.requireString(key);
+    try {
+      resolve(name);
+    } catch (IllegalArgumentException e) {
+      throw config.error(key, e.getMessage());
+    }
+    return name;
   }
 
   /** The framework's activation for a Keras name; an unknown name is an error naming the known. */

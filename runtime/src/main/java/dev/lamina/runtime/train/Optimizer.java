@@ -79,6 +79,27 @@ public abstract class Optimizer {
     return update(tf, slots, weight, gradient, lr, step);
   }
 
+  /** Each optimizer's Keras name (lower case) and how it is made from its options. */
+  private static final Map<String, java.util.function.Function<Options, Optimizer>> TABLE =
+      table();
+
+  private static Map<String, java.util.function.Function<Options, Optimizer>> table() {
+    Map<String, java.util.function.Function<Options, Optimizer>> table =
+        new java.util.LinkedHashMap<>();
+    table.put("sgd", o -> new Sgd(o.number("learning_rate", 0.01), o.number("momentum", 0.0),
+        o.flag("nesterov", false)));
+    table.put("adam", o -> {
+      o.requireDefault("amsgrad", false);
+      return new Adam(o.number("learning_rate", 0.001), o.number("beta_1", 0.9),
+          o.number("beta_2", 0.999), o.number("epsilon", 1e-7));
+    });
+    table.put("rmsprop", o -> new RmsProp(o.number("learning_rate", 0.001), o.number("rho", 0.9),
+        o.number("momentum", 0.0), o.number("epsilon", 1e-7), o.flag("centered", false)));
+    table.put("adagrad", o -> new Adagrad(o.number("learning_rate", 0.001),
+        o.number("initial_accumulator_value", 0.1), o.number("epsilon", 1e-7)));
+    return java.util.Collections.unmodifiableMap(table);
+  }
+
   /**
    * An optimizer by Keras's name with its default options: {@code sgd}, {@code adam},
    * {@code rmsprop}, {@code adagrad}.
@@ -86,18 +107,94 @@ public abstract class Optimizer {
    * @throws IllegalArgumentException naming the known ones
    */
   public static Optimizer get(String name) {
-    switch (name.toLowerCase(Locale.ROOT)) {
-      case "sgd":
-        return new Sgd();
-      case "adam":
-        return new Adam();
-      case "rmsprop":
-        return new RmsProp();
-      case "adagrad":
-        return new Adagrad();
-      default:
-        throw new IllegalArgumentException("Unknown optimizer '" + name + "'; Lamina knows "
-            + List.of("sgd", "adam", "rmsprop", "adagrad"));
+    return fromConfig(name, Map.of());
+  }
+
+  /**
+   * Keras's {@code optimizers.deserialize}: an optimizer by name (any case: {@code Adam},
+   * {@code adam}) and options by Keras's names, Keras's defaults for those missing, as
+   * {@link #config()} writes them.
+   *
+   * @throws IllegalArgumentException for an unknown name, an option the optimizer does not
+   *     have, or a value of the wrong type
+   */
+  public static Optimizer fromConfig(String name, Map<String, ?> config) {
+    var make = TABLE.get(name.toLowerCase(Locale.ROOT));
+    if (make == null) {
+      throw new IllegalArgumentException("Unknown optimizer '" + name + "'; Lamina knows "
+          + TABLE.keySet());
+    }
+    Options options = new Options(name, config);
+    Optimizer optimizer = make.apply(options);
+    // Keras's options of every optimizer: accepted at the defaults, which change nothing.
+    options.ignore("name", "ema_momentum");
+    for (String key : List.of("weight_decay", "clipnorm", "clipvalue", "global_clipnorm",
+        "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps")) {
+      options.requireDefault(key, null);
+    }
+    options.requireDefault("use_ema", false);
+    options.rejectUnread();
+    return optimizer;
+  }
+
+  /** Typed reads of an optimizer's options, remembering which were read. */
+  private static final class Options {
+    private final String optimizer;
+    private final Map<String, ?> values;
+    private final java.util.Set<String> read = new java.util.HashSet<>();
+
+    Options(String optimizer, Map<String, ?> values) {
+      this.optimizer = optimizer;
+      this.values = values;
+    }
+
+    double number(String key, double fallback) {
+      read.add(key);
+      Object value = values.get(key);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof Number n)) {
+        throw new IllegalArgumentException(optimizer + " option " + key + " must be a number, "
+            + "got " + value);
+      }
+      return n.doubleValue();
+    }
+
+    boolean flag(String key, boolean fallback) {
+      read.add(key);
+      Object value = values.get(key);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof Boolean b)) {
+        throw new IllegalArgumentException(optimizer + " option " + key + " must be true or "
+            + "false, got " + value);
+      }
+      return b;
+    }
+
+    void ignore(String... keys) {
+      read.addAll(List.of(keys));
+    }
+
+    /** Refuses any value but {@code fallback} ({@code null}: Keras's {@code None}). */
+    void requireDefault(String key, Object fallback) {
+      read.add(key);
+      Object value = values.get(key);
+      if (value != null && !value.equals(fallback)) {
+        throw new IllegalArgumentException(optimizer + " option " + key + " is " + value
+            + "; Lamina supports only its default, " + (fallback == null ? "None" : fallback));
+      }
+    }
+
+    void rejectUnread() {
+      for (String key : values.keySet()) {
+        if (!read.contains(key)) {
+          throw new IllegalArgumentException(optimizer + " has no option '" + key + "'; its "
+              + "options: " + read);
+        }
+      }
     }
   }
 

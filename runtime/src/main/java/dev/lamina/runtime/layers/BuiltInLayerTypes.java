@@ -1,0 +1,65 @@
+package dev.lamina.runtime.layers;
+
+import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.registry.LayerConfig;
+import dev.lamina.runtime.registry.LayerType;
+import dev.lamina.runtime.registry.LayerTypeProvider;
+import java.util.List;
+
+/**
+ * Lamina's built-in layer types, each with Keras's argument names and defaults: the one list of
+ * them, read by {@link dev.lamina.runtime.registry.LayerTypes} through the service file. A new
+ * built-in layer adds its line here.
+ */
+public final class BuiltInLayerTypes implements LayerTypeProvider {
+
+  /** Dense's and every layer's options that cannot change what a loaded model computes. */
+  private static final String[] INITIALIZERS = {"kernel_initializer", "bias_initializer"};
+
+  @Override
+  public List<LayerType<?>> layerTypes() {
+    return List.of(
+        LayerType.of("Dense", Dense.class, BuiltInLayerTypes::dense),
+        LayerType.of("Dropout", Dropout.class, BuiltInLayerTypes::dropout),
+        LayerType.of("Flatten", Flatten.class, (name, c) -> {
+          c.requireDefault("data_format", "channels_last");
+          return new Flatten(name);
+        }),
+        LayerType.of("Reshape", Reshape.class,
+            (name, c) -> new Reshape(name, c.requireLongs("target_shape"))),
+        LayerType.of("Concatenate", Concatenate.class,
+            (name, c) -> new Concatenate(name, c.optInt("axis", -1))),
+        LayerType.of("Activation", Activation.class,
+            (name, c) -> new Activation(name, Activation.read(c, "activation"))),
+        LayerType.of("Add", Add.class, (name, c) -> new Add(name)),
+        LayerType.of("Multiply", Multiply.class, (name, c) -> new Multiply(name)));
+  }
+
+  private static Dense dense(String name, LayerConfig c) throws ModelFormatException {
+    int units = c.requireInt("units");
+    if (units < 1) {
+      throw c.error("units", "units is " + units + "; it must be 1 or more");
+    }
+    String activation = Activation.read(c, "activation");
+    boolean useBias = c.optBoolean("use_bias", true);
+    // The weights come from the file; how Keras would have drawn them does not matter.
+    c.ignore(INITIALIZERS).ignore("lora_alpha");
+    for (String option : List.of("kernel_regularizer", "bias_regularizer",
+        "activity_regularizer", "kernel_constraint", "bias_constraint", "quantization_config",
+        "lora_rank")) {
+      c.requireDefault(option, null);
+    }
+    return Dense.builder(units).name(name).activation(activation).useBias(useBias).seed(0)
+        .build();
+  }
+
+  private static Dropout dropout(String name, LayerConfig c) throws ModelFormatException {
+    double rate = c.requireDouble("rate");
+    if (!(rate >= 0 && rate < 1)) {
+      throw c.error("rate", "rate is " + rate + "; it must be in [0, 1)");
+    }
+    c.requireDefault("noise_shape", null);
+    return c.has("seed") ? new Dropout(name, rate, c.requireLong("seed"))
+        : new Dropout(name, rate);
+  }
+}
