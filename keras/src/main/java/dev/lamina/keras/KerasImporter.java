@@ -93,9 +93,31 @@ final class KerasImporter {
     this.options = options;
   }
 
+  /**
+   * Every {@link Error} a file can cause (an allocation too large for the heap, nesting too deep
+   * for the stack, a failure inside a library reader) becomes the one exception type of Lamina's
+   * readers, naming the file: no Error escapes a load. Limits are checked before allocating, so
+   * this is the second line, for paths inside libraries that no check reaches.
+   */
   static Model load(Path file, LambdaBindings bindings, KerasImportOptions options)
       throws IOException {
     String fileName = String.valueOf(file.getFileName());
+    try {
+      return loadUnguarded(file, fileName, bindings, options);
+    } catch (OutOfMemoryError e) {
+      throw new ModelFormatException(fileName + ": loading needs more memory than the JVM has ("
+          + e.getMessage() + "): the file is damaged or hostile, or declares sizes (within the "
+          + "KerasImportOptions limits) beyond this JVM's heap", e);
+    } catch (StackOverflowError e) {
+      throw new ModelFormatException(fileName + ": nested too deeply to load "
+          + "(StackOverflowError): the file is damaged or hostile", e);
+    } catch (Error e) {
+      throw new ModelFormatException(fileName + ": the reader failed on this file: " + e, e);
+    }
+  }
+
+  private static Model loadUnguarded(Path file, String fileName, LambdaBindings bindings,
+      KerasImportOptions options) throws IOException {
     try (ZipArchive zip = ZipArchive.open(file, options.zipLimits())) {
       Json.Limits small = Json.Limits.DEFAULT.withMaxInputBytes(1 << 20).withNonFinite(true);
       JsonObject metadata = Json.parseObject(zip.read("metadata.json", 1 << 20),
