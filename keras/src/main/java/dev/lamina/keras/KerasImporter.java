@@ -319,7 +319,12 @@ final class KerasImporter {
       case "Lambda" -> {
         allow(spec, "function", "output_shape", "mask", "arguments");
         lambdaFunction(spec);
-        c.optObject("arguments");
+        JsonObject arguments = c.optObject("arguments");
+        if (arguments != null) {
+          for (var e : arguments.entrySet()) {
+            requireFinite(spec, e.getKey(), e.getValue(), arguments, e.getKey(), null);
+          }
+        }
         Object shape = c.get("output_shape");
         if (shape instanceof JsonArray list) {
           spec.declaredOutput = dims(list, spec, "output_shape");
@@ -342,6 +347,76 @@ final class KerasImporter {
       if (!c.optBoolean("trainable", true)) {
         throw c.error("trainable", spec.describe() + " is frozen (trainable=false); the importer "
             + "supports trainable layers only, as Lamina's layers are");
+      }
+    }
+  }
+
+  /**
+   * Refuses NaN and the infinities (Python's json writes them; JSON has none) anywhere in a
+   * Lambda argument, as Lamina's own format does: no {@code @Arg} may hold one.
+   *
+   * @param where the object or array holding {@code value}; {@code key} a String or an Integer
+   */
+  private static void requireFinite(Spec spec, String argument, Object value, Object where,
+      Object key, String inside) throws ModelFormatException {
+    if (value instanceof JsonNumber n && !n.isFinite()) {
+      String text = spec.describe() + ": argument '" + argument + "' " + (inside == null
+          ? "is " + n : "holds " + n + " at " + inside) + ", which is not finite; Lamina's "
+          + "layers take finite arguments only (its own format refuses them too)";
+      throw where instanceof JsonObject o ? o.error((String) key, text)
+          : ((JsonArray) where).error((Integer) key, text);
+    } else if (value instanceof JsonArray list) {
+      for (int i = 0; i < list.size(); i++) {
+        requireFinite(spec, argument, list.get(i), list, i, (inside == null ? "" : inside)
+            + "[" + i + "]");
+      }
+    } else if (value instanceof JsonObject object) {
+      for (var e : object.entrySet()) {
+        requireFinite(spec, argument, e.getValue(), object, e.getKey(), (inside == null ? ""
+            : inside) + "." + e.getKey());
+      }
+    }
+  }
+
+  /**
+   * A JSON value for a message. Never throws: the file's values may be ones JSON cannot spell
+   * (NaN), which are shown as Python writes them.
+   */
+  static String show(Object value) {
+    try {
+      return Json.write(value, Json.Style.COMPACT);
+    } catch (IllegalArgumentException e) {
+      StringBuilder text = new StringBuilder();
+      showTolerant(value, text, 0);
+      return text.toString();
+    }
+  }
+
+  private static void showTolerant(Object value, StringBuilder text, int depth) {
+    if (depth > 64) {
+      text.append("...");
+    } else if (value instanceof Map<?, ?> map) {
+      text.append('{');
+      int k = 0;
+      for (var e : map.entrySet()) {
+        text.append(k++ == 0 ? "" : ", ");
+        showTolerant(String.valueOf(e.getKey()), text, depth + 1);
+        text.append(": ");
+        showTolerant(e.getValue(), text, depth + 1);
+      }
+      text.append('}');
+    } else if (value instanceof List<?> list) {
+      text.append('[');
+      for (int i = 0; i < list.size(); i++) {
+        text.append(i == 0 ? "" : ", ");
+        showTolerant(list.get(i), text, depth + 1);
+      }
+      text.append(']');
+    } else {
+      try {
+        text.append(Json.write(value, Json.Style.COMPACT));
+      } catch (IllegalArgumentException e) {
+        text.append(value); // NaN, Infinity, -Infinity as Python writes them; odd strings raw
       }
     }
   }
@@ -502,7 +577,7 @@ final class KerasImporter {
           .append(recordedInputs(spec));
       JsonObject args = spec.config.optObject("arguments");
       if (args != null && !args.isEmpty()) {
-        text.append(", arguments ").append(Json.write(args, Json.Style.COMPACT));
+        text.append(", arguments ").append(show(args));
       }
     }
     text.append("\nfor example:\n  KerasModels.load(path, LambdaBindings.of()");
@@ -774,7 +849,7 @@ final class KerasImporter {
         };
         if (!fine) {
           throw kwargs.error(e.getKey(), spec.describe() + " is called with " + e.getKey()
-              + "=" + Json.write(e.getValue(), Json.Style.COMPACT) + "; the importer supports "
+              + "=" + show(e.getValue()) + "; the importer supports "
               + "no call keywords but training and mask=None");
         }
       }
@@ -937,7 +1012,7 @@ final class KerasImporter {
       throw e;
     } catch (RuntimeException e) {
       throw new ModelFormatException(fileName + ": " + spec.describe() + ": its binding '"
-          + spec.boundBy + "' failed for arguments " + Json.write(arguments, Json.Style.COMPACT)
+          + spec.boundBy + "' failed for arguments " + show(arguments)
           + ": " + e, e);
     }
     if (layer == null) {
@@ -962,7 +1037,7 @@ final class KerasImporter {
           && !sameValue(javaArgs.get(e.getKey()), e.getValue())) {
         throw spec.config.error("arguments", spec.describe() + ": its binding '" + spec.boundBy
             + "' made " + layer.describe() + ", but the file gives " + e.getKey() + "="
-            + Json.write(e.getValue(), Json.Style.COMPACT) + "; the @Arg of that name must get "
+            + show(e.getValue()) + "; the @Arg of that name must get "
             + "the file's value");
       }
     }
