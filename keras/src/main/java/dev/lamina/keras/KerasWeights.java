@@ -171,7 +171,9 @@ final class KerasWeights implements AutoCloseable {
     boolean fits = chunk.length == dims.length && dims.length > 0;
     for (int i = 0; fits && i < chunk.length; i++) {
       fits = chunk[i] >= 1;
-      chunkValues = Math.min(chunkValues * Math.max(chunk[i], 1), Long.MAX_VALUE / 1024);
+      long cap = Long.MAX_VALUE / 1024; // saturate: the product is compared, never used beyond
+      int d = Math.max(chunk[i], 1);
+      chunkValues = chunkValues > cap / d ? cap : chunkValues * d;
     }
     long chunkBytes = chunkValues * 4;
     if (!fits || chunkBytes > Math.max(4L * count, CHUNK_SLACK)) {

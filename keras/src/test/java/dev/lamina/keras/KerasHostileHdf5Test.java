@@ -30,8 +30,8 @@ class KerasHostileHdf5Test {
   @TempDir
   Path dir;
 
-  private static final String WHERE = "sequential_dense.keras!model.weights.h5: "
-      .replace("sequential_dense", "%s") + "layers/dense/vars/0: ";
+  /** The start of every message: the file, the weights entry and the kernel's dataset. */
+  private static final String WHERE = "%s.keras!model.weights.h5: layers/dense/vars/0: ";
 
   /** What each hostile file's message must say beyond the file and dataset. */
   private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
@@ -49,6 +49,33 @@ class KerasHostileHdf5Test {
     EXPECTED.put("bad_bitshuffle_values", "bitshuffle");
     EXPECTED.put("bad_unknown_filter", "filter 40000");
     EXPECTED.put("refused_zstd", "filter 32015");
+    EXPECTED.put("bad_fixed_array_count", "needs more memory than the JVM has");
+  }
+
+  /**
+   * good_latest_chunks with its fixed-array chunk index ('FAHD' header) declaring 2^31 - 16
+   * entries, checksum recomputed: jhdf sizes a list by that count before reading any entry, a
+   * path no check of Lamina's reaches (the count is not the dataset's). The OutOfMemoryError it
+   * raises must still come out as a ModelFormatException.
+   */
+  static byte[] fixedArrayCountBomb(byte[] h5) {
+    byte[] b = h5.clone();
+    int at = -1;
+    for (int i = 0; i + 4 <= b.length && at < 0; i++) {
+      if (b[i] == 'F' && b[i + 1] == 'A' && b[i + 2] == 'H' && b[i + 3] == 'D') {
+        at = i;
+      }
+    }
+    assertTrue(at >= 0, "no fixed-array header in good_latest_chunks");
+    // 'FAHD', version, client id, entry size, page bits, entries (8 bytes), data block address
+    // (8 bytes), then the Jenkins lookup3 checksum of those 24 bytes, all little-endian.
+    java.nio.ByteBuffer.wrap(b, at + 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putLong(0x7FFFFFF0L);
+    int checksum = io.jhdf.checksum.ChecksumUtils.checksum(java.util.Arrays.copyOfRange(b, at,
+        at + 24));
+    java.nio.ByteBuffer.wrap(b, at + 24, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putInt(checksum);
+    return b;
   }
 
   @Test
@@ -75,6 +102,10 @@ class KerasHostileHdf5Test {
     for (Hdf5Fixtures.Entry e : Hdf5Fixtures.all()) {
       if (EXPECTED.containsKey(e.name())) {
         args.add(Hdf5Fixtures.keras(dir, e.name(), e.bytes()).toString());
+      }
+      if (e.name().equals("good_latest_chunks")) {
+        args.add(Hdf5Fixtures.keras(dir, "bad_fixed_array_count",
+            fixedArrayCountBomb(e.bytes())).toString());
       }
     }
     assertEquals(EXPECTED.size(), args.size(), "hostile fixtures found");
