@@ -11,9 +11,11 @@ weights) is copied as it is. A test puts one into sequential_dense.keras in plac
 - refused_*: a legal file whose filter Lamina does not decode (zstd); refused with its name.
 - bomb_* and bad_*: hostile chunks written raw (write_direct_chunk) or hostile filter settings.
 
-All go into one zip (they are mostly zeros: about 3 KB each when deflated), hdf5_filters.zip,
-beside index.json, which lists every file with what it holds, where its chunks are (byte offset and size,
-for the fuzzer's targeted mutations) and the filter pipeline's (id, flags, values).
+All go into one zip, hdf5_filters.zip (they are mostly zeros: about 3 KB each when deflated),
+beside index.json, which lists every file with what it holds, where its chunks are (byte offset
+and size) and its filter descriptions are (for the fuzzer's targeted mutations), and the filter
+pipeline's (id, flags, values). Each good_* file is read back by HDF5 itself and must hold the
+original kernel.
 
 Run by hand from the repository root (needs h5py and hdf5plugin in the venv; never by CI):
 
