@@ -27,7 +27,7 @@ public final class KerasImportOptions {
 
   private static final KerasImportOptions DEFAULTS = new KerasImportOptions(false,
       note -> LOG.log(System.Logger.Level.WARNING, note), ZipArchive.Limits.DEFAULT, 1L << 28,
-      64L << 20, 1L << 31);
+      64L << 20, 1L << 31, dev.lamina.runtime.io.Json.Limits.DEFAULT.maxElements());
 
   private final boolean strictOutputShapes;
   private final Consumer<String> notes;
@@ -35,16 +35,18 @@ public final class KerasImportOptions {
   private final long maxWeightValues;
   private final long maxConfigBytes;
   private final long maxTensorValues;
+  private final int maxConfigValues;
 
   private KerasImportOptions(boolean strictOutputShapes, Consumer<String> notes,
       ZipArchive.Limits zipLimits, long maxWeightValues, long maxConfigBytes,
-      long maxTensorValues) {
+      long maxTensorValues, int maxConfigValues) {
     this.strictOutputShapes = strictOutputShapes;
     this.notes = notes;
     this.zipLimits = zipLimits;
     this.maxWeightValues = maxWeightValues;
     this.maxConfigBytes = maxConfigBytes;
     this.maxTensorValues = maxTensorValues;
+    this.maxConfigValues = maxConfigValues;
   }
 
   /**
@@ -59,19 +61,19 @@ public final class KerasImportOptions {
   /** Whether a {@code Lambda}'s {@code output_shape} that contradicts its Java layer is an error. */
   public KerasImportOptions withStrictOutputShapes(boolean strict) {
     return new KerasImportOptions(strict, notes, zipLimits, maxWeightValues, maxConfigBytes,
-        maxTensorValues);
+        maxTensorValues, maxConfigValues);
   }
 
   /** Where notes go (one line of text each), instead of the logger. */
   public KerasImportOptions withNotes(Consumer<String> notes) {
     return new KerasImportOptions(strictOutputShapes, Objects.requireNonNull(notes, "notes"),
-        zipLimits, maxWeightValues, maxConfigBytes, maxTensorValues);
+        zipLimits, maxWeightValues, maxConfigBytes, maxTensorValues, maxConfigValues);
   }
 
   /** The zip reader's limits: archive size, entries, inflated bytes, compression ratio. */
   public KerasImportOptions withZipLimits(ZipArchive.Limits limits) {
     return new KerasImportOptions(strictOutputShapes, notes, Objects.requireNonNull(limits,
-        "limits"), maxWeightValues, maxConfigBytes, maxTensorValues);
+        "limits"), maxWeightValues, maxConfigBytes, maxTensorValues, maxConfigValues);
   }
 
   /** The most values one weight may hold, checked before anything of its size is allocated. */
@@ -80,7 +82,7 @@ public final class KerasImportOptions {
       throw new IllegalArgumentException("maxWeightValues must be positive, got " + max);
     }
     return new KerasImportOptions(strictOutputShapes, notes, zipLimits, max, maxConfigBytes,
-        maxTensorValues);
+        maxTensorValues, maxConfigValues);
   }
 
   boolean strictOutputShapes() {
@@ -105,5 +107,19 @@ public final class KerasImportOptions {
 
   long maxTensorValues() {
     return maxTensorValues;
+  }
+
+  int maxConfigValues() {
+    return maxConfigValues;
+  }
+
+  /**
+   * Raises the size limits of {@code config.json} (bytes, JSON values; by default 64 MiB and the
+   * JSON reader's 500,000 values, about 26,000 minimal layers). Package-private: for measuring
+   * import at sizes beyond the defaults, not an option users need yet.
+   */
+  KerasImportOptions withConfigLimits(long maxBytes, int maxValues) {
+    return new KerasImportOptions(strictOutputShapes, notes, zipLimits, maxWeightValues,
+        maxBytes, maxTensorValues, maxValues);
   }
 }

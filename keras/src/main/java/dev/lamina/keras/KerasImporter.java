@@ -84,6 +84,7 @@ final class KerasImporter {
   private final Set<Spec> noted = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Layer> boundLayers = Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean sequential;
+  private long resolutions;
 
   private KerasImporter(String fileName, JsonObject root, LambdaBindings bindings,
       KerasImportOptions options) {
@@ -95,7 +96,43 @@ final class KerasImporter {
 
   static Model load(Path file, LambdaBindings bindings, KerasImportOptions options)
       throws IOException {
+    return load(file, bindings, options, Probe.NONE);
+  }
+
+  /** What a measurement or a test sees of an import: phase times and work counts. */
+  interface Probe {
+    Probe NONE = (what, value) -> { };
+
+    /** {@code what} is a phase ("config", "layers", "replay", "weights", in nanoseconds) or a
+     *  count ("node resolutions": attempts to gather a node's inputs). */
+    void record(String what, long value);
+  }
+
+  /**
+   * Every {@link Error} a file can cause (an allocation too large for the heap, nesting too deep
+   * for the stack, a failure inside a library reader) becomes the one exception type of Lamina's
+   * readers, naming the file: no Error escapes a load. Limits are checked before allocating, so
+   * this is the second line, for paths inside libraries that no check reaches.
+   */
+  static Model load(Path file, LambdaBindings bindings, KerasImportOptions options, Probe probe)
+      throws IOException {
     String fileName = String.valueOf(file.getFileName());
+    try {
+      return loadUnguarded(file, fileName, bindings, options, probe);
+    } catch (OutOfMemoryError e) {
+      throw new ModelFormatException(fileName + ": loading needs more memory than the JVM has ("
+          + e.getMessage() + "): the file is damaged or hostile, or declares sizes (within the "
+          + "KerasImportOptions limits) beyond this JVM's heap", e);
+    } catch (StackOverflowError e) {
+      throw new ModelFormatException(fileName + ": nested too deeply to load "
+          + "(StackOverflowError): the file is damaged or hostile", e);
+    } catch (Error e) {
+      throw new ModelFormatException(fileName + ": the reader failed on this file: " + e, e);
+    }
+  }
+
+  private static Model loadUnguarded(Path file, String fileName, LambdaBindings bindings,
+      KerasImportOptions options, Probe probe) throws IOException {
     try (ZipArchive zip = ZipArchive.open(file, options.zipLimits())) {
       Json.Limits small = Json.Limits.DEFAULT.withMaxInputBytes(1 << 20).withNonFinite(true);
       JsonObject metadata = Json.parseObject(zip.read("metadata.json", 1 << 20),
@@ -106,16 +143,27 @@ final class KerasImporter {
             + " the .keras files of Keras 3");
       }
       int maxConfig = (int) Math.min(options.maxConfigBytes(), Integer.MAX_VALUE - 8);
+      long start = System.nanoTime();
       JsonObject config = Json.parseObject(zip.read("config.json", maxConfig), "config.json",
-          Json.Limits.DEFAULT.withMaxInputBytes(maxConfig).withNonFinite(true));
+          Json.Limits.DEFAULT.withMaxInputBytes(maxConfig).withMaxElements(
+              options.maxConfigValues()).withNonFinite(true));
       KerasImporter importer = new KerasImporter(fileName, config, bindings, options);
+      long t0 = System.nanoTime();
+      probe.record("config", t0 - start);
       importer.parse();
+      long t1 = System.nanoTime();
       Model model = importer.build();
+      long t2 = System.nanoTime();
+      probe.record("layers", t1 - t0);
+      probe.record("replay", t2 - t1);
+      probe.record("node resolutions", importer.resolutions);
       try {
         byte[] h5 = zip.read("model.weights.h5");
         try (KerasWeights weights = KerasWeights.open(h5, fileName + "!model.weights.h5",
             options.maxWeightValues())) {
+          long t3 = System.nanoTime();
           importer.loadWeights(weights);
+          probe.record("weights", System.nanoTime() - t3);
         }
         return model;
       } catch (IOException | RuntimeException | Error e) {
@@ -297,7 +345,12 @@ final class KerasImporter {
       case "Lambda" -> {
         allow(spec, "function", "output_shape", "mask", "arguments");
         lambdaFunction(spec);
-        c.optObject("arguments");
+        JsonObject arguments = c.optObject("arguments");
+        if (arguments != null) {
+          for (var e : arguments.entrySet()) {
+            requireFinite(spec, e.getKey(), e.getValue(), arguments, e.getKey(), null);
+          }
+        }
         Object shape = c.get("output_shape");
         if (shape instanceof JsonArray list) {
           spec.declaredOutput = dims(list, spec, "output_shape");
@@ -320,6 +373,76 @@ final class KerasImporter {
       if (!c.optBoolean("trainable", true)) {
         throw c.error("trainable", spec.describe() + " is frozen (trainable=false); the importer "
             + "supports trainable layers only, as Lamina's layers are");
+      }
+    }
+  }
+
+  /**
+   * Refuses NaN and the infinities (Python's json writes them; JSON has none) anywhere in a
+   * Lambda argument, as Lamina's own format does: no {@code @Arg} may hold one.
+   *
+   * @param where the object or array holding {@code value}; {@code key} a String or an Integer
+   */
+  private static void requireFinite(Spec spec, String argument, Object value, Object where,
+      Object key, String inside) throws ModelFormatException {
+    if (value instanceof JsonNumber n && !n.isFinite()) {
+      String text = spec.describe() + ": argument '" + argument + "' " + (inside == null
+          ? "is " + n : "holds " + n + " at " + inside) + ", which is not finite; Lamina's "
+          + "layers take finite arguments only (its own format refuses them too)";
+      throw where instanceof JsonObject o ? o.error((String) key, text)
+          : ((JsonArray) where).error((Integer) key, text);
+    } else if (value instanceof JsonArray list) {
+      for (int i = 0; i < list.size(); i++) {
+        requireFinite(spec, argument, list.get(i), list, i, (inside == null ? "" : inside)
+            + "[" + i + "]");
+      }
+    } else if (value instanceof JsonObject object) {
+      for (var e : object.entrySet()) {
+        requireFinite(spec, argument, e.getValue(), object, e.getKey(), (inside == null ? ""
+            : inside) + "." + e.getKey());
+      }
+    }
+  }
+
+  /**
+   * A JSON value for a message. Never throws: the file's values may be ones JSON cannot spell
+   * (NaN), which are shown as Python writes them.
+   */
+  static String show(Object value) {
+    try {
+      return Json.write(value, Json.Style.COMPACT);
+    } catch (IllegalArgumentException e) {
+      StringBuilder text = new StringBuilder();
+      showTolerant(value, text, 0);
+      return text.toString();
+    }
+  }
+
+  private static void showTolerant(Object value, StringBuilder text, int depth) {
+    if (depth > 64) {
+      text.append("...");
+    } else if (value instanceof Map<?, ?> map) {
+      text.append('{');
+      int k = 0;
+      for (var e : map.entrySet()) {
+        text.append(k++ == 0 ? "" : ", ");
+        showTolerant(String.valueOf(e.getKey()), text, depth + 1);
+        text.append(": ");
+        showTolerant(e.getValue(), text, depth + 1);
+      }
+      text.append('}');
+    } else if (value instanceof List<?> list) {
+      text.append('[');
+      for (int i = 0; i < list.size(); i++) {
+        text.append(i == 0 ? "" : ", ");
+        showTolerant(list.get(i), text, depth + 1);
+      }
+      text.append(']');
+    } else {
+      try {
+        text.append(Json.write(value, Json.Style.COMPACT));
+      } catch (IllegalArgumentException e) {
+        text.append(value); // NaN, Infinity, -Infinity as Python writes them; odd strings raw
       }
     }
   }
@@ -480,7 +603,7 @@ final class KerasImporter {
           .append(recordedInputs(spec));
       JsonObject args = spec.config.optObject("arguments");
       if (args != null && !args.isEmpty()) {
-        text.append(", arguments ").append(Json.write(args, Json.Style.COMPACT));
+        text.append(", arguments ").append(show(args));
       }
     }
     text.append("\nfor example:\n  KerasModels.load(path, LambdaBindings.of()");
@@ -620,35 +743,66 @@ final class KerasImporter {
         spec.outputs.addAll(Collections.nCopies(spec.inbound.size(), null));
       }
     }
-    // Keras lists layers in an order where inputs come first; tolerate any order, refuse cycles.
-    boolean progress = true;
-    boolean pending = true;
-    while (pending && progress) {
-      progress = false;
-      pending = false;
-      for (Spec spec : specs) {
-        for (int node = 0; node < spec.inbound.size(); node++) {
-          if (spec.outputs.get(node) != null) {
-            continue;
+    // Keras lists producers first; a file may list layers in any order. Kahn's algorithm over
+    // the nodes (each layer call), taking the ready node that comes first in the file: the file's
+    // order when it is Keras's, and work linear in the nodes (times log n for the queue) in any
+    // order. Whatever never becomes ready is on a cycle.
+    List<Spec> nodeSpec = new ArrayList<>();
+    List<Integer> nodeIndex = new ArrayList<>();
+    Map<Spec, Integer> firstNode = new IdentityHashMap<>();
+    for (Spec spec : specs) {
+      firstNode.put(spec, nodeSpec.size());
+      for (int node = 0; node < spec.inbound.size(); node++) {
+        nodeSpec.add(spec);
+        nodeIndex.add(node);
+      }
+    }
+    int nodes = nodeSpec.size();
+    int[] waiting = new int[nodes];
+    List<List<Integer>> dependents = new ArrayList<>(Collections.nCopies(nodes, null));
+    java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
+    for (int id = 0; id < nodes; id++) {
+      Spec spec = nodeSpec.get(id);
+      for (JsonObject tensor : nodeTensors(spec, spec.inbound.get(nodeIndex.get(id)))) {
+        JsonArray ref = tensor.requireObject("config").requireArray("keras_history");
+        Spec producer = producer(ref);
+        if (producer.className.equals("InputLayer")) {
+          continue; // computed already
+        }
+        int from = firstNode.get(producer) + ref.requireInt(1);
+        if (dependents.get(from) == null) {
+          dependents.set(from, new ArrayList<>(1));
+        }
+        dependents.get(from).add(id);
+        waiting[id]++;
+      }
+      if (waiting[id] == 0) {
+        ready.add(id);
+      }
+    }
+    while (!ready.isEmpty()) {
+      int id = ready.poll();
+      Spec spec = nodeSpec.get(id);
+      int node = nodeIndex.get(id);
+      List<SymbolicTensor<?>> args = resolve(spec, node);
+      if (args == null) {
+        throw new AssertionError("node " + node + " of " + spec.describe() + " was not ready");
+      }
+      spec.outputs.set(node, apply(spec, args));
+      if (dependents.get(id) != null) {
+        for (int next : dependents.get(id)) {
+          if (--waiting[next] == 0) {
+            ready.add(next);
           }
-          List<SymbolicTensor<?>> args = resolve(spec, node);
-          if (args == null) {
-            pending = true;
-            continue;
-          }
-          spec.outputs.set(node, apply(spec, args));
-          progress = true;
         }
       }
     }
-    if (pending) {
-      for (Spec spec : specs) {
-        for (int node = 0; node < spec.inbound.size(); node++) {
-          if (spec.outputs.get(node) == null) {
-            throw spec.inbound.get(node).error(spec.describe() + ": node " + node + " depends on"
-                + " itself through a cycle of layers");
-          }
-        }
+    for (int id = 0; id < nodes; id++) {
+      Spec spec = nodeSpec.get(id);
+      int node = nodeIndex.get(id);
+      if (spec.outputs.get(node) == null) {
+        throw spec.inbound.get(node).error(spec.describe() + ": node " + node + " depends on"
+            + " itself through a cycle of layers");
       }
     }
     JsonObject config = root.requireObject("config");
@@ -682,6 +836,11 @@ final class KerasImporter {
   }
 
   private SymbolicTensor<?> lookup(JsonArray ref) throws ModelFormatException {
+    return producer(ref).outputs.get(ref.requireInt(1));
+  }
+
+  /** The layer a {@code ["name", node, tensor]} reference names, after checking all three. */
+  private Spec producer(JsonArray ref) throws ModelFormatException {
     ref.requireSize(3);
     String name = ref.requireString(0);
     int node = ref.requireInt(1);
@@ -697,11 +856,12 @@ final class KerasImporter {
     if (tensor != 0) {
       throw ref.error(2, producer.describe() + " has one output; there is no output " + tensor);
     }
-    return producer.outputs.get(node);
+    return producer;
   }
 
   /** The input tensors of one node, or null while one of them is not computed yet. */
   private List<SymbolicTensor<?>> resolve(Spec spec, int node) throws ModelFormatException {
+    resolutions++;
     JsonObject call = spec.inbound.get(node);
     List<JsonObject> tensors = nodeTensors(spec, call);
     List<SymbolicTensor<?>> args = new ArrayList<>(tensors.size());
@@ -752,7 +912,7 @@ final class KerasImporter {
         };
         if (!fine) {
           throw kwargs.error(e.getKey(), spec.describe() + " is called with " + e.getKey()
-              + "=" + Json.write(e.getValue(), Json.Style.COMPACT) + "; the importer supports "
+              + "=" + show(e.getValue()) + "; the importer supports "
               + "no call keywords but training and mask=None");
         }
       }
@@ -915,7 +1075,7 @@ final class KerasImporter {
       throw e;
     } catch (RuntimeException e) {
       throw new ModelFormatException(fileName + ": " + spec.describe() + ": its binding '"
-          + spec.boundBy + "' failed for arguments " + Json.write(arguments, Json.Style.COMPACT)
+          + spec.boundBy + "' failed for arguments " + show(arguments)
           + ": " + e, e);
     }
     if (layer == null) {
@@ -940,7 +1100,7 @@ final class KerasImporter {
           && !sameValue(javaArgs.get(e.getKey()), e.getValue())) {
         throw spec.config.error("arguments", spec.describe() + ": its binding '" + spec.boundBy
             + "' made " + layer.describe() + ", but the file gives " + e.getKey() + "="
-            + Json.write(e.getValue(), Json.Style.COMPACT) + "; the @Arg of that name must get "
+            + show(e.getValue()) + "; the @Arg of that name must get "
             + "the file's value");
       }
     }

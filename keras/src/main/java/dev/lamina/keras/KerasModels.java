@@ -31,9 +31,15 @@ import java.util.Objects;
  * it.
  *
  * <p>Bad files (not a zip, a truncated or corrupt entry, a zip bomb, a weights file that is not
- * HDF5 or does not match the configuration, sizes beyond the {@linkplain KerasImportOptions
- * limits}) are a {@link ModelFormatException}, the one exception type of Lamina's file readers;
- * sizes the file declares are checked before anything of that size is allocated.
+ * HDF5 or does not match the configuration, an HDF5 chunk that inflates to or declares more than
+ * its dataset holds, a non-finite {@code Lambda} argument, sizes beyond the {@linkplain
+ * KerasImportOptions limits}) are a {@link ModelFormatException}, the one exception type of
+ * Lamina's file readers; sizes the file declares are checked before anything of that size is
+ * allocated. Chunked weights are decoded by Lamina under a bound from the dataset's shape
+ * (deflate, shuffle, fletcher32, LZF, LZ4, bitshuffle). No {@link Error} escapes a load: one a
+ * library path still raises (an {@code OutOfMemoryError}) becomes a {@code ModelFormatException}
+ * naming the file. Import is linear in the number of layers, in whatever order the file lists
+ * them.
  */
 public final class KerasModels {
 
@@ -54,7 +60,8 @@ public final class KerasModels {
    *
    * @return a new model, built and holding the file's weights; close it when done
    * @throws ModelFormatException if the file is malformed, too large, or holds what the importer
-   *     does not support, or a {@code Lambda} layer has no binding or does not fit its binding
+   *     does not support, or a {@code Lambda} layer has no binding or does not fit its binding,
+   *     or loading it raised an {@code Error}
    * @throws IOException if the file cannot be read at all
    */
   public static Model load(Path file, LambdaBindings bindings, KerasImportOptions options)

@@ -3,13 +3,19 @@ package dev.lamina.keras;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.Weight;
 import dev.lamina.runtime.io.ModelFormatException;
+import io.jhdf.AbstractNode;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FloatingPoint;
+import io.jhdf.object.message.FilterPipelineMessage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,19 +36,23 @@ final class KerasWeights implements AutoCloseable {
   private final HdfFile file;
   private final String source;
   private final long maxValues;
+  private final long fileBytes;
+  /** The child of {@code vars} being read, for messages. */
+  private String reading;
 
-  private KerasWeights(HdfFile file, String source, long maxValues) {
+  private KerasWeights(HdfFile file, String source, long maxValues, long fileBytes) {
     this.file = file;
     this.source = source;
     this.maxValues = maxValues;
+    this.fileBytes = fileBytes;
   }
 
   /** Opens HDF5 bytes already read (within limits) from the archive. */
   static KerasWeights open(byte[] bytes, String source, long maxValues)
       throws ModelFormatException {
     try {
-      return new KerasWeights(HdfFile.fromBytes(bytes), source, maxValues);
-    } catch (RuntimeException | StackOverflowError e) {
+      return new KerasWeights(HdfFile.fromBytes(bytes), source, maxValues, bytes.length);
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
       throw new ModelFormatException(source + ": not a readable HDF5 file: " + message(e), e);
     }
   }
@@ -78,14 +88,23 @@ final class KerasWeights implements AutoCloseable {
       }
       List<FloatNdArray> values = new ArrayList<>(expected.size());
       for (int i = 0; i < expected.size(); i++) {
+        reading = String.valueOf(i);
         values.add(readOne(varsGroup, varsPath + "/" + i, String.valueOf(i), layer,
             expected.get(i)));
       }
       return values;
     } catch (ModelFormatException e) {
       throw e;
+    } catch (ChunkException e) {
+      throw error(varsPath + "/" + reading, e.getMessage(), null);
     } catch (RuntimeException | StackOverflowError e) {
-      throw error(varsPath, "unreadable: " + message(e), e);
+      throw error(varsPath + (reading == null ? "" : "/" + reading), "unreadable: " + message(e),
+          e);
+    } catch (OutOfMemoryError e) {
+      throw error(varsPath + (reading == null ? "" : "/" + reading), "needs more memory than "
+          + "the JVM has (" + message(e) + "): a damaged or hostile file", e);
+    } finally {
+      reading = null;
     }
   }
 
@@ -121,11 +140,169 @@ final class KerasWeights implements AutoCloseable {
     if (count > maxValues) {
       throw error(path, count + " values, more than the limit of " + maxValues);
     }
-    Object data = dataset.getDataFlat();
-    if (!(data instanceof float[] flat) || flat.length != count) {
-      throw error(path, "did not read as " + count + " float32 values");
+    float[] flat;
+    if (dataset instanceof ChunkedDataset chunked) {
+      flat = readChunked(chunked, path, dims, (int) count, ((FloatingPoint) type).getByteOrder());
+    } else {
+      // Contiguous or compact: no filters (HDF5 filters only chunks), and the dimensions, checked
+      // above, size everything jhdf allocates; data the file lacks fails as a RuntimeException.
+      Object data = dataset.getDataFlat();
+      if (!(data instanceof float[] array) || array.length != count) {
+        throw error(path, "did not read as " + count + " float32 values");
+      }
+      flat = array;
     }
     return NdArrays.wrap(Shape.of(want), DataBuffers.of(flat, true, false));
+  }
+
+  /** The most bytes a chunk may have beyond its dataset's own size (h5py makes up to 1 MiB). */
+  static final int CHUNK_SLACK = 4 << 20;
+
+  /**
+   * A chunked dataset's values, each chunk read raw from jhdf and decoded here by {@link
+   * Hdf5Filters} under the bound its shape gives: nothing is allocated from what a chunk declares
+   * or inflates to, only from the dataset's dimensions (checked against the model) and chunk
+   * shape (checked against those). jhdf's own decoding allocates what a chunk declares.
+   */
+  private float[] readChunked(ChunkedDataset dataset, String path, int[] dims, int count,
+      ByteOrder order) throws ModelFormatException {
+    int[] chunk = dataset.getChunkDimensions();
+    long chunkValues = 1;
+    boolean fits = chunk.length == dims.length && dims.length > 0;
+    for (int i = 0; fits && i < chunk.length; i++) {
+      fits = chunk[i] >= 1;
+      long cap = Long.MAX_VALUE / 1024; // saturate: the product is compared, never used beyond
+      int d = Math.max(chunk[i], 1);
+      chunkValues = chunkValues > cap / d ? cap : chunkValues * d;
+    }
+    long chunkBytes = chunkValues * 4;
+    if (!fits || chunkBytes > Math.max(4L * count, CHUNK_SLACK)) {
+      throw error(path, "chunks of shape " + formatDims(chunk) + " for a dataset of shape "
+          + formatDims(dims) + ": " + (fits ? "a chunk of " + chunkBytes + " bytes, more than"
+          + " the dataset's " + 4L * count + " (or " + CHUNK_SLACK + ")" : "not a chunk shape"
+          + " of the dataset's rank"));
+    }
+    long chunks = 1;
+    int[] grid = new int[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      grid[i] = (dims[i] + chunk[i] - 1) / chunk[i];
+      chunks *= grid[i];
+    }
+    if (chunks > fileBytes) {
+      throw error(path, chunks + " chunks of shape " + formatDims(chunk) + ", more than the"
+          + " file has bytes");
+    }
+    List<FilterPipelineMessage.FilterInfo> pipeline = pipeline(dataset, path);
+    float[] out = new float[count];
+    if (count == 0) {
+      return out;
+    }
+    int[] index = new int[dims.length];
+    int[] offset = new int[dims.length];
+    for (long c = 0; c < chunks; c++) {
+      for (int i = 0; i < dims.length; i++) {
+        offset[i] = index[i] * chunk[i];
+      }
+      byte[] bytes = decodeChunk(dataset, path, offset, pipeline, (int) chunkBytes);
+      copyChunk(ByteBuffer.wrap(bytes).order(order).asFloatBuffer(), chunk, offset, dims, out);
+      for (int i = dims.length - 1; i >= 0 && ++index[i] == grid[i]; i--) {
+        index[i] = 0;
+      }
+    }
+    return out;
+  }
+
+  /** The filters of a dataset, from its header (not jhdf's filter registry), all supported. */
+  private List<FilterPipelineMessage.FilterInfo> pipeline(ChunkedDataset dataset, String path)
+      throws ModelFormatException {
+    if (!(dataset instanceof AbstractNode node)
+        || !node.getHeader().hasMessageOfType(FilterPipelineMessage.class)) {
+      return List.of();
+    }
+    List<FilterPipelineMessage.FilterInfo> filters =
+        node.getHeader().getMessageOfType(FilterPipelineMessage.class).getFilters();
+    for (var filter : filters) {
+      if (!Hdf5Filters.supported(filter.getId())) {
+        throw error(path, "its chunks pass through filter " + filter.getId() + " ('"
+            + clip(filter.getName()) + "'), which Lamina does not decode; it decodes deflate, "
+            + "shuffle, fletcher32, lzf, lz4 and bitshuffle (Keras itself writes no filters)");
+      }
+    }
+    return filters;
+  }
+
+  private static byte[] decodeChunk(ChunkedDataset dataset, String path, int[] offset,
+      List<FilterPipelineMessage.FilterInfo> pipeline, int chunkBytes)
+      throws ModelFormatException {
+    ByteBuffer raw = dataset.getRawChunkBuffer(offset); // a view of the file's bytes
+    byte[] bytes = new byte[raw.remaining()];
+    raw.get(bytes);
+    // Each stage may hold the chunk plus the 4 bytes of each fletcher32 checksum still on it.
+    int max = (int) Math.min(Integer.MAX_VALUE - 8, chunkBytes + 4L * pipeline.size());
+    try {
+      for (int i = pipeline.size() - 1; i >= 0; i--) {
+        var filter = pipeline.get(i);
+        bytes = Hdf5Filters.decode(filter.getId(), filter.getData(), bytes, max);
+      }
+    } catch (Hdf5Filters.Refused e) {
+      throw new ChunkException("chunk at " + formatDims(offset) + ": " + e.getMessage());
+    }
+    if (bytes.length != chunkBytes) {
+      throw new ChunkException("chunk at " + formatDims(offset) + " holds " + bytes.length
+          + " bytes once decoded" + (pipeline.isEmpty() ? "" : " (" + names(pipeline) + ")")
+          + "; a chunk of its shape holds " + chunkBytes);
+    }
+    return bytes;
+  }
+
+  /** A chunk that does not decode; becomes the dataset's ModelFormatException. */
+  static final class ChunkException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ChunkException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static String names(List<FilterPipelineMessage.FilterInfo> pipeline) {
+    StringBuilder text = new StringBuilder();
+    for (var filter : pipeline) {
+      text.append(text.length() == 0 ? "" : ", ").append(Hdf5Filters.name(filter.getId()));
+    }
+    return text.toString();
+  }
+
+  /** Copies the part of a chunk at {@code offset} that lies inside the dataset. */
+  private static void copyChunk(FloatBuffer chunk, int[] chunkDims, int[] offset, int[] dims,
+      float[] out) {
+    int rank = dims.length;
+    int[] extent = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      extent[i] = Math.min(chunkDims[i], dims[i] - offset[i]);
+    }
+    int run = extent[rank - 1];
+    int[] at = new int[rank]; // position in the chunk, last dimension always 0
+    while (true) {
+      int from = 0;
+      int to = 0;
+      for (int i = 0; i < rank; i++) {
+        from = from * chunkDims[i] + at[i];
+        to = to * dims[i] + offset[i] + at[i];
+      }
+      chunk.get(from, out, to, run);
+      int i = rank - 2;
+      while (i >= 0 && ++at[i] == extent[i]) {
+        at[i] = 0;
+        i--;
+      }
+      if (i < 0) {
+        return;
+      }
+    }
+  }
+
+  private static String clip(String text) {
+    return text == null ? "" : text.length() > 60 ? text.substring(0, 60) + "..." : text;
   }
 
   private void checkName(Group vars, String path, String layer, String layerName)
@@ -134,7 +311,9 @@ final class KerasWeights implements AutoCloseable {
     if (name == null) {
       return; // older writers leave it out; the position in the file is what Keras itself uses
     }
-    if (name.getSize() > 4096) {
+    // Both the element count and the element size: a fixed-length string type may declare
+    // gigabytes per element, which jhdf would allocate.
+    if (name.getSize() > 4096 || name.getDataType().getSize() > 4096) {
       throw error(path, "attribute 'name' is too large");
     }
     Object value = name.getData();

@@ -60,6 +60,12 @@ final class FixtureLambdas {
     return tf.math.add(x, y);
   }
 
+  /** {@code lambda x, factor: x * factor}: a float argument, for the non-finite ones. */
+  @Lambda
+  static Operand<TFloat32> scale(Ops tf, Operand<TFloat32> x, @Arg float factor) {
+    return tf.math.mul(x, tf.constant(factor));
+  }
+
   /** x³: not the fixture's lambda, for a test that the prediction comparison can fail. */
   @Lambda
   static <T extends TNumber> Operand<T> cube(Ops tf, Operand<T> x) {

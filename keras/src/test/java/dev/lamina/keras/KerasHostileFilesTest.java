@@ -2,14 +2,17 @@ package dev.lamina.keras;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.io.JsonArray;
+import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -137,22 +140,51 @@ class KerasHostileFilesTest {
       "two_inputs.keras"};
   private static final String[] ODD_VALUES = {"-1", "0", "2147483647", "-2147483648",
       "99999999999999999999", "1e308", "0.5", "null", "\"x\"", "[]", "{}", "true", "[null]",
-      "[2000000000, 2000000000]"};
+      "[2000000000, 2000000000]", "NaN", "Infinity", "-Infinity"};
+  private static final String[] NON_FINITE = {"NaN", "Infinity", "-Infinity", "[1.0, NaN]",
+      "{\"k\": -Infinity}"};
+  /** Filter ids a pipeline mutation writes: HDF5's, the plugins', nobody's. */
+  private static final int[] FILTER_IDS = {0, 1, 2, 3, 4, 32000, 32004, 32008, 32015, 65535};
+  /** Values a declared size or filter parameter becomes. */
+  private static final long[] ODD_SIZES = {0, 1, 3, 4, 7, 8, 95, 96, 97, 255, 4096, 0x7FFFFFF0L,
+      0x7FFFFFFFL, 0x80000000L, 0xFFFFFFFFL, 1L << 40, -1L};
+  private static final int MODES = 7;
 
   /**
-   * 2,400 seeded mutations of the four fixtures: raw bytes of the zip; bytes and values of
-   * config.json inside a valid zip; bytes of model.weights.h5 inside a valid zip. Each either
-   * loads or fails with ModelFormatException; nothing else escapes.
+   * Seeded mutations, by default 3,500 (about 20 s; {@code -Dlamina.fuzz.cases=100000} for more),
+   * each mode in turn:
+   *
+   * <ol start="0">
+   *   <li>raw bytes of one of the four fixtures' zip;
+   *   <li>bytes of its config.json inside a valid zip;
+   *   <li>one JSON value of its config.json replaced by an odd one (NaN and the infinities too);
+   *   <li>bytes of its model.weights.h5 inside a valid zip;
+   *   <li>bytes of a filtered weights file (fixtures/hdf5_filters.zip: legal encodings, bombs,
+   *       broken pipelines), half the time inside a chunk or a filter description;
+   *   <li>a declared size in a chunk (LZ4 and bitshuffle headers and blocks, big-endian), a filter
+   *       parameter or a filter id overwritten with an odd value;
+   *   <li>a non-finite number among the arguments of the slice or square Lambda, bound or not.
+   * </ol>
+   *
+   * <p>Each either loads or fails with ModelFormatException with a message; anything else that
+   * escapes (an Error included) is counted and fails the test, listed, at the end.
    */
   @Test
-  @Timeout(value = 10, unit = TimeUnit.MINUTES)
+  @Timeout(value = 90, unit = TimeUnit.MINUTES)
   void fuzzedFilesFailOnlyWithModelFormatException() throws Exception {
+    int cases = Integer.getInteger("lamina.fuzz.cases", 3500);
     Random random = new Random(14);
+    List<Hdf5Fixtures.Entry> filtered = Hdf5Fixtures.all();
+    long start = System.nanoTime();
     int loaded = 0;
     int refused = 0;
-    for (int round = 0; round < 2400; round++) {
+    int escaped = 0;
+    int[] perMode = new int[MODES];
+    List<String> escapes = new ArrayList<>();
+    for (int round = 0; round < cases; round++) {
       String fixture = FIXTURES[round % FIXTURES.length];
-      int mode = (round / FIXTURES.length) % 4;
+      int mode = (round / FIXTURES.length) % MODES;
+      perMode[mode]++;
       Path file = dir.resolve("fuzz-" + round + ".keras");
       Map<String, byte[]> entries = KerasZips.entries(Fixtures.path(fixture));
       String what;
@@ -174,27 +206,134 @@ class KerasHostileFilesTest {
           KerasZips.write(file, entries);
           what = "config.json value";
         }
-        default -> {
+        case 3 -> {
           entries.put("model.weights.h5", mutate(entries.get("model.weights.h5"), random));
           KerasZips.write(file, entries);
           what = "weights bytes";
         }
+        case 4, 5 -> {
+          Hdf5Fixtures.Entry h5 = filtered.get(random.nextInt(filtered.size()));
+          fixture = "sequential_dense.keras with " + h5.name();
+          byte[] bytes = mode == 4 ? mutateFiltered(h5, random) : mutateDeclared(h5, random);
+          Hdf5Fixtures.keras(dir, "fuzz-" + round, bytes);
+          file = dir.resolve("fuzz-" + round + ".keras");
+          what = mode == 4 ? "filtered weights bytes" : "declared size, filter value or id";
+        }
+        default -> {
+          fixture = round % 2 == 0 ? "slice.keras" : "square.keras";
+          entries = KerasZips.entries(Fixtures.path(fixture));
+          String config = new String(entries.get("config.json"), StandardCharsets.UTF_8);
+          String odd = NON_FINITE[random.nextInt(NON_FINITE.length)];
+          String edited = fixture.equals("slice.keras")
+              ? config.replaceFirst("\"index\": [01]", "\"index\": " + odd)
+              : config.replace("\"arguments\": {}", "\"arguments\": {\"factor\": " + odd + "}");
+          entries.put("config.json", edited.getBytes(StandardCharsets.UTF_8));
+          KerasZips.write(file, entries);
+          what = "non-finite argument " + odd;
+        }
       }
+      // Non-finite arguments: half with bindings, half without (the missing-binding message).
+      LambdaBindings bindings = mode == 6 && round % 8 >= 4 ? LambdaBindings.of() : ALL;
       try {
-        KerasModels.load(file, ALL, KerasImportOptions.defaults().withNotes(n -> { })).close();
+        KerasModels.load(file, bindings, KerasImportOptions.defaults().withNotes(n -> { }))
+            .close();
         loaded++;
       } catch (ModelFormatException e) {
         refused++;
         if (e.getMessage() == null || e.getMessage().isBlank()) {
-          fail("round " + round + " (" + fixture + ", " + what + "): empty message", e);
+          escaped++;
+          escapes.add("round " + round + " (" + fixture + ", " + what + "): empty message");
         }
       } catch (Throwable t) {
-        fail("round " + round + " (" + fixture + ", " + what + "): " + t, t);
+        escaped++;
+        if (escapes.size() < 20) {
+          var trace = new java.io.StringWriter();
+          t.printStackTrace(new java.io.PrintWriter(trace));
+          escapes.add("round " + round + " (" + fixture + ", " + what + "): " + trace);
+        }
       }
       Files.delete(file);
     }
-    assertTrue(refused > 1000, "refused " + refused);
-    System.out.println("fuzz: " + loaded + " loaded, " + refused + " refused");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(java.util.Locale.ROOT, "fuzz: %d cases (per mode %s), %d loaded, %d "
+        + "refused with ModelFormatException, %d escaped, %.1f s%n", cases,
+        Arrays.toString(perMode), loaded, refused, escaped, seconds);
+    String listed = escaped + " escaped:\n" + String.join("\n", escapes);
+    assertTrue(escapes.isEmpty(), listed);
+    assertTrue(refused > cases / 2, "refused " + refused + " of " + cases);
+  }
+
+  /** Random bytes of a filtered weights file, half the time within a chunk or a filter. */
+  private static byte[] mutateFiltered(Hdf5Fixtures.Entry h5, Random random) throws Exception {
+    byte[] b = h5.bytes().clone();
+    List<int[]> regions = regions(h5);
+    if (regions.isEmpty() || random.nextBoolean()) {
+      return mutate(b, random);
+    }
+    int[] region = regions.get(random.nextInt(regions.size()));
+    for (int k = 1 + random.nextInt(4); k > 0; k--) {
+      b[region[0] + random.nextInt(region[1])] ^= (byte) (1 + random.nextInt(255));
+    }
+    return b;
+  }
+
+  /** Chunks ({offset, size}) and filter descriptions of a file, from its index entry. */
+  private static List<int[]> regions(Hdf5Fixtures.Entry h5) throws Exception {
+    List<int[]> regions = new ArrayList<>();
+    for (var chunk : h5.index().requireArray("chunk_data").objects()) {
+      regions.add(new int[] {chunk.requireInt("byte_offset"), Math.max(1,
+          chunk.requireInt("size"))});
+    }
+    JsonArray fields = h5.index().requireArray("pipeline_fields");
+    for (int i = 0; i < fields.size(); i++) {
+      if (!fields.isNull(i)) {
+        int id = fields.requireObject(i).requireInt("id");
+        int values = fields.requireObject(i).requireInt("values");
+        regions.add(new int[] {id, values - id + 4});
+      }
+    }
+    return regions;
+  }
+
+  /** One declared size, filter parameter or filter id overwritten with an odd value. */
+  private static byte[] mutateDeclared(Hdf5Fixtures.Entry h5, Random random) throws Exception {
+    byte[] b = h5.bytes().clone();
+    JsonArray chunks = h5.index().requireArray("chunk_data");
+    JsonArray fields = h5.index().requireArray("pipeline_fields");
+    JsonArray filters = h5.index().requireArray("filters");
+    long odd = ODD_SIZES[random.nextInt(ODD_SIZES.length)];
+    int choice = random.nextInt(3);
+    if (choice == 0 && !chunks.isEmpty()) {
+      // A chunk's header or any 4 or 8 bytes in it, big-endian as the LZ4 framings are.
+      JsonObject chunk = chunks.requireObject(random.nextInt(chunks.size()));
+      int at = chunk.requireInt("byte_offset");
+      int size = chunk.requireInt("size");
+      int[] places = {0, 8, 12, 0, 8, random.nextInt(Math.max(1, size))};
+      int where = at + places[random.nextInt(places.length)];
+      int width = where - at == 0 || random.nextBoolean() ? 8 : 4;
+      for (int k = 0; k < width && where + k < b.length; k++) {
+        b[where + k] = (byte) (odd >>> (8 * (width - 1 - k)));
+      }
+      return b;
+    }
+    int f = fields.isEmpty() ? -1 : random.nextInt(fields.size());
+    if (f < 0 || fields.isNull(f)) {
+      return mutate(b, random);
+    }
+    JsonObject field = fields.requireObject(f);
+    int count = filters.requireArray(f).requireArray(2).size();
+    if (choice == 1 && count > 0) {
+      int where = field.requireInt("values") + 4 * random.nextInt(count);
+      for (int k = 0; k < 4; k++) {
+        b[where + k] = (byte) (odd >>> (8 * k)); // little-endian, as HDF5 stores them
+      }
+    } else {
+      int id = FILTER_IDS[random.nextInt(FILTER_IDS.length)];
+      int where = field.requireInt("id");
+      b[where] = (byte) id;
+      b[where + 1] = (byte) (id >>> 8);
+    }
+    return b;
   }
 
   private static byte[] mutate(byte[] in, Random random) {
