@@ -12,14 +12,9 @@ import dev.lamina.runtime.io.JsonNumber;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.io.ZipArchive;
-import dev.lamina.runtime.layers.Activation;
-import dev.lamina.runtime.layers.Add;
-import dev.lamina.runtime.layers.Concatenate;
-import dev.lamina.runtime.layers.Dense;
-import dev.lamina.runtime.layers.Dropout;
-import dev.lamina.runtime.layers.Flatten;
-import dev.lamina.runtime.layers.Multiply;
-import dev.lamina.runtime.layers.Reshape;
+import dev.lamina.runtime.registry.LayerConfig;
+import dev.lamina.runtime.registry.LayerType;
+import dev.lamina.runtime.registry.LayerTypes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,28 +45,12 @@ import org.tensorflow.types.family.TType;
  */
 final class KerasImporter {
 
-  /** The layer types the importer reproduces, as Keras names them. */
-  static final List<String> SUPPORTED_LAYERS = List.of("InputLayer", "Dense", "Activation",
-      "Dropout", "Flatten", "Reshape", "Concatenate", "Add", "Multiply", "Lambda");
-
-  /** Keras activation names whose Lamina (TensorFlow Java framework) version computes the same. */
-  static final Map<String, String> ACTIVATIONS = activations();
-
+  /** Options of every Keras layer, which the importer reads itself. */
   private static final List<String> COMMON = List.of("name", "trainable", "dtype");
 
   private static final Map<String, Class<? extends TType>> INPUT_DTYPES = Map.of(
       "float32", TFloat32.class, "float64", TFloat64.class, "int32", TInt32.class,
       "int64", TInt64.class, "bool", TBool.class);
-
-  private static Map<String, String> activations() {
-    Map<String, String> map = new LinkedHashMap<>();
-    for (String same : List.of("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu",
-        "softplus", "softsign", "swish", "exponential")) {
-      map.put(same, same);
-    }
-    map.put("silu", "swish"); // Keras 3's name for x * sigmoid(x)
-    return Collections.unmodifiableMap(map);
-  }
 
   private final String fileName;
   private final JsonObject root;
@@ -184,6 +163,7 @@ final class KerasImporter {
     final List<SymbolicTensor<?>> outputs = new ArrayList<>();
     String weightsGroup;
     Layer layer;
+    LayerType<?> type; // the registered type, for every layer but inputs and lambdas
     // Lambda only:
     String functionName;
     LambdaFactory factory;
@@ -264,25 +244,46 @@ final class KerasImporter {
     warnUnusedBindings();
   }
 
+  /**
+   * Finds the layer's type: InputLayer and Lambda are the importer's own; a Keras layer is found
+   * by its class name, a Python class registered with {@code register_keras_serializable} by its
+   * registered name, among the registered {@link LayerType}s (the application's too).
+   */
   private void checkKerasClass(Spec spec) throws ModelFormatException {
-    if (!SUPPORTED_LAYERS.contains(spec.className)) {
-      throw spec.json.error("class_name", "layer '" + spec.name + "' is a " + spec.className
-          + ", which the Keras importer does not support; supported layers: "
-          + String.join(", ", SUPPORTED_LAYERS));
-    }
     String module = spec.json.optString("module", "keras.layers");
     String registered = spec.json.optString("registered_name", null);
-    if (!(module.equals("keras") || module.startsWith("keras.")) || (registered != null
-        && !registered.equals(spec.className))) {
-      throw spec.json.error("layer '" + spec.name + "' is a custom Python class (module '"
-          + module + "', registered name '" + registered + "') that only shares the name of "
-          + "Keras's " + spec.className + "; its code is Python's, so Lamina cannot import it");
+    boolean keras = module.equals("keras") || module.startsWith("keras.");
+    if (registered != null && !registered.equals(spec.className)) {
+      spec.type = LayerTypes.byKerasClassName(registered).orElseThrow(() -> spec.json.error(
+          "registered_name", "layer '" + spec.name + "' is a custom Python class (module '"
+              + module + "', registered name '" + registered + "'); its code is Python's, which "
+              + "Lamina never runs. Write it as a Java layer and register a LayerType whose "
+              + "kerasClassName() is \"" + registered + "\" (LayerTypes.register, or a "
+              + "LayerTypeProvider service)"));
+      return;
     }
+    if (!keras) {
+      throw spec.json.error("module", "layer '" + spec.name + "' is a custom Python class "
+          + "(module '" + module + "', class " + spec.className + ") with no registered name; "
+          + "its code is Python's, so Lamina cannot import it. Register it in Python with "
+          + "@keras.saving.register_keras_serializable and a Java LayerType of that name");
+    }
+    if (spec.className.equals("InputLayer") || spec.className.equals("Lambda")) {
+      return;
+    }
+    spec.type = LayerTypes.byKerasClassName(spec.className).orElseThrow(() -> spec.json.error(
+        "class_name", "layer '" + spec.name + "' is a " + spec.className + ", which the Keras "
+            + "importer does not support; supported layers: InputLayer, Lambda, "
+            + String.join(", ", LayerTypes.kerasClassNames())));
   }
 
   private void checkOptions(Spec spec) throws ModelFormatException {
     JsonObject c = spec.config;
-    switch (spec.className) {
+    if (spec.type != null) {
+      spec.layer = fromConfig(spec, spec.type);
+    }
+    switch (spec.type != null ? "typed" : spec.className) {
+      case "typed" -> { }
       case "InputLayer" -> {
         allow(spec, "batch_shape", "dtype", "sparse", "ragged", "optional");
         requireValue(spec, "sparse", false);
@@ -295,53 +296,6 @@ final class KerasImporter {
         }
         c.requireArray("batch_shape");
       }
-      case "Dense" -> {
-        allow(spec, "units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
-            "kernel_regularizer", "bias_regularizer", "activity_regularizer",
-            "kernel_constraint", "bias_constraint", "quantization_config", "lora_rank",
-            "lora_alpha");
-        for (String option : List.of("kernel_regularizer", "bias_regularizer",
-            "activity_regularizer", "kernel_constraint", "bias_constraint",
-            "quantization_config", "lora_rank")) {
-          requireNull(spec, option);
-        }
-        int units = c.requireInt("units");
-        if (units < 1) {
-          throw c.error("units", spec.describe() + " has units " + units + "; it must be 1 or more");
-        }
-        c.optBoolean("use_bias", true);
-        activation(spec, "activation");
-      }
-      case "Activation" -> {
-        allow(spec, "activation");
-        activation(spec, "activation");
-      }
-      case "Dropout" -> {
-        allow(spec, "rate", "seed", "noise_shape");
-        requireNull(spec, "noise_shape");
-        double rate = c.requireDouble("rate");
-        if (!(rate >= 0 && rate < 1)) {
-          throw c.error("rate", spec.describe() + " has rate " + rate + "; it must be in [0, 1)");
-        }
-        c.optLong("seed", 0);
-      }
-      case "Flatten" -> {
-        allow(spec, "data_format");
-        String format = c.optString("data_format", "channels_last");
-        if (!format.equals("channels_last")) {
-          throw c.error("data_format", spec.describe() + " has data_format '" + format
-              + "'; supported: channels_last");
-        }
-      }
-      case "Reshape" -> {
-        allow(spec, "target_shape");
-        c.requireArray("target_shape").longs();
-      }
-      case "Concatenate" -> {
-        allow(spec, "axis");
-        c.optInt("axis", -1);
-      }
-      case "Add", "Multiply" -> allow(spec);
       case "Lambda" -> {
         allow(spec, "function", "output_shape", "mask", "arguments");
         lambdaFunction(spec);
@@ -447,6 +401,28 @@ final class KerasImporter {
     }
   }
 
+  /**
+   * The layer its type reads from the config. Keras's options of every layer ({@code name},
+   * {@code trainable}, {@code dtype}) are the importer's; any other key the type did not read
+   * is refused: an option Lamina ignored could change the model.
+   */
+  private static <L extends Layer> L fromConfig(Spec spec, LayerType<L> type)
+      throws ModelFormatException {
+    LayerConfig config = new LayerConfig(spec.config, spec.describe(), LayerConfig.Origin.KERAS);
+    config.ignore(COMMON.toArray(String[]::new));
+    L layer;
+    try {
+      layer = type.fromConfig(spec.name, config);
+    } catch (IllegalArgumentException e) {
+      throw spec.json.error(spec.describe() + ": " + e.getMessage());
+    }
+    if (layer == null) {
+      throw new IllegalStateException(type + " made no layer for " + spec.describe());
+    }
+    config.rejectUnread(type.kerasClassName());
+    return layer;
+  }
+
   /** Refuses options the importer does not know: one it ignored could change the model. */
   private void allow(Spec spec, String... specific) throws ModelFormatException {
     Set<String> known = new LinkedHashSet<>(COMMON);
@@ -460,31 +436,11 @@ final class KerasImporter {
     }
   }
 
-  private void requireNull(Spec spec, String key) throws ModelFormatException {
-    if (spec.config.get(key) != null) {
-      throw spec.config.error(key, spec.describe() + " sets " + key + "; the importer supports "
-          + "only its default, None");
-    }
-  }
-
   private void requireValue(Spec spec, String key, boolean value) throws ModelFormatException {
     if (spec.config.optBoolean(key, value) != value) {
       throw spec.config.error(key, spec.describe() + " has " + key + "=" + !value
           + "; supported: " + value);
     }
-  }
-
-  private String activation(Spec spec, String key) throws ModelFormatException {
-    Object value = spec.config.get(key);
-    if (value == null) {
-      return "linear";
-    }
-    if (!(value instanceof String name) || !ACTIVATIONS.containsKey(name)) {
-      String found = value instanceof String s ? "'" + s + "'" : "a custom (Python) function";
-      throw spec.config.error(key, spec.describe() + " has activation " + found
-          + "; supported activations: " + String.join(", ", ACTIVATIONS.keySet()));
-    }
-    return ACTIVATIONS.get(name);
   }
 
   private void dtypePolicy(Spec spec) throws ModelFormatException {
@@ -1000,7 +956,7 @@ final class KerasImporter {
   private SymbolicTensor<?> apply(Spec spec, List<SymbolicTensor<?>> inputs)
       throws ModelFormatException {
     if (spec.layer == null) {
-      spec.layer = create(spec, inputs);
+      spec.layer = createLambda(spec); // typed layers were made from their configs
     }
     SymbolicTensor<?> out;
     try {
@@ -1011,6 +967,13 @@ final class KerasImporter {
           + ": " + e.getMessage());
     }
     checkSize(out.shape(), spec, spec.json);
+    for (var weight : spec.layer.weights()) {
+      if (weight.shape().size() > options.maxWeightValues()) {
+        throw spec.json.error(spec.describe() + ": weight '" + weight.name() + "' of shape "
+            + Shapes.format(weight.shape()) + " has more than the limit of "
+            + options.maxWeightValues() + " values");
+      }
+    }
     producers.put(out, spec);
     if (inputs.stream().anyMatch(tainted::contains)) {
       tainted.add(out);
@@ -1024,41 +987,6 @@ final class KerasImporter {
       }
     }
     return out;
-  }
-
-  private Layer create(Spec spec, List<SymbolicTensor<?>> inputs) throws ModelFormatException {
-    JsonObject c = spec.config;
-    String name = spec.name;
-    try {
-      return switch (spec.className) {
-        case "Dense" -> {
-          int units = c.requireInt("units");
-          Shape shape = inputs.get(0).shape();
-          if (!shape.isUnknown() && shape.numDimensions() >= 2) {
-            long last = shape.get(shape.numDimensions() - 1);
-            if (last > 0 && (Math.multiplyHigh(last, units) != 0
-                || last * units > options.maxWeightValues())) {
-              throw c.error("units", spec.describe() + ": a kernel of " + last + " x " + units
-                  + " values is more than the limit of " + options.maxWeightValues());
-            }
-          }
-          yield Dense.builder(units).name(name).activation(activation(spec, "activation"))
-              .useBias(c.optBoolean("use_bias", true)).seed(0).build();
-        }
-        case "Activation" -> new Activation(name, activation(spec, "activation"));
-        case "Dropout" -> c.get("seed") == null ? new Dropout(name, c.requireDouble("rate"))
-            : new Dropout(name, c.requireDouble("rate"), c.requireLong("seed"));
-        case "Flatten" -> new Flatten(name);
-        case "Reshape" -> new Reshape(name, c.requireArray("target_shape").longs());
-        case "Concatenate" -> new Concatenate(name, c.optInt("axis", -1));
-        case "Add" -> new Add(name);
-        case "Multiply" -> new Multiply(name);
-        case "Lambda" -> createLambda(spec);
-        default -> throw new AssertionError(spec.className);
-      };
-    } catch (IllegalArgumentException e) {
-      throw spec.json.error(spec.describe() + ": " + e.getMessage());
-    }
   }
 
   private LambdaLayer createLambda(Spec spec) throws ModelFormatException {

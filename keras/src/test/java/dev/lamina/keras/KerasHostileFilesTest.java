@@ -112,8 +112,9 @@ class KerasHostileFilesTest {
   void hugeDenseIsRefusedBeforeItsKernelIsAllocated() throws Exception {
     Path file = KerasZips.withConfig(dir, "two_inputs.keras", c -> c.replace(
         "\"units\": 3", "\"units\": 2000000000"));
-    assertContains(refused(file), "layer 'probs' (Dense): a kernel of 8 x 2000000000 values is "
-        + "more than the limit of 268435456");
+    assertContains(refused(file), "layer 'probs' (Dense), cannot be applied to (None, 8)",
+        "weight 'kernel' has shape (8, 2000000000), whose sizes multiply to more than "
+            + "2147483639 values");
   }
 
   @Test

@@ -91,8 +91,8 @@ class KerasImportErrorsTest {
     String message = message(file, LambdaBindings.of().withoutRegistry());
     assertContains(message, "config.json:", "at $.config.layers[2].class_name",
         "layer 'flatten_b' is a GlobalAveragePooling1D, which the Keras importer does not "
-            + "support; supported layers: InputLayer, Dense, Activation, Dropout, Flatten, "
-            + "Reshape, Concatenate, Add, Multiply, Lambda");
+            + "support; supported layers: InputLayer, Lambda, Activation, Add, Concatenate, "
+            + "Dense, Dropout, Flatten, Multiply, Reshape");
   }
 
   @Test
@@ -101,8 +101,8 @@ class KerasImportErrorsTest {
         "\"kernel_regularizer\": null", "\"kernel_regularizer\": {\"module\": "
             + "\"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}"));
     assertContains(message(file, LambdaBindings.of().withoutRegistry()),
-        "layer 'shared_dense' (Dense) sets kernel_regularizer; the importer supports only its "
-            + "default, None");
+        "layer 'shared_dense' (Dense) sets kernel_regularizer to an object; Lamina supports "
+            + "only its default, None");
   }
 
   @Test
@@ -110,8 +110,8 @@ class KerasImportErrorsTest {
     Path file = KerasZips.withConfig(dir, "two_inputs.keras", c -> c.replace(
         "\"axis\": -1", "\"axis\": -1, \"fancy\": true"));
     assertContains(message(file, LambdaBindings.of().withoutRegistry()),
-        "layer 'concat' (Concatenate) has option 'fancy', which the importer does not support;"
-            + " supported options of Concatenate: name, trainable, dtype, axis");
+        "layer 'concat' (Concatenate) has option 'fancy', which Lamina's Concatenate does not "
+            + "support; its options: name, trainable, dtype, axis");
   }
 
   @Test
@@ -119,7 +119,8 @@ class KerasImportErrorsTest {
     Path gelu = KerasZips.withConfig(dir, "two_inputs.keras", c -> c.replace(
         "\"activation\": \"tanh\"", "\"activation\": \"gelu\""));
     assertContains(message(gelu, LambdaBindings.of().withoutRegistry()),
-        "layer 'score' (Activation) has activation 'gelu'; supported activations: linear, relu");
+        "layer 'score' (Activation): activation 'gelu' is not supported; supported "
+            + "activations: linear, relu");
     Path mixed = KerasZips.withConfig(dir, "antirectifier.keras", c -> c.replaceFirst(
         "\"config\": \\{\"name\": \"float32\"}", "\"config\": {\"name\": \"mixed_float16\"}"));
     assertContains(message(mixed, LambdaBindings.of().withoutRegistry()),
