@@ -2,7 +2,7 @@ package dev.lamina.benchmarks;
 
 import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Sequential;
-import dev.lamina.runtime.layers.Dense;
+import dev.lamina.runtime.layers.core.Dense;
 import java.util.SplittableRandom;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArrays;

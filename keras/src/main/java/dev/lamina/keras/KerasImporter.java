@@ -324,10 +324,7 @@ final class KerasImporter {
     }
     if (!spec.className.equals("InputLayer")) {
       dtypePolicy(spec);
-      if (!c.optBoolean("trainable", true)) {
-        throw c.error("trainable", spec.describe() + " is frozen (trainable=false); the importer "
-            + "supports trainable layers only, as Lamina's layers are");
-      }
+      c.optBoolean("trainable", true); // a frozen layer stays frozen: see apply
     }
   }
 
@@ -958,6 +955,7 @@ final class KerasImporter {
     if (spec.layer == null) {
       spec.layer = createLambda(spec); // typed layers were made from their configs
     }
+    spec.layer.setTrainable(spec.config.optBoolean("trainable", true)); // Keras's frozen layers
     SymbolicTensor<?> out;
     try {
       out = spec.layer.call(inputs);

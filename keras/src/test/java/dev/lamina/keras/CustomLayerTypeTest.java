@@ -11,7 +11,7 @@ import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.io.ModelFormatException;
-import dev.lamina.runtime.layers.Dense;
+import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypes;

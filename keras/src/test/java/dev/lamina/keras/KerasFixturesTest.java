@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.io.ModelFormatException;
-import dev.lamina.runtime.layers.Dense;
+import dev.lamina.runtime.layers.core.Dense;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

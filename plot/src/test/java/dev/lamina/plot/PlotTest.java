@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Model;
-import dev.lamina.runtime.layers.Concatenate;
-import dev.lamina.runtime.layers.Reshape;
+import dev.lamina.runtime.layers.merging.Concatenate;
+import dev.lamina.runtime.layers.reshaping.Reshape;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

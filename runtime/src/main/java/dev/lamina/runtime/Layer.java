@@ -1,5 +1,7 @@
 package dev.lamina.runtime;
 
+import dev.lamina.runtime.registry.LayerType;
+import dev.lamina.runtime.registry.LayerTypes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,9 +59,28 @@ public abstract class Layer {
     return snakeCase(typeName());
   }
 
-  /** The layer's type as shown in summaries, e.g. {@code SliceLayer}. */
+  /**
+   * The layer's type as shown in summaries and pictures: its registered type's name
+   * ({@link LayerTypes}), else its class's simple name, e.g. {@code SliceLayer}.
+   */
   public String typeName() {
-    return getClass().getSimpleName();
+    return LayerTypes.of(this).map(LayerType::name).orElse(getClass().getSimpleName());
+  }
+
+  private volatile boolean trainable = true;
+
+  /**
+   * Freezes ({@code false}) or unfreezes the layer, as Keras's {@code layer.trainable = False}:
+   * a frozen layer's weights count as non-trainable in summaries and are left alone by training.
+   * As in Keras, it applies to training set up by the next {@code compile}.
+   */
+  public final void setTrainable(boolean trainable) {
+    this.trainable = trainable;
+  }
+
+  /** Whether training may update the layer's trainable weights (Keras's {@code trainable}). */
+  public final boolean isTrainable() {
+    return trainable;
   }
 
   /** The layer's fixed arguments by name, for summaries: Keras's {@code arguments}. */

@@ -443,6 +443,22 @@ public class Model implements AutoCloseable {
 
   // --- weights (Keras's get_weights / set_weights) ---
 
+  /**
+   * The layer named {@code name} in this model (Keras's {@code model.get_layer(name)}).
+   *
+   * @throws IllegalArgumentException naming the model's layers if none has that name
+   */
+  public final Layer getLayer(String name) {
+    for (Layer layer : layers()) {
+      if (nameOf(layer).equals(name)) {
+        return layer;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    layers().forEach(layer -> names.add(nameOf(layer)));
+    throw new IllegalArgumentException("No layer named '" + name + "'; this model has " + names);
+  }
+
   /** Every layer's weights, layer by layer in model order (Keras's {@code model.weights}). */
   public final List<Weight> weights() {
     List<Weight> weights = new ArrayList<>();

@@ -174,6 +174,9 @@ final class ModelFiles {
         entry.put("type", typeName(layer));
         entry.put("config", plain(config(layer)));
       }
+      if (!layer.isTrainable()) {
+        entry.put("trainable", false); // frozen, as Keras's trainable=False
+      }
       layers.add(entry);
     }
     description.put("layers", layers);
@@ -368,7 +371,9 @@ final class ModelFiles {
         inputTensors.put(name, input);
         layers.put(name, input.producer().layer());
       } else {
-        layers.put(name, layer(entry, type, name, registry));
+        Layer layer = layer(entry, type, name, registry);
+        layer.setTrainable(entry.optBoolean("trainable", true));
+        layers.put(name, layer);
       }
     }
     // Replay the calls in order: each may use only outputs made before it, so a file cannot

@@ -107,8 +107,16 @@ public final class Weight {
     return shape;
   }
 
-  /** Whether training updates it (Keras's {@code trainable}). */
+  /**
+   * Whether training updates it (Keras's {@code trainable}): declared trainable, and its layer
+   * not frozen ({@link Layer#setTrainable}).
+   */
   public boolean trainable() {
+    return trainable && layer.isTrainable();
+  }
+
+  /** Whether the layer declared it trainable, frozen or not. */
+  public boolean declaredTrainable() {
     return trainable;
   }
 
@@ -291,6 +299,6 @@ public final class Weight {
   @Override
   public String toString() {
     return layer.describe() + "/" + name + " " + Shapes.format(shape)
-        + (trainable ? "" : " (non-trainable)");
+        + (trainable() ? "" : " (non-trainable)");
   }
 }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lamina.runtime.layers.Add;
-import dev.lamina.runtime.layers.Dense;
+import dev.lamina.runtime.layers.merging.Add;
+import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Sgd;

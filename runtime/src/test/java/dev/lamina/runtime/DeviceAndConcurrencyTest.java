@@ -90,7 +90,7 @@ class DeviceAndConcurrencyTest {
   void eightThreadsGetWhatOneThreadGets() throws Exception {
     // x -> (x . [[1, 0], [0, 2]] + (1, -1))^2, batches of 3 over 16 samples (six batches).
     var model = Sequential.of(Input.of(TFloat32.class, 2),
-        dev.lamina.runtime.layers.Dense.builder(2).kernel(new float[][] {{1, 0}, {0, 2}})
+        dev.lamina.runtime.layers.core.Dense.builder(2).kernel(new float[][] {{1, 0}, {0, 2}})
             .bias(new float[] {1, -1}).build(),
         new TestLayers.Square(null));
     FloatNdArray x = org.tensorflow.ndarray.NdArrays.ofFloats(

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.io.ModelFormatException;
-import dev.lamina.runtime.layers.Dense;
-import dev.lamina.runtime.layers.Dropout;
+import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.regularization.Dropout;
 import dev.lamina.runtime.registry.LambdaRegistry;
 import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.History;
@@ -211,7 +211,7 @@ class ModelFilesTest {
         "dev.lamina.runtime.Tripwire"));
     assertTrue(asLambda.getMessage().contains("not a registered lambda"), asLambda.getMessage());
     var asLayer = loadFails(json -> json.replace("\"Dense\"", "\"dev.lamina.runtime.Tripwire\""));
-    assertTrue(asLayer.getMessage().contains("not a layer type Lamina reads"),
+    assertTrue(asLayer.getMessage().contains("is not a layer type Lamina knows"),
         asLayer.getMessage());
     var runtime = loadFails(json -> json.replace("\"Dense\"", "\"java.lang.Runtime\""));
     assertTrue(runtime.getMessage().contains("java.lang.Runtime"), runtime.getMessage());

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lamina.runtime.layers.Activation;
+import dev.lamina.runtime.layers.activations.Activation;
 import dev.lamina.runtime.serving.ServingSignature;
-import dev.lamina.runtime.layers.Dense;
-import dev.lamina.runtime.layers.Dropout;
+import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.regularization.Dropout;
 import dev.lamina.runtime.train.FitOptions;
 import com.google.protobuf.ByteString;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lamina.runtime.layers.Dense;
+import dev.lamina.runtime.layers.core.Dense;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

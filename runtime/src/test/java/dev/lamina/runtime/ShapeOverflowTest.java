@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lamina.runtime.layers.Dense;
-import dev.lamina.runtime.layers.Flatten;
-import dev.lamina.runtime.layers.Reshape;
+import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.reshaping.Flatten;
+import dev.lamina.runtime.layers.reshaping.Reshape;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +59,7 @@ class ShapeOverflowTest {
     var a = Input.of(TFloat32.class, 1L << 20, 1L << 19);
     var b = Input.of(TFloat32.class, 1L << 20, 1L << 20);
     var e = assertThrows(IllegalArgumentException.class,
-        () -> new dev.lamina.runtime.layers.Concatenate().call(a, b));
+        () -> new dev.lamina.runtime.layers.merging.Concatenate().call(a, b));
     assertTrue(e.getMessage().startsWith("Concatenate 'concatenate' (axis=-1)'s output has shape "
         + "(None, 1048576, 1572864)"), e.getMessage());
   }

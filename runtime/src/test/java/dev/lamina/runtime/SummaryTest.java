@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lamina.runtime.layers.Concatenate;
-import dev.lamina.runtime.layers.Dense;
-import dev.lamina.runtime.layers.Reshape;
+import dev.lamina.runtime.layers.merging.Concatenate;
+import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.reshaping.Reshape;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.types.TFloat32;
 

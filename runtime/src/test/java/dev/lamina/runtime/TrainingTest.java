@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lamina.runtime.layers.Dense;
-import dev.lamina.runtime.layers.Dropout;
+import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.regularization.Dropout;
 import dev.lamina.runtime.train.EarlyStopping;
 import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.History;

@@ -2,8 +2,8 @@ package dev.lamina.samples;
 
 import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Sequential;
-import dev.lamina.runtime.layers.Dense;
-import dev.lamina.runtime.layers.Dropout;
+import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.regularization.Dropout;
 import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.History;
 import dev.lamina.runtime.train.Losses;

@@ -8,7 +8,7 @@ import dev.lamina.runtime.Model;
 import dev.lamina.runtime.io.Json;
 import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
-import dev.lamina.runtime.layers.Dense;
+import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Optimizer;
 import java.io.IOException;

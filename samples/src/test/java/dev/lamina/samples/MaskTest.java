@@ -66,7 +66,7 @@ class MaskTest {
     var a = Input.of("a", TFloat32.class, 2, 3);
     var b = Input.of("b", TFloat32.class, 3, 3);
     var masked = MaskZeroStepsLayer.of().apply(a);
-    var joined = new dev.lamina.runtime.layers.Concatenate(1).apply(masked, b);
+    var joined = new dev.lamina.runtime.layers.merging.Concatenate(1).apply(masked, b);
     var mask = joined.mask().orElseThrow();
     assertArrayEquals(new long[] {-1, 5}, mask.shape().asArray());
     try (var model = Model.of(List.of(a, b), List.of(mask))) {
@@ -78,7 +78,7 @@ class MaskTest {
       assertArrayEquals(new boolean[] {true, false, true, true, true},
           StdArrays.array2dCopyOf((BooleanNdArray) out.get(0))[0]);
     }
-    assertFalse(new dev.lamina.runtime.layers.Concatenate(1).apply(a, a).mask().isPresent(),
+    assertFalse(new dev.lamina.runtime.layers.merging.Concatenate(1).apply(a, a).mask().isPresent(),
         "no input mask, no output mask");
   }
 }

@@ -80,7 +80,7 @@ class TrainingSamplesTest {
   @Test
   void aLambdaWithoutGradientIsNamedAtCompile() {
     var x = Input.of(TFloat32.class, 2);
-    var hidden = dev.lamina.runtime.layers.Dense.builder(2).seed(1).build().apply(x);
+    var hidden = dev.lamina.runtime.layers.core.Dense.builder(2).seed(1).build().apply(x);
     try (var model = Model.of(x, DigammaLayer.of().apply(hidden))) {
       var error = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
           () -> model.compile(new Sgd(0.1), Losses.meanSquaredError()));

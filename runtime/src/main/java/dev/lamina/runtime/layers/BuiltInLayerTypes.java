@@ -1,5 +1,13 @@
 package dev.lamina.runtime.layers;
 
+import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.regularization.Dropout;
+import dev.lamina.runtime.layers.reshaping.Flatten;
+import dev.lamina.runtime.layers.reshaping.Reshape;
+import dev.lamina.runtime.layers.merging.Concatenate;
+import dev.lamina.runtime.layers.merging.Add;
+import dev.lamina.runtime.layers.merging.Multiply;
+import dev.lamina.runtime.layers.activations.Activation;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;

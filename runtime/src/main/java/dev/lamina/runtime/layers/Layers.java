@@ -10,30 +10,30 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
-/** Checks the core layers share. */
-final class Layers {
+/** Checks layers share: arity, dtypes, output specs, shapes in messages. */
+public final class Layers {
 
   private Layers() {}
 
-  static void requireInputs(Layer layer, List<SymbolicTensor<?>> inputs, int count) {
+  public static void requireInputs(Layer layer, List<SymbolicTensor<?>> inputs, int count) {
     if (inputs.size() != count) {
       throw new IllegalArgumentException(layer.describe() + " takes " + count
           + (count == 1 ? " input" : " inputs") + ", got " + inputs.size());
     }
   }
 
-  static void requireNumbers(Layer layer, SymbolicTensor<?> input) {
+  public static void requireNumbers(Layer layer, SymbolicTensor<?> input) {
     if (!TNumber.class.isAssignableFrom(input.dtype())) {
       throw new IllegalArgumentException(layer.describe() + " needs numbers, got "
           + Shapes.dtypeName(input.dtype()));
     }
   }
 
-  static <T extends TType> OutputSpec<T> spec(Shape shape, Class<T> dtype) {
+  public static <T extends TType> OutputSpec<T> spec(Shape shape, Class<T> dtype) {
     return new OutputSpec<>(shape, dtype);
   }
 
-  static String describe(List<SymbolicTensor<?>> inputs) {
+  public static String describe(List<SymbolicTensor<?>> inputs) {
     StringJoiner joined = new StringJoiner(", ");
     inputs.forEach(t -> joined.add(Shapes.format(t.shape()) + " " + Shapes.dtypeName(t.dtype())));
     return joined.toString();

@@ -1,5 +1,11 @@
 package dev.lamina.runtime.layers;
 
+import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.regularization.Dropout;
+import dev.lamina.runtime.layers.reshaping.Flatten;
+import dev.lamina.runtime.layers.merging.Add;
+import dev.lamina.runtime.layers.merging.Multiply;
+import dev.lamina.runtime.layers.activations.Activation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

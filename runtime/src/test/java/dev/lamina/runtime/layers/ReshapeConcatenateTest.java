@@ -1,5 +1,7 @@
 package dev.lamina.runtime.layers;
 
+import dev.lamina.runtime.layers.reshaping.Reshape;
+import dev.lamina.runtime.layers.merging.Concatenate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.lamina.runtime.layers;
+package dev.lamina.runtime.layers.merging;
 
 import dev.lamina.runtime.SymbolicTensor;
 import org.tensorflow.Operand;

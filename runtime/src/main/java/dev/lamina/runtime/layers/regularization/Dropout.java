@@ -1,4 +1,5 @@
-package dev.lamina.runtime.layers;
+package dev.lamina.runtime.layers.regularization;
+import dev.lamina.runtime.layers.Layers;
 
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.SymbolicTensor;

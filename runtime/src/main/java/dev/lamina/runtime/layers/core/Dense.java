@@ -1,4 +1,6 @@
-package dev.lamina.runtime.layers;
+package dev.lamina.runtime.layers.core;
+import dev.lamina.runtime.layers.Layers;
+import dev.lamina.runtime.layers.activations.Activation;
 
 import dev.lamina.runtime.Initializer;
 import dev.lamina.runtime.Layer;

@@ -1,4 +1,5 @@
-package dev.lamina.runtime.layers;
+package dev.lamina.runtime.layers.activations;
+import dev.lamina.runtime.layers.Layers;
 
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.SymbolicTensor;
@@ -36,7 +37,7 @@ public final class Activation extends Layer {
    * Lamina knows each by: what a Keras file may use. (Lamina's {@code gelu} and
    * {@code hard_sigmoid} follow TensorFlow's framework, which Keras 3 does not.)
    */
-  static final Map<String, String> KERAS_NAMES = kerasNames();
+  public static final Map<String, String> KERAS_NAMES = kerasNames();
 
   private static Map<String, String> kerasNames() {
     Map<String, String> map = new java.util.LinkedHashMap<>();
@@ -76,7 +77,7 @@ public final class Activation extends Layer {
   }
 
   /** The framework's activation for a Keras name; an unknown name is an error naming the known. */
-  static org.tensorflow.framework.activations.Activation resolve(String function) {
+  public static org.tensorflow.framework.activations.Activation resolve(String function) {
     try {
       return org.tensorflow.framework.activations.Activation.create(function);
     } catch (RuntimeException e) {
@@ -112,7 +113,7 @@ public final class Activation extends Layer {
    * Applies a resolved activation. Softmax on the last axis is TensorFlow's own op: the
    * framework's version adds an axis constant it leaves unused when the input has rank 2.
    */
-  static <T extends TNumber> Operand<T> apply(Ops tf, String function,
+  public static <T extends TNumber> Operand<T> apply(Ops tf, String function,
       org.tensorflow.framework.activations.Activation activation, Operand<T> x) {
     return "softmax".equals(function) ? tf.nn.softmax(x) : activation.call(tf, x);
   }
