@@ -156,6 +156,25 @@ public final class Weight {
     CHANGES.incrementAndGet();
   }
 
+  /**
+   * {@link #assign(float[])} without the copy, for values no one else holds (read from a file),
+   * so loading a model needs its values' memory once, not twice.
+   */
+  void adopt(float[] newValues) {
+    if (newValues.length != shape.size()) {
+      throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' has shape "
+          + Shapes.format(shape) + " (" + shape.size() + " values), got " + newValues.length
+          + " values");
+    }
+    synchronized (this) {
+      values = newValues;
+      initializer = null;
+      heldBy = null;
+      version++;
+    }
+    CHANGES.incrementAndGet();
+  }
+
   // --- for executors ---
 
   synchronized long version() {
