@@ -482,12 +482,40 @@ public final class ZipArchive implements AutoCloseable {
    */
   public byte[] read(String entry, long maxBytes) throws IOException {
     long max = Math.min(maxBytes, Integer.MAX_VALUE - 8); // the largest Java array
+    ZipEntry e = entryOf(entry);
+    long declared = e.getSize();
     try (InputStream in = stream(entry, max)) {
-      var out = new ByteArrayOutputStream((int) Math.min(Math.max(entryOf(entry).getSize(), 0),
+      if (declared >= 0 && declared <= max && declared <= plausibleSize(e)) {
+        // The declared size, when the limits would let the entry reach it: read into one array
+        // of that size, no growing buffer and no copy. Overlapping entries are refused, so these
+        // arrays together stay within the ratio times the file's size.
+        byte[] data = new byte[(int) declared];
+        int n = in.readNBytes(data, 0, data.length);
+        if (n < data.length) {
+          in.read(); // the end: the size and CRC checks say what is wrong
+          throw new ModelFormatException(where(entry, n) + "inflated to " + n + " bytes, but the"
+              + " directory says " + declared);
+        }
+        if (in.read() >= 0) {
+          throw new ModelFormatException(where(entry, declared) + "inflates to more than the "
+              + declared + " bytes the directory declares");
+        }
+        return data;
+      }
+      var out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 0),
           Math.min(max, 1 << 16)));
       in.transferTo(out);
       return out.toByteArray();
     }
+  }
+
+  /** The most an entry can inflate to within the ratio (an honest entry's declared size is). */
+  private long plausibleSize(ZipEntry e) {
+    long compressed = Math.max(Math.min(e.getCompressedSize(), size), 1);
+    long byRatio = compressed > Long.MAX_VALUE / limits.maxRatio() ? Long.MAX_VALUE
+        : compressed * limits.maxRatio();
+    return Math.min(limits.maxTotalBytes() - totalRead, Math.max(limits.ratioGraceBytes(),
+        byRatio));
   }
 
   /**

@@ -191,15 +191,23 @@ class ZipArchiveTest {
 
   @Test
   void neverTrustsTheDeclaredSize() throws Exception {
-    // A directory that claims 100 bytes for a MiB: the reader counts what it inflates.
+    // A directory that claims 100 bytes for a MiB: the reader counts what it inflates, and
+    // stops one byte past the claim it read into.
     byte[] zip = Zips.zip("a", new byte[1 << 20]);
     Zips.put32(zip, Zips.header(zip, Zips.CEN, 0) + 24, 100);
     var e = refusedAtRead(zip, limits(3, 1000, 1 << 30, 100_000), "a");
-    assertEquals("m.zip!a, inflated byte offset 1000: inflates to more than 1000 bytes",
-        e.getMessage());
+    assertEquals("m.zip!a, inflated byte offset 100: inflates to more than the 100 bytes the"
+        + " directory declares", e.getMessage());
     e = refusedAtRead(zip, ZipArchive.Limits.DEFAULT, "a");
+    assertEquals("m.zip!a, inflated byte offset 100: inflates to more than the 100 bytes the"
+        + " directory declares", e.getMessage());
+    // Past the ratio the claim is not believed, and the reader counts against its limits.
+    Zips.put32(zip, Zips.header(zip, Zips.CEN, 0) + 24, 0x7FFFFFF0L);
+    assertEquals("m.zip!a, inflated byte offset 1000: inflates to more than 1000 bytes",
+        refusedAtRead(zip, limits(3, 1000, 1 << 30, 100_000), "a").getMessage());
     assertEquals("m.zip!a, inflated byte offset 1048576: inflated to 1048576 bytes, but the"
-        + " directory says 100", e.getMessage());
+        + " directory says 2147483632", refusedAtRead(zip, ZipArchive.Limits.DEFAULT, "a")
+        .getMessage());
     // One that claims 2 GiB for 5 bytes allocates for 5.
     byte[] small = Zips.zip("a", new byte[5]);
     Zips.put32(small, Zips.header(small, Zips.CEN, 0) + 24, 0x7FFFFFF0L);
@@ -368,6 +376,44 @@ class ZipArchiveTest {
       assertTrue(e.getMessage().endsWith(": the archive inflates more than 100 times its size of "
           + zip.length + " bytes (a zip bomb of many entries?)"), e.getMessage());
     }
+  }
+
+  /** The child for the heap test: reads entry {@code args[1]} of {@code args[0]}. */
+  public static void main(String[] args) throws Exception {
+    try (var a = ZipArchive.open(Path.of(args[0]))) {
+      byte[] data = a.read(args[1]);
+      long sum = 0;
+      for (byte b : data) {
+        sum += b;
+      }
+      System.out.println("read " + data.length + " bytes, sum " + sum);
+    }
+  }
+
+  @Test
+  void readsAWholeEntryInAHeapLittleLargerThanIt() throws Exception {
+    // 40 MiB in a 72 MiB heap: a growing buffer (to 64 MiB) and then its copy needed more than
+    // 128 MiB; one array of the declared size needs little more than the data.
+    byte[] data = Zips.bytes(40 << 20, 11);
+    long sum = 0;
+    for (byte b : data) {
+      sum += b;
+    }
+    Path f = dir.resolve("big.zip");
+    try (var w = ZipArchiveWriter.create(f)) {
+      w.write("weights.h5", data);
+      w.commit();
+    }
+    data = null;
+    Process process = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx72m",
+        "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+        ZipArchiveTest.class.getName(), f.toString(), "weights.h5")
+        .redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), UTF_8);
+    assertTrue(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+    assertEquals(0, process.exitValue(), "the child exits cleanly (3 is out of heap): " + out);
+    assertEquals("read " + (40 << 20) + " bytes, sum " + sum, out.strip());
   }
 
   @Test
