@@ -231,7 +231,14 @@ class ModelFileFuzzTest {
       case SHAPES: { // huge sizes, and products past Long.MAX_VALUE, in every shape
         Map<String, byte[]> copy = new LinkedHashMap<>(entries);
         String json = new String(copy.get("model.json"), StandardCharsets.UTF_8);
-        copy.put("model.json", editShapes(json, random).getBytes(StandardCharsets.UTF_8));
+        boolean inferred = random.nextInt(3) == 0;
+        if (inferred) {
+          json = inferredReshape(json, random);
+        }
+        if (!inferred || random.nextBoolean()) {
+          json = editShapes(json, random);
+        }
+        copy.put("model.json", json.getBytes(StandardCharsets.UTF_8));
         return ModelFilesTest.zip(copy);
       }
       default: { // a weight or slot entry of the wrong length, or its bytes changed
@@ -320,6 +327,27 @@ class ModelFileFuzzTest {
       json = json.substring(0, span[0]) + edited + json.substring(span[1]);
     }
     return json;
+  }
+
+  private static final Pattern INPUT_SHAPE = Pattern.compile(
+      "(\"type\": \"InputLayer\",\\s*\"dtype\": \"[a-z0-9]+\",\\s*\"shape\": \\[)([^\\]]*)\\]");
+  private static final Pattern TARGET = Pattern.compile("(\"target_shape\": \\[)([^\\]]*)\\]");
+
+  /**
+   * Huge input dims with a reshape target that takes any size ({@code [-1]}, or -1 among huge
+   * dims): the sizes get past the reshape to the layers after it, the lambda's ops and the dense
+   * kernel, whose sizes then overflow.
+   */
+  private static final String[] VALID_HUGE = {"65536", "268435456", "2147483647"};
+
+  private static String inferredReshape(String json, Random random) {
+    StringBuilder dims = new StringBuilder();
+    for (int k = 1 + random.nextInt(3); k > 0; k--) {
+      dims.append(dims.length() == 0 ? "" : ", ").append(VALID_HUGE[random.nextInt(3)]);
+    }
+    json = INPUT_SHAPE.matcher(json).replaceFirst("$1" + dims + "]");
+    String target = random.nextBoolean() ? "-1" : "-1, " + HUGE[7 + random.nextInt(8)];
+    return TARGET.matcher(json).replaceFirst("$1" + target + "]");
   }
 
   private static final int CEN = 0x02014b50;
