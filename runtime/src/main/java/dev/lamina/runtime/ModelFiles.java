@@ -15,8 +15,10 @@ import dev.lamina.runtime.registry.LayerTypes;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Optimizer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +26,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -70,7 +74,9 @@ final class ModelFiles {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("format", FORMAT);
     root.put("version", VERSION);
-    Map<String, byte[]> entries = new LinkedHashMap<>();
+    // Each entry's values, fetched when the entry is written: one weight's values in memory at a
+    // time, never a byte copy of the whole model.
+    Map<String, Supplier<float[]>> entries = new LinkedHashMap<>();
     if (!weightsOnly) {
       root.put("model", describe(model, topology));
     }
@@ -94,16 +100,25 @@ final class ModelFiles {
       w.put("dtype", "float32");
       w.put("entry", entry);
       weights.add(w);
-      entries.put(entry, bytes(snapshot.values().get(i)));
+      float[] values = snapshot.values().get(i); // of the snapshot's moment, not the write's
+      entries.put(entry, () -> values);
     }
     root.put("weights", weights);
     if (withTraining) {
       root.put("training", snapshot.alongside());
     }
+    if (entries.size() + 1 > ZipArchive.Limits.DEFAULT.maxEntries()) {
+      // Never write a file that loading refuses.
+      throw new IllegalArgumentException("This model has " + entries.size() + " weights and "
+          + "optimizer slots; a model file holds at most "
+          + (ZipArchive.Limits.DEFAULT.maxEntries() - 1));
+    }
     try (ZipArchiveWriter zip = ZipArchiveWriter.create(path)) {
       zip.write(DESCRIPTION, Json.writeBytes(root, Json.Style.PRETTY));
-      for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-        zip.write(entry.getKey(), entry.getValue());
+      for (Map.Entry<String, Supplier<float[]>> entry : entries.entrySet()) {
+        try (OutputStream out = zip.stream(entry.getKey())) {
+          writeFloats(out, entry.getValue().get());
+        }
       }
       zip.commit();
     }
@@ -119,7 +134,8 @@ final class ModelFiles {
     }
   }
 
-  private static Map<String, Object> training(Trainer trainer, Map<String, byte[]> entries) {
+  private static Map<String, Object> training(Trainer trainer,
+      Map<String, Supplier<float[]>> entries) {
     Map<String, Object> training = new LinkedHashMap<>();
     Map<String, Object> optimizer = new LinkedHashMap<>();
     optimizer.put("class", trainer.optimizer().name());
@@ -141,7 +157,8 @@ final class ModelFiles {
       s.put("shape", dims(graph.slots().get(slot.getKey()).shape()));
       s.put("entry", entry);
       slots.add(s);
-      entries.put(entry, bytes(slot.getValue()));
+      float[] values = slot.getValue();
+      entries.put(entry, () -> values);
     }
     training.put("slots", slots);
     return training;
@@ -286,11 +303,16 @@ final class ModelFiles {
     return dims;
   }
 
-  private static byte[] bytes(float[] values) {
-    ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES)
-        .order(ByteOrder.LITTLE_ENDIAN);
-    buffer.asFloatBuffer().put(values);
-    return buffer.array();
+  /** Writes {@code values} as little-endian float32 through a 64 KiB buffer. */
+  private static void writeFloats(OutputStream out, float[] values) throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    FloatBuffer floats = chunk.asFloatBuffer();
+    for (int at = 0; at < values.length; at += floats.capacity()) {
+      int n = Math.min(floats.capacity(), values.length - at);
+      floats.clear();
+      floats.put(values, at, n);
+      out.write(chunk.array(), 0, n * Float.BYTES);
+    }
   }
 
   // ---------------------------------------------------------------- loading
@@ -301,10 +323,11 @@ final class ModelFiles {
       JsonObject model = root.requireObject("model");
       Model loaded = build(model, registry);
       try {
-        setWeights(loaded, zip, root.requireArray("weights"));
+        Map<String, String> readers = new HashMap<>();
+        setWeights(loaded, zip, root.requireArray("weights"), readers);
         JsonObject training = root.optObject("training");
         if (training != null) {
-          restoreTraining(loaded, zip, training);
+          restoreTraining(loaded, zip, training, readers);
         }
         return loaded;
       } catch (IOException | RuntimeException e) {
@@ -322,7 +345,7 @@ final class ModelFiles {
   static void loadWeights(Model model, Path path) throws IOException {
     try (ZipArchive zip = ZipArchive.open(path)) {
       JsonObject root = description(zip);
-      setWeights(model, zip, root.requireArray("weights"));
+      setWeights(model, zip, root.requireArray("weights"), new HashMap<>());
     } catch (ModelFormatException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -506,7 +529,13 @@ final class ModelFiles {
     return layer;
   }
 
-  private static void setWeights(Model model, ZipArchive zip, JsonArray list) throws IOException {
+  /**
+   * Reads every weight the list names into the model, all or nothing. {@code readers} maps each
+   * entry read so far to what read it: weights and entries are one to one, so a file cannot make
+   * one entry's bytes count as many weights.
+   */
+  private static void setWeights(Model model, ZipArchive zip, JsonArray list,
+      Map<String, String> readers) throws IOException {
     Map<String, Weight> declared = new LinkedHashMap<>();
     for (Weight weight : model.weights()) {
       declared.put(model.nameOf(weight.layer()) + "/" + weight.name(), weight);
@@ -528,7 +557,7 @@ final class ModelFiles {
         throw entry.error("dtype", "is '" + dtype + "'; Lamina's weights are float32");
       }
       checkShape(entry, weight.shape(), key);
-      values.put(weight, floats(zip, entry, weight.shape().size()));
+      values.put(weight, floats(zip, entry, weight.shape(), "weight '" + key + "'", readers));
     }
     if (values.size() != declared.size()) {
       List<String> missing = new ArrayList<>();
@@ -539,7 +568,8 @@ final class ModelFiles {
       });
       throw list.error("lacks weights " + missing);
     }
-    // All at once: a model predicting meanwhile uses all of this file's values or none.
+    // All at once, so a model predicting meanwhile uses all of this file's values or none; the
+    // fresh arrays are taken, not copied.
     Weight.assignAll(new ArrayList<>(values.keySet()), new ArrayList<>(values.values()));
   }
 
@@ -552,27 +582,37 @@ final class ModelFiles {
     }
   }
 
-  /** Reads {@code count} float32 values from the entry the description names; sizes first. */
-  private static float[] floats(ZipArchive zip, JsonObject entry, long count) throws IOException {
+  /**
+   * Reads the values of {@code what}, of {@code shape}, from the entry the description names:
+   * an entry no other weight or slot has read, whose declared size is the shape's, checked
+   * before anything is allocated; then inflated straight into the array, never past its size.
+   */
+  private static float[] floats(ZipArchive zip, JsonObject entry, Shape shape, String what,
+      Map<String, String> readers) throws IOException {
     String name = entry.requireString("entry");
+    long count = shape.size();
     if (count > MAX_WEIGHT_VALUES) {
       throw entry.error("shape", "holds " + count + " values; at most " + MAX_WEIGHT_VALUES);
     }
     if (!zip.contains(name)) {
       throw entry.error("entry", "'" + name + "' is not in the file");
     }
-    byte[] bytes = zip.read(name, count * Float.BYTES);
-    if (bytes.length != count * Float.BYTES) {
-      throw entry.error("entry", "'" + name + "' holds " + bytes.length + " bytes; "
-          + count + " float32 values take " + count * Float.BYTES);
+    String reader = readers.putIfAbsent(name, what);
+    if (reader != null) {
+      throw entry.error("entry", what + " names entry '" + name + "', which " + reader
+          + " already reads; each weight has an entry of its own");
     }
-    float[] values = new float[(int) count];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-    return values;
+    long bytes = count * Float.BYTES;
+    long declared = zip.declaredSize(name);
+    if (declared != bytes) {
+      throw entry.error("entry", "'" + name + "' holds " + declared + " bytes; " + what
+          + " of shape " + Shapes.format(shape) + " takes " + bytes);
+    }
+    return zip.readFloats(name, (int) count);
   }
 
-  private static void restoreTraining(Model model, ZipArchive zip, JsonObject training)
-      throws IOException {
+  private static void restoreTraining(Model model, ZipArchive zip, JsonObject training,
+      Map<String, String> readers) throws IOException {
     JsonObject optimizerJson = training.requireObject("optimizer");
     Optimizer optimizer = optimizer(optimizerJson);
     JsonObject lossJson = training.requireObject("loss");
@@ -594,7 +634,7 @@ final class ModelFiles {
             ? "not a slot of this optimizer; it has " + graph.slots().keySet() : "given twice"));
       }
       checkShape(slot, declared.shape(), "slot " + key);
-      slots.put(key, floats(zip, slot, declared.shape().size()));
+      slots.put(key, floats(zip, slot, declared.shape(), "slot '" + key + "'", readers));
     }
     if (slots.size() != graph.slots().size()) {
       throw training.error("slots", "has " + slots.size() + " slots; the optimizer has "

@@ -11,12 +11,16 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -24,14 +28,17 @@ import java.util.zip.ZipFile;
 /**
  * A zip file (Lamina's own model files, Keras's {@code .keras}) read defensively over {@code
  * java.util.zip}: the archive size, the number of entries, each entry's inflated size, the total
- * inflated and the compression ratio are bounded by {@link Limits}, counting the bytes actually
- * inflated, never the sizes the archive declares. Names that are duplicated, absolute, climb out
- * with {@code ..} or hold control characters are refused when it opens (the JDK already refuses
- * encrypted entries and compression methods other than stored and deflated), and every entry's
- * size and CRC-32 are checked as it is read, so a corrupt entry fails instead of yielding wrong
- * weights. Everything wrong with the archive is a {@link ModelFormatException} naming the
- * archive, the entry and the byte offset where it applies; nothing else escapes from {@code
- * java.util.zip}. Not thread-safe.
+ * inflated and the compression ratio, of each entry and of the whole archive, are bounded by
+ * {@link Limits}, counting the bytes actually inflated, never the sizes the archive declares.
+ * Names that are duplicated, absolute, climb out with {@code ..} or hold control characters are
+ * refused when it opens (the JDK already refuses encrypted entries and compression methods other
+ * than stored and deflated), and so are entries whose bytes (local header, data and data
+ * descriptor) overlap another entry's or lie outside the file: two directory records over one
+ * deflated stream would inflate it twice. Each entry is read at most once, so nothing is
+ * inflated twice by a reader either, and every entry's size and CRC-32 are checked as it is read,
+ * so a corrupt entry fails instead of yielding wrong weights. Everything wrong with the archive is
+ * a {@link ModelFormatException} naming the archive, the entry and the byte offset where it
+ * applies; nothing else escapes from {@code java.util.zip}. Not thread-safe.
  */
 public final class ZipArchive implements AutoCloseable {
 
@@ -46,19 +53,33 @@ public final class ZipArchive implements AutoCloseable {
    * @param maxRatio the most inflated bytes per compressed byte, once an entry passes {@code
    *     ratioGraceBytes} (small files of zeros compress far better than this, legitimately)
    * @param ratioGraceBytes the inflated size below which the ratio is not checked
+   * @param archiveGraceBytes the inflated total below which the whole archive's ratio (all bytes
+   *     inflated per byte of the file) is not checked; past it, {@code maxRatio} holds for the
+   *     archive too, so many small entries, each within the grace, cannot add up to a bomb
    */
   public record Limits(long maxArchiveBytes, int maxEntries, long maxEntryBytes,
-      long maxTotalBytes, int maxRatio, long ratioGraceBytes) {
+      long maxTotalBytes, int maxRatio, long ratioGraceBytes, long archiveGraceBytes) {
 
-    /** 8 GiB archives, 10,000 entries, 4 GiB per entry, 16 GiB in all, 100:1 past 1 MiB. */
+    /**
+     * 8 GiB archives, 1,000,000 entries (a model file has one per weight and optimizer slot: a
+     * 100,000-layer model trained with Adam has up to 600,000), 4 GiB per entry, 16 GiB in all,
+     * 100:1 past 1 MiB for an entry and past 64 MiB for the archive.
+     */
     public static final Limits DEFAULT =
-        new Limits(8L << 30, 10_000, 4L << 30, 16L << 30, 100, 1 << 20);
+        new Limits(8L << 30, 1_000_000, 4L << 30, 16L << 30, 100, 1 << 20);
 
     public Limits {
       if (maxArchiveBytes < 1 || maxEntries < 1 || maxEntryBytes < 0 || maxTotalBytes < 0
-          || maxRatio < 1 || ratioGraceBytes < 0) {
+          || maxRatio < 1 || ratioGraceBytes < 0 || archiveGraceBytes < 0) {
         throw new IllegalArgumentException("limits must be positive: " + this);
       }
+    }
+
+    /** Limits whose archive grace is 64 entry graces. */
+    public Limits(long maxArchiveBytes, int maxEntries, long maxEntryBytes, long maxTotalBytes,
+        int maxRatio, long ratioGraceBytes) {
+      this(maxArchiveBytes, maxEntries, maxEntryBytes, maxTotalBytes, maxRatio, ratioGraceBytes,
+          ratioGraceBytes > Long.MAX_VALUE / 64 ? Long.MAX_VALUE : ratioGraceBytes * 64);
     }
   }
 
@@ -67,6 +88,7 @@ public final class ZipArchive implements AutoCloseable {
   private final ZipFile zip;
   private final Limits limits;
   private final Map<String, ZipEntry> entries;
+  private final Set<String> read = new HashSet<>();
   private long totalRead;
 
   private ZipArchive(String name, long size, ZipFile zip, Limits limits,
@@ -130,6 +152,7 @@ public final class ZipArchive implements AutoCloseable {
               + " appears more than once");
         }
       }
+      checkLayout(file, size, name, zip, entries);
       return new ZipArchive(name, size, zip, limits, Collections.unmodifiableMap(entries));
     } catch (ModelFormatException e) {
       zip.close();
@@ -137,6 +160,228 @@ public final class ZipArchive implements AutoCloseable {
     } catch (RuntimeException e) {
       zip.close();
       throw new ModelFormatException(name + ": corrupt central directory: " + e.getMessage(), e);
+    } catch (IOException e) {
+      zip.close();
+      throw e;
+    }
+  }
+
+  /** One central-directory record, as this reader parses it; offsets are file positions. */
+  private record Record(String name, int flags, int method, long crc, long compressed, long size,
+      long local) {}
+
+  /**
+   * Reads the central directory again, as the JDK reads it (the same end record, the same zip64
+   * fields), checks that it agrees with the JDK's entries, and then checks where each entry's
+   * bytes lie: its local header, its data of the declared compressed size and, if it has one, its
+   * data descriptor must lie between the first local header and the central directory, and no
+   * two entries' bytes may overlap. The JDK reads an entry wherever its record points, so several
+   * records over one deflated stream, or one entry nested in another's stored data, would
+   * inflate the same bytes again for each name: the overlapping-entries zip bomb.
+   */
+  private static void checkLayout(Path file, long size, String name, ZipFile zip,
+      Map<String, ZipEntry> entries) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long[] where = directoryPosition(ch, size);
+      if (where == null) {
+        if (!entries.isEmpty()) {
+          throw new ModelFormatException(name + ": the central directory cannot be found as the"
+              + " JDK found it");
+        }
+        return;
+      }
+      long locpos = where[0];
+      long cenpos = where[1];
+      long cenlen = where[2];
+      List<Record> records = records(ch, name, locpos, cenpos, cenlen);
+      if (records.size() != zip.size()) {
+        throw new ModelFormatException(name + ": the central directory holds " + records.size()
+            + " records, but the JDK reads " + zip.size());
+      }
+      for (Record r : records) {
+        ZipEntry e = entries.get(r.name());
+        if (e == null || e.getCompressedSize() != r.compressed() || e.getSize() != r.size()
+            || e.getCrc() != r.crc() || e.getMethod() != r.method()) {
+          throw new ModelFormatException(name + ": entry " + JsonValues.quote(r.name(), 100)
+              + ": the central directory reads two ways (a crafted directory?)");
+        }
+      }
+      checkRanges(ch, name, records, locpos, cenpos);
+    }
+  }
+
+  /**
+   * {@code {locpos, cenpos, cenlen}} of the end record the JDK 17 reader picks (the last one in
+   * the tail whose comment reaches the end of the file, or whose directory and first local
+   * header are where it says, with its zip64 record when that agrees), or null when the file is
+   * nothing but an end record.
+   */
+  private static long[] directoryPosition(FileChannel ch, long size) throws IOException {
+    int tailLength = (int) Math.min(size, END + 0xFFFF);
+    ByteBuffer tail = readAt(ch, size - tailLength, tailLength);
+    for (int i = tailLength - END; i >= 0; i--) {
+      if (tail.getInt(i) != 0x06054b50) {
+        continue;
+      }
+      long endpos = size - tailLength + i;
+      long count = tail.getShort(i + 10) & 0xFFFF;
+      long cenlen = tail.getInt(i + 12) & 0xFFFFFFFFL;
+      long cenoff = tail.getInt(i + 16) & 0xFFFFFFFFL;
+      int comment = tail.getShort(i + 20) & 0xFFFF;
+      if (endpos + END + comment != size) {
+        long cenpos = endpos - cenlen;
+        long locpos = cenpos - cenoff;
+        if (cenpos < 0 || locpos < 0 || readAt(ch, cenpos, 4).getInt(0) != CEN
+            || readAt(ch, locpos, 4).getInt(0) != LOC) {
+          continue;
+        }
+      }
+      if (endpos >= 20) {
+        ByteBuffer locator = readAt(ch, endpos - 20, 20);
+        long end64 = locator.getLong(8);
+        if (locator.getInt(0) == 0x07064b50 && end64 >= 0 && end64 <= size - 56) {
+          ByteBuffer e64 = readAt(ch, end64, 56);
+          if (e64.getInt(0) == 0x06064b50
+              && (e64.getLong(40) == cenlen || cenlen == 0xFFFFFFFFL)
+              && (e64.getLong(48) == cenoff || cenoff == 0xFFFFFFFFL)
+              && (e64.getLong(32) == count || count == 0xFFFF)) {
+            cenlen = e64.getLong(40);
+            cenoff = e64.getLong(48);
+            endpos = end64;
+          }
+        }
+      }
+      if (endpos == 0) {
+        return null;
+      }
+      long cenpos = endpos - cenlen;
+      return new long[] {cenpos - cenoff, cenpos, cenlen};
+    }
+    return null;
+  }
+
+  private static final int LOC = 0x04034b50;
+  private static final int CEN = 0x02014b50;
+
+  /** Parses the central directory's records, zip64 fields applied. */
+  private static List<Record> records(FileChannel ch, String name, long locpos, long cenpos,
+      long cenlen) throws IOException {
+    if (cenpos < 0 || locpos < 0 || cenlen > Integer.MAX_VALUE - 8) {
+      throw new ModelFormatException(name + ": the end record places the central directory"
+          + " outside the file");
+    }
+    ByteBuffer cen = readAt(ch, cenpos, (int) cenlen);
+    List<Record> records = new ArrayList<>();
+    int at = 0;
+    while (at + 46 <= cenlen) {
+      if (cen.getInt(at) != CEN) {
+        throw new ModelFormatException(name + ": no central-directory record at byte "
+            + (cenpos + at));
+      }
+      int flags = cen.getShort(at + 8) & 0xFFFF;
+      int method = cen.getShort(at + 10) & 0xFFFF;
+      long crc = cen.getInt(at + 16) & 0xFFFFFFFFL;
+      long compressed = cen.getInt(at + 20) & 0xFFFFFFFFL;
+      long length = cen.getInt(at + 24) & 0xFFFFFFFFL;
+      int nameLength = cen.getShort(at + 28) & 0xFFFF;
+      int extraLength = cen.getShort(at + 30) & 0xFFFF;
+      int commentLength = cen.getShort(at + 32) & 0xFFFF;
+      long local = cen.getInt(at + 42) & 0xFFFFFFFFL;
+      int next = at + 46 + nameLength + extraLength + commentLength;
+      if (next > cenlen) {
+        throw new ModelFormatException(name + ": the central-directory record at byte "
+            + (cenpos + at) + " runs past the directory");
+      }
+      byte[] nameBytes = new byte[nameLength];
+      cen.get(at + 46, nameBytes);
+      // The same zip64 fields the JDK reads, in the same order: size, compressed size, offset.
+      int extra = at + 46 + nameLength;
+      int extraEnd = extra + extraLength;
+      while (extra + 4 <= extraEnd) {
+        int tag = cen.getShort(extra) & 0xFFFF;
+        int fieldSize = cen.getShort(extra + 2) & 0xFFFF;
+        extra += 4;
+        if (extra + fieldSize > extraEnd) {
+          break;
+        }
+        if (tag == 0x0001) {
+          int f = extra;
+          int fieldEnd = extra + fieldSize;
+          if (length == 0xFFFFFFFFL && f + 8 <= fieldEnd) {
+            length = cen.getLong(f);
+            f += 8;
+          }
+          if (compressed == 0xFFFFFFFFL && f + 8 <= fieldEnd) {
+            compressed = cen.getLong(f);
+            f += 8;
+          }
+          if (local == 0xFFFFFFFFL && f + 8 <= fieldEnd) {
+            local = cen.getLong(f);
+          }
+          break;
+        }
+        extra += fieldSize;
+      }
+      records.add(new Record(new String(nameBytes, StandardCharsets.UTF_8), flags, method, crc,
+          compressed, length, local));
+      at = next;
+    }
+    return records;
+  }
+
+  /** Each entry's bytes lie between the first local header and the directory, alone. */
+  private static void checkRanges(FileChannel ch, String name, List<Record> records,
+      long locpos, long cenpos) throws IOException {
+    int n = records.size();
+    long[] starts = new long[n];
+    long[] ends = new long[n];
+    Integer[] order = new Integer[n];
+    for (int k = 0; k < n; k++) {
+      Record r = records.get(k);
+      String quoted = JsonValues.quote(r.name(), 100);
+      long start = r.local() < 0 || r.local() > cenpos ? Long.MAX_VALUE : locpos + r.local();
+      if (start > cenpos - 30) {
+        throw new ModelFormatException(name + ": entry " + quoted + ": its local header at byte "
+            + (r.local() < 0 ? Long.toUnsignedString(r.local()) : String.valueOf(locpos
+            + r.local())) + " lies outside the entries, which end at byte " + cenpos);
+      }
+      ByteBuffer header = readAt(ch, start, 30);
+      if (header.getInt(0) != LOC) {
+        throw new ModelFormatException(name + ": entry " + quoted + ": no local header at byte "
+            + start);
+      }
+      long data = start + 30 + (header.getShort(26) & 0xFFFF) + (header.getShort(28) & 0xFFFF);
+      long end = r.compressed() < 0 || r.compressed() > Long.MAX_VALUE - data ? Long.MAX_VALUE
+          : data + r.compressed();
+      if ((r.flags() & 8) != 0 && end <= cenpos) {
+        // A data descriptor: crc and sizes after the data, with or without its signature, the
+        // sizes 8 bytes each in a zip64 entry.
+        boolean signed = end <= cenpos - 4 && readAt(ch, end, 4).getInt(0) == 0x08074b50;
+        boolean zip64 = r.compressed() >= 0xFFFFFFFFL || r.size() >= 0xFFFFFFFFL;
+        end += (signed ? 4 : 0) + 4 + (zip64 ? 16 : 8);
+      }
+      if (end > cenpos) {
+        throw new ModelFormatException(name + ": entry " + quoted + " (bytes " + start + " to "
+            + (end == Long.MAX_VALUE ? "past " + Long.MAX_VALUE : String.valueOf(end))
+            + ") runs past the end of the entries, at byte " + cenpos);
+      }
+      starts[k] = start;
+      ends[k] = end;
+      order[k] = k;
+    }
+    Arrays.sort(order, (a, b) -> starts[a] != starts[b] ? Long.compare(starts[a], starts[b])
+        : Integer.compare(a, b));
+    int reach = -1; // the entry, of those before, whose bytes end last
+    for (int k : order) {
+      if (reach >= 0 && starts[k] < ends[reach]) {
+        throw new ModelFormatException(name + ": entry " + JsonValues.quote(records.get(k).name(),
+            100) + " (bytes " + starts[k] + " to " + ends[k] + ") overlaps entry "
+            + JsonValues.quote(records.get(reach).name(), 100) + " (bytes " + starts[reach]
+            + " to " + ends[reach] + "); each entry's data are its own");
+      }
+      if (reach < 0 || ends[k] > ends[reach]) {
+        reach = k;
+      }
     }
   }
 
@@ -180,16 +425,20 @@ public final class ZipArchive implements AutoCloseable {
       throw new ModelFormatException(name + ": the end record declares " + count
           + " entries, more than the limit of " + limits.maxEntries());
     }
-    if (directory > limits.maxEntries() * (long) MAX_DIRECTORY_BYTES_PER_ENTRY) {
+    long maxDirectory = Math.min(limits.maxEntries() * (long) MAX_DIRECTORY_BYTES_PER_ENTRY,
+        MAX_DIRECTORY_BYTES);
+    if (directory > maxDirectory) {
       throw new ModelFormatException(name + ": the end record declares a central directory of "
-          + directory + " bytes, more than " + MAX_DIRECTORY_BYTES_PER_ENTRY
-          + " per allowed entry");
+          + directory + " bytes, more than the limit of " + maxDirectory + " (4096 per allowed "
+          + "entry, 256 MiB at most)");
     }
   }
 
   private static final int END = 22;
   // A directory record is 46 bytes, a name and extra fields; Lamina's and Keras's are far below.
   private static final int MAX_DIRECTORY_BYTES_PER_ENTRY = 4096;
+  // The JDK reads the whole directory into one array: ~100 bytes an entry at the entry limit.
+  private static final long MAX_DIRECTORY_BYTES = 256L << 20;
 
   private static long unsigned(long v) {
     return v < 0 ? Long.MAX_VALUE : v;
@@ -217,6 +466,14 @@ public final class ZipArchive implements AutoCloseable {
     return entries.containsKey(entry);
   }
 
+  /**
+   * The inflated size the central directory declares for {@code entry}, or -1 if it declares
+   * none: to check against what a reader expects before reading, never to allocate by.
+   */
+  public long declaredSize(String entry) throws ModelFormatException {
+    return entryOf(entry).getSize();
+  }
+
   /** Reads a whole entry, within the archive's per-entry limit. */
   public byte[] read(String entry) throws IOException {
     return read(entry, limits.maxEntryBytes());
@@ -230,12 +487,89 @@ public final class ZipArchive implements AutoCloseable {
    */
   public byte[] read(String entry, long maxBytes) throws IOException {
     long max = Math.min(maxBytes, Integer.MAX_VALUE - 8); // the largest Java array
+    ZipEntry e = entryOf(entry);
+    long declared = e.getSize();
     try (InputStream in = stream(entry, max)) {
-      var out = new ByteArrayOutputStream((int) Math.min(Math.max(entryOf(entry).getSize(), 0),
+      if (declared >= 0 && declared <= max && declared <= plausibleSize(e)) {
+        // The declared size, when the limits would let the entry reach it: read into one array
+        // of that size, no growing buffer and no copy. Overlapping entries are refused, so these
+        // arrays together stay within the ratio times the file's size.
+        byte[] data = new byte[(int) declared];
+        int n = in.readNBytes(data, 0, data.length);
+        if (n < data.length) {
+          in.read(); // the end: the size and CRC checks say what is wrong
+          throw new ModelFormatException(where(entry, n) + "inflated to " + n + " bytes, but the"
+              + " directory says " + declared);
+        }
+        if (in.read() >= 0) {
+          throw new ModelFormatException(where(entry, declared) + "inflates to more than the "
+              + declared + " bytes the directory declares");
+        }
+        return data;
+      }
+      var out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 0),
           Math.min(max, 1 << 16)));
       in.transferTo(out);
       return out.toByteArray();
     }
+  }
+
+  /** The most an entry can inflate to within the ratio (an honest entry's declared size is). */
+  private long plausibleSize(ZipEntry e) {
+    long compressed = Math.max(Math.min(e.getCompressedSize(), size), 1);
+    long byRatio = compressed > Long.MAX_VALUE / limits.maxRatio() ? Long.MAX_VALUE
+        : compressed * limits.maxRatio();
+    return Math.min(limits.maxTotalBytes() - totalRead, Math.max(limits.ratioGraceBytes(),
+        byRatio));
+  }
+
+  /**
+   * Reads an entry of exactly {@code count} little-endian float32 values straight into a new
+   * array: the size the directory declares must be {@code 4 × count} before anything is
+   * allocated, inflating stops one byte past it, and the bytes pass through a small buffer, so
+   * memory is the array and 64 KiB, whatever the entry holds.
+   *
+   * @throws ModelFormatException if the entry is missing, declares or holds another size, is a
+   *     bomb or is corrupt
+   */
+  public float[] readFloats(String entry, int count) throws IOException {
+    if (count < 0) {
+      throw new IllegalArgumentException("count " + count);
+    }
+    long expected = count * (long) Float.BYTES;
+    long declared = entryOf(entry).getSize();
+    if (declared != expected) {
+      throw new ModelFormatException(where(entry, 0) + "the directory says " + declared
+          + " bytes; " + count + " float32 values take " + expected);
+    }
+    float[] values = new float[count];
+    byte[] chunk = new byte[(int) Math.min(expected, 1 << 16)];
+    ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+    try (InputStream in = stream(entry, expected)) {
+      int filled = 0; // values
+      int held = 0; // bytes in the chunk not yet made values: a value split between reads
+      while (filled < count) {
+        int k = in.read(chunk, held, (int) Math.min(chunk.length - held,
+            expected - 4L * filled - held));
+        if (k < 0) {
+          throw new ModelFormatException(where(entry, 4L * filled + held) + "ends after "
+              + (4L * filled + held) + " bytes; " + count + " float32 values take " + expected);
+        }
+        held += k;
+        int whole = held / Float.BYTES;
+        view.clear();
+        view.asFloatBuffer().get(values, filled, whole);
+        filled += whole;
+        int rest = held - whole * Float.BYTES;
+        System.arraycopy(chunk, whole * Float.BYTES, chunk, 0, rest);
+        held = rest;
+      }
+      if (in.read() >= 0) { // never, within the bound; the end checks size and CRC-32
+        throw new ModelFormatException(where(entry, expected) + "holds more than " + expected
+            + " bytes");
+      }
+    }
+    return values;
   }
 
   /**
@@ -259,12 +593,17 @@ public final class ZipArchive implements AutoCloseable {
   /**
    * Streams an entry of at most {@code maxBytes} inflated bytes (and the archive's limits); each
    * read past a limit, and a size or CRC-32 that disagrees with the directory at the end, throws
-   * {@link ModelFormatException}.
+   * {@link ModelFormatException}. Each entry can be read once: a second {@code stream} or
+   * {@code read} of it is refused.
    */
   public InputStream stream(String entry, long maxBytes) throws IOException {
     ZipEntry e = entryOf(entry);
     if (e.isDirectory()) {
       throw new ModelFormatException(where(entry, 0) + "is a directory");
+    }
+    if (!read.add(entry)) {
+      throw new ModelFormatException(where(entry, 0) + "already read; an archive reads each"
+          + " entry once, so no entry is inflated twice");
     }
     try {
       return new Bounded(entry, e, zip.getInputStream(e), Math.min(maxBytes,
@@ -281,6 +620,12 @@ public final class ZipArchive implements AutoCloseable {
           + "; it has " + names());
     }
     return e;
+  }
+
+  /** Whether all reads together inflated more than the ratio allows, past the archive grace. */
+  private boolean archiveRatioPassed() {
+    return totalRead > limits.archiveGraceBytes()
+        && totalRead / Math.max(size, 1) > limits.maxRatio();
   }
 
   private String where(String entry, long offset) {
@@ -321,7 +666,7 @@ public final class ZipArchive implements AutoCloseable {
       if (len == 0) {
         return 0;
       }
-      if (count > max || totalRead > limits.maxTotalBytes()) {
+      if (count > max || totalRead > limits.maxTotalBytes() || archiveRatioPassed()) {
         throw new ModelFormatException(where(entry, count) + "already past a limit");
       }
       // Never inflate more than one byte past a limit, so the error says exactly where it broke.
@@ -354,6 +699,11 @@ public final class ZipArchive implements AutoCloseable {
       if (count > limits.ratioGraceBytes() && count / compressed > limits.maxRatio()) {
         throw new ModelFormatException(where(entry, count) + "inflates more than "
             + limits.maxRatio() + " times its compressed size " + compressed + " (a zip bomb?)");
+      }
+      if (archiveRatioPassed()) {
+        throw new ModelFormatException(where(entry, count) + "the archive inflates more than "
+            + limits.maxRatio() + " times its size of " + size + " bytes (a zip bomb of many"
+            + " entries?)");
       }
       return k;
     }

@@ -2,6 +2,7 @@ package dev.lamina.runtime.io;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -218,10 +219,11 @@ class FormatFuzzTest {
     int accepted = 0;
     for (int c = 0; c < ZIP_CASES; c++) {
       byte[] seed = seeds[r.nextInt(seeds.length)];
-      byte[] input = switch (r.nextInt(5)) {
+      byte[] input = switch (r.nextInt(6)) {
         case 0 -> seed; // the bombs as they are
         case 1 -> patchField(r, seed.clone());
         case 2 -> Zips.bytes(r.nextInt(200), r.nextInt()); // not a zip at all
+        case 3 -> overlap(r, seed);
         default -> mutateZip(r, seed);
       };
       ZipArchive.Limits limits = r.nextBoolean() ? tight : ZipArchive.Limits.DEFAULT;
@@ -243,6 +245,10 @@ class FormatFuzzTest {
           if (name.endsWith(".json")) {
             walk(Json.parse(data, name));
           }
+          // Nothing is inflated twice: a second read is refused, whatever the entry.
+          var again = assertThrows(ModelFormatException.class, () -> zip.read(name));
+          assertTrue(again.getMessage().endsWith("already read; an archive reads each entry"
+              + " once, so no entry is inflated twice"), again.getMessage());
         }
       }
       return true;
@@ -267,6 +273,37 @@ class FormatFuzzTest {
         int at = r.nextInt(b.length + 1);
         b = splice(b, at, at, Zips.bytes(1 + r.nextInt(64), r.nextInt()));
       }
+    }
+    return b;
+  }
+
+  /**
+   * One directory record over other bytes: another record's location and sizes (two names, one
+   * stream), an offset moved into or near another entry, or that offset in a zip64 field.
+   */
+  static byte[] overlap(Random r, byte[] seed) {
+    int records = 0;
+    try {
+      while (true) {
+        Zips.header(seed, Zips.CEN, records);
+        records++;
+      }
+    } catch (AssertionError end) {
+      // counted
+    }
+    if (records == 0) {
+      return seed;
+    }
+    int to = r.nextInt(records);
+    int from = r.nextInt(records);
+    byte[] b = Zips.sharing(seed, to, from);
+    long offset = Zips.u32(b, Zips.header(b, Zips.CEN, to) + 42);
+    switch (r.nextInt(3)) {
+      case 0 -> { // the shared stream as it is
+      }
+      case 1 -> Zips.put32(b, Zips.header(b, Zips.CEN, to) + 42,
+          Math.max(0, offset + r.nextInt(80) - 16));
+      default -> b = Zips.zip64Offset(b, to, Math.max(0, offset + r.nextInt(3) - 1));
     }
     return b;
   }

@@ -65,12 +65,11 @@ class ZipArchiveTest {
       assertEquals("model.lamina", a.name());
       assertEquals(List.of("config.json", "weights/dense.bin", "empty"), a.names());
       assertArrayEquals(config, a.read("config.json"));
-      assertArrayEquals(weights, a.read("weights/dense.bin"));
-      assertArrayEquals(new byte[0], a.read("empty"));
       try (InputStream in = a.stream("weights/dense.bin")) {
         assertEquals(weights[0] & 0xFF, in.read());
         assertArrayEquals(Arrays.copyOfRange(weights, 1, weights.length), in.readAllBytes());
       }
+      assertArrayEquals(new byte[0], a.read("empty"));
       assertTrue(a.contains("empty"));
       assertFalse(a.contains("weights"));
       assertEquals("model.lamina: no entry \"nope\"; it has"
@@ -84,15 +83,18 @@ class ZipArchiveTest {
     byte[] zip = Zips.zip("config.json", "{\"a\": 1}".getBytes(UTF_8), "bad.json",
         "{\n \"a\": [1,]}".getBytes(UTF_8), "list.json", "[]".getBytes(UTF_8));
     try (var a = ZipArchive.open(file(zip))) {
-      assertEquals(1, a.readJson("config.json").requireInt("a"));
+      JsonObject config = a.readJson("config.json");
+      assertEquals(1, config.requireInt("a"));
       assertEquals("m.zip!config.json:1:7: at $.a: expected a string, found number 1",
-          assertThrows(ModelFormatException.class,
-              () -> a.readJson("config.json").requireString("a")).getMessage());
+          assertThrows(ModelFormatException.class, () -> config.requireString("a"))
+              .getMessage());
       assertEquals("m.zip!bad.json:2:10: at $.a[1]: unexpected ']', expected a value",
           assertThrows(ModelFormatException.class, () -> a.readJson("bad.json")).getMessage());
       assertEquals("m.zip!list.json:1:1: at $: expected an object at the top level, found an"
           + " array", assertThrows(ModelFormatException.class, () -> a.readJson("list.json"))
           .getMessage());
+    }
+    try (var a = ZipArchive.open(file(zip))) {
       assertEquals("m.zip!config.json, inflated byte offset 5: inflates to more than 5 bytes",
           assertThrows(ModelFormatException.class, () -> a.readJson("config.json",
               Json.Limits.DEFAULT.withMaxInputBytes(5))).getMessage());
@@ -133,15 +135,15 @@ class ZipArchiveTest {
     }
     // JDK 17's ZipFile allocates an int[3 * count] for this and runs out of heap.
     assertEquals("m.zip: the end record declares 2147483647 entries, more than the limit of"
-        + " 10000", refusedAtOpen(Zips.zip64(zip, Integer.MAX_VALUE), ZipArchive.Limits.DEFAULT)
+        + " 1000000", refusedAtOpen(Zips.zip64(zip, Integer.MAX_VALUE), ZipArchive.Limits.DEFAULT)
         .getMessage());
     assertEquals("m.zip: the end record declares 9223372036854775807 entries, more than the"
-        + " limit of 10000", refusedAtOpen(Zips.zip64(zip, -1), ZipArchive.Limits.DEFAULT)
+        + " limit of 1000000", refusedAtOpen(Zips.zip64(zip, -1), ZipArchive.Limits.DEFAULT)
         .getMessage());
     byte[] big = Zips.zip64(zip, 1);
     Zips.put64(big, Zips.header(big, 0x06064b50, 0) + 40, 1L << 40);
     assertEquals("m.zip: the end record declares a central directory of 1099511627776 bytes,"
-        + " more than 4096 per allowed entry",
+        + " more than the limit of 268435456 (4096 per allowed entry, 256 MiB at most)",
         refusedAtOpen(big, ZipArchive.Limits.DEFAULT).getMessage());
   }
 
@@ -159,7 +161,7 @@ class ZipArchiveTest {
 
   @Test
   void aCallersTighterBoundAndTheTotal() throws Exception {
-    byte[] zip = Zips.zip("a", Zips.bytes(10, 2), "b", Zips.bytes(10, 3));
+    byte[] zip = Zips.zip("a", Zips.bytes(10, 2), "b", Zips.bytes(10, 3), "c", new byte[1]);
     try (var a = ZipArchive.open(file(zip), limits(3, 100, 15, 100))) {
       assertEquals("m.zip!a, inflated byte offset 9: inflates to more than 9 bytes",
           assertThrows(ModelFormatException.class, () -> a.read("a", 9)).getMessage());
@@ -168,8 +170,8 @@ class ZipArchiveTest {
       a.read("a");
       assertEquals("m.zip!b, inflated byte offset 5: the archive inflates to more than 15 bytes"
           + " in all", assertThrows(ModelFormatException.class, () -> a.read("b")).getMessage());
-      assertEquals("m.zip!a, inflated byte offset 0: already past a limit",
-          assertThrows(ModelFormatException.class, () -> a.read("a")).getMessage(),
+      assertEquals("m.zip!c, inflated byte offset 0: already past a limit",
+          assertThrows(ModelFormatException.class, () -> a.read("c")).getMessage(),
           "the total holds for every later read");
     }
   }
@@ -189,15 +191,23 @@ class ZipArchiveTest {
 
   @Test
   void neverTrustsTheDeclaredSize() throws Exception {
-    // A directory that claims 100 bytes for a MiB: the reader counts what it inflates.
+    // A directory that claims 100 bytes for a MiB: the reader counts what it inflates, and
+    // stops one byte past the claim it read into.
     byte[] zip = Zips.zip("a", new byte[1 << 20]);
     Zips.put32(zip, Zips.header(zip, Zips.CEN, 0) + 24, 100);
     var e = refusedAtRead(zip, limits(3, 1000, 1 << 30, 100_000), "a");
-    assertEquals("m.zip!a, inflated byte offset 1000: inflates to more than 1000 bytes",
-        e.getMessage());
+    assertEquals("m.zip!a, inflated byte offset 100: inflates to more than the 100 bytes the"
+        + " directory declares", e.getMessage());
     e = refusedAtRead(zip, ZipArchive.Limits.DEFAULT, "a");
+    assertEquals("m.zip!a, inflated byte offset 100: inflates to more than the 100 bytes the"
+        + " directory declares", e.getMessage());
+    // Past the ratio the claim is not believed, and the reader counts against its limits.
+    Zips.put32(zip, Zips.header(zip, Zips.CEN, 0) + 24, 0x7FFFFFF0L);
+    assertEquals("m.zip!a, inflated byte offset 1000: inflates to more than 1000 bytes",
+        refusedAtRead(zip, limits(3, 1000, 1 << 30, 100_000), "a").getMessage());
     assertEquals("m.zip!a, inflated byte offset 1048576: inflated to 1048576 bytes, but the"
-        + " directory says 100", e.getMessage());
+        + " directory says 2147483632", refusedAtRead(zip, ZipArchive.Limits.DEFAULT, "a")
+        .getMessage());
     // One that claims 2 GiB for 5 bytes allocates for 5.
     byte[] small = Zips.zip("a", new byte[5]);
     Zips.put32(small, Zips.header(small, Zips.CEN, 0) + 24, 0x7FFFFFF0L);
@@ -261,6 +271,149 @@ class ZipArchiveTest {
     deflated[Zips.header(deflated, Zips.LOC, 0) + 100] ^= 0x10;
     var e = refusedAtRead(deflated, ZipArchive.Limits.DEFAULT, "d");
     assertTrue(e.getMessage().startsWith("m.zip!d, inflated byte offset "), e.getMessage());
+  }
+
+  @Test
+  void refusesTwoEntriesOverOneStream() throws Exception {
+    // Two directory records, one deflated stream: every read of either inflates it again.
+    byte[] zip = Zips.sharing(Zips.zip("a", new byte[64 << 10], "b", new byte[] {1}), 1, 0);
+    long aEnd = 30 + 1 + Zips.u32(zip, Zips.header(zip, Zips.CEN, 0) + 20) + 16;
+    assertEquals("m.zip: entry \"b\" (bytes 0 to " + aEnd + ") overlaps entry \"a\" (bytes 0 to "
+        + aEnd + "); each entry's data are its own", refusedAtOpen(zip, ZipArchive.Limits.DEFAULT)
+        .getMessage());
+  }
+
+  @Test
+  void refusesAnEntryNestedInAnothersData() throws Exception {
+    // A stored entry whose bytes are a whole local entry, and a directory record pointing into
+    // them: the classic overlapping-files bomb, nested instead of shared.
+    byte[] data = Zips.bytes(1000, 9);
+    byte[] alone = Zips.zip("inner", data);
+    byte[] local = Arrays.copyOf(alone, Zips.header(alone, Zips.CEN, 0));
+    byte[] zip = Zips.zip("outer!", local, "inner", data);
+    int outerData = 30 + "outer".length();
+    Zips.put32(zip, Zips.header(zip, Zips.CEN, 1) + 42, outerData);
+    var e = refusedAtOpen(zip, ZipArchive.Limits.DEFAULT);
+    assertEquals("m.zip: entry \"inner\" (bytes " + outerData + " to " + (outerData + local.length)
+        + ") overlaps entry \"outer\" (bytes 0 to " + (outerData + local.length)
+        + "); each entry's data are its own", e.getMessage());
+  }
+
+  @Test
+  void refusesEntriesOutsideTheFile() throws Exception {
+    byte[] zip = Zips.zip("a", new byte[10], "s!", "stored".getBytes(UTF_8));
+    int cen = Zips.header(zip, Zips.CEN, 1);
+    int directory = Zips.header(zip, Zips.CEN, 0);
+    byte[] past = zip.clone();
+    Zips.put32(past, cen + 42, zip.length + 100L);
+    assertEquals("m.zip: entry \"s\": its local header at byte " + (zip.length + 100)
+        + " lies outside the entries, which end at byte " + directory,
+        refusedAtOpen(past, ZipArchive.Limits.DEFAULT).getMessage());
+    byte[] longer = zip.clone(); // compressed size past the central directory
+    Zips.put32(longer, cen + 20, 1000);
+    Zips.put32(longer, cen + 24, 1000);
+    long start = Zips.u32(zip, cen + 42);
+    assertEquals("m.zip: entry \"s\" (bytes " + start + " to " + (start + 31 + 1000)
+        + ") runs past the end of the entries, at byte " + directory,
+        refusedAtOpen(longer, ZipArchive.Limits.DEFAULT).getMessage());
+    byte[] notLocal = zip.clone(); // an offset that does not land on a local header
+    Zips.put32(notLocal, cen + 42, 3);
+    assertEquals("m.zip: entry \"s\": no local header at byte 3",
+        refusedAtOpen(notLocal, ZipArchive.Limits.DEFAULT).getMessage());
+  }
+
+  @Test
+  void readsZip64OffsetsAndChecksThemForOverlapToo() throws Exception {
+    byte[] zip = Zips.zip("a", Zips.bytes(100, 1), "b", Zips.bytes(50, 2));
+    long b = Zips.u32(zip, Zips.header(zip, Zips.CEN, 1) + 42);
+    try (var a = ZipArchive.open(file(Zips.zip64Offset(zip, 1, b)))) {
+      assertArrayEquals(Zips.bytes(50, 2), a.read("b"), "the offset is read from the zip64 field");
+    }
+    var e = refusedAtOpen(Zips.zip64Offset(Zips.sharing(zip, 1, 0), 1, 0),
+        ZipArchive.Limits.DEFAULT);
+    assertTrue(e.getMessage().startsWith("m.zip: entry \"b\" (bytes 0 to "), e.getMessage());
+    assertTrue(e.getMessage().contains(") overlaps entry \"a\" (bytes 0 to "), e.getMessage());
+  }
+
+  @Test
+  void readsEachEntryAtMostOnce() throws Exception {
+    try (var a = ZipArchive.open(file(Zips.zip("a", new byte[100], "b", new byte[5])))) {
+      assertEquals(100, a.read("a").length);
+      assertEquals("m.zip!a, inflated byte offset 0: already read; an archive reads each entry"
+          + " once, so no entry is inflated twice",
+          assertThrows(ModelFormatException.class, () -> a.read("a")).getMessage());
+      assertEquals("m.zip!a, inflated byte offset 0: already read; an archive reads each entry"
+          + " once, so no entry is inflated twice",
+          assertThrows(ModelFormatException.class, () -> a.stream("a")).getMessage());
+      assertEquals(5, a.read("b").length);
+    }
+  }
+
+  @Test
+  void limitsTheRatioOfTheWholeArchiveToo() throws Exception {
+    // 100 entries of 64 KiB of zeros: each passes the per-entry ratio under its grace, but
+    // together they inflate 6.4 MiB from some 20 KB, and past 64 graces the archive's ratio holds.
+    Object[] entries = new Object[200];
+    for (int k = 0; k < 100; k++) {
+      entries[2 * k] = "z" + k;
+      entries[2 * k + 1] = new byte[64 << 10];
+    }
+    byte[] zip = Zips.zip(entries);
+    var limits = new ZipArchive.Limits(1 << 30, 1000, 1 << 20, 1 << 30, 100, 64 << 10);
+    try (var a = ZipArchive.open(file(zip), limits)) {
+      int k = 0;
+      ModelFormatException e = null;
+      for (; k < 100 && e == null; k++) {
+        try {
+          assertEquals(64 << 10, a.read("z" + k).length);
+        } catch (ModelFormatException refused) {
+          e = refused;
+        }
+      }
+      assertNotNull(e, "refused before all 100 entries are read");
+      assertEquals(65, k, "refused in the entry that takes the total past 64 graces");
+      assertTrue(e.getMessage().startsWith("m.zip!z64, inflated byte offset "), e.getMessage());
+      assertTrue(e.getMessage().endsWith(": the archive inflates more than 100 times its size of "
+          + zip.length + " bytes (a zip bomb of many entries?)"), e.getMessage());
+    }
+  }
+
+  /** The child for the heap test: reads entry {@code args[1]} of {@code args[0]}. */
+  public static void main(String[] args) throws Exception {
+    try (var a = ZipArchive.open(Path.of(args[0]))) {
+      byte[] data = a.read(args[1]);
+      long sum = 0;
+      for (byte b : data) {
+        sum += b;
+      }
+      System.out.println("read " + data.length + " bytes, sum " + sum);
+    }
+  }
+
+  @Test
+  void readsAWholeEntryInAHeapLittleLargerThanIt() throws Exception {
+    // 40 MiB in a 72 MiB heap: a growing buffer (to 64 MiB) and then its copy needed more than
+    // 128 MiB; one array of the declared size needs little more than the data.
+    byte[] data = Zips.bytes(40 << 20, 11);
+    long sum = 0;
+    for (byte b : data) {
+      sum += b;
+    }
+    Path f = dir.resolve("big.zip");
+    try (var w = ZipArchiveWriter.create(f)) {
+      w.write("weights.h5", data);
+      w.commit();
+    }
+    data = null;
+    Process process = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx72m",
+        "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+        ZipArchiveTest.class.getName(), f.toString(), "weights.h5")
+        .redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), UTF_8);
+    assertTrue(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+    assertEquals(0, process.exitValue(), "the child exits cleanly (3 is out of heap): " + out);
+    assertEquals("read " + (40 << 20) + " bytes, sum " + sum, out.strip());
   }
 
   @Test

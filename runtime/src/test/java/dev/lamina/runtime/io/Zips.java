@@ -99,6 +99,46 @@ final class Zips {
     return out;
   }
 
+  /**
+   * {@code zip} with the {@code k}-th central-directory record pointing at the local data of
+   * record {@code from}: its method, flags, CRC, sizes and local header offset copied, so the JDK
+   * reads the other entry's bytes under this entry's name (one deflated stream, two entries).
+   */
+  static byte[] sharing(byte[] zip, int k, int from) {
+    byte[] out = zip.clone();
+    int to = header(out, CEN, k);
+    int src = header(out, CEN, from);
+    for (int[] field : new int[][] {{8, 2}, {10, 2}, {16, 4}, {20, 4}, {24, 4}, {42, 4}}) {
+      System.arraycopy(out, src + field[0], out, to + field[0], field[1]);
+    }
+    return out;
+  }
+
+  /**
+   * {@code zip} with the {@code k}-th central-directory record's local header offset moved into
+   * a zip64 extra field (the 32-bit field set to 0xFFFFFFFF), as a writer past 4 GiB makes it,
+   * and set to {@code offset}; the end record's directory size grows to match.
+   */
+  static byte[] zip64Offset(byte[] zip, int k, long offset) {
+    int cen = header(zip, CEN, k);
+    int nameLength = (int) (u32(zip, cen + 28) & 0xFFFF);
+    int extraLength = (int) (u32(zip, cen + 30) & 0xFFFF);
+    int at = cen + 46 + nameLength + extraLength; // the new field goes after the old ones
+    byte[] field = new byte[12];
+    put16(field, 0, 0x0001);
+    put16(field, 2, 8);
+    put64(field, 4, offset);
+    byte[] out = new byte[zip.length + field.length];
+    System.arraycopy(zip, 0, out, 0, at);
+    System.arraycopy(field, 0, out, at, field.length);
+    System.arraycopy(zip, at, out, at + field.length, zip.length - at);
+    put16(out, cen + 30, extraLength + field.length);
+    put32(out, cen + 42, 0xFFFFFFFFL);
+    int end = header(out, 0x06054b50, 0);
+    put32(out, end + 12, u32(out, end + 12) + field.length);
+    return out;
+  }
+
   /** Every byte 0..255 that a zip might hold. */
   static byte[] bytes(int n, int seed) {
     var b = new byte[n];
