@@ -569,17 +569,23 @@ def optimizer_config(opt):
     return cfg
 
 
+INITIAL = {}  # model id -> initial weights
+
+
 def training_case(model_id, description, build, x, y, make_opt):
     fresh(1)
     model = build()
     # Recorded initial weights: Keras's seeded initializers, then non-zero
     # biases / betas so that their gradients matter from the first step.
-    init = []
-    for v, w in zip(model.weights, model.get_weights()):
-        if v.trainable and v.name in ("bias", "beta"):
-            w = (0.1 * RNG.normal(size=w.shape)).astype(w.dtype)
-        init.append(w)
-    model.set_weights(init)
+    # Both optimizers of a model start from the same weights.
+    if model_id not in INITIAL:
+        init = []
+        for v, w in zip(model.weights, model.get_weights()):
+            if v.trainable and v.name in ("bias", "beta"):
+                w = (0.1 * RNG.normal(size=w.shape)).astype(w.dtype)
+            init.append(w)
+        INITIAL[model_id] = init
+    model.set_weights(INITIAL[model_id])
     initial = weight_entries(model)
     opt = make_opt()
     model.compile(optimizer=opt, loss="mse", jit_compile=False)
