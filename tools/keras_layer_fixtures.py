@@ -48,6 +48,12 @@ Run by hand from the repository root (never by CI):
 
     /work/venv/bin/python tools/keras_layer_fixtures.py
 
+Each run also recomputes BatchNormalization (inference, training output,
+moving-statistics update), LayerNormalization and adapted Normalization in
+NumPy from the recorded inputs and weights and stops if Keras disagrees by
+more than 1e-5 (relative); the frozen-layer case asserts that only the frozen
+layer's weights are unchanged after the three steps.
+
 Deterministic: NumPy, Python, TF and Keras seeds are fixed per case
 (keras.backend.clear_session() + keras.utils.set_random_seed), TF op
 determinism is on; two runs write the same bytes.
@@ -640,6 +646,65 @@ def training_cases():
     return out
 
 
+# --- self-checks: the formulas docs/keras-layers-reference.md states -------------
+
+def _arr(t):
+    return np.array(t["values"], dtype=np.float64).reshape(t["shape"])
+
+
+def self_check(cases):
+    """Recompute BatchNormalization, LayerNormalization and Normalization in NumPy."""
+    worst = 0.0
+    for c in cases:
+        if "error" in c:
+            continue
+        x = _arr(c["inputs"][0])
+        w = {v["name"]: _arr(v) for v in c["weights"]}
+        cfg = c["config"]
+        got = _arr(c["outputs"]["inference"][0])
+        if c["class_name"] == "BatchNormalization":
+            ax = cfg["axis"] % x.ndim
+            red = tuple(i for i in range(x.ndim) if i != ax)
+            sh = [1] * x.ndim
+            sh[ax] = x.shape[ax]
+            g = w.get("gamma", np.ones(sh[ax])).reshape(sh)
+            b = w.get("beta", np.zeros(sh[ax])).reshape(sh)
+            want = (x - w["moving_mean"].reshape(sh)) / np.sqrt(
+                w["moving_variance"].reshape(sh) + cfg["epsilon"]) * g + b
+            mu, var = x.mean(red, keepdims=True), x.var(red, keepdims=True)
+            want_t = (x - mu) / np.sqrt(var + cfg["epsilon"]) * g + b
+            after = {v["name"]: _arr(v) for v in c["weights_after_training_call"]}
+            m = cfg["momentum"]
+            diffs = [np.abs(_arr(c["outputs"]["training"][0]) - want_t).max(),
+                     np.abs(after["moving_mean"] - (w["moving_mean"] * m + mu.reshape(-1) * (1 - m))).max(),
+                     np.abs(after["moving_variance"] - (w["moving_variance"] * m + var.reshape(-1) * (1 - m))).max()]
+        elif c["class_name"] == "LayerNormalization" and not cfg["rms_scaling"]:
+            axes = tuple(a % x.ndim for a in cfg["axis"])
+            sh = [x.shape[i] if i in axes else 1 for i in range(x.ndim)]
+            g = w.get("gamma", np.ones(sh)).reshape(sh)
+            b = w.get("beta", np.zeros(sh)).reshape(sh)
+            mu, var = x.mean(axes, keepdims=True), x.var(axes, keepdims=True)
+            want = (x - mu) / np.sqrt(var + cfg["epsilon"]) * g + b
+            diffs = []
+        elif c["class_name"] == "Normalization" and "adapt_data" in c:
+            mean, var = w["mean"], w["variance"]
+            keep = tuple(sorted(a % x.ndim for a in cfg["axis"]))
+            sh = [x.shape[i] if i in keep else 1 for i in range(x.ndim)]
+            mean, var = mean.reshape(sh), var.reshape(sh)
+            d = _arr(c["adapt_data"])
+            red = tuple(i for i in range(d.ndim) if i not in keep)
+            diffs = [np.abs(mean - d.mean(red).reshape(sh)).max() / max(1.0, np.abs(mean).max()),
+                     np.abs(var - d.var(red).reshape(sh)).max() / max(1.0, np.abs(var).max())]
+            den = np.maximum(np.sqrt(var), 1e-7)
+            want = mean + x * den if cfg["invert"] else (x - mean) / den
+        else:
+            continue
+        diffs.append(np.abs(got - want).max() / max(1.0, np.abs(want).max()))
+        worst = max(worst, max(diffs))
+        assert max(diffs) < 1e-5, (c["id"], diffs)
+    return worst
+
+
 # --- main -----------------------------------------------------------------------
 
 def main():
@@ -652,6 +717,7 @@ def main():
     cases += activation_layer_cases()
     cases += activation_cases(names)
     cases += merging_cases()
+    worst = self_check(cases)
     ids = [c["id"] for c in cases]
     assert len(ids) == len(set(ids)), "duplicate case ids"
 
@@ -696,6 +762,8 @@ def main():
     print("wrote %s (%d bytes, %d layer cases, %d function cases, %d training cases)"
           % (os.path.normpath(OUT), os.path.getsize(OUT), len(cases), len(fcases), len(train)))
     print("activation names (%d): %s" % (len(names), ", ".join(names)))
+    print("self-check (BatchNormalization, LayerNormalization, Normalization vs NumPy): "
+          "max relative difference %.3g" % worst)
     print("cases with an error: %s" % (", ".join(errors) or "none"))
 
 
