@@ -133,6 +133,15 @@ final class Executor implements AutoCloseable {
    * every layer; returns each call's output.
    */
   Map<Node, Operand<?>> forward(Ops ops, boolean training, WeightReads reads) {
+    return forward(ops, training, reads, new LinkedHashMap<>());
+  }
+
+  /**
+   * Same, collecting into {@code updates} the new values the calls give their non-trainable
+   * weights (only training passes have any).
+   */
+  Map<Node, Operand<?>> forward(Ops ops, boolean training, WeightReads reads,
+      Map<Weight, Operand<TFloat32>> updates) {
     Map<Node, Operand<?>> built = new IdentityHashMap<>();
     for (Node node : topology.nodes()) {
       List<Operand<?>> operands = new ArrayList<>(node.inputs().size());
@@ -142,8 +151,16 @@ final class Executor implements AutoCloseable {
       layer.weights().forEach(weight -> weights.add(reads.read(weight)));
       // withSubScope makes a repeated scope unique, so a layer's second call gets name_1/...
       String name = topology.names().get(layer);
+      Layer.CallContext context = new Layer.CallContext(layer, training);
       built.put(node, LayerCalls.build(ops.withSubScope(name), node, name, operands, weights,
-          training));
+          context));
+      for (var update : context.updates().entrySet()) {
+        if (updates.putIfAbsent(update.getKey(), update.getValue()) != null) {
+          throw new IllegalStateException(layer.describe() + ": weight '"
+              + update.getKey().name() + "' is updated by two calls in one step; a layer that "
+              + "updates its weights in training can be called once in a model");
+        }
+      }
     }
     return built;
   }

@@ -270,6 +270,68 @@ public abstract class Layer {
   }
 
   /**
+   * What one call of a layer sees beyond its inputs and weights, and what it gives back beyond
+   * its output (Keras 3's {@code call} arguments and {@code stateless_call} results): the
+   * training flag, and new values for its non-trainable weights, which a training step assigns
+   * once the step's outputs are computed (BatchNormalization's moving statistics).
+   */
+  public static final class CallContext {
+    private final Layer layer;
+    private final boolean training;
+    private final java.util.Map<Weight, Operand<TFloat32>> updates =
+        new java.util.LinkedHashMap<>();
+
+    CallContext(Layer layer, boolean training) {
+      this.layer = layer;
+      this.training = training;
+    }
+
+    /** Keras's {@code training}: true in the pass {@code fit} runs. */
+    public boolean training() {
+      return training;
+    }
+
+    /**
+     * Keras's {@code weight.assign(value)} in {@code call}: after each training step the
+     * non-trainable weight {@code weight} of this layer holds {@code value}, computed from this
+     * step's inputs and the weight's value before the step.
+     *
+     * @throws IllegalStateException outside training, for a trainable weight or another layer's,
+     *     or for a second update of one weight in one step
+     */
+    public void update(Weight weight, Operand<TFloat32> value) {
+      java.util.Objects.requireNonNull(value, "value");
+      if (!training) {
+        throw new IllegalStateException(layer.describe() + ": weights are updated only in "
+            + "training (Keras's training=True); check context.training() first");
+      }
+      if (weight.layer() != layer || weight.declaredTrainable()) {
+        throw new IllegalStateException(layer.describe() + ": a call updates only its own "
+            + "non-trainable weights (training updates the trainable ones), not " + weight);
+      }
+      if (updates.putIfAbsent(weight, value) != null) {
+        throw new IllegalStateException(layer.describe() + ": weight '" + weight.name()
+            + "' is updated twice in one step (a layer called twice in a model updates once)");
+      }
+    }
+
+    /** The updates this call asked for, by weight. */
+    java.util.Map<Weight, Operand<TFloat32>> updates() {
+      return updates;
+    }
+  }
+
+  /**
+   * Adds one call of this layer to a model's graph, with its {@link CallContext}: layers that
+   * update non-trainable weights in training override this form. By default it calls
+   * {@link #build(Ops, List, List, boolean)}.
+   */
+  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
+      CallContext context) {
+    return build(tf, inputs, weights, context.training());
+  }
+
+  /**
    * Adds one call of this layer to a model's graph. Layers with weights or that act differently
    * in training (Keras's {@code training} argument) override this form; the rest override
    * {@link #build(Ops, List)}.

@@ -34,6 +34,13 @@ final class LayerCalls {
    */
   static Operand<?> build(Ops tf, Node node, String name, List<Operand<?>> inputs,
       List<Operand<TFloat32>> weights, boolean training) {
+    return build(tf, node, name, inputs, weights, new Layer.CallContext(node.layer(), training));
+  }
+
+  /** Same, with the call's context, which collects the call's weight updates. */
+  static Operand<?> build(Ops tf, Node node, String name, List<Operand<?>> inputs,
+      List<Operand<TFloat32>> weights, Layer.CallContext context) {
+    boolean training = context.training();
     Layer layer = node.layer();
     String who = describe(layer, name);
     String function = functionOf(layer);
@@ -42,7 +49,7 @@ final class LayerCalls {
         + ", for input shapes " + Tracer.formatShapes(node.inputs());
     Operand<?> output;
     try {
-      output = layer.build(tf, inputs, weights, training);
+      output = layer.build(tf, inputs, weights, context);
     } catch (RuntimeException | AssertionError e) {
       throw new IllegalStateException(explain(who, function, when, e), e);
     }

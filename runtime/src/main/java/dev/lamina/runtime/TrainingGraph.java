@@ -40,6 +40,8 @@ final class TrainingGraph {
   private final Optimizer optimizer;
   private final List<String> names = new ArrayList<>();
   private final List<Weight> trainable = new ArrayList<>();
+  /** Every weight a step changes: the trainable ones and those layers update (moving stats). */
+  private final List<Weight> changedByStep = new ArrayList<>();
   private final Pass train;
   private final Pass evaluate;
   private final Operand<?> learningRate;
@@ -92,7 +94,8 @@ final class TrainingGraph {
     executor.variables().forEach((weight, variable) ->
         reads.put(weight, trainOps.withName("read").readVariableOp(variable.handle(),
             TFloat32.class)));
-    Map<Node, Operand<?>> built = executor.forward(trainOps, true, reads::get);
+    Map<Weight, Operand<TFloat32>> stateUpdates = new LinkedHashMap<>();
+    Map<Node, Operand<?>> built = executor.forward(trainOps, true, reads::get, stateUpdates);
     List<Operand<?>> trainInputs = new ArrayList<>();
     topology.inputs().forEach(input -> trainInputs.add(built.get(input.producer())));
     List<Operand<TFloat32>> trainOutputs = new ArrayList<>();
@@ -111,6 +114,18 @@ final class TrainingGraph {
     Op update = weightReads.isEmpty()
         ? trainOps.withName("update").noOp()
         : updates(trainOps, opt, trainValues.get(0), weightReads, iterationsHandle);
+    changedByStep.addAll(trainable);
+    if (!stateUpdates.isEmpty()) {
+      // Layers' own updates (Keras's assign in call), computed from this step's forward pass.
+      List<Op> assigns = new ArrayList<>();
+      Ops state = trainOps.withSubScope("state_updates");
+      stateUpdates.forEach((weight, value) -> {
+        assigns.add(state.assignVariableOp(executor.variables().get(weight).handle(), value));
+        changedByStep.add(weight);
+      });
+      assigns.add(update);
+      update = trainOps.withControlDependencies(assigns).withName("step_and_updates").noOp();
+    }
     train = new Pass(trainInputs, trainTargets, trainValues, update);
 
     // The evaluation pass, on the inference outputs.
@@ -363,7 +378,7 @@ final class TrainingGraph {
       }
     }
     if (pass.update() != null) {
-      executor.markTrained(trainable);
+      executor.markTrained(changedByStep);
     }
     return values;
   }

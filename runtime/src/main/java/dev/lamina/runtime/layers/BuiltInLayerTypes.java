@@ -7,6 +7,7 @@ import dev.lamina.runtime.layers.reshaping.Reshape;
 import dev.lamina.runtime.layers.merging.Concatenate;
 import dev.lamina.runtime.layers.merging.Add;
 import dev.lamina.runtime.layers.merging.Multiply;
+import dev.lamina.runtime.layers.normalization.BatchNormalization;
 import dev.lamina.runtime.layers.activations.Activation;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.registry.LayerConfig;
@@ -40,7 +41,8 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Activation", Activation.class,
             (name, c) -> new Activation(name, Activation.read(c, "activation"))),
         LayerType.of("Add", Add.class, (name, c) -> new Add(name)),
-        LayerType.of("Multiply", Multiply.class, (name, c) -> new Multiply(name)));
+        LayerType.of("Multiply", Multiply.class, (name, c) -> new Multiply(name)),
+        BatchNormalization.TYPE);
   }
 
   private static Dense dense(String name, LayerConfig c) throws ModelFormatException {
