@@ -10,7 +10,9 @@ import dev.lamina.runtime.train.Metric;
 import dev.lamina.runtime.train.Metrics;
 import dev.lamina.runtime.train.Optimizer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -603,6 +605,48 @@ public class Model implements AutoCloseable {
   public static Model load(Path path, LambdaRegistry registry) throws IOException {
     return ModelFiles.load(Objects.requireNonNull(path, "path"),
         Objects.requireNonNull(registry, "registry"));
+  }
+
+  /**
+   * Reads a model from the bytes of a file {@link #save} wrote (or {@link #toBytes} gave): what a
+   * Spark executor or a service receives instead of a path. The same checks as for a file.
+   *
+   * @throws dev.lamina.runtime.io.ModelFormatException as {@link #load(Path)}
+   */
+  public static Model load(byte[] bytes) throws IOException {
+    Objects.requireNonNull(bytes, "bytes");
+    return ModelFiles.viaTemporaryFile(file -> {
+      Files.write(file, bytes);
+      return load(file);
+    });
+  }
+
+  /**
+   * Reads a model from a stream of a saved file's bytes, up to the archive size limit (8 GiB);
+   * the stream is read to its end, not closed.
+   *
+   * @throws dev.lamina.runtime.io.ModelFormatException as {@link #load(Path)}, or if the stream
+   *     holds more than the limit
+   */
+  public static Model load(InputStream in) throws IOException {
+    Objects.requireNonNull(in, "in");
+    return ModelFiles.viaTemporaryFile(file -> {
+      ModelFiles.copyBounded(in, file);
+      return load(file);
+    });
+  }
+
+  /** The bytes {@link #save} writes: the model as it is now, for {@link #load(byte[])}. */
+  public final byte[] toBytes() throws IOException {
+    return ModelFiles.viaTemporaryFile(file -> {
+      save(file);
+      long size = Files.size(file);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IOException("This model's file has " + size + " bytes, more than one byte "
+            + "array holds; save it to a path instead");
+      }
+      return Files.readAllBytes(file);
+    });
   }
 
   /** The compiled training state, or {@code null}; for saving. */

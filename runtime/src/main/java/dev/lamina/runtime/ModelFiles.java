@@ -15,10 +15,12 @@ import dev.lamina.runtime.registry.LayerTypes;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Optimizer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -316,6 +318,43 @@ final class ModelFiles {
   }
 
   // ---------------------------------------------------------------- loading
+
+  /** Work on a file of one's own in the temporary directory, deleted afterwards. */
+  interface FileWork<T> {
+    T run(Path file) throws IOException;
+  }
+
+  /**
+   * Runs {@code work} on a file in a fresh private temporary directory, then deletes both:
+   * the zip reader needs a file, and bytes or a stream have none.
+   */
+  static <T> T viaTemporaryFile(FileWork<T> work) throws IOException {
+    Path dir = Files.createTempDirectory("lamina-model");
+    Path file = dir.resolve("model.lamina");
+    try {
+      return work.run(file);
+    } finally {
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /** Copies a stream to {@code file}, refusing more than an archive may hold. */
+  static void copyBounded(InputStream in, Path file) throws IOException {
+    long max = ZipArchive.Limits.DEFAULT.maxArchiveBytes();
+    long copied = 0;
+    byte[] buffer = new byte[1 << 16];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        copied += n;
+        if (copied > max) {
+          throw new ModelFormatException("the stream holds more than " + max + " bytes, the "
+              + "limit of a model file");
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+  }
 
   static Model load(Path path, LambdaRegistry registry) throws IOException {
     try (ZipArchive zip = ZipArchive.open(path)) {

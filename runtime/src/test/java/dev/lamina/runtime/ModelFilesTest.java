@@ -332,4 +332,25 @@ class ModelFilesTest {
     }
     return bytes.toByteArray();
   }
+
+  @Test
+  void bytesAndStreamsLoadAsFilesDo() throws Exception {
+    byte[] bytes;
+    float[][] before;
+    try (Model model = model()) {
+      before = model.predict(X, float[][].class);
+      bytes = model.toBytes();
+    }
+    try (Model fromBytes = Model.load(bytes);
+        Model fromStream = Model.load(new java.io.ByteArrayInputStream(bytes))) {
+      for (int i = 0; i < X.length; i++) {
+        assertArrayEquals(before[i], fromBytes.predict(X, float[][].class)[i]);
+        assertArrayEquals(before[i], fromStream.predict(X, float[][].class)[i]);
+      }
+    }
+    byte[] damaged = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+    assertThrows(ModelFormatException.class, () -> Model.load(damaged));
+    assertThrows(ModelFormatException.class,
+        () -> Model.load(new java.io.ByteArrayInputStream(new byte[] {'P', 'K', 3, 4})));
+  }
 }
