@@ -62,20 +62,22 @@ import org.tensorflow.proto.RewriterConfig;
  */
 public final class SessionOptions {
 
-  private static final SessionOptions DEFAULTS = new SessionOptions(0, -1, false, true);
-  private static final SessionOptions TENSORFLOW = new SessionOptions(0, 0, false, true);
+  private static final SessionOptions DEFAULTS = new SessionOptions(0, -1, false, true, true);
+  private static final SessionOptions TENSORFLOW = new SessionOptions(0, 0, false, true, true);
 
   private final int intraOpThreads;
   private final int interOpThreads;
   private final boolean perSessionThreads;
   private final boolean remapper;
+  private final boolean grappler;
 
   private SessionOptions(int intraOpThreads, int interOpThreads, boolean perSessionThreads,
-      boolean remapper) {
+      boolean remapper, boolean grappler) {
     this.intraOpThreads = intraOpThreads;
     this.interOpThreads = interOpThreads;
     this.perSessionThreads = perSessionThreads;
     this.remapper = remapper;
+    this.grappler = grappler;
   }
 
   /** Lamina's defaults: ops on the calling thread, remapper on, TensorFlow's intra-op pool. */
@@ -97,7 +99,7 @@ public final class SessionOptions {
       throw new IllegalArgumentException("intraOpThreads must be 0 (TensorFlow chooses) or more, "
           + "got " + threads);
     }
-    return new SessionOptions(threads, interOpThreads, perSessionThreads, remapper);
+    return new SessionOptions(threads, interOpThreads, perSessionThreads, remapper, grappler);
   }
 
   /**
@@ -111,12 +113,12 @@ public final class SessionOptions {
       throw new IllegalArgumentException("interOpThreads must be -1 (the calling thread), 0 "
           + "(TensorFlow chooses) or more, got " + threads);
     }
-    return new SessionOptions(intraOpThreads, threads, perSessionThreads, remapper);
+    return new SessionOptions(intraOpThreads, threads, perSessionThreads, remapper, grappler);
   }
 
   /** Gives this session an inter-op pool of its own ({@code use_per_session_threads}). */
   public SessionOptions perSessionThreads(boolean perSession) {
-    return new SessionOptions(intraOpThreads, interOpThreads, perSession, remapper);
+    return new SessionOptions(intraOpThreads, interOpThreads, perSession, remapper, grappler);
   }
 
   /**
@@ -124,7 +126,23 @@ public final class SessionOptions {
    * defaults, as in TensorFlow's. Per session.
    */
   public SessionOptions remapper(boolean on) {
-    return new SessionOptions(intraOpThreads, interOpThreads, perSessionThreads, on);
+    return new SessionOptions(intraOpThreads, interOpThreads, perSessionThreads, on, grappler);
+  }
+
+  /**
+   * Grappler, TensorFlow's graph optimiser, as a whole (constant folding, arithmetic
+   * simplification, the remapper, ...): on by default, as in TensorFlow. It runs once per
+   * kind of run, at the first {@code predict} and the first {@code fit} step, and on graphs of
+   * tens of thousands of layers that first run is mostly grappler's, growing faster than the
+   * graph (a 30,000-layer Dense chain: 185 s with it, see {@code benchmarks/README.md});
+   * {@code grappler(false)} skips it, at the cost of unfused kernels. Per session.
+   */
+  public SessionOptions grappler(boolean on) {
+    return new SessionOptions(intraOpThreads, interOpThreads, perSessionThreads, remapper, on);
+  }
+
+  public boolean grappler() {
+    return grappler;
   }
 
   public int intraOpThreads() {
@@ -153,9 +171,15 @@ public final class SessionOptions {
         .setIntraOpParallelismThreads(intraOpThreads)
         .setInterOpParallelismThreads(interOpThreads)
         .setUsePerSessionThreads(perSessionThreads);
-    if (!remapper) {
-      config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(
-          RewriterConfig.newBuilder().setRemapping(RewriterConfig.Toggle.OFF)));
+    if (!remapper || !grappler) {
+      RewriterConfig.Builder rewrites = RewriterConfig.newBuilder();
+      if (!remapper) {
+        rewrites.setRemapping(RewriterConfig.Toggle.OFF);
+      }
+      if (!grappler) {
+        rewrites.setDisableMetaOptimizer(true);
+      }
+      config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(rewrites));
     }
     return config.build();
   }
@@ -164,19 +188,19 @@ public final class SessionOptions {
   public boolean equals(Object o) {
     return o instanceof SessionOptions other && other.intraOpThreads == intraOpThreads
         && other.interOpThreads == interOpThreads && other.perSessionThreads == perSessionThreads
-        && other.remapper == remapper;
+        && other.remapper == remapper && other.grappler == grappler;
   }
 
   @Override
   public int hashCode() {
-    return ((intraOpThreads * 31 + interOpThreads) * 31 + (perSessionThreads ? 1 : 0)) * 31
-        + (remapper ? 1 : 0);
+    return (((intraOpThreads * 31 + interOpThreads) * 31 + (perSessionThreads ? 1 : 0)) * 31
+        + (remapper ? 1 : 0)) * 31 + (grappler ? 1 : 0);
   }
 
   @Override
   public String toString() {
     return "SessionOptions[intraOpThreads=" + intraOpThreads + ", interOpThreads="
         + interOpThreads + ", perSessionThreads=" + perSessionThreads + ", remapper=" + remapper
-        + "]";
+        + ", grappler=" + grappler + "]";
   }
 }

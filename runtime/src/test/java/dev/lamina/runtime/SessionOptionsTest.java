@@ -93,7 +93,7 @@ class SessionOptionsTest {
       reference = StdArrays.array2dCopyOf(model.predict(x, 32));
     }
     for (SessionOptions options : List.of(SessionOptions.tensorFlowDefaults(),
-        SessionOptions.defaults().remapper(false),
+        SessionOptions.defaults().remapper(false), SessionOptions.defaults().grappler(false),
         SessionOptions.defaults().perSessionThreads(true).interOpThreads(2))) {
       try (Model model = denseModel().withSessionOptions(options)) {
         float[][] y = StdArrays.array2dCopyOf(model.predict(x, 32));
@@ -124,6 +124,9 @@ class SessionOptionsTest {
     assertTrue(custom.getUsePerSessionThreads());
     assertEquals(RewriterConfig.Toggle.OFF,
         custom.getGraphOptions().getRewriteOptions().getRemapping());
+    assertFalse(defaults.getGraphOptions().getRewriteOptions().getDisableMetaOptimizer());
+    assertTrue(SessionOptions.defaults().grappler(false).toConfigProto().getGraphOptions()
+        .getRewriteOptions().getDisableMetaOptimizer(), "grappler off as a whole");
 
     assertEquals(0, SessionOptions.tensorFlowDefaults().toConfigProto()
         .getInterOpParallelismThreads());
