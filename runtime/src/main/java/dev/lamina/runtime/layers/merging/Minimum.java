@@ -10,8 +10,9 @@ import org.tensorflow.types.family.TNumber;
  *
  * <p>As Keras 3's {@code Merge}: known batch sizes must be equal; the other axes broadcast aligned
  * on the right (a size of 1 stretches; an input of lower rank gains size-1 axes after the batch
- * axis), so {@code (batch, 4)} merges with {@code (batch, 3, 1)} into {@code (batch, 3, 4)}. The
- * output has a mask only if every input has one: their logical OR.
+ * axis), so {@code (batch, 4)} merges with {@code (batch, 3, 1)} into {@code (batch, 3, 4)}.
+ * Where Keras infers an unknown size against a known one, Lamina keeps the known size unless it
+ * is 1. The output has a mask only if every input has one: their logical OR.
  *
  * <p><b>Differs from Keras 3</b> with masked inputs: Keras also uses the masks in the values (a
  * position one input masks out takes the other inputs' value); Lamina computes the same values
