@@ -1,15 +1,20 @@
 package dev.lamina.runtime.layers;
 
+import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.layers.activations.Activation;
 import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.merging.Add;
+import dev.lamina.runtime.layers.merging.Average;
+import dev.lamina.runtime.layers.merging.Concatenate;
+import dev.lamina.runtime.layers.merging.Dot;
+import dev.lamina.runtime.layers.merging.Maximum;
+import dev.lamina.runtime.layers.merging.Minimum;
+import dev.lamina.runtime.layers.merging.Multiply;
+import dev.lamina.runtime.layers.merging.Subtract;
+import dev.lamina.runtime.layers.normalization.BatchNormalization;
 import dev.lamina.runtime.layers.regularization.Dropout;
 import dev.lamina.runtime.layers.reshaping.Flatten;
 import dev.lamina.runtime.layers.reshaping.Reshape;
-import dev.lamina.runtime.layers.merging.Concatenate;
-import dev.lamina.runtime.layers.merging.Add;
-import dev.lamina.runtime.layers.merging.Multiply;
-import dev.lamina.runtime.layers.normalization.BatchNormalization;
-import dev.lamina.runtime.layers.activations.Activation;
-import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypeProvider;
@@ -42,6 +47,11 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
             (name, c) -> new Activation(name, Activation.read(c, "activation"))),
         LayerType.of("Add", Add.class, (name, c) -> new Add(name)),
         LayerType.of("Multiply", Multiply.class, (name, c) -> new Multiply(name)),
+        LayerType.of("Subtract", Subtract.class, (name, c) -> new Subtract(name)),
+        LayerType.of("Average", Average.class, (name, c) -> new Average(name)),
+        LayerType.of("Maximum", Maximum.class, (name, c) -> new Maximum(name)),
+        LayerType.of("Minimum", Minimum.class, (name, c) -> new Minimum(name)),
+        LayerType.of("Dot", Dot.class, BuiltInLayerTypes::dot),
         BatchNormalization.TYPE);
   }
 
@@ -61,6 +71,21 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     }
     return Dense.builder(units).name(name).activation(activation).useBias(useBias).seed(0)
         .build();
+  }
+
+  private static Dot dot(String name, LayerConfig c) throws ModelFormatException {
+    if (!c.has("axes")) {
+      throw c.error("axes", "Dot needs axes (an axis, or a pair of them)");
+    }
+    int[] axes = c.optInts("axes");
+    boolean normalize = c.optBoolean("normalize", false);
+    if (axes.length == 1) {
+      return new Dot(name, axes[0], normalize);
+    }
+    if (axes.length == 2) {
+      return new Dot(name, axes[0], axes[1], normalize);
+    }
+    throw c.error("axes", "axes has " + axes.length + " values; Dot takes one axis or a pair");
   }
 
   private static Dropout dropout(String name, LayerConfig c) throws ModelFormatException {

@@ -206,8 +206,8 @@ class CoreLayersTest {
     var a = Input.of(TFloat32.class, 2);
     var b = Input.of(TFloat32.class, 3);
     var error = assertThrows(IllegalArgumentException.class, () -> new Add().apply(a, b));
-    assertEquals("Add 'add' needs inputs of one shape and dtype, got (None, 2) float32, "
-        + "(None, 3) float32", error.getMessage());
+    assertEquals("Add 'add' cannot broadcast inputs of shapes (None, 2), (None, 3): axis 1 of "
+        + "the output would be both 2 and 3 (sizes must be equal or 1)", error.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new Multiply().call(a, Input.of(TInt32.class, 2)));
     assertThrows(IllegalArgumentException.class, () -> new Add().call(a));

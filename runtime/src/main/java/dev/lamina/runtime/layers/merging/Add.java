@@ -5,17 +5,28 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TNumber;
 
-/** Keras's {@code Add()}: the element-wise sum of its inputs. */
+/**
+ * Keras's {@code Add()}: the element-wise sum of two or more inputs.
+ *
+ * <p>As Keras 3's {@code Merge}: known batch sizes must be equal; the other axes broadcast aligned
+ * on the right (a size of 1 stretches; an input of lower rank gains size-1 axes after the batch
+ * axis), so {@code (batch, 4)} merges with {@code (batch, 3, 1)} into {@code (batch, 3, 4)}.
+ * Where Keras infers an unknown size against a known one, Lamina keeps the known size unless it
+ * is 1. The output has a mask only if every input has one: their logical OR.
+ */
 public final class Add extends ElementWise {
 
+  /** A layer the model names. */
   public Add() {
     this(null);
   }
 
+  /** A layer named {@code name} (Keras's {@code name=}); {@code null} lets the model name it. */
   public Add(String name) {
     super(name);
   }
 
+  /** Merges two or more inputs. */
   @SafeVarargs
   public final <T extends TNumber> SymbolicTensor<T> apply(SymbolicTensor<T>... inputs) {
     return applyTyped(inputs);

@@ -1,17 +1,37 @@
 package dev.lamina.runtime.layers.merging;
-import dev.lamina.runtime.layers.Layers;
 
 import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.layers.Layers;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.family.TFloating;
 
 /**
- * Keras's merge layers {@code Add} and {@code Multiply}: two or more inputs of one dtype and one
- * shape, combined element by element (Keras also broadcasts; Lamina asks for equal shapes, which
- * is what the merge layers are for).
+ * Keras 3's {@code Merge} base class, for the element-wise merge layers ({@link Add},
+ * {@link Subtract}, {@link Multiply}, {@link Average}, {@link Maximum}, {@link Minimum}): two or
+ * more inputs of one dtype, combined element by element, left to right.
+ *
+ * <p>Shapes follow Keras's {@code Merge.build}: batch sizes that are known must be equal; the
+ * other dimensions broadcast aligned on the right, a size of 1 stretching to the other size, and
+ * an input of lower rank gains axes of size 1 right after the batch axis (Keras's
+ * {@code expand_dims(x, axis=1)}), so {@code (batch, 4)} merges with {@code (batch, 3, 4)}.
+ * Where Keras infers an unknown size against a known one, Lamina keeps the known one unless it
+ * is 1.
+ *
+ * <p>Masks follow Keras's {@code Merge.compute_mask}: the output has a mask only if every input
+ * has one, and it is their logical OR (a position counts if any input counts there).
+ * <b>Difference:</b> Keras 3's {@code Multiply}, {@code Maximum} and {@code Minimum} also use
+ * the masks in their values (a masked position of one input takes the other inputs' value, or 1
+ * for {@code Multiply}, and {@code Multiply} zeroes positions no input counts); Lamina's layers
+ * compute the same values with or without masks, so they agree with Keras wherever every input's
+ * mask is true.
  */
 abstract class ElementWise extends Layer {
 
@@ -19,45 +39,131 @@ abstract class ElementWise extends Layer {
     super(name);
   }
 
-  /** Combines two operands. */
+  /** Combines two operands that broadcast against each other. */
   abstract Operand<?> combine(Ops tf, Operand<?> a, Operand<?> b);
+
+  /** The exact number of inputs the layer takes, or 0 for two or more. */
+  int exactInputs() {
+    return 0;
+  }
+
+  /** Whether the layer needs a floating-point dtype rather than any number. */
+  boolean needsFloats() {
+    return false;
+  }
+
+  /** The merged result, to which a layer may still apply a last step (Average divides). */
+  Operand<?> finish(Ops tf, Operand<?> merged, int count) {
+    return merged;
+  }
 
   @Override
   protected final OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
-    if (inputs.size() < 2) {
+    if (exactInputs() > 0) {
+      Layers.requireInputs(this, inputs, exactInputs());
+    } else if (inputs.size() < 2) {
       throw new IllegalArgumentException(describe() + " needs at least 2 inputs, got "
           + inputs.size());
     }
     SymbolicTensor<?> first = inputs.get(0);
     Layers.requireNumbers(this, first);
-    if (inputs.stream().anyMatch(input -> input.shape().isUnknown())) {
-      throw new IllegalArgumentException(describe() + " needs inputs of known rank, got "
+    if (needsFloats() && !TFloating.class.isAssignableFrom(first.dtype())) {
+      throw new IllegalArgumentException(describe() + " needs floating-point inputs, got "
           + Layers.describe(inputs));
     }
-    long[] merged = first.shape().asArray();
-    for (SymbolicTensor<?> input : inputs.subList(1, inputs.size())) {
-      boolean fits = input.dtype() == first.dtype()
-          && input.shape().numDimensions() == first.shape().numDimensions();
-      for (int i = 0; fits && i < merged.length; i++) {
-        long a = merged[i];
-        long b = input.shape().get(i);
-        fits = a == Shape.UNKNOWN_SIZE || b == Shape.UNKNOWN_SIZE || a == b;
-        merged[i] = a == Shape.UNKNOWN_SIZE ? b : a;
+    for (SymbolicTensor<?> input : inputs) {
+      if (input.dtype() != first.dtype()) {
+        throw new IllegalArgumentException(describe() + " needs inputs of one dtype, got "
+            + Layers.describe(inputs));
       }
-      if (!fits) {
-        throw new IllegalArgumentException(describe() + " needs inputs of one shape and dtype, "
-            + "got " + Layers.describe(inputs));
+      if (input.shape().isUnknown() || input.shape().numDimensions() < 1) {
+        throw new IllegalArgumentException(describe() + " needs inputs with a batch axis and "
+            + "known rank, got " + Layers.describe(inputs));
       }
     }
-    return Layers.spec(Shape.of(merged), first.dtype());
+    return Layers.spec(Shape.of(broadcast(inputs)), first.dtype());
+  }
+
+  /** Keras's {@code Merge.compute_output_shape}, refusing what it refuses. */
+  private long[] broadcast(List<SymbolicTensor<?>> inputs) {
+    int rank = inputs.stream().mapToInt(t -> t.shape().numDimensions()).max().orElseThrow();
+    long[] out = new long[rank];
+    Arrays.fill(out, 1);
+    out[0] = Shape.UNKNOWN_SIZE;
+    for (SymbolicTensor<?> input : inputs) {
+      long[] dims = input.shape().asArray();
+      long batch = dims[0];
+      if (out[0] != Shape.UNKNOWN_SIZE && batch != Shape.UNKNOWN_SIZE && batch != out[0]) {
+        throw new IllegalArgumentException(describe() + " cannot merge inputs of different batch "
+            + "sizes, got " + Layers.describe(inputs));
+      }
+      if (batch != Shape.UNKNOWN_SIZE) {
+        out[0] = batch;
+      }
+      // Non-batch axes aligned on the right; missing ones are 1 (Keras expands at axis 1).
+      for (int i = 1; i < dims.length; i++) {
+        int at = rank - dims.length + i;
+        long merged = merge(out[at], dims[i]);
+        if (merged == CLASH) {
+          throw new IllegalArgumentException(describe() + " cannot broadcast inputs of shapes "
+              + shapes(inputs) + ": axis " + at + " of the output would be both " + out[at]
+              + " and " + dims[i] + " (sizes must be equal or 1)");
+        }
+        out[at] = merged;
+      }
+    }
+    return out;
+  }
+
+  private static final long CLASH = Long.MIN_VALUE;
+
+  /** One axis's merged size, or {@link #CLASH} if neither is 1 and they differ. */
+  private static long merge(long a, long b) {
+    if (a == 1) {
+      return b;
+    }
+    if (b == 1 || b == Shape.UNKNOWN_SIZE) {
+      return a;
+    }
+    if (a == Shape.UNKNOWN_SIZE || a == b) {
+      return b;
+    }
+    return CLASH;
+  }
+
+  private static String shapes(List<SymbolicTensor<?>> inputs) {
+    List<String> out = new ArrayList<>();
+    inputs.forEach(t -> out.add(Shapes.format(t.shape())));
+    return String.join(", ", out);
+  }
+
+  /** Keras's {@code Merge.compute_mask}: the OR of the masks if every input has one. */
+  @Override
+  protected final MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+    if (!inputs.stream().allMatch(input -> input.mask().isPresent())) {
+      return null;
+    }
+    return (tf, operands, masks) -> {
+      Operand<TBool> mask = masks.get(0);
+      for (Operand<TBool> next : masks.subList(1, masks.size())) {
+        mask = tf.math.logicalOr(mask, next);
+      }
+      return mask;
+    };
   }
 
   @Override
   protected final Operand<?> build(Ops tf, List<Operand<?>> inputs) {
-    Operand<?> result = inputs.get(0);
-    for (Operand<?> next : inputs.subList(1, inputs.size())) {
-      result = combine(tf, result, next);
+    int rank = inputs.stream().mapToInt(x -> x.shape().numDimensions()).max().orElseThrow();
+    Operand<?> result = null;
+    for (Operand<?> input : inputs) {
+      Operand<?> next = input;
+      // As Keras's Merge.call: size-1 axes after the batch axis until the ranks agree.
+      for (int r = input.shape().numDimensions(); r < rank; r++) {
+        next = tf.expandDims(next, tf.constant(1));
+      }
+      result = result == null ? next : combine(tf, result, next);
     }
-    return result;
+    return finish(tf, result, inputs.size());
   }
 }

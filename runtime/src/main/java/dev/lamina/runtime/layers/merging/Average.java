@@ -1,0 +1,53 @@
+package dev.lamina.runtime.layers.merging;
+
+import dev.lamina.runtime.SymbolicTensor;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * Keras's {@code Average()}: the element-wise mean of two or more floating-point inputs (their
+ * sum, left to right, divided by their count).
+ *
+ * <p>As Keras 3's {@code Merge}: known batch sizes must be equal; the other axes broadcast aligned
+ * on the right (a size of 1 stretches; an input of lower rank gains size-1 axes after the batch
+ * axis), so {@code (batch, 4)} merges with {@code (batch, 3, 1)} into {@code (batch, 3, 4)}.
+ * Where Keras infers an unknown size against a known one, Lamina keeps the known size unless it
+ * is 1. The output has a mask only if every input has one: their logical OR.
+ */
+public final class Average extends ElementWise {
+
+  /** A layer the model names. */
+  public Average() {
+    this(null);
+  }
+
+  /** A layer named {@code name} (Keras's {@code name=}); {@code null} lets the model name it. */
+  public Average(String name) {
+    super(name);
+  }
+
+  /** Merges two or more floating-point inputs. */
+  @SafeVarargs
+  public final <T extends TFloating> SymbolicTensor<T> apply(SymbolicTensor<T>... inputs) {
+    return applyTyped(inputs);
+  }
+
+  @Override
+  boolean needsFloats() {
+    return true; // Keras's layers compute in floats; an integer mean would truncate
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  Operand<?> finish(Ops tf, Operand<?> merged, int count) {
+    Operand<?> n = tf.dtypes.cast(tf.constant(count), (Class) merged.type());
+    return tf.math.div((Operand) merged, (Operand) n);
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  Operand<?> combine(Ops tf, Operand<?> a, Operand<?> b) {
+    return tf.math.add((Operand) a, (Operand) b);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.lamina.runtime.layers.merging;
+
+import dev.lamina.runtime.SymbolicTensor;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TNumber;
+
+/**
+ * Keras's {@code Minimum()}: the element-wise minimum of two or more inputs.
+ *
+ * <p>As Keras 3's {@code Merge}: known batch sizes must be equal; the other axes broadcast aligned
+ * on the right (a size of 1 stretches; an input of lower rank gains size-1 axes after the batch
+ * axis), so {@code (batch, 4)} merges with {@code (batch, 3, 1)} into {@code (batch, 3, 4)}.
+ * Where Keras infers an unknown size against a known one, Lamina keeps the known size unless it
+ * is 1. The output has a mask only if every input has one: their logical OR.
+ *
+ * <p><b>Differs from Keras 3</b> with masked inputs: Keras also uses the masks in the values (a
+ * position one input masks out takes the other inputs' value); Lamina computes the same values
+ * with or without masks, so the two agree wherever every input's mask is true.
+ */
+public final class Minimum extends ElementWise {
+
+  /** A layer the model names. */
+  public Minimum() {
+    this(null);
+  }
+
+  /** A layer named {@code name} (Keras's {@code name=}); {@code null} lets the model name it. */
+  public Minimum(String name) {
+    super(name);
+  }
+
+  /** Merges two or more inputs. */
+  @SafeVarargs
+  public final <T extends TNumber> SymbolicTensor<T> apply(SymbolicTensor<T>... inputs) {
+    return applyTyped(inputs);
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  Operand<?> combine(Ops tf, Operand<?> a, Operand<?> b) {
+    return tf.math.minimum((Operand) a, (Operand) b);
+  }
+}
