@@ -8,6 +8,12 @@ import dev.lamina.runtime.layers.merging.Concatenate;
 import dev.lamina.runtime.layers.merging.Add;
 import dev.lamina.runtime.layers.merging.Multiply;
 import dev.lamina.runtime.layers.activations.Activation;
+import dev.lamina.runtime.layers.activations.ELU;
+import dev.lamina.runtime.layers.activations.LeakyReLU;
+import dev.lamina.runtime.layers.activations.PReLU;
+import dev.lamina.runtime.layers.activations.ReLU;
+import dev.lamina.runtime.layers.activations.Softmax;
+import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
@@ -39,6 +45,20 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
             (name, c) -> new Concatenate(name, c.optInt("axis", -1))),
         LayerType.of("Activation", Activation.class,
             (name, c) -> new Activation(name, Activation.read(c, "activation"))),
+        LayerType.of("ReLU", ReLU.class, BuiltInLayerTypes::relu),
+        LayerType.of("LeakyReLU", LeakyReLU.class, (name, c) -> {
+          double slope = c.optDouble("negative_slope", LeakyReLU.DEFAULT_NEGATIVE_SLOPE);
+          return construct(c, "negative_slope", () -> new LeakyReLU(name, slope));
+        }),
+        LayerType.of("PReLU", PReLU.class, BuiltInLayerTypes::prelu),
+        LayerType.of("ELU", ELU.class, (name, c) -> {
+          double alpha = c.optDouble("alpha", 1.0);
+          return construct(c, "alpha", () -> new ELU(name, alpha));
+        }),
+        LayerType.of("Softmax", Softmax.class, (name, c) -> {
+          int[] axis = c.optInts("axis", -1);
+          return construct(c, "axis", () -> new Softmax(name, axis));
+        }),
         LayerType.of("Add", Add.class, (name, c) -> new Add(name)),
         LayerType.of("Multiply", Multiply.class, (name, c) -> new Multiply(name)));
   }
@@ -59,6 +79,42 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     }
     return Dense.builder(units).name(name).activation(activation).useBias(useBias).seed(0)
         .build();
+  }
+
+  /** A layer from read values; the constructor's refusal becomes an error at {@code key}. */
+  private static <L> L construct(LayerConfig c, String key, java.util.function.Supplier<L> make)
+      throws ModelFormatException {
+    try {
+      return make.get();
+    } catch (IllegalArgumentException e) {
+      throw c.error(key, e.getMessage());
+    }
+  }
+
+  private static ReLU relu(String name, LayerConfig c) throws ModelFormatException {
+    Double maxValue = c.has("max_value") ? c.requireDouble("max_value") : null;
+    double negativeSlope = c.optDouble("negative_slope", 0.0);
+    double threshold = c.optDouble("threshold", 0.0);
+    return construct(c, "max_value", () -> new ReLU(name, maxValue, negativeSlope, threshold));
+  }
+
+  private static PReLU prelu(String name, LayerConfig c) throws ModelFormatException {
+    PReLU.Builder builder = PReLU.builder().name(name);
+    JsonObject initializer = c.optObject("alpha_initializer");
+    if (initializer != null) {
+      String kind = initializer.optString("class_name", "");
+      JsonObject config = initializer.optObject("config");
+      if (kind.equals("Constant") && config != null) {
+        float value = config.optFloat("value", 0f);
+        construct(c, "alpha_initializer", () -> builder.alphaInitializer(value));
+      }
+      // Any other initializer (Zeros, RandomUniform, ...) only draws the first values; a loaded
+      // model's alpha comes from its file, as Dense's kernel does.
+    }
+    int[] shared = c.has("shared_axes") ? c.optInts("shared_axes") : null;
+    builder.sharedAxes(shared);
+    c.requireDefault("alpha_regularizer", null).requireDefault("alpha_constraint", null);
+    return builder.build();
   }
 
   private static Dropout dropout(String name, LayerConfig c) throws ModelFormatException {
