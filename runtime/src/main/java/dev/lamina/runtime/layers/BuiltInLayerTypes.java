@@ -77,8 +77,12 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         "lora_rank")) {
       c.requireDefault(option, null);
     }
-    return Dense.builder(units).name(name).activation(activation).useBias(useBias).seed(0)
-        .build();
+    try {
+      return Dense.builder(units).name(name).activation(activation).useBias(useBias).seed(0)
+          .build();
+    } catch (IllegalArgumentException e) { // glu with an odd number of units
+      throw c.error("units", e.getMessage());
+    }
   }
 
   /** A layer from read values; the constructor's refusal becomes an error at {@code key}. */
@@ -95,6 +99,14 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     Double maxValue = c.has("max_value") ? c.requireDouble("max_value") : null;
     double negativeSlope = c.optDouble("negative_slope", 0.0);
     double threshold = c.optDouble("threshold", 0.0);
+    // Keras refuses each of them negative; name the key that is
+    for (String key : List.of("max_value", "negative_slope", "threshold")) {
+      double value = key.equals("max_value") ? (maxValue == null ? 0 : maxValue)
+          : key.equals("negative_slope") ? negativeSlope : threshold;
+      if (!(value >= 0)) {
+        throw c.error(key, key + " is " + value + "; it must be 0 or more");
+      }
+    }
     return construct(c, "max_value", () -> new ReLU(name, maxValue, negativeSlope, threshold));
   }
 

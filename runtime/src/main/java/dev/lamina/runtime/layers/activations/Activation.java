@@ -153,6 +153,12 @@ public final class Activation extends Layer {
   }
 
   @Override
+  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+    // Keras's Activation supports masking: the input's mask is the output's
+    return inputs.get(0).mask().isPresent() ? (tf, in, masks) -> masks.get(0) : null;
+  }
+
+  @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
     return apply(tf, canonical, (Operand) inputs.get(0));

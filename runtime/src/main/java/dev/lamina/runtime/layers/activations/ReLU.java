@@ -31,8 +31,8 @@ public final class ReLU extends ElementWiseActivation {
    * @param maxValue the largest output, or {@code null} for none (Keras's {@code None})
    * @param negativeSlope the slope below the threshold
    * @param threshold the value below which outputs are damped
-   * @throws IllegalArgumentException as Keras's ValueError: a negative {@code max_value} or
-   *     {@code negative_slope}, or a non-finite argument
+   * @throws IllegalArgumentException as Keras's ValueError: a negative {@code max_value},
+   *     {@code negative_slope} or {@code threshold}, or a non-finite argument
    */
   public ReLU(String name, Double maxValue, double negativeSlope, double threshold) {
     super(name);
@@ -45,9 +45,13 @@ public final class ReLU extends ElementWiseActivation {
       throw new IllegalArgumentException(layer + ": negative_slope is " + negativeSlope
           + "; it must be 0 or more");
     }
+    if (!(finite(layer, "threshold", threshold) >= 0)) {
+      throw new IllegalArgumentException(layer + ": threshold is " + threshold
+          + "; it must be 0 or more");
+    }
     this.maxValue = maxValue;
     this.negativeSlope = negativeSlope;
-    this.threshold = finite(layer, "threshold", threshold);
+    this.threshold = threshold;
   }
 
   public <T extends TFloating> SymbolicTensor<T> apply(SymbolicTensor<T> x) {

@@ -1,7 +1,6 @@
 package dev.lamina.runtime.layers.activations;
 
 import static dev.lamina.runtime.layers.activations.ActivationFixture.fixture;
-import static dev.lamina.runtime.layers.activations.ActivationFixture.flat;
 import static dev.lamina.runtime.layers.activations.ActivationFixture.floats;
 import static dev.lamina.runtime.layers.activations.ActivationFixture.sample;
 import static dev.lamina.runtime.layers.activations.ActivationFixture.shape;
@@ -34,10 +33,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.ndarray.NdArray;
-import org.tensorflow.ndarray.NdArrays;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
@@ -237,15 +232,5 @@ class ActivationTrainingAndFilesTest {
       assertEquals(layer.describe().replaceFirst("'[^']*'", ""),
           read.describe().replaceFirst("'[^']*'", ""), layer.describe());
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static NdArray<?> unused(Shape shape) {
-    return NdArrays.wrap(shape, DataBuffers.of(new float[0], true, false));
-  }
-
-  @SuppressWarnings("unused")
-  private static float[] unused2(NdArray<?> a) {
-    return flat(a);
   }
 }

@@ -229,6 +229,13 @@ class KerasActivationsTest {
         () -> fromKeras("LeakyReLU", configOf(Map.of("negative_slope", -1.0))));
     assertTrue(e.getMessage().contains("negative_slope is -1.0"), e.getMessage());
     e = assertThrows(ModelFormatException.class,
+        () -> fromKeras("ReLU", configOf(Map.of("threshold", -0.5))));
+    assertTrue(e.getMessage().contains("threshold is -0.5; it must be 0 or more"),
+        e.getMessage());
+    e = assertThrows(ModelFormatException.class,
+        () -> fromKeras("Dense", configOf(Map.of("units", 3, "activation", "glu"))));
+    assertTrue(e.getMessage().contains("must be even"), e.getMessage());
+    e = assertThrows(ModelFormatException.class,
         () -> fromKeras("ReLU", configOf(Map.of("max_value", 1.0, "alpha", 1.0))));
     assertTrue(e.getMessage().contains("option 'alpha'"), e.getMessage());
   }
