@@ -257,4 +257,62 @@ class KerasActivationsTest {
     assertTrue(new Softmax().apply(masked).mask().isPresent()); // apply(x) uses it
     assertArrayEquals(new long[] {-1, 4}, new Softmax().apply(masked).shape().asArray());
   }
+
+  /**
+   * Keras passes the mask travelling with a tensor to Softmax's call: {@code apply(x)} does the
+   * same, and gives Keras's output for the fixture's masked case. The element-wise layers and
+   * Activation pass the mask on.
+   */
+  @Test
+  void softmaxUsesTheMaskItsInputCarriesAsKeras() throws Exception {
+    JsonObject c = null;
+    for (JsonObject o : fixture().requireArray("cases").objects()) {
+      if (o.requireString("id").equals("Softmax/mask")) {
+        c = o;
+      }
+    }
+    JsonObject x = c.requireArray("inputs").requireObject(0);
+    JsonObject m = c.requireArray("input_masks").requireObject(0);
+    var input = Input.of(TFloat32.class, sample(shape(x)));
+    var maskInput = Input.of(TBool.class, sample(shape(m)));
+    @SuppressWarnings("unchecked")
+    SymbolicTensor<TFloat32> carried = (SymbolicTensor<TFloat32>) new WithMask().call(input,
+        maskInput);
+    assertTrue(carried.mask().isPresent());
+    for (Layer layer : List.of(new ReLU(), new LeakyReLU(), new ELU(), new Activation("tanh"))) {
+      assertTrue(layer.call(carried).mask().isPresent(), layer.describe() + " passes it on");
+    }
+    var out = new Softmax().apply(carried);
+    assertTrue(out.mask().isPresent());
+    try (Model model = Model.of(List.of(input, maskInput), List.of(out))) {
+      assertClose(c.requireObject("outputs").requireArray("inference").requireObject(0),
+          model.predict(List.of(floats(x), booleans(m))).get(0), "Softmax/mask, carried");
+    }
+  }
+
+  /** Its first input, carrying its second (bool) as the mask: a masking layer for the test. */
+  private static final class WithMask extends Layer {
+    WithMask() {
+      super(null);
+    }
+
+    @Override
+    protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
+      return new OutputSpec<>(inputs.get(0).shape(), inputs.get(0).dtype());
+    }
+
+    @Override
+    protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+      return (tf, in, masks) -> {
+        @SuppressWarnings("unchecked")
+        Operand<TBool> mask = (Operand<TBool>) in.get(1);
+        return mask;
+      };
+    }
+
+    @Override
+    protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
+      return inputs.get(0);
+    }
+  }
 }
