@@ -1,7 +1,13 @@
 package dev.lamina.runtime.layers;
 
+import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.layers.activations.Activation;
+import dev.lamina.runtime.layers.activations.ELU;
+import dev.lamina.runtime.layers.activations.LeakyReLU;
+import dev.lamina.runtime.layers.activations.PReLU;
+import dev.lamina.runtime.layers.activations.ReLU;
+import dev.lamina.runtime.layers.activations.Softmax;
 import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.layers.merging.Add;
 import dev.lamina.runtime.layers.merging.Average;
@@ -45,6 +51,20 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
             (name, c) -> new Concatenate(name, c.optInt("axis", -1))),
         LayerType.of("Activation", Activation.class,
             (name, c) -> new Activation(name, Activation.read(c, "activation"))),
+        LayerType.of("ReLU", ReLU.class, BuiltInLayerTypes::relu),
+        LayerType.of("LeakyReLU", LeakyReLU.class, (name, c) -> {
+          double slope = c.optDouble("negative_slope", LeakyReLU.DEFAULT_NEGATIVE_SLOPE);
+          return construct(c, "negative_slope", () -> new LeakyReLU(name, slope));
+        }),
+        LayerType.of("PReLU", PReLU.class, BuiltInLayerTypes::prelu),
+        LayerType.of("ELU", ELU.class, (name, c) -> {
+          double alpha = c.optDouble("alpha", 1.0);
+          return construct(c, "alpha", () -> new ELU(name, alpha));
+        }),
+        LayerType.of("Softmax", Softmax.class, (name, c) -> {
+          int[] axis = c.optInts("axis", -1);
+          return construct(c, "axis", () -> new Softmax(name, axis));
+        }),
         LayerType.of("Add", Add.class, (name, c) -> new Add(name)),
         LayerType.of("Multiply", Multiply.class, (name, c) -> new Multiply(name)),
         LayerType.of("Subtract", Subtract.class, (name, c) -> new Subtract(name)),
@@ -69,8 +89,56 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         "lora_rank")) {
       c.requireDefault(option, null);
     }
-    return Dense.builder(units).name(name).activation(activation).useBias(useBias).seed(0)
-        .build();
+    try {
+      return Dense.builder(units).name(name).activation(activation).useBias(useBias).seed(0)
+          .build();
+    } catch (IllegalArgumentException e) { // glu with an odd number of units
+      throw c.error("units", e.getMessage());
+    }
+  }
+
+  /** A layer from read values; the constructor's refusal becomes an error at {@code key}. */
+  private static <L> L construct(LayerConfig c, String key, java.util.function.Supplier<L> make)
+      throws ModelFormatException {
+    try {
+      return make.get();
+    } catch (IllegalArgumentException e) {
+      throw c.error(key, e.getMessage());
+    }
+  }
+
+  private static ReLU relu(String name, LayerConfig c) throws ModelFormatException {
+    Double maxValue = c.has("max_value") ? c.requireDouble("max_value") : null;
+    double negativeSlope = c.optDouble("negative_slope", 0.0);
+    double threshold = c.optDouble("threshold", 0.0);
+    // Keras refuses each of them negative; name the key that is
+    for (String key : List.of("max_value", "negative_slope", "threshold")) {
+      double value = key.equals("max_value") ? (maxValue == null ? 0 : maxValue)
+          : key.equals("negative_slope") ? negativeSlope : threshold;
+      if (!(value >= 0)) {
+        throw c.error(key, key + " is " + value + "; it must be 0 or more");
+      }
+    }
+    return construct(c, "max_value", () -> new ReLU(name, maxValue, negativeSlope, threshold));
+  }
+
+  private static PReLU prelu(String name, LayerConfig c) throws ModelFormatException {
+    PReLU.Builder builder = PReLU.builder().name(name);
+    JsonObject initializer = c.optObject("alpha_initializer");
+    if (initializer != null) {
+      String kind = initializer.optString("class_name", "");
+      JsonObject config = initializer.optObject("config");
+      if (kind.equals("Constant") && config != null) {
+        float value = config.optFloat("value", 0f);
+        construct(c, "alpha_initializer", () -> builder.alphaInitializer(value));
+      }
+      // Any other initializer (Zeros, RandomUniform, ...) only draws the first values; a loaded
+      // model's alpha comes from its file, as Dense's kernel does.
+    }
+    int[] shared = c.has("shared_axes") ? c.optInts("shared_axes") : null;
+    builder.sharedAxes(shared);
+    c.requireDefault("alpha_regularizer", null).requireDefault("alpha_constraint", null);
+    return builder.build();
   }
 
   private static Dot dot(String name, LayerConfig c) throws ModelFormatException {

@@ -44,6 +44,10 @@ public final class Dense extends Layer {
     this.activation = builder.activation;
     if (activation != null) {
       Activation.resolve(activation); // fails now for an unknown name
+      if (isGlu() && units % 2 != 0) {
+        throw new IllegalArgumentException("Dense units is " + units + "; the glu activation "
+            + "splits the units in two halves, so it must be even");
+      }
     }
     this.useBias = builder.useBias;
     this.seed = builder.seed;
@@ -53,6 +57,10 @@ public final class Dense extends Layer {
       throw new IllegalArgumentException("Dense bias needs " + units + " values, got "
           + initialBias.length);
     }
+  }
+
+  private boolean isGlu() {
+    return activation != null && Activation.resolve(activation).equals("glu");
   }
 
   /** {@code Dense(units)}: linear, with bias. */
@@ -119,7 +127,8 @@ public final class Dense extends Layer {
       }
     }
     long[] out = shape.asArray();
-    out[out.length - 1] = units;
+    // glu halves the last axis (Keras's Dense reports units there, but computes units / 2)
+    out[out.length - 1] = isGlu() ? units / 2 : units;
     return Layers.spec(Shape.of(out), TFloat32.class);
   }
 
@@ -153,7 +162,7 @@ public final class Dense extends Layer {
       y = tf.nn.biasAdd(y, weights.get(1));
     }
     return activation == null
-        ? y : Activation.apply(tf, activation, Activation.resolve(activation), y);
+        ? y : Activation.apply(tf, activation, y);
   }
 
   /** Keras's Dense arguments. */
