@@ -36,7 +36,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>On request only: {@code keras} (needs Python with Keras) and {@code scaling}
  * ({@link ChainScaling}: build, first predict, save and load of chains of {@code layers=1000,10000}
- * layers, default 1,000, 10,000 and 100,000).
+ * layers, default 1,000, 10,000 and 100,000; {@code chain=dense} (default) or {@code activation};
+ * {@code grappler=off} to skip TensorFlow's graph optimiser).
  *
  * <p>Arguments: the parts to run (default all); {@code smoke} for a quick check that everything
  * works (JMH {@code -f 1 -wi 1 -i 1 -r 1s -w 1s}, 20,000 rows, one compile round of each);
@@ -59,7 +60,7 @@ public final class Main {
     words.add("smoke");
     Options options = Options.parse(args)
         .check(words, Set.of("rows", "batch", "lambdas", "repeats", "warmups", "rounds", "epochs",
-            "python", "script", "layers"));
+            "python", "script", "layers", "chain", "grappler"));
     boolean smoke = options.has("smoke");
     boolean all = options.words().stream()
         .noneMatch(word -> PARTS.contains(word) || ON_REQUEST.contains(word));
@@ -130,9 +131,13 @@ public final class Main {
       int[] sizes = given == null ? ChainScaling.DEFAULT_SIZES
           : java.util.Arrays.stream(given.split(",")).map(String::trim)
               .mapToInt(Integer::parseInt).toArray();
-      System.out.printf(Locale.ROOT, "%n# scaling: chains of %s layers (Dense(4) and Activation "
-          + "alternating)%n", java.util.Arrays.toString(sizes));
-      String table = ChainScaling.table(ChainScaling.run(sizes));
+      boolean dense = !"activation".equals(options.settings().get("chain"));
+      boolean grappler = !"off".equals(options.settings().get("grappler"));
+      System.out.printf(Locale.ROOT, "%n# scaling: chains of %s layers (%s), grappler %s%n",
+          java.util.Arrays.toString(sizes), dense ? "Dense(4) and Activation alternating"
+              : "Activation", grappler ? "on" : "off");
+      String table = ChainScaling.table(ChainScaling.run(sizes, dense,
+          dev.lamina.runtime.SessionOptions.defaults().grappler(grappler)));
       System.out.print(table);
       summary.add("### growth with the number of layers\n\n" + table);
     }

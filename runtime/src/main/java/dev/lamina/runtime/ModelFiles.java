@@ -60,6 +60,12 @@ final class ModelFiles {
   static final long MAX_WEIGHT_VALUES = 1L << 28;
   /** The longest chain of layers a file may describe. */
   static final int MAX_LAYERS = 100_000;
+  /**
+   * The description's JSON limits: room for {@link #MAX_LAYERS} layers with their calls and
+   * weights (~35 MiB and ~3 million values for a 100,000-layer Dense chain), bounded still.
+   */
+  static final Json.Limits DESCRIPTION_LIMITS =
+      new Json.Limits(128 << 20, 128, 1 << 20, 8_000_000, 100, false);
   /** Largest size of one dimension in a file (TensorFlow's dims are int64, Java arrays int). */
   static final long MAX_DIM = Integer.MAX_VALUE;
 
@@ -115,8 +121,18 @@ final class ModelFiles {
           + "optimizer slots; a model file holds at most "
           + (ZipArchive.Limits.DEFAULT.maxEntries() - 1));
     }
+    byte[] description = Json.writeBytes(root, Json.Style.PRETTY);
+    if (description.length > 1 << 20) {
+      // Never write a file that loading refuses: a large description is read back as load will.
+      try {
+        Json.parse(description, DESCRIPTION, DESCRIPTION_LIMITS);
+      } catch (ModelFormatException e) {
+        throw new IllegalArgumentException("This model is too large for a model file: its "
+            + "description passes the reader's limits (" + e.getMessage() + ")", e);
+      }
+    }
     try (ZipArchiveWriter zip = ZipArchiveWriter.create(path)) {
-      zip.write(DESCRIPTION, Json.writeBytes(root, Json.Style.PRETTY));
+      zip.write(DESCRIPTION, description);
       for (Map.Entry<String, Supplier<float[]>> entry : entries.entrySet()) {
         try (OutputStream out = zip.stream(entry.getKey())) {
           writeFloats(out, entry.getValue().get());
@@ -398,7 +414,7 @@ final class ModelFiles {
           + "file");
     }
     // Inflating stops at the JSON limit: a small file cannot make a huge description.
-    JsonObject root = zip.readJson(DESCRIPTION);
+    JsonObject root = zip.readJson(DESCRIPTION, DESCRIPTION_LIMITS);
     String format = root.requireString("format");
     if (!format.equals(FORMAT)) {
       throw root.error("format", "is '" + format + "', not '" + FORMAT + "'");
