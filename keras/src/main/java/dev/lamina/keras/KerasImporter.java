@@ -56,11 +56,11 @@ final class KerasImporter {
   private final JsonObject root;
   private final LambdaBindings bindings;
   private final KerasImportOptions options;
-  private final List<Spec> specs = new ArrayList<>();
-  private final Map<String, Spec> byName = new HashMap<>();
-  private final Map<SymbolicTensor<?>, Spec> producers = new IdentityHashMap<>();
+  private final List<LayerSpec> specs = new ArrayList<>();
+  private final Map<String, LayerSpec> byName = new HashMap<>();
+  private final Map<SymbolicTensor<?>, LayerSpec> producers = new IdentityHashMap<>();
   private final Set<SymbolicTensor<?>> tainted = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final Set<Spec> noted = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<LayerSpec> noted = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Layer> boundLayers = Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean sequential;
   private long resolutions;
@@ -152,46 +152,6 @@ final class KerasImporter {
     }
   }
 
-  /** One Keras layer of the file and what it became. */
-  private final class Spec {
-    final JsonObject json;
-    final String className;
-    final String name;
-    final JsonObject config;
-    final List<JsonObject> inbound;
-    /** One output per Keras node (call) of the layer, in the file's node order. */
-    final List<SymbolicTensor<?>> outputs = new ArrayList<>();
-    String weightsGroup;
-    Layer layer;
-    LayerType<?> type; // the registered type, for every layer but inputs and lambdas
-    // Lambda only:
-    String functionName;
-    LambdaFactory factory;
-    String boundBy;
-    long[] declaredOutput; // Keras's output_shape as a per-sample list, or null
-
-    Spec(JsonObject json, String className, String name, JsonObject config,
-        List<JsonObject> inbound) {
-      this.json = json;
-      this.className = className;
-      this.name = name;
-      this.config = config;
-      this.inbound = inbound;
-    }
-
-    boolean isLambda() {
-      return className.equals("Lambda");
-    }
-
-    String describe() {
-      if (isLambda()) {
-        return "Lambda layer '" + name + "' (" + (functionName == null ? "a Python lambda"
-            : "function " + functionName) + ")";
-      }
-      return "layer '" + name + "' (" + className + ")";
-    }
-  }
-
   // ---- pass 1: structure, options, bindings ------------------------------------------------
 
   private void parse() throws ModelFormatException {
@@ -208,7 +168,7 @@ final class KerasImporter {
       throw config.error("layers", "the model has no layers");
     }
     Map<String, Integer> perClass = new HashMap<>();
-    List<Spec> unbound = new ArrayList<>();
+    List<LayerSpec> unbound = new ArrayList<>();
     for (JsonObject layer : layers) {
       String className = layer.requireString("class_name");
       JsonObject layerConfig = layer.requireObject("config");
@@ -219,7 +179,7 @@ final class KerasImporter {
             + name + "'");
       }
       JsonArray nodes = sequential ? null : layer.requireArray("inbound_nodes");
-      Spec spec = new Spec(layer, className, name, layerConfig,
+      LayerSpec spec = new LayerSpec(layer, className, name, layerConfig,
           nodes == null ? List.of() : nodes.objects());
       if (byName.putIfAbsent(name, spec) != null) {
         throw layer.error("two layers are named '" + name + "'; Keras names are unique");
@@ -249,7 +209,7 @@ final class KerasImporter {
    * by its class name, a Python class registered with {@code register_keras_serializable} by its
    * registered name, among the registered {@link LayerType}s (the application's too).
    */
-  private void checkKerasClass(Spec spec) throws ModelFormatException {
+  private void checkKerasClass(LayerSpec spec) throws ModelFormatException {
     String module = spec.json.optString("module", "keras.layers");
     String registered = spec.json.optString("registered_name", null);
     boolean keras = module.equals("keras") || module.startsWith("keras.");
@@ -277,7 +237,7 @@ final class KerasImporter {
             + String.join(", ", LayerTypes.kerasClassNames())));
   }
 
-  private void checkOptions(Spec spec) throws ModelFormatException {
+  private void checkOptions(LayerSpec spec) throws ModelFormatException {
     JsonObject c = spec.config;
     if (spec.type != null) {
       spec.layer = fromConfig(spec, spec.type);
@@ -334,7 +294,7 @@ final class KerasImporter {
    *
    * @param where the object or array holding {@code value}; {@code key} a String or an Integer
    */
-  private static void requireFinite(Spec spec, String argument, Object value, Object where,
+  private static void requireFinite(LayerSpec spec, String argument, Object value, Object where,
       Object key, String inside) throws ModelFormatException {
     if (value instanceof JsonNumber n && !n.isFinite()) {
       String text = spec.describe() + ": argument '" + argument + "' " + (inside == null
@@ -403,7 +363,7 @@ final class KerasImporter {
    * {@code trainable}, {@code dtype}) are the importer's; any other key the type did not read
    * is refused: an option Lamina ignored could change the model.
    */
-  private static <L extends Layer> L fromConfig(Spec spec, LayerType<L> type)
+  private static <L extends Layer> L fromConfig(LayerSpec spec, LayerType<L> type)
       throws ModelFormatException {
     LayerConfig config = new LayerConfig(spec.config, spec.describe(), LayerConfig.Origin.KERAS);
     config.ignore(COMMON.toArray(String[]::new));
@@ -421,7 +381,7 @@ final class KerasImporter {
   }
 
   /** Refuses options the importer does not know: one it ignored could change the model. */
-  private void allow(Spec spec, String... specific) throws ModelFormatException {
+  private void allow(LayerSpec spec, String... specific) throws ModelFormatException {
     Set<String> known = new LinkedHashSet<>(COMMON);
     known.addAll(List.of(specific));
     for (String key : spec.config.keySet()) {
@@ -433,14 +393,14 @@ final class KerasImporter {
     }
   }
 
-  private void requireValue(Spec spec, String key, boolean value) throws ModelFormatException {
+  private void requireValue(LayerSpec spec, String key, boolean value) throws ModelFormatException {
     if (spec.config.optBoolean(key, value) != value) {
       throw spec.config.error(key, spec.describe() + " has " + key + "=" + !value
           + "; supported: " + value);
     }
   }
 
-  private void dtypePolicy(Spec spec) throws ModelFormatException {
+  private void dtypePolicy(LayerSpec spec) throws ModelFormatException {
     Object value = spec.config.get("dtype");
     String name;
     if (value == null) {
@@ -464,7 +424,7 @@ final class KerasImporter {
   }
 
   /** Reads the Lambda's function reference without ever reading the code it may carry. */
-  private void lambdaFunction(Spec spec) throws ModelFormatException {
+  private void lambdaFunction(LayerSpec spec) throws ModelFormatException {
     JsonObject fn = spec.config.requireObject("function");
     String kind = fn.requireString("class_name");
     if (kind.equals("function")) {
@@ -480,7 +440,7 @@ final class KerasImporter {
     }
   }
 
-  private boolean bind(Spec spec) {
+  private boolean bind(LayerSpec spec) {
     if (spec.functionName != null) {
       var byFunction = bindings.lookup(spec.functionName);
       if (byFunction.isPresent()) {
@@ -545,13 +505,13 @@ final class KerasImporter {
   }
 
   /** One error for every unbound Lambda layer: what it is, what it takes, how to bind it. */
-  private ModelFormatException missingBindings(List<Spec> unbound) throws ModelFormatException {
+  private ModelFormatException missingBindings(List<LayerSpec> unbound) throws ModelFormatException {
     StringBuilder text = new StringBuilder(fileName).append(": ").append(unbound.size())
         .append(unbound.size() == 1 ? " Lambda layer has" : " Lambda layers have")
         .append(" no Java binding. Lamina never runs the Python code a .keras file holds; bind"
             + " each Lambda to a @Lambda method's layer, by function name or else by layer"
             + " name:");
-    for (Spec spec : unbound) {
+    for (LayerSpec spec : unbound) {
       text.append("\n  - ").append(spec.describe()).append(", input ")
           .append(recordedInputs(spec));
       JsonObject args = spec.config.optObject("arguments");
@@ -561,7 +521,7 @@ final class KerasImporter {
     }
     text.append("\nfor example:\n  KerasModels.load(path, LambdaBindings.of()");
     Set<String> shown = new LinkedHashSet<>();
-    for (Spec spec : unbound) {
+    for (LayerSpec spec : unbound) {
       String key = spec.functionName != null ? spec.functionName : spec.name;
       if (shown.add(key)) {
         text.append("\n      ").append(javaBinding(spec));
@@ -576,7 +536,7 @@ final class KerasImporter {
     return new ModelFormatException(text.toString());
   }
 
-  private String recordedInputs(Spec spec) throws ModelFormatException {
+  private String recordedInputs(LayerSpec spec) throws ModelFormatException {
     List<long[]> shapes = new ArrayList<>();
     if (sequential) {
       JsonObject build = spec.json.optObject("build_config");
@@ -598,7 +558,7 @@ final class KerasImporter {
   }
 
   /** The line of Java that would bind this layer, with the arguments' accessors by JSON type. */
-  private static String javaBinding(Spec spec) throws ModelFormatException {
+  private static String javaBinding(LayerSpec spec) throws ModelFormatException {
     String key = spec.functionName != null ? spec.functionName : spec.name;
     String type = spec.functionName != null ? upperCamel(spec.functionName) + "Layer"
         : "YourLayer";
@@ -636,7 +596,7 @@ final class KerasImporter {
     } else {
       buildFunctional(inputs, outputs);
     }
-    for (Spec spec : specs) {
+    for (LayerSpec spec : specs) {
       if (spec.layer == null && !spec.className.equals("InputLayer")) {
         throw spec.json.error(spec.describe() + " is never applied to anything");
       }
@@ -666,7 +626,7 @@ final class KerasImporter {
       first = 0;
     }
     inputs.add(x);
-    for (Spec spec : specs.subList(first, specs.size())) {
+    for (LayerSpec spec : specs.subList(first, specs.size())) {
       if (spec.className.equals("InputLayer")) {
         throw spec.json.error("a Sequential model has one InputLayer, first");
       }
@@ -683,7 +643,7 @@ final class KerasImporter {
 
   private void buildFunctional(List<SymbolicTensor<?>> inputs, List<SymbolicTensor<?>> outputs)
       throws ModelFormatException {
-    for (Spec spec : specs) {
+    for (LayerSpec spec : specs) {
       if (spec.className.equals("InputLayer")) {
         if (!spec.inbound.isEmpty()) {
           throw spec.json.error("inbound_nodes", "an InputLayer has no inbound nodes");
@@ -700,10 +660,10 @@ final class KerasImporter {
     // the nodes (each layer call), taking the ready node that comes first in the file: the file's
     // order when it is Keras's, and work linear in the nodes (times log n for the queue) in any
     // order. Whatever never becomes ready is on a cycle.
-    List<Spec> nodeSpec = new ArrayList<>();
+    List<LayerSpec> nodeSpec = new ArrayList<>();
     List<Integer> nodeIndex = new ArrayList<>();
-    Map<Spec, Integer> firstNode = new IdentityHashMap<>();
-    for (Spec spec : specs) {
+    Map<LayerSpec, Integer> firstNode = new IdentityHashMap<>();
+    for (LayerSpec spec : specs) {
       firstNode.put(spec, nodeSpec.size());
       for (int node = 0; node < spec.inbound.size(); node++) {
         nodeSpec.add(spec);
@@ -715,10 +675,10 @@ final class KerasImporter {
     List<List<Integer>> dependents = new ArrayList<>(Collections.nCopies(nodes, null));
     java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
     for (int id = 0; id < nodes; id++) {
-      Spec spec = nodeSpec.get(id);
+      LayerSpec spec = nodeSpec.get(id);
       for (JsonObject tensor : nodeTensors(spec, spec.inbound.get(nodeIndex.get(id)))) {
         JsonArray ref = tensor.requireObject("config").requireArray("keras_history");
-        Spec producer = producer(ref);
+        LayerSpec producer = producer(ref);
         if (producer.className.equals("InputLayer")) {
           continue; // computed already
         }
@@ -735,7 +695,7 @@ final class KerasImporter {
     }
     while (!ready.isEmpty()) {
       int id = ready.poll();
-      Spec spec = nodeSpec.get(id);
+      LayerSpec spec = nodeSpec.get(id);
       int node = nodeIndex.get(id);
       List<SymbolicTensor<?>> args = resolve(spec, node);
       if (args == null) {
@@ -751,7 +711,7 @@ final class KerasImporter {
       }
     }
     for (int id = 0; id < nodes; id++) {
-      Spec spec = nodeSpec.get(id);
+      LayerSpec spec = nodeSpec.get(id);
       int node = nodeIndex.get(id);
       if (spec.outputs.get(node) == null) {
         throw spec.inbound.get(node).error(spec.describe() + ": node " + node + " depends on"
@@ -793,12 +753,12 @@ final class KerasImporter {
   }
 
   /** The layer a {@code ["name", node, tensor]} reference names, after checking all three. */
-  private Spec producer(JsonArray ref) throws ModelFormatException {
+  private LayerSpec producer(JsonArray ref) throws ModelFormatException {
     ref.requireSize(3);
     String name = ref.requireString(0);
     int node = ref.requireInt(1);
     int tensor = ref.requireInt(2);
-    Spec producer = byName.get(name);
+    LayerSpec producer = byName.get(name);
     if (producer == null) {
       throw ref.error(0, "no layer is named '" + name + "'");
     }
@@ -813,7 +773,7 @@ final class KerasImporter {
   }
 
   /** The input tensors of one node, or null while one of them is not computed yet. */
-  private List<SymbolicTensor<?>> resolve(Spec spec, int node) throws ModelFormatException {
+  private List<SymbolicTensor<?>> resolve(LayerSpec spec, int node) throws ModelFormatException {
     resolutions++;
     JsonObject call = spec.inbound.get(node);
     List<JsonObject> tensors = nodeTensors(spec, call);
@@ -835,7 +795,7 @@ final class KerasImporter {
   }
 
   /** The tensors a Keras 3 node passes: {@code args} of tensors, or one list of tensors. */
-  private List<JsonObject> nodeTensors(Spec spec, JsonObject call) throws ModelFormatException {
+  private List<JsonObject> nodeTensors(LayerSpec spec, JsonObject call) throws ModelFormatException {
     call.rejectUnknownKeys("args", "kwargs");
     JsonArray args = call.requireArray("args");
     JsonArray items = args;
@@ -873,12 +833,12 @@ final class KerasImporter {
     return tensors;
   }
 
-  private SymbolicTensor<?> makeInput(Spec spec) throws ModelFormatException {
+  private SymbolicTensor<?> makeInput(LayerSpec spec) throws ModelFormatException {
     return makeInput(spec, spec.name, spec.config.optString("dtype", "float32"),
         spec.config.requireArray("batch_shape"), spec.config);
   }
 
-  private SymbolicTensor<?> makeInput(Spec spec, String name, String dtype, JsonArray batchShape,
+  private SymbolicTensor<?> makeInput(LayerSpec spec, String name, String dtype, JsonArray batchShape,
       JsonObject where) throws ModelFormatException {
     long[] full = dims(batchShape, spec, "batch_shape");
     if (full.length < 1 || full[0] != Shape.UNKNOWN_SIZE) {
@@ -902,7 +862,7 @@ final class KerasImporter {
   }
 
   /** A shape list of the file: ints of at most int32 and nulls (unknown). */
-  private static long[] dims(JsonArray list, Spec spec, String what) throws ModelFormatException {
+  private static long[] dims(JsonArray list, LayerSpec spec, String what) throws ModelFormatException {
     long[] dims = new long[list.size()];
     for (int i = 0; i < dims.length; i++) {
       if (list.isNull(i)) {
@@ -919,14 +879,14 @@ final class KerasImporter {
     return dims;
   }
 
-  private void checkSize(Shape shape, Spec spec, JsonObject where) throws ModelFormatException {
+  private void checkSize(Shape shape, LayerSpec spec, JsonObject where) throws ModelFormatException {
     String problem = sizeProblem(shape);
     if (problem != null) {
       throw where.error((spec == null ? "" : spec.describe() + ": ") + problem);
     }
   }
 
-  private void checkSize(Shape shape, Spec spec, JsonArray where) throws ModelFormatException {
+  private void checkSize(Shape shape, LayerSpec spec, JsonArray where) throws ModelFormatException {
     String problem = sizeProblem(shape);
     if (problem != null) {
       throw where.error((spec == null ? "" : spec.describe() + ": ") + problem);
@@ -950,7 +910,7 @@ final class KerasImporter {
         + " has more than " + options.maxTensorValues() + " values per sample" : null;
   }
 
-  private SymbolicTensor<?> apply(Spec spec, List<SymbolicTensor<?>> inputs)
+  private SymbolicTensor<?> apply(LayerSpec spec, List<SymbolicTensor<?>> inputs)
       throws ModelFormatException {
     if (spec.layer == null) {
       spec.layer = createLambda(spec); // typed layers were made from their configs
@@ -987,7 +947,7 @@ final class KerasImporter {
     return out;
   }
 
-  private LambdaLayer createLambda(Spec spec) throws ModelFormatException {
+  private LambdaLayer createLambda(LayerSpec spec) throws ModelFormatException {
     JsonObject arguments = spec.config.optObject("arguments");
     if (arguments == null) {
       arguments = Json.parseObject("{}".getBytes(StandardCharsets.UTF_8), "config.json");
@@ -1084,11 +1044,11 @@ final class KerasImporter {
 
   /** Compares a tensor Lamina computed with the shape (and dtype) Keras recorded for it. */
   private void checkRecorded(SymbolicTensor<?> actual, long[] recorded, String dtype,
-      Spec consumer) throws ModelFormatException {
+      LayerSpec consumer) throws ModelFormatException {
     if (tainted.contains(actual)) {
       return; // downstream of a Lambda whose declared shape Keras trusted: already reported
     }
-    Spec producer = producers.get(actual);
+    LayerSpec producer = producers.get(actual);
     boolean shapeOk = actual.shape().isUnknown() || fits(recorded, actual.shape().asArray());
     boolean dtypeOk = dtype == null || dtype.equals(Shapes.dtypeName(actual.dtype()));
     if (shapeOk && dtypeOk) {
@@ -1107,7 +1067,7 @@ final class KerasImporter {
         + " from the same configuration: the file is inconsistent");
   }
 
-  private void shapeNote(Spec lambda, String claim, SymbolicTensor<?> out,
+  private void shapeNote(LayerSpec lambda, String claim, SymbolicTensor<?> out,
       List<SymbolicTensor<?>> inputs) throws ModelFormatException {
     if (!noted.add(lambda)) {
       return;
@@ -1149,7 +1109,7 @@ final class KerasImporter {
   // ---- pass 3: weights -----------------------------------------------------------------------
 
   private void loadWeights(KerasWeights weights) throws ModelFormatException {
-    for (Spec spec : specs) {
+    for (LayerSpec spec : specs) {
       if (spec.layer == null || spec.weightsGroup == null) {
         continue;
       }
