@@ -53,22 +53,19 @@ final class KerasImporter {
       "int64", TInt64.class, "bool", TBool.class);
 
   private final String fileName;
-  private final JsonObject root;
+  private final KerasConfig config;
   private final LambdaBindings bindings;
   private final KerasImportOptions options;
-  private final List<LayerSpec> specs = new ArrayList<>();
-  private final Map<String, LayerSpec> byName = new HashMap<>();
   private final Map<SymbolicTensor<?>, LayerSpec> producers = new IdentityHashMap<>();
   private final Set<SymbolicTensor<?>> tainted = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<LayerSpec> noted = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Layer> boundLayers = Collections.newSetFromMap(new IdentityHashMap<>());
-  private boolean sequential;
   private long resolutions;
 
-  private KerasImporter(String fileName, JsonObject root, LambdaBindings bindings,
+  private KerasImporter(String fileName, KerasConfig config, LambdaBindings bindings,
       KerasImportOptions options) {
     this.fileName = fileName;
-    this.root = root;
+    this.config = config;
     this.bindings = bindings;
     this.options = options;
   }
@@ -126,7 +123,7 @@ final class KerasImporter {
       JsonObject config = Json.parseObject(zip.read("config.json", maxConfig), "config.json",
           Json.Limits.DEFAULT.withMaxInputBytes(maxConfig).withMaxElements(
               options.maxConfigValues()).withNonFinite(true));
-      KerasImporter importer = new KerasImporter(fileName, config, bindings, options);
+      KerasImporter importer = new KerasImporter(fileName, KerasConfig.of(config), bindings, options);
       long t0 = System.nanoTime();
       probe.record("config", t0 - start);
       importer.parse();
@@ -155,48 +152,14 @@ final class KerasImporter {
   // ---- pass 1: structure, options, bindings ------------------------------------------------
 
   private void parse() throws ModelFormatException {
-    String kind = root.requireString("class_name");
-    if (kind.equals("Sequential")) {
-      sequential = true;
-    } else if (!kind.equals("Functional")) {
-      throw root.error("class_name", "the model is a '" + kind + "'; Lamina imports Keras's "
-          + "Sequential and Functional models (a subclassed model's call() is Python code)");
-    }
-    JsonObject config = root.requireObject("config");
-    List<JsonObject> layers = config.requireArray("layers").objects();
-    if (layers.isEmpty()) {
-      throw config.error("layers", "the model has no layers");
-    }
-    Map<String, Integer> perClass = new HashMap<>();
     List<LayerSpec> unbound = new ArrayList<>();
-    for (JsonObject layer : layers) {
-      String className = layer.requireString("class_name");
-      JsonObject layerConfig = layer.requireObject("config");
-      String name = layerConfig.requireString("name");
-      String outerName = layer.optString("name", name);
-      if (!outerName.equals(name)) {
-        throw layer.error("name", "layer name '" + outerName + "' differs from its config's '"
-            + name + "'");
-      }
-      JsonArray nodes = sequential ? null : layer.requireArray("inbound_nodes");
-      LayerSpec spec = new LayerSpec(layer, className, name, layerConfig,
-          nodes == null ? List.of() : nodes.objects());
-      if (byName.putIfAbsent(name, spec) != null) {
-        throw layer.error("two layers are named '" + name + "'; Keras names are unique");
-      }
+    for (JsonObject layer : config.layerObjects()) {
+      LayerSpec spec = config.readLayer(layer);
       checkKerasClass(spec);
       checkOptions(spec);
-      if (!(sequential && className.equals("InputLayer"))) {
-        // Keras numbers weight groups per class in the order of model.layers, which for a
-        // Sequential model leaves out its InputLayer.
-        String snake = snakeCase(className);
-        int n = perClass.merge(snake, 1, Integer::sum) - 1;
-        spec.weightsGroup = "layers/" + snake + (n == 0 ? "" : "_" + n);
-      }
       if (spec.isLambda() && !bind(spec)) {
         unbound.add(spec);
       }
-      specs.add(spec);
     }
     if (!unbound.isEmpty()) {
       throw missingBindings(unbound);
@@ -267,7 +230,7 @@ final class KerasImporter {
         }
         Object shape = c.get("output_shape");
         if (shape instanceof JsonArray list) {
-          spec.declaredOutput = dims(list, spec, "output_shape");
+          spec.declaredOutput = KerasConfig.dims(list, spec, "output_shape");
         } else if (shape instanceof JsonObject fn) {
           String fnKind = fn.optString("class_name", "");
           if (!fnKind.equals("function") && !fnKind.equals("__lambda__")) {
@@ -311,49 +274,6 @@ final class KerasImporter {
       for (var e : object.entrySet()) {
         requireFinite(spec, argument, e.getValue(), object, e.getKey(), (inside == null ? ""
             : inside) + "." + e.getKey());
-      }
-    }
-  }
-
-  /**
-   * A JSON value for a message. Never throws: the file's values may be ones JSON cannot spell
-   * (NaN), which are shown as Python writes them.
-   */
-  static String show(Object value) {
-    try {
-      return Json.write(value, Json.Style.COMPACT);
-    } catch (IllegalArgumentException e) {
-      StringBuilder text = new StringBuilder();
-      showTolerant(value, text, 0);
-      return text.toString();
-    }
-  }
-
-  private static void showTolerant(Object value, StringBuilder text, int depth) {
-    if (depth > 64) {
-      text.append("...");
-    } else if (value instanceof Map<?, ?> map) {
-      text.append('{');
-      int k = 0;
-      for (var e : map.entrySet()) {
-        text.append(k++ == 0 ? "" : ", ");
-        showTolerant(String.valueOf(e.getKey()), text, depth + 1);
-        text.append(": ");
-        showTolerant(e.getValue(), text, depth + 1);
-      }
-      text.append('}');
-    } else if (value instanceof List<?> list) {
-      text.append('[');
-      for (int i = 0; i < list.size(); i++) {
-        text.append(i == 0 ? "" : ", ");
-        showTolerant(list.get(i), text, depth + 1);
-      }
-      text.append(']');
-    } else {
-      try {
-        text.append(Json.write(value, Json.Style.COMPACT));
-      } catch (IllegalArgumentException e) {
-        text.append(value); // NaN, Infinity, -Infinity as Python writes them; odd strings raw
       }
     }
   }
@@ -500,7 +420,7 @@ final class KerasImporter {
 
   private Set<String> unusedBindings() {
     Set<String> unused = new LinkedHashSet<>(bindings.names());
-    specs.forEach(spec -> unused.remove(spec.boundBy));
+    config.specs().forEach(spec -> unused.remove(spec.boundBy));
     return unused;
   }
 
@@ -513,10 +433,10 @@ final class KerasImporter {
             + " name:");
     for (LayerSpec spec : unbound) {
       text.append("\n  - ").append(spec.describe()).append(", input ")
-          .append(recordedInputs(spec));
+          .append(config.recordedInputs(spec));
       JsonObject args = spec.config.optObject("arguments");
       if (args != null && !args.isEmpty()) {
-        text.append(", arguments ").append(show(args));
+        text.append(", arguments ").append(KerasConfig.show(args));
       }
     }
     text.append("\nfor example:\n  KerasModels.load(path, LambdaBindings.of()");
@@ -534,27 +454,6 @@ final class KerasImporter {
           .append(unused);
     }
     return new ModelFormatException(text.toString());
-  }
-
-  private String recordedInputs(LayerSpec spec) throws ModelFormatException {
-    List<long[]> shapes = new ArrayList<>();
-    if (sequential) {
-      JsonObject build = spec.json.optObject("build_config");
-      JsonArray shape = build == null ? null : build.optArray("input_shape");
-      if (shape != null) {
-        shapes.add(dims(shape, spec, "input_shape"));
-      }
-    } else if (!spec.inbound.isEmpty()) {
-      for (JsonObject tensor : nodeTensors(spec, spec.inbound.get(0))) {
-        shapes.add(dims(tensor.requireObject("config").requireArray("shape"), spec, "shape"));
-      }
-    }
-    if (shapes.isEmpty()) {
-      return "of unrecorded shape";
-    }
-    StringJoiner joined = new StringJoiner(", ");
-    shapes.forEach(s -> joined.add(Shapes.format(s)));
-    return joined.toString();
   }
 
   /** The line of Java that would bind this layer, with the arguments' accessors by JSON type. */
@@ -591,12 +490,12 @@ final class KerasImporter {
   private Model build() throws ModelFormatException {
     List<SymbolicTensor<?>> inputs = new ArrayList<>();
     List<SymbolicTensor<?>> outputs = new ArrayList<>();
-    if (sequential) {
+    if (config.isSequential()) {
       buildSequential(inputs, outputs);
     } else {
       buildFunctional(inputs, outputs);
     }
-    for (LayerSpec spec : specs) {
+    for (LayerSpec spec : config.specs()) {
       if (spec.layer == null && !spec.className.equals("InputLayer")) {
         throw spec.json.error(spec.describe() + " is never applied to anything");
       }
@@ -604,7 +503,7 @@ final class KerasImporter {
     try {
       return Model.of(inputs, outputs);
     } catch (RuntimeException e) {
-      throw root.error("config", "the layers do not make a model: " + e.getMessage());
+      throw config.root().error("config", "the layers do not make a model: " + e.getMessage());
     }
   }
 
@@ -612,28 +511,28 @@ final class KerasImporter {
       throws ModelFormatException {
     SymbolicTensor<?> x;
     int first;
-    if (specs.get(0).className.equals("InputLayer")) {
-      x = makeInput(specs.get(0));
+    if (config.specs().get(0).className.equals("InputLayer")) {
+      x = makeInput(config.specs().get(0));
       first = 1;
     } else {
-      JsonObject config = root.requireObject("config");
-      JsonArray shape = config.optArray("build_input_shape");
+      JsonObject model = config.modelConfig();
+      JsonArray shape = model.optArray("build_input_shape");
       if (shape == null) {
-        throw config.error("layers", "the Sequential model has no InputLayer and no "
+        throw model.error("layers", "the Sequential model has no InputLayer and no "
             + "build_input_shape: its input shape is unknown");
       }
-      x = makeInput(null, "input", "float32", shape, config);
+      x = makeInput(null, "input", "float32", shape, model);
       first = 0;
     }
     inputs.add(x);
-    for (LayerSpec spec : specs.subList(first, specs.size())) {
+    for (LayerSpec spec : config.specs().subList(first, config.specs().size())) {
       if (spec.className.equals("InputLayer")) {
         throw spec.json.error("a Sequential model has one InputLayer, first");
       }
       JsonObject build = spec.json.optObject("build_config");
       JsonArray recorded = build == null ? null : build.optArray("input_shape");
       if (recorded != null && recorded.stream().allMatch(d -> d == null || d instanceof JsonNumber)) {
-        checkRecorded(x, dims(recorded, spec, "input_shape"), null, spec);
+        checkRecorded(x, KerasConfig.dims(recorded, spec, "input_shape"), null, spec);
       }
       x = apply(spec, List.of(x));
       spec.outputs.add(x);
@@ -643,7 +542,7 @@ final class KerasImporter {
 
   private void buildFunctional(List<SymbolicTensor<?>> inputs, List<SymbolicTensor<?>> outputs)
       throws ModelFormatException {
-    for (LayerSpec spec : specs) {
+    for (LayerSpec spec : config.specs()) {
       if (spec.className.equals("InputLayer")) {
         if (!spec.inbound.isEmpty()) {
           throw spec.json.error("inbound_nodes", "an InputLayer has no inbound nodes");
@@ -663,7 +562,7 @@ final class KerasImporter {
     List<LayerSpec> nodeSpec = new ArrayList<>();
     List<Integer> nodeIndex = new ArrayList<>();
     Map<LayerSpec, Integer> firstNode = new IdentityHashMap<>();
-    for (LayerSpec spec : specs) {
+    for (LayerSpec spec : config.specs()) {
       firstNode.put(spec, nodeSpec.size());
       for (int node = 0; node < spec.inbound.size(); node++) {
         nodeSpec.add(spec);
@@ -676,7 +575,7 @@ final class KerasImporter {
     java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
     for (int id = 0; id < nodes; id++) {
       LayerSpec spec = nodeSpec.get(id);
-      for (JsonObject tensor : nodeTensors(spec, spec.inbound.get(nodeIndex.get(id)))) {
+      for (JsonObject tensor : KerasConfig.nodeTensors(spec, spec.inbound.get(nodeIndex.get(id)))) {
         JsonArray ref = tensor.requireObject("config").requireArray("keras_history");
         LayerSpec producer = producer(ref);
         if (producer.className.equals("InputLayer")) {
@@ -718,8 +617,7 @@ final class KerasImporter {
             + " itself through a cycle of layers");
       }
     }
-    JsonObject config = root.requireObject("config");
-    for (JsonArray ref : refs(config, "input_layers")) {
+    for (JsonArray ref : config.refs("input_layers")) {
       SymbolicTensor<?> t = lookup(ref);
       if (!t.isInput()) {
         throw ref.error("input_layers names '" + ref.requireString(0) + "', which is not an "
@@ -727,25 +625,9 @@ final class KerasImporter {
       }
       inputs.add(t);
     }
-    for (JsonArray ref : refs(config, "output_layers")) {
+    for (JsonArray ref : config.refs("output_layers")) {
       outputs.add(lookup(ref));
     }
-  }
-
-  /** {@code ["name", 0, 0]} or a list of them. */
-  private static List<JsonArray> refs(JsonObject config, String key) throws ModelFormatException {
-    JsonArray array = config.requireArray(key);
-    if (!array.isEmpty() && array.get(0) instanceof String) {
-      return List.of(array);
-    }
-    List<JsonArray> out = new ArrayList<>();
-    for (int i = 0; i < array.size(); i++) {
-      out.add(array.requireArray(i));
-    }
-    if (out.isEmpty()) {
-      throw config.error(key, "the model has no " + key.replace('_', ' '));
-    }
-    return out;
   }
 
   private SymbolicTensor<?> lookup(JsonArray ref) throws ModelFormatException {
@@ -758,7 +640,7 @@ final class KerasImporter {
     String name = ref.requireString(0);
     int node = ref.requireInt(1);
     int tensor = ref.requireInt(2);
-    LayerSpec producer = byName.get(name);
+    LayerSpec producer = config.byName(name);
     if (producer == null) {
       throw ref.error(0, "no layer is named '" + name + "'");
     }
@@ -776,7 +658,7 @@ final class KerasImporter {
   private List<SymbolicTensor<?>> resolve(LayerSpec spec, int node) throws ModelFormatException {
     resolutions++;
     JsonObject call = spec.inbound.get(node);
-    List<JsonObject> tensors = nodeTensors(spec, call);
+    List<JsonObject> tensors = KerasConfig.nodeTensors(spec, call);
     List<SymbolicTensor<?>> args = new ArrayList<>(tensors.size());
     for (JsonObject tensor : tensors) {
       JsonObject config = tensor.requireObject("config");
@@ -788,49 +670,10 @@ final class KerasImporter {
     }
     for (int i = 0; i < tensors.size(); i++) {
       JsonObject config = tensors.get(i).requireObject("config");
-      checkRecorded(args.get(i), dims(config.requireArray("shape"), spec, "shape"),
+      checkRecorded(args.get(i), KerasConfig.dims(config.requireArray("shape"), spec, "shape"),
           config.optString("dtype", null), spec);
     }
     return args;
-  }
-
-  /** The tensors a Keras 3 node passes: {@code args} of tensors, or one list of tensors. */
-  private List<JsonObject> nodeTensors(LayerSpec spec, JsonObject call) throws ModelFormatException {
-    call.rejectUnknownKeys("args", "kwargs");
-    JsonArray args = call.requireArray("args");
-    JsonArray items = args;
-    if (args.size() == 1 && args.get(0) instanceof JsonArray list) {
-      items = list;
-    }
-    List<JsonObject> tensors = new ArrayList<>();
-    for (int i = 0; i < items.size(); i++) {
-      JsonObject tensor = items.requireObject(i);
-      if (!"__keras_tensor__".equals(tensor.optString("class_name", null))) {
-        throw items.error(i, spec.describe() + ": a call argument that is not a tensor; "
-            + "the importer supports calls on tensors only");
-      }
-      tensors.add(tensor);
-    }
-    if (tensors.isEmpty()) {
-      throw call.error("args", spec.describe() + " is called on no tensors");
-    }
-    JsonObject kwargs = call.optObject("kwargs");
-    if (kwargs != null) {
-      for (var e : kwargs.entrySet()) {
-        boolean fine = switch (e.getKey()) {
-          case "mask" -> e.getValue() == null;
-          // Keras records the default; a model's own training flag overrides it, as in Lamina.
-          case "training" -> e.getValue() == null || e.getValue() instanceof Boolean;
-          default -> false;
-        };
-        if (!fine) {
-          throw kwargs.error(e.getKey(), spec.describe() + " is called with " + e.getKey()
-              + "=" + show(e.getValue()) + "; the importer supports "
-              + "no call keywords but training and mask=None");
-        }
-      }
-    }
-    return tensors;
   }
 
   private SymbolicTensor<?> makeInput(LayerSpec spec) throws ModelFormatException {
@@ -840,7 +683,7 @@ final class KerasImporter {
 
   private SymbolicTensor<?> makeInput(LayerSpec spec, String name, String dtype, JsonArray batchShape,
       JsonObject where) throws ModelFormatException {
-    long[] full = dims(batchShape, spec, "batch_shape");
+    long[] full = KerasConfig.dims(batchShape, spec, "batch_shape");
     if (full.length < 1 || full[0] != Shape.UNKNOWN_SIZE) {
       throw batchShape.error("input '" + name + "' has batch_shape " + Shapes.format(full)
           + "; supported: a free batch size (None) first");
@@ -859,24 +702,6 @@ final class KerasImporter {
     } catch (RuntimeException e) {
       throw where.error("input '" + name + "': " + e.getMessage());
     }
-  }
-
-  /** A shape list of the file: ints of at most int32 and nulls (unknown). */
-  private static long[] dims(JsonArray list, LayerSpec spec, String what) throws ModelFormatException {
-    long[] dims = new long[list.size()];
-    for (int i = 0; i < dims.length; i++) {
-      if (list.isNull(i)) {
-        dims[i] = Shape.UNKNOWN_SIZE;
-      } else {
-        int d = list.requireInt(i);
-        if (d < 0) {
-          throw list.error(i, (spec == null ? "" : spec.describe() + ": ") + what
-              + " has a negative size " + d);
-        }
-        dims[i] = d;
-      }
-    }
-    return dims;
   }
 
   private void checkSize(Shape shape, LayerSpec spec, JsonObject where) throws ModelFormatException {
@@ -961,7 +786,7 @@ final class KerasImporter {
       throw e;
     } catch (RuntimeException e) {
       throw new ModelFormatException(fileName + ": " + spec.describe() + ": its binding '"
-          + spec.boundBy + "' failed for arguments " + show(arguments)
+          + spec.boundBy + "' failed for arguments " + KerasConfig.show(arguments)
           + ": " + e, e);
     }
     if (layer == null) {
@@ -986,7 +811,7 @@ final class KerasImporter {
           && !sameValue(javaArgs.get(e.getKey()), e.getValue())) {
         throw spec.config.error("arguments", spec.describe() + ": its binding '" + spec.boundBy
             + "' made " + layer.describe() + ", but the file gives " + e.getKey() + "="
-            + show(e.getValue()) + "; the @Arg of that name must get "
+            + KerasConfig.show(e.getValue()) + "; the @Arg of that name must get "
             + "the file's value");
       }
     }
@@ -1109,7 +934,7 @@ final class KerasImporter {
   // ---- pass 3: weights -----------------------------------------------------------------------
 
   private void loadWeights(KerasWeights weights) throws ModelFormatException {
-    for (LayerSpec spec : specs) {
+    for (LayerSpec spec : config.specs()) {
       if (spec.layer == null || spec.weightsGroup == null) {
         continue;
       }
@@ -1127,14 +952,6 @@ final class KerasImporter {
   }
 
   // ---- names ---------------------------------------------------------------------------------
-
-  /** Keras's {@code to_snake_case}: how it names a layer class's weight group. */
-  static String snakeCase(String className) {
-    String name = className.replaceAll("\\W+", "");
-    name = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
-    name = name.replaceAll("([a-z])([A-Z])", "$1_$2");
-    return name.toLowerCase(Locale.ROOT);
-  }
 
   /** {@code antirectifier_output} becomes {@code AntirectifierOutput}, as the processor names. */
   static String upperCamel(String pythonName) {
