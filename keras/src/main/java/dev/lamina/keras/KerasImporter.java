@@ -54,19 +54,18 @@ final class KerasImporter {
 
   private final String fileName;
   private final KerasConfig config;
-  private final LambdaBindings bindings;
+  private final LambdaBinder binder;
   private final KerasImportOptions options;
   private final Map<SymbolicTensor<?>, LayerSpec> producers = new IdentityHashMap<>();
   private final Set<SymbolicTensor<?>> tainted = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<LayerSpec> noted = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final Set<Layer> boundLayers = Collections.newSetFromMap(new IdentityHashMap<>());
   private long resolutions;
 
   private KerasImporter(String fileName, KerasConfig config, LambdaBindings bindings,
       KerasImportOptions options) {
     this.fileName = fileName;
     this.config = config;
-    this.bindings = bindings;
+    this.binder = new LambdaBinder(fileName, config, bindings, options);
     this.options = options;
   }
 
@@ -157,14 +156,14 @@ final class KerasImporter {
       LayerSpec spec = config.readLayer(layer);
       checkKerasClass(spec);
       checkOptions(spec);
-      if (spec.isLambda() && !bind(spec)) {
+      if (spec.isLambda() && !binder.bind(spec)) {
         unbound.add(spec);
       }
     }
     if (!unbound.isEmpty()) {
-      throw missingBindings(unbound);
+      throw binder.missingBindings(unbound);
     }
-    warnUnusedBindings();
+    binder.warnUnusedBindings();
   }
 
   /**
@@ -222,12 +221,7 @@ final class KerasImporter {
       case "Lambda" -> {
         allow(spec, "function", "output_shape", "mask", "arguments");
         lambdaFunction(spec);
-        JsonObject arguments = c.optObject("arguments");
-        if (arguments != null) {
-          for (var e : arguments.entrySet()) {
-            requireFinite(spec, e.getKey(), e.getValue(), arguments, e.getKey(), null);
-          }
-        }
+        LambdaBinder.requireFiniteArguments(spec);
         Object shape = c.get("output_shape");
         if (shape instanceof JsonArray list) {
           spec.declaredOutput = KerasConfig.dims(list, spec, "output_shape");
@@ -248,33 +242,6 @@ final class KerasImporter {
     if (!spec.className.equals("InputLayer")) {
       dtypePolicy(spec);
       c.optBoolean("trainable", true); // a frozen layer stays frozen: see apply
-    }
-  }
-
-  /**
-   * Refuses NaN and the infinities (Python's json writes them; JSON has none) anywhere in a
-   * Lambda argument, as Lamina's own format does: no {@code @Arg} may hold one.
-   *
-   * @param where the object or array holding {@code value}; {@code key} a String or an Integer
-   */
-  private static void requireFinite(LayerSpec spec, String argument, Object value, Object where,
-      Object key, String inside) throws ModelFormatException {
-    if (value instanceof JsonNumber n && !n.isFinite()) {
-      String text = spec.describe() + ": argument '" + argument + "' " + (inside == null
-          ? "is " + n : "holds " + n + " at " + inside) + ", which is not finite; Lamina's "
-          + "layers take finite arguments only (its own format refuses them too)";
-      throw where instanceof JsonObject o ? o.error((String) key, text)
-          : ((JsonArray) where).error((Integer) key, text);
-    } else if (value instanceof JsonArray list) {
-      for (int i = 0; i < list.size(); i++) {
-        requireFinite(spec, argument, list.get(i), list, i, (inside == null ? "" : inside)
-            + "[" + i + "]");
-      }
-    } else if (value instanceof JsonObject object) {
-      for (var e : object.entrySet()) {
-        requireFinite(spec, argument, e.getValue(), object, e.getKey(), (inside == null ? ""
-            : inside) + "." + e.getKey());
-      }
     }
   }
 
@@ -358,131 +325,6 @@ final class KerasImporter {
     if (mask != null && !(mask instanceof JsonObject)) {
       throw spec.config.error("mask", spec.describe() + ": mask must be a function");
     }
-  }
-
-  private boolean bind(LayerSpec spec) {
-    if (spec.functionName != null) {
-      var byFunction = bindings.lookup(spec.functionName);
-      if (byFunction.isPresent()) {
-        spec.factory = byFunction.get();
-        spec.boundBy = spec.functionName;
-        return true;
-      }
-    }
-    var byLayer = bindings.lookup(spec.name);
-    if (byLayer.isPresent()) {
-      spec.factory = byLayer.get();
-      spec.boundBy = spec.name;
-      return true;
-    }
-    if (spec.functionName != null && bindings.usesRegistry()) {
-      // The default: the one registered @Lambda method of the Python function's name.
-      List<dev.lamina.runtime.registry.LambdaFactory> found =
-          registry().byMethodName(spec.functionName);
-      if (found.size() == 1) {
-        spec.factory = fromRegistry(found.get(0));
-        spec.boundBy = found.get(0).name();
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private dev.lamina.runtime.registry.LambdaRegistry registry;
-
-  private dev.lamina.runtime.registry.LambdaRegistry registry() {
-    if (registry == null) {
-      registry = dev.lamina.runtime.registry.LambdaRegistry.load();
-    }
-    return registry;
-  }
-
-  /**
-   * A binding through a registered lambda's factory: each {@code @Arg} read from Keras's
-   * {@code arguments} by its declared name and Java type; the layer keeps Keras's name.
-   */
-  private static LambdaFactory fromRegistry(dev.lamina.runtime.registry.LambdaFactory factory) {
-    return args -> {
-      Map<String, Object> values = new LinkedHashMap<>();
-      for (var spec : factory.arguments()) {
-        values.put(spec.name(), args.require(spec.name(), spec.type()));
-      }
-      return factory.create(args.layerName(), values);
-    };
-  }
-
-  private void warnUnusedBindings() {
-    for (String name : unusedBindings()) {
-      options.note(fileName + ": the binding '" + name + "' matches no Lambda layer's function "
-          + "or layer name (is it misspelt?)");
-    }
-  }
-
-  private Set<String> unusedBindings() {
-    Set<String> unused = new LinkedHashSet<>(bindings.names());
-    config.specs().forEach(spec -> unused.remove(spec.boundBy));
-    return unused;
-  }
-
-  /** One error for every unbound Lambda layer: what it is, what it takes, how to bind it. */
-  private ModelFormatException missingBindings(List<LayerSpec> unbound) throws ModelFormatException {
-    StringBuilder text = new StringBuilder(fileName).append(": ").append(unbound.size())
-        .append(unbound.size() == 1 ? " Lambda layer has" : " Lambda layers have")
-        .append(" no Java binding. Lamina never runs the Python code a .keras file holds; bind"
-            + " each Lambda to a @Lambda method's layer, by function name or else by layer"
-            + " name:");
-    for (LayerSpec spec : unbound) {
-      text.append("\n  - ").append(spec.describe()).append(", input ")
-          .append(config.recordedInputs(spec));
-      JsonObject args = spec.config.optObject("arguments");
-      if (args != null && !args.isEmpty()) {
-        text.append(", arguments ").append(KerasConfig.show(args));
-      }
-    }
-    text.append("\nfor example:\n  KerasModels.load(path, LambdaBindings.of()");
-    Set<String> shown = new LinkedHashSet<>();
-    for (LayerSpec spec : unbound) {
-      String key = spec.functionName != null ? spec.functionName : spec.name;
-      if (shown.add(key)) {
-        text.append("\n      ").append(javaBinding(spec));
-      }
-    }
-    text.append(")");
-    Set<String> unused = unusedBindings();
-    if (!unused.isEmpty()) {
-      text.append("\nThese bindings match no Lambda layer's function or layer name (misspelt?): ")
-          .append(unused);
-    }
-    return new ModelFormatException(text.toString());
-  }
-
-  /** The line of Java that would bind this layer, with the arguments' accessors by JSON type. */
-  private static String javaBinding(LayerSpec spec) throws ModelFormatException {
-    String key = spec.functionName != null ? spec.functionName : spec.name;
-    String type = spec.functionName != null ? upperCamel(spec.functionName) + "Layer"
-        : "YourLayer";
-    StringJoiner args = new StringJoiner(", ");
-    JsonObject arguments = spec.config.optObject("arguments");
-    if (arguments != null) {
-      for (var e : arguments.entrySet()) {
-        args.add("args." + accessor(e.getValue()) + "(\"" + e.getKey() + "\")");
-      }
-    }
-    String line = ".bind(\"" + key + "\", args -> " + type + ".of(" + args + "))";
-    return spec.functionName != null ? line
-        : line + "   // a Python lambda, bound by its layer's name: write it as a @Lambda method";
-  }
-
-  private static String accessor(Object value) {
-    if (value instanceof JsonNumber n) {
-      return n.isIntegerLiteral() ? "requireInt" : "requireFloat";
-    } else if (value instanceof Boolean) {
-      return "requireBoolean";
-    } else if (value instanceof JsonArray a) {
-      boolean ints = a.stream().allMatch(v -> v instanceof JsonNumber n && n.isIntegerLiteral());
-      return ints ? "requireIntArray" : "requireFloatArray";
-    }
-    return "requireString";
   }
 
   // ---- pass 2: the graph ---------------------------------------------------------------------
@@ -738,7 +580,7 @@ final class KerasImporter {
   private SymbolicTensor<?> apply(LayerSpec spec, List<SymbolicTensor<?>> inputs)
       throws ModelFormatException {
     if (spec.layer == null) {
-      spec.layer = createLambda(spec); // typed layers were made from their configs
+      spec.layer = binder.create(spec); // typed layers were made from their configs
     }
     spec.layer.setTrainable(spec.config.optBoolean("trainable", true)); // Keras's frozen layers
     SymbolicTensor<?> out;
@@ -770,101 +612,6 @@ final class KerasImporter {
       }
     }
     return out;
-  }
-
-  private LambdaLayer createLambda(LayerSpec spec) throws ModelFormatException {
-    JsonObject arguments = spec.config.optObject("arguments");
-    if (arguments == null) {
-      arguments = Json.parseObject("{}".getBytes(StandardCharsets.UTF_8), "config.json");
-    }
-    KerasArguments args = new KerasArguments(arguments, spec.name, spec.functionName,
-        spec.describe());
-    LambdaLayer layer;
-    try {
-      layer = spec.factory.create(args);
-    } catch (ModelFormatException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new ModelFormatException(fileName + ": " + spec.describe() + ": its binding '"
-          + spec.boundBy + "' failed for arguments " + KerasConfig.show(arguments)
-          + ": " + e, e);
-    }
-    if (layer == null) {
-      throw new IllegalStateException("The binding '" + spec.boundBy + "' returned null for "
-          + spec.describe() + "; it must return a new layer");
-    }
-    if (!boundLayers.add(layer)) {
-      throw new IllegalStateException("The binding '" + spec.boundBy + "' returned the same "
-          + "layer instance for two Keras layers; it must return a new layer on each call");
-    }
-    Set<String> unread = args.unread();
-    if (!unread.isEmpty()) {
-      throw spec.config.error("arguments", spec.describe() + ": its binding '" + spec.boundBy
-          + "' did not read argument(s) " + unread + " that the file gives; a binding must use "
-          + "every argument, or the model would differ from Keras's");
-    }
-    // Keras's arguments match the layer's @Args by name: a value the binding changed on the way
-    // (a constant, an off-by-one) would make a model that differs from Keras's.
-    Map<String, Object> javaArgs = layer.arguments();
-    for (var e : arguments.entrySet()) {
-      if (javaArgs.containsKey(e.getKey())
-          && !sameValue(javaArgs.get(e.getKey()), e.getValue())) {
-        throw spec.config.error("arguments", spec.describe() + ": its binding '" + spec.boundBy
-            + "' made " + layer.describe() + ", but the file gives " + e.getKey() + "="
-            + KerasConfig.show(e.getValue()) + "; the @Arg of that name must get "
-            + "the file's value");
-      }
-    }
-    Object mask = spec.config.get("mask");
-    if (mask != null && layer.signature().mask().isEmpty()) {
-      throw spec.config.error("mask", spec.describe() + " has a mask function in Keras, but "
-          + layer.signature().function() + " declares no mask; declare one with "
-          + "@Lambda(mask = ...)");
-    }
-    return layer;
-  }
-
-  /** Whether a Java {@code @Arg} value equals a JSON value of the file (true when not comparable). */
-  static boolean sameValue(Object value, Object file) {
-    if (value == null || file == null) {
-      return value == file;
-    }
-    if (value.getClass().isArray()) {
-      if (!(file instanceof JsonArray list)
-          || java.lang.reflect.Array.getLength(value) != list.size()) {
-        return false;
-      }
-      for (int i = 0; i < list.size(); i++) {
-        if (!sameValue(java.lang.reflect.Array.get(value, i), list.get(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (value instanceof Float f) {
-      return file instanceof JsonNumber n && Float.compare(n.floatValue(), f) == 0;
-    }
-    if (value instanceof Double d) {
-      return file instanceof JsonNumber n && Double.compare(n.doubleValue(), d) == 0;
-    }
-    if (value instanceof Number number) {
-      if (!(file instanceof JsonNumber n)) {
-        return false;
-      }
-      try {
-        return n.longValueExact() == number.longValue();
-      } catch (ArithmeticException e) {
-        return false;
-      }
-    }
-    if (value instanceof Enum<?> constant) {
-      return file instanceof String s && constant.name().equalsIgnoreCase(s);
-    }
-    if (value instanceof Boolean || value instanceof String || value instanceof Character) {
-      return value.toString().equals(file.toString()) && !(file instanceof JsonArray)
-          && !(file instanceof JsonObject) && (value instanceof Boolean) == (file instanceof Boolean);
-    }
-    return true;
   }
 
   /** Compares a tensor Lamina computed with the shape (and dtype) Keras recorded for it. */
@@ -949,22 +696,5 @@ final class KerasImporter {
         }
       }
     }
-  }
-
-  // ---- names ---------------------------------------------------------------------------------
-
-  /** {@code antirectifier_output} becomes {@code AntirectifierOutput}, as the processor names. */
-  static String upperCamel(String pythonName) {
-    StringBuilder out = new StringBuilder();
-    boolean up = true;
-    for (char c : pythonName.toCharArray()) {
-      if (c == '_') {
-        up = true;
-      } else if (Character.isLetterOrDigit(c)) {
-        out.append(up ? Character.toUpperCase(c) : c);
-        up = false;
-      }
-    }
-    return out.length() == 0 ? "Your" : out.toString();
   }
 }
