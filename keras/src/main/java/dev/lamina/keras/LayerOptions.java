@@ -73,7 +73,7 @@ final class LayerOptions {
           + "its code is Python's, so Lamina cannot import it. Register it in Python with "
           + "@keras.saving.register_keras_serializable and a Java LayerType of that name");
     }
-    if (spec.className.equals("InputLayer") || spec.className.equals("Lambda")) {
+    if (spec.isInput() || spec.className.equals("Lambda")) {
       return;
     }
     spec.type = LayerTypes.byKerasClassName(spec.className).orElseThrow(() -> spec.json.error(
@@ -122,7 +122,7 @@ final class LayerOptions {
       }
       default -> throw new AssertionError(spec.className);
     }
-    if (!spec.className.equals("InputLayer")) {
+    if (!spec.isInput()) {
       dtypePolicy(spec);
       c.optBoolean("trainable", true); // a frozen layer stays frozen: see the replay
     }
@@ -163,7 +163,8 @@ final class LayerOptions {
     }
   }
 
-  private static void requireValue(LayerSpec spec, String key, boolean value) throws ModelFormatException {
+  private static void requireValue(LayerSpec spec, String key, boolean value)
+      throws ModelFormatException {
     if (spec.config.optBoolean(key, value) != value) {
       throw spec.config.error(key, spec.describe() + " has " + key + "=" + !value
           + "; supported: " + value);
