@@ -1,0 +1,291 @@
+package dev.lamina.keras;
+
+import dev.lamina.runtime.Input;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.Shapes;
+import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.io.JsonArray;
+import dev.lamina.runtime.io.JsonNumber;
+import dev.lamina.runtime.io.JsonObject;
+import dev.lamina.runtime.io.ModelFormatException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Replays the file's layer calls onto Lamina's symbolic tensors: a Sequential model's chain, or a
+ * Functional model's nodes in Kahn's order (whatever order the file lists them in, and cycles
+ * refused). Makes each Lambda's layer through its binding when it is first applied, and checks
+ * every call's inputs against the shapes Keras recorded.
+ */
+final class GraphReplay {
+
+  private final KerasConfig config;
+  private final LambdaBinder binder;
+  private final ShapeChecks shapes;
+  private final KerasImportOptions options;
+  private long resolutions;
+
+  GraphReplay(KerasConfig config, LambdaBinder binder, ShapeChecks shapes,
+      KerasImportOptions options) {
+    this.config = config;
+    this.binder = binder;
+    this.shapes = shapes;
+    this.options = options;
+  }
+
+  /** Attempts to gather a node's inputs so far: the work of a functional replay. */
+  long resolutions() {
+    return resolutions;
+  }
+
+  /** The model of the layers' calls: every layer made, applied and checked. */
+  Model build() throws ModelFormatException {
+    List<SymbolicTensor<?>> inputs = new ArrayList<>();
+    List<SymbolicTensor<?>> outputs = new ArrayList<>();
+    if (config.isSequential()) {
+      buildSequential(inputs, outputs);
+    } else {
+      buildFunctional(inputs, outputs);
+    }
+    for (LayerSpec spec : config.specs()) {
+      if (spec.layer == null && !spec.isInput()) {
+        throw spec.json.error(spec.describe() + " is never applied to anything");
+      }
+    }
+    try {
+      return Model.of(inputs, outputs);
+    } catch (RuntimeException e) {
+      throw config.root().error("config", "the layers do not make a model: " + e.getMessage());
+    }
+  }
+
+  private void buildSequential(List<SymbolicTensor<?>> inputs, List<SymbolicTensor<?>> outputs)
+      throws ModelFormatException {
+    SymbolicTensor<?> x;
+    int first;
+    if (config.specs().get(0).isInput()) {
+      x = makeInput(config.specs().get(0));
+      first = 1;
+    } else {
+      JsonObject model = config.modelConfig();
+      JsonArray shape = model.optArray("build_input_shape");
+      if (shape == null) {
+        throw model.error("layers", "the Sequential model has no InputLayer and no "
+            + "build_input_shape: its input shape is unknown");
+      }
+      x = makeInput(null, "input", "float32", shape, model);
+      first = 0;
+    }
+    inputs.add(x);
+    for (LayerSpec spec : config.specs().subList(first, config.specs().size())) {
+      if (spec.isInput()) {
+        throw spec.json.error("a Sequential model has one InputLayer, first");
+      }
+      JsonObject build = spec.json.optObject("build_config");
+      JsonArray recorded = build == null ? null : build.optArray("input_shape");
+      if (recorded != null
+          && recorded.stream().allMatch(d -> d == null || d instanceof JsonNumber)) {
+        shapes.checkRecorded(x, KerasConfig.dims(recorded, spec, "input_shape"), null, spec);
+      }
+      x = apply(spec, List.of(x));
+      spec.outputs.add(x);
+    }
+    outputs.add(x);
+  }
+
+  private void buildFunctional(List<SymbolicTensor<?>> inputs, List<SymbolicTensor<?>> outputs)
+      throws ModelFormatException {
+    for (LayerSpec spec : config.specs()) {
+      if (spec.isInput()) {
+        if (!spec.inbound.isEmpty()) {
+          throw spec.json.error("inbound_nodes", "an InputLayer has no inbound nodes");
+        }
+        spec.outputs.add(makeInput(spec));
+      } else {
+        if (spec.inbound.isEmpty()) {
+          throw spec.json.error(spec.describe() + " is never applied to anything");
+        }
+        spec.outputs.addAll(Collections.nCopies(spec.inbound.size(), null));
+      }
+    }
+    // Keras lists producers first; a file may list layers in any order. Kahn's algorithm over
+    // the nodes (each layer call), taking the ready node that comes first in the file: the file's
+    // order when it is Keras's, and work linear in the nodes (times log n for the queue) in any
+    // order. Whatever never becomes ready is on a cycle.
+    List<LayerSpec> nodeSpec = new ArrayList<>();
+    List<Integer> nodeIndex = new ArrayList<>();
+    Map<LayerSpec, Integer> firstNode = new IdentityHashMap<>();
+    for (LayerSpec spec : config.specs()) {
+      firstNode.put(spec, nodeSpec.size());
+      for (int node = 0; node < spec.inbound.size(); node++) {
+        nodeSpec.add(spec);
+        nodeIndex.add(node);
+      }
+    }
+    int nodes = nodeSpec.size();
+    int[] waiting = new int[nodes];
+    List<List<Integer>> dependents = new ArrayList<>(Collections.nCopies(nodes, null));
+    java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
+    for (int id = 0; id < nodes; id++) {
+      LayerSpec spec = nodeSpec.get(id);
+      for (JsonObject tensor : KerasConfig.nodeTensors(spec, spec.inbound.get(nodeIndex.get(id)))) {
+        JsonArray ref = tensor.requireObject("config").requireArray("keras_history");
+        LayerSpec producer = producer(ref);
+        if (producer.isInput()) {
+          continue; // computed already
+        }
+        int from = firstNode.get(producer) + ref.requireInt(1);
+        if (dependents.get(from) == null) {
+          dependents.set(from, new ArrayList<>(1));
+        }
+        dependents.get(from).add(id);
+        waiting[id]++;
+      }
+      if (waiting[id] == 0) {
+        ready.add(id);
+      }
+    }
+    while (!ready.isEmpty()) {
+      int id = ready.poll();
+      LayerSpec spec = nodeSpec.get(id);
+      int node = nodeIndex.get(id);
+      List<SymbolicTensor<?>> args = resolve(spec, node);
+      if (args == null) {
+        throw new AssertionError("node " + node + " of " + spec.describe() + " was not ready");
+      }
+      spec.outputs.set(node, apply(spec, args));
+      if (dependents.get(id) != null) {
+        for (int next : dependents.get(id)) {
+          if (--waiting[next] == 0) {
+            ready.add(next);
+          }
+        }
+      }
+    }
+    for (int id = 0; id < nodes; id++) {
+      LayerSpec spec = nodeSpec.get(id);
+      int node = nodeIndex.get(id);
+      if (spec.outputs.get(node) == null) {
+        throw spec.inbound.get(node).error(spec.describe() + ": node " + node + " depends on"
+            + " itself through a cycle of layers");
+      }
+    }
+    for (JsonArray ref : config.refs("input_layers")) {
+      SymbolicTensor<?> t = lookup(ref);
+      if (!t.isInput()) {
+        throw ref.error("input_layers names '" + ref.requireString(0) + "', which is not an "
+            + "InputLayer");
+      }
+      inputs.add(t);
+    }
+    for (JsonArray ref : config.refs("output_layers")) {
+      outputs.add(lookup(ref));
+    }
+  }
+
+  private SymbolicTensor<?> lookup(JsonArray ref) throws ModelFormatException {
+    return producer(ref).outputs.get(ref.requireInt(1));
+  }
+
+  /** The layer a {@code ["name", node, tensor]} reference names, after checking all three. */
+  private LayerSpec producer(JsonArray ref) throws ModelFormatException {
+    ref.requireSize(3);
+    String name = ref.requireString(0);
+    int node = ref.requireInt(1);
+    int tensor = ref.requireInt(2);
+    LayerSpec producer = config.byName(name);
+    if (producer == null) {
+      throw ref.error(0, "no layer is named '" + name + "'");
+    }
+    if (node < 0 || node >= producer.outputs.size()) {
+      throw ref.error(1, producer.describe() + " has " + producer.outputs.size()
+          + " node(s); there is no node " + node);
+    }
+    if (tensor != 0) {
+      throw ref.error(2, producer.describe() + " has one output; there is no output " + tensor);
+    }
+    return producer;
+  }
+
+  /** The input tensors of one node, or null while one of them is not computed yet. */
+  private List<SymbolicTensor<?>> resolve(LayerSpec spec, int node) throws ModelFormatException {
+    resolutions++;
+    JsonObject call = spec.inbound.get(node);
+    List<JsonObject> tensors = KerasConfig.nodeTensors(spec, call);
+    List<SymbolicTensor<?>> args = new ArrayList<>(tensors.size());
+    for (JsonObject tensor : tensors) {
+      JsonObject config = tensor.requireObject("config");
+      SymbolicTensor<?> t = lookup(config.requireArray("keras_history"));
+      if (t == null) {
+        return null;
+      }
+      args.add(t);
+    }
+    for (int i = 0; i < tensors.size(); i++) {
+      JsonObject config = tensors.get(i).requireObject("config");
+      shapes.checkRecorded(args.get(i),
+          KerasConfig.dims(config.requireArray("shape"), spec, "shape"),
+          config.optString("dtype", null), spec);
+    }
+    return args;
+  }
+
+  private SymbolicTensor<?> makeInput(LayerSpec spec) throws ModelFormatException {
+    return makeInput(spec, spec.name, spec.config.optString("dtype", "float32"),
+        spec.config.requireArray("batch_shape"), spec.config);
+  }
+
+  private SymbolicTensor<?> makeInput(LayerSpec spec, String name, String dtype,
+      JsonArray batchShape, JsonObject where) throws ModelFormatException {
+    long[] full = KerasConfig.dims(batchShape, spec, "batch_shape");
+    if (full.length < 1 || full[0] != Shape.UNKNOWN_SIZE) {
+      throw batchShape.error("input '" + name + "' has batch_shape " + Shapes.format(full)
+          + "; supported: a free batch size (None) first");
+    }
+    long[] sample = java.util.Arrays.copyOfRange(full, 1, full.length);
+    for (long d : sample) {
+      if (d == 0) {
+        throw batchShape.error("input '" + name + "' has a dimension of size 0");
+      }
+    }
+    shapes.checkSize(Shape.of(full), spec, batchShape);
+    Class<? extends TType> type = LayerOptions.inputType(dtype);
+    try {
+      SymbolicTensor<?> t = Input.of(name, type, sample);
+      return t;
+    } catch (RuntimeException e) {
+      throw where.error("input '" + name + "': " + e.getMessage());
+    }
+  }
+
+  private SymbolicTensor<?> apply(LayerSpec spec, List<SymbolicTensor<?>> inputs)
+      throws ModelFormatException {
+    if (spec.layer == null) {
+      spec.layer = binder.create(spec); // typed layers were made from their configs
+    }
+    spec.layer.setTrainable(spec.config.optBoolean("trainable", true)); // Keras's frozen layers
+    SymbolicTensor<?> out;
+    try {
+      out = spec.layer.call(inputs);
+    } catch (RuntimeException e) {
+      throw spec.json.error(spec.describe() + (spec.isLambda() ? ", bound to "
+          + spec.layer.describe() : "") + ", cannot be applied to "
+          + ShapeChecks.formatShapes(inputs) + ": " + e.getMessage());
+    }
+    shapes.checkSize(out.shape(), spec, spec.json);
+    for (var weight : spec.layer.weights()) {
+      if (weight.shape().size() > options.maxWeightValues()) {
+        throw spec.json.error(spec.describe() + ": weight '" + weight.name() + "' of shape "
+            + Shapes.format(weight.shape()) + " has more than the limit of "
+            + options.maxWeightValues() + " values");
+      }
+    }
+    shapes.applied(spec, out, inputs);
+    return out;
+  }
+}

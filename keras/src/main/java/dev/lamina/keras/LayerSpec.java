@@ -1,0 +1,52 @@
+package dev.lamina.keras;
+
+import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.io.JsonObject;
+import dev.lamina.runtime.registry.LayerType;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One Keras layer of the file and what it became, filled in by each pass of the import. */
+final class LayerSpec {
+  final JsonObject json;
+  final String className;
+  final String name;
+  final JsonObject config;
+  final List<JsonObject> inbound;
+  /** One output per Keras node (call) of the layer, in the file's node order. */
+  final List<SymbolicTensor<?>> outputs = new ArrayList<>();
+  String weightsGroup;
+  Layer layer;
+  LayerType<?> type; // the registered type, for every layer but inputs and lambdas
+  // Lambda only:
+  String functionName;
+  LambdaFactory factory;
+  String boundBy;
+  long[] declaredOutput; // Keras's output_shape as a per-sample list, or null
+
+  LayerSpec(JsonObject json, String className, String name, JsonObject config,
+      List<JsonObject> inbound) {
+    this.json = json;
+    this.className = className;
+    this.name = name;
+    this.config = config;
+    this.inbound = inbound;
+  }
+
+  boolean isLambda() {
+    return className.equals("Lambda");
+  }
+
+  boolean isInput() {
+    return className.equals("InputLayer");
+  }
+
+  String describe() {
+    if (isLambda()) {
+      return "Lambda layer '" + name + "' (" + (functionName == null ? "a Python lambda"
+          : "function " + functionName) + ")";
+    }
+    return "layer '" + name + "' (" + className + ")";
+  }
+}
