@@ -385,7 +385,7 @@ final class ModelFiles {
           restoreTraining(loaded, zip, training, readers);
         }
         return loaded;
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | Error e) {
         loaded.close();
         throw e;
       }
@@ -394,6 +394,11 @@ final class ModelFiles {
     } catch (RuntimeException e) {
       // A layer's own checks (shapes that do not fit, a bad option) on what the file says.
       throw new ModelFormatException(path + ": not a valid Lamina model: " + e.getMessage(), e);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // The limits keep a file's demands to its size; a heap smaller than that is still no
+      // reason to let an Error out of a loader.
+      throw new ModelFormatException(path + ": loading needs more memory than this JVM has ("
+          + e + ")", e);
     }
   }
 
