@@ -292,6 +292,26 @@ def verify_hostile(hostile_path):
     return results
 
 
+# Written by tools/keras_import_sequential_fixture.py and tools/keras_import_tabular_fixture.py;
+# listed here so that regenerating README.md keeps them.
+OTHER_FIXTURES = [
+    '## Fixtures written by their own scripts',
+    '',
+    'Same JSON layout, written with `save_fixture` of `tools/keras_import_fixtures.py` by separate scripts (run each by hand from the repository root), so that adding them does not rewrite the files above:',
+    '',
+    '| file | script | model | how Keras loads it back |',
+    '| --- | --- | --- | --- |',
+    '| `sequential_dense.keras` | `tools/keras_import_sequential_fixture.py` | Sequential: Input(2,3) -> Flatten -> Dense(4, relu) -> Reshape((2,2)) -> Flatten -> Dropout(0.25) -> Dense(3) -> Activation(sigmoid); random non-zero weights | `load_model(path)` |',
+    '| `tabular.keras` | `tools/keras_import_tabular_fixture.py` | Input(5, name=features) -> Normalization (adapted) -> Dense(8, relu) -> BatchNormalization -> Lambda(clip_scale, arguments={\'limit\': 2.0}) -> Dense(3, softmax, name=probs); Adam(0.01), fit 5 epochs of 256 generated rows (40 steps) | `load_model(path, custom_objects={"clip_scale": clip_scale})` |',
+    '',
+    '`clip_scale(x, limit)` is `tf.clip_by_value(x, -limit, limit) * 0.5`. In `tabular.keras`:',
+    '',
+    "- `Normalization` (adapted, so `mean`/`variance` are `null` in its config, `axis` is `[-1]`) stores `vars/0` mean (5,), `vars/1` variance (5,), `vars/2` count (int64 scalar, 0: Keras 3's `adapt` never updates it). Its `build_config.input_shape` is the shape of the adapt data, batch included (`[256, 5]`), not `[null, 5]`. The layer computes `(x - mean) / max(sqrt(variance), 1e-7)`.",
+    '- `BatchNormalization` stores `vars/0` gamma, `vars/1` beta, `vars/2` moving_mean, `vars/3` moving_variance; inference uses `(x - moving_mean) / sqrt(moving_variance + epsilon) * gamma + beta` with `epsilon` 0.001.',
+    "- Every layer's `dtype` policy after the first (`normalization`) carries `"shared_object_id"` (a CPython `id()`, differs per run): Keras serializes the one float32 policy object they share once in full and then marks the repeats; a reader should ignore it.",
+]
+
+
 def write_readme(infos, hostile):
     lines = []
     w = lines.append
@@ -366,6 +386,9 @@ def write_readme(infos, hostile):
       "was compiled; a predicting reader ignores it.")
     w("- The lambda bytecode embeds the absolute path of the script that defined it "
       "(`co_filename`), e.g. `/work/wt-tools-fixtures/tools/keras_import_fixtures.py`.")
+    w("")
+    for line in OTHER_FIXTURES:
+        w(line)
     w("")
     w("## hostile_lambda.keras")
     w("")
