@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lamina.runtime.io.Json;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.io.ZipArchiveWriter;
-import dev.lamina.runtime.layers.Dense;
+import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.RmsProp;
 import java.io.IOException;

@@ -20,7 +20,7 @@ public final class LoadPeakHeap {
     int width = Integer.parseInt(args[2]);
     if (args[0].equals("save")) { // builds that model (glorot values) and saves it
       var x = Input.of(org.tensorflow.types.TFloat32.class, width);
-      try (Model model = Model.of(x, dev.lamina.runtime.layers.Dense.builder(width).useBias(false)
+      try (Model model = Model.of(x, dev.lamina.runtime.layers.core.Dense.builder(width).useBias(false)
           .build().apply(x))) {
         model.weights().get(0).localValues(); // the values drawn before saving starts
         model.save(Path.of(args[1]));

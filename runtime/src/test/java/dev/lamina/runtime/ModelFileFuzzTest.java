@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.lamina.runtime.io.ModelFormatException;
-import dev.lamina.runtime.layers.Dense;
-import dev.lamina.runtime.layers.Flatten;
-import dev.lamina.runtime.layers.Reshape;
+import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.reshaping.Flatten;
+import dev.lamina.runtime.layers.reshaping.Reshape;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.RmsProp;
 import java.io.IOException;
