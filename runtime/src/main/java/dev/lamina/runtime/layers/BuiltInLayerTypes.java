@@ -8,10 +8,17 @@ import dev.lamina.runtime.layers.merging.Concatenate;
 import dev.lamina.runtime.layers.merging.Add;
 import dev.lamina.runtime.layers.merging.Multiply;
 import dev.lamina.runtime.layers.activations.Activation;
+import dev.lamina.runtime.layers.core.Embedding;
+import dev.lamina.runtime.layers.normalization.LayerNormalization;
+import dev.lamina.runtime.layers.normalization.UnitNormalization;
+import dev.lamina.runtime.layers.preprocessing.Normalization;
+import dev.lamina.runtime.layers.preprocessing.Rescaling;
+import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypeProvider;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,7 +47,139 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Activation", Activation.class,
             (name, c) -> new Activation(name, Activation.read(c, "activation"))),
         LayerType.of("Add", Add.class, (name, c) -> new Add(name)),
-        LayerType.of("Multiply", Multiply.class, (name, c) -> new Multiply(name)));
+        LayerType.of("Multiply", Multiply.class, (name, c) -> new Multiply(name)),
+        LayerType.of("Embedding", Embedding.class, BuiltInLayerTypes::embedding),
+        LayerType.of("LayerNormalization", LayerNormalization.class,
+            BuiltInLayerTypes::layerNormalization),
+        LayerType.of("UnitNormalization", UnitNormalization.class,
+            (name, c) -> new UnitNormalization(name, c.optInts("axis", -1))),
+        LayerType.of("Rescaling", Rescaling.class, BuiltInLayerTypes::rescaling),
+        LayerType.of("Normalization", Normalization.class, BuiltInLayerTypes::normalization));
+  }
+
+  private static Embedding embedding(String name, LayerConfig c) throws ModelFormatException {
+    int inputDim = c.requireInt("input_dim");
+    int outputDim = c.requireInt("output_dim");
+    if (inputDim < 1 || outputDim < 1) {
+      throw c.error(inputDim < 1 ? "input_dim" : "output_dim", "input_dim and output_dim must "
+          + "be 1 or more, got " + inputDim + " and " + outputDim);
+    }
+    // The weights come from the file; Keras 3 drops input_length with a warning.
+    c.ignore("embeddings_initializer", "input_length", "lora_alpha");
+    for (String option : List.of("embeddings_regularizer", "activity_regularizer",
+        "embeddings_constraint", "quantization_config", "lora_rank")) {
+      c.requireDefault(option, null);
+    }
+    return Embedding.builder(inputDim, outputDim).name(name)
+        .maskZero(c.optBoolean("mask_zero", false)).seed(0).build();
+  }
+
+  private static LayerNormalization layerNormalization(String name, LayerConfig c)
+      throws ModelFormatException {
+    double epsilon = c.optDouble("epsilon", 1e-3);
+    if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
+      throw c.error("epsilon", "epsilon is " + epsilon + "; it must be finite and not negative");
+    }
+    c.ignore("beta_initializer", "gamma_initializer");
+    for (String option : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint",
+        "gamma_constraint")) {
+      c.requireDefault(option, null);
+    }
+    return LayerNormalization.builder().name(name).axis(c.optInts("axis", -1)).epsilon(epsilon)
+        .center(c.optBoolean("center", true)).scale(c.optBoolean("scale", true))
+        .rmsScaling(c.optBoolean("rms_scaling", false)).build();
+  }
+
+  private static Rescaling rescaling(String name, LayerConfig c) throws ModelFormatException {
+    if (!c.has("scale")) {
+      throw c.error("scale", "scale is missing");
+    }
+    float[] scale = numbers(c, "scale", 1);
+    float[] offset = c.has("offset") ? numbers(c, "offset", 1) : null;
+    boolean scalar = c.json().get("scale") instanceof Number
+        && (offset == null || c.json().get("offset") instanceof Number);
+    if (scalar) {
+      return new Rescaling(name, scale[0], offset == null ? 0 : offset[0]);
+    }
+    return Rescaling.perChannel(name, scale, offset == null ? new float[] {0} : offset);
+  }
+
+  /** A number, or a list of numbers nested at most {@code maxRank} deep, flattened. */
+  private static float[] numbers(LayerConfig c, String key, int maxRank)
+      throws ModelFormatException {
+    List<Long> shape = new ArrayList<>();
+    List<Float> values = new ArrayList<>();
+    flatten(c, key, c.json().get(key), 0, maxRank, shape, values);
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
+
+  /** The shape of what {@link #numbers} flattens (empty for a number). */
+  private static long[] shapeOf(Object value) {
+    List<Long> shape = new ArrayList<>();
+    while (value instanceof JsonArray list) {
+      shape.add((long) list.size());
+      value = list.isEmpty() ? null : list.get(0);
+    }
+    return shape.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private static void flatten(LayerConfig c, String key, Object value, int depth, int maxRank,
+      List<Long> shape, List<Float> values) throws ModelFormatException {
+    if (value instanceof Number n) {
+      if (depth < shape.size()) {
+        throw c.error(key, key + " is not a rectangular array of numbers");
+      }
+      values.add(n.floatValue());
+      return;
+    }
+    if (!(value instanceof JsonArray list) || depth >= maxRank) {
+      throw c.error(key, key + " must be a number or a list of numbers"
+          + (maxRank > 1 ? " nested at most " + maxRank + " deep" : ""));
+    }
+    if (depth == shape.size()) {
+      shape.add((long) list.size());
+    } else if (shape.get(depth) != list.size()) {
+      throw c.error(key, key + " is not a rectangular array of numbers");
+    }
+    if (list.isEmpty()) {
+      throw c.error(key, key + " is empty");
+    }
+    for (Object item : list) {
+      flatten(c, key, item, depth + 1, maxRank, shape, values);
+    }
+  }
+
+  private static Normalization normalization(String name, LayerConfig c)
+      throws ModelFormatException {
+    // Keras: axis=None keeps no axis (one mean for everything); missing means -1.
+    boolean none = c.json().containsKey("axis") && c.json().get("axis") == null;
+    int[] axis = none ? new int[0] : c.optInts("axis", -1);
+    c.ignore("axis");
+    boolean invert = c.optBoolean("invert", false);
+    boolean hasMean = c.has("mean");
+    boolean hasVariance = c.has("variance");
+    if (hasMean != hasVariance) {
+      throw c.error(hasMean ? "variance" : "mean", "mean and variance must be given together");
+    }
+    try {
+      if (!hasMean) {
+        return Normalization.adaptable(name, invert, axis);
+      }
+      // Keras: the statistics' rank is at most the number of kept axes.
+      float[] mean = numbers(c, "mean", axis.length);
+      float[] variance = numbers(c, "variance", axis.length);
+      long[] shape = shapeOf(c.json().get("mean"));
+      if (!java.util.Arrays.equals(shape, shapeOf(c.json().get("variance")))) {
+        throw c.error("variance", "mean and variance must have the same shape");
+      }
+      return Normalization.of(name, axis, mean, variance, shape, invert);
+    } catch (IllegalArgumentException e) {
+      throw c.error("mean", e.getMessage());
+    }
   }
 
   private static Dense dense(String name, LayerConfig c) throws ModelFormatException {
