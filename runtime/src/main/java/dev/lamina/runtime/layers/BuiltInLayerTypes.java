@@ -96,11 +96,6 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     }
     float[] scale = numbers(c, "scale", 1);
     float[] offset = c.has("offset") ? numbers(c, "offset", 1) : null;
-    boolean scalar = c.json().get("scale") instanceof Number
-        && (offset == null || c.json().get("offset") instanceof Number);
-    if (scalar) {
-      return new Rescaling(name, scale[0], offset == null ? 0 : offset[0]);
-    }
     return Rescaling.perChannel(name, scale, offset == null ? new float[] {0} : offset);
   }
 
@@ -136,9 +131,12 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
       values.add(n.floatValue());
       return;
     }
-    if (!(value instanceof JsonArray list) || depth >= maxRank) {
-      throw c.error(key, key + " must be a number or a list of numbers"
-          + (maxRank > 1 ? " nested at most " + maxRank + " deep" : ""));
+    if (!(value instanceof JsonArray list)) {
+      throw c.error(key, key + " must be a number or a list of numbers");
+    }
+    if (depth >= maxRank) {
+      throw c.error(key, key + " is nested " + (depth + 1) + " or more deep; at most "
+          + maxRank + (maxRank == 1 ? " level is" : " levels are") + " allowed here");
     }
     if (depth == shape.size()) {
       shape.add((long) list.size());

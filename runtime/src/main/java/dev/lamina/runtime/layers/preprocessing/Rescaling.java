@@ -23,13 +23,11 @@ import org.tensorflow.types.family.TNumber;
 public final class Rescaling extends Layer {
 
   private final float[] scale;
-  private final boolean scalarScale;
   private final float[] offset;
-  private final boolean scalarOffset;
 
   /** {@code Rescaling(scale, offset)} with numbers. */
   public Rescaling(String name, double scale, double offset) {
-    this(name, new float[] {(float) scale}, true, new float[] {(float) offset}, true);
+    this(name, new float[] {(float) scale}, new float[] {(float) offset});
   }
 
   /** {@code Rescaling(scale)}. */
@@ -39,22 +37,19 @@ public final class Rescaling extends Layer {
 
   /**
    * Per-channel values: each array holds one value per channel of the last axis, or one value
-   * for all.
+   * for all (saved as a number: Keras's {@code [v]} and {@code v} compute the same).
    */
   public static Rescaling perChannel(String name, float[] scale, float[] offset) {
-    return new Rescaling(name, scale.clone(), false, offset.clone(), false);
+    return new Rescaling(name, scale.clone(), offset.clone());
   }
 
-  private Rescaling(String name, float[] scale, boolean scalarScale, float[] offset,
-      boolean scalarOffset) {
+  private Rescaling(String name, float[] scale, float[] offset) {
     super(name);
     if (scale.length == 0 || offset.length == 0) {
       throw new IllegalArgumentException("Rescaling needs at least one scale and offset value");
     }
     this.scale = scale;
-    this.scalarScale = scalarScale;
     this.offset = offset;
-    this.scalarOffset = scalarOffset;
   }
 
   /** Applies the layer; the output is float32 whatever numeric dtype {@code x} has. */
@@ -65,14 +60,14 @@ public final class Rescaling extends Layer {
   @Override
   public Map<String, Object> arguments() {
     Map<String, Object> arguments = new LinkedHashMap<>();
-    arguments.put("scale", value(scale, scalarScale));
-    arguments.put("offset", value(offset, scalarOffset));
+    arguments.put("scale", value(scale));
+    arguments.put("offset", value(offset));
     return arguments;
   }
 
-  /** A number as Keras writes a float; a list as Keras writes a list. */
-  private static Object value(float[] values, boolean scalar) {
-    if (scalar) {
+  /** One value as Keras writes a float; several as Keras writes a list. */
+  private static Object value(float[] values) {
+    if (values.length == 1) {
       return (double) values[0];
     }
     List<Object> list = new ArrayList<>(values.length);
@@ -108,8 +103,7 @@ public final class Rescaling extends Layer {
     Operand<?> x = inputs.get(0);
     Operand<TFloat32> floats = x.type() == TFloat32.class ? cast(x) : tf.dtypes.cast(x,
         TFloat32.class);
-    return tf.math.add(tf.math.mul(floats, constant(tf, scale, scalarScale)),
-        constant(tf, offset, scalarOffset));
+    return tf.math.add(tf.math.mul(floats, constant(tf, scale)), constant(tf, offset));
   }
 
   @SuppressWarnings("unchecked")
@@ -117,7 +111,7 @@ public final class Rescaling extends Layer {
     return (Operand<TFloat32>) x;
   }
 
-  private static Operand<TFloat32> constant(Ops tf, float[] values, boolean scalar) {
-    return scalar ? tf.constant(values[0]) : tf.constant(values);
+  private static Operand<TFloat32> constant(Ops tf, float[] values) {
+    return values.length == 1 ? tf.constant(values[0]) : tf.constant(values);
   }
 }
