@@ -59,6 +59,17 @@ public final class Layers {
     return out;
   }
 
+  /**
+   * Keras's default {@code compute_mask} for a layer with {@code supports_masking}: the input's
+   * mask passes through unchanged; no mask if the input has none.
+   */
+  public static Layer.MaskFunction passMask(List<SymbolicTensor<?>> inputs) {
+    if (inputs.isEmpty() || inputs.get(0).mask().isEmpty()) {
+      return null;
+    }
+    return (tf, operands, masks) -> tf.identity(masks.get(0));
+  }
+
   /** Int values as a JSON-able list, for configs. */
   public static List<Integer> list(int[] values) {
     return java.util.Arrays.stream(values).boxed().toList();

@@ -83,6 +83,12 @@ public final class LayerNormalization extends Layer {
     return arguments;
   }
 
+  /** As Keras's ({@code supports_masking}): the input's mask passes through. */
+  @Override
+  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+    return Layers.passMask(inputs);
+  }
+
   @Override
   protected synchronized OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     Layers.requireInputs(this, inputs, 1);

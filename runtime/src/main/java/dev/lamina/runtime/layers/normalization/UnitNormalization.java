@@ -50,6 +50,12 @@ public final class UnitNormalization extends Layer {
     return Map.of("axis", axis.length == 1 ? (Object) axis[0] : Layers.list(axis));
   }
 
+  /** As Keras's ({@code supports_masking}): the input's mask passes through. */
+  @Override
+  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+    return Layers.passMask(inputs);
+  }
+
   @Override
   protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     Layers.requireInputs(this, inputs, 1);

@@ -135,6 +135,12 @@ public final class Normalization extends Layer {
     return list;
   }
 
+  /** As Keras's ({@code supports_masking}): the input's mask passes through. */
+  @Override
+  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+    return Layers.passMask(inputs);
+  }
+
   @Override
   protected synchronized OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     Layers.requireInputs(this, inputs, 1);

@@ -77,6 +77,12 @@ public final class Rescaling extends Layer {
     return list;
   }
 
+  /** As Keras's ({@code supports_masking}): the input's mask passes through. */
+  @Override
+  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+    return Layers.passMask(inputs);
+  }
+
   @Override
   protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     Layers.requireInputs(this, inputs, 1);

@@ -9,6 +9,10 @@ import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.layers.KerasLayerFixtures;
+import dev.lamina.runtime.layers.normalization.LayerNormalization;
+import dev.lamina.runtime.layers.normalization.UnitNormalization;
+import dev.lamina.runtime.layers.preprocessing.Normalization;
+import dev.lamina.runtime.layers.preprocessing.Rescaling;
 import dev.lamina.runtime.layers.reshaping.Flatten;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -104,6 +108,21 @@ class EmbeddingTest {
       assertArrayEquals(new float[] {3, 30, 0, 0, 3, 30}, KerasLayerFixtures.floats(out.get(0)));
       assertArrayEquals(new boolean[] {true, false, true},
           KerasLayerFixtures.booleans(out.get(1)));
+    }
+  }
+
+  /** Keras's normalisation and rescaling layers pass a mask through (supports_masking). */
+  @Test
+  void theMaskPassesThroughTheNormalisationLayers() {
+    var x = Input.of(TInt32.class, 3);
+    var e = Embedding.builder(4, 2).seed(3).maskZero(true).build().apply(x);
+    var y = new Rescaling(2).apply(new UnitNormalization().apply(
+        new LayerNormalization().apply(new Normalization().apply(e))));
+    try (Model model = Model.of(List.of(x), List.of(y.mask().orElseThrow()))) {
+      List<NdArray<?>> out = model.predict(List.of(NdArrays.wrap(Shape.of(2, 3),
+          DataBuffers.of(new int[] {0, 1, 2, 3, 0, 0}, true, false))));
+      assertArrayEquals(new boolean[] {false, true, true, true, false, false},
+          KerasLayerFixtures.booleans(out.get(0)));
     }
   }
 
