@@ -164,8 +164,9 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
       throw c.error(hasMean ? "variance" : "mean", "mean and variance must be given together");
     }
     try {
+      var builder = Normalization.builder().name(name).axis(axis).invert(invert);
       if (!hasMean) {
-        return Normalization.adaptable(name, invert, axis);
+        return builder.build();
       }
       // Keras: the statistics' rank is at most the number of kept axes.
       float[] mean = numbers(c, "mean", axis.length);
@@ -174,7 +175,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
       if (!java.util.Arrays.equals(shape, shapeOf(c.json().get("variance")))) {
         throw c.error("variance", "mean and variance must have the same shape");
       }
-      return Normalization.of(name, axis, mean, variance, shape, invert);
+      return builder.meanAndVariance(mean, variance, shape).build();
     } catch (IllegalArgumentException e) {
       throw c.error("mean", e.getMessage());
     }

@@ -73,31 +73,14 @@ public final class Normalization extends Layer {
     }
   }
 
-  /** {@code Normalization(axis)}, to be adapted; by default the last axis is kept. */
-  public static Normalization adaptable(String name, int... axis) {
-    return new Normalization(name, axis, null, null, null, false);
-  }
-
   /** {@code Normalization()}: the last axis kept, to be adapted. */
   public Normalization() {
     this(null, new int[] {-1}, null, null, null, false);
   }
 
-  /**
-   * {@code Normalization(axis, mean, variance, invert)} with given statistics: row-major values
-   * of {@code shape} (a scalar's shape is empty), which Keras lines up with the last kept axes.
-   */
-  public static Normalization of(String name, int[] axis, float[] mean, float[] variance,
-      long[] shape, boolean invert) {
-    Objects.requireNonNull(mean, "mean");
-    Objects.requireNonNull(variance, "variance");
-    Objects.requireNonNull(shape, "shape");
-    return new Normalization(name, axis, mean.clone(), variance.clone(), shape.clone(), invert);
-  }
-
-  /** {@code Normalization(axis, invert=...)}, to be adapted. */
-  public static Normalization adaptable(String name, boolean invert, int... axis) {
-    return new Normalization(name, axis, null, null, null, invert);
+  /** All of Keras's options. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   public SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> x) {
@@ -352,5 +335,49 @@ public final class Normalization extends Layer {
     Operand<TFloat32> scale = tf.math.maximum(tf.math.sqrt(variance), tf.constant(EPSILON));
     return invert ? tf.math.add(mean, tf.math.mul(x, scale))
         : tf.math.div(tf.math.sub(x, mean), scale);
+  }
+
+  /** Keras's Normalization arguments. */
+  public static final class Builder {
+    private int[] axis = {-1};
+    private boolean invert;
+    private float[] mean;
+    private float[] variance;
+    private long[] shape;
+    private String name;
+
+    private Builder() {}
+
+    /** The kept axis or axes (batch included in the numbering); none for Keras's None; -1. */
+    public Builder axis(int... axis) {
+      this.axis = axis.clone();
+      return this;
+    }
+
+    /** Keras's {@code invert}: map normalised values back; false. */
+    public Builder invert(boolean invert) {
+      this.invert = invert;
+      return this;
+    }
+
+    /**
+     * Given statistics instead of {@code adapt}: row-major values of {@code shape} (empty for
+     * a scalar), lined up with the last kept axes as Keras does.
+     */
+    public Builder meanAndVariance(float[] mean, float[] variance, long... shape) {
+      this.mean = mean.clone();
+      this.variance = variance.clone();
+      this.shape = shape.clone();
+      return this;
+    }
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Normalization build() {
+      return new Normalization(name, axis, mean, variance, shape, invert);
+    }
   }
 }

@@ -120,18 +120,18 @@ class NormalizationTest {
     var e = assertThrows(IllegalArgumentException.class,
         () -> norm.adapt(new float[][] {{1, 2, 3}}));
     assertTrue(e.getMessage().contains("was built for"), e.getMessage());
-    var given = Normalization.of(null, new int[] {-1}, new float[] {0}, new float[] {1},
-        new long[0], false);
+    var given = Normalization.builder().meanAndVariance(new float[] {0}, new float[] {1})
+        .build();
     assertThrows(IllegalStateException.class, () -> given.adapt(new float[][] {{1}}));
   }
 
   @Test
   void savesAndLoadsAdaptedStatisticsBitForBit() throws IOException {
-    var norm = Normalization.adaptable("norm", true, -1);
+    var norm = Normalization.builder().name("norm").invert(true).build();
     norm.adapt(new float[][] {{1, 10}, {2, 30}, {6, 20}});
     var x = Input.of(TFloat32.class, 2);
-    var given = Normalization.of("given", new int[] {-1}, new float[] {1, -1},
-        new float[] {4, 0.25f}, new long[] {2}, false);
+    var given = Normalization.builder().name("given")
+        .meanAndVariance(new float[] {1, -1}, new float[] {4, 0.25f}, 2).build();
     Path file = dir.resolve("normalization.lamina");
     float[][] data = {{0.5f, 2}, {-3, 4}};
     float[][] before;
