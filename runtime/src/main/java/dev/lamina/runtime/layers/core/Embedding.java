@@ -82,10 +82,12 @@ public final class Embedding extends Layer {
     return applyTyped(indices);
   }
 
+  /** Keras's {@code input_dim}: how many rows the matrix has. */
   public int inputDim() {
     return inputDim;
   }
 
+  /** Keras's {@code output_dim}: the size of each row. */
   public int outputDim() {
     return outputDim;
   }

@@ -40,6 +40,7 @@ public final class UnitNormalization extends Layer {
     this.axis = axis.clone();
   }
 
+  /** Applies the layer to float32 inputs; the output has their shape. */
   public SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> x) {
     return applyTyped(x);
   }

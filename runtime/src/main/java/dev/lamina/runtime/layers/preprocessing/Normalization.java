@@ -83,6 +83,7 @@ public final class Normalization extends Layer {
     return new Builder();
   }
 
+  /** Applies the layer to float32 inputs; the output has their shape. */
   public SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> x) {
     return applyTyped(x);
   }
