@@ -126,6 +126,17 @@ class EmbeddingTest {
     }
   }
 
+  /** As in Keras on CPU: TensorFlow's gather refuses it, with the index and the range. */
+  @Test
+  void anIndexPastTheEndFailsWhenTheBatchRuns() {
+    var x = Input.of(TInt32.class, 2);
+    try (Model model = Model.of(x, new Embedding(3, 2).apply(x))) {
+      var e = assertThrows(RuntimeException.class,
+          () -> model.predict(new int[][] {{1, 3}}, float[][][].class));
+      assertTrue(e.getMessage().contains("indices[0,1] = 3 is not in [0, 3)"), e.getMessage());
+    }
+  }
+
   @Test
   void refusesFloatIndices() {
     var e = assertThrows(IllegalArgumentException.class,
