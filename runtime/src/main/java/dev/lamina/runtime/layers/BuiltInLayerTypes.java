@@ -1,5 +1,6 @@
 package dev.lamina.runtime.layers;
 
+import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.layers.activations.Activation;
@@ -9,6 +10,7 @@ import dev.lamina.runtime.layers.activations.PReLU;
 import dev.lamina.runtime.layers.activations.ReLU;
 import dev.lamina.runtime.layers.activations.Softmax;
 import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.core.Embedding;
 import dev.lamina.runtime.layers.merging.Add;
 import dev.lamina.runtime.layers.merging.Average;
 import dev.lamina.runtime.layers.merging.Concatenate;
@@ -18,12 +20,17 @@ import dev.lamina.runtime.layers.merging.Minimum;
 import dev.lamina.runtime.layers.merging.Multiply;
 import dev.lamina.runtime.layers.merging.Subtract;
 import dev.lamina.runtime.layers.normalization.BatchNormalization;
+import dev.lamina.runtime.layers.normalization.LayerNormalization;
+import dev.lamina.runtime.layers.normalization.UnitNormalization;
+import dev.lamina.runtime.layers.preprocessing.Normalization;
+import dev.lamina.runtime.layers.preprocessing.Rescaling;
 import dev.lamina.runtime.layers.regularization.Dropout;
 import dev.lamina.runtime.layers.reshaping.Flatten;
 import dev.lamina.runtime.layers.reshaping.Reshape;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypeProvider;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -72,7 +79,138 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Maximum", Maximum.class, (name, c) -> new Maximum(name)),
         LayerType.of("Minimum", Minimum.class, (name, c) -> new Minimum(name)),
         LayerType.of("Dot", Dot.class, BuiltInLayerTypes::dot),
-        BatchNormalization.TYPE);
+        BatchNormalization.TYPE,
+        LayerType.of("Embedding", Embedding.class, BuiltInLayerTypes::embedding),
+        LayerType.of("LayerNormalization", LayerNormalization.class,
+            BuiltInLayerTypes::layerNormalization),
+        LayerType.of("UnitNormalization", UnitNormalization.class,
+            (name, c) -> new UnitNormalization(name, c.optInts("axis", -1))),
+        LayerType.of("Rescaling", Rescaling.class, BuiltInLayerTypes::rescaling),
+        LayerType.of("Normalization", Normalization.class, BuiltInLayerTypes::normalization));
+  }
+
+  private static Embedding embedding(String name, LayerConfig c) throws ModelFormatException {
+    int inputDim = c.requireInt("input_dim");
+    int outputDim = c.requireInt("output_dim");
+    if (inputDim < 1 || outputDim < 1) {
+      throw c.error(inputDim < 1 ? "input_dim" : "output_dim", "input_dim and output_dim must "
+          + "be 1 or more, got " + inputDim + " and " + outputDim);
+    }
+    // The weights come from the file; Keras 3 drops input_length with a warning.
+    c.ignore("embeddings_initializer", "input_length", "lora_alpha");
+    for (String option : List.of("embeddings_regularizer", "activity_regularizer",
+        "embeddings_constraint", "quantization_config", "lora_rank")) {
+      c.requireDefault(option, null);
+    }
+    return Embedding.builder(inputDim, outputDim).name(name)
+        .maskZero(c.optBoolean("mask_zero", false)).seed(0).build();
+  }
+
+  private static LayerNormalization layerNormalization(String name, LayerConfig c)
+      throws ModelFormatException {
+    double epsilon = c.optDouble("epsilon", 1e-3);
+    if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
+      throw c.error("epsilon", "epsilon is " + epsilon + "; it must be finite and not negative");
+    }
+    c.ignore("beta_initializer", "gamma_initializer");
+    for (String option : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint",
+        "gamma_constraint")) {
+      c.requireDefault(option, null);
+    }
+    return LayerNormalization.builder().name(name).axis(c.optInts("axis", -1)).epsilon(epsilon)
+        .center(c.optBoolean("center", true)).scale(c.optBoolean("scale", true))
+        .rmsScaling(c.optBoolean("rms_scaling", false)).build();
+  }
+
+  private static Rescaling rescaling(String name, LayerConfig c) throws ModelFormatException {
+    if (!c.has("scale")) {
+      throw c.error("scale", "scale is missing");
+    }
+    float[] scale = numbers(c, "scale", 1);
+    float[] offset = c.has("offset") ? numbers(c, "offset", 1) : null;
+    return Rescaling.perChannel(name, scale, offset == null ? new float[] {0} : offset);
+  }
+
+  /** A number, or a list of numbers nested at most {@code maxRank} deep, flattened. */
+  private static float[] numbers(LayerConfig c, String key, int maxRank)
+      throws ModelFormatException {
+    List<Long> shape = new ArrayList<>();
+    List<Float> values = new ArrayList<>();
+    flatten(c, key, c.json().get(key), 0, maxRank, shape, values);
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
+
+  /** The shape of what {@link #numbers} flattens (empty for a number). */
+  private static long[] shapeOf(Object value) {
+    List<Long> shape = new ArrayList<>();
+    while (value instanceof JsonArray list) {
+      shape.add((long) list.size());
+      value = list.isEmpty() ? null : list.get(0);
+    }
+    return shape.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private static void flatten(LayerConfig c, String key, Object value, int depth, int maxRank,
+      List<Long> shape, List<Float> values) throws ModelFormatException {
+    if (value instanceof Number n) {
+      if (depth < shape.size()) {
+        throw c.error(key, key + " is not a rectangular array of numbers");
+      }
+      values.add(n.floatValue());
+      return;
+    }
+    if (!(value instanceof JsonArray list)) {
+      throw c.error(key, key + " must be a number or a list of numbers");
+    }
+    if (depth >= maxRank) {
+      throw c.error(key, key + " is nested " + (depth + 1) + " or more deep; at most "
+          + maxRank + (maxRank == 1 ? " level is" : " levels are") + " allowed here");
+    }
+    if (depth == shape.size()) {
+      shape.add((long) list.size());
+    } else if (shape.get(depth) != list.size()) {
+      throw c.error(key, key + " is not a rectangular array of numbers");
+    }
+    if (list.isEmpty()) {
+      throw c.error(key, key + " is empty");
+    }
+    for (Object item : list) {
+      flatten(c, key, item, depth + 1, maxRank, shape, values);
+    }
+  }
+
+  private static Normalization normalization(String name, LayerConfig c)
+      throws ModelFormatException {
+    // Keras: axis=None keeps no axis (one mean for everything); missing means -1.
+    boolean none = c.json().containsKey("axis") && c.json().get("axis") == null;
+    int[] axis = none ? new int[0] : c.optInts("axis", -1);
+    c.ignore("axis");
+    boolean invert = c.optBoolean("invert", false);
+    boolean hasMean = c.has("mean");
+    boolean hasVariance = c.has("variance");
+    if (hasMean != hasVariance) {
+      throw c.error(hasMean ? "variance" : "mean", "mean and variance must be given together");
+    }
+    try {
+      var builder = Normalization.builder().name(name).axis(axis).invert(invert);
+      if (!hasMean) {
+        return builder.build();
+      }
+      // Keras: the statistics' rank is at most the number of kept axes.
+      float[] mean = numbers(c, "mean", axis.length);
+      float[] variance = numbers(c, "variance", axis.length);
+      long[] shape = shapeOf(c.json().get("mean"));
+      if (!java.util.Arrays.equals(shape, shapeOf(c.json().get("variance")))) {
+        throw c.error("variance", "mean and variance must have the same shape");
+      }
+      return builder.meanAndVariance(mean, variance, shape).build();
+    } catch (IllegalArgumentException e) {
+      throw c.error("mean", e.getMessage());
+    }
   }
 
   private static Dense dense(String name, LayerConfig c) throws ModelFormatException {

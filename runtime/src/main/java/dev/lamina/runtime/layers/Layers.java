@@ -33,6 +33,48 @@ public final class Layers {
     return new OutputSpec<>(shape, dtype);
   }
 
+  /**
+   * Keras's axis arguments made non-negative for inputs of {@code rank} (batch included), sorted
+   * as Keras's {@code build} sorts them.
+   *
+   * @throws IllegalArgumentException naming the layer if an axis is out of range or repeated
+   */
+  public static int[] axes(Layer layer, int[] axes, int rank) {
+    int[] out = new int[axes.length];
+    for (int i = 0; i < axes.length; i++) {
+      int axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+      if (axis < 0 || axis >= rank) {
+        throw new IllegalArgumentException(layer.describe() + ": axis " + axes[i]
+            + " is out of range for inputs of rank " + rank);
+      }
+      out[i] = axis;
+    }
+    java.util.Arrays.sort(out);
+    for (int i = 1; i < out.length; i++) {
+      if (out[i] == out[i - 1]) {
+        throw new IllegalArgumentException(layer.describe() + ": axis " + out[i]
+            + " is given twice");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Keras's default {@code compute_mask} for a layer with {@code supports_masking}: the input's
+   * mask passes through unchanged; no mask if the input has none.
+   */
+  public static Layer.MaskFunction passMask(List<SymbolicTensor<?>> inputs) {
+    if (inputs.isEmpty() || inputs.get(0).mask().isEmpty()) {
+      return null;
+    }
+    return (tf, operands, masks) -> tf.identity(masks.get(0));
+  }
+
+  /** Int values as a JSON-able list, for configs. */
+  public static List<Integer> list(int[] values) {
+    return java.util.Arrays.stream(values).boxed().toList();
+  }
+
   public static String describe(List<SymbolicTensor<?>> inputs) {
     StringJoiner joined = new StringJoiner(", ");
     inputs.forEach(t -> joined.add(Shapes.format(t.shape()) + " " + Shapes.dtypeName(t.dtype())));
