@@ -11,6 +11,7 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
 import io.jhdf.object.message.FilterPipelineMessage;
 import java.nio.ByteBuffer;
@@ -120,6 +121,10 @@ final class KerasWeights implements AutoCloseable {
     }
     // Type and dimensions first: nothing of the size the file claims is allocated before this.
     DataType type = dataset.getDataType();
+    if (type instanceof FixedPoint && !(dataset instanceof ChunkedDataset)
+        && dataset.getSize() <= 64) {
+      return integers(dataset, path, layer, weight); // Normalization's int64 count, say
+    }
     if (!(type instanceof FloatingPoint) || type.getSize() != 4) {
       throw error(path, layer + "'s weight '" + weight.name() + "' must be float32, found "
           + describeType(type));
@@ -153,6 +158,36 @@ final class KerasWeights implements AutoCloseable {
       flat = array;
     }
     return NdArrays.wrap(Shape.of(want), DataBuffers.of(flat, true, false));
+  }
+
+  /**
+   * A small integer dataset (Keras keeps a few counters as int64, such as an adapted
+   * Normalization's {@code count}) for a float32 weight: each value must be a float32 exactly.
+   */
+  private FloatNdArray integers(Dataset dataset, String path, String layer, Weight weight)
+      throws ModelFormatException {
+    if (!sameDims(dataset.getDimensions(), weight.shape().asArray())) {
+      throw error(path, "has shape " + formatDims(dataset.getDimensions()) + ", but " + layer
+          + "'s weight '" + weight.name() + "' has shape " + Shapes.format(weight.shape()));
+    }
+    Object data = dataset.getDataFlat();
+    long[] values;
+    if (data instanceof long[] longs) {
+      values = longs;
+    } else if (data instanceof int[] ints) {
+      values = java.util.Arrays.stream(ints).asLongStream().toArray();
+    } else {
+      throw error(path, "is an integer dataset that did not read as int32 or int64 values");
+    }
+    float[] flat = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      flat[i] = values[i];
+      if ((long) flat[i] != values[i]) {
+        throw error(path, "holds " + values[i] + ", which " + layer + "'s float32 weight '"
+            + weight.name() + "' cannot hold exactly");
+      }
+    }
+    return NdArrays.wrap(weight.shape(), DataBuffers.of(flat, true, false));
   }
 
   /** The most bytes a chunk may have beyond its dataset's own size (h5py makes up to 1 MiB). */

@@ -60,6 +60,8 @@ final class ModelFiles {
   static final long MAX_WEIGHT_VALUES = 1L << 28;
   /** The longest chain of layers a file may describe. */
   static final int MAX_LAYERS = 100_000;
+  /** The most inputs (InputLayers, which {@link #MAX_LAYERS} does not count). */
+  static final int MAX_INPUTS = 10_000;
   /**
    * The description's JSON limits: room for {@link #MAX_LAYERS} layers with their calls and
    * weights (~35 MiB and ~3 million values for a 100,000-layer Dense chain), bounded still.
@@ -79,6 +81,13 @@ final class ModelFiles {
 
   static void save(Model model, Path path, boolean weightsOnly) throws IOException {
     Topology topology = model.topology();
+    long inputs = topology.layers().stream().filter(layer -> layer instanceof InputLayer).count();
+    if (inputs > MAX_INPUTS || topology.layers().size() - inputs > MAX_LAYERS) {
+      // Never write a file that loading refuses.
+      throw new IllegalArgumentException("This model has " + (topology.layers().size() - inputs)
+          + " layers and " + inputs + " inputs; a model file holds at most " + MAX_LAYERS
+          + " layers and " + MAX_INPUTS + " inputs");
+    }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("format", FORMAT);
     root.put("version", VERSION);
@@ -438,8 +447,18 @@ final class ModelFiles {
   private static Model build(JsonObject model, LambdaRegistry registry) throws IOException {
     String kind = model.requireOneOf("class", "Model", "Sequential");
     JsonArray layerList = model.requireArray("layers");
-    if (layerList.size() > MAX_LAYERS) {
-      throw model.error("layers", "has " + layerList.size() + " layers; at most " + MAX_LAYERS);
+    if (layerList.size() > MAX_LAYERS + MAX_INPUTS) {
+      throw model.error("layers", "has " + layerList.size() + " layers; at most " + MAX_LAYERS
+          + " and " + MAX_INPUTS + " inputs");
+    }
+    int inputCount = 0;
+    for (JsonObject entry : layerList.objects()) {
+      inputCount += "InputLayer".equals(entry.optString("type", null)) ? 1 : 0;
+    }
+    if (inputCount > MAX_INPUTS || layerList.size() - inputCount > MAX_LAYERS) {
+      throw model.error("layers", "has " + (layerList.size() - inputCount) + " layers and "
+          + inputCount + " inputs; at most " + MAX_LAYERS + " layers and " + MAX_INPUTS
+          + " inputs");
     }
     Map<String, Layer> layers = new LinkedHashMap<>();
     Map<String, SymbolicTensor<?>> inputTensors = new HashMap<>();
