@@ -122,8 +122,8 @@ final class KerasWeights implements AutoCloseable {
     // Type and dimensions first: nothing of the size the file claims is allocated before this.
     DataType type = dataset.getDataType();
     if (type instanceof FixedPoint && !(dataset instanceof ChunkedDataset)
-        && dataset.getSize() <= 64) {
-      return integers(dataset, path, layer, weight); // Normalization's int64 count, say
+        && weight.shape().numDimensions() == 0) {
+      return integers(dataset, path, layer, weight); // a counter: Normalization's int64 count
     }
     if (!(type instanceof FloatingPoint) || type.getSize() != 4) {
       throw error(path, layer + "'s weight '" + weight.name() + "' must be float32, found "

@@ -54,6 +54,16 @@ final class FixtureLambdas {
     return Shape.of(input.get(0), features == Shape.UNKNOWN_SIZE ? features : 2 * features);
   }
 
+  /**
+   * The tabular fixture's {@code def clip_scale(x, limit): return tf.clip_by_value(x, -limit,
+   * limit) * 0.5} (tools/keras_import_tabular_fixture.py).
+   */
+  @Lambda
+  static Operand<TFloat32> clipScale(Ops tf, Operand<TFloat32> x, @Arg float limit) {
+    return tf.math.mul(tf.clipByValue(x, tf.constant(-limit), tf.constant(limit)),
+        tf.constant(0.5f));
+  }
+
   /** Two inputs, for a binding whose arity does not fit the Keras layer. */
   @Lambda
   static Operand<TFloat32> addPair(Ops tf, Operand<TFloat32> x, Operand<TFloat32> y) {

@@ -609,36 +609,49 @@ public class Model implements AutoCloseable {
 
   /**
    * Reads a model from the bytes of a file {@link #save} wrote (or {@link #toBytes} gave): what a
-   * Spark executor or a service receives instead of a path. The same checks as for a file.
+   * Spark executor or a service receives instead of a path. The same checks as for a file; errors
+   * name it {@code bytes.lamina}.
    *
    * @throws dev.lamina.runtime.io.ModelFormatException as {@link #load(Path)}
    */
   public static Model load(byte[] bytes) throws IOException {
+    return load(bytes, LambdaRegistry.load());
+  }
+
+  /** {@link #load(byte[])}, resolving lambdas in {@code registry}. */
+  public static Model load(byte[] bytes, LambdaRegistry registry) throws IOException {
     Objects.requireNonNull(bytes, "bytes");
-    return ModelFiles.viaTemporaryFile(file -> {
+    Objects.requireNonNull(registry, "registry");
+    return ModelFiles.viaTemporaryFile("bytes.lamina", file -> {
       Files.write(file, bytes);
-      return load(file);
+      return load(file, registry);
     });
   }
 
   /**
    * Reads a model from a stream of a saved file's bytes, up to the archive size limit (8 GiB);
-   * the stream is read to its end, not closed.
+   * the stream is read to its end, not closed. Errors name it {@code stream.lamina}.
    *
    * @throws dev.lamina.runtime.io.ModelFormatException as {@link #load(Path)}, or if the stream
    *     holds more than the limit
    */
   public static Model load(InputStream in) throws IOException {
+    return load(in, LambdaRegistry.load());
+  }
+
+  /** {@link #load(InputStream)}, resolving lambdas in {@code registry}. */
+  public static Model load(InputStream in, LambdaRegistry registry) throws IOException {
     Objects.requireNonNull(in, "in");
-    return ModelFiles.viaTemporaryFile(file -> {
+    Objects.requireNonNull(registry, "registry");
+    return ModelFiles.viaTemporaryFile("stream.lamina", file -> {
       ModelFiles.copyBounded(in, file);
-      return load(file);
+      return load(file, registry);
     });
   }
 
   /** The bytes {@link #save} writes: the model as it is now, for {@link #load(byte[])}. */
   public final byte[] toBytes() throws IOException {
-    return ModelFiles.viaTemporaryFile(file -> {
+    return ModelFiles.viaTemporaryFile("model.lamina", file -> {
       save(file);
       long size = Files.size(file);
       if (size > Integer.MAX_VALUE - 8) {

@@ -82,11 +82,13 @@ final class ModelFiles {
   static void save(Model model, Path path, boolean weightsOnly) throws IOException {
     Topology topology = model.topology();
     long inputs = topology.layers().stream().filter(layer -> layer instanceof InputLayer).count();
-    if (inputs > MAX_INPUTS || topology.layers().size() - inputs > MAX_LAYERS) {
-      // Never write a file that loading refuses.
-      throw new IllegalArgumentException("This model has " + (topology.layers().size() - inputs)
-          + " layers and " + inputs + " inputs; a model file holds at most " + MAX_LAYERS
-          + " layers and " + MAX_INPUTS + " inputs");
+    long others = topology.layers().stream()
+        .filter(layer -> !(layer instanceof InputLayer) && !(layer instanceof MaskLayer)).count();
+    if (inputs > MAX_INPUTS || others > MAX_LAYERS) {
+      // Never write a file that loading refuses (masks are not written: replay makes them).
+      throw new IllegalArgumentException("This model has " + others + " layers and " + inputs
+          + " inputs; a model file holds at most " + MAX_LAYERS + " layers and " + MAX_INPUTS
+          + " inputs");
     }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("format", FORMAT);
@@ -102,6 +104,9 @@ final class ModelFiles {
     Trainer trainer = weightsOnly ? null : model.compiled();
     boolean withTraining =
         trainer != null && trainer.metricNames() != null && isBuiltIn(trainer);
+    if (withTraining) {
+      requireCompiledTrainability(model, trainer);
+    }
     // The weights and the optimizer's state of one step: no training step of any model using
     // these weights runs between reading the first value and the last.
     Weight.Snapshot<Map<String, Object>> snapshot = Weight.snapshot(all,
@@ -109,6 +114,11 @@ final class ModelFiles {
         withTraining ? () -> training(trainer, entries) : null);
     for (int i = 0; i < all.size(); i++) {
       Weight weight = all.get(i);
+      if (weight.shape().size() > MAX_WEIGHT_VALUES) {
+        // Never write a file that loading refuses.
+        throw new IllegalArgumentException(weight + " has " + weight.shape().size()
+            + " values; a model file holds at most " + MAX_WEIGHT_VALUES + " per weight");
+      }
       String entry = "weights/" + i + ".bin";
       Map<String, Object> w = new LinkedHashMap<>();
       w.put("layer", topology.names().get(weight.layer()));
@@ -143,11 +153,30 @@ final class ModelFiles {
     try (ZipArchiveWriter zip = ZipArchiveWriter.create(path)) {
       zip.write(DESCRIPTION, description);
       for (Map.Entry<String, Supplier<float[]>> entry : entries.entrySet()) {
-        try (OutputStream out = zip.stream(entry.getKey())) {
-          writeFloats(out, entry.getValue().get());
+        float[] values = entry.getValue().get();
+        // Stored, not deflated: floats barely compress, and a weight of one repeated value
+        // deflates so well that the reader's bomb checks would refuse it.
+        try (OutputStream out = zip.storedStream(entry.getKey(), (long) values.length
+            * Float.BYTES, crcOf(values))) {
+          writeFloats(out, values);
         }
       }
       zip.commit();
+    }
+  }
+
+  /**
+   * The optimizer's slots are keyed by each weight's place among the weights the compile trained;
+   * a layer frozen or unfrozen since would load its slots onto other weights, or not load.
+   */
+  private static void requireCompiledTrainability(Model model, Trainer trainer) {
+    List<Weight> compiled = trainer.graph().trainable();
+    List<Weight> now = model.weights().stream().filter(Weight::trainable).toList();
+    if (!compiled.equals(now)) {
+      throw new IllegalStateException("A layer of this model was frozen or unfrozen "
+          + "(setTrainable) after compile, so its optimizer state no longer matches its "
+          + "trainable weights; compile again before save (as Keras needs a compile for the "
+          + "change to take effect), or saveWeights to keep only the weights");
     }
   }
 
@@ -331,6 +360,20 @@ final class ModelFiles {
   }
 
   /** Writes {@code values} as little-endian float32 through a 64 KiB buffer. */
+  /** The CRC-32 of {@code values} as {@link #writeFloats} writes them. */
+  private static long crcOf(float[] values) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    FloatBuffer floats = chunk.asFloatBuffer();
+    for (int at = 0; at < values.length; at += floats.capacity()) {
+      int n = Math.min(floats.capacity(), values.length - at);
+      floats.clear();
+      floats.put(values, at, n);
+      crc.update(chunk.array(), 0, n * Float.BYTES);
+    }
+    return crc.getValue();
+  }
+
   private static void writeFloats(OutputStream out, float[] values) throws IOException {
     ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     FloatBuffer floats = chunk.asFloatBuffer();
@@ -353,14 +396,19 @@ final class ModelFiles {
    * Runs {@code work} on a file in a fresh private temporary directory, then deletes both:
    * the zip reader needs a file, and bytes or a stream have none.
    */
-  static <T> T viaTemporaryFile(FileWork<T> work) throws IOException {
+  static <T> T viaTemporaryFile(String fileName, FileWork<T> work) throws IOException {
     Path dir = Files.createTempDirectory("lamina-model");
-    Path file = dir.resolve("model.lamina");
+    Path file = dir.resolve(fileName); // what error messages name
     try {
       return work.run(file);
     } finally {
-      Files.deleteIfExists(file);
-      Files.deleteIfExists(dir);
+      try {
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        // Best effort: the temporary directory is private, and its failure to go is no reason
+        // to hide what the work threw or returned.
+      }
     }
   }
 

@@ -58,7 +58,11 @@ public final class Shapes {
       if (d == Shape.UNKNOWN_SIZE) {
         continue;
       }
-      if (d < 0 || (d > 0 && product > max / d)) {
+      if (d < 0) {
+        throw new IllegalArgumentException(what + " has shape " + format(dims) + ", with the "
+            + "negative size " + d + "; sizes are 0 or more (or unknown)");
+      }
+      if (d > 0 && product > max / d) {
         throw new IllegalArgumentException(what + " has shape " + format(dims) + ", whose "
             + "sizes multiply to more than " + max + " values, the most Lamina allows in one "
             + "tensor");

@@ -346,6 +346,15 @@ final class TrainingGraph {
     // runs while the step changes the variables.
     synchronized (executor) {
       executor.requireOpen();
+      for (Weight weight : changedByStep) {
+        Executor holder = weight.heldBy();
+        if (holder != null && holder != executor) {
+          // Its newest values are another model's, which trains it now: a step here would
+          // overwrite that model's steps, or be overwritten by them.
+          throw new IllegalStateException(weight + " is being trained by another model at the "
+              + "same time; models that share layers train one at a time");
+        }
+      }
       return executor.whileWriting(() -> runPass(pass, inputs, targets));
     }
   }

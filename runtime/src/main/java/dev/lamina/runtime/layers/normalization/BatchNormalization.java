@@ -199,7 +199,7 @@ public final class BatchNormalization extends Layer {
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw c.error("momentum", e.getMessage());
+      throw c.error(e.getMessage().contains("epsilon") ? "epsilon" : "momentum", e.getMessage());
     }
   }
 
