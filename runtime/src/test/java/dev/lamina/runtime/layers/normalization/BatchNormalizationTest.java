@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
-import dev.lamina.runtime.io.Json;
 import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
+import dev.lamina.runtime.layers.KerasLayerFixtures;
 import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Optimizer;
 import dev.lamina.runtime.train.Sgd;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,29 +42,16 @@ import org.tensorflow.types.TFloat32;
 class BatchNormalizationTest {
 
   private static final double RELATIVE = 1e-5;
-  private static JsonObject fixture;
 
   @TempDir
   Path dir;
 
   static JsonObject fixture() throws IOException {
-    if (fixture == null) {
-      try (InputStream in = BatchNormalizationTest.class.getResourceAsStream(
-          "/keras/layers.json")) {
-        fixture = Json.parseObject(in.readAllBytes(), "layers.json");
-      }
-    }
-    return fixture;
+    return KerasLayerFixtures.fixture();
   }
 
   static Stream<Arguments> cases() throws IOException {
-    List<Arguments> cases = new ArrayList<>();
-    for (JsonObject c : fixture().requireArray("cases").objects()) {
-      if (c.requireString("class_name").equals("BatchNormalization")) {
-        cases.add(Arguments.of(c.requireString("id"), c));
-      }
-    }
-    return cases.stream();
+    return KerasLayerFixtures.cases("BatchNormalization");
   }
 
   private static BatchNormalization fromKeras(JsonObject c) throws IOException {
