@@ -1,5 +1,6 @@
 package dev.lamina.keras;
 
+import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
@@ -11,11 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -29,9 +25,7 @@ final class LayerOptions {
   /** Options of every Keras layer, which the importer reads itself. */
   private static final List<String> COMMON = List.of("name", "trainable", "dtype");
 
-  private static final Map<String, Class<? extends TType>> INPUT_DTYPES = Map.of(
-      "float32", TFloat32.class, "float64", TFloat64.class, "int32", TInt32.class,
-      "int64", TInt64.class, "bool", TBool.class);
+  private static final Map<String, Class<? extends TType>> INPUT_DTYPES = Shapes.DTYPES;
 
   private LayerOptions() {}
 

@@ -31,11 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -70,10 +65,6 @@ final class ModelFiles {
       new Json.Limits(128 << 20, 128, 1 << 20, 8_000_000, 100, false);
   /** Largest size of one dimension in a file (TensorFlow's dims are int64, Java arrays int). */
   static final long MAX_DIM = Integer.MAX_VALUE;
-
-  private static final Map<String, Class<? extends TType>> DTYPES = Map.of(
-      "float32", TFloat32.class, "float64", TFloat64.class, "int32", TInt32.class,
-      "int64", TInt64.class, "bool", TBool.class);
 
   private ModelFiles() {}
 
@@ -579,9 +570,9 @@ final class ModelFiles {
 
   private static SymbolicTensor<?> input(JsonObject entry, String name) throws IOException {
     String dtypeName = entry.requireString("dtype");
-    Class<? extends TType> dtype = DTYPES.get(dtypeName);
+    Class<? extends TType> dtype = Shapes.DTYPES.get(dtypeName);
     if (dtype == null) {
-      throw entry.error("dtype", "'" + dtypeName + "' is not one of " + DTYPES.keySet());
+      throw entry.error("dtype", "'" + dtypeName + "' is not one of " + Shapes.DTYPES.keySet());
     }
     JsonArray shape = entry.requireArray("shape");
     if (shape.size() > 253) {

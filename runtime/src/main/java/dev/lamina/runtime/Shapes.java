@@ -1,8 +1,17 @@
 package dev.lamina.runtime;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
 
 /** Formats shapes and dtypes the way Keras prints them, for messages and summaries. */
@@ -75,6 +84,21 @@ public final class Shapes {
   /** The shape of one sample: the full shape without its batch dimension. */
   public static Shape perSample(Shape full) {
     return full.isUnknown() || full.numDimensions() == 0 ? full : full.tail();
+  }
+
+  /**
+   * The dtypes a model's inputs may have, by Keras's names, in one table for Lamina's files and
+   * Keras's: {@code float32}, {@code float64}, {@code int32}, {@code int64}, {@code bool}.
+   */
+  public static final Map<String, Class<? extends TType>> DTYPES = dtypes();
+
+  private static Map<String, Class<? extends TType>> dtypes() {
+    Map<String, Class<? extends TType>> table = new LinkedHashMap<>();
+    for (Class<? extends TType> type : List.of(TFloat32.class, TFloat64.class, TInt32.class,
+        TInt64.class, TBool.class)) {
+      table.put(dtypeName(type), type);
+    }
+    return Collections.unmodifiableMap(table);
   }
 
   /** {@code TFloat32} prints as {@code float32}, as Keras names dtypes. */
