@@ -21,16 +21,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
 import org.tensorflow.Graph;
-import org.tensorflow.Result;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.ndarray.index.Indices;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.family.TType;
 
 /**
  * A model in Keras's functional style: the layers between some {@link Input}s and some outputs,
@@ -57,6 +52,7 @@ public class Model implements AutoCloseable {
   private Trainer trainer;
   private volatile boolean closed;
   private Device device = Device.AUTO;
+  private final Predictor predictor = new Predictor(this);
 
   Model(Topology topology) {
     this.topology = topology;
@@ -164,10 +160,7 @@ public class Model implements AutoCloseable {
    * @throws IllegalArgumentException if {@code x} does not match the input's shape
    */
   public final FloatNdArray predict(FloatNdArray x, int batchSize) {
-    Objects.requireNonNull(x, "x");
-    singleFloat(inputs(), "input");
-    singleFloat(outputs(), "output");
-    return (FloatNdArray) predict(List.of(x), batchSize).get(0);
+    return predictor.predict(x, batchSize);
   }
 
   /**
@@ -195,143 +188,7 @@ public class Model implements AutoCloseable {
    */
   public final List<NdArray<?>> predict(List<? extends NdArray<?>> data, int batchSize,
       PrintStream progress) {
-    Objects.requireNonNull(data, "data");
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
-    }
-    Topology current = topology;
-    List<SymbolicTensor<?>> inputs = current.inputs();
-    if (data.size() != inputs.size()) {
-      StringJoiner expected = new StringJoiner(", ");
-      inputs.forEach(input -> expected.add(describeInput(input) + " "
-          + Shapes.format(input.shape()) + " " + Shapes.dtypeName(input.dtype())));
-      throw new IllegalArgumentException("This model takes " + inputs.size() + " arrays ("
-          + expected + "), got " + data.size());
-    }
-    Plan plan = plan(current);
-    long samples = -1;
-    for (int i = 0; i < inputs.size(); i++) {
-      Shape shape = Objects.requireNonNull(data.get(i), "data").shape();
-      checkData(inputs.get(i), shape);
-      if (samples >= 0 && shape.get(0) != samples) {
-        throw new IllegalArgumentException("Every input needs the same number of samples: "
-            + describeInput(inputs.get(0)) + " has " + samples + ", " + describeInput(inputs.get(i))
-            + " has " + shape.get(0));
-      }
-      samples = shape.get(0);
-    }
-    if (samples == 0) {
-      throw new IllegalArgumentException("The data have no samples: "
-          + describeInput(inputs.get(0)) + " has shape " + Shapes.format(data.get(0).shape()));
-    }
-    Executor built = graph();
-    List<SymbolicTensor<?>> outputs = current.outputs();
-    TensorData.Dense[] results = new TensorData.Dense[outputs.size()];
-    Batches batches = new Batches(current, plan, data, samples, results);
-    long steps = (samples + batchSize - 1) / batchSize;
-    ProgressBar bar = progress == null ? null : new ProgressBar(progress, steps);
-    for (long step = 0; step < steps; step++) {
-      long start = step * batchSize;
-      long end = Math.min(samples, start + batchSize);
-      batches.run(built, start, end);
-      if (bar != null) {
-        bar.update(step + 1);
-      }
-    }
-    List<NdArray<?>> arrays = new ArrayList<>(results.length);
-    for (TensorData.Dense result : results) {
-      arrays.add(result.array());
-    }
-    return arrays;
-  }
-
-  /** Runs one batch; a model closed meanwhile says so, rather than TensorFlow's session. */
-  private Result run(Executor built, List<Tensor> feeds) {
-    try {
-      return built.predict(feeds);
-    } catch (IllegalStateException e) {
-      if (closed) {
-        throw new IllegalStateException("This model was closed during predict", e);
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * What every predict on one topology needs besides the data, worked out on the first and kept:
-   * the inputs' dtypes and names for messages (the outputs' dtypes are checked then too).
-   */
-  private record Plan(Topology topology, List<Class<? extends TType>> inputTypes,
-      List<String> inputNames) {}
-
-  private volatile Plan plan;
-
-  private Plan plan(Topology current) {
-    Plan known = plan;
-    if (known != null && known.topology() == current) {
-      return known;
-    }
-    for (SymbolicTensor<?> output : current.outputs()) {
-      TensorData.requireSupported(output.dtype(), "output '"
-          + nameOf(output.producer().layer()) + "'");
-    }
-    List<Class<? extends TType>> types = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    for (SymbolicTensor<?> input : current.inputs()) {
-      types.add(input.dtype());
-      names.add(describeInput(input));
-    }
-    known = new Plan(current, List.copyOf(types), List.copyOf(names));
-    plan = known;
-    return known;
-  }
-
-  /** One predict's batches. */
-  private final class Batches {
-    private final List<? extends NdArray<?>> data;
-    private final List<Class<? extends TType>> inputTypes;
-    private final List<String> inputNames;
-    private final List<SymbolicTensor<?>> outputs;
-    private final Topology topology;
-    private final long samples;
-    private final TensorData.Dense[] results;
-
-    Batches(Topology topology, Plan plan, List<? extends NdArray<?>> data, long samples,
-        TensorData.Dense[] results) {
-      this.data = data;
-      this.inputTypes = plan.inputTypes();
-      this.inputNames = plan.inputNames();
-      this.outputs = topology.outputs();
-      this.topology = topology;
-      this.samples = samples;
-      this.results = results;
-    }
-
-    /** Runs rows {@code [start, end)} and copies the outputs into the results. */
-    void run(Executor built, long start, long end) {
-      List<Tensor> feeds = new ArrayList<>(data.size());
-      try {
-        for (int i = 0; i < data.size(); i++) {
-          NdArray<?> rows = start == 0 && end == samples
-              ? data.get(i) : data.get(i).slice(Indices.range(start, end));
-          feeds.add(TensorData.tensorOf(inputTypes.get(i), rows, inputNames.get(i)));
-        }
-        try (Result fetched = Model.this.run(built, feeds)) {
-          for (int j = 0; j < results.length; j++) {
-            Tensor out = fetched.get(built.resultIndex(j));
-            if (results[j] == null) {
-              results[j] = TensorData.allocate(outputs.get(j).dtype(),
-                  Shapes.perSample(out.shape()).prepend(samples), "output " + j);
-            }
-            BatchSizes.check(built, topology, feeds, j, out.shape(), results[j].array().shape(),
-                end - start);
-            TensorData.copyRows(out, results[j], start);
-          }
-        }
-      } finally {
-        feeds.forEach(Tensor::close);
-      }
-    }
+    return predictor.predict(data, batchSize, progress);
   }
 
   /**
@@ -348,11 +205,7 @@ public class Model implements AutoCloseable {
    *     output's element type and rank
    */
   public final <A> A predict(Object x, Class<A> resultType) {
-    Objects.requireNonNull(resultType, "resultType");
-    JavaArrays.requireOne(inputs(), "input");
-    JavaArrays.requireOne(outputs(), "output");
-    // Arrays.asList, unlike List.of, lets a null x through to JavaArrays' message.
-    return resultType.cast(predict(Arrays.asList(x), List.of(resultType)).get(0));
+    return predictor.predict(x, resultType);
   }
 
   /**
@@ -360,31 +213,7 @@ public class Model implements AutoCloseable {
    * NdArray) per input, in order, and one array class per output; returns one array per output.
    */
   public final List<Object> predict(List<?> x, List<? extends Class<?>> resultTypes) {
-    Objects.requireNonNull(x, "x");
-    Objects.requireNonNull(resultTypes, "resultTypes");
-    Topology current = topology;
-    List<SymbolicTensor<?>> ins = current.inputs();
-    List<SymbolicTensor<?>> outs = current.outputs();
-    if (x.size() != ins.size() || resultTypes.size() != outs.size()) {
-      throw new IllegalArgumentException("This model takes " + ins.size() + " input arrays and "
-          + "gives " + outs.size() + " outputs; got " + x.size() + " arrays and "
-          + resultTypes.size() + " result types");
-    }
-    List<NdArray<?>> data = new ArrayList<>(ins.size());
-    for (int i = 0; i < ins.size(); i++) {
-      data.add(JavaArrays.toNdArray(x.get(i), ins.get(i).dtype(), describeInput(ins.get(i))));
-      checkData(ins.get(i), data.get(i).shape());
-    }
-    for (int j = 0; j < outs.size(); j++) {
-      JavaArrays.requireResultType(Objects.requireNonNull(resultTypes.get(j), "resultTypes"),
-          outs.get(j).dtype(), outs.get(j).shape(), outs.size() == 1 ? "output" : "output " + j);
-    }
-    List<NdArray<?>> results = predict(data, DEFAULT_BATCH_SIZE, null);
-    List<Object> arrays = new ArrayList<>(results.size());
-    for (int j = 0; j < results.size(); j++) {
-      arrays.add(JavaArrays.toJavaArray(results.get(j), outs.get(j).dtype(), resultTypes.get(j)));
-    }
-    return arrays;
+    return predictor.predict(x, resultTypes);
   }
 
   /**
@@ -392,10 +221,11 @@ public class Model implements AutoCloseable {
    * model's: read it, but do not close it or add ops to it.
    */
   public final Graph tensorFlowGraph() {
-    return graph().graph();
+    return executor().graph();
   }
 
-  private synchronized Executor graph() {
+  /** The model's executor, built on first use; for {@link Predictor}, compile and inspection. */
+  synchronized Executor executor() {
     if (closed) {
       throw new IllegalStateException("This model is closed");
     }
@@ -412,6 +242,11 @@ public class Model implements AutoCloseable {
     return graph.graph();
   }
 
+  /** Whether {@link #close()} was called; read without the model's lock. */
+  boolean isClosed() {
+    return closed;
+  }
+
   /** Releases the TensorFlow graph and session. Further predicts fail. */
   @Override
   public synchronized void close() {
@@ -421,27 +256,6 @@ public class Model implements AutoCloseable {
       graph = null;
     }
   }
-
-  private static SymbolicTensor<?> singleFloat(List<SymbolicTensor<?>> tensors, String role) {
-    if (tensors.size() != 1 || tensors.get(0).dtype() != TFloat32.class) {
-      StringJoiner found = new StringJoiner(", ");
-      tensors.forEach(t -> found.add(Shapes.dtypeName(t.dtype())));
-      throw new IllegalArgumentException("This predict needs a model with one float32 " + role
-          + "; this model's " + role + "s are [" + found + "]");
-    }
-    return tensors.get(0);
-  }
-
-  private String describeInput(SymbolicTensor<?> input) {
-    return "input '" + nameOf(input.producer().layer()) + "'";
-  }
-
-  /** Data must have the input's rank, with the input's fixed sizes after the batch dimension. */
-  private void checkData(SymbolicTensor<?> input, Shape data) {
-    Shapes.requireBatchOf(input.shape(), data, describeInput(input));
-  }
-
-
 
   // --- weights (Keras's get_weights / set_weights) ---
 
@@ -548,7 +362,7 @@ public class Model implements AutoCloseable {
     Objects.requireNonNull(loss, "loss");
     List<String> outputNames = new ArrayList<>();
     outputs().forEach(output -> outputNames.add(nameOf(output.producer().layer())));
-    TrainingGraph training = new TrainingGraph(graph(), optimizer, loss, metrics, outputNames);
+    TrainingGraph training = new TrainingGraph(executor(), optimizer, loss, metrics, outputNames);
     trainer = new Trainer(this, training, optimizer, loss, metricNames);
   }
 
