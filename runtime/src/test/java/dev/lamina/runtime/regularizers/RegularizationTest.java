@@ -205,4 +205,55 @@ class RegularizationTest {
     config.rejectUnread("Dense");
     return layer;
   }
+
+  /** A user's layer, {@code x * w}, with a scalar weight that carries its own options. */
+  private static final class Scaled extends dev.lamina.runtime.Layer {
+    private final Constraint constraint;
+
+    Scaled(Constraint constraint) {
+      super(null);
+      this.constraint = constraint;
+    }
+
+    @Override
+    protected OutputSpec<?> computeOutput(List<dev.lamina.runtime.SymbolicTensor<?>> inputs) {
+      if (weights().isEmpty()) {
+        addWeight("w", org.tensorflow.ndarray.Shape.of(1),
+            dev.lamina.runtime.Initializer.constant(0.5f), true, Regularizer.l2(0.1), constraint);
+      }
+      return new OutputSpec<>(inputs.get(0).shape(), TFloat32.class);
+    }
+
+    @Override
+    public Regularizer activityRegularizer() {
+      return Regularizer.l1(0.1);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected org.tensorflow.Operand<?> build(org.tensorflow.op.Ops tf,
+        List<org.tensorflow.Operand<?>> inputs, List<org.tensorflow.Operand<TFloat32>> weights,
+        boolean training) {
+      return tf.math.mul((org.tensorflow.Operand<TFloat32>) inputs.get(0), weights.get(0));
+    }
+  }
+
+  @Test
+  void aUsersLayerGetsItsWeightsPenaltyActivityPenaltyAndConstraintWorkedByHand() {
+    float[][] xs = {{1}, {2}};
+    float[][] ys = {{-2}, {-4}};
+    // w = 0.5: outputs (0.5, 1), errors (2.5, 5): mse (6.25 + 25) / 2 = 15.625; the weight's
+    // L2(0.1) 0.1 * 0.25 = 0.025; the output's L1(0.1) 0.1 * 1.5 over a batch of 2 = 0.075.
+    // The gradient: mse 12.5, weight 0.2 * 0.5 = 0.1, activity 0.1 * 3 / 2 = 0.15: 12.75.
+    for (boolean constrained : new boolean[] {true, false}) {
+      Scaled layer = new Scaled(constrained ? Constraint.nonNeg() : null);
+      var x = Input.of(TFloat32.class, 1);
+      try (var model = Model.of(x, layer.call(List.of(x)))) {
+        model.compile(new Sgd(0.1), Losses.meanSquaredError());
+        assertEquals(15.725, model.trainOnBatch(xs, ys).get("loss"), 1e-5);
+        // 0.5 - 0.1 * 12.75 = -0.775, which NonNeg makes 0.
+        assertEquals(constrained ? 0 : -0.775, layer.weights().get(0).values()[0], 1e-6);
+      }
+    }
+  }
 }
