@@ -27,7 +27,8 @@ public interface Initializer {
 
   /** Keras's {@code Constant(value)}. */
   static Initializer constant(float value) {
-    return Initializers.constant(value);
+    // The float's shortest decimal, so that its config reads 0.1 rather than 0.10000000149...
+    return Initializers.constant(Double.parseDouble(Float.toString(value)));
   }
 
   /** Exactly these row-major values. */

@@ -217,6 +217,9 @@ class InitializersTest {
     assertArrayEquals(new float[] {0.25f, 0.25f}, Initializer.get(Map.of("class_name",
         "Constant", "config", Map.of("value", 0.25))).values(Shape.of(2)));
     assertNull(Initializer.of(new float[] {1}).config());
+    assertEquals(Map.of("class_name", "Constant", "config", Map.of("value", 0.1)),
+        Initializer.constant(0.1f).config());
+    assertArrayEquals(new float[] {0.1f}, Initializer.constant(0.1f).values(Shape.of(1)));
     var e = assertThrows(IllegalArgumentException.class, () -> Initializer.get("he_sideways"));
     assertTrue(e.getMessage().contains("Unknown initializer 'he_sideways'"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Initializer.get(Map.of(
