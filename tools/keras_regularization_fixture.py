@@ -12,7 +12,8 @@ step (after the optimizer applied the constraints).
     out = Dense(2, kernel_constraint=NonNeg())(h)
 
 The initial kernels have columns of norm above 0.5 and negative entries, so
-both constraints bite. Also records the evaluate() loss after the last step
+both constraints bite. Also records Keras's serialized form of every
+initializer, regularizer and constraint Lamina reads ("serialized"), and the evaluate() loss after the last step
 (Keras includes the regularization terms there too) and Keras's serialized
 config of each option.
 
@@ -91,6 +92,25 @@ def main():
                                         "kernel_regularizer", "bias_regularizer",
                                         "activity_regularizer", "kernel_constraint")
         } | {"dense_1_kernel_constraint": dense_1["kernel_constraint"]},
+    }
+    ini = keras.initializers
+    doc["serialized"] = {
+        "initializers": [ini.serialize(i) for i in [
+            ini.Zeros(), ini.Ones(), ini.Constant(0.3),
+            ini.RandomNormal(0.1, 0.2, seed=1), ini.RandomUniform(-0.2, 0.3, seed=2),
+            ini.TruncatedNormal(0.0, 0.5, seed=3),
+            ini.VarianceScaling(2.0, "fan_out", "uniform", seed=4),
+            ini.GlorotUniform(5), ini.GlorotNormal(6), ini.HeUniform(7), ini.HeNormal(8),
+            ini.LecunUniform(9), ini.LecunNormal(10), ini.Orthogonal(1.5, seed=11),
+            ini.HeNormal(seed=12, input_axes=[0], output_axes=[-1]),
+        ]],
+        "regularizers": [regularizers.serialize(r) for r in [
+            regularizers.L1(0.3), regularizers.L2(0.4), regularizers.L1L2(0.1, 0.2),
+        ]],
+        "constraints": [constraints.serialize(c) for c in [
+            constraints.MaxNorm(3.0, axis=1), constraints.NonNeg(), constraints.UnitNorm(axis=[0, 1]),
+            constraints.MinMaxNorm(0.5, 2.0, rate=0.7, axis=0),
+        ]],
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:

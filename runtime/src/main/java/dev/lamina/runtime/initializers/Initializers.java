@@ -46,6 +46,32 @@ public final class Initializers {
         shape.get(rank - 1) * receptiveField};
   }
 
+  /**
+   * Keras's {@code compute_fans(shape, input_axes, output_axes)}: with both axis lists given,
+   * the products of the sizes on those axes (negative axes count from the end); otherwise
+   * {@link #computeFans(Shape)}.
+   */
+  public static long[] computeFans(Shape shape, int[] inputAxes, int[] outputAxes) {
+    if (inputAxes == null || outputAxes == null) {
+      return computeFans(shape);
+    }
+    return new long[] {product(shape, inputAxes), product(shape, outputAxes)};
+  }
+
+  private static long product(Shape shape, int[] axes) {
+    long product = 1;
+    int rank = shape.numDimensions();
+    for (int axis : axes) {
+      int a = axis < 0 ? axis + rank : axis;
+      if (a < 0 || a >= rank) {
+        throw new IllegalArgumentException("axis " + axis + " is out of range for a weight of "
+            + "shape " + shape);
+      }
+      product *= shape.get(a);
+    }
+    return product;
+  }
+
   /** Keras's {@code Zeros()}. */
   public static Initializer zeros() {
     return constant("Zeros", 0, Map.of());
@@ -121,11 +147,26 @@ public final class Initializers {
    */
   public static Initializer varianceScaling(double scale, String mode, String distribution,
       Long seed) {
-    return varianceScaling("VarianceScaling", scale, mode, distribution, seed);
+    return varianceScaling("VarianceScaling", scale, mode, distribution, seed, null, null);
+  }
+
+  /**
+   * Keras's {@code VarianceScaling(scale, mode, distribution, seed, input_axes, output_axes)}:
+   * the fans are the products of the sizes on those axes, when both are given.
+   */
+  public static Initializer varianceScaling(double scale, String mode, String distribution,
+      Long seed, int[] inputAxes, int[] outputAxes) {
+    return varianceScaling("VarianceScaling", scale, mode, distribution, seed, inputAxes,
+        outputAxes);
   }
 
   private static Initializer varianceScaling(String className, double scale, String mode,
       String distribution, Long seed) {
+    return varianceScaling(className, scale, mode, distribution, seed, null, null);
+  }
+
+  private static Initializer varianceScaling(String className, double scale, String mode,
+      String distribution, Long seed, int[] inputAxes, int[] outputAxes) {
     if (!(scale > 0)) {
       throw new IllegalArgumentException("VarianceScaling needs a positive scale, got " + scale);
     }
@@ -133,7 +174,8 @@ public final class Initializers {
       throw new IllegalArgumentException("VarianceScaling mode must be fan_in, fan_out or "
           + "fan_avg, got '" + mode + "'");
     }
-    String dist = "normal".equals(distribution) ? "truncated_normal" : distribution;
+    String lower = distribution.toLowerCase(java.util.Locale.ROOT);
+    String dist = "normal".equals(lower) ? "truncated_normal" : lower;
     if (!List.of("truncated_normal", "untruncated_normal", "uniform").contains(dist)) {
       throw new IllegalArgumentException("VarianceScaling distribution must be "
           + "truncated_normal, untruncated_normal or uniform, got '" + distribution + "'");
@@ -145,9 +187,17 @@ public final class Initializers {
       config.put("mode", mode);
       config.put("distribution", dist);
     }
+    if (inputAxes != null) {
+      config.put("input_axes", list(inputAxes));
+    }
+    if (outputAxes != null) {
+      config.put("output_axes", list(outputAxes));
+    }
+    int[] in = inputAxes == null ? null : inputAxes.clone();
+    int[] out = outputAxes == null ? null : outputAxes.clone();
     long s = seedOf(seed);
     return new KerasInitializer(className, config, shape -> {
-      long[] fans = computeFans(shape);
+      long[] fans = computeFans(shape, in, out);
       double n = mode.equals("fan_in") ? fans[0] : mode.equals("fan_out") ? fans[1]
           : (fans[0] + fans[1]) / 2.0;
       double scaled = scale / Math.max(1.0, n);
@@ -298,11 +348,12 @@ public final class Initializers {
       }
       case "variancescaling": {
         var c = KerasObjects.config(object, what, List.of("seed", "scale", "mode",
-            "distribution"));
+            "distribution", "input_axes", "output_axes"));
         return varianceScaling(KerasObjects.number(c, "scale", 1, what),
             KerasObjects.string(c, "mode", "fan_in", what),
             KerasObjects.string(c, "distribution", "truncated_normal", what),
-            KerasObjects.seed(c, what));
+            KerasObjects.seed(c, what), axesOption(c, "input_axes", what),
+            axesOption(c, "output_axes", what));
       }
       case "orthogonal": case "orthogonalinitializer": {
         var c = KerasObjects.config(object, what, List.of("seed", "gain"));
@@ -311,27 +362,39 @@ public final class Initializers {
       default:
         break;
     }
-    Map<String, java.util.function.Function<Long, Initializer>> fanBased = Map.of(
-        "glorotuniform", Initializers::glorotUniform, "glorotnormal", Initializers::glorotNormal,
-        "heuniform", Initializers::heUniform, "henormal", Initializers::heNormal,
-        "lecununiform", Initializers::lecunUniform, "lecunnormal", Initializers::lecunNormal);
-    var factory = fanBased.get(key);
-    if (factory == null) {
+    // Keras 3's fan-based initializers: VarianceScaling with a fixed scale, mode and
+    // distribution.
+    Map<String, Object[]> fanBased = Map.of(
+        "glorotuniform", new Object[] {"GlorotUniform", 1.0, "fan_avg", "uniform"},
+        "glorotnormal", new Object[] {"GlorotNormal", 1.0, "fan_avg", "truncated_normal"},
+        "heuniform", new Object[] {"HeUniform", 2.0, "fan_in", "uniform"},
+        "henormal", new Object[] {"HeNormal", 2.0, "fan_in", "truncated_normal"},
+        "lecununiform", new Object[] {"LecunUniform", 1.0, "fan_in", "uniform"},
+        "lecunnormal", new Object[] {"LecunNormal", 1.0, "fan_in", "truncated_normal"});
+    Object[] fixed = fanBased.get(key);
+    if (fixed == null) {
       throw new IllegalArgumentException("Unknown initializer '" + className + "'; Lamina knows "
           + "zeros, ones, constant, random_normal, random_uniform, truncated_normal, "
           + "variance_scaling, glorot_uniform, glorot_normal, he_uniform, he_normal, "
           + "lecun_uniform, lecun_normal, orthogonal");
     }
-    // Keras 3's fan-based initializers also take input_axes and output_axes; only their
-    // default (None) is supported.
     var c = KerasObjects.config(object, what, List.of("seed", "input_axes", "output_axes"));
-    for (String axes : List.of("input_axes", "output_axes")) {
-      if (c.get(axes) != null) {
-        throw new IllegalArgumentException(what + " " + className + ": " + axes
-            + " is not supported; only its default, None");
-      }
+    return varianceScaling((String) fixed[0], (Double) fixed[1], (String) fixed[2],
+        (String) fixed[3], KerasObjects.seed(c, what), axesOption(c, "input_axes", what),
+        axesOption(c, "output_axes", what));
+  }
+
+  private static List<Integer> list(int[] axes) {
+    List<Integer> list = new java.util.ArrayList<>();
+    for (int axis : axes) {
+      list.add(axis);
     }
-    return factory.apply(KerasObjects.seed(c, what));
+    return List.copyOf(list);
+  }
+
+  /** Keras's {@code input_axes} / {@code output_axes}: null, or an integer list. */
+  private static int[] axesOption(Map<String, ?> config, String key, String what) {
+    return config.get(key) == null ? null : KerasObjects.axes(config, key, 0, what);
   }
 
   private static long seedOf(Long seed) {

@@ -38,6 +38,23 @@ class InitializersTest {
         Initializers.computeFans(Shape.of(2, 3, 4, 5, 6)));
   }
 
+  @Test
+  void computeFansWithAxesMultipliesTheirSizes() {
+    // Keras's input_axes / output_axes, both given: products of those sizes; -1 is the last.
+    assertArrayEquals(new long[] {3 * 4, 5},
+        Initializers.computeFans(Shape.of(3, 4, 5), new int[] {0, 1}, new int[] {-1}));
+    // Only one given: Keras falls back to the default fans, receptive field 3: (4 * 3, 5 * 3).
+    assertArrayEquals(new long[] {12, 15},
+        Initializers.computeFans(Shape.of(3, 4, 5), new int[] {0}, null));
+    assertThrows(IllegalArgumentException.class,
+        () -> Initializers.computeFans(Shape.of(3, 4), new int[] {2}, new int[] {0}));
+    // HeNormal with input_axes [0] on (40, 50, 60): fan_in 40, variance 2 / 40.
+    Initializer he = Initializer.get(Map.of("class_name", "HeNormal", "config",
+        Map.of("seed", 1, "input_axes", java.util.List.of(0), "output_axes",
+            java.util.List.of(-1))));
+    assertTruncated(he.values(Shape.of(40, 50, 60)), 2.0 / 40);
+  }
+
   /** Mean and variance of the values. */
   private static double[] moments(float[] values) {
     double sum = 0;

@@ -140,6 +140,58 @@ class RegularizationTest {
         configs.requireObject("kernel_initializer")).config().get("class_name"));
   }
 
+  /**
+   * Every initializer, regularizer and constraint Keras serialized (its {@code get_config}) is
+   * read, and written back with Keras's class name and every option Keras gave a value.
+   */
+  @Test
+  void everyKerasSerializedFormReadsAndWritesBack() throws Exception {
+    JsonObject serialized = fixture().requireObject("serialized");
+    int checked = 0;
+    for (String kind : List.of("initializers", "regularizers", "constraints")) {
+      for (Object item : serialized.requireArray(kind)) {
+        JsonObject keras = (JsonObject) item;
+        Map<String, Object> ours = switch (kind) {
+          case "initializers" -> dev.lamina.runtime.Initializer.get(keras).config();
+          case "regularizers" -> Regularizer.get(keras).config();
+          default -> Constraint.get(keras).config();
+        };
+        assertEquals(keras.get("class_name"), ours.get("class_name"), keras.toString());
+        Map<?, ?> kerasConfig = (Map<?, ?>) keras.get("config");
+        Map<?, ?> ourConfig = (Map<?, ?>) ours.get("config");
+        for (var entry : kerasConfig.entrySet()) {
+          if (entry.getValue() != null) {
+            assertTrue(same(entry.getValue(), ourConfig.get(entry.getKey())),
+                keras + " gave " + ours);
+          }
+        }
+        for (Object key : ourConfig.keySet()) {
+          assertTrue(kerasConfig.containsKey(key), keras + ": Keras has no " + key);
+        }
+        checked++;
+      }
+    }
+    assertEquals(22, checked);
+  }
+
+  private static boolean same(Object keras, Object ours) {
+    if (keras instanceof Number k) {
+      return ours instanceof Number o && k.doubleValue() == o.doubleValue();
+    }
+    if (keras instanceof List<?> k) {
+      if (!(ours instanceof List<?> o) || o.size() != k.size()) {
+        return false;
+      }
+      for (int i = 0; i < k.size(); i++) {
+        if (!same(k.get(i), o.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return keras.equals(ours);
+  }
+
   @Test
   void namesAndDefaultsAreKeras() {
     assertEquals(Map.of("class_name", "L2", "config", Map.of("l2", 0.01)),
