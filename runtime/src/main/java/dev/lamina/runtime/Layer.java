@@ -1,9 +1,9 @@
 package dev.lamina.runtime;
 
 import dev.lamina.runtime.constraints.Constraint;
-import dev.lamina.runtime.regularizers.Regularizer;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypes;
+import dev.lamina.runtime.regularizers.Regularizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.lamina.runtime.layers;
 
+import dev.lamina.runtime.Initializer;
+import dev.lamina.runtime.constraints.Constraint;
 import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
@@ -27,12 +29,10 @@ import dev.lamina.runtime.layers.preprocessing.Rescaling;
 import dev.lamina.runtime.layers.regularization.Dropout;
 import dev.lamina.runtime.layers.reshaping.Flatten;
 import dev.lamina.runtime.layers.reshaping.Reshape;
-import dev.lamina.runtime.Initializer;
-import dev.lamina.runtime.constraints.Constraint;
-import dev.lamina.runtime.regularizers.Regularizer;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypeProvider;
+import dev.lamina.runtime.regularizers.Regularizer;
 import java.util.ArrayList;
 import java.util.List;
 
