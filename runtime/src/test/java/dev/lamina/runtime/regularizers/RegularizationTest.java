@@ -114,6 +114,13 @@ class RegularizationTest {
             config.get("activity_regularizer"));
         assertEquals(Map.of("class_name", "MaxNorm", "config",
             Map.of("max_value", 0.5, "axis", 0)), config.get("kernel_constraint"));
+        // The initializers too, the default Glorot-uniform's seed included.
+        assertEquals(dense.config().get("kernel_initializer"),
+            config.get("kernel_initializer"));
+        assertEquals("GlorotUniform",
+            ((Map<?, ?>) config.get("kernel_initializer")).get("class_name"));
+        assertEquals(Map.of("class_name", "Zeros", "config", Map.of()),
+            config.get("bias_initializer"));
         assertEquals(loadedDense.activityRegularizer().config(),
             dense.activityRegularizer().config());
         assertEquals("NonNeg", ((Map<?, ?>) ((Dense) loaded.layers().stream()
