@@ -100,11 +100,35 @@ class KerasImportErrorsTest {
   @Test
   void unsupportedOptionNamesLayerOptionAndDefault() throws Exception {
     Path file = KerasZips.withConfig(dir, "two_inputs.keras", c -> c.replaceFirst(
-        "\"kernel_regularizer\": null", "\"kernel_regularizer\": {\"module\": "
-            + "\"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}"));
+        "\"quantization_config\": null", "\"quantization_config\": \"int8\""));
     assertContains(message(file, LambdaBindings.of().withoutRegistry()),
-        "layer 'shared_dense' (Dense) sets kernel_regularizer to an object; Lamina supports "
+        "layer 'shared_dense' (Dense) sets quantization_config to 'int8'; Lamina supports "
             + "only its default, None");
+  }
+
+  @Test
+  void denseRegularizersAndConstraintsImportAndABadOneNamesLayerAndOption() throws Exception {
+    Path file = KerasZips.withConfig(dir, "two_inputs.keras", c -> c.replaceFirst(
+        "\"kernel_regularizer\": null", "\"kernel_regularizer\": {\"module\": "
+            + "\"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}")
+        .replaceFirst("\"kernel_constraint\": null", "\"kernel_constraint\": {\"module\": "
+            + "\"keras.constraints\", \"class_name\": \"MaxNorm\", \"config\": "
+            + "{\"max_value\": 2, \"axis\": 0}, \"registered_name\": null}"));
+    try (var model = KerasModels.load(file, LambdaBindings.of().withoutRegistry())) {
+      var dense = model.layers().stream()
+          .filter(l -> l instanceof dev.lamina.runtime.layers.core.Dense)
+          .filter(l -> l.config().containsKey("kernel_regularizer")).findFirst().orElseThrow();
+      assertEquals(java.util.Map.of("class_name", "L2", "config", java.util.Map.of("l2", 0.01)),
+          dense.config().get("kernel_regularizer"));
+      assertEquals("MaxNorm", ((java.util.Map<?, ?>) dense.config().get("kernel_constraint"))
+          .get("class_name"));
+    }
+    Path bad = KerasZips.withConfig(dir, "two_inputs.keras", c -> c.replaceFirst(
+        "\"bias_regularizer\": null", "\"bias_regularizer\": {\"module\": "
+            + "\"keras.regularizers\", \"class_name\": \"OrthogonalRegularizer\", "
+            + "\"config\": {\"factor\": 0.01, \"mode\": \"rows\"}}"));
+    assertContains(message(bad, LambdaBindings.of().withoutRegistry()), "shared_dense",
+        "bias_regularizer: Unknown regularizer 'OrthogonalRegularizer'");
   }
 
   @Test

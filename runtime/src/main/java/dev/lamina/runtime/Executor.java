@@ -165,6 +165,11 @@ final class Executor implements AutoCloseable {
     return built;
   }
 
+  /** Each call's output in the inference pass. */
+  Map<Node, Operand<?>> built() {
+    return built;
+  }
+
   Graph graph() {
     return graph;
   }

@@ -1,6 +1,7 @@
 package dev.lamina.runtime;
 
-import java.util.SplittableRandom;
+import dev.lamina.runtime.initializers.Initializers;
+import java.util.Map;
 import org.tensorflow.ndarray.Shape;
 
 /**
@@ -16,16 +17,18 @@ public interface Initializer {
 
   /** Keras's {@code zeros}. */
   static Initializer zeros() {
-    return shape -> new float[Math.toIntExact(shape.size())];
+    return Initializers.zeros();
+  }
+
+  /** Keras's {@code ones}. */
+  static Initializer ones() {
+    return Initializers.ones();
   }
 
   /** Keras's {@code Constant(value)}. */
   static Initializer constant(float value) {
-    return shape -> {
-      float[] values = new float[Math.toIntExact(shape.size())];
-      java.util.Arrays.fill(values, value);
-      return values;
-    };
+    // The float's shortest decimal, so that its config reads 0.1 rather than 0.10000000149...
+    return Initializers.constant(Double.parseDouble(Float.toString(value)));
   }
 
   /** Exactly these row-major values. */
@@ -35,21 +38,42 @@ public interface Initializer {
   }
 
   /**
-   * Keras's {@code GlorotUniform(seed)}: uniform in {@code ±sqrt(6 / (fanIn + fanOut))}, where a
-   * matrix's fans are its two sizes.
+   * Keras's {@code GlorotUniform(seed)}: uniform in {@code ±sqrt(6 / (fan_in + fan_out))}, with
+   * Keras's {@link Initializers#computeFans fans}.
    */
   static Initializer glorotUniform(long seed) {
-    return shape -> {
-      long fanIn = shape.numDimensions() < 1 ? 1 : shape.numDimensions() == 1 ? shape.get(0)
-          : shape.size() / shape.get(shape.numDimensions() - 1);
-      long fanOut = shape.numDimensions() < 1 ? 1 : shape.get(shape.numDimensions() - 1);
-      double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-      SplittableRandom random = new SplittableRandom(seed);
-      float[] values = new float[Math.toIntExact(shape.size())];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = (float) random.nextDouble(-limit, limit);
-      }
-      return values;
-    };
+    return Initializers.glorotUniform(seed);
+  }
+
+  /**
+   * Keras's serialized form of this initializer, {@code {"class_name": ..., "config": {...}}},
+   * which a saved model's config holds; {@code null} (the default) for an initializer Keras
+   * cannot name, such as {@link #of(float[])} or a lambda.
+   */
+  default Map<String, Object> config() {
+    return null;
+  }
+
+  /**
+   * Keras's initializer of this name, unseeded: {@code "zeros"}, {@code "ones"}, {@code
+   * "constant"}, {@code "random_normal"}, {@code "random_uniform"}, {@code "truncated_normal"},
+   * {@code "variance_scaling"}, {@code "glorot_uniform"}, {@code "glorot_normal"}, {@code
+   * "he_uniform"}, {@code "he_normal"}, {@code "lecun_uniform"}, {@code "lecun_normal"}, {@code
+   * "orthogonal"}, or their class names ({@code "HeNormal"}).
+   *
+   * @throws IllegalArgumentException for an unknown name
+   */
+  static Initializer get(String name) {
+    return Initializers.get(java.util.Objects.requireNonNull(name, "name"));
+  }
+
+  /**
+   * Keras's initializer from its serialized form, e.g. {@code {"class_name": "HeNormal",
+   * "config": {"seed": 3}}}; see {@link Initializers} for each one's options.
+   *
+   * @throws IllegalArgumentException for an unknown class name or option
+   */
+  static Initializer get(Map<String, ?> object) {
+    return Initializers.get(java.util.Objects.requireNonNull(object, "object"));
   }
 }

@@ -1,7 +1,9 @@
 package dev.lamina.runtime;
 
+import dev.lamina.runtime.constraints.Constraint;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypes;
+import dev.lamina.runtime.regularizers.Regularizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -199,6 +201,19 @@ public abstract class Layer {
    */
   protected final Weight addWeight(String name, Shape shape, Initializer initializer,
       boolean trainable) {
+    return addWeight(name, shape, initializer, trainable, null, null);
+  }
+
+  /**
+   * Declares a weight with Keras's {@code regularizer} and {@code constraint} of {@code
+   * add_weight}: {@code fit} adds {@code regularizer}'s penalty of the weight to the loss, and
+   * projects the weight with {@code constraint} after each optimizer step. Either may be
+   * {@code null}.
+   *
+   * @throws IllegalArgumentException if the layer already has a weight of this name
+   */
+  protected final Weight addWeight(String name, Shape shape, Initializer initializer,
+      boolean trainable, Regularizer regularizer, Constraint constraint) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(initializer, "initializer");
@@ -208,9 +223,19 @@ public abstract class Layer {
             + "'");
       }
     }
-    Weight weight = new Weight(this, name, shape, initializer, trainable);
+    Weight weight = new Weight(this, name, shape, initializer, trainable, regularizer,
+        constraint);
     weights.add(weight);
     return weight;
+  }
+
+  /**
+   * Keras's {@code activity_regularizer}: {@code fit} adds its penalty of each output of each
+   * call of the layer, divided by the batch size, to the loss, as Keras 3 does. None ({@code
+   * null}) unless a layer overrides this.
+   */
+  public Regularizer activityRegularizer() {
+    return null;
   }
 
   /** The layer's weights in declaration order (Keras's {@code layer.weights}). */

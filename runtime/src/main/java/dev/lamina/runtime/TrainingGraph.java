@@ -1,6 +1,7 @@
 package dev.lamina.runtime;
 
 import dev.lamina.runtime.SymbolicTensor.Node;
+import dev.lamina.runtime.regularizers.Regularizer;
 import dev.lamina.runtime.train.Loss;
 import dev.lamina.runtime.train.Metric;
 import dev.lamina.runtime.train.Optimizer;
@@ -103,6 +104,7 @@ final class TrainingGraph {
     List<Placeholder<?>> trainTargets = targets(trainOps, loss, outputs);
     List<Operand<TFloat32>> trainValues =
         lossAndMetrics(trainOps, loss, metrics, trainOutputs, trainTargets);
+    addRegularization(trainOps, trainValues, reads::get, built);
 
     reads.forEach((weight, read) -> {
       if (weight.trainable()) {
@@ -133,8 +135,11 @@ final class TrainingGraph {
     List<Operand<TFloat32>> evalOutputs = new ArrayList<>();
     executor.outputs().forEach(output -> evalOutputs.add(float32(output)));
     List<Placeholder<?>> evalTargets = targets(evalOps, loss, outputs);
-    evaluate = new Pass(executor.feeds(), evalTargets,
-        lossAndMetrics(evalOps, loss, metrics, evalOutputs, evalTargets), null);
+    List<Operand<TFloat32>> evalValues =
+        lossAndMetrics(evalOps, loss, metrics, evalOutputs, evalTargets);
+    addRegularization(evalOps, evalValues, weight -> executor.variables().get(weight).read(),
+        executor.built());
+    evaluate = new Pass(executor.feeds(), evalTargets, evalValues, null);
 
     Session.Runner init = executor.session().runner();
     initializers.forEach(init::addTarget);
@@ -156,6 +161,49 @@ final class TrainingGraph {
       targets.add(tf.withName("target_" + i).placeholder(loss.targetType()));
     }
     return targets;
+  }
+
+  /**
+   * Keras's {@code model.losses} added to the total loss (the first of {@code values}): each
+   * trainable weight's regularizer penalty, and each layer call's activity regularizer penalty
+   * of its output divided by the batch size ({@code divide_no_nan}, as Keras 3).
+   */
+  private void addRegularization(Ops tf, List<Operand<TFloat32>> values,
+      Executor.WeightReads reads, Map<Node, Operand<?>> built) {
+    Ops scoped = tf.withSubScope("regularization");
+    List<Operand<TFloat32>> penalties = new ArrayList<>();
+    for (Node node : executor.topology().nodes()) {
+      Regularizer activity = node.layer().activityRegularizer();
+      Operand<?> output = built.get(node);
+      if (activity == null || output == null) {
+        continue;
+      }
+      if (output.type() != TFloat32.class) {
+        throw new IllegalArgumentException(node.layer().describe() + ": activity_regularizer "
+            + "needs a float32 output, got " + Shapes.dtypeName(output.type()));
+      }
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> y = (Operand<TFloat32>) output;
+      Operand<TFloat32> penalty = activity.penalty(scoped, y);
+      if (y.shape().numDimensions() > 0) {
+        Operand<TFloat32> batch = scoped.dtypes.cast(scoped.gather(
+            scoped.shape(y), scoped.constant(0), scoped.constant(0)), TFloat32.class);
+        penalty = scoped.math.divNoNan(penalty, batch);
+      }
+      penalties.add(penalty);
+    }
+    for (Layer layer : executor.topology().layers()) {
+      for (Weight weight : layer.weights()) {
+        if (weight.trainable() && weight.regularizer() != null) {
+          penalties.add(weight.regularizer().penalty(scoped, reads.read(weight)));
+        }
+      }
+    }
+    Operand<TFloat32> total = values.get(0);
+    for (Operand<TFloat32> penalty : penalties) {
+      total = scoped.math.add(total, penalty);
+    }
+    values.set(0, total);
   }
 
   /** The batch means of the total loss, each output's loss (if several) and each metric. */
@@ -221,7 +269,13 @@ final class TrainingGraph {
       Optimizer.Update update = optimizer.buildUpdate(ordered.withSubScope(slotPrefix),
           slotsFor(opt, weight, slotPrefix), weightReads.get(i), gradient, lr, step);
       all.addAll(update.slotUpdates());
-      all.add(ordered.assignVariableOp(variable.handle(), update.newValue()));
+      Operand<TFloat32> newValue = update.newValue();
+      if (weight.constraint() != null) {
+        // Keras's optimizer: variable.assign(constraint(variable)) once the gradient is applied.
+        newValue = weight.constraint().apply(ordered.withSubScope(slotPrefix + "_constraint"),
+            newValue);
+      }
+      all.add(ordered.assignVariableOp(variable.handle(), newValue));
     }
     Op weightsDone = opt.withControlDependencies(all).withName("weights_updated").noOp();
     Op count = opt.withControlDependencies(List.of(weightsDone))

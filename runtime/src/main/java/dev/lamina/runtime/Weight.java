@@ -1,5 +1,7 @@
 package dev.lamina.runtime;
 
+import dev.lamina.runtime.constraints.Constraint;
+import dev.lamina.runtime.regularizers.Regularizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -45,6 +47,10 @@ public final class Weight {
   private final String name;
   private final Shape shape;
   private final boolean trainable;
+  /** Keras's weight regularizer: its penalty joins the training loss; or {@code null}. */
+  private final Regularizer regularizer;
+  /** Keras's weight constraint: applied after each optimizer step; or {@code null}. */
+  private final Constraint constraint;
 
   /** Gives the first values, when they are first needed. */
   private Initializer initializer;
@@ -58,8 +64,11 @@ public final class Weight {
   /** The executor whose variable is newer than {@link #values}, or {@code null}. */
   private Executor heldBy;
 
-  Weight(Layer layer, String name, Shape shape, Initializer initializer, boolean trainable) {
+  Weight(Layer layer, String name, Shape shape, Initializer initializer, boolean trainable,
+      Regularizer regularizer, Constraint constraint) {
     this.layer = layer;
+    this.regularizer = regularizer;
+    this.constraint = constraint;
     this.name = name;
     this.shape = shape;
     this.trainable = trainable;
@@ -118,6 +127,22 @@ public final class Weight {
   /** Whether the layer declared it trainable, frozen or not. */
   public boolean declaredTrainable() {
     return trainable;
+  }
+
+  /**
+   * Keras's {@code regularizer} of {@code add_weight}: {@code fit} adds its penalty of this
+   * weight to the loss; {@code null} if none.
+   */
+  public Regularizer regularizer() {
+    return regularizer;
+  }
+
+  /**
+   * Keras's {@code constraint} of {@code add_weight}: {@code fit} projects the weight with it
+   * after each optimizer step; {@code null} if none.
+   */
+  public Constraint constraint() {
+    return constraint;
   }
 
   /** float32: the only weight dtype Lamina's layers declare for now. */

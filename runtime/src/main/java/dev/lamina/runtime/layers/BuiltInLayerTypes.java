@@ -1,5 +1,7 @@
 package dev.lamina.runtime.layers;
 
+import dev.lamina.runtime.Initializer;
+import dev.lamina.runtime.constraints.Constraint;
 import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
@@ -30,6 +32,7 @@ import dev.lamina.runtime.layers.reshaping.Reshape;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypeProvider;
+import dev.lamina.runtime.regularizers.Regularizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,9 +42,6 @@ import java.util.List;
  * built-in layer adds its line here.
  */
 public final class BuiltInLayerTypes implements LayerTypeProvider {
-
-  /** Dense's and every layer's options that cannot change what a loaded model computes. */
-  private static final String[] INITIALIZERS = {"kernel_initializer", "bias_initializer"};
 
   @Override
   public List<LayerType<?>> layerTypes() {
@@ -220,18 +220,61 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     }
     String activation = Activation.read(c, "activation");
     boolean useBias = c.optBoolean("use_bias", true);
-    // The weights come from the file; how Keras would have drawn them does not matter.
-    c.ignore(INITIALIZERS).ignore("lora_alpha");
-    for (String option : List.of("kernel_regularizer", "bias_regularizer",
-        "activity_regularizer", "kernel_constraint", "bias_constraint", "quantization_config",
-        "lora_rank")) {
+    // A file's weights replace what the initializers draw; they are kept for the config.
+    Initializer kernelInitializer = kerasObject(c, "kernel_initializer", Initializer::get,
+        Initializer::get);
+    Initializer biasInitializer = kerasObject(c, "bias_initializer", Initializer::get,
+        Initializer::get);
+    Regularizer kernelRegularizer = kerasObject(c, "kernel_regularizer", Regularizer::get,
+        Regularizer::get);
+    Regularizer biasRegularizer = kerasObject(c, "bias_regularizer", Regularizer::get,
+        Regularizer::get);
+    Regularizer activityRegularizer = kerasObject(c, "activity_regularizer", Regularizer::get,
+        Regularizer::get);
+    Constraint kernelConstraint = kerasObject(c, "kernel_constraint", Constraint::get,
+        Constraint::get);
+    Constraint biasConstraint = kerasObject(c, "bias_constraint", Constraint::get,
+        Constraint::get);
+    c.ignore("lora_alpha");
+    for (String option : List.of("quantization_config", "lora_rank")) {
       c.requireDefault(option, null);
     }
     try {
       return Dense.builder(units).name(name).activation(activation).useBias(useBias).seed(0)
-          .build();
+          .kernelInitializer(kernelInitializer).biasInitializer(biasInitializer)
+          .kernelRegularizer(kernelRegularizer).biasRegularizer(biasRegularizer)
+          .activityRegularizer(activityRegularizer).kernelConstraint(kernelConstraint)
+          .biasConstraint(biasConstraint).build();
     } catch (IllegalArgumentException e) { // glu with an odd number of units
       throw c.error("units", e.getMessage());
+    }
+  }
+
+  /**
+   * A Keras initializer, regularizer or constraint option: a name, a serialized object ({@code
+   * {"class_name": ..., "config": ...}}), or None (null).
+   */
+  private static <T> T kerasObject(LayerConfig c, String key,
+      java.util.function.Function<String, T> byName,
+      java.util.function.Function<java.util.Map<String, ?>, T> byObject)
+      throws ModelFormatException {
+    Object value = c.json().get(key);
+    c.ignore(key);
+    try {
+      if (value == null) {
+        return null;
+      }
+      if (value instanceof String s) {
+        return byName.apply(s);
+      }
+      if (value instanceof java.util.Map<?, ?> map) {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, ?> object = (java.util.Map<String, ?>) map;
+        return byObject.apply(object);
+      }
+      throw new IllegalArgumentException("expected a name or a Keras object, got " + value);
+    } catch (IllegalArgumentException e) {
+      throw c.error(key, key + ": " + e.getMessage());
     }
   }
 

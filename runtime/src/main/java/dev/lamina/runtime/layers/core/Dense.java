@@ -3,6 +3,8 @@ import dev.lamina.runtime.layers.Layers;
 import dev.lamina.runtime.layers.activations.Activation;
 
 import dev.lamina.runtime.Initializer;
+import dev.lamina.runtime.constraints.Constraint;
+import dev.lamina.runtime.regularizers.Regularizer;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
@@ -19,8 +21,9 @@ import org.tensorflow.types.TInt64;
 /**
  * Keras's {@code Dense(units, activation=None, use_bias=True)}: {@code activation(x · kernel +
  * bias)} on the last axis, for float32 inputs. The kernel starts Glorot-uniform (from a seed, so a
- * seeded layer is reproducible) and the bias at zero, as Keras's defaults, unless initial values
- * are given. The weights are TensorFlow variables of each model that uses the layer.
+ * seeded layer is reproducible) and the bias at zero, as Keras's defaults, unless other
+ * initializers or initial values are given. Keras's regularizers and constraints of the kernel,
+ * the bias and the output apply in {@code fit} as in Keras. The weights are TensorFlow variables of each model that uses the layer.
  *
  * <p>As in Keras, the layer is built by its first {@code apply}: that fixes the size of the last
  * input dimension, and a later {@code apply} to another size is an error.
@@ -33,6 +36,13 @@ public final class Dense extends Layer {
   private final long seed;
   private final float[][] initialKernel;
   private final float[] initialBias;
+  private final Initializer kernelInitializer;
+  private final Initializer biasInitializer;
+  private final Regularizer kernelRegularizer;
+  private final Regularizer biasRegularizer;
+  private final Regularizer activityRegularizer;
+  private final Constraint kernelConstraint;
+  private final Constraint biasConstraint;
   private long inputDim = -1; // fixed by the first apply
 
   private Dense(Builder builder) {
@@ -53,6 +63,15 @@ public final class Dense extends Layer {
     this.seed = builder.seed;
     this.initialKernel = builder.kernel;
     this.initialBias = builder.bias;
+    this.kernelInitializer = builder.kernelInitializer != null ? builder.kernelInitializer
+        : Initializer.glorotUniform(seed);
+    this.biasInitializer = builder.biasInitializer != null ? builder.biasInitializer
+        : Initializer.zeros();
+    this.kernelRegularizer = builder.kernelRegularizer;
+    this.biasRegularizer = builder.biasRegularizer;
+    this.activityRegularizer = builder.activityRegularizer;
+    this.kernelConstraint = builder.kernelConstraint;
+    this.biasConstraint = builder.biasConstraint;
     if (initialBias != null && initialBias.length != units) {
       throw new IllegalArgumentException("Dense bias needs " + units + " values, got "
           + initialBias.length);
@@ -91,6 +110,42 @@ public final class Dense extends Layer {
     return arguments;
   }
 
+  /**
+   * What a saved model keeps: the {@link #arguments()}, and Keras's {@code kernel_initializer},
+   * {@code bias_initializer}, {@code kernel_regularizer}, {@code bias_regularizer}, {@code
+   * activity_regularizer}, {@code kernel_constraint} and {@code bias_constraint} as Keras's
+   * serialized objects, each one that is set and that Keras can name.
+   */
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> config = new LinkedHashMap<>(arguments());
+    putIfNamed(config, "kernel_initializer", kernelInitializer.config());
+    putIfNamed(config, "bias_initializer", biasInitializer.config());
+    putIfNamed(config, "kernel_regularizer",
+        kernelRegularizer == null ? null : kernelRegularizer.config());
+    putIfNamed(config, "bias_regularizer",
+        biasRegularizer == null ? null : biasRegularizer.config());
+    putIfNamed(config, "activity_regularizer",
+        activityRegularizer == null ? null : activityRegularizer.config());
+    putIfNamed(config, "kernel_constraint",
+        kernelConstraint == null ? null : kernelConstraint.config());
+    putIfNamed(config, "bias_constraint",
+        biasConstraint == null ? null : biasConstraint.config());
+    return config;
+  }
+
+  private void putIfNamed(Map<String, Object> config, String key, Map<String, Object> object) {
+    if (object != null) {
+      config.put(key, object);
+    }
+  }
+
+  /** Keras's {@code activity_regularizer}, or {@code null}. */
+  @Override
+  public Regularizer activityRegularizer() {
+    return activityRegularizer;
+  }
+
   @Override
   protected synchronized OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     Layers.requireInputs(this, inputs, 1);
@@ -119,11 +174,12 @@ public final class Dense extends Layer {
       inputDim = last;
       // Keras builds a layer on its first call: the weights' shapes follow from the input's.
       addWeight("kernel", Shape.of(inputDim, units),
-          initialKernel != null ? Initializer.of(kernelValues()) : Initializer.glorotUniform(seed),
-          true);
+          initialKernel != null ? Initializer.of(kernelValues()) : kernelInitializer,
+          true, kernelRegularizer, kernelConstraint);
       if (useBias) {
         addWeight("bias", Shape.of(units),
-            initialBias != null ? Initializer.of(initialBias) : Initializer.zeros(), true);
+            initialBias != null ? Initializer.of(initialBias) : biasInitializer, true,
+            biasRegularizer, biasConstraint);
       }
     }
     long[] out = shape.asArray();
@@ -174,6 +230,13 @@ public final class Dense extends Layer {
     private float[][] kernel;
     private float[] bias;
     private String name;
+    private Initializer kernelInitializer;
+    private Initializer biasInitializer;
+    private Regularizer kernelRegularizer;
+    private Regularizer biasRegularizer;
+    private Regularizer activityRegularizer;
+    private Constraint kernelConstraint;
+    private Constraint biasConstraint;
 
     private Builder(int units) {
       this.units = units;
@@ -221,6 +284,89 @@ public final class Dense extends Layer {
     public Builder name(String name) {
       this.name = name;
       return this;
+    }
+
+    /**
+     * Keras's {@code kernel_initializer}: {@code glorot_uniform} from {@link #seed} by default;
+     * {@link #kernel(float[][])} values, if given, take precedence.
+     */
+    public Builder kernelInitializer(Initializer initializer) {
+      this.kernelInitializer = initializer;
+      return this;
+    }
+
+    /** Keras's {@code kernel_initializer} by name, e.g. {@code "he_normal"}, unseeded. */
+    public Builder kernelInitializer(String name) {
+      return kernelInitializer(Initializer.get(name));
+    }
+
+    /** Keras's {@code bias_initializer}: {@code zeros} by default. */
+    public Builder biasInitializer(Initializer initializer) {
+      this.biasInitializer = initializer;
+      return this;
+    }
+
+    /** Keras's {@code bias_initializer} by name, e.g. {@code "ones"}. */
+    public Builder biasInitializer(String name) {
+      return biasInitializer(Initializer.get(name));
+    }
+
+    /** Keras's {@code kernel_regularizer}: its penalty of the kernel joins the loss. */
+    public Builder kernelRegularizer(Regularizer regularizer) {
+      this.kernelRegularizer = regularizer;
+      return this;
+    }
+
+    /** Keras's {@code kernel_regularizer} by name: {@code "l1"}, {@code "l2"}, {@code "l1_l2"}. */
+    public Builder kernelRegularizer(String name) {
+      return kernelRegularizer(Regularizer.get(name));
+    }
+
+    /** Keras's {@code bias_regularizer}. */
+    public Builder biasRegularizer(Regularizer regularizer) {
+      this.biasRegularizer = regularizer;
+      return this;
+    }
+
+    /** Keras's {@code bias_regularizer} by name. */
+    public Builder biasRegularizer(String name) {
+      return biasRegularizer(Regularizer.get(name));
+    }
+
+    /**
+     * Keras's {@code activity_regularizer}: its penalty of the layer's output, divided by the
+     * batch size, joins the loss.
+     */
+    public Builder activityRegularizer(Regularizer regularizer) {
+      this.activityRegularizer = regularizer;
+      return this;
+    }
+
+    /** Keras's {@code activity_regularizer} by name. */
+    public Builder activityRegularizer(String name) {
+      return activityRegularizer(Regularizer.get(name));
+    }
+
+    /** Keras's {@code kernel_constraint}: applied to the kernel after each optimizer step. */
+    public Builder kernelConstraint(Constraint constraint) {
+      this.kernelConstraint = constraint;
+      return this;
+    }
+
+    /** Keras's {@code kernel_constraint} by name, e.g. {@code "non_neg"}. */
+    public Builder kernelConstraint(String name) {
+      return kernelConstraint(Constraint.get(name));
+    }
+
+    /** Keras's {@code bias_constraint}. */
+    public Builder biasConstraint(Constraint constraint) {
+      this.biasConstraint = constraint;
+      return this;
+    }
+
+    /** Keras's {@code bias_constraint} by name. */
+    public Builder biasConstraint(String name) {
+      return biasConstraint(Constraint.get(name));
     }
 
     public Dense build() {
