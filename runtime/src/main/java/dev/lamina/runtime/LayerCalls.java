@@ -34,7 +34,7 @@ final class LayerCalls {
    */
   static Operand<?> build(Ops tf, Node node, String name, List<Operand<?>> inputs,
       List<Operand<TFloat32>> weights, boolean training) {
-    return build(tf, node, name, inputs, weights, new Layer.CallContext(node.layer(), training));
+    return build(tf, node, name, inputs, weights, new Layer.CallContext(node.layer(), training, null));
   }
 
   /** Same, with the call's context, which collects the call's weight updates. */
