@@ -29,8 +29,9 @@ import org.tensorflow.types.family.TFloating;
  * <p>Masks follow Keras's {@code Merge.compute_mask}: the output has a mask only if every input
  * has one, and it is their logical OR (a position counts if any input counts there). As in
  * Keras 3, {@link Multiply}, {@link Maximum} and {@link Minimum} also use the masks in their
- * values when the inputs have one rank (Keras drops the masks of inputs it has to expand): each
- * input's mask covers the input without its last axis (Keras's {@code expand_dims(mask, -1)}); a
+ * values (except the masks of inputs of lower rank, which Keras expands into new tensors without
+ * them): each input's mask covers the input without its last axis (Keras's
+ * {@code expand_dims(mask, -1)}); a
  * position one input masks out counts as 1 for {@code Multiply}, which then zeroes the positions
  * no input counts if every input has a mask, and takes the other inputs' value for
  * {@code Maximum} and {@code Minimum} (Keras's {@code _apply_merge_op_and_or_mask}). The others
@@ -105,16 +106,14 @@ abstract class ElementWise extends Layer {
       }
     }
     Shape out = Shape.of(broadcast(inputs));
-    if (usesInputMasks() && sameRank(inputs.stream().map(t -> t.shape().numDimensions()))) {
+    if (usesInputMasks()) {
       for (SymbolicTensor<?> input : inputs) {
-        input.mask().ifPresent(mask -> requireMaskFits(input, mask, inputs));
+        if (input.shape().numDimensions() == out.numDimensions()) { // others are expanded
+          input.mask().ifPresent(mask -> requireMaskFits(input, mask, inputs));
+        }
       }
     }
     return Layers.spec(out, first.dtype());
-  }
-
-  private static boolean sameRank(java.util.stream.Stream<Integer> ranks) {
-    return ranks.distinct().count() == 1;
   }
 
   /** Keras's {@code broadcast_to(expand_dims(mask, -1), shape(x))} must work. */
@@ -209,25 +208,33 @@ abstract class ElementWise extends Layer {
   protected final Operand<?> build(Ops tf, List<Operand<?>> inputs,
       List<Operand<TFloat32>> weights, CallContext context) {
     int rank = inputs.stream().mapToInt(x -> x.shape().numDimensions()).max().orElseThrow();
-    if (usesInputMasks() && sameRank(inputs.stream().map(x -> x.shape().numDimensions()))) {
-      List<Operand<TBool>> masks = new ArrayList<>();
-      for (Operand<TBool> mask : context.inputMasks()) {
-        // Keras's expand_dims(mask, -1); select broadcasts it as broadcast_to(.., shape(x)) does
-        masks.add(mask == null ? null : tf.expandDims(mask, tf.constant(-1)));
-      }
-      return maskedValues() == MaskedValues.PRODUCT ? product(tf, inputs, masks)
-          : pick(tf, inputs, masks);
-    }
-    Operand<?> result = null;
-    for (Operand<?> input : inputs) {
-      Operand<?> next = input;
-      // As Keras's Merge.call: size-1 axes after the batch axis until the ranks agree.
-      for (int r = input.shape().numDimensions(); r < rank; r++) {
+    List<Operand<?>> expanded = new ArrayList<>(inputs.size());
+    List<Operand<TBool>> masks = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      Operand<?> next = inputs.get(i);
+      Operand<TBool> mask = usesInputMasks() ? context.mask(i) : null;
+      // As Keras's Merge.call: size-1 axes after the batch axis until the ranks agree. The
+      // expanded tensor is a new one, without the input's mask (Keras's expand_dims).
+      for (int r = next.shape().numDimensions(); r < rank; r++) {
         next = tf.expandDims(next, tf.constant(1));
+        mask = null;
       }
-      result = result == null ? next : combine(tf, result, next);
+      expanded.add(next);
+      // Keras's expand_dims(mask, -1); select broadcasts it as broadcast_to(.., shape(x)) does
+      masks.add(mask == null ? null : tf.expandDims(mask, tf.constant(-1)));
     }
-    return finish(tf, result, inputs.size());
+    switch (maskedValues()) {
+      case PRODUCT:
+        return product(tf, expanded, masks);
+      case PICK:
+        return pick(tf, expanded, masks);
+      default:
+        Operand<?> result = expanded.get(0);
+        for (Operand<?> next : expanded.subList(1, expanded.size())) {
+          result = combine(tf, result, next);
+        }
+        return finish(tf, result, inputs.size());
+    }
   }
 
   /** Keras 3's {@code Multiply._merge_function}. */

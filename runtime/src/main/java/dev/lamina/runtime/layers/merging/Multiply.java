@@ -14,9 +14,10 @@ import org.tensorflow.types.family.TNumber;
  * Where Keras infers an unknown size against a known one, Lamina keeps the known size unless it
  * is 1. The output has a mask only if every input has one: their logical OR.
  *
- * <p>Masks as Keras 3's {@code Multiply} when the inputs have one rank: each input's mask covers
- * the input without its last axis; a position an input masks out counts as 1, and if every input
- * has a mask, positions no input counts are 0.
+ * <p>Masks as Keras 3's {@code Multiply}: each input's mask covers the input without its last
+ * axis; a position an input masks out counts as 1, and if every input has a mask, positions no
+ * input counts are 0. As in Keras, the mask of an input of lower rank than the output is not
+ * used (Keras expands it into a new tensor without the mask).
  */
 public final class Multiply extends ElementWise {
 
