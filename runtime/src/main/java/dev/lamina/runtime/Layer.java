@@ -148,10 +148,10 @@ public abstract class Layer {
 
   /**
    * Whether this layer's calls read their inputs' masks, through
-   * {@link CallContext#inputMasks()} (Keras's {@code call(inputs, mask=None)}). False by default:
-   * a model then builds a mask only if some call that reads it, or the model's outputs, need it.
-   * Layers that override this to return true see the mask of each input in every pass, or
-   * {@code null} for an input without one.
+   * {@link CallContext#inputMasks()} (Keras's {@code call(inputs, mask=None)}). False by default.
+   * A model builds a mask only if a call of a layer that returns true here reads it, or the
+   * model outputs it; such a layer sees the mask of each input in every pass (predict, evaluate
+   * and fit), or {@code null} for an input without one.
    */
   protected boolean usesInputMasks() {
     return false;
@@ -370,7 +370,8 @@ public abstract class Layer {
 
   /**
    * Adds one call of this layer to a model's graph, with its {@link CallContext}: layers that
-   * update non-trainable weights in training override this form. By default it calls
+   * update non-trainable weights in training, or read their inputs' masks
+   * ({@link #usesInputMasks()}), override this form. By default it calls
    * {@link #build(Ops, List, List, boolean)}.
    */
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
