@@ -648,6 +648,45 @@ def training_cases():
 
 # --- self-checks: the formulas docs/keras-layers-reference.md states -------------
 
+def masked_normalization_cases():
+    """BatchNormalization on inputs with a mask (Keras's call(x, mask=m)): in training, Keras 3
+    computes the moments over the positions the mask keeps (_moments with a mask). Drawn from a
+    stream of their own, so adding them changed no other case's values."""
+    global RNG
+    shared, RNG = RNG, np.random.default_rng(SEED + 1)
+    try:
+        return _masked_normalization_cases()
+    finally:
+        RNG = shared
+
+
+def _masked_normalization_cases():
+    c = []
+    x3 = normal(3, 4, 2, scale=2.0) + 0.5
+    m = np.array([[True, True, False, True],
+                  [True, False, False, True],
+                  [False, True, True, True]])
+    c.append(layer_case("BatchNormalization/mask_axis_-1_3d",
+                        lambda: layers.BatchNormalization(momentum=0.5), [x3],
+                        set_weights=random_bn_weights, training=True, masks=[m],
+                        record_mask=True, notes=["mask [batch, steps]: Keras expands it on the "
+                                                 "last axis; the moments count only kept positions"]))
+    c.append(layer_case("BatchNormalization/mask_axis_1_3d",
+                        lambda: layers.BatchNormalization(axis=1, momentum=0.7, epsilon=0.01),
+                        [x3], set_weights=random_bn_weights, training=True, masks=[m],
+                        record_mask=True))
+    return c
+
+
+def _masked_moments(x, mask, red):
+    """Keras 3's BatchNormalization._moments with a mask, in NumPy."""
+    kept = np.broadcast_to(mask[..., None], x.shape).astype(np.float64)
+    count = kept.sum(red, keepdims=True) + 1e-7  # backend.epsilon()
+    mu = (x * kept).sum(red, keepdims=True) / count
+    var = (((x - mu) * kept) ** 2).sum(red, keepdims=True) / count
+    return mu, var
+
+
 def _arr(t):
     return np.array(t["values"], dtype=np.float64).reshape(t["shape"])
 
@@ -671,7 +710,10 @@ def self_check(cases):
             b = w.get("beta", np.zeros(sh[ax])).reshape(sh)
             want = (x - w["moving_mean"].reshape(sh)) / np.sqrt(
                 w["moving_variance"].reshape(sh) + cfg["epsilon"]) * g + b
-            mu, var = x.mean(red, keepdims=True), x.var(red, keepdims=True)
+            if "input_masks" in c:
+                mu, var = _masked_moments(x, _arr(c["input_masks"][0]) != 0, red)
+            else:
+                mu, var = x.mean(red, keepdims=True), x.var(red, keepdims=True)
             want_t = (x - mu) / np.sqrt(var + cfg["epsilon"]) * g + b
             after = {v["name"]: _arr(v) for v in c["weights_after_training_call"]}
             m = cfg["momentum"]
@@ -717,6 +759,7 @@ def main():
     cases += activation_layer_cases()
     cases += activation_cases(names)
     cases += merging_cases()
+    cases += masked_normalization_cases()
     worst = self_check(cases)
     ids = [c["id"] for c in cases]
     assert len(ids) == len(set(ids)), "duplicate case ids"

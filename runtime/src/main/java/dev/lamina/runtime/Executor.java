@@ -20,6 +20,7 @@ import org.tensorflow.op.Scope;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -151,7 +152,16 @@ final class Executor implements AutoCloseable {
       layer.weights().forEach(weight -> weights.add(reads.read(weight)));
       // withSubScope makes a repeated scope unique, so a layer's second call gets name_1/...
       String name = topology.names().get(layer);
-      Layer.CallContext context = new Layer.CallContext(layer, training);
+      List<Operand<TBool>> masks = null;
+      if (layer.usesInputMasks()) {
+        masks = new ArrayList<>(node.inputs().size());
+        for (SymbolicTensor<TBool> mask : node.masks()) {
+          @SuppressWarnings("unchecked")
+          Operand<TBool> operand = mask == null ? null : (Operand<TBool>) built.get(mask.producer());
+          masks.add(operand);
+        }
+      }
+      Layer.CallContext context = new Layer.CallContext(layer, training, masks);
       built.put(node, LayerCalls.build(ops.withSubScope(name), node, name, operands, weights,
           context));
       for (var update : context.updates().entrySet()) {

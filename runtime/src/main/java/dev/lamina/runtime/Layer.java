@@ -141,7 +141,22 @@ public abstract class Layer {
     MaskFunction maskFunction = maskFunction(checked);
     SymbolicTensor<TBool> mask =
         maskFunction == null ? null : MaskLayer.apply(this, maskFunction, checked);
-    return makeOutput(spec, new SymbolicTensor.Node(this, checked), mask);
+    List<SymbolicTensor<TBool>> inputMasks = new ArrayList<>();
+    if (usesInputMasks()) {
+      checked.forEach(input -> inputMasks.add(input.mask().orElse(null)));
+    }
+    return makeOutput(spec, new SymbolicTensor.Node(this, checked, inputMasks), mask);
+  }
+
+  /**
+   * Whether this layer's calls read their inputs' masks, through
+   * {@link CallContext#inputMasks()} (Keras's {@code call(inputs, mask=None)}). False by default.
+   * A model builds a mask only if a call of a layer that returns true here reads it, or the
+   * model outputs it; such a layer sees the mask of each input in every pass (predict, evaluate
+   * and fit), or {@code null} for an input without one.
+   */
+  protected boolean usesInputMasks() {
+    return false;
   }
 
   /**
@@ -297,18 +312,50 @@ public abstract class Layer {
   /**
    * What one call of a layer sees beyond its inputs and weights, and what it gives back beyond
    * its output (Keras 3's {@code call} arguments and {@code stateless_call} results): the
-   * training flag, and new values for its non-trainable weights, which a training step assigns
-   * once the step's outputs are computed (BatchNormalization's moving statistics).
+   * training flag, its inputs' masks (for layers that {@linkplain Layer#usesInputMasks() read
+   * them}), and new values for its non-trainable weights, which a training step assigns once the
+   * step's outputs are computed (BatchNormalization's moving statistics).
    */
   public static final class CallContext {
     private final Layer layer;
     private final boolean training;
+    private final List<Operand<TBool>> masks;
     private final java.util.Map<Weight, Operand<TFloat32>> updates =
         new java.util.LinkedHashMap<>();
 
-    CallContext(Layer layer, boolean training) {
+    /** {@code masks}: one per input, null where none; null if the layer reads no masks. */
+    CallContext(Layer layer, boolean training, List<Operand<TBool>> masks) {
       this.layer = layer;
       this.training = training;
+      this.masks = masks == null ? null : java.util.Collections.unmodifiableList(masks);
+    }
+
+    /**
+     * Keras's {@code mask} argument of {@code call}: in this pass, the operand of each input's
+     * mask, in input order, {@code null} for an input without one (an unmodifiable list as long
+     * as the inputs). Masks are bool; a mask's shape is whatever the layer that made it gives
+     * (an {@code Embedding}'s, for instance, is the input's without the feature axis).
+     *
+     * @throws IllegalStateException if the layer does not declare that it reads masks
+     *     ({@link Layer#usesInputMasks()}), so none were built for it
+     */
+    public List<Operand<TBool>> inputMasks() {
+      if (masks == null) {
+        throw new IllegalStateException(layer.describe() + ": a layer sees its inputs' masks "
+            + "only if it overrides usesInputMasks() to return true");
+      }
+      return masks;
+    }
+
+    /**
+     * The mask of input {@code input} in this pass, or {@code null} if it has none: the same as
+     * {@code inputMasks().get(input)}.
+     *
+     * @throws IllegalStateException as {@link #inputMasks()}
+     * @throws IndexOutOfBoundsException if there is no such input
+     */
+    public Operand<TBool> mask(int input) {
+      return inputMasks().get(input);
     }
 
     /** Keras's {@code training}: true in the pass {@code fit} runs. */
@@ -348,7 +395,8 @@ public abstract class Layer {
 
   /**
    * Adds one call of this layer to a model's graph, with its {@link CallContext}: layers that
-   * update non-trainable weights in training override this form. By default it calls
+   * update non-trainable weights in training, or read their inputs' masks
+   * ({@link #usesInputMasks()}), override this form. By default it calls
    * {@link #build(Ops, List, List, boolean)}.
    */
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,

@@ -29,15 +29,9 @@ final class LayerCalls {
    * @param name the layer's name in the model, which may differ from its own default name
    * @param inputs the call's input operands, in order
    * @param weights the current values of the layer's weights, in order
-   * @param training Keras's training flag for this pass
+   * @param context the call's training flag and input masks; it collects the weight updates
    * @throws IllegalStateException naming the layer if its code fails or returns an unusable operand
    */
-  static Operand<?> build(Ops tf, Node node, String name, List<Operand<?>> inputs,
-      List<Operand<TFloat32>> weights, boolean training) {
-    return build(tf, node, name, inputs, weights, new Layer.CallContext(node.layer(), training));
-  }
-
-  /** Same, with the call's context, which collects the call's weight updates. */
   static Operand<?> build(Ops tf, Node node, String name, List<Operand<?>> inputs,
       List<Operand<TFloat32>> weights, Layer.CallContext context) {
     boolean training = context.training();

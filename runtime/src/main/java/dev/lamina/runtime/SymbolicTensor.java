@@ -68,10 +68,37 @@ public final class SymbolicTensor<T extends TType> {
   /**
    * One application of a layer to symbolic inputs (Keras's "node"). A layer applied twice has two
    * nodes; the model builds the layer's ops once per node.
+   *
+   * @param masks empty if the layer does not read its inputs' masks ({@link
+   *     Layer#usesInputMasks()}); otherwise one entry per input, its mask or {@code null}
    */
-  record Node(Layer layer, List<SymbolicTensor<?>> inputs) {
+  record Node(Layer layer, List<SymbolicTensor<?>> inputs, List<SymbolicTensor<TBool>> masks) {
     Node {
       inputs = List.copyOf(inputs);
+      masks = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(masks));
+      if (!masks.isEmpty() && masks.size() != inputs.size()) {
+        throw new IllegalArgumentException("masks: " + masks.size() + " for " + inputs.size()
+            + " inputs");
+      }
+    }
+
+    /** A call that reads no masks. */
+    Node(Layer layer, List<SymbolicTensor<?>> inputs) {
+      this(layer, inputs, List.of());
+    }
+
+    /**
+     * What must be built before this call: its inputs, then the masks it reads (a mask has a
+     * producer of its own, which a model builds only if some call reads the mask or it is an
+     * output).
+     */
+    List<SymbolicTensor<?>> dependencies() {
+      if (masks.isEmpty()) {
+        return inputs;
+      }
+      List<SymbolicTensor<?>> all = new java.util.ArrayList<>(inputs);
+      masks.stream().filter(Objects::nonNull).forEach(all::add);
+      return all;
     }
   }
 }

@@ -91,8 +91,9 @@ record Topology(
               + top.tensor + ", which is not among the model's inputs");
         }
       }
-      if (top.next < node.inputs().size()) {
-        stack.push(new Frame(node.inputs().get(top.next++)));
+      List<SymbolicTensor<?>> dependencies = top.dependencies();
+      if (top.next < dependencies.size()) {
+        stack.push(new Frame(dependencies.get(top.next++)));
         continue;
       }
       stack.pop();
@@ -107,6 +108,15 @@ record Topology(
   private static final class Frame {
     final SymbolicTensor<?> tensor;
     int next;
+    private List<SymbolicTensor<?>> dependencies;
+
+    /** The producer's inputs, then the masks it reads: each built before the call. */
+    List<SymbolicTensor<?>> dependencies() {
+      if (dependencies == null) {
+        dependencies = tensor.producer().dependencies();
+      }
+      return dependencies;
+    }
 
     Frame(SymbolicTensor<?> tensor) {
       this.tensor = tensor;

@@ -10,6 +10,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TFloating;
 import org.tensorflow.types.family.TNumber;
 
@@ -19,12 +20,12 @@ import org.tensorflow.types.family.TNumber;
  *
  * <p>Masks, as Keras's {@code call(inputs, mask)}: masked positions (mask false) take -1e9
  * before the softmax and 0 after, so an all-masked row is all zeros. The mask broadcasts to the
- * input (each of its dimensions 1 or the input's). {@link #apply(SymbolicTensor)} uses the mask
- * travelling with its input, as Keras does; {@link #apply(SymbolicTensor, SymbolicTensor)} takes
- * one explicitly; a call by {@link #call(java.util.List)} gives it as the second input. A layer's
- * build sees only its inputs, so a one-input {@code call} on a tensor that carries a mask is
- * refused rather than computed without the mask Keras would apply. The output carries the mask
- * used ({@code supports_masking}).
+ * input (each of its dimensions 1 or the input's). As in Keras, a call on a tensor that carries a
+ * mask uses that mask ({@link #apply(SymbolicTensor)}, or a one-input {@link
+ * #call(java.util.List)} as the Keras importer makes); {@link #apply(SymbolicTensor,
+ * SymbolicTensor)} gives one explicitly, Keras's {@code Softmax()(x, mask=m)}, which a call by
+ * {@code call} gives as the second input and which takes the place of any mask {@code x}
+ * carries. The output carries the mask used ({@code supports_masking}).
  */
 public final class Softmax extends Layer {
 
@@ -59,7 +60,7 @@ public final class Softmax extends Layer {
 
   /** Softmax of {@code x}, masked by {@code x}'s mask if it has one. */
   public <T extends TFloating> SymbolicTensor<T> apply(SymbolicTensor<T> x) {
-    return x.mask().isPresent() ? applyTyped(x, x.mask().get()) : applyTyped(x);
+    return applyTyped(x);
   }
 
   /** Softmax of {@code x} with Keras's {@code mask} argument (bool, or numbers: > 0.5 kept). */
@@ -101,13 +102,8 @@ public final class Softmax extends Layer {
             + "inputs " + Shapes.format(shape) + " (rank " + rank + ")");
       }
     }
-    if (inputs.size() == 1 && x.mask().isPresent()) {
-      throw new IllegalArgumentException(describe() + ": its input carries a mask, which "
-          + "Keras's Softmax applies; Lamina's sees it only when called by apply(x) or given "
-          + "the mask as a second input");
-    }
-    if (inputs.size() == 2) {
-      SymbolicTensor<?> mask = inputs.get(1);
+    SymbolicTensor<?> mask = inputs.size() == 2 ? inputs.get(1) : x.mask().orElse(null);
+    if (mask != null) {
       Shape m = mask.shape();
       if (mask.dtype() != TBool.class && !TNumber.class.isAssignableFrom(mask.dtype())) {
         throw new IllegalArgumentException(describe() + ": the mask must be bool or numbers, "
@@ -121,8 +117,9 @@ public final class Softmax extends Layer {
       }
       if (!fits) {
         throw new IllegalArgumentException(describe() + ": the mask must be broadcastable to "
-            + "the input (no more dimensions; each 1 or the input's), got inputs "
-            + Layers.describe(inputs));
+            + "the input (no more dimensions; each 1 or the input's), got input "
+            + Shapes.format(shape) + " and mask " + Shapes.format(m)
+            + (inputs.size() == 2 ? "" : " (the mask its input carries)"));
       }
     }
     return Layers.spec(shape, x.dtype());
@@ -130,10 +127,16 @@ public final class Softmax extends Layer {
 
   @Override
   protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
-    if (inputs.size() < 2) {
-      return null; // a masked single input was refused by computeOutput
+    if (inputs.size() == 2) {
+      return (tf, in, masks) -> boolMask(tf, in.get(1));
     }
-    return (tf, in, masks) -> boolMask(tf, in.get(1));
+    return inputs.get(0).mask().isPresent() ? (tf, in, masks) -> masks.get(0) : null;
+  }
+
+  /** The mask a one-input call's input carries, from the call's context. */
+  @Override
+  protected boolean usesInputMasks() {
+    return true;
   }
 
   @SuppressWarnings("unchecked")
@@ -147,9 +150,10 @@ public final class Softmax extends Layer {
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
-  protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
+  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
+      CallContext context) {
     Operand<TNumber> x = (Operand<TNumber>) (Operand) inputs.get(0);
-    Operand<TBool> mask = inputs.size() == 2 ? boolMask(tf, inputs.get(1)) : null;
+    Operand<TBool> mask = inputs.size() == 2 ? boolMask(tf, inputs.get(1)) : context.mask(0);
     if (mask != null) {
       x = tf.select(mask, x, ActivationFunctions.scalar(tf, MASKED, x));
     }

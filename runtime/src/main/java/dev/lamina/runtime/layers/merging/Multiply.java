@@ -14,10 +14,10 @@ import org.tensorflow.types.family.TNumber;
  * Where Keras infers an unknown size against a known one, Lamina keeps the known size unless it
  * is 1. The output has a mask only if every input has one: their logical OR.
  *
- * <p><b>Differs from Keras 3</b> with masked inputs: Keras also uses the masks in the values (a
- * position one input masks out counts as 1, and positions no input counts are 0); Lamina
- * computes the same values with or without masks, so the two agree wherever every input's mask
- * is true.
+ * <p>Masks as Keras 3's {@code Multiply}: each input's mask covers the input without its last
+ * axis; a position an input masks out counts as 1, and if every input has a mask, positions no
+ * input counts are 0. As in Keras, the mask of an input of lower rank than the output is not
+ * used (Keras expands it into a new tensor without the mask).
  */
 public final class Multiply extends ElementWise {
 
@@ -35,6 +35,11 @@ public final class Multiply extends ElementWise {
   @SafeVarargs
   public final <T extends TNumber> SymbolicTensor<T> apply(SymbolicTensor<T>... inputs) {
     return applyTyped(inputs);
+  }
+
+  @Override
+  MaskedValues maskedValues() {
+    return MaskedValues.PRODUCT;
   }
 
   @Override

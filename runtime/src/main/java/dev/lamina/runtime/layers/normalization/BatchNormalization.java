@@ -16,7 +16,9 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -32,8 +34,13 @@ import org.tensorflow.types.TInt64;
  *
  * <p>Weights, in Keras's order: {@code gamma} (if scale, ones), {@code beta} (if center, zeros),
  * {@code moving_mean} (zeros) and {@code moving_variance} (ones), the last two non-trainable.
- * Masks are not taken into the batch statistics (Keras's {@code mask} argument): a masked input
- * is refused rather than normalised differently.
+ *
+ * <p>Masks, as Keras 3's {@code call(inputs, training, mask)}: when the input carries a mask, the
+ * batch statistics in {@code fit} count only the positions it keeps (Keras's {@code _moments}
+ * with a mask: {@code sum(x * m) / (sum(m) + 1e-7)} and likewise the variance, the mask covering
+ * the input without its last axis); every position is then normalised with them, and the output
+ * carries the mask on ({@code supports_masking}). The mask needs one axis fewer than the input,
+ * as Keras requires.
  */
 public final class BatchNormalization extends Layer {
 
@@ -91,11 +98,10 @@ public final class BatchNormalization extends Layer {
       throw new IllegalArgumentException(describe() + " takes float32 inputs, got "
           + Shapes.dtypeName(x.dtype()));
     }
-    if (x.mask().isPresent()) {
-      throw new IllegalArgumentException(describe() + ": its input carries a mask, which "
-          + "Lamina's BatchNormalization does not take into its statistics (Keras does)");
-    }
     Shape shape = x.shape();
+    if (x.mask().isPresent()) {
+      requireMaskFits(shape, x.mask().get().shape());
+    }
     int rank = shape.isUnknown() ? -1 : shape.numDimensions();
     int resolved = axis < 0 ? rank + axis : axis;
     if (rank < 2 || resolved < 1 || resolved >= rank) {
@@ -127,6 +133,33 @@ public final class BatchNormalization extends Layer {
     return Layers.spec(shape, TFloat32.class);
   }
 
+  /** Keras's check, and what its {@code broadcast_to(expand_dims(mask, -1), shape(x))} needs. */
+  private void requireMaskFits(Shape x, Shape m) {
+    boolean fits = !x.isUnknown() && !m.isUnknown() && m.numDimensions() == x.numDimensions() - 1;
+    for (int i = 0; fits && i < m.numDimensions(); i++) {
+      long md = m.get(i);
+      long xd = x.get(i);
+      fits = md == Shape.UNKNOWN_SIZE || xd == Shape.UNKNOWN_SIZE || md == 1 || md == xd;
+    }
+    if (!fits) {
+      throw new IllegalArgumentException(describe() + ": the mask its input carries must have "
+          + "one dimension less than the input (Keras's rule), each size 1 or the input's; got "
+          + "mask " + Shapes.format(m) + " on input " + Shapes.format(x));
+    }
+  }
+
+  /** The input's mask passes on, as Keras's {@code supports_masking}. */
+  @Override
+  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+    return inputs.get(0).mask().isPresent() ? (tf, in, masks) -> masks.get(0) : null;
+  }
+
+  /** The batch statistics in training count only the positions the input's mask keeps. */
+  @Override
+  protected boolean usesInputMasks() {
+    return true;
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
@@ -150,9 +183,26 @@ public final class BatchNormalization extends Layer {
         }
       }
       Operand<TInt32> axes = tf.constant(reduced.stream().mapToInt(Integer::intValue).toArray());
-      Operand<TFloat32> batchMean = tf.math.mean(x, axes, Mean.keepDims(true));
-      Operand<TFloat32> batchVariance = tf.math.mean(
-          tf.math.squaredDifference(x, tf.stopGradient(batchMean)), axes, Mean.keepDims(true));
+      Operand<TBool> mask = context.mask(0);
+      Operand<TFloat32> batchMean;
+      Operand<TFloat32> batchVariance;
+      if (mask == null) {
+        batchMean = tf.math.mean(x, axes, Mean.keepDims(true));
+        batchVariance = tf.math.mean(
+            tf.math.squaredDifference(x, tf.stopGradient(batchMean)), axes, Mean.keepDims(true));
+      } else {
+        // Keras 3's _moments with a mask: weighted by the kept positions, no gradient stopped.
+        Operand<TBool> kept = tf.broadcastTo(tf.expandDims(mask, tf.constant(-1)), tf.shape(x));
+        Operand<TFloat32> zero = tf.constant(0f);
+        Operand<TFloat32> count = tf.math.add(
+            tf.reduceSum(tf.dtypes.cast(kept, TFloat32.class), axes, ReduceSum.keepDims(true)),
+            tf.constant(1e-7f)); // Keras's backend.epsilon()
+        batchMean = tf.math.div(
+            tf.reduceSum(tf.select(kept, x, zero), axes, ReduceSum.keepDims(true)), count);
+        Operand<TFloat32> difference = tf.select(kept, tf.math.sub(x, batchMean), zero);
+        batchVariance = tf.math.div(tf.reduceSum(tf.math.square(difference), axes,
+            ReduceSum.keepDims(true)), count);
+      }
       mean = tf.reshape(batchMean, tf.constant(new long[] {-1}));
       variance = tf.reshape(batchVariance, tf.constant(new long[] {-1}));
       Operand<TFloat32> m = tf.constant((float) momentum);

@@ -246,28 +246,34 @@ class KerasActivationsTest {
   }
 
   @Test
-  void softmaxRefusesAMaskItCannotSee() {
+  void softmaxTakesTheMaskItsInputCarries() {
     var x = Input.of(TFloat32.class, 4);
     var mask = Input.of(TBool.class, 4);
     var masked = new Softmax().apply(x, mask); // carries the mask on (supports_masking)
     assertTrue(masked.mask().isPresent());
+    SymbolicTensor<?> called = new Softmax().call(masked); // the Keras importer's form
+    assertTrue(called.mask().isPresent());
+    assertArrayEquals(new long[] {-1, 4}, called.shape().asArray());
+    assertTrue(new Softmax().apply(masked).mask().isPresent());
+    var wide = Input.of(TFloat32.class, 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Softmax().call(masked));
-    assertTrue(e.getMessage().contains("carries a mask"), e.getMessage());
-    assertTrue(new Softmax().apply(masked).mask().isPresent()); // apply(x) uses it
-    assertArrayEquals(new long[] {-1, 4}, new Softmax().apply(masked).shape().asArray());
+        () -> new Softmax().call(new WithMask().call(wide, mask)));
+    assertTrue(e.getMessage().contains("the mask its input carries"), e.getMessage());
   }
 
   /**
-   * Keras passes the mask travelling with a tensor to Softmax's call: {@code apply(x)} does the
-   * same, and gives Keras's output for the fixture's masked case. The element-wise layers and
+   * Keras passes the mask travelling with a tensor to Softmax's call: a one-input call (as
+   * {@code apply(x)} and the Keras importer make) does the same, and gives Keras's output, every
+   * value, masked positions included, for the fixture's masked cases. The element-wise layers and
    * Activation pass the mask on.
    */
-  @Test
-  void softmaxUsesTheMaskItsInputCarriesAsKeras() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"Softmax/mask",
+      "Softmax/mask_broadcast_3d"})
+  void softmaxUsesTheMaskItsInputCarriesAsKeras(String id) throws Exception {
     JsonObject c = null;
     for (JsonObject o : fixture().requireArray("cases").objects()) {
-      if (o.requireString("id").equals("Softmax/mask")) {
+      if (o.requireString("id").equals(id)) {
         c = o;
       }
     }
@@ -282,11 +288,12 @@ class KerasActivationsTest {
     for (Layer layer : List.of(new ReLU(), new LeakyReLU(), new ELU(), new Activation("tanh"))) {
       assertTrue(layer.call(carried).mask().isPresent(), layer.describe() + " passes it on");
     }
-    var out = new Softmax().apply(carried);
+    Layer softmax = fromKeras("Softmax", c.requireObject("config"));
+    SymbolicTensor<?> out = softmax.call(carried);
     assertTrue(out.mask().isPresent());
     try (Model model = Model.of(List.of(input, maskInput), List.of(out))) {
       assertClose(c.requireObject("outputs").requireArray("inference").requireObject(0),
-          model.predict(List.of(floats(x), booleans(m))).get(0), "Softmax/mask, carried");
+          model.predict(List.of(floats(x), booleans(m))).get(0), id + ", carried");
     }
   }
 

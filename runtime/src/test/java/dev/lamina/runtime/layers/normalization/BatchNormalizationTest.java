@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.layers.KerasLayerFixtures;
@@ -25,10 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -63,10 +68,30 @@ class BatchNormalizationTest {
     return layer;
   }
 
+  /**
+   * The layer on the case's input; for a case with a mask (Keras's {@code call(x, mask=m)}) the
+   * input carries the mask, a second model input, as a masking layer would give it.
+   */
   private static Model model(JsonObject c, BatchNormalization layer) throws IOException {
+    return model(c, layer, c.get("input_masks") != null);
+  }
+
+  private static Model model(JsonObject c, BatchNormalization layer, boolean masked)
+      throws IOException {
     long[] shape = c.requireArray("inputs").requireObject(0).requireArray("shape").longs();
     var x = Input.of(TFloat32.class, java.util.Arrays.copyOfRange(shape, 1, shape.length));
-    Model model = Model.of(x, layer.apply(x));
+    Model model;
+    if (masked) {
+      long[] m = c.requireArray("input_masks").requireObject(0).requireArray("shape").longs();
+      var mask = Input.of(TBool.class, java.util.Arrays.copyOfRange(m, 1, m.length));
+      @SuppressWarnings("unchecked")
+      SymbolicTensor<TFloat32> carried = (SymbolicTensor<TFloat32>) new WithMask().call(x, mask);
+      SymbolicTensor<TFloat32> y = layer.apply(carried);
+      assertTrue(y.mask().isPresent(), "the output carries the input's mask");
+      model = Model.of(List.of(x, mask), List.of(y));
+    } else {
+      model = Model.of(x, layer.apply(x));
+    }
     List<FloatNdArray> weights = new ArrayList<>();
     for (JsonObject w : c.requireArray("weights").objects()) {
       weights.add(array(w));
@@ -79,7 +104,7 @@ class BatchNormalizationTest {
   @MethodSource("cases")
   void inferenceIsKerass(String id, JsonObject c) throws IOException {
     try (Model model = model(c, fromKeras(c))) {
-      FloatNdArray y = model.predict(array(c.requireArray("inputs").requireObject(0)));
+      FloatNdArray y = (FloatNdArray) model.predict(inputs(c)).get(0);
       JsonObject expected = c.requireObject("outputs").requireArray("inference").requireObject(0);
       assertClose(expected.requireArray("values").floats(), flat(y), id + " inference");
     }
@@ -96,7 +121,7 @@ class BatchNormalizationTest {
     try (Model model = model(c, layer)) {
       model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
       FloatNdArray x = array(c.requireArray("inputs").requireObject(0));
-      model.trainOnBatch(x, NdArrays.ofFloats(x.shape()));
+      model.trainOnBatch(inputs(c), List.of(NdArrays.ofFloats(x.shape())));
       List<JsonObject> after = c.requireArray("weights_after_training_call").objects();
       for (JsonObject expected : after) {
         String name = expected.requireString("name");
@@ -214,6 +239,85 @@ class BatchNormalizationTest {
       }
       assertTrue(loaded.summary().contains("(BatchNormalization)"), loaded.summary());
       assertTrue(loaded.summary().contains("Non-trainable params: 10"), loaded.summary());
+    }
+  }
+
+  /** The case's input, then its mask if it has one. */
+  private static List<NdArray<?>> inputs(JsonObject c) throws IOException {
+    List<NdArray<?>> inputs = new ArrayList<>(List.of(array(c.requireArray("inputs")
+        .requireObject(0))));
+    if (c.get("input_masks") != null) {
+      JsonObject m = c.requireArray("input_masks").requireObject(0);
+      float[] values = m.requireArray("values").floats();
+      boolean[] kept = new boolean[values.length];
+      for (int i = 0; i < values.length; i++) {
+        kept[i] = values[i] != 0;
+      }
+      inputs.add(NdArrays.wrap(Shape.of(m.requireArray("shape").longs()),
+          DataBuffers.of(kept, true, false)));
+    }
+    return inputs;
+  }
+
+  /**
+   * BatchNormalization on a masked input counts only the kept positions in its batch statistics
+   * (fixture {@code BatchNormalization/mask_*}, checked there against NumPy too): the moving
+   * statistics after a step differ from what the whole batch would give, so the cases test it.
+   */
+  @Test
+  void theMaskedCasesDifferFromTheWholeBatchsStatistics() throws IOException {
+    int masked = 0;
+    for (Arguments a : cases().toList()) {
+      JsonObject c = (JsonObject) a.get()[1];
+      if (c.get("input_masks") == null) {
+        continue;
+      }
+      masked++;
+      BatchNormalization layer = fromKeras(c);
+      try (Model model = model(c, layer, false)) {
+        model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
+        FloatNdArray x = array(c.requireArray("inputs").requireObject(0));
+        model.trainOnBatch(x, NdArrays.ofFloats(x.shape()));
+        float[] mean = layer.weights().get(layer.weights().size() - 2).values();
+        float[] keras = null;
+        for (JsonObject w : c.requireArray("weights_after_training_call").objects()) {
+          if (w.requireString("name").equals("moving_mean")) {
+            keras = w.requireArray("values").floats();
+          }
+        }
+        double largest = 0;
+        for (int i = 0; i < mean.length; i++) {
+          largest = Math.max(largest, Math.abs(mean[i] - keras[i]));
+        }
+        assertTrue(largest > 1e-3, c.requireString("id") + ": the mask changes nothing");
+      }
+    }
+    assertTrue(masked >= 2, "masked cases: " + masked);
+  }
+
+  /** Its first input, carrying its second (bool) as the mask, as a masking layer would. */
+  private static final class WithMask extends Layer {
+    WithMask() {
+      super(null);
+    }
+
+    @Override
+    protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
+      return new OutputSpec<>(inputs.get(0).shape(), inputs.get(0).dtype());
+    }
+
+    @Override
+    protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+      return (tf, in, masks) -> {
+        @SuppressWarnings("unchecked")
+        Operand<TBool> mask = (Operand<TBool>) in.get(1);
+        return mask;
+      };
+    }
+
+    @Override
+    protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
+      return inputs.get(0);
     }
   }
 
