@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lamina.runtime.io.JsonObject;
+import dev.lamina.runtime.layers.KerasLayerFixtures;
 import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.Losses;
@@ -76,6 +78,25 @@ class FreezingTest {
       var e = assertThrows(IllegalArgumentException.class, () -> model.getLayer("midle"));
       assertEquals("No layer named 'midle'; this model has [input, first, middle, last]",
           e.getMessage());
+    }
+  }
+
+  /**
+   * Keras as the oracle: Input(5) → Dense(4, tanh) → Dense(3, tanh, trainable=False) →
+   * Dense(2), three SGD steps (tools/keras_layer_fixtures.py, case frozen_middle/SGD): the losses
+   * and every weight after each step match Keras's, the frozen layer's unchanged.
+   */
+  @Test
+  void aFrozenLayerTrainsAsInKeras() throws Exception {
+    JsonObject testCase = KerasLayerFixtures.training("frozen_middle/SGD");
+    var x = Input.of(TFloat32.class, 5);
+    var h = Dense.builder(4).name("dense").activation("tanh").build().apply(x);
+    Dense frozen = Dense.builder(3).name("frozen").activation("tanh").build();
+    h = frozen.apply(h);
+    try (Model model = Model.of(x, Dense.builder(2).name("dense_1").build().apply(h))) {
+      frozen.setTrainable(false);
+      KerasLayerFixtures.assertTrainsAsKeras(testCase, model,
+          KerasLayerFixtures.rows(testCase.requireObject("x")));
     }
   }
 }
