@@ -98,12 +98,16 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     }
     // The weights come from the file; Keras 3 drops input_length with a warning.
     c.ignore("embeddings_initializer", "input_length", "lora_alpha");
-    for (String option : List.of("embeddings_regularizer", "activity_regularizer",
-        "embeddings_constraint", "quantization_config", "lora_rank")) {
+    Regularizer embeddingsRegularizer = regularizer(c, "embeddings_regularizer");
+    Regularizer activityRegularizer = regularizer(c, "activity_regularizer");
+    Constraint embeddingsConstraint = constraint(c, "embeddings_constraint");
+    for (String option : List.of("quantization_config", "lora_rank")) {
       c.requireDefault(option, null);
     }
     return Embedding.builder(inputDim, outputDim).name(name)
-        .maskZero(c.optBoolean("mask_zero", false)).seed(0).build();
+        .maskZero(c.optBoolean("mask_zero", false)).seed(0)
+        .embeddingsRegularizer(embeddingsRegularizer).activityRegularizer(activityRegularizer)
+        .embeddingsConstraint(embeddingsConstraint).build();
   }
 
   private static LayerNormalization layerNormalization(String name, LayerConfig c)
@@ -276,6 +280,19 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     } catch (IllegalArgumentException e) {
       throw c.error(key, key + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Keras's regularizer option {@code key} of a layer's config (a name, a serialized object or
+   * None), or {@code null}; a bad one is an error naming the key.
+   */
+  public static Regularizer regularizer(LayerConfig c, String key) throws ModelFormatException {
+    return kerasObject(c, key, Regularizer::get, Regularizer::get);
+  }
+
+  /** Keras's constraint option {@code key} of a layer's config, as {@link #regularizer}. */
+  public static Constraint constraint(LayerConfig c, String key) throws ModelFormatException {
+    return kerasObject(c, key, Constraint::get, Constraint::get);
   }
 
   /** A layer from read values; the constructor's refusal becomes an error at {@code key}. */
