@@ -335,7 +335,8 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     }
     int[] shared = c.has("shared_axes") ? c.optInts("shared_axes") : null;
     builder.sharedAxes(shared);
-    c.requireDefault("alpha_regularizer", null).requireDefault("alpha_constraint", null);
+    builder.alphaRegularizer(regularizer(c, "alpha_regularizer"))
+        .alphaConstraint(constraint(c, "alpha_constraint"));
     return builder.build();
   }
 
