@@ -117,13 +117,13 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
       throw c.error("epsilon", "epsilon is " + epsilon + "; it must be finite and not negative");
     }
     c.ignore("beta_initializer", "gamma_initializer");
-    for (String option : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint",
-        "gamma_constraint")) {
-      c.requireDefault(option, null);
-    }
     return LayerNormalization.builder().name(name).axis(c.optInts("axis", -1)).epsilon(epsilon)
         .center(c.optBoolean("center", true)).scale(c.optBoolean("scale", true))
-        .rmsScaling(c.optBoolean("rms_scaling", false)).build();
+        .rmsScaling(c.optBoolean("rms_scaling", false))
+        .betaRegularizer(regularizer(c, "beta_regularizer"))
+        .gammaRegularizer(regularizer(c, "gamma_regularizer"))
+        .betaConstraint(constraint(c, "beta_constraint"))
+        .gammaConstraint(constraint(c, "gamma_constraint")).build();
   }
 
   private static Rescaling rescaling(String name, LayerConfig c) throws ModelFormatException {
