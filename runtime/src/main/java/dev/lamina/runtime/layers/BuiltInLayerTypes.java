@@ -98,12 +98,16 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     }
     // The weights come from the file; Keras 3 drops input_length with a warning.
     c.ignore("embeddings_initializer", "input_length", "lora_alpha");
-    for (String option : List.of("embeddings_regularizer", "activity_regularizer",
-        "embeddings_constraint", "quantization_config", "lora_rank")) {
+    Regularizer embeddingsRegularizer = regularizer(c, "embeddings_regularizer");
+    Regularizer activityRegularizer = regularizer(c, "activity_regularizer");
+    Constraint embeddingsConstraint = constraint(c, "embeddings_constraint");
+    for (String option : List.of("quantization_config", "lora_rank")) {
       c.requireDefault(option, null);
     }
     return Embedding.builder(inputDim, outputDim).name(name)
-        .maskZero(c.optBoolean("mask_zero", false)).seed(0).build();
+        .maskZero(c.optBoolean("mask_zero", false)).seed(0)
+        .embeddingsRegularizer(embeddingsRegularizer).activityRegularizer(activityRegularizer)
+        .embeddingsConstraint(embeddingsConstraint).build();
   }
 
   private static LayerNormalization layerNormalization(String name, LayerConfig c)
@@ -113,13 +117,13 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
       throw c.error("epsilon", "epsilon is " + epsilon + "; it must be finite and not negative");
     }
     c.ignore("beta_initializer", "gamma_initializer");
-    for (String option : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint",
-        "gamma_constraint")) {
-      c.requireDefault(option, null);
-    }
     return LayerNormalization.builder().name(name).axis(c.optInts("axis", -1)).epsilon(epsilon)
         .center(c.optBoolean("center", true)).scale(c.optBoolean("scale", true))
-        .rmsScaling(c.optBoolean("rms_scaling", false)).build();
+        .rmsScaling(c.optBoolean("rms_scaling", false))
+        .betaRegularizer(regularizer(c, "beta_regularizer"))
+        .gammaRegularizer(regularizer(c, "gamma_regularizer"))
+        .betaConstraint(constraint(c, "beta_constraint"))
+        .gammaConstraint(constraint(c, "gamma_constraint")).build();
   }
 
   private static Rescaling rescaling(String name, LayerConfig c) throws ModelFormatException {
@@ -278,6 +282,19 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     }
   }
 
+  /**
+   * Keras's regularizer option {@code key} of a layer's config (a name, a serialized object or
+   * None), or {@code null}; a bad one is an error naming the key.
+   */
+  public static Regularizer regularizer(LayerConfig c, String key) throws ModelFormatException {
+    return kerasObject(c, key, Regularizer::get, Regularizer::get);
+  }
+
+  /** Keras's constraint option {@code key} of a layer's config, as {@link #regularizer}. */
+  public static Constraint constraint(LayerConfig c, String key) throws ModelFormatException {
+    return kerasObject(c, key, Constraint::get, Constraint::get);
+  }
+
   /** A layer from read values; the constructor's refusal becomes an error at {@code key}. */
   private static <L> L construct(LayerConfig c, String key, java.util.function.Supplier<L> make)
       throws ModelFormatException {
@@ -318,7 +335,8 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     }
     int[] shared = c.has("shared_axes") ? c.optInts("shared_axes") : null;
     builder.sharedAxes(shared);
-    c.requireDefault("alpha_regularizer", null).requireDefault("alpha_constraint", null);
+    builder.alphaRegularizer(regularizer(c, "alpha_regularizer"))
+        .alphaConstraint(constraint(c, "alpha_constraint"));
     return builder.build();
   }
 

@@ -15,6 +15,22 @@ public final class Layers {
 
   private Layers() {}
 
+  /** Puts Keras's serialized {@code regularizer} at {@code key} when one is set. */
+  public static void putRegularizer(java.util.Map<String, Object> config, String key,
+      dev.lamina.runtime.regularizers.Regularizer regularizer) {
+    if (regularizer != null && regularizer.config() != null) {
+      config.put(key, regularizer.config());
+    }
+  }
+
+  /** Puts Keras's serialized {@code constraint} at {@code key} when one is set. */
+  public static void putConstraint(java.util.Map<String, Object> config, String key,
+      dev.lamina.runtime.constraints.Constraint constraint) {
+    if (constraint != null && constraint.config() != null) {
+      config.put(key, constraint.config());
+    }
+  }
+
   public static void requireInputs(Layer layer, List<SymbolicTensor<?>> inputs, int count) {
     if (inputs.size() != count) {
       throw new IllegalArgumentException(layer.describe() + " takes " + count

@@ -30,27 +30,31 @@ class KerasConfigOptionsTest {
   }
 
   @Test
-  void embeddingAcceptsKerassDeprecatedInputLengthAndRefusesRegularizers() throws Exception {
+  void embeddingAcceptsKerassDeprecatedInputLengthAndRegularizersAndRefusesLora()
+      throws Exception {
     Layer layer = read("Embedding", "{\"input_dim\": 4, \"output_dim\": 2, \"input_length\": 7}");
     assertEquals(Map.of("input_dim", 4, "output_dim", 2, "mask_zero", false), layer.arguments());
+    assertEquals(Map.of("class_name", "L2", "config", Map.of("l2", 0.01)),
+        read("Embedding", "{\"input_dim\": 4, \"output_dim\": 2, \"embeddings_regularizer\": "
+        + "{\"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}}").config()
+        .get("embeddings_regularizer"));
     String message = refused("Embedding", "{\"input_dim\": 4, \"output_dim\": 2, "
-        + "\"embeddings_regularizer\": {\"class_name\": \"L2\"}}");
-    assertTrue(message.contains("sets embeddings_regularizer to an object; Lamina supports only "
-        + "its default, None"), message);
+        + "\"lora_rank\": 4}");
+    assertTrue(message.contains("lora_rank"), message);
     message = refused("Embedding", "{\"input_dim\": 0, \"output_dim\": 2}");
     assertTrue(message.contains("must be 1 or more"), message);
   }
 
   @Test
-  void layerNormalizationReadsAnIntOrAListAndRefusesConstraints() throws Exception {
+  void layerNormalizationReadsAnIntOrAListAndConstraints() throws Exception {
     assertEquals(List.of(-1), read("LayerNormalization", "{\"axis\": -1}").arguments()
         .get("axis"));
     assertEquals(List.of(1, 2), read("LayerNormalization", "{\"axis\": [1, 2]}").arguments()
         .get("axis"));
-    String message = refused("LayerNormalization",
-        "{\"gamma_constraint\": {\"class_name\": \"NonNeg\"}}");
-    assertTrue(message.contains("gamma_constraint"), message);
-    message = refused("LayerNormalization", "{\"momentum\": 0.9}");
+    assertEquals(Map.of("class_name", "NonNeg", "config", Map.of()), read("LayerNormalization",
+        "{\"gamma_constraint\": {\"class_name\": \"NonNeg\", \"config\": {}}}").config()
+        .get("gamma_constraint"));
+    String message = refused("LayerNormalization", "{\"momentum\": 0.9}");
     assertTrue(message.contains("has option 'momentum', which Lamina's LayerNormalization does "
         + "not support"), message);
   }

@@ -1,6 +1,8 @@
 package dev.lamina.runtime.layers.activations;
 
 import dev.lamina.runtime.Initializer;
+import dev.lamina.runtime.constraints.Constraint;
+import dev.lamina.runtime.regularizers.Regularizer;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
@@ -18,18 +20,23 @@ import org.tensorflow.types.TFloat32;
  * Keras's {@code PReLU(alpha_initializer="zeros", shared_axes=None)}: {@code relu(x) - alpha *
  * relu(-x)} with a trainable {@code alpha} per input position (every axis but the batch), shared
  * along {@code shared_axes} (there its size is 1). As in Keras, the layer is built by its first
- * {@code apply}, which fixes alpha's shape; for float32 inputs.
+ * {@code apply}, which fixes alpha's shape; for float32 inputs. Keras's {@code
+ * alpha_regularizer} and {@code alpha_constraint} apply in {@code fit} as in Keras.
  */
 public final class PReLU extends Layer {
 
   private final float alphaInitial;
   private final int[] sharedAxes;
+  private final Regularizer alphaRegularizer;
+  private final Constraint alphaConstraint;
   private Shape inputShape; // fixed by the first apply
 
   private PReLU(Builder builder) {
     super(builder.name);
     this.alphaInitial = builder.alphaInitial;
     this.sharedAxes = builder.sharedAxes;
+    this.alphaRegularizer = builder.alphaRegularizer;
+    this.alphaConstraint = builder.alphaConstraint;
   }
 
   /** {@code PReLU()}: alpha starts at zero, one per input position. */
@@ -67,6 +74,18 @@ public final class PReLU extends Layer {
     return arguments;
   }
 
+  /**
+   * What a saved model keeps: the {@link #arguments()}, and Keras's {@code alpha_regularizer}
+   * and {@code alpha_constraint} as Keras's serialized objects, each one that is set.
+   */
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> config = new LinkedHashMap<>(arguments());
+    Layers.putRegularizer(config, "alpha_regularizer", alphaRegularizer);
+    Layers.putConstraint(config, "alpha_constraint", alphaConstraint);
+    return config;
+  }
+
   @Override
   protected synchronized OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     Layers.requireInputs(this, inputs, 1);
@@ -102,7 +121,7 @@ public final class PReLU extends Layer {
       inputShape = shape;
       // Keras builds the layer on its first call: alpha's shape follows from the input's.
       addWeight("alpha", Shape.of(alphaShape), alphaInitial == 0f ? Initializer.zeros()
-          : Initializer.constant(alphaInitial), true);
+          : Initializer.constant(alphaInitial), true, alphaRegularizer, alphaConstraint);
     } else {
       Shape built = weights().get(0).shape();
       if (!built.equals(Shape.of(alphaShape))) {
@@ -135,8 +154,22 @@ public final class PReLU extends Layer {
     private float alphaInitial;
     private int[] sharedAxes;
     private String name;
+    private Regularizer alphaRegularizer;
+    private Constraint alphaConstraint;
 
     private Builder() {}
+
+    /** Keras's {@code alpha_regularizer}: its penalty of alpha joins the loss. */
+    public Builder alphaRegularizer(Regularizer regularizer) {
+      this.alphaRegularizer = regularizer;
+      return this;
+    }
+
+    /** Keras's {@code alpha_constraint}: applied to alpha after each optimizer step. */
+    public Builder alphaConstraint(Constraint constraint) {
+      this.alphaConstraint = constraint;
+      return this;
+    }
 
     /** The constant alpha starts at: Keras's {@code Constant(value)}; zero by default. */
     public Builder alphaInitializer(float value) {

@@ -1,5 +1,7 @@
 package dev.lamina.runtime.layers.core;
 
+import dev.lamina.runtime.constraints.Constraint;
+import dev.lamina.runtime.regularizers.Regularizer;
 import dev.lamina.runtime.Initializer;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
@@ -27,13 +29,18 @@ import org.tensorflow.types.family.TIntegral;
  *
  * <p>With {@code mask_zero} the output carries Keras's mask {@code index != 0}, so that index
  * 0 is padding for the layers after it. The matrix starts uniform in {@code ±0.05} (Keras's
- * default {@code RandomUniform}), drawn from a seed, unless initial values are given.
+ * default {@code RandomUniform}), drawn from a seed, unless initial values are given. Keras's
+ * regularizers of the matrix and of the output and its constraint of the matrix apply in
+ * {@code fit} as in Keras.
  */
 public final class Embedding extends Layer {
 
   private final int inputDim;
   private final int outputDim;
   private final boolean maskZero;
+  private final Regularizer embeddingsRegularizer;
+  private final Regularizer activityRegularizer;
+  private final Constraint embeddingsConstraint;
 
   private Embedding(Builder builder) {
     super(builder.name);
@@ -44,6 +51,9 @@ public final class Embedding extends Layer {
     this.inputDim = builder.inputDim;
     this.outputDim = builder.outputDim;
     this.maskZero = builder.maskZero;
+    this.embeddingsRegularizer = builder.embeddingsRegularizer;
+    this.activityRegularizer = builder.activityRegularizer;
+    this.embeddingsConstraint = builder.embeddingsConstraint;
     if (builder.embeddings != null
         && builder.embeddings.length != (long) inputDim * outputDim) {
       throw new IllegalArgumentException(describe() + ": the initial embeddings need "
@@ -52,7 +62,8 @@ public final class Embedding extends Layer {
     // The matrix's shape does not depend on the input: declared now, as Keras's build does
     // without an input shape, so that its values can be set before the first apply.
     addWeight("embeddings", Shape.of(inputDim, outputDim), builder.embeddings != null
-        ? Initializer.of(builder.embeddings) : uniform(builder.seed), true);
+        ? Initializer.of(builder.embeddings) : uniform(builder.seed), true,
+        embeddingsRegularizer, embeddingsConstraint);
   }
 
   /** {@code Embedding(input_dim, output_dim)}. */
@@ -99,6 +110,26 @@ public final class Embedding extends Layer {
     arguments.put("output_dim", outputDim);
     arguments.put("mask_zero", maskZero);
     return arguments;
+  }
+
+  /**
+   * What a saved model keeps: the {@link #arguments()}, and Keras's {@code
+   * embeddings_regularizer}, {@code activity_regularizer} and {@code embeddings_constraint} as
+   * Keras's serialized objects, each one that is set.
+   */
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> config = new LinkedHashMap<>(arguments());
+    Layers.putRegularizer(config, "embeddings_regularizer", embeddingsRegularizer);
+    Layers.putRegularizer(config, "activity_regularizer", activityRegularizer);
+    Layers.putConstraint(config, "embeddings_constraint", embeddingsConstraint);
+    return config;
+  }
+
+  /** Keras's {@code activity_regularizer}, or {@code null}. */
+  @Override
+  public Regularizer activityRegularizer() {
+    return activityRegularizer;
   }
 
   @Override
@@ -157,6 +188,9 @@ public final class Embedding extends Layer {
     private long seed = ThreadLocalRandom.current().nextLong();
     private float[] embeddings;
     private String name;
+    private Regularizer embeddingsRegularizer;
+    private Regularizer activityRegularizer;
+    private Constraint embeddingsConstraint;
 
     private Builder(int inputDim, int outputDim) {
       this.inputDim = inputDim;
@@ -183,6 +217,27 @@ public final class Embedding extends Layer {
 
     public Builder name(String name) {
       this.name = name;
+      return this;
+    }
+
+    /** Keras's {@code embeddings_regularizer}: its penalty of the matrix joins the loss. */
+    public Builder embeddingsRegularizer(Regularizer regularizer) {
+      this.embeddingsRegularizer = regularizer;
+      return this;
+    }
+
+    /**
+     * Keras's {@code activity_regularizer}: its penalty of the layer's output, divided by the
+     * batch size, joins the loss.
+     */
+    public Builder activityRegularizer(Regularizer regularizer) {
+      this.activityRegularizer = regularizer;
+      return this;
+    }
+
+    /** Keras's {@code embeddings_constraint}: applied to the matrix after each step. */
+    public Builder embeddingsConstraint(Constraint constraint) {
+      this.embeddingsConstraint = constraint;
       return this;
     }
 

@@ -1,5 +1,8 @@
 package dev.lamina.runtime.layers.normalization;
 
+import dev.lamina.runtime.constraints.Constraint;
+import dev.lamina.runtime.layers.BuiltInLayerTypes;
+import dev.lamina.runtime.regularizers.Regularizer;
 import dev.lamina.runtime.Initializer;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
@@ -34,6 +37,8 @@ import org.tensorflow.types.TInt64;
  *
  * <p>Weights, in Keras's order: {@code gamma} (if scale, ones), {@code beta} (if center, zeros),
  * {@code moving_mean} (zeros) and {@code moving_variance} (ones), the last two non-trainable.
+ * Keras's regularizers and constraints of {@code gamma} and {@code beta} apply in {@code fit}
+ * as in Keras.
  *
  * <p>Masks, as Keras 3's {@code call(inputs, training, mask)}: when the input carries a mask, the
  * batch statistics in {@code fit} count only the positions it keeps (Keras's {@code _moments}
@@ -53,6 +58,10 @@ public final class BatchNormalization extends Layer {
   private final double epsilon;
   private final boolean center;
   private final boolean scale;
+  private final Regularizer betaRegularizer;
+  private final Regularizer gammaRegularizer;
+  private final Constraint betaConstraint;
+  private final Constraint gammaConstraint;
   /** The normalised axis of the built input, non-negative; -1 until built. */
   private int builtAxis = -1;
 
@@ -63,6 +72,10 @@ public final class BatchNormalization extends Layer {
     this.epsilon = b.epsilon;
     this.center = b.center;
     this.scale = b.scale;
+    this.betaRegularizer = b.betaRegularizer;
+    this.gammaRegularizer = b.gammaRegularizer;
+    this.betaConstraint = b.betaConstraint;
+    this.gammaConstraint = b.gammaConstraint;
   }
 
   /** Keras's defaults: axis -1, momentum 0.99, epsilon 0.001, center and scale. */
@@ -88,6 +101,21 @@ public final class BatchNormalization extends Layer {
     arguments.put("center", center);
     arguments.put("scale", scale);
     return arguments;
+  }
+
+  /**
+   * What a saved model keeps: the {@link #arguments()}, and Keras's {@code beta_regularizer},
+   * {@code gamma_regularizer}, {@code beta_constraint} and {@code gamma_constraint} as Keras's
+   * serialized objects, each one that is set.
+   */
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> config = new LinkedHashMap<>(arguments());
+    Layers.putRegularizer(config, "beta_regularizer", betaRegularizer);
+    Layers.putRegularizer(config, "gamma_regularizer", gammaRegularizer);
+    Layers.putConstraint(config, "beta_constraint", betaConstraint);
+    Layers.putConstraint(config, "gamma_constraint", gammaConstraint);
+    return config;
   }
 
   @Override
@@ -117,10 +145,11 @@ public final class BatchNormalization extends Layer {
       builtAxis = resolved;
       Shape weight = Shape.of(features);
       if (scale) {
-        addWeight("gamma", weight, Initializer.constant(1f), true);
+        addWeight("gamma", weight, Initializer.constant(1f), true, gammaRegularizer,
+            gammaConstraint);
       }
       if (center) {
-        addWeight("beta", weight, Initializer.zeros(), true);
+        addWeight("beta", weight, Initializer.zeros(), true, betaRegularizer, betaConstraint);
       }
       addWeight("moving_mean", weight, Initializer.zeros(), false);
       addWeight("moving_variance", weight, Initializer.constant(1f), false);
@@ -236,14 +265,15 @@ public final class BatchNormalization extends Layer {
       throws ModelFormatException {
     Builder b = builder().name(name).axis(c.optInt("axis", -1))
         .momentum(c.optDouble("momentum", 0.99)).epsilon(c.optDouble("epsilon", 1e-3))
-        .center(c.optBoolean("center", true)).scale(c.optBoolean("scale", true));
+        .center(c.optBoolean("center", true)).scale(c.optBoolean("scale", true))
+        .betaRegularizer(BuiltInLayerTypes.regularizer(c, "beta_regularizer"))
+        .gammaRegularizer(BuiltInLayerTypes.regularizer(c, "gamma_regularizer"))
+        .betaConstraint(BuiltInLayerTypes.constraint(c, "beta_constraint"))
+        .gammaConstraint(BuiltInLayerTypes.constraint(c, "gamma_constraint"));
     // Initial values do not matter once weights load; the rest only at Keras's defaults.
     c.ignore("beta_initializer", "gamma_initializer", "moving_mean_initializer",
         "moving_variance_initializer", "renorm_momentum");
-    for (String option : List.of("beta_regularizer", "gamma_regularizer", "beta_constraint",
-        "gamma_constraint", "renorm_clipping")) {
-      c.requireDefault(option, null);
-    }
+    c.requireDefault("renorm_clipping", null);
     c.requireDefault("synchronized", false);
     c.requireDefault("renorm", false);
     try {
@@ -261,8 +291,36 @@ public final class BatchNormalization extends Layer {
     private double epsilon = 1e-3;
     private boolean center = true;
     private boolean scale = true;
+    private Regularizer betaRegularizer;
+    private Regularizer gammaRegularizer;
+    private Constraint betaConstraint;
+    private Constraint gammaConstraint;
 
     private Builder() {}
+
+    /** Keras's {@code beta_regularizer}: its penalty of {@code beta} joins the loss. */
+    public Builder betaRegularizer(Regularizer regularizer) {
+      this.betaRegularizer = regularizer;
+      return this;
+    }
+
+    /** Keras's {@code gamma_regularizer}: its penalty of {@code gamma} joins the loss. */
+    public Builder gammaRegularizer(Regularizer regularizer) {
+      this.gammaRegularizer = regularizer;
+      return this;
+    }
+
+    /** Keras's {@code beta_constraint}: applied to {@code beta} after each optimizer step. */
+    public Builder betaConstraint(Constraint constraint) {
+      this.betaConstraint = constraint;
+      return this;
+    }
+
+    /** Keras's {@code gamma_constraint}: applied to {@code gamma} after each optimizer step. */
+    public Builder gammaConstraint(Constraint constraint) {
+      this.gammaConstraint = constraint;
+      return this;
+    }
 
     public Builder name(String name) {
       this.name = name;

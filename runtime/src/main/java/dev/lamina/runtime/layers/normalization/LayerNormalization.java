@@ -1,5 +1,7 @@
 package dev.lamina.runtime.layers.normalization;
 
+import dev.lamina.runtime.constraints.Constraint;
+import dev.lamina.runtime.regularizers.Regularizer;
 import dev.lamina.runtime.Initializer;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
@@ -28,7 +30,8 @@ import org.tensorflow.types.TInt32;
  *
  * <p>Weights, as Keras's {@code build} adds them: {@code gamma} (if {@code scale} or
  * {@code rms_scaling}), then {@code beta} (if {@code center} and not {@code rms_scaling}), both
- * trainable, of the shape of the normalised axes.
+ * trainable, of the shape of the normalised axes. Keras's regularizers and constraints of
+ * {@code gamma} and {@code beta} apply in {@code fit} as in Keras.
  */
 public final class LayerNormalization extends Layer {
 
@@ -37,6 +40,10 @@ public final class LayerNormalization extends Layer {
   private final boolean center;
   private final boolean scale;
   private final boolean rmsScaling;
+  private final Regularizer betaRegularizer;
+  private final Regularizer gammaRegularizer;
+  private final Constraint betaConstraint;
+  private final Constraint gammaConstraint;
   private int[] builtAxes; // non-negative, sorted: fixed by the first apply
   private long[] builtDims;
   private int builtRank = -1;
@@ -55,6 +62,10 @@ public final class LayerNormalization extends Layer {
     this.center = builder.center;
     this.scale = builder.scale;
     this.rmsScaling = builder.rmsScaling;
+    this.betaRegularizer = builder.betaRegularizer;
+    this.gammaRegularizer = builder.gammaRegularizer;
+    this.betaConstraint = builder.betaConstraint;
+    this.gammaConstraint = builder.gammaConstraint;
   }
 
   /** {@code LayerNormalization()}: over the last axis, Keras's defaults. */
@@ -82,6 +93,21 @@ public final class LayerNormalization extends Layer {
     arguments.put("scale", scale);
     arguments.put("rms_scaling", rmsScaling);
     return arguments;
+  }
+
+  /**
+   * What a saved model keeps: the {@link #arguments()}, and Keras's {@code beta_regularizer},
+   * {@code gamma_regularizer}, {@code beta_constraint} and {@code gamma_constraint} as Keras's
+   * serialized objects, each one that is set.
+   */
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> config = new LinkedHashMap<>(arguments());
+    Layers.putRegularizer(config, "beta_regularizer", betaRegularizer);
+    Layers.putRegularizer(config, "gamma_regularizer", gammaRegularizer);
+    Layers.putConstraint(config, "beta_constraint", betaConstraint);
+    Layers.putConstraint(config, "gamma_constraint", gammaConstraint);
+    return config;
   }
 
   /** As Keras's ({@code supports_masking}): the input's mask passes through. */
@@ -118,10 +144,12 @@ public final class LayerNormalization extends Layer {
       builtRank = rank;
       // Keras's build: gamma, then beta, shaped as the normalised axes.
       if (scale || rmsScaling) {
-        addWeight("gamma", Shape.of(dims), Initializer.constant(1f), true);
+        addWeight("gamma", Shape.of(dims), Initializer.constant(1f), true, gammaRegularizer,
+            gammaConstraint);
       }
       if (center && !rmsScaling) {
-        addWeight("beta", Shape.of(dims), Initializer.zeros(), true);
+        addWeight("beta", Shape.of(dims), Initializer.zeros(), true, betaRegularizer,
+            betaConstraint);
       }
     } else if (rank != builtRank || !java.util.Arrays.equals(dims, builtDims)) {
       throw new IllegalArgumentException(describe() + " was built for sizes "
@@ -179,6 +207,10 @@ public final class LayerNormalization extends Layer {
     private boolean scale = true;
     private boolean rmsScaling;
     private String name;
+    private Regularizer betaRegularizer;
+    private Regularizer gammaRegularizer;
+    private Constraint betaConstraint;
+    private Constraint gammaConstraint;
 
     private Builder() {}
 
@@ -214,6 +246,30 @@ public final class LayerNormalization extends Layer {
 
     public Builder name(String name) {
       this.name = name;
+      return this;
+    }
+
+    /** Keras's {@code beta_regularizer}: its penalty of {@code beta} joins the loss. */
+    public Builder betaRegularizer(Regularizer regularizer) {
+      this.betaRegularizer = regularizer;
+      return this;
+    }
+
+    /** Keras's {@code gamma_regularizer}: its penalty of {@code gamma} joins the loss. */
+    public Builder gammaRegularizer(Regularizer regularizer) {
+      this.gammaRegularizer = regularizer;
+      return this;
+    }
+
+    /** Keras's {@code beta_constraint}: applied to {@code beta} after each optimizer step. */
+    public Builder betaConstraint(Constraint constraint) {
+      this.betaConstraint = constraint;
+      return this;
+    }
+
+    /** Keras's {@code gamma_constraint}: applied to {@code gamma} after each optimizer step. */
+    public Builder gammaConstraint(Constraint constraint) {
+      this.gammaConstraint = constraint;
       return this;
     }
 

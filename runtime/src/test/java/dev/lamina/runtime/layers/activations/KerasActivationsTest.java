@@ -223,8 +223,9 @@ class KerasActivationsTest {
   @Test
   void kerasConfigsOutsideWhatLaminaImplementsAreRefusedNamingTheLayer() {
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> fromKeras("PReLU",
-        configOf(Map.of("alpha_regularizer", Map.of("class_name", "L2")))));
-    assertTrue(e.getMessage().contains("PReLU layer sets alpha_regularizer"), e.getMessage());
+        configOf(Map.of("alpha_regularizer", Map.of("class_name", "L7")))));
+    assertTrue(e.getMessage().contains("PReLU layer") && e.getMessage().contains(
+        "alpha_regularizer: Unknown regularizer 'L7'"), e.getMessage());
     e = assertThrows(ModelFormatException.class,
         () -> fromKeras("LeakyReLU", configOf(Map.of("negative_slope", -1.0))));
     assertTrue(e.getMessage().contains("negative_slope is -1.0"), e.getMessage());
