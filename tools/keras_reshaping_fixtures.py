@@ -14,7 +14,8 @@ cases there do not change:
 
     tensor = {"shape", "dtype", "values" (flat, row-major)}
 
-Inputs are float32 from a normal distribution. "output_shape" is what
+Inputs are float32 from a normal distribution; a case's seed is SEED plus its
+index in CASES, so new cases are appended. "output_shape" is what
 compute_output_shape gives for the input with an unknown batch size.
 
 Run by hand from the repository root (never by CI):
@@ -109,6 +110,9 @@ CASES = [
     ("int3", lambda: layers.UpSampling2D(3, interpolation="nearest"), (1, 3, 2, 3)),
     ("rank2", lambda: layers.Flatten(), (3, 5)),
     ("rank5", lambda: layers.Flatten(), (2, 3, 1, 5, 3)),
+    # appended: the cases above keep their seeds
+    ("bilinear", lambda: layers.UpSampling2D((2, 3), interpolation="bilinear"), (2, 3, 5, 2)),
+    ("bicubic", lambda: layers.UpSampling2D((3, 2), interpolation="bicubic"), (2, 5, 3, 2)),
 ]
 
 

@@ -73,9 +73,9 @@ public final class ReshapingTypes {
       throws ModelFormatException {
     channelsLast(c);
     String interpolation = c.optString("interpolation", "nearest");
-    if (!interpolation.equals("nearest")) {
+    if (!UpSampling2D.INTERPOLATIONS.contains(interpolation)) {
       throw c.error("interpolation", "interpolation='" + interpolation + "' is not supported; "
-          + "Lamina's UpSampling2D implements only 'nearest'");
+          + "Lamina's UpSampling2D implements " + String.join(", ", UpSampling2D.INTERPOLATIONS));
     }
     int[] size = c.optInts("size", 2, 2);
     if (size.length != 1 && size.length != 2) {
@@ -83,7 +83,7 @@ public final class ReshapingTypes {
     }
     int rows = size[0];
     int cols = size[size.length - 1];
-    return construct(c, "size", () -> new UpSampling2D(name, rows, cols));
+    return construct(c, "size", () -> new UpSampling2D(name, rows, cols, interpolation));
   }
 
   private static int[] required(LayerConfig c, String key) throws ModelFormatException {
