@@ -44,6 +44,7 @@ public final class Cropping2D extends Layer {
     this.cropping = ReshapingArgs.checkPairs("Cropping2D", "cropping", cropping, 2);
   }
 
+  /** Applies the layer; the output has the input\'s dtype. */
   public <T extends TType> SymbolicTensor<T> apply(SymbolicTensor<T> x) {
     return applyTyped(x);
   }

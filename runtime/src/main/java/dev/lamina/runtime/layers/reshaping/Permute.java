@@ -41,6 +41,7 @@ public final class Permute extends Layer {
     }
   }
 
+  /** Applies the layer; the output has the input\'s dtype. */
   public <T extends TType> SymbolicTensor<T> apply(SymbolicTensor<T> x) {
     return applyTyped(x);
   }

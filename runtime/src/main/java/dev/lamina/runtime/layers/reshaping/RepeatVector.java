@@ -16,10 +16,12 @@ public final class RepeatVector extends Layer {
 
   private final int n;
 
+  /** Keras's {@code RepeatVector(n)}. */
   public RepeatVector(int n) {
     this(null, n);
   }
 
+  /** A named layer; {@code n} is 1 or more. */
   public RepeatVector(String name, int n) {
     super(name);
     if (n < 1) {
@@ -28,6 +30,7 @@ public final class RepeatVector extends Layer {
     this.n = n;
   }
 
+  /** Applies the layer; the output has the input\'s dtype. */
   public <T extends TType> SymbolicTensor<T> apply(SymbolicTensor<T> x) {
     return applyTyped(x);
   }

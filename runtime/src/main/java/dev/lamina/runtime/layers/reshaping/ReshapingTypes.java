@@ -27,28 +27,33 @@ public final class ReshapingTypes {
     }
   }
 
+  /** Keras's {@code Permute} configuration. */
   public static Permute permute(String name, LayerConfig c) throws ModelFormatException {
     int[] dims = required(c, "dims");
     return construct(c, "dims", () -> new Permute(name, dims));
   }
 
+  /** Keras's {@code RepeatVector} configuration. */
   public static RepeatVector repeatVector(String name, LayerConfig c)
       throws ModelFormatException {
     int n = c.requireInt("n");
     return construct(c, "n", () -> new RepeatVector(name, n));
   }
 
+  /** Keras's {@code Cropping1D} configuration. */
   public static Cropping1D cropping1d(String name, LayerConfig c) throws ModelFormatException {
     int[] pair = pair1d(c, "cropping", 1);
     return construct(c, "cropping", () -> new Cropping1D(name, pair[0], pair[1]));
   }
 
+  /** Keras's {@code Cropping2D} configuration. */
   public static Cropping2D cropping2d(String name, LayerConfig c) throws ModelFormatException {
     channelsLast(c);
     int[][] pairs = pairs2d(c, "cropping", 0);
     return construct(c, "cropping", () -> new Cropping2D(name, pairs));
   }
 
+  /** Keras's {@code ZeroPadding1D} configuration. */
   public static ZeroPadding1D zeroPadding1d(String name, LayerConfig c)
       throws ModelFormatException {
     channelsLast(c);
@@ -56,6 +61,7 @@ public final class ReshapingTypes {
     return construct(c, "padding", () -> new ZeroPadding1D(name, pair[0], pair[1]));
   }
 
+  /** Keras's {@code ZeroPadding2D} configuration. */
   public static ZeroPadding2D zeroPadding2d(String name, LayerConfig c)
       throws ModelFormatException {
     channelsLast(c);
@@ -63,12 +69,14 @@ public final class ReshapingTypes {
     return construct(c, "padding", () -> new ZeroPadding2D(name, pairs));
   }
 
+  /** Keras's {@code UpSampling1D} configuration. */
   public static UpSampling1D upSampling1d(String name, LayerConfig c)
       throws ModelFormatException {
     int size = c.optInt("size", 2);
     return construct(c, "size", () -> new UpSampling1D(name, size));
   }
 
+  /** Keras's {@code UpSampling2D} configuration. */
   public static UpSampling2D upSampling2d(String name, LayerConfig c)
       throws ModelFormatException {
     channelsLast(c);

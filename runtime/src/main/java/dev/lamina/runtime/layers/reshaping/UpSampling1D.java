@@ -24,15 +24,18 @@ public final class UpSampling1D extends Layer {
     this(null, 2);
   }
 
+  /** Keras's {@code UpSampling1D(size)}. */
   public UpSampling1D(int size) {
     this(null, size);
   }
 
+  /** A named layer; {@code size} is 1 or more. */
   public UpSampling1D(String name, int size) {
     super(name);
     this.size = checked(size);
   }
 
+  /** Applies the layer; the output has the input\'s dtype. */
   public <T extends TType> SymbolicTensor<T> apply(SymbolicTensor<T> x) {
     return applyTyped(x);
   }

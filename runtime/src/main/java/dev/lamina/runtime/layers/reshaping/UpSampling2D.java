@@ -73,6 +73,7 @@ public final class UpSampling2D extends Layer {
     return interpolation;
   }
 
+  /** Applies the layer; the output has the input\'s dtype. */
   public <T extends TType> SymbolicTensor<T> apply(SymbolicTensor<T> x) {
     return applyTyped(x);
   }

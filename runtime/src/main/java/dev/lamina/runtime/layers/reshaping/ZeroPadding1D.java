@@ -40,6 +40,7 @@ public final class ZeroPadding1D extends Layer {
         new int[][] {{before, after}}, 1);
   }
 
+  /** Applies the layer; the output has the input\'s dtype. */
   public <T extends TType> SymbolicTensor<T> apply(SymbolicTensor<T> x) {
     return applyTyped(x);
   }

@@ -40,6 +40,7 @@ public final class ZeroPadding2D extends Layer {
     this.padding = ReshapingArgs.checkPairs("ZeroPadding2D", "padding", padding, 2);
   }
 
+  /** Applies the layer; the output has the input\'s dtype. */
   public <T extends TType> SymbolicTensor<T> apply(SymbolicTensor<T> x) {
     return applyTyped(x);
   }
