@@ -113,6 +113,8 @@ CASES = [
     # appended: the cases above keep their seeds
     ("bilinear", lambda: layers.UpSampling2D((2, 3), interpolation="bilinear"), (2, 3, 5, 2)),
     ("bicubic", lambda: layers.UpSampling2D((3, 2), interpolation="bicubic"), (2, 5, 3, 2)),
+    ("rank1", lambda: layers.Flatten(), (3,)),
+    ("odd", lambda: layers.Permute((2, 3, 1)), (1, 3, 1, 5)),
 ]
 
 
