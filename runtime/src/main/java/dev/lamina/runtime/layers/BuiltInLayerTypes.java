@@ -27,8 +27,17 @@ import dev.lamina.runtime.layers.normalization.UnitNormalization;
 import dev.lamina.runtime.layers.preprocessing.Normalization;
 import dev.lamina.runtime.layers.preprocessing.Rescaling;
 import dev.lamina.runtime.layers.regularization.Dropout;
+import dev.lamina.runtime.layers.reshaping.Cropping1D;
+import dev.lamina.runtime.layers.reshaping.Cropping2D;
 import dev.lamina.runtime.layers.reshaping.Flatten;
+import dev.lamina.runtime.layers.reshaping.Permute;
+import dev.lamina.runtime.layers.reshaping.RepeatVector;
 import dev.lamina.runtime.layers.reshaping.Reshape;
+import dev.lamina.runtime.layers.reshaping.ReshapingTypes;
+import dev.lamina.runtime.layers.reshaping.UpSampling1D;
+import dev.lamina.runtime.layers.reshaping.UpSampling2D;
+import dev.lamina.runtime.layers.reshaping.ZeroPadding1D;
+import dev.lamina.runtime.layers.reshaping.ZeroPadding2D;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypeProvider;
@@ -49,11 +58,19 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Dense", Dense.class, BuiltInLayerTypes::dense),
         LayerType.of("Dropout", Dropout.class, BuiltInLayerTypes::dropout),
         LayerType.of("Flatten", Flatten.class, (name, c) -> {
-          c.requireDefault("data_format", "channels_last");
+          ReshapingTypes.channelsLast(c);
           return new Flatten(name);
         }),
         LayerType.of("Reshape", Reshape.class,
             (name, c) -> new Reshape(name, c.requireLongs("target_shape"))),
+        LayerType.of("Permute", Permute.class, ReshapingTypes::permute),
+        LayerType.of("RepeatVector", RepeatVector.class, ReshapingTypes::repeatVector),
+        LayerType.of("Cropping1D", Cropping1D.class, ReshapingTypes::cropping1d),
+        LayerType.of("Cropping2D", Cropping2D.class, ReshapingTypes::cropping2d),
+        LayerType.of("ZeroPadding1D", ZeroPadding1D.class, ReshapingTypes::zeroPadding1d),
+        LayerType.of("ZeroPadding2D", ZeroPadding2D.class, ReshapingTypes::zeroPadding2d),
+        LayerType.of("UpSampling1D", UpSampling1D.class, ReshapingTypes::upSampling1d),
+        LayerType.of("UpSampling2D", UpSampling2D.class, ReshapingTypes::upSampling2d),
         LayerType.of("Concatenate", Concatenate.class,
             (name, c) -> new Concatenate(name, c.optInt("axis", -1))),
         LayerType.of("Activation", Activation.class,

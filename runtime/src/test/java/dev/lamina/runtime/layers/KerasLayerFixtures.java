@@ -62,10 +62,34 @@ public final class KerasLayerFixtures {
     return fixture;
   }
 
+  private static final Map<String, JsonObject> OTHERS = new java.util.HashMap<>();
+
+  /** Another fixture file of the same case format, e.g. {@code reshaping.json}. */
+  public static synchronized JsonObject fixture(String resource) throws IOException {
+    JsonObject loaded = OTHERS.get(resource);
+    if (loaded == null) {
+      try (InputStream in = KerasLayerFixtures.class.getResourceAsStream("/keras/" + resource)) {
+        loaded = Json.parseObject(in.readAllBytes(), resource);
+      }
+      OTHERS.put(resource, loaded);
+    }
+    return loaded;
+  }
+
   /** Every case of {@code className}, named by its id, for a parameterized test. */
   public static Stream<Arguments> cases(String className) throws IOException {
+    return cases(fixture(), className);
+  }
+
+  /** Every case of {@code className} in another fixture file ({@link #fixture(String)}). */
+  public static Stream<Arguments> cases(String resource, String className) throws IOException {
+    return cases(fixture(resource), className);
+  }
+
+  private static Stream<Arguments> cases(JsonObject fixture, String className)
+      throws IOException {
     List<Arguments> out = new ArrayList<>();
-    for (JsonObject c : fixture().requireArray("cases").objects()) {
+    for (JsonObject c : fixture.requireArray("cases").objects()) {
       if (c.requireString("class_name").equals(className)) {
         out.add(Arguments.of(c.requireString("id"), c));
       }
