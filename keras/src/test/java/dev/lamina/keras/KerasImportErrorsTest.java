@@ -94,7 +94,7 @@ class KerasImportErrorsTest {
             + "support; supported layers: InputLayer, Lambda, "
             // then every registered type, sorted: the list grows with each new layer type
             + String.join(", ", dev.lamina.runtime.registry.LayerTypes.kerasClassNames()));
-    assertContains(message, "Concatenate, Dense,");
+    assertContains(message, " Concatenate, ", " Dense, ");
   }
 
   @Test
