@@ -15,9 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -260,14 +258,7 @@ public abstract class Layer {
 
   /** Copies of the weights' values, in order (Keras's {@code layer.get_weights()}). */
   public final List<FloatNdArray> getWeights() {
-    List<Weight> all = List.copyOf(weights);
-    List<float[]> snapshot = Weight.snapshot(all, null, null).values();
-    List<FloatNdArray> values = new ArrayList<>(all.size());
-    for (int i = 0; i < all.size(); i++) {
-      values.add(NdArrays.wrap(all.get(i).shape(),
-          DataBuffers.of(snapshot.get(i), true, false)));
-    }
-    return values;
+    return Weight.snapshotArrays(List.copyOf(weights));
   }
 
   /**
@@ -290,12 +281,7 @@ public abstract class Layer {
             + Shapes.format(given));
       }
     }
-    List<Weight> targets = List.copyOf(weights);
-    List<float[]> copies = new ArrayList<>(targets.size());
-    for (int i = 0; i < targets.size(); i++) {
-      copies.add(targets.get(i).rowMajor(values.get(i)));
-    }
-    Weight.assignAll(targets, copies);
+    Weight.assignAllCopies(List.copyOf(weights), values);
   }
 
   /** How many values the layer's weights hold, for summaries. */

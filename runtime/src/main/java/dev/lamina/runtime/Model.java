@@ -25,7 +25,6 @@ import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
  * A model in Keras's functional style: the layers between some {@link Input}s and some outputs,
@@ -284,14 +283,7 @@ public class Model implements AutoCloseable {
 
   /** Copies of the weights' values, in {@link #weights()} order (Keras's {@code get_weights}). */
   public final List<FloatNdArray> getWeights() {
-    List<Weight> weights = weights();
-    List<float[]> snapshot = Weight.snapshot(weights, null, null).values();
-    List<FloatNdArray> values = new ArrayList<>(weights.size());
-    for (int i = 0; i < weights.size(); i++) {
-      values.add(NdArrays.wrap(weights.get(i).shape(),
-          DataBuffers.of(snapshot.get(i), true, false)));
-    }
-    return values;
+    return Weight.snapshotArrays(weights());
   }
 
   /**
@@ -314,11 +306,7 @@ public class Model implements AutoCloseable {
             + Shapes.format(weights.get(i).shape()) + ", got " + Shapes.format(given));
       }
     }
-    List<float[]> copies = new ArrayList<>(weights.size());
-    for (int i = 0; i < weights.size(); i++) {
-      copies.add(weights.get(i).rowMajor(values.get(i)));
-    }
-    Weight.assignAll(weights, copies); // a model predicting meanwhile sees all or none of them
+    Weight.assignAllCopies(weights, values); // a model predicting meanwhile sees all or none
   }
 
   // --- training (Keras's compile / fit / evaluate) ---

@@ -280,6 +280,29 @@ public final class Weight {
     }
   }
 
+  /** {@link #snapshot} of {@code weights} as fresh arrays of their shapes (get_weights). */
+  static List<FloatNdArray> snapshotArrays(List<Weight> weights) {
+    List<float[]> snapshot = snapshot(weights, null, null).values();
+    List<FloatNdArray> arrays = new ArrayList<>(weights.size());
+    for (int i = 0; i < weights.size(); i++) {
+      arrays.add(NdArrays.wrap(weights.get(i).shape(),
+          DataBuffers.of(snapshot.get(i), true, false)));
+    }
+    return arrays;
+  }
+
+  /**
+   * {@link #assignAll} of copies of {@code values}, whose shapes the caller checked
+   * (set_weights).
+   */
+  static void assignAllCopies(List<Weight> weights, List<? extends FloatNdArray> values) {
+    List<float[]> copies = new ArrayList<>(weights.size());
+    for (int i = 0; i < weights.size(); i++) {
+      copies.add(weights.get(i).rowMajor(values.get(i)));
+    }
+    assignAll(weights, copies);
+  }
+
   /** Weight values, in order, and what was read with them. */
   record Snapshot<R>(List<float[]> values, R alongside) {}
 
