@@ -24,6 +24,15 @@ import dev.lamina.runtime.layers.merging.Subtract;
 import dev.lamina.runtime.layers.normalization.BatchNormalization;
 import dev.lamina.runtime.layers.normalization.LayerNormalization;
 import dev.lamina.runtime.layers.normalization.UnitNormalization;
+import dev.lamina.runtime.layers.pooling.AveragePooling1D;
+import dev.lamina.runtime.layers.pooling.AveragePooling2D;
+import dev.lamina.runtime.layers.pooling.GlobalAveragePooling1D;
+import dev.lamina.runtime.layers.pooling.GlobalAveragePooling2D;
+import dev.lamina.runtime.layers.pooling.GlobalMaxPooling1D;
+import dev.lamina.runtime.layers.pooling.GlobalMaxPooling2D;
+import dev.lamina.runtime.layers.pooling.MaxPooling1D;
+import dev.lamina.runtime.layers.pooling.MaxPooling2D;
+import dev.lamina.runtime.layers.pooling.PoolingTypes;
 import dev.lamina.runtime.layers.preprocessing.Normalization;
 import dev.lamina.runtime.layers.preprocessing.Rescaling;
 import dev.lamina.runtime.layers.regularization.Dropout;
@@ -71,6 +80,18 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("ZeroPadding2D", ZeroPadding2D.class, ReshapingTypes::zeroPadding2d),
         LayerType.of("UpSampling1D", UpSampling1D.class, ReshapingTypes::upSampling1d),
         LayerType.of("UpSampling2D", UpSampling2D.class, ReshapingTypes::upSampling2d),
+        LayerType.of("MaxPooling1D", MaxPooling1D.class, PoolingTypes::maxPooling1d),
+        LayerType.of("MaxPooling2D", MaxPooling2D.class, PoolingTypes::maxPooling2d),
+        LayerType.of("AveragePooling1D", AveragePooling1D.class, PoolingTypes::averagePooling1d),
+        LayerType.of("AveragePooling2D", AveragePooling2D.class, PoolingTypes::averagePooling2d),
+        LayerType.of("GlobalMaxPooling1D", GlobalMaxPooling1D.class,
+            PoolingTypes::globalMaxPooling1d),
+        LayerType.of("GlobalMaxPooling2D", GlobalMaxPooling2D.class,
+            PoolingTypes::globalMaxPooling2d),
+        LayerType.of("GlobalAveragePooling1D", GlobalAveragePooling1D.class,
+            PoolingTypes::globalAveragePooling1d),
+        LayerType.of("GlobalAveragePooling2D", GlobalAveragePooling2D.class,
+            PoolingTypes::globalAveragePooling2d),
         LayerType.of("Concatenate", Concatenate.class,
             (name, c) -> new Concatenate(name, c.optInt("axis", -1))),
         LayerType.of("Activation", Activation.class,
