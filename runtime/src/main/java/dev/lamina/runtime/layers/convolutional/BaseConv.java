@@ -30,7 +30,9 @@ import org.tensorflow.types.TFloat32;
  * {@code kernel_size + (input channels / groups, filters)}; the bias has one value per filter.
  *
  * <p>The convolution is TensorFlow's {@code Conv2D} (1D as 2D over a height of one, as Keras's
- * TensorFlow backend does through {@code tf.nn.convolution}). Grouped convolutions, which
+ * TensorFlow backend does through {@code tf.nn.convolution}), with a dilated kernel (zeros
+ * between its taps) for {@code dilation_rate > 1}, as TensorFlow's CPU gradients of its own dilated
+ * convolutions can abort the process. Grouped convolutions, which
  * TensorFlow's CPU kernels refuse (Keras compiles them with XLA), are one convolution per group of
  * input channels and filters, concatenated on the channels. As the layer is built by its first
  * {@code apply}, the input's channels are fixed then.
@@ -249,12 +251,12 @@ public abstract class BaseConv extends Layer {
     Operand<TFloat32> x = (Operand<TFloat32>) inputs.get(0);
     Operand<TFloat32> kernel = weights.get(0);
     long[] stride4;
-    long[] dilation4;
+    long[] dilation4; // of the spatial axes (a height of one for 1D), 1 for the others
     if (rank == 1) {
       if (padding.equals("causal")) {
-        long left = (long) dilationRate[0] * (kernelSize[0] - 1);
-        x = tf.pad(x, tf.constant(new long[][] {{0, 0}, {left, 0}, {0, 0}}),
-            tf.constant(0f));
+        int left = dilationRate[0] * (kernelSize[0] - 1);
+        // int32 paddings: TensorFlow's gradient of Pad slices them with int32 indices
+        x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {left, 0}, {0, 0}}), tf.constant(0f));
       }
       // Keras's TensorFlow backend (tf.nn.convolution → conv1d): a height of one
       x = tf.expandDims(x, tf.constant(1));
@@ -265,6 +267,19 @@ public abstract class BaseConv extends Layer {
       stride4 = new long[] {1, strides[0], strides[1], 1};
       dilation4 = new long[] {1, dilationRate[0], dilationRate[1], 1};
     }
+    // Dilation as a kernel with dilation - 1 zeros between its taps, and the op undilated:
+    // TensorFlow's CPU gradients of dilated convolutions can abort the process (oneDNN).
+    long[] kernelShape = rank == 1
+        ? new long[] {1, kernelSize[0], channels / groups, filters}
+        : new long[] {kernelSize[0], kernelSize[1], channels / groups, filters};
+    for (int axis = 0; axis < 2; axis++) {
+      int d = (int) dilation4[axis + 1];
+      if (d > 1) {
+        kernel = dilate(tf, kernel, kernelShape, axis, d);
+        kernelShape[axis] = d * (kernelShape[axis] - 1) + 1;
+      }
+    }
+    dilation4 = new long[] {1, 1, 1, 1};
     String tfPadding = padding.equals("same") ? "SAME" : "VALID";
     Operand<TFloat32> y;
     if (groups == 1) {
@@ -285,6 +300,31 @@ public abstract class BaseConv extends Layer {
       y = tf.nn.biasAdd(y, weights.get(1));
     }
     return activation == null ? y : Activation.apply(tf, activation, y);
+  }
+
+  /** The kernel with {@code d - 1} zeros between its taps along {@code axis}. */
+  private static Operand<TFloat32> dilate(Ops tf, Operand<TFloat32> kernel, long[] shape,
+      int axis, int d) {
+    long k = shape[axis];
+    long[] expanded = new long[5];
+    int[][] paddings = new int[5][2]; // int32, as for the causal padding
+    for (int i = 0, j = 0; i < 4; i++, j++) {
+      expanded[j] = shape[i];
+      if (i == axis) {
+        expanded[++j] = 1;
+      }
+    }
+    paddings[axis + 1][1] = d - 1;
+    Operand<TFloat32> spread = tf.pad(tf.reshape(kernel, tf.constant(expanded)),
+        tf.constant(paddings), tf.constant(0f));
+    long[] merged = shape.clone();
+    merged[axis] = k * d;
+    long[] size = shape.clone();
+    size[axis] = d * (k - 1) + 1;
+    // int32 begin and size: TensorFlow's gradient of Slice mixes int64 ones with int32
+    int[] size32 = Arrays.stream(size).mapToInt(Math::toIntExact).toArray();
+    return tf.slice(tf.reshape(spread, tf.constant(merged)), tf.constant(new int[4]),
+        tf.constant(size32));
   }
 
   private static Operand<TFloat32> conv(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel,
