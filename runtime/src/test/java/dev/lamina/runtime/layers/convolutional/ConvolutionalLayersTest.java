@@ -179,6 +179,33 @@ class ConvolutionalLayersTest {
     }
   }
 
+  /** Keras's serialized regularizer and constraint objects are read, kept and saved. */
+  @Test
+  void keepsRegularizersAndConstraintsThroughAFile() throws IOException {
+    String json = "{\"filters\": 2, \"kernel_size\": [3], \"padding\": \"causal\", "
+        + "\"kernel_regularizer\": {\"module\": \"keras.regularizers\", \"class_name\": "
+        + "\"L2\", \"config\": {\"l2\": 0.01}, \"registered_name\": null}, "
+        + "\"bias_constraint\": {\"module\": \"keras.constraints\", \"class_name\": "
+        + "\"NonNeg\", \"config\": {}, \"registered_name\": null}}";
+    LayerConfig config = new LayerConfig(Json.parseObject(json.getBytes(StandardCharsets.UTF_8),
+        "test"), "Conv1D layer", LayerConfig.Origin.KERAS);
+    Layer layer = LayerTypes.byKerasClassName("Conv1D").orElseThrow().fromConfig("c", config);
+    config.rejectUnread("Conv1D");
+    assertTrue(layer.config().containsKey("kernel_regularizer"), layer.config().toString());
+    assertTrue(layer.config().containsKey("bias_constraint"), layer.config().toString());
+    var x = Input.of(TFloat32.class, 6, 2);
+    SymbolicTensor<?> y = layer.call(x);
+    Path file = dir.resolve("r.lamina");
+    try (Model model = Model.of(List.of(x), List.of(y))) {
+      model.save(file);
+    }
+    try (Model loaded = Model.load(file)) {
+      Layer back = loaded.layers().stream().filter(l -> l instanceof Conv1D).findFirst()
+          .orElseThrow();
+      assertEquals(layer.config(), back.config());
+    }
+  }
+
   @Test
   void refusesChannelsFirst() throws IOException {
     String json = "{\"filters\": 2, \"kernel_size\": [3, 3], \"data_format\": "
