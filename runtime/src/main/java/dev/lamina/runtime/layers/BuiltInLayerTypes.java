@@ -11,6 +11,7 @@ import dev.lamina.runtime.layers.activations.LeakyReLU;
 import dev.lamina.runtime.layers.activations.PReLU;
 import dev.lamina.runtime.layers.activations.ReLU;
 import dev.lamina.runtime.layers.activations.Softmax;
+import dev.lamina.runtime.layers.convolutional.ConvolutionalTypes;
 import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.layers.core.Embedding;
 import dev.lamina.runtime.layers.merging.Add;
@@ -65,6 +66,8 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
   public List<LayerType<?>> layerTypes() {
     return List.of(
         LayerType.of("Dense", Dense.class, BuiltInLayerTypes::dense),
+        ConvolutionalTypes.CONV1D,
+        ConvolutionalTypes.CONV2D,
         LayerType.of("Dropout", Dropout.class, BuiltInLayerTypes::dropout),
         LayerType.of("Flatten", Flatten.class, (name, c) -> {
           ReshapingTypes.channelsLast(c);
@@ -326,6 +329,11 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
    */
   public static Regularizer regularizer(LayerConfig c, String key) throws ModelFormatException {
     return kerasObject(c, key, Regularizer::get, Regularizer::get);
+  }
+
+  /** Keras's initializer option {@code key} of a layer's config, as {@link #regularizer}. */
+  public static Initializer initializer(LayerConfig c, String key) throws ModelFormatException {
+    return kerasObject(c, key, Initializer::get, Initializer::get);
   }
 
   /** Keras's constraint option {@code key} of a layer's config, as {@link #regularizer}. */
