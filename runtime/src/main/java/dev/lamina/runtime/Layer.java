@@ -135,7 +135,7 @@ public abstract class Layer {
     }
     OutputSpec<?> spec = computeOutput(checked);
     // Bounded before TensorFlow sees it: TF aborts the JVM on a shape whose size overflows.
-    Shapes.knownElements(spec.shape(), describe() + "'s output");
+    Shapes.knownElements(spec.shape(), () -> describe() + "'s output");
     MaskFunction maskFunction = maskFunction(checked);
     SymbolicTensor<TBool> mask =
         maskFunction == null ? null : MaskLayer.apply(this, maskFunction, checked);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Supplier;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -53,6 +54,14 @@ public final class Shapes {
    * @throws IllegalArgumentException naming {@code what} if it passes {@link #MAX_ELEMENTS}
    */
   public static long knownElements(Shape shape, String what) {
+    return knownElements(shape, () -> what);
+  }
+
+  /**
+   * Same, the name made only for a message: for checks on every layer call, where describing
+   * the layer costs more than the check.
+   */
+  public static long knownElements(Shape shape, Supplier<String> what) {
     return knownElements(shape.isUnknown() ? new long[0] : shape.asArray(), what, MAX_ELEMENTS);
   }
 
@@ -62,17 +71,22 @@ public final class Shapes {
    * @throws IllegalArgumentException naming {@code what} if it passes {@code max}
    */
   public static long knownElements(long[] dims, String what, long max) {
+    return knownElements(dims, () -> what, max);
+  }
+
+  /** Same, the name made only for a message. */
+  public static long knownElements(long[] dims, Supplier<String> what, long max) {
     long product = 1;
     for (long d : dims) {
       if (d == Shape.UNKNOWN_SIZE) {
         continue;
       }
       if (d < 0) {
-        throw new IllegalArgumentException(what + " has shape " + format(dims) + ", with the "
+        throw new IllegalArgumentException(what.get() + " has shape " + format(dims) + ", with the "
             + "negative size " + d + "; sizes are 0 or more (or unknown)");
       }
       if (d > 0 && product > max / d) {
-        throw new IllegalArgumentException(what + " has shape " + format(dims) + ", whose "
+        throw new IllegalArgumentException(what.get() + " has shape " + format(dims) + ", whose "
             + "sizes multiply to more than " + max + " values, the most Lamina allows in one "
             + "tensor");
       }

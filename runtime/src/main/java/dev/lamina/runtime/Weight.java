@@ -77,7 +77,7 @@ public final class Weight {
       throw new IllegalArgumentException(layer.describe() + ": weight '" + name
           + "' needs a fully known shape, got " + Shapes.format(shape));
     }
-    Shapes.knownElements(shape.asArray(), layer.describe() + ": weight '" + name + "'",
+    Shapes.knownElements(shape.asArray(), () -> layer.describe() + ": weight '" + name + "'",
         Shapes.MAX_WEIGHT_ELEMENTS);
   }
 

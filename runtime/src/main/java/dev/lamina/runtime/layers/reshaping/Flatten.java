@@ -35,7 +35,7 @@ public final class Flatten extends Layer {
     }
     Shape sample = Shapes.perSample(shape);
     long size = sample.hasUnknownDimension() ? Shape.UNKNOWN_SIZE
-        : Shapes.knownElements(sample, describe() + "'s input");
+        : Shapes.knownElements(sample, () -> describe() + "'s input");
     return Layers.spec(Shape.of(shape.get(0), size), inputs.get(0).dtype());
   }
 
@@ -44,7 +44,7 @@ public final class Flatten extends Layer {
     Operand<?> x = inputs.get(0);
     Shape sample = Shapes.perSample(x.shape());
     if (!sample.hasUnknownDimension()) {
-      return tf.reshape(x, tf.constant(new long[] {-1, Shapes.knownElements(sample, describe())}));
+      return tf.reshape(x, tf.constant(new long[] {-1, Shapes.knownElements(sample, this::describe)}));
     }
     // Unknown per-sample size: keep the batch size from the data, infer the rest.
     return tf.reshape(x, tf.concat(List.of(

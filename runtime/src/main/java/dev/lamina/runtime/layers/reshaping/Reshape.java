@@ -97,7 +97,7 @@ public final class Reshape extends Layer {
     Shape sample = Shapes.perSample(input);
     boolean sizeKnown = input.numDimensions() > 0 && !sample.hasUnknownDimension();
     if (sizeKnown) {
-      long size = Shapes.knownElements(sample, describe() + "'s input");
+      long size = Shapes.knownElements(sample, () -> describe() + "'s input");
       boolean fits = free >= 0 ? size % known == 0 : size == known;
       if (!fits) {
         throw new IllegalArgumentException(describe() + ": cannot reshape samples of "
