@@ -1,7 +1,7 @@
 package dev.lamina.keras;
 
-import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;

@@ -1,7 +1,7 @@
 package dev.lamina.runtime.layers;
 
-import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Layer.OutputSpec;
+import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
 import java.util.List;
@@ -14,6 +14,14 @@ import org.tensorflow.types.family.TType;
 public final class Layers {
 
   private Layers() {}
+
+  /** Puts Keras's serialized {@code initializer} at {@code key} when Keras can name it. */
+  public static void putInitializer(java.util.Map<String, Object> config, String key,
+      dev.lamina.runtime.Initializer initializer) {
+    if (initializer != null && initializer.config() != null) {
+      config.put(key, initializer.config());
+    }
+  }
 
   /** Puts Keras's serialized {@code regularizer} at {@code key} when one is set. */
   public static void putRegularizer(java.util.Map<String, Object> config, String key,

@@ -150,27 +150,16 @@ public abstract class BaseConv extends Layer {
   @Override
   public Map<String, Object> config() {
     Map<String, Object> config = new LinkedHashMap<>(arguments());
-    putIfNamed(config, "kernel_initializer", kernelInitializer.config());
-    putIfNamed(config, "bias_initializer", biasInitializer.config());
-    putIfNamed(config, "kernel_regularizer",
-        kernelRegularizer == null ? null : kernelRegularizer.config());
-    putIfNamed(config, "bias_regularizer",
-        biasRegularizer == null ? null : biasRegularizer.config());
-    putIfNamed(config, "activity_regularizer",
-        activityRegularizer == null ? null : activityRegularizer.config());
-    putIfNamed(config, "kernel_constraint",
-        kernelConstraint == null ? null : kernelConstraint.config());
-    putIfNamed(config, "bias_constraint",
-        biasConstraint == null ? null : biasConstraint.config());
+    Layers.putInitializer(config, "kernel_initializer", kernelInitializer);
+    Layers.putInitializer(config, "bias_initializer", biasInitializer);
+    Layers.putRegularizer(config, "kernel_regularizer", kernelRegularizer);
+    Layers.putRegularizer(config, "bias_regularizer", biasRegularizer);
+    Layers.putRegularizer(config, "activity_regularizer", activityRegularizer);
+    Layers.putConstraint(config, "kernel_constraint", kernelConstraint);
+    Layers.putConstraint(config, "bias_constraint", biasConstraint);
     return config;
   }
 
-  private static void putIfNamed(Map<String, Object> config, String key,
-      Map<String, Object> object) {
-    if (object != null) {
-      config.put(key, object);
-    }
-  }
 
   @Override
   public Regularizer activityRegularizer() {

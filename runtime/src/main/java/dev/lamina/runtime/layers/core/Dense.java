@@ -1,13 +1,13 @@
 package dev.lamina.runtime.layers.core;
-import dev.lamina.runtime.layers.Layers;
-import dev.lamina.runtime.layers.activations.Activation;
 
 import dev.lamina.runtime.Initializer;
-import dev.lamina.runtime.constraints.Constraint;
-import dev.lamina.runtime.regularizers.Regularizer;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.constraints.Constraint;
+import dev.lamina.runtime.layers.Layers;
+import dev.lamina.runtime.layers.activations.Activation;
+import dev.lamina.runtime.regularizers.Regularizer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,26 +119,16 @@ public final class Dense extends Layer {
   @Override
   public Map<String, Object> config() {
     Map<String, Object> config = new LinkedHashMap<>(arguments());
-    putIfNamed(config, "kernel_initializer", kernelInitializer.config());
-    putIfNamed(config, "bias_initializer", biasInitializer.config());
-    putIfNamed(config, "kernel_regularizer",
-        kernelRegularizer == null ? null : kernelRegularizer.config());
-    putIfNamed(config, "bias_regularizer",
-        biasRegularizer == null ? null : biasRegularizer.config());
-    putIfNamed(config, "activity_regularizer",
-        activityRegularizer == null ? null : activityRegularizer.config());
-    putIfNamed(config, "kernel_constraint",
-        kernelConstraint == null ? null : kernelConstraint.config());
-    putIfNamed(config, "bias_constraint",
-        biasConstraint == null ? null : biasConstraint.config());
+    Layers.putInitializer(config, "kernel_initializer", kernelInitializer);
+    Layers.putInitializer(config, "bias_initializer", biasInitializer);
+    Layers.putRegularizer(config, "kernel_regularizer", kernelRegularizer);
+    Layers.putRegularizer(config, "bias_regularizer", biasRegularizer);
+    Layers.putRegularizer(config, "activity_regularizer", activityRegularizer);
+    Layers.putConstraint(config, "kernel_constraint", kernelConstraint);
+    Layers.putConstraint(config, "bias_constraint", biasConstraint);
     return config;
   }
 
-  private void putIfNamed(Map<String, Object> config, String key, Map<String, Object> object) {
-    if (object != null) {
-      config.put(key, object);
-    }
-  }
 
   /** Keras's {@code activity_regularizer}, or {@code null}. */
   @Override

@@ -1,9 +1,9 @@
 package dev.lamina.runtime.layers.merging;
-import dev.lamina.runtime.layers.Layers;
 
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.layers.Layers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,17 +1,17 @@
 package dev.lamina.runtime.layers.normalization;
 
-import dev.lamina.runtime.constraints.Constraint;
-import dev.lamina.runtime.layers.BuiltInLayerTypes;
-import dev.lamina.runtime.regularizers.Regularizer;
 import dev.lamina.runtime.Initializer;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.Weight;
+import dev.lamina.runtime.constraints.Constraint;
 import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.layers.BuiltInLayerTypes;
 import dev.lamina.runtime.layers.Layers;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
+import dev.lamina.runtime.regularizers.Regularizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.lamina.runtime.layers.normalization;
 
-import dev.lamina.runtime.constraints.Constraint;
-import dev.lamina.runtime.regularizers.Regularizer;
 import dev.lamina.runtime.Initializer;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.constraints.Constraint;
 import dev.lamina.runtime.layers.Layers;
+import dev.lamina.runtime.regularizers.Regularizer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.lamina.runtime.layers.regularization;
-import dev.lamina.runtime.layers.Layers;
 
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.layers.Layers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

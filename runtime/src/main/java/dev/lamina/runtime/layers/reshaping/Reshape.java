@@ -1,9 +1,9 @@
 package dev.lamina.runtime.layers.reshaping;
-import dev.lamina.runtime.layers.Layers;
 
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.layers.Layers;
 import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Operand;
