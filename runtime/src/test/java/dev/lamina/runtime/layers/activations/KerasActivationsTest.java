@@ -1,5 +1,6 @@
 package dev.lamina.runtime.layers.activations;
 
+import dev.lamina.runtime.layers.WithMask;
 import static dev.lamina.runtime.layers.activations.ActivationFixture.assertClose;
 import static dev.lamina.runtime.layers.activations.ActivationFixture.booleans;
 import static dev.lamina.runtime.layers.activations.ActivationFixture.fixture;
@@ -296,31 +297,4 @@ class KerasActivationsTest {
       assertClose(c.requireObject("outputs").requireArray("inference").requireObject(0),
           model.predict(List.of(floats(x), booleans(m))).get(0), id + ", carried");
     }
-  }
-
-  /** Its first input, carrying its second (bool) as the mask: a masking layer for the test. */
-  private static final class WithMask extends Layer {
-    WithMask() {
-      super(null);
-    }
-
-    @Override
-    protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
-      return new OutputSpec<>(inputs.get(0).shape(), inputs.get(0).dtype());
-    }
-
-    @Override
-    protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
-      return (tf, in, masks) -> {
-        @SuppressWarnings("unchecked")
-        Operand<TBool> mask = (Operand<TBool>) in.get(1);
-        return mask;
-      };
-    }
-
-    @Override
-    protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
-      return inputs.get(0);
-    }
-  }
-}
+  }}

@@ -1,5 +1,6 @@
 package dev.lamina.runtime.layers.merging;
 
+import dev.lamina.runtime.layers.WithMask;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

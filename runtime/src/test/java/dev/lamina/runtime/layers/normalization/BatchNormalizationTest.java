@@ -1,5 +1,6 @@
 package dev.lamina.runtime.layers.normalization;
 
+import dev.lamina.runtime.layers.WithMask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,6 @@ import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.SymbolicTensor;
-import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.layers.KerasLayerFixtures;
 import dev.lamina.runtime.layers.core.Dense;
@@ -26,13 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
@@ -294,33 +292,6 @@ class BatchNormalizationTest {
     }
     assertTrue(masked >= 2, "masked cases: " + masked);
   }
-
-  /** Its first input, carrying its second (bool) as the mask, as a masking layer would. */
-  private static final class WithMask extends Layer {
-    WithMask() {
-      super(null);
-    }
-
-    @Override
-    protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
-      return new OutputSpec<>(inputs.get(0).shape(), inputs.get(0).dtype());
-    }
-
-    @Override
-    protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
-      return (tf, in, masks) -> {
-        @SuppressWarnings("unchecked")
-        Operand<TBool> mask = (Operand<TBool>) in.get(1);
-        return mask;
-      };
-    }
-
-    @Override
-    protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
-      return inputs.get(0);
-    }
-  }
-
   static FloatNdArray array(JsonObject tensor) throws IOException {
     long[] shape = tensor.requireArray("shape").longs();
     return NdArrays.wrap(Shape.of(shape), DataBuffers.of(

@@ -1,5 +1,6 @@
 package dev.lamina.runtime.layers.pooling;
 
+import dev.lamina.runtime.layers.WithMask;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,24 +1,25 @@
-package dev.lamina.runtime.layers.pooling;
+package dev.lamina.runtime.layers;
 
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.SymbolicTensor;
-import dev.lamina.runtime.layers.Layers;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Test-only: passes {@code x} through with the mask {@code m != 0} attached, as the fixture's
- * {@code backend.set_keras_mask} does in Keras, so pooling layers see masked inputs.
+ * Test-only: passes {@code x} through with a mask attached, as the fixtures'
+ * {@code backend.set_keras_mask} does in Keras, so layers see masked inputs. The mask is the
+ * second input itself when it is bool, else where it is not 0.
  */
-final class WithMask extends Layer {
+public final class WithMask extends Layer {
 
-  WithMask() {
+  public WithMask() {
     super(null);
   }
 
-  SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> x, SymbolicTensor<TFloat32> m) {
+  public SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> x, SymbolicTensor<?> m) {
     return applyTyped(x, m);
   }
 
@@ -31,8 +32,9 @@ final class WithMask extends Layer {
   @Override
   @SuppressWarnings("unchecked")
   protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
-    return (tf, operands, masks) ->
-        tf.math.notEqual((Operand<TFloat32>) operands.get(1), tf.constant(0f));
+    return (tf, operands, masks) -> operands.get(1).type() == TBool.class
+        ? (Operand<TBool>) operands.get(1)
+        : tf.math.notEqual((Operand<TFloat32>) operands.get(1), tf.constant(0f));
   }
 
   @Override
