@@ -43,6 +43,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 from keras import layers
+from keras_layer_fixtures import values_of, tensor, weight_entries, plain  # the same encoding as layers.json
 
 SEED = 20261222
 STEPS = 3
@@ -56,35 +57,6 @@ def fresh(offset):
     keras.backend.clear_session()
     keras.utils.set_random_seed(SEED + offset)
     random.seed(SEED + offset)
-
-
-def values_of(a):
-    a = np.asarray(a)
-    if a.dtype != np.float32:
-        raise TypeError("unexpected dtype %s" % a.dtype)
-    return [float(v) for v in a.reshape(-1)]
-
-
-def tensor(a):
-    a = np.asarray(a)
-    return {"shape": list(a.shape), "dtype": str(a.dtype), "values": values_of(a)}
-
-
-def weight_entries(layer_or_model):
-    return [{"name": v.name, "path": v.path, "shape": list(v.shape),
-             "dtype": str(v.dtype), "trainable": bool(v.trainable),
-             "values": values_of(np.asarray(v))}
-            for v in layer_or_model.weights]
-
-
-def plain(obj):
-    if isinstance(obj, dict):
-        return {str(k): plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [plain(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return obj.item()
-    return obj
 
 
 def case(index, case_id, make, shape):

@@ -41,6 +41,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 from keras import layers
+from keras_layer_fixtures import tensor, plain  # the same encoding as layers.json
 from keras.src import backend
 
 SEED = 20261231
@@ -54,24 +55,6 @@ def fresh(offset):
     keras.backend.clear_session()
     keras.utils.set_random_seed(SEED + offset)
     random.seed(SEED + offset)
-
-
-def tensor(a):
-    a = np.asarray(a)
-    if a.dtype != np.float32:
-        raise TypeError("unexpected dtype %s" % a.dtype)
-    return {"shape": list(a.shape), "dtype": str(a.dtype),
-            "values": [float(v) for v in a.reshape(-1)]}
-
-
-def plain(obj):
-    if isinstance(obj, dict):
-        return {str(k): plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [plain(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return obj.item()
-    return obj
 
 
 def case(index, case_id, make, shape, mask=None):
