@@ -14,8 +14,11 @@ final class LayerSpec {
   final String name;
   final JsonObject config;
   final List<JsonObject> inbound;
-  /** One output per Keras node (call) of the layer, in the file's node order. */
-  final List<SymbolicTensor<?>> outputs = new ArrayList<>();
+  /**
+   * Per Keras node (call) of the layer, in the file's node order, the call's outputs (one for
+   * most layers; Keras's {@code tensor_index} picks among several); null while not replayed.
+   */
+  final List<List<SymbolicTensor<?>>> outputs = new ArrayList<>();
   String weightsGroup;
   Layer layer;
   LayerType<?> type; // the registered type, for every layer but inputs and lambdas
