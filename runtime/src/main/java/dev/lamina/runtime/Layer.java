@@ -1,5 +1,6 @@
 package dev.lamina.runtime;
 
+import dev.lamina.annotations.naming.LayerNames;
 import dev.lamina.runtime.constraints.Constraint;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypes;
@@ -54,9 +55,13 @@ public abstract class Layer {
     return Optional.ofNullable(name);
   }
 
-  /** The name used when the user gave none; the model makes it unique ({@code square_1}). */
+  /**
+   * The name used when the user gave none; the model makes it unique ({@code square_1}). By
+   * {@link LayerNames#defaultLayerName}, the rule the processor names lambdas by:
+   * {@code SliceLayer} gives {@code slice}, {@code L2NormLayer} {@code l2_norm}.
+   */
   public String defaultName() {
-    return snakeCase(typeName());
+    return LayerNames.defaultLayerName(typeName());
   }
 
   /**
@@ -515,31 +520,5 @@ public abstract class Layer {
       Objects.requireNonNull(shape, "shape");
       Objects.requireNonNull(dtype, "dtype");
     }
-  }
-
-  /**
-   * The default name for a layer class: {@code SliceLayer} gives {@code slice}, {@code L2NormLayer}
-   * {@code l2_norm}, {@code ApplyHTTPLayer} {@code apply_http}. A trailing {@code Layer} is dropped,
-   * then Keras's {@code to_snake_case} applies, and the result is made a TensorFlow scope name
-   * (characters other than ASCII letters, digits and {@code _} become {@code _}, leading
-   * underscores go, an empty name is {@code layer}). The processor's rule for lambdas
-   * ({@code dev.lamina.processor.Names}) is the same; a test runs both over one table of names.
-   */
-  static String snakeCase(String typeName) {
-    String base = typeName.endsWith("Layer") && typeName.length() > "Layer".length()
-        ? typeName.substring(0, typeName.length() - "Layer".length())
-        : typeName;
-    String snake = base.replaceAll("[^\\p{L}\\p{N}_]+", "")
-        .replaceAll("(.)([A-Z][a-z]+)", "$1_$2")
-        .replaceAll("([a-z])([A-Z])", "$1_$2")
-        .toLowerCase(java.util.Locale.ROOT);
-    StringBuilder scope = new StringBuilder();
-    for (int i = 0; i < snake.length(); i++) {
-      char c = snake.charAt(i);
-      boolean ascii = c < 128 && (Character.isLetterOrDigit(c) || c == '_');
-      scope.append(ascii ? c : '_');
-    }
-    String result = scope.toString().replaceFirst("^_+", "");
-    return result.isEmpty() ? "layer" : result;
   }
 }
