@@ -332,6 +332,42 @@ class MoreConvolutionalLayersTest {
     }
   }
 
+  /**
+   * Each layer in a summary, with Keras's parameter counts (by hand: Conv3D(2, 2) on 3 channels
+   * 2*2*2*3*2 + 2 = 50; Conv2DTranspose(4, 3) on 2: 3*3*4*2 + 4 = 76; DepthwiseConv2D(2,
+   * depth_multiplier=3) on 4: 2*2*4*3 + 12 = 60; SeparableConv1D(5, 3, depth_multiplier=2) on 12
+   * steps' 2 channels: 3*2*2 + 4*5 + 5 = 37).
+   */
+  @Test
+  void summarizesWithKerasParameterCounts() {
+    var a = Input.of(TFloat32.class, 4, 5, 6, 3);
+    var b = Input.of(TFloat32.class, 5, 5, 2);
+    var c = Input.of(TFloat32.class, 12, 2);
+    var conv3d = Conv3D.builder(2, 2).seed(1).build();
+    var transpose = Conv2DTranspose.builder(4, 3).strides(2).seed(2).build();
+    var depthwise = DepthwiseConv2D.builder(2).depthMultiplier(3).seed(3).build();
+    var separable = SeparableConv1D.builder(5, 3).depthMultiplier(2).seed(4).build();
+    var y1 = conv3d.apply(a);
+    var y2 = depthwise.apply(transpose.apply(b));
+    var y3 = separable.apply(c);
+    assertArrayEquals(new long[] {-1, 3, 4, 5, 2}, y1.shape().asArray());
+    // (5 - 1) * 2 + 3 = 11 rows and cols, then 11 - 2 + 1 = 10
+    assertArrayEquals(new long[] {-1, 10, 10, 12}, y2.shape().asArray());
+    assertArrayEquals(new long[] {-1, 10, 5}, y3.shape().asArray());
+    assertEquals(50, conv3d.countParams());
+    assertEquals(76, transpose.countParams());
+    assertEquals(60, depthwise.countParams());
+    assertEquals(37, separable.countParams());
+    try (Model model = Model.of(List.of(a, b, c), List.of(y1, y2, y3))) {
+      String summary = model.summary();
+      for (String type : List.of("Conv3D", "Conv2DTranspose", "DepthwiseConv2D",
+          "SeparableConv1D")) {
+        assertTrue(summary.contains(type), summary);
+      }
+      assertTrue(summary.contains("223"), summary); // 50 + 76 + 60 + 37
+    }
+  }
+
   @Test
   void refusesBadArgumentsNamingTheLayer() {
     var e = assertThrows(IllegalArgumentException.class,
