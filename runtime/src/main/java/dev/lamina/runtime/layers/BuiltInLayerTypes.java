@@ -68,6 +68,13 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Dense", Dense.class, BuiltInLayerTypes::dense),
         ConvolutionalTypes.CONV1D,
         ConvolutionalTypes.CONV2D,
+        ConvolutionalTypes.CONV3D,
+        ConvolutionalTypes.CONV1D_TRANSPOSE,
+        ConvolutionalTypes.CONV2D_TRANSPOSE,
+        ConvolutionalTypes.DEPTHWISE_CONV1D,
+        ConvolutionalTypes.DEPTHWISE_CONV2D,
+        ConvolutionalTypes.SEPARABLE_CONV1D,
+        ConvolutionalTypes.SEPARABLE_CONV2D,
         LayerType.of("Dropout", Dropout.class, BuiltInLayerTypes::dropout),
         LayerType.of("Flatten", Flatten.class, (name, c) -> {
           ReshapingTypes.channelsLast(c);
