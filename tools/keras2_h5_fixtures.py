@@ -26,6 +26,9 @@ Writes into keras/src/test/resources/fixtures/h5/:
                      BatchNormalization (Keras 3's config, legacy weights layout)
   keras3_legacy_sequential.h5  the same saver, a Sequential with a Python lambda
   X.json             fixed inputs and what Keras's model.predict returned
+  variant_*.h5, bad_*.h5, wrong_*.h5
+                     copies with an edited model_config or attributes, a
+                     save_weights file and a plain HDF5 file: see README.md
 
 Each JSON is {"keras_version", "tensorflow_version", "numpy_version",
 "python_version", "model", "file", "inputs": [{"name", "shape", "dtype",
@@ -378,7 +381,7 @@ def load3(path):
     return keras3.saving.load_model(path, custom_objects={"slice": slice3}, safe_mode=False)
 
 
-def write_readme(infos):
+def write_readme(infos, others):
     lines = ["# Keras 2 and legacy HDF5 fixtures", "",
              "Written by `tools/keras2_h5_fixtures.py` (run by hand: "
              "`/work/venv/bin/python tools/keras2_h5_fixtures.py`) with tf_keras %s, Keras %s, "
@@ -393,6 +396,11 @@ def write_readme(infos):
              "| file | model |", "| --- | --- |"]
     for i in infos:
         lines.append("| `%s.h5` | %s |" % (i["stem"], i["description"]))
+    lines += ["", "## Variants and wrong kinds of file", "",
+              "Written by the same script with h5py (no predictions: the tests check how they "
+              "load or what their error says):", "", "| file | what it is |", "| --- | --- |"]
+    for name, note in others:
+        lines.append("| `%s` | %s |" % (name, note))
     lines += ["", "## How Keras 2 writes a Lambda layer", ""]
     for i in infos:
         for c in i["lambdas"]:
@@ -424,6 +432,103 @@ def write_readme(infos):
         f.write("\n".join(lines))
 
 
+# --- variants and wrong kinds of file, for the importer's error tests ---------------
+
+def edited(src, dst, edit_config=None, attrs=None):
+    """A copy of fixture `src` with its model_config edited (a function of the parsed JSON) and
+    root attributes replaced; the weights are the same."""
+    import h5py
+    src_path, dst_path = os.path.join(OUT_DIR, src), os.path.join(OUT_DIR, dst)
+    with h5py.File(src_path, "r") as f, h5py.File(dst_path, "w") as g:
+        for key in f:
+            f.copy(key, g)
+        for key, value in f.attrs.items():
+            g.attrs[key] = value
+        if edit_config is not None:
+            cfg = json.loads(f.attrs["model_config"])
+            edit_config(cfg)
+            g.attrs["model_config"] = json.dumps(cfg)
+        for key, value in (attrs or {}).items():
+            if value is None:
+                del g.attrs[key]
+            else:
+                g.attrs[key] = value
+    return dst
+
+
+def layer(cfg, name):
+    return next(l for l in cfg["config"]["layers"] if l["config"]["name"] == name)
+
+
+def keras22_sequential(cfg):
+    # Keras 2.0 to 2.2: a Sequential's config is its list of layers, no InputLayer; the first
+    # layer carries batch_input_shape.
+    layers_ = [l for l in cfg["config"]["layers"] if l["class_name"] != "InputLayer"]
+    cfg["config"] = layers_
+
+
+def named_function(cfg):
+    for name in ("lambda", "lambda_1"):
+        c = layer(cfg, name)["config"]
+        c["function"], c["function_type"] = "slice", "function"
+
+
+def hard_sigmoid(cfg):
+    layer(cfg, "act")["config"]["activation"] = "hard_sigmoid"
+
+
+def unknown_lambda_option(cfg):
+    layer(cfg, "lambda")["config"]["output_shape_fn"] = None
+
+
+def garbage_code(cfg):
+    # The bytecode of `slice` replaced by garbage: no name can be read; bound by layer name.
+    for name in ("lambda", "lambda_1"):
+        layer(cfg, name)["config"]["function"][0] = "%%% not base64, not marshal %%%"
+
+
+def constant_argument(cfg):
+    layer(cfg, "concatenate")["inbound_nodes"][0][1] = ["_CONSTANT_VALUE", -1, [1.0], {}]
+
+
+VARIANTS = [
+    ("variant_keras22_sequential.h5", "square.h5", keras22_sequential,
+     "square.h5's model_config as Keras 2.0-2.2 wrote a Sequential: a list of layers, no InputLayer"),
+    ("variant_function_name.h5", "slice.h5", named_function,
+     "slice.h5 with function_type 'function' and function 'slice' (a callable by name)"),
+    ("variant_garbage_code.h5", "slice.h5", garbage_code,
+     "slice.h5 with the bytecode of both Lambdas replaced by text that is not marshal data"),
+    ("bad_hard_sigmoid.h5", "dense_family.h5", hard_sigmoid,
+     "dense_family.h5 with Activation('hard_sigmoid'), Keras 2's, which is not Keras 3's"),
+    ("bad_lambda_option.h5", "slice.h5", unknown_lambda_option,
+     "slice.h5 with an option the Keras 2 Lambda does not have"),
+    ("bad_constant_argument.h5", "slice.h5", constant_argument,
+     "slice.h5 with a constant instead of a tensor in the concatenate's node"),
+]
+
+
+def wrong_kinds(rng):
+    """Files that are not legacy .h5 models, for the message that says what they are."""
+    import h5py
+    fresh()
+    model, _, _ = dense_family_model(rng)
+    model.save_weights(os.path.join(OUT_DIR, "wrong_keras2_weights.h5"))
+    with h5py.File(os.path.join(OUT_DIR, "wrong_plain.h5"), "w") as f:
+        f.create_dataset("data", data=np.arange(6, dtype=np.float32).reshape(2, 3))
+        f.attrs["title"] = "not a model"
+    edited("square.h5", "wrong_keras1.h5", attrs={"keras_version": "1.2.2"})
+    edited("square.h5", "wrong_theano.h5", attrs={"backend": "theano"})
+    edited("square.h5", "wrong_no_version.h5", attrs={"keras_version": None})
+    return [
+        ("wrong_keras2_weights.h5", "tf_keras model.save_weights('x.h5') of dense_family's model: "
+         "weights without model_config"),
+        ("wrong_plain.h5", "an HDF5 file of h5py with one dataset 'data', no Keras attributes"),
+        ("wrong_keras1.h5", "square.h5 with keras_version 1.2.2"),
+        ("wrong_theano.h5", "square.h5 with backend theano"),
+        ("wrong_no_version.h5", "square.h5 without keras_version"),
+    ]
+
+
 def main():
     tf.config.experimental.enable_op_determinism()
     os.makedirs(OUT_DIR, exist_ok=True)
@@ -440,7 +545,9 @@ def main():
         save_fixture("keras3_legacy_sequential", keras3_legacy_sequential_model, rng, load3,
                      keras3_model=True),
     ]
-    write_readme(infos)
+    others = [(dst, note) for dst, src, edit, note in VARIANTS if edited(src, dst, edit)]
+    others += wrong_kinds(rng)
+    write_readme(infos, others)
     for n in sorted(os.listdir(OUT_DIR)):
         print("%8d  %s" % (os.path.getsize(os.path.join(OUT_DIR, n)), n))
 

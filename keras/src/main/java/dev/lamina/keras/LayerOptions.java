@@ -208,18 +208,14 @@ final class LayerOptions {
    */
   private static void keras2Lambda(LayerSpec spec) throws ModelFormatException {
     JsonObject c = spec.config;
-    allow(spec, "function", "function_type", "module", "output_shape", "output_shape_type",
-        "output_shape_module", "mask", "mask_type", "mask_module", "arguments");
     Object name = keras2Function(spec, "function", "function_type", true);
     if (name instanceof String s) {
-      if (s.equals("<lambda>")) {
-        spec.functionName = null;
-      } else {
-        spec.functionName = s;
-      }
+      spec.functionName = s.equals("<lambda>") ? null : s;
     } else {
       spec.unreadableFunction = true;
     }
+    allow(spec, "function", "function_type", "module", "output_shape", "output_shape_type",
+        "output_shape_module", "mask", "mask_type", "mask_module", "arguments");
     LambdaBinder.requireFiniteArguments(spec);
     String shapeType = c.optString("output_shape_type", "raw");
     if (shapeType.equals("raw")) {
