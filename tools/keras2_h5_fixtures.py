@@ -516,10 +516,28 @@ def wrong_kinds(rng):
     with h5py.File(os.path.join(OUT_DIR, "wrong_plain.h5"), "w") as f:
         f.create_dataset("data", data=np.arange(6, dtype=np.float32).reshape(2, 3))
         f.attrs["title"] = "not a model"
+    # Keras 2.0 to 2.2 wrote every string attribute as fixed-length bytes (str.encode('utf8')).
+    dst = os.path.join(OUT_DIR, edited("antirectifier.h5", "variant_fixed_strings.h5"))
+    with h5py.File(dst, "r+") as f:
+        for key in ("model_config", "keras_version", "backend", "training_config"):
+            f.attrs[key] = np.bytes_(f.attrs[key].encode("utf8"))
+        g = f["model_weights"]
+        g.attrs["layer_names"] = np.array([n.encode("utf8") for n in g.attrs["layer_names"]])
+        for name in g:
+            names = [n.encode("utf8") for n in g[name].attrs["weight_names"]]
+            g[name].attrs["weight_names"] = np.array(names, dtype="S%d" % max(
+                [len(n) for n in names] + [1]))
+    # A layer whose weight_names lists thousands of names.
+    dst = os.path.join(OUT_DIR, edited("square.h5", "bad_many_weight_names.h5"))
+    with h5py.File(dst, "r+") as f:
+        f["model_weights/lambda"].attrs["weight_names"] = ["w%d:0" % i for i in range(3000)]
     edited("square.h5", "wrong_keras1.h5", attrs={"keras_version": "1.2.2"})
     edited("square.h5", "wrong_theano.h5", attrs={"backend": "theano"})
     edited("square.h5", "wrong_no_version.h5", attrs={"keras_version": None})
     return [
+        ("variant_fixed_strings.h5", "antirectifier.h5 with every string attribute as "
+         "fixed-length bytes, as Keras 2.0-2.2 wrote them"),
+        ("bad_many_weight_names.h5", "square.h5 whose Lambda lists 3000 weight_names"),
         ("wrong_keras2_weights.h5", "tf_keras model.save_weights('x.h5') of dense_family's model: "
          "weights without model_config"),
         ("wrong_plain.h5", "an HDF5 file of h5py with one dataset 'data', no Keras attributes"),

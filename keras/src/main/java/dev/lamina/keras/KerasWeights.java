@@ -403,8 +403,22 @@ final class KerasWeights implements AutoCloseable {
     }
   }
 
-  /** The node at a {@code /}-separated path from the root, or null. */
-  Node find(String path) {
+  /**
+   * The node at a {@code /}-separated path from the root, or null; a group whose children do not
+   * read (jhdf reads them when first asked) is an error naming the path.
+   */
+  Node find(String path) throws ModelFormatException {
+    try {
+      return findUnguarded(path);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw error(path, "unreadable: " + message(e), e);
+    } catch (OutOfMemoryError e) {
+      throw error(path, "needs more memory than the JVM has (" + message(e) + "): a damaged "
+          + "or hostile file", e);
+    }
+  }
+
+  private Node findUnguarded(String path) {
     Node node = file;
     for (String part : path.split("/")) {
       if (!(node instanceof Group group)) {

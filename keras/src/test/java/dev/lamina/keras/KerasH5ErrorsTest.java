@@ -180,6 +180,28 @@ class KerasH5ErrorsTest {
   }
 
   @Test
+  void fixedLengthStringAttributesOfKeras20To22() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("h5/variant_fixed_strings.h5"),
+        LambdaBindings.of().bind("antirectifier", args -> AntirectifierLayer.of()))) {
+      Fixtures.assertPredictsAsKeras(model, "h5/antirectifier");
+    }
+  }
+
+  @Test
+  void stringAttributesAreBoundedBeforeTheyAreRead() throws Exception {
+    assertContains(assertThrows(ModelFormatException.class, () -> KerasModels.load(
+        Fixtures.path("h5/bad_many_weight_names.h5"),
+        LambdaBindings.of().bind("lambda", args -> SquareLayer.of()))).getMessage(),
+        "bad_many_weight_names.h5: model_weights/lambda: attribute weight_names holds 3000 "
+            + "values, more than the 8 expected here");
+    String message = assertThrows(ModelFormatException.class, () -> KerasModels.load(
+        Fixtures.path("h5/slice.h5"), KerasFixturesTest.SLICE,
+        KerasImportOptions.defaults().withConfigLimits(1000, 100_000))).getMessage();
+    assertContains(message, "slice.h5: /: attribute model_config holds strings of more than the "
+        + "limit of 1000 bytes");
+  }
+
+  @Test
   void keras2HardSigmoidIsNotKeras3s() {
     assertContains(refused(Fixtures.path("h5/bad_hard_sigmoid.h5")), "bad_hard_sigmoid.h5!"
         + "model_config:", ".config.layers[15].config.activation", "layer 'act' (Activation) "
