@@ -531,6 +531,15 @@ def wrong_kinds(rng):
     dst = os.path.join(OUT_DIR, edited("square.h5", "bad_many_weight_names.h5"))
     with h5py.File(dst, "r+") as f:
         f["model_weights/lambda"].attrs["weight_names"] = ["w%d:0" % i for i in range(3000)]
+    # What Lamina does not import from Keras 2: float ids into an Embedding, a TFOpLambda.
+    fresh()
+    model = keras.Sequential([layers.Embedding(20, 4, input_length=5), layers.Flatten(),
+                              layers.Dense(2)])
+    model.build((None, 5))
+    model.save(os.path.join(OUT_DIR, "bad_embedding_float_ids.h5"))
+    fresh()
+    x = keras.Input(shape=(3,))
+    keras.Model(x, layers.Dense(2)(x * 2.0)).save(os.path.join(OUT_DIR, "bad_tf_op_lambda.h5"))
     edited("square.h5", "wrong_keras1.h5", attrs={"keras_version": "1.2.2"})
     edited("square.h5", "wrong_theano.h5", attrs={"backend": "theano"})
     edited("square.h5", "wrong_no_version.h5", attrs={"keras_version": None})
@@ -538,6 +547,10 @@ def wrong_kinds(rng):
         ("variant_fixed_strings.h5", "antirectifier.h5 with every string attribute as "
          "fixed-length bytes, as Keras 2.0-2.2 wrote them"),
         ("bad_many_weight_names.h5", "square.h5 whose Lambda lists 3000 weight_names"),
+        ("bad_embedding_float_ids.h5", "Sequential: Embedding(20, 4, input_length=5) -> Flatten "
+         "-> Dense(2): Keras 2 feeds the Embedding float32 ids, which it casts"),
+        ("bad_tf_op_lambda.h5", "functional: x * 2.0 on a Keras tensor, which tf.keras records "
+         "as a TFOpLambda layer"),
         ("wrong_keras2_weights.h5", "tf_keras model.save_weights('x.h5') of dense_family's model: "
          "weights without model_config"),
         ("wrong_plain.h5", "an HDF5 file of h5py with one dataset 'data', no Keras attributes"),

@@ -202,6 +202,14 @@ class KerasH5ErrorsTest {
   }
 
   @Test
+  void whatLaminaDoesNotImportFromKeras2IsNamed() {
+    assertContains(refused(Fixtures.path("h5/bad_tf_op_lambda.h5")), "layer 'tf.math.multiply' "
+        + "is a TFOpLambda, which the Keras importer does not support");
+    assertContains(refused(Fixtures.path("h5/bad_embedding_float_ids.h5")), "layer 'embedding' "
+        + "(Embedding), cannot be applied to (None, 5)");
+  }
+
+  @Test
   void keras2HardSigmoidIsNotKeras3s() {
     assertContains(refused(Fixtures.path("h5/bad_hard_sigmoid.h5")), "bad_hard_sigmoid.h5!"
         + "model_config:", ".config.layers[15].config.activation", "layer 'act' (Activation) "
