@@ -292,7 +292,8 @@ def verify_hostile(hostile_path):
     return results
 
 
-# Written by tools/keras_import_sequential_fixture.py and tools/keras_import_tabular_fixture.py;
+# Written by tools/keras_import_sequential_fixture.py, tools/keras_import_tabular_fixture.py and
+# tools/keras_import_volume_fixture.py;
 # listed here so that regenerating README.md keeps them.
 OTHER_FIXTURES = [
     '## Fixtures written by their own scripts',
@@ -303,12 +304,13 @@ OTHER_FIXTURES = [
     '| --- | --- | --- | --- |',
     '| `sequential_dense.keras` | `tools/keras_import_sequential_fixture.py` | Sequential: Input(2,3) -> Flatten -> Dense(4, relu) -> Reshape((2,2)) -> Flatten -> Dropout(0.25) -> Dense(3) -> Activation(sigmoid); random non-zero weights | `load_model(path)` |',
     '| `tabular.keras` | `tools/keras_import_tabular_fixture.py` | Input(5, name=features) -> Normalization (adapted) -> Dense(8, relu) -> BatchNormalization -> Lambda(clip_scale, arguments={\'limit\': 2.0}) -> Dense(3, softmax, name=probs); Adam(0.01), fit 5 epochs of 256 generated rows (40 steps) | `load_model(path, custom_objects={"clip_scale": clip_scale})` |',
+    '| `volume.keras` | `tools/keras_import_volume_fixture.py` | Input(4,6,6,3) -> ZeroPadding3D -> Cropping3D -> GroupNormalization(3) -> BatchNormalization -> MaxPooling3D(2) -> UpSampling3D((1,2,1)) -> AveragePooling3D((2,2,3), strides=1, same) -> ActivityRegularization(0.01, 0.01) -> GlobalMaxPooling3D and GlobalAveragePooling3D(keepdims) -> Concatenate -> Dense(2); Adam(0.01), fit 3 epochs of 32 random samples (12 steps) | `load_model(path)` |',
     '',
     '`clip_scale(x, limit)` is `tf.clip_by_value(x, -limit, limit) * 0.5`. In `tabular.keras`:',
     '',
     "- `Normalization` (adapted, so `mean`/`variance` are `null` in its config, `axis` is `[-1]`) stores `vars/0` mean (5,), `vars/1` variance (5,), `vars/2` count (int64 scalar, 0: Keras 3's `adapt` never updates it). Its `build_config.input_shape` is the shape of the adapt data, batch included (`[256, 5]`), not `[null, 5]`. The layer computes `(x - mean) / max(sqrt(variance), 1e-7)`.",
     '- `BatchNormalization` stores `vars/0` gamma, `vars/1` beta, `vars/2` moving_mean, `vars/3` moving_variance; inference uses `(x - moving_mean) / sqrt(moving_variance + epsilon) * gamma + beta` with `epsilon` 0.001.',
-    "- Every layer's `dtype` policy after the first (`normalization`) carries `"shared_object_id"` (a CPython `id()`, differs per run): Keras serializes the one float32 policy object they share once in full and then marks the repeats; a reader should ignore it.",
+    "- Every layer's `dtype` policy after the first (`normalization`) carries `\"shared_object_id\"` (a CPython `id()`, differs per run): Keras serializes the one float32 policy object they share once in full and then marks the repeats; a reader should ignore it.",
 ]
 
 

@@ -99,8 +99,13 @@ final class GraphReplay {
           && recorded.stream().allMatch(d -> d == null || d instanceof JsonNumber)) {
         shapes.checkRecorded(x, KerasConfig.dims(recorded, spec, "input_shape"), null, spec);
       }
-      x = apply(spec, List.of(x));
-      spec.outputs.add(x);
+      List<SymbolicTensor<?>> made = apply(spec, List.of(x));
+      if (made.size() != 1) {
+        throw spec.json.error(spec.describe() + " gives " + made.size() + " outputs; in a "
+            + "Sequential model each layer gives one");
+      }
+      spec.outputs.add(made);
+      x = made.get(0);
     }
     outputs.add(x);
   }
@@ -112,7 +117,7 @@ final class GraphReplay {
         if (!spec.inbound.isEmpty()) {
           throw spec.json.error("inbound_nodes", "an InputLayer has no inbound nodes");
         }
-        spec.outputs.add(makeInput(spec));
+        spec.outputs.add(List.of(makeInput(spec)));
       } else {
         if (spec.inbound.isEmpty()) {
           throw spec.json.error(spec.describe() + " is never applied to anything");
@@ -195,12 +200,23 @@ final class GraphReplay {
     }
   }
 
+  /** The tensor a {@code ["name", node, tensor]} reference names, or null if not made yet. */
   private SymbolicTensor<?> lookup(JsonArray ref) throws ModelFormatException {
     return lookup(ref, 3);
   }
 
   private SymbolicTensor<?> lookup(JsonArray ref, int size) throws ModelFormatException {
-    return producer(ref, size).outputs.get(ref.requireInt(1));
+    LayerSpec producer = producer(ref, size);
+    List<SymbolicTensor<?>> made = producer.outputs.get(ref.requireInt(1));
+    if (made == null) {
+      return null;
+    }
+    int tensor = ref.requireInt(2);
+    if (tensor >= made.size()) {
+      throw ref.error(2, producer.describe() + " gives " + made.size()
+          + (made.size() == 1 ? " output" : " outputs") + "; there is no output " + tensor);
+    }
+    return made.get(tensor);
   }
 
   /**
@@ -220,8 +236,8 @@ final class GraphReplay {
       throw ref.error(1, producer.describe() + " has " + producer.outputs.size()
           + " node(s); there is no node " + node);
     }
-    if (tensor != 0) {
-      throw ref.error(2, producer.describe() + " has one output; there is no output " + tensor);
+    if (tensor < 0) {
+      throw ref.error(2, "output " + tensor + " of " + producer.describe() + " does not exist");
     }
     return producer;
   }
@@ -278,21 +294,23 @@ final class GraphReplay {
     }
   }
 
-  private SymbolicTensor<?> apply(LayerSpec spec, List<SymbolicTensor<?>> inputs)
+  private List<SymbolicTensor<?>> apply(LayerSpec spec, List<SymbolicTensor<?>> inputs)
       throws ModelFormatException {
     if (spec.layer == null) {
       spec.layer = binder.create(spec); // typed layers were made from their configs
     }
     spec.layer.setTrainable(spec.config.optBoolean("trainable", true)); // Keras's frozen layers
-    SymbolicTensor<?> out;
+    List<SymbolicTensor<?>> outs;
     try {
-      out = spec.layer.call(inputs);
+      outs = spec.layer.callOutputs(inputs);
     } catch (RuntimeException e) {
       throw spec.json.error(spec.describe() + (spec.isLambda() ? ", bound to "
           + spec.layer.describe() : "") + ", cannot be applied to "
           + ShapeChecks.formatShapes(inputs) + ": " + e.getMessage());
     }
-    shapes.checkSize(out.shape(), spec, spec.json);
+    for (SymbolicTensor<?> out : outs) {
+      shapes.checkSize(out.shape(), spec, spec.json);
+    }
     for (var weight : spec.layer.weights()) {
       if (weight.shape().size() > options.maxWeightValues()) {
         throw spec.json.error(spec.describe() + ": weight '" + weight.name() + "' of shape "
@@ -300,7 +318,9 @@ final class GraphReplay {
             + options.maxWeightValues() + " values");
       }
     }
-    shapes.applied(spec, out, inputs);
-    return out;
+    for (SymbolicTensor<?> out : outs) {
+      shapes.applied(spec, out, inputs);
+    }
+    return outs;
   }
 }

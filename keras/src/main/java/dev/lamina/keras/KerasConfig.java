@@ -1,5 +1,6 @@
 package dev.lamina.keras;
 
+import dev.lamina.annotations.naming.LayerNames;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.io.Json;
 import dev.lamina.runtime.io.JsonArray;
@@ -8,7 +9,6 @@ import dev.lamina.runtime.io.ModelFormatException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import org.tensorflow.ndarray.Shape;
@@ -146,9 +146,10 @@ final class KerasConfig {
       throw layer.error("two layers are named '" + name + "'; Keras names are unique");
     }
     if (!(sequential && spec.isInput())) {
-      // Keras numbers weight groups per class in the order of model.layers, which for a
-      // Sequential model leaves out its InputLayer.
-      String snake = snakeCase(className);
+      // Keras names a layer's weight group by its class's raw to_snake_case (no scope-name
+      // cleanup), numbered per class in the order of model.layers, which for a Sequential model
+      // leaves out its InputLayer.
+      String snake = LayerNames.toSnakeCase(className);
       int n = perClass.merge(snake, 1, Integer::sum) - 1;
       spec.weightsGroup = "layers/" + snake + (n == 0 ? "" : "_" + n);
     }
@@ -343,13 +344,5 @@ final class KerasConfig {
         text.append(value); // NaN, Infinity, -Infinity as Python writes them; odd strings raw
       }
     }
-  }
-
-  /** Keras's {@code to_snake_case}: how it names a layer class's weight group. */
-  static String snakeCase(String className) {
-    String name = className.replaceAll("\\W+", "");
-    name = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
-    name = name.replaceAll("([a-z])([A-Z])", "$1_$2");
-    return name.toLowerCase(Locale.ROOT);
   }
 }

@@ -149,6 +149,15 @@ final class LayerOptions {
     if (layer == null) {
       throw new IllegalStateException(type + " made no layer for " + spec.describe());
     }
+    // Arguments of Keras's base Layer, which Keras writes for a class without a get_config of
+    // its own; at these values they ask for nothing (autocast matters only under a mixed
+    // precision policy). A type that reads them has done so above.
+    if (spec.config.isNull("activity_regularizer")) {
+      config.ignore("activity_regularizer");
+    }
+    if (Boolean.TRUE.equals(spec.config.get("autocast"))) {
+      config.ignore("autocast");
+    }
     config.rejectUnread(type.kerasClassName());
     return layer;
   }

@@ -15,8 +15,11 @@ final class LayerSpec {
   final JsonObject config;
   /** Its nodes (calls) as the file writes them: Keras 3's objects, Keras 2's lists. */
   final List<Object> inbound;
-  /** One output per Keras node (call) of the layer, in the file's node order. */
-  final List<SymbolicTensor<?>> outputs = new ArrayList<>();
+  /**
+   * Per Keras node (call) of the layer, in the file's node order, the call's outputs (one for
+   * most layers; Keras's {@code tensor_index} picks among several); null while not replayed.
+   */
+  final List<List<SymbolicTensor<?>>> outputs = new ArrayList<>();
   String weightsGroup;
   Layer layer;
   LayerType<?> type; // the registered type, for every layer but inputs and lambdas

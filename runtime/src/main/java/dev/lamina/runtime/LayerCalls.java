@@ -5,7 +5,6 @@ import java.util.List;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Runs a layer's own code, the code that adds its ops to a graph, so that whatever goes wrong
@@ -30,10 +29,11 @@ final class LayerCalls {
    * @param inputs the call's input operands, in order
    * @param weights the current values of the layer's weights, in order
    * @param context the call's training flag and input masks; it collects the weight updates
+   * @return the call's outputs, one per output its {@code computeOutputs} declared
    * @throws IllegalStateException naming the layer if its code fails or returns an unusable operand
    */
-  static Operand<?> build(Ops tf, Node node, String name, List<Operand<?>> inputs,
-      List<Operand<TFloat32>> weights, Layer.CallContext context) {
+  static List<Operand<?>> build(Ops tf, Node node, String name, List<Operand<?>> inputs,
+      List<Operand<?>> weights, Layer.CallContext context) {
     boolean training = context.training();
     Layer layer = node.layer();
     String who = describe(layer, name);
@@ -41,17 +41,28 @@ final class LayerCalls {
     String when = (training ? " while compile built the model's training pass"
         : " while the model's graph was built (at the first predict)")
         + ", for input shapes " + Tracer.formatShapes(node.inputs());
-    Operand<?> output;
+    List<Operand<?>> outputs;
     try {
-      output = layer.build(tf, inputs, weights, context);
+      outputs = layer.buildOutputs(tf, inputs, weights, context);
     } catch (RuntimeException | AssertionError e) {
       throw new IllegalStateException(explain(who, function, when, e), e);
     }
-    if (output == null) {
+    if (outputs == null) {
       throw new IllegalStateException(who + ": " + function + " returned null" + when);
     }
-    requireSameGraph(output, GraphOps.environmentOf(tf), who, function, when);
-    return output;
+    int declared = node.outputs().size();
+    if (outputs.size() != declared) {
+      throw new IllegalStateException(who + ": " + function + " returned " + outputs.size()
+          + " outputs" + when + ", but computeOutputs declared " + declared);
+    }
+    for (Operand<?> output : outputs) {
+      if (output == null) {
+        throw new IllegalStateException(who + ": " + function + " returned null"
+            + (declared > 1 ? " among its outputs" : "") + when);
+      }
+      requireSameGraph(output, GraphOps.environmentOf(tf), who, function, when);
+    }
+    return List.copyOf(outputs);
   }
 
   /**

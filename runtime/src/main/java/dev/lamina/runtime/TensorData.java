@@ -12,6 +12,7 @@ import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.BooleanDataBuffer;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.ndarray.buffer.DoubleDataBuffer;
@@ -31,29 +32,35 @@ final class TensorData {
   /** A dense array and the buffer behind it, so that a batch is copied in with one bulk copy. */
   record Dense(NdArray<?> array, DataBuffer<?> buffer) {}
 
-  private record Kind(Class<? extends NdArray<?>> array, Function<Shape, Dense> allocate) {}
+  /**
+   * A dtype's NdArray type, how to allocate a dense array of it, and how to see a tensor's raw
+   * memory as its values.
+   */
+  private record Kind(Class<? extends NdArray<?>> array, Function<Shape, Dense> allocate,
+      Function<ByteDataBuffer, DataBuffer<?>> view) {}
 
+  /** The one table of how each dtype's values are held, for predict and fit. */
   private static final Map<Class<? extends TType>, Kind> KINDS = Map.of(
       TFloat32.class, new Kind(FloatNdArray.class, shape -> {
         FloatDataBuffer buffer = DataBuffers.ofFloats(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }),
+      }, ByteDataBuffer::asFloats),
       TFloat64.class, new Kind(DoubleNdArray.class, shape -> {
         DoubleDataBuffer buffer = DataBuffers.ofDoubles(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }),
+      }, ByteDataBuffer::asDoubles),
       TInt32.class, new Kind(IntNdArray.class, shape -> {
         IntDataBuffer buffer = DataBuffers.ofInts(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }),
+      }, ByteDataBuffer::asInts),
       TInt64.class, new Kind(LongNdArray.class, shape -> {
         LongDataBuffer buffer = DataBuffers.ofLongs(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }),
+      }, ByteDataBuffer::asLongs),
       TBool.class, new Kind(BooleanNdArray.class, shape -> {
         BooleanDataBuffer buffer = DataBuffers.ofBooleans(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }));
+      }, ByteDataBuffer::asBooleans));
 
   private TensorData() {}
 
@@ -90,6 +97,17 @@ final class TensorData {
     long rowSize = values / Math.max(1, tensor.shape().get(0));
     DataBuffer window = into.buffer().slice(start * rowSize, values);
     ((NdArray) tensor).copyTo(window);
+  }
+
+  /** Whether {@code array} holds {@code dtype}'s values as they are (a copy needs no conversion). */
+  static boolean holds(NdArray<?> array, Class<? extends TType> dtype) {
+    Kind kind = KINDS.get(dtype);
+    return kind != null && kind.array().isInstance(array);
+  }
+
+  /** A tensor's memory as a buffer of its dtype's values, to copy rows straight into. */
+  static DataBuffer<?> memoryOf(Tensor tensor, Class<? extends TType> dtype, String what) {
+    return kind(dtype, what).view().apply(tensor.asRawTensor().data());
   }
 
   /** Fails, naming {@code what}, for a dtype predict cannot copy. */

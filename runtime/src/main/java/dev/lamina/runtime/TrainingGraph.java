@@ -50,6 +50,12 @@ final class TrainingGraph {
   private final Op learningRateAssign;
   private final Operand<TInt64> iterations;
   private double pushedLearningRate = Double.NaN;
+  /** {@code FitOptions.seed}, which the training pass's {@link SeedStream}s mix in. */
+  private final Placeholder<TInt64> baseSeedValue;
+  private final Op baseSeedAssign;
+  private long pushedBaseSeed;
+  /** The step the training pass's random ops read; the step count waits for it. */
+  private final org.tensorflow.op.core.ReadVariableOp<TInt64> seedStep;
   private final List<Op> initializers = new ArrayList<>();
   /** Every slot variable by {@code w<i>/<name>}, i the weight's place among trainable ones. */
   private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -86,6 +92,12 @@ final class TrainingGraph {
         Shape.scalar(), VarHandleOp.sharedName(opt.scope().makeOpName("iterations")));
     initializers.add(opt.assignVariableOp(iterationsHandle, opt.constant(0L)));
     iterations = opt.readVariableOp(iterationsHandle, TInt64.class);
+    Operand<?> baseSeed = opt.withName("base_seed").varHandleOp(TInt64.class, Shape.scalar(),
+        VarHandleOp.sharedName(opt.scope().makeOpName("base_seed")));
+    initializers.add(opt.assignVariableOp(baseSeed, opt.constant(0L)));
+    baseSeedValue = opt.withName("base_seed_value")
+        .placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+    baseSeedAssign = opt.assignVariableOp(baseSeed, baseSeedValue);
 
     // The training pass.
     Ops trainOps = tf.withSubScope("train");
@@ -96,11 +108,17 @@ final class TrainingGraph {
         reads.put(weight, trainOps.withName("read").readVariableOp(variable.handle(),
             TFloat32.class)));
     Map<Weight, Operand<TFloat32>> stateUpdates = new LinkedHashMap<>();
-    Map<Node, Operand<?>> built = executor.forward(trainOps, true, reads::get, stateUpdates);
+    // Random ops draw from the step about to be taken (read before the step increments it).
+    seedStep = trainOps.withName("step").readVariableOp(iterationsHandle, TInt64.class);
+    SeedStream.TrainingSeeds seeds = new SeedStream.TrainingSeeds(seedStep,
+        trainOps.withName("base_seed").readVariableOp(baseSeed, TInt64.class));
+    Map<Node, List<Operand<?>>> built =
+        executor.forward(trainOps, true, reads::get, stateUpdates, seeds);
     List<Operand<?>> trainInputs = new ArrayList<>();
-    topology.inputs().forEach(input -> trainInputs.add(built.get(input.producer())));
+    topology.inputs().forEach(input -> trainInputs.add(Executor.operandOf(built, input)));
     List<Operand<TFloat32>> trainOutputs = new ArrayList<>();
-    topology.outputs().forEach(output -> trainOutputs.add(float32(built.get(output.producer()))));
+    topology.outputs().forEach(output ->
+        trainOutputs.add(float32(Executor.operandOf(built, output))));
     List<Placeholder<?>> trainTargets = targets(trainOps, loss, outputs);
     List<Operand<TFloat32>> trainValues =
         lossAndMetrics(trainOps, loss, metrics, trainOutputs, trainTargets);
@@ -166,31 +184,20 @@ final class TrainingGraph {
   /**
    * Keras's {@code model.losses} added to the total loss (the first of {@code values}): each
    * trainable weight's regularizer penalty, and each layer call's activity regularizer penalty
-   * of its output divided by the batch size ({@code divide_no_nan}, as Keras 3).
+   * of each of its outputs divided by the batch size ({@code divide_no_nan}, as Keras 3).
    */
   private void addRegularization(Ops tf, List<Operand<TFloat32>> values,
-      Executor.WeightReads reads, Map<Node, Operand<?>> built) {
+      Executor.WeightReads reads, Map<Node, List<Operand<?>>> built) {
     Ops scoped = tf.withSubScope("regularization");
     List<Operand<TFloat32>> penalties = new ArrayList<>();
     for (Node node : executor.topology().nodes()) {
       Regularizer activity = node.layer().activityRegularizer();
-      Operand<?> output = built.get(node);
-      if (activity == null || output == null) {
+      if (activity == null || built.get(node) == null) {
         continue;
       }
-      if (output.type() != TFloat32.class) {
-        throw new IllegalArgumentException(node.layer().describe() + ": activity_regularizer "
-            + "needs a float32 output, got " + Shapes.dtypeName(output.type()));
+      for (Operand<?> output : built.get(node)) {
+        penalties.add(activityPenalty(scoped, node, activity, output));
       }
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> y = (Operand<TFloat32>) output;
-      Operand<TFloat32> penalty = activity.penalty(scoped, y);
-      if (y.shape().numDimensions() > 0) {
-        Operand<TFloat32> batch = scoped.dtypes.cast(scoped.gather(
-            scoped.shape(y), scoped.constant(0), scoped.constant(0)), TFloat32.class);
-        penalty = scoped.math.divNoNan(penalty, batch);
-      }
-      penalties.add(penalty);
     }
     for (Layer layer : executor.topology().layers()) {
       for (Weight weight : layer.weights()) {
@@ -204,6 +211,24 @@ final class TrainingGraph {
       total = scoped.math.add(total, penalty);
     }
     values.set(0, total);
+  }
+
+  /** {@code activity}'s penalty of one output of a call, divided by the batch size. */
+  private static Operand<TFloat32> activityPenalty(Ops scoped, Node node, Regularizer activity,
+      Operand<?> output) {
+    if (output.type() != TFloat32.class) {
+      throw new IllegalArgumentException(node.layer().describe() + ": activity_regularizer "
+          + "needs a float32 output, got " + Shapes.dtypeName(output.type()));
+    }
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32> y = (Operand<TFloat32>) output;
+    Operand<TFloat32> penalty = activity.penalty(scoped, y);
+    if (y.shape().numDimensions() > 0) {
+      Operand<TFloat32> batch = scoped.dtypes.cast(scoped.gather(
+          scoped.shape(y), scoped.constant(0), scoped.constant(0)), TFloat32.class);
+      penalty = scoped.math.divNoNan(penalty, batch);
+    }
+    return penalty;
   }
 
   /** The batch means of the total loss, each output's loss (if several) and each metric. */
@@ -278,7 +303,7 @@ final class TrainingGraph {
       all.add(ordered.assignVariableOp(variable.handle(), newValue));
     }
     Op weightsDone = opt.withControlDependencies(all).withName("weights_updated").noOp();
-    Op count = opt.withControlDependencies(List.of(weightsDone))
+    Op count = opt.withControlDependencies(List.of(weightsDone, seedStep))
         .assignAddVariableOp(iterationsHandle, opt.constant(1L));
     return opt.withControlDependencies(List.of(count)).withName("step").noOp();
   }
@@ -444,6 +469,23 @@ final class TrainingGraph {
       executor.markTrained(changedByStep);
     }
     return values;
+  }
+
+  /**
+   * Sets {@code FitOptions.seed} for the random ops of the steps that follow (0 until set), at
+   * a batch boundary.
+   */
+  void setBaseSeed(long seed) {
+    if (seed == pushedBaseSeed) {
+      return;
+    }
+    executor.whileWriting(() -> {
+      try (TInt64 value = TInt64.scalarOf(seed)) {
+        executor.session().runner().feed(baseSeedValue, value).addTarget(baseSeedAssign).run();
+      }
+      return null;
+    });
+    pushedBaseSeed = seed;
   }
 
   /** The model's graph and session this training pass lives in. */

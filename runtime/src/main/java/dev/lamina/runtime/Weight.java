@@ -150,6 +150,11 @@ public final class Weight {
     return "float32";
   }
 
+  /** The TensorFlow type of {@link #dtype()}. */
+  public Class<? extends org.tensorflow.types.family.TType> dtypeClass() {
+    return org.tensorflow.types.TFloat32.class;
+  }
+
   /** A copy of the current values. */
   public FloatNdArray value() {
     float[] copy = values();
