@@ -275,6 +275,43 @@ def merging_model(rng):
                             "concatenation"
 
 
+def conv_more_model(rng):
+    vol = keras.Input(shape=(6, 6, 6, 2), name="volume")
+    v = layers.Conv3D(3, 2, padding="same", activation="relu", name="c3d")(vol)
+    v = layers.ZeroPadding3D(((1, 0), (0, 1), (1, 1)), name="pad3")(v)
+    v = layers.MaxPooling3D(2, name="max3")(v)
+    v = layers.UpSampling3D((1, 2, 1), name="up3")(v)
+    v = layers.Cropping3D(((0, 1), (1, 0), (0, 0)), name="crop3")(v)
+    v = layers.AveragePooling3D(2, padding="same", name="avg3")(v)
+    v1 = layers.GlobalMaxPooling3D(name="gmax3")(v)
+    v2 = layers.GlobalAveragePooling3D(name="gavg3")(v)
+    img = keras.Input(shape=(5, 5, 4), name="image")
+    x = layers.Conv2DTranspose(4, 3, strides=2, name="t2d")(img)
+    x = layers.DepthwiseConv2D(3, depth_multiplier=2, name="dw2d")(x)
+    x = layers.SeparableConv2D(4, 2, strides=2, activation="tanh", name="sep2d")(x)
+    x = layers.GroupNormalization(groups=2, name="gn")(x)
+    x = layers.ActivityRegularization(l2=0.01, name="actreg")(x)
+    x = layers.GlobalAveragePooling2D(name="gavg2")(x)
+    seq = keras.Input(shape=(7, 3), name="sequence")
+    s = layers.Conv1DTranspose(4, 3, strides=2, name="t1d")(seq)
+    s = layers.DepthwiseConv1D(2, name="dw1d")(s)
+    s = layers.SeparableConv1D(3, 3, padding="same", name="sep1d")(s)
+    s = layers.GlobalMaxPooling1D(name="gmax1")(s)
+    out = layers.Dense(3, name="out")(layers.Concatenate(name="cat")([v1, v2, x, s]))
+    model = keras.Model([vol, img, seq], out)
+    randomize(model, rng)
+    inputs = [rng.normal(size=(2, 6, 6, 6, 2)).astype(np.float32),
+              rng.normal(size=(2, 5, 5, 4)).astype(np.float32),
+              rng.normal(size=(2, 7, 3)).astype(np.float32)]
+    return model, inputs, "functional, three inputs: volume -> Conv3D -> ZeroPadding3D -> " \
+                          "MaxPooling3D -> UpSampling3D -> Cropping3D -> AveragePooling3D -> " \
+                          "GlobalMax/GlobalAveragePooling3D; image -> Conv2DTranspose -> " \
+                          "DepthwiseConv2D -> SeparableConv2D -> GroupNormalization -> " \
+                          "ActivityRegularization -> GlobalAveragePooling2D; sequence -> " \
+                          "Conv1DTranspose -> DepthwiseConv1D -> SeparableConv1D -> " \
+                          "GlobalMaxPooling1D; Concatenate -> Dense(3)"
+
+
 # --- Keras 3's legacy saver -----------------------------------------------------
 
 def keras3_legacy_model(rng):
@@ -572,6 +609,7 @@ def main():
         save_fixture("embedding_conv1d", embedding_conv1d_model, rng, load2),
         save_fixture("conv2d", conv2d_model, rng, load2),
         save_fixture("merging", merging_model, rng, load2),
+        save_fixture("conv_more", conv_more_model, rng, load2),
         save_fixture("keras3_legacy", keras3_legacy_model, rng, load3, keras3_model=True),
         save_fixture("keras3_legacy_sequential", keras3_legacy_sequential_model, rng, load3,
                      keras3_model=True),

@@ -19,6 +19,9 @@ import dev.lamina.runtime.io.ModelFormatException;
  *       default).
  *   <li>{@code BatchNormalization}: Keras 2 writes the built layer's {@code axis} as a list of
  *       one axis ({@code [3]}); Keras 3 as the axis.
+ *   <li>The transposed, depthwise and separable convolutions: Keras 2 writes {@code groups: 1},
+ *       which Keras 3's take no option for; the separable ones also carry the base class's unused
+ *       {@code kernel_initializer}, {@code kernel_regularizer} and {@code kernel_constraint}.
  *   <li>An {@code activation} of {@code hard_sigmoid} is refused: Keras 2's is {@code clip(0.2 x
  *       + 0.5, 0, 1)}, Keras 3's (Lamina's) {@code relu6(x + 3) / 6}.
  * </ul>
@@ -46,6 +49,24 @@ final class Keras2Layers {
             + KerasConfig.show(axis) + "; Lamina's BatchNormalization takes one axis");
       }
       c = c.replaced("axis", axis.get(0));
+    }
+    if (className.endsWith("Transpose") || className.startsWith("DepthwiseConv")
+        || className.startsWith("SeparableConv")) {
+      // Keras 2's base Conv writes groups for these, which take no groups (always 1).
+      if (c.containsKey("groups")) {
+        if (!(c.get("groups") instanceof Number n) || n.intValue() != 1
+            || n.doubleValue() != 1) {
+          throw c.error("groups", "layer '" + name + "' (" + className + ") has groups "
+              + KerasConfig.show(c.get("groups")) + "; Keras writes 1 for this layer");
+        }
+        c = c.without("groups");
+      }
+    }
+    if (className.startsWith("SeparableConv")) {
+      // Inherited from Keras 2's base Conv and unused by its separable layers, whose weights are
+      // depthwise_kernel and pointwise_kernel with their own options.
+      c = c.without("kernel_initializer").without("kernel_regularizer")
+          .without("kernel_constraint");
     }
     if ("hard_sigmoid".equals(c.get("activation"))) {
       throw c.error("activation", "layer '" + name + "' (" + className + ") uses Keras 2's "

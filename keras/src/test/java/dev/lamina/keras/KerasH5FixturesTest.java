@@ -148,6 +148,16 @@ class KerasH5FixturesTest {
   }
 
   @Test
+  void convolutions3dTransposedDepthwiseSeparableAndGroupNormPredictAsKeras() throws Exception {
+    // Keras 2 writes groups=1 for the transposed, depthwise and separable convolutions, and the
+    // separable ones carry the base class's unused kernel_* options: mapped away.
+    try (Model model = load("conv_more", LambdaBindings.of(), new ArrayList<>())) {
+      Fixtures.assertPredictsAsKeras(model, "h5/conv_more");
+      assertEquals(3, model.inputs().size());
+    }
+  }
+
+  @Test
   void keras3LegacyH5PredictsAsKeras() throws Exception {
     List<String> notes = new ArrayList<>();
     try (Model model = load("keras3_legacy", KerasFixturesTest.SLICE, notes)) {
