@@ -308,7 +308,7 @@ OTHER_FIXTURES = [
     '',
     "- `Normalization` (adapted, so `mean`/`variance` are `null` in its config, `axis` is `[-1]`) stores `vars/0` mean (5,), `vars/1` variance (5,), `vars/2` count (int64 scalar, 0: Keras 3's `adapt` never updates it). Its `build_config.input_shape` is the shape of the adapt data, batch included (`[256, 5]`), not `[null, 5]`. The layer computes `(x - mean) / max(sqrt(variance), 1e-7)`.",
     '- `BatchNormalization` stores `vars/0` gamma, `vars/1` beta, `vars/2` moving_mean, `vars/3` moving_variance; inference uses `(x - moving_mean) / sqrt(moving_variance + epsilon) * gamma + beta` with `epsilon` 0.001.',
-    "- Every layer's `dtype` policy after the first (`normalization`) carries `"shared_object_id"` (a CPython `id()`, differs per run): Keras serializes the one float32 policy object they share once in full and then marks the repeats; a reader should ignore it.",
+    "- Every layer's `dtype` policy after the first (`normalization`) carries `\"shared_object_id\"` (a CPython `id()`, differs per run): Keras serializes the one float32 policy object they share once in full and then marks the repeats; a reader should ignore it.",
 ]
 
 
