@@ -31,6 +31,37 @@ class ConvnetParityTest {
     }
   }
 
+  /**
+   * The predict graphs have the same ops but for known extras: a Lamina layer pushes its
+   * weights' values through one placeholder per weight where the hand-written graph bakes them
+   * into constants, and Lamina's Dropout is an Identity when predicting (the hand-written graph
+   * leaves it out).
+   */
+  @Test
+  void laminasGraphHasTheHandWrittenOpsAndTheKnownExtras() {
+    ConvNet.Weights weights = ConvNet.Weights.seeded(ConvNet.WEIGHT_SEED);
+    FloatNdArray x = ConvNet.images(ConvNet.INPUT_SEED, 2);
+    try (Sequential lamina = ConvNet.lamina(weights, ConvNet.DROPOUT);
+        HandConvGraph hand = new HandConvGraph(weights)) {
+      lamina.predict(x, 2);
+      Map<String, Integer> laminaOps = GraphParityTest.opsByType(lamina.tensorFlowGraph());
+      Map<String, Integer> handOps = GraphParityTest.opsByType(hand.graph());
+      System.out.println("Lamina's convnet graph: " + laminaOps);
+      System.out.println("hand-written:           " + handOps);
+      Map<String, Integer> difference = new java.util.TreeMap<>();
+      java.util.Set<String> types = new java.util.TreeSet<>(laminaOps.keySet());
+      types.addAll(handOps.keySet());
+      for (String type : types) {
+        int d = laminaOps.getOrDefault(type, 0) - handOps.getOrDefault(type, 0);
+        if (d != 0) {
+          difference.put(type, d);
+        }
+      }
+      assertEquals(Map.of("Const", -6, "Identity", 1, "Placeholder", 6), difference,
+          "Lamina " + laminaOps + ", hand-written " + handOps);
+    }
+  }
+
   @Test
   void bothLoopsTakeTheSameFirstStep() {
     ConvNet.Weights weights = ConvNet.Weights.seeded(ConvnetTraining.WEIGHT_SEED);
