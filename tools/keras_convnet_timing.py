@@ -28,8 +28,11 @@ The script reads commands on standard input, one a line, and answers each with o
 
     predict      one round: every path at every batch size once, in a shuffled order;
                  seconds per call by "path@batch"
-    fit E        one round: each fit path at batch 32 and 128, E one-epoch calls each;
-                 samples/s by "path@batch"
+    fit E        one round: each fit path at batch 32 and 128, E one-epoch calls each, then
+                 the bare training step ("train_step": a tf.function of GradientTape, loss
+                 and Adam's apply on in-memory tensors, batches gathered from a shuffled
+                 order; not fit, so not a candidate for Keras's fastest fit, but what the
+                 step itself costs); samples/s by "path@batch"
     quit
 
 Run only by the Java driver, by hand, never by CI.
@@ -138,6 +141,33 @@ def main():
             m.fit(fit_x, fit_y, batch_size=b, epochs=1, verbose=0)  # traces the train step
         fit_models[path] = m
 
+    # Not `fit`: Keras's model under a bare tf.function training step (GradientTape, the same
+    # loss and Adam) on tensors already in memory, no tf.data, no callbacks: what the step
+    # itself costs in TensorFlow, for telling Keras's fit overhead from the kernels' time.
+    step_model = build()
+    step_model.set_weights(fit_weights)
+    step_optimizer = keras.optimizers.Adam()
+    step_loss = keras.losses.CategoricalCrossentropy()
+    step_x = tf.constant(fit_x)
+    step_y = tf.constant(fit_y)
+
+    @tf.function
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            loss = step_loss(y, step_model(x, training=True))
+        grads = tape.gradient(loss, step_model.trainable_variables)
+        step_optimizer.apply(grads, step_model.trainable_variables)
+        return loss
+
+    def step_epoch(b):
+        order = tf.random.shuffle(tf.range(len(fit_x)))
+        for start in range(0, len(fit_x), b):
+            index = order[start:start + b]
+            train_step(tf.gather(step_x, index), tf.gather(step_y, index))
+
+    for b in FIT_BATCHES:
+        step_epoch(b)  # traces the step for both batch sizes and the last, shorter batch
+
     def reply(obj):
         sys.stdout.write("KERAS-JSON " + json.dumps(obj) + "\n")
         sys.stdout.flush()
@@ -174,6 +204,11 @@ def main():
                     fit_models[p].fit(fit_x, fit_y, batch_size=b, epochs=1, verbose=0,
                                       shuffle=True)
                 out["%s@%d" % (p, b)] = len(fit_x) * epochs / (time.perf_counter() - t0)
+            for b in FIT_BATCHES:
+                t0 = time.perf_counter()
+                for _ in range(epochs):
+                    step_epoch(b)
+                out["train_step@%d" % b] = len(fit_x) * epochs / (time.perf_counter() - t0)
             reply(out)
         else:
             reply({"error": "unknown command " + words[0]})

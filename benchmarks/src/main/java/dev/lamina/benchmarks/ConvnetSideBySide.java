@@ -265,6 +265,16 @@ final class ConvnetSideBySide implements AutoCloseable {
             Stats.withQuartiles(samples.get("keras:" + path + "@" + batch), "%,.0f")));
       }
     }
+    text.append(String.join("; ", parts)).append(".\n\nKeras's model under a bare "
+        + "`tf.function` training step (GradientTape, the loss, Adam's apply; in-memory tensors, "
+        + "no `fit`), samples/s: ");
+    parts.clear();
+    for (int batch : ConvnetTraining.BATCHES) {
+      List<Double> step = samples.get("keras:train_step@" + batch);
+      parts.add(String.format(Locale.ROOT, "at %d: %s, Lamina / it %s", batch,
+          Stats.withQuartiles(step, "%,.0f"),
+          TrainBenchmark.ratio(samples.get("fit:lamina@" + batch), step)));
+    }
     return text.append(String.join("; ", parts)).append('\n').toString();
   }
 
