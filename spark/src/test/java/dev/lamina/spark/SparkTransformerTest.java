@@ -114,6 +114,30 @@ class SparkTransformerTest {
     }
   }
 
+  /**
+   * Spark 4.2's mllib brings protobuf-java 4.33.5, which wins over TensorFlow Java's 3.21.9 on
+   * this class path (as on a cluster, whose jars come first): TensorFlow's generated protos
+   * (ConfigProto for the session, GraphDef for import) must work with it, and do.
+   */
+  @Test
+  void tensorFlowProtosWorkWithSparksProtobuf() throws Exception {
+    String protobufJar = com.google.protobuf.Message.class.getProtectionDomain().getCodeSource()
+        .getLocation().getPath();
+    assertTrue(protobufJar.endsWith("protobuf-java-4.33.5.jar"), protobufJar);
+    org.tensorflow.proto.ConfigProto config = org.tensorflow.proto.ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(1).setAllowSoftPlacement(true).build();
+    assertEquals(config, org.tensorflow.proto.ConfigProto.parseFrom(config.toByteArray()));
+    try (Model model = TestModels.classifier()) {
+      float[][] x = TestModels.rows(3, TestModels.FEATURES, 9);
+      model.predict(x, float[][].class);
+      org.tensorflow.proto.GraphDef graph = model.tensorFlowGraph().toGraphDef();
+      assertTrue(graph.getNodeCount() > 10);
+      assertEquals(graph, org.tensorflow.proto.GraphDef.parseFrom(graph.toByteArray()));
+    }
+    // And Spark's side in the same JVM: a job that goes through Spark's serializers.
+    assertEquals(3, spark.range(3).collectAsList().size());
+  }
+
   @Test
   void vectorColumnsInAndOut() throws Exception {
     int count = 300;
