@@ -11,9 +11,12 @@ import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Sgd;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -75,6 +78,29 @@ class SeededLambdaTest {
     assertNotEquals(a.losses().get(0), c.losses().get(0), "another seed draws other noise");
     assertNotEquals(List.of(a.kernel()[0], a.kernel()[1]), List.of(c.kernel()[0], c.kernel()[1]),
         "and trains to other weights");
+  }
+
+  /**
+   * A saved and loaded model draws the noise the original draws: the seeds depend on the
+   * layer's name and call, which the file keeps, and on {@code FitOptions.seed}.
+   */
+  @Test
+  void aLoadedModelDrawsTheSameNoise(@TempDir Path dir) throws IOException {
+    var input = Input.of(TFloat32.class, 3);
+    var hidden = GaussianNoiseLayer.of(0.5f).apply(Dense.builder(4).seed(1).build().apply(input));
+    Path file = dir.resolve("noisy.lamina");
+    try (Model model = Model.of(input, Dense.builder(1).seed(2).build().apply(hidden))) {
+      model.save(file);
+      try (Model loaded = Model.load(file)) {
+        FitOptions options = new FitOptions().epochs(2).batchSize(4).shuffle(false).seed(9)
+            .verbose(0);
+        model.compile(new Sgd(0.1), Losses.meanSquaredError());
+        loaded.compile(new Sgd(0.1), Losses.meanSquaredError());
+        assertEquals(model.fit(X, Y, options).get("loss"), loaded.fit(X, Y, options).get("loss"));
+        assertArrayEquals(model.layers().get(1).weights().get(0).values(),
+            loaded.layers().get(1).weights().get(0).values());
+      }
+    }
   }
 
   @Test
