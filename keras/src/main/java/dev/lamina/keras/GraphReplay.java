@@ -8,6 +8,7 @@ import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonNumber;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.registry.KerasCall;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -163,6 +164,7 @@ final class GraphReplay {
       if (args == null) {
         throw new AssertionError("node " + node + " of " + spec.describe() + " was not ready");
       }
+      applyCallOptions(spec, node);
       spec.outputs.set(node, apply(spec, args));
       if (dependents.get(id) != null) {
         for (int next : dependents.get(id)) {
@@ -249,6 +251,30 @@ final class GraphReplay {
           config.optString("dtype", null), spec);
     }
     return args;
+  }
+
+  /**
+   * A {@link KerasCall} layer's call options ({@code use_causal_mask=True}), which Lamina fixes
+   * per layer: the first call's make the layer, before it is applied; every other call must
+   * repeat them.
+   */
+  private static void applyCallOptions(LayerSpec spec, int node) throws ModelFormatException {
+    JsonObject call = spec.inbound.get(node);
+    Map<String, Object> options = KerasConfig.callOptions(spec, call);
+    if (spec.callOptions == null) {
+      spec.callOptions = options;
+      if (!options.isEmpty()) {
+        try {
+          spec.layer = ((KerasCall) spec.layer).withCallOptions(options);
+        } catch (IllegalArgumentException e) {
+          throw call.error("kwargs", spec.describe() + ": " + e.getMessage());
+        }
+      }
+    } else if (!spec.callOptions.equals(options)) {
+      throw call.error("kwargs", spec.describe() + " is called with " + options + " here and "
+          + spec.callOptions + " in its first call; Lamina fixes a layer's call options for "
+          + "all its calls");
+    }
   }
 
   private SymbolicTensor<?> makeInput(LayerSpec spec) throws ModelFormatException {

@@ -20,6 +20,8 @@ final class LayerSpec {
    */
   final List<List<SymbolicTensor<?>>> outputs = new ArrayList<>();
   String weightsGroup;
+  /** A {@code KerasCall} layer's call options, from its first node; null until replayed. */
+  java.util.Map<String, Object> callOptions;
   Layer layer;
   LayerType<?> type; // the registered type, for every layer but inputs and lambdas
   // Lambda only:

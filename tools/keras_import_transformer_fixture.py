@@ -1,0 +1,100 @@
+"""A small Keras 3 transformer block for Lamina's Keras importer tests (issue 22).
+
+Writes keras/src/test/resources/fixtures/transformer.keras and transformer.json
+(same JSON layout as tools/keras_import_fixtures.py, whose helpers it reuses;
+the int32 tokens are written as numbers like every input there):
+
+    Input(8, int32) -> Embedding(24, 8, mask_zero=True)
+      -> MultiHeadAttention(2, 4)(x, x, key=x, use_causal_mask=True)
+      -> Add -> LayerNormalization -> Dense(16, relu) -> Dense(8)
+      -> Add -> LayerNormalization -> GlobalAveragePooling1D (masked)
+      -> Lambda(scaled_tanh, arguments={"scale": 2.0}) -> Dense(3, softmax)
+
+trained 4 epochs (Adam, sparse_categorical_crossentropy, batch 16, no
+shuffling) on 128 generated sequences of 3 to 8 tokens padded with 0, so that
+the padding mask matters: the Embedding's mask reaches the attention (query
+and value masks, with the causal mask), the merging layers, the Dense layers
+and the pooling. The attention call records a keyword tensor (key) and a call
+option (use_causal_mask) in its inbound node's kwargs.
+
+scaled_tanh is a named Python function: config.json records only its name and
+`arguments`; Keras loads the file with custom_objects={"scaled_tanh": ...}.
+
+Run by hand from the repository root (never by CI):
+
+    /work/venv/bin/python tools/keras_import_transformer_fixture.py
+
+The JSON is deterministic (seeds fixed); the .keras zip is not byte-identical
+across runs (Keras writes the save date into metadata.json).
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+import keras_import_fixtures as fx  # noqa: E402
+
+STEPS, VOCAB = 8, 24
+
+
+def scaled_tanh(x, scale):
+    return tf.math.tanh(x) * scale
+
+
+def sequences(rng, n):
+    lengths = rng.integers(3, STEPS + 1, size=n)
+    tokens = rng.integers(1, VOCAB, size=(n, STEPS)).astype(np.int32)
+    tokens[np.arange(STEPS)[None, :] >= lengths[:, None]] = 0
+    return tokens
+
+
+def transformer_model(rng):
+    x_train = sequences(rng, 128)
+    # Three classes from a rule over the unpadded tokens.
+    y_train = (np.where(x_train > 0, x_train % 3, 0).sum(axis=1) % 3).astype(np.int32)
+
+    tokens = keras.Input(shape=(STEPS,), dtype="int32", name="tokens")
+    x = layers.Embedding(VOCAB, 8, mask_zero=True, name="embedding")(tokens)
+    attn = layers.MultiHeadAttention(2, 4, name="mha")(x, x, key=x, use_causal_mask=True)
+    x = layers.LayerNormalization(epsilon=1e-6, name="norm_1")(layers.Add(name="add_1")([x, attn]))
+    ff = layers.Dense(16, activation="relu", name="ff_1")(x)
+    ff = layers.Dense(8, name="ff_2")(ff)
+    x = layers.LayerNormalization(epsilon=1e-6, name="norm_2")(layers.Add(name="add_2")([x, ff]))
+    x = layers.GlobalAveragePooling1D(name="pool")(x)
+    x = layers.Lambda(scaled_tanh, arguments={"scale": 2.0}, name="scaled_tanh")(x)
+    out = layers.Dense(3, activation="softmax", name="probs")(x)
+    model = keras.Model(tokens, out, name="transformer")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                  loss="sparse_categorical_crossentropy", jit_compile=False)
+    model.fit(x_train, y_train, batch_size=16, epochs=4, shuffle=False, verbose=0)  # 32 steps
+
+    x = sequences(rng, 5)
+    x[0, :] = 0  # all padding: every step masked
+    x[0, 0] = 5
+    return model, [x], "Input(8, int32) -> Embedding(24, 8, mask_zero) -> MultiHeadAttention(2, 4)" \
+                       "(x, x, key=x, use_causal_mask=True) -> Add -> LayerNormalization -> " \
+                       "Dense(16, relu) -> Dense(8) -> Add -> LayerNormalization -> " \
+                       "GlobalAveragePooling1D -> Lambda(scaled_tanh, arguments={'scale': 2.0}) -> " \
+                       "Dense(3, softmax); Adam(0.01) + sparse_categorical_crossentropy, fit 4 " \
+                       "epochs of 128 generated padded sequences, batch 16, no shuffle (32 steps)"
+
+
+def main():
+    tf.config.experimental.enable_op_determinism()
+    rng = np.random.default_rng(fx.SEED + 22)
+    info = fx.save_fixture("transformer", transformer_model, rng,
+                           {"custom_objects": {"scaled_tanh": scaled_tanh}})
+    print("plain load_model:", info["plain_load"])
+    print("lambda config:", info["lambdas"][0]["config"])
+    for name in ("transformer.keras", "transformer.json"):
+        print("%8d  %s" % (os.path.getsize(os.path.join(fx.OUT_DIR, name)), name))
+
+
+if __name__ == "__main__":
+    main()
