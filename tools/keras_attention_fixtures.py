@@ -92,7 +92,8 @@ def values_of(a):
         return [int(v) for v in a.reshape(-1)]
     if a.dtype != np.float32:
         raise TypeError("unexpected dtype %s" % a.dtype)
-    return [float(v) for v in a.reshape(-1)]
+    # float32's shortest round-trip decimal: lossless, half the digits of float64's repr
+    return [float(str(v)) for v in a.reshape(-1)]
 
 
 def tensor(a):
@@ -403,8 +404,22 @@ def main():
            "cases": mha_cases() + attention_cases() + masking_cases(),
            "training": training_cases()}
     with open(OUT, "w") as f:
-        json.dump(doc, f, indent=1, sort_keys=False)
-        f.write("\n")
+        # one case per line: small, and a regenerated case shows as one changed line
+        f.write("{\n")
+        keys = list(doc)
+        for i, key in enumerate(keys):
+            f.write(" %s: " % json.dumps(key))
+            value = doc[key]
+            if isinstance(value, list):
+                f.write("[\n")
+                for j, item in enumerate(value):
+                    f.write("  " + json.dumps(item, separators=(",", ":"))
+                            + ("," if j + 1 < len(value) else "") + "\n")
+                f.write(" ]")
+            else:
+                f.write(json.dumps(value))
+            f.write(",\n" if i + 1 < len(keys) else "\n")
+        f.write("}\n")
     print("wrote", OUT, len(doc["cases"]), "cases,", len(doc["training"]), "training")
 
 

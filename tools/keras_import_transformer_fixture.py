@@ -2,7 +2,7 @@
 
 Writes keras/src/test/resources/fixtures/transformer.keras and transformer.json
 (same JSON layout as tools/keras_import_fixtures.py, whose helpers it reuses;
-the int32 tokens are written as numbers like every input there):
+the int32 tokens are written as numbers, with "dtype": "int32"):
 
     Input(8, int32) -> Embedding(24, 8, mask_zero=True)
       -> MultiHeadAttention(2, 4)(x, x, key=x, use_causal_mask=True)
@@ -20,6 +20,10 @@ option (use_causal_mask) in its inbound node's kwargs.
 scaled_tanh is a named Python function: config.json records only its name and
 `arguments`; Keras loads the file with custom_objects={"scaled_tanh": ...}.
 
+It also writes attention_call.{keras,json}: an untrained MultiHeadAttention
+called with every tensor by keyword (query=, value=, attention_mask=) and
+return_attention_scores=True, whose scores are a second model output.
+
 Run by hand from the repository root (never by CI):
 
     /work/venv/bin/python tools/keras_import_transformer_fixture.py
@@ -28,6 +32,7 @@ The JSON is deterministic (seeds fixed); the .keras zip is not byte-identical
 across runs (Keras writes the save date into metadata.json).
 """
 
+import json
 import os
 import sys
 
@@ -85,14 +90,43 @@ def transformer_model(rng):
                        "epochs of 128 generated padded sequences, batch 16, no shuffle (32 steps)"
 
 
+def attention_call_model(rng):
+    """Every tensor by keyword, an attention mask input and the scores as a second output."""
+    query = keras.Input(shape=(4, 6), name="query_in")
+    value = keras.Input(shape=(5, 6), name="value_in")
+    mask = keras.Input(shape=(4, 5), name="mask_in")  # 0/1 floats: Keras casts it to bool
+    out, scores = layers.MultiHeadAttention(2, 3, value_dim=2, name="mha")(
+        query=query, value=value, attention_mask=mask, return_attention_scores=True)
+    out = layers.Dense(3, name="dense")(out)
+    model = keras.Model([query, value, mask], [out, scores], name="attention_call")
+    q = rng.normal(size=(2, 4, 6)).astype(np.float32)
+    v = rng.normal(size=(2, 5, 6)).astype(np.float32)
+    m = (rng.random(size=(2, 4, 5)) < 0.6).astype(np.float32)
+    m[0, 1, :] = 0  # a query step that may attend nowhere
+    return model, [q, v, m], "Inputs query (4, 6), value (5, 6), attention mask (4, 5) -> " \
+                             "MultiHeadAttention(2, 3, value_dim=2)(query=query, value=value, " \
+                             "attention_mask=mask, return_attention_scores=True) -> " \
+                             "outputs [Dense(3)(attention output), scores]; untrained"
+
+
 def main():
     tf.config.experimental.enable_op_determinism()
     rng = np.random.default_rng(fx.SEED + 22)
     info = fx.save_fixture("transformer", transformer_model, rng,
                            {"custom_objects": {"scaled_tanh": scaled_tanh}})
+    # The tokens are int32: Lamina's fixture reader takes "dtype" (float32 when absent).
+    path = os.path.join(fx.OUT_DIR, "transformer.json")
+    with open(path) as f:
+        doc = json.load(f)
+    doc["inputs"][0]["dtype"] = "int32"
+    with open(path, "w") as f:
+        json.dump(doc, f, separators=(",", ":"))
+        f.write("\n")
+    fx.save_fixture("attention_call", attention_call_model, rng, {})
     print("plain load_model:", info["plain_load"])
     print("lambda config:", info["lambdas"][0]["config"])
-    for name in ("transformer.keras", "transformer.json"):
+    for name in ("transformer.keras", "transformer.json", "attention_call.keras",
+                 "attention_call.json"):
         print("%8d  %s" % (os.path.getsize(os.path.join(fx.OUT_DIR, name)), name))
 
 

@@ -54,7 +54,7 @@ final class GraphReplay {
       buildFunctional(inputs, outputs);
     }
     for (LayerSpec spec : config.specs()) {
-      if (spec.layer == null && !spec.isInput()) {
+      if (spec.layer == null && !spec.isInput() && !spec.maskOp) {
         throw spec.json.error(spec.describe() + " is never applied to anything");
       }
     }
@@ -74,12 +74,19 @@ final class GraphReplay {
       first = 1;
     } else {
       JsonObject model = config.modelConfig();
-      JsonArray shape = model.optArray("build_input_shape");
-      if (shape == null) {
-        throw model.error("layers", "the Sequential model has no InputLayer and no "
-            + "build_input_shape: its input shape is unknown");
+      JsonArray shape = model == null ? null : model.optArray("build_input_shape");
+      LayerSpec firstLayer = config.specs().get(0);
+      JsonObject where = model;
+      if (shape == null && firstLayer.batchInputShape != null) {
+        // Keras 2: the first layer's input_shape= made the model's input.
+        shape = firstLayer.batchInputShape;
+        where = firstLayer.config;
       }
-      x = makeInput(null, "input", "float32", shape, model);
+      if (shape == null) {
+        throw (model == null ? firstLayer.json : model).error("layers", "the Sequential model "
+            + "has no InputLayer and no build_input_shape: its input shape is unknown");
+      }
+      x = makeInput(null, "input", "float32", shape, where);
       first = 0;
     }
     inputs.add(x);
@@ -127,6 +134,9 @@ final class GraphReplay {
     List<Integer> nodeIndex = new ArrayList<>();
     Map<LayerSpec, Integer> firstNode = new IdentityHashMap<>();
     for (LayerSpec spec : config.specs()) {
+      if (spec.maskOp) {
+        continue; // read by checkRecordedMask, never replayed
+      }
       firstNode.put(spec, nodeSpec.size());
       for (int node = 0; node < spec.inbound.size(); node++) {
         nodeSpec.add(spec);
@@ -139,11 +149,14 @@ final class GraphReplay {
     java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
     for (int id = 0; id < nodes; id++) {
       LayerSpec spec = nodeSpec.get(id);
-      for (JsonObject tensor : KerasConfig.nodeTensors(spec, spec.inbound.get(nodeIndex.get(id)))) {
-        JsonArray ref = tensor.requireObject("config").requireArray("keras_history");
-        LayerSpec producer = producer(ref);
+      for (KerasConfig.NodeInput input : config.nodeInputs(spec, nodeIndex.get(id))) {
+        JsonArray ref = input.history();
+        LayerSpec producer = producer(ref, input.historySize());
         if (producer.isInput()) {
           continue; // computed already
+        }
+        if (producer.maskOp) {
+          throw maskOpUse(ref, producer);
         }
         int from = firstNode.get(producer) + ref.requireInt(1);
         if (dependents.get(from) == null) {
@@ -164,6 +177,7 @@ final class GraphReplay {
       if (args == null) {
         throw new AssertionError("node " + node + " of " + spec.describe() + " was not ready");
       }
+      checkRecordedMask(spec, node, args);
       applyCallOptions(spec, node);
       spec.outputs.set(node, apply(spec, args));
       if (dependents.get(id) != null) {
@@ -178,8 +192,8 @@ final class GraphReplay {
       LayerSpec spec = nodeSpec.get(id);
       int node = nodeIndex.get(id);
       if (spec.outputs.get(node) == null) {
-        throw spec.inbound.get(node).error(spec.describe() + ": node " + node + " depends on"
-            + " itself through a cycle of layers");
+        throw KerasConfig.nodeError(spec, node, spec.describe() + ": node " + node
+            + " depends on itself through a cycle of layers");
       }
     }
     for (JsonArray ref : config.refs("input_layers")) {
@@ -197,7 +211,14 @@ final class GraphReplay {
 
   /** The tensor a {@code ["name", node, tensor]} reference names, or null if not made yet. */
   private SymbolicTensor<?> lookup(JsonArray ref) throws ModelFormatException {
-    LayerSpec producer = producer(ref);
+    return lookup(ref, 3);
+  }
+
+  private SymbolicTensor<?> lookup(JsonArray ref, int size) throws ModelFormatException {
+    LayerSpec producer = producer(ref, size);
+    if (producer.maskOp) {
+      throw maskOpUse(ref, producer);
+    }
     List<SymbolicTensor<?>> made = producer.outputs.get(ref.requireInt(1));
     if (made == null) {
       return null;
@@ -210,9 +231,12 @@ final class GraphReplay {
     return made.get(tensor);
   }
 
-  /** The layer a {@code ["name", node, tensor]} reference names, after checking all three. */
-  private LayerSpec producer(JsonArray ref) throws ModelFormatException {
-    ref.requireSize(3);
+  /**
+   * The layer a {@code ["name", node, tensor]} reference names, after checking all three (Keras
+   * 2's node entries have a fourth element, the call's keywords, read with the node).
+   */
+  private LayerSpec producer(JsonArray ref, int size) throws ModelFormatException {
+    ref.requireSize(size);
     String name = ref.requireString(0);
     int node = ref.requireInt(1);
     int tensor = ref.requireInt(2);
@@ -233,24 +257,119 @@ final class GraphReplay {
   /** The input tensors of one node, or null while one of them is not computed yet. */
   private List<SymbolicTensor<?>> resolve(LayerSpec spec, int node) throws ModelFormatException {
     resolutions++;
-    JsonObject call = spec.inbound.get(node);
-    List<JsonObject> tensors = KerasConfig.nodeTensors(spec, call);
+    List<KerasConfig.NodeInput> tensors = config.nodeInputs(spec, node);
     List<SymbolicTensor<?>> args = new ArrayList<>(tensors.size());
-    for (JsonObject tensor : tensors) {
-      JsonObject config = tensor.requireObject("config");
-      SymbolicTensor<?> t = lookup(config.requireArray("keras_history"));
+    for (KerasConfig.NodeInput tensor : tensors) {
+      SymbolicTensor<?> t = lookup(tensor.history(), tensor.historySize());
       if (t == null) {
         return null;
       }
       args.add(t);
     }
     for (int i = 0; i < tensors.size(); i++) {
-      JsonObject config = tensors.get(i).requireObject("config");
+      if (tensors.get(i).recorded() == null) {
+        continue; // Keras 2 records no shapes in its nodes
+      }
+      JsonObject config = tensors.get(i).recorded().requireObject("config");
       shapes.checkRecorded(args.get(i),
           KerasConfig.dims(config.requireArray("shape"), spec, "shape"),
           config.optString("dtype", null), spec);
     }
     return args;
+  }
+
+  private static ModelFormatException maskOpUse(JsonArray ref, LayerSpec op) {
+    return ref.error(0, "'" + op.name + "' is Keras's op " + op.className + ", which the "
+        + "importer reads only as part of a mask passed by mask=; Lamina computes masks itself");
+  }
+
+  /**
+   * Keras 3 passes a layer whose call takes {@code mask=} (pooling, Lambda) the mask its input
+   * carries, and records it in the node with the ops its layers' {@code compute_mask} ran to make
+   * it: NotEqual (Embedding's mask_zero), Any of NotEqual (Masking), LogicalOr and LogicalAnd
+   * (merging layers). Lamina propagates masks by the same rules, so that mask is the one
+   * Lamina's input carries: the importer checks that the recorded mask is made by those ops
+   * only, from the model's tensors, and that Lamina's input has a mask of its shape, and uses
+   * Lamina's. A mask computed any other way, or one Lamina's input lacks, is refused.
+   */
+  private void checkRecordedMask(LayerSpec spec, int node, List<SymbolicTensor<?>> args)
+      throws ModelFormatException {
+    JsonObject mask = KerasConfig.recordedMask(spec, node);
+    if (mask == null) {
+      return;
+    }
+    JsonObject kwargs = ((JsonObject) spec.inbound.get(node)).requireObject("kwargs");
+    // The ops, each once (LogicalOr(m, m) shares; a cyclic file ends too), without recursion.
+    java.util.Set<LayerSpec> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    java.util.ArrayDeque<JsonObject> pending = new java.util.ArrayDeque<>(List.of(mask));
+    while (!pending.isEmpty()) {
+      JsonObject tensor = pending.pop();
+      JsonArray ref = tensor.requireObject("config").requireArray("keras_history");
+      LayerSpec op = producer(ref, 3);
+      if (!op.maskOp) {
+        throw ref.error(0, spec.describe() + " is passed mask= the output of " + op.describe()
+            + "; the importer takes only masks Keras propagated (made by its ops "
+            + String.join(", ", new java.util.TreeSet<>(LayerSpec.MASK_OPS)) + "), which "
+            + "Lamina propagates itself");
+      }
+      if (!seen.add(op)) {
+        continue;
+      }
+      JsonObject call = (JsonObject) op.inbound.get(ref.requireInt(1));
+      call.rejectUnknownKeys("args", "kwargs");
+      JsonArray opArgs = call.requireArray("args");
+      JsonObject opKwargs = call.optObject("kwargs");
+      if (opKwargs != null && !opKwargs.isEmpty() && !op.className.equals("Any")) {
+        throw call.error("kwargs", "Keras's op '" + op.name + "' (" + op.className + ") is "
+            + "called with keywords; the importer reads it as a mask op of no keywords");
+      }
+      switch (op.className) {
+        case "NotEqual" -> {
+          // the data and a constant: an Embedding's ids != 0, Masking's inputs != mask_value
+          opArgs.requireSize(2);
+          if (!KerasConfig.isTensor(opArgs.get(0)) || !(opArgs.get(1) instanceof JsonNumber)) {
+            throw opArgs.error(spec.describe() + "'s mask: Keras's op '" + op.name + "' "
+                + "(NotEqual) compares a tensor with a number in a propagated mask");
+          }
+          LayerSpec data = producer(opArgs.requireObject(0).requireObject("config")
+              .requireArray("keras_history"), 3);
+          if (data.maskOp) {
+            throw maskOpUse(opArgs.requireObject(0).requireObject("config")
+                .requireArray("keras_history"), data);
+          }
+        }
+        case "Any", "LogicalOr", "LogicalAnd" -> {
+          opArgs.requireSize(op.className.equals("Any") ? 1 : 2);
+          for (int i = 0; i < opArgs.size(); i++) {
+            if (!KerasConfig.isTensor(opArgs.get(i))) {
+              throw opArgs.error(i, spec.describe() + "'s mask: Keras's op '" + op.name
+                  + "' (" + op.className + ") is applied to something not a tensor");
+            }
+            pending.push(opArgs.requireObject(i));
+          }
+        }
+        default -> throw new AssertionError(op.className);
+      }
+    }
+    var own = args.get(0).mask();
+    if (args.size() != 1 || own.isEmpty()) {
+      throw kwargs.error("mask", spec.describe() + " is passed a mask Keras propagated, but "
+          + (args.size() != 1 ? "takes " + args.size() + " inputs; the importer reads mask= "
+          + "for layers of one input only" : "Lamina's input there carries no mask: Lamina "
+          + "propagates masks by Keras's rules, and an explicit mask= is not supported"));
+    }
+    long[] recorded = KerasConfig.dims(mask.requireObject("config").requireArray("shape"), spec,
+        "mask shape");
+    long[] lamina = own.get().shape().asArray();
+    boolean fits = recorded.length == lamina.length;
+    for (int i = 0; fits && i < recorded.length; i++) {
+      fits = recorded[i] < 0 || lamina[i] < 0 || recorded[i] == lamina[i];
+    }
+    if (!fits) {
+      throw kwargs.error("mask", spec.describe() + " is passed a mask of shape "
+          + java.util.Arrays.toString(recorded) + " by Keras; Lamina's input carries one of "
+          + own.get().shape());
+    }
   }
 
   /**
@@ -259,7 +378,9 @@ final class GraphReplay {
    * repeat them.
    */
   private static void applyCallOptions(LayerSpec spec, int node) throws ModelFormatException {
-    JsonObject call = spec.inbound.get(node);
+    if (!(spec.inbound.get(node) instanceof JsonObject call)) {
+      return; // a Keras 2 node: nodeInputs refuses call options there
+    }
     Map<String, Object> options = KerasConfig.callOptions(spec, call);
     if (spec.callOptions == null) {
       spec.callOptions = options;
@@ -267,7 +388,7 @@ final class GraphReplay {
         try {
           spec.layer = ((KerasCall) spec.layer).withCallOptions(options);
         } catch (IllegalArgumentException e) {
-          throw call.error("kwargs", spec.describe() + ": " + e.getMessage());
+          throw call.error("kwargs", e.getMessage()); // names the layer
         }
       }
     } else if (!spec.callOptions.equals(options)) {

@@ -1,0 +1,130 @@
+package dev.lamina.keras;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.layers.attention.MultiHeadAttention;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Keras-trained transformer block imports and predicts what Keras predicted (1e-5 relative):
+ * Embedding(mask_zero) → MultiHeadAttention(x, x, key=x, use_causal_mask=True) → Add →
+ * LayerNormalization → Dense → Dense → Add → LayerNormalization → GlobalAveragePooling1D (masked)
+ * → Lambda(scaled_tanh) → Dense(softmax); and a MultiHeadAttention called with every tensor by
+ * keyword, an attention mask and its scores as a second output
+ * (tools/keras_import_transformer_fixture.py). Keras's call arguments in {@code inbound_nodes}
+ * map onto the layer's inputs and options; one the importer cannot map is refused.
+ */
+class TransformerImportTest {
+
+  @TempDir
+  Path dir;
+
+  private static final LambdaBindings SCALED_TANH = LambdaBindings.of()
+      .bind("scaled_tanh", args -> ScaledTanhLayer.of(args.requireFloat("scale")));
+
+  /** The transformer's attention node: args {@code [x, x]}, kwargs key and use_causal_mask. */
+  private static final String KEY_AND_CAUSAL = "\"kwargs\": {\"key\": {\"class_name\": "
+      + "\"__keras_tensor__\", \"config\": {\"shape\": [null, 8, 8], \"dtype\": \"float32\", "
+      + "\"keras_history\": [\"embedding\", 0, 0]}}, \"use_causal_mask\": true}";
+
+  private static final String X = "{\"class_name\": \"__keras_tensor__\", \"config\": {\"shape\":"
+      + " [null, 8, 8], \"dtype\": \"float32\", \"keras_history\": [\"embedding\", 0, 0]}}";
+
+  private static final String ATTENTION_ARGS = "{\"args\": [" + X + ", " + X + "], ";
+
+  @Test
+  void transformerBlockPredictsAsKeras() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("transformer.keras"), SCALED_TANH)) {
+      Fixtures.assertPredictsAsKeras(model, "transformer");
+      MultiHeadAttention mha = attention(model);
+      assertEquals(true, mha.arguments().get("use_causal_mask"));
+      assertEquals(List.of("query/kernel", "query/bias", "key/kernel", "key/bias",
+          "value/kernel", "value/bias", "attention_output/kernel", "attention_output/bias"),
+          mha.weights().stream().map(w -> w.name()).toList());
+    }
+  }
+
+  @Test
+  void everyTensorByKeywordAttentionMaskAndScoresPredictAsKeras() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("attention_call.keras"))) {
+      assertEquals(2, model.outputs().size());
+      Fixtures.assertPredictsAsKeras(model, "attention_call");
+      assertEquals(true, attention(model).arguments().get("return_attention_scores"));
+    }
+  }
+
+  @Test
+  void queryValueAndKeyByKeywordPredictAsByPosition() throws Exception {
+    Path file = KerasZips.withConfig(dir, "transformer.keras", c -> c.replace(
+        ATTENTION_ARGS + KEY_AND_CAUSAL,
+        "{\"args\": [], \"kwargs\": {\"query\": " + X + ", \"value\": " + X + ", \"key\": " + X
+            + ", \"use_causal_mask\": true}"));
+    try (Model model = KerasModels.load(file, SCALED_TANH)) {
+      Fixtures.assertPredictsAsKeras(model, "transformer");
+    }
+    // The key left out is the value, as in Keras: the same model.
+    Path noKey = KerasZips.withConfig(dir, "transformer.keras", c -> c.replace(
+        ATTENTION_ARGS + KEY_AND_CAUSAL,
+        "{\"args\": [" + X + "], \"kwargs\": {\"value\": " + X + ", \"use_causal_mask\": true}"));
+    try (Model model = KerasModels.load(noKey, SCALED_TANH)) {
+      Fixtures.assertPredictsAsKeras(model, "transformer");
+    }
+  }
+
+  @Test
+  void withoutTheCausalMaskThePredictionDiffers() throws Exception {
+    // The call option is read, not ignored: dropping it changes what the model predicts.
+    Path file = KerasZips.withConfig(dir, "transformer.keras", c -> c.replace(
+        ", \"use_causal_mask\": true}", "}"));
+    try (Model model = KerasModels.load(file, SCALED_TANH)) {
+      assertEquals(null, attention(model).arguments().get("use_causal_mask")); // the default
+      assertThrows(org.opentest4j.AssertionFailedError.class,
+          () -> Fixtures.assertPredictsAsKeras(model, "transformer"));
+    }
+  }
+
+  @Test
+  void unsupportedCallArgumentsAreClearErrors() throws Exception {
+    assertRefused(c -> c.replace("\"use_causal_mask\": true}", "\"use_causal_mask\": true, "
+        + "\"use_fancy_mask\": true}"), "use_fancy_mask", "use_causal_mask, "
+        + "return_attention_scores");
+    assertRefused(c -> c.replace("\"use_causal_mask\": true}", "\"use_causal_mask\": \"yes\"}"),
+        "use_causal_mask");
+    // Keras's query_mask/value_mask/key_mask tensors: Lamina takes masks from the tensors.
+    assertRefused(c -> c.replace("\"use_causal_mask\": true}", "\"use_causal_mask\": true, "
+        + "\"query_mask\": " + X + "}"), "query_mask", "query, value, key, attention_mask");
+    assertRefused(c -> c.replace(ATTENTION_ARGS + KEY_AND_CAUSAL, ATTENTION_ARGS
+        + "\"kwargs\": {\"value\": " + X + "}"), "value twice");
+    assertRefused(c -> c.replace(ATTENTION_ARGS + KEY_AND_CAUSAL,
+        "{\"args\": [" + X + "], \"kwargs\": {\"key\": " + X + "}"), "without value");
+    // A layer that is not called with options refuses them as before.
+    assertRefused(c -> c.replace("\"keras_history\": [\"ff_1\", 0, 0]}}], \"kwargs\": {}",
+        "\"keras_history\": [\"ff_1\", 0, 0]}}], \"kwargs\": {\"use_causal_mask\": true}"),
+        "use_causal_mask",
+        "no call keywords but training and mask=None");
+  }
+
+  private void assertRefused(java.util.function.UnaryOperator<String> edit, String... words)
+      throws Exception {
+    Path file = KerasZips.withConfig(dir, "transformer.keras", edit);
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> KerasModels.load(file, SCALED_TANH).close());
+    for (String word : words) {
+      assertTrue(e.getMessage().contains(word), e.getMessage());
+    }
+  }
+
+  private static MultiHeadAttention attention(Model model) {
+    Layer layer = model.layers().stream().filter(l -> l instanceof MultiHeadAttention)
+        .findFirst().orElseThrow();
+    return (MultiHeadAttention) layer;
+  }
+}
