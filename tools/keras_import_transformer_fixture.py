@@ -22,7 +22,9 @@ scaled_tanh is a named Python function: config.json records only its name and
 
 It also writes attention_call.{keras,json}: an untrained MultiHeadAttention
 called with every tensor by keyword (query=, value=, attention_mask=) and
-return_attention_scores=True, whose scores are a second model output.
+return_attention_scores=True, whose scores are a second model output; and
+masking_pool.{keras,json}: Masking -> Dense -> GlobalAveragePooling1D, whose
+mask Keras records as Any(NotEqual(x, 0.5), axis=-1) in the pooling's node.
 
 Run by hand from the repository root (never by CI):
 
@@ -109,6 +111,21 @@ def attention_call_model(rng):
                              "outputs [Dense(3)(attention output), scores]; untrained"
 
 
+def masking_pool_model(rng):
+    """Masking's mask reaches the pooling through Dense: Keras records Any(NotEqual(x, 0.5))."""
+    x = keras.Input(shape=(5, 3), name="steps")
+    h = layers.Masking(0.5, name="masking")(x)
+    h = layers.Dense(4, activation="tanh", name="dense")(h)
+    out = layers.GlobalAveragePooling1D(name="pool")(h)
+    model = keras.Model(x, out, name="masking_pool")
+    data = rng.normal(size=(3, 5, 3)).astype(np.float32)
+    data[0, 3:, :] = 0.5
+    data[1, 0, :] = 0.5
+    data[2, 2, 1] = 0.5  # one feature only: the step stays
+    return model, [data], "Input (5, 3) -> Masking(0.5) -> Dense(4, tanh) -> " \
+                          "GlobalAveragePooling1D (masked); untrained"
+
+
 def main():
     tf.config.experimental.enable_op_determinism()
     rng = np.random.default_rng(fx.SEED + 22)
@@ -123,10 +140,11 @@ def main():
         json.dump(doc, f, separators=(",", ":"))
         f.write("\n")
     fx.save_fixture("attention_call", attention_call_model, rng, {})
+    fx.save_fixture("masking_pool", masking_pool_model, rng, {})
     print("plain load_model:", info["plain_load"])
     print("lambda config:", info["lambdas"][0]["config"])
     for name in ("transformer.keras", "transformer.json", "attention_call.keras",
-                 "attention_call.json"):
+                 "attention_call.json", "masking_pool.keras", "masking_pool.json"):
         print("%8d  %s" % (os.path.getsize(os.path.join(fx.OUT_DIR, name)), name))
 
 

@@ -319,7 +319,7 @@ final class GraphReplay {
       call.rejectUnknownKeys("args", "kwargs");
       JsonArray opArgs = call.requireArray("args");
       JsonObject opKwargs = call.optObject("kwargs");
-      if (opKwargs != null && !opKwargs.isEmpty() && !op.className.equals("Any")) {
+      if (opKwargs != null && !opKwargs.isEmpty()) {
         throw call.error("kwargs", "Keras's op '" + op.name + "' (" + op.className + ") is "
             + "called with keywords; the importer reads it as a mask op of no keywords");
       }
@@ -339,6 +339,12 @@ final class GraphReplay {
           }
         }
         case "Any", "LogicalOr", "LogicalAnd" -> {
+          // Masking's any(x != mask_value, axis=-1)
+          if (op.className.equals("Any") && (op.config.optInt("axis", 0) != -1
+              || op.config.optBoolean("keepdims", true))) {
+            throw op.config.error("axis", "Keras's op '" + op.name + "' (Any) in "
+                + spec.describe() + "'s mask: the importer reads Masking's any(..., axis=-1)");
+          }
           opArgs.requireSize(op.className.equals("Any") ? 1 : 2);
           for (int i = 0; i < opArgs.size(); i++) {
             if (!KerasConfig.isTensor(opArgs.get(i))) {

@@ -112,9 +112,38 @@ class TransformerImportTest {
         "no call keywords but training and mask=None");
   }
 
+  @Test
+  void maskingsMaskRecordedAsKerasOpsPredictsAsKeras() throws Exception {
+    // Keras records the pooling's mask= as Any(NotEqual(x, 0.5), axis=-1): Masking's mask.
+    try (Model model = KerasModels.load(Fixtures.path("masking_pool.keras"))) {
+      Fixtures.assertPredictsAsKeras(model, "masking_pool");
+    }
+    assertRefused("masking_pool.keras", c -> c.replace("\"axis\": -1", "\"axis\": 1"),
+        "'any' (Any)", "axis=-1");
+  }
+
+  @Test
+  void masksNotPropagatedAsKerasDoesAreRefused() throws Exception {
+    // The pooling's mask= is a layer's output, not Keras's mask ops.
+    assertRefused(c -> c.replace("\"keras_history\": [\"logical_or_1\", 0, 0]",
+        "\"keras_history\": [\"tokens\", 0, 0]"), "layer 'pool'", "mask=",
+        "NotEqual");
+    // Without mask_zero Lamina's pooling input carries no mask, though Keras's file passes one.
+    assertRefused(c -> c.replace("\"mask_zero\": true", "\"mask_zero\": false"),
+        "carries no mask");
+    // A mask op's output used as a layer's input.
+    assertRefused(c -> c.replace("\"keras_history\": [\"ff_1\", 0, 0]",
+        "\"keras_history\": [\"logical_or\", 0, 0]"), "'logical_or' is Keras's op LogicalOr");
+  }
+
   private void assertRefused(java.util.function.UnaryOperator<String> edit, String... words)
       throws Exception {
-    Path file = KerasZips.withConfig(dir, "transformer.keras", edit);
+    assertRefused("transformer.keras", edit, words);
+  }
+
+  private void assertRefused(String fixture, java.util.function.UnaryOperator<String> edit,
+      String... words) throws Exception {
+    Path file = KerasZips.withConfig(dir, fixture, edit);
     ModelFormatException e = assertThrows(ModelFormatException.class,
         () -> KerasModels.load(file, SCALED_TANH).close());
     for (String word : words) {
