@@ -24,7 +24,10 @@ It also writes attention_call.{keras,json}: an untrained MultiHeadAttention
 called with every tensor by keyword (query=, value=, attention_mask=) and
 return_attention_scores=True, whose scores are a second model output; and
 masking_pool.{keras,json}: Masking -> Dense -> GlobalAveragePooling1D, whose
-mask Keras records as Any(NotEqual(x, 0.5), axis=-1) in the pooling's node.
+mask Keras records as Any(NotEqual(x, 0.5), axis=-1) in the pooling's node;
+and transformer_training.{keras,json}: the block (without the Lambda) saved
+before training, then three SGD train_on_batch steps in Keras: each step's
+batch, returned loss and every weight after it (issue 22).
 
 Run by hand from the repository root (never by CI):
 
@@ -126,6 +129,67 @@ def masking_pool_model(rng):
                           "GlobalAveragePooling1D (masked); untrained"
 
 
+def short(a):
+    """float32 values as their shortest round-trip decimals."""
+    return [float(str(v)) for v in np.asarray(a, dtype=np.float32).reshape(-1)]
+
+
+def training_fixture(rng):
+    """Three train_on_batch steps of the transformer block, from the file's initial weights."""
+    fx.fresh()
+    tokens = keras.Input(shape=(STEPS,), dtype="int32", name="tokens")
+    x = layers.Embedding(VOCAB, 8, mask_zero=True, name="embedding")(tokens)
+    attn = layers.MultiHeadAttention(2, 4, name="mha")(x, x, use_causal_mask=True)
+    x = layers.LayerNormalization(epsilon=1e-6, name="norm_1")(layers.Add(name="add_1")([x, attn]))
+    ff = layers.Dense(16, activation="relu", name="ff_1")(x)
+    ff = layers.Dense(8, name="ff_2")(ff)
+    x = layers.LayerNormalization(epsilon=1e-6, name="norm_2")(layers.Add(name="add_2")([x, ff]))
+    x = layers.GlobalAveragePooling1D(name="pool")(x)
+    out = layers.Dense(3, activation="softmax", name="probs")(x)
+    model = keras.Model(tokens, out, name="transformer_training")
+    # Non-zero biases and normalization weights away from 1 / 0, so that they matter.
+    weights = model.get_weights()
+    for i, w in enumerate(model.weights):
+        if w.path.endswith("bias") or w.path.endswith("beta"):
+            weights[i] = (0.1 * rng.normal(size=w.shape)).astype(np.float32)
+        elif w.path.endswith("gamma"):
+            weights[i] = (1.0 + 0.2 * rng.normal(size=w.shape)).astype(np.float32)
+    model.set_weights(weights)
+    # SGD, not Adam: the key bias's gradient is float32 rounding noise (a bias added to every
+    # key shifts a query's scores alike, which the softmax ignores), which Adam would scale up.
+    optimizer = keras.optimizers.SGD(learning_rate=0.1)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", jit_compile=False)
+    path = os.path.join(fx.OUT_DIR, "transformer_training.keras")
+    model.save(path)
+    steps = []
+    for step in range(3):
+        x = sequences(rng, 6)
+        y = rng.integers(0, 3, size=(6,)).astype(np.int32)
+        returned = float(model.train_on_batch(x, y))
+        after = {}
+        for layer in model.layers:
+            if layer.weights:
+                # by path within the layer: MultiHeadAttention's query/kernel, ...
+                after[layer.name] = {w.path.split("/", 1)[1]: short(w) for w in layer.weights}
+        steps.append({"x": {"name": "x", "shape": list(x.shape), "dtype": "int32",
+                            "values": [int(v) for v in x.reshape(-1)]},
+                      "y": [int(v) for v in y], "returned_loss": returned, "weights": after})
+    doc = dict(fx.VERSIONS)
+    doc["model"] = "Input(8, int32) -> Embedding(24, 8, mask_zero) -> MultiHeadAttention(2, 4)" \
+                   "(x, x, use_causal_mask=True) -> Add -> LayerNormalization -> Dense(16, relu) " \
+                   "-> Dense(8) -> Add -> LayerNormalization -> GlobalAveragePooling1D -> " \
+                   "Dense(3, softmax); random non-zero biases, beta and gamma; SGD(0.1), three " \
+                   "train_on_batch steps of 6 padded sequences"
+    doc["keras_file"] = "transformer_training.keras"
+    doc["optimizer"] = {"name": "SGD", "learning_rate": float(optimizer.learning_rate.numpy())}
+    doc["loss"] = "sparse_categorical_crossentropy"
+    doc["steps"] = steps
+    with open(os.path.join(fx.OUT_DIR, "transformer_training.json"), "w") as f:
+        json.dump(doc, f, separators=(",", ":"))
+        f.write("\n")
+    print("transformer_training.keras 3 steps, losses %s" % [s["returned_loss"] for s in steps])
+
+
 def main():
     tf.config.experimental.enable_op_determinism()
     rng = np.random.default_rng(fx.SEED + 22)
@@ -141,10 +205,12 @@ def main():
         f.write("\n")
     fx.save_fixture("attention_call", attention_call_model, rng, {})
     fx.save_fixture("masking_pool", masking_pool_model, rng, {})
+    training_fixture(rng)
     print("plain load_model:", info["plain_load"])
     print("lambda config:", info["lambdas"][0]["config"])
     for name in ("transformer.keras", "transformer.json", "attention_call.keras",
-                 "attention_call.json", "masking_pool.keras", "masking_pool.json"):
+                 "attention_call.json", "masking_pool.keras", "masking_pool.json",
+                 "transformer_training.keras", "transformer_training.json"):
         print("%8d  %s" % (os.path.getsize(os.path.join(fx.OUT_DIR, name)), name))
 
 

@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.Weight;
+import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.layers.attention.MultiHeadAttention;
+import dev.lamina.runtime.train.Losses;
+import dev.lamina.runtime.train.Optimizer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,6 +139,60 @@ class TransformerImportTest {
     // A mask op's output used as a layer's input.
     assertRefused(c -> c.replace("\"keras_history\": [\"ff_1\", 0, 0]",
         "\"keras_history\": [\"logical_or\", 0, 0]"), "'logical_or' is Keras's op LogicalOr");
+  }
+
+  /**
+   * Issue 22: three train_on_batch steps of the imported block (Embedding with mask_zero,
+   * causal MultiHeadAttention, LayerNormalization, Dense, masked pooling) with SGD(0.1) and
+   * sparse categorical cross-entropy, from the file's weights, as Keras took them: each step's
+   * returned loss (1e-5 relative) and every weight after it (1e-5 of each weight tensor's
+   * largest magnitude: Keras's float32 kernels sum in other orders than TensorFlow Java's).
+   */
+  @Test
+  void transformerBlockTakesKerassTrainingSteps() throws Exception {
+    JsonObject fixture = Fixtures.expected("transformer_training");
+    try (Model model = KerasModels.load(Fixtures.path("transformer_training.keras"))) {
+      model.compile(Optimizer.fromConfig("SGD", Map.of("learning_rate",
+          fixture.requireObject("optimizer").requireDouble("learning_rate"))),
+          Losses.get(fixture.requireString("loss")));
+      List<JsonObject> steps = fixture.requireArray("steps").objects();
+      assertEquals(3, steps.size());
+      for (int step = 0; step < steps.size(); step++) {
+        JsonObject expected = steps.get(step);
+        Map<String, Double> logs = model.trainOnBatch(Fixtures.input(expected.requireObject("x")),
+            expected.requireArray("y").ints());
+        double kerasLoss = expected.requireDouble("returned_loss");
+        assertEquals(kerasLoss, logs.get("loss"), 1e-5 * Math.abs(kerasLoss),
+            "loss of step " + (step + 1));
+        JsonObject layers = expected.requireObject("weights");
+        int compared = 0;
+        for (String layerName : layers.keySet()) {
+          JsonObject kerasWeights = layers.requireObject(layerName);
+          List<Weight> own = model.getLayer(layerName).weights();
+          assertEquals(kerasWeights.keySet().size(), own.size(), layerName + " weights");
+          for (Weight weight : own) {
+            assertClose(kerasWeights.requireArray(weight.name()).floats(), weight.values(),
+                layerName + "/" + weight.name() + " after step " + (step + 1));
+            compared++;
+          }
+        }
+        // embeddings; mha: 8; norm_1, ff_1, ff_2, norm_2, probs: 2 each
+        assertEquals(19, compared);
+      }
+    }
+  }
+
+  private static void assertClose(float[] keras, float[] lamina, String what) {
+    assertEquals(keras.length, lamina.length, what);
+    double scale = 0;
+    for (float v : keras) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    for (int i = 0; i < keras.length; i++) {
+      double difference = Math.abs(keras[i] - lamina[i]);
+      assertTrue(difference <= 1e-5 * scale, what + "[" + i + "]: Keras " + keras[i]
+          + ", Lamina " + lamina[i] + " (tolerance " + 1e-5 * scale + ")");
+    }
   }
 
   private void assertRefused(java.util.function.UnaryOperator<String> edit, String... words)
