@@ -23,8 +23,9 @@ scaled_tanh is a named Python function: config.json records only its name and
 It also writes attention_call.{keras,json}: an untrained MultiHeadAttention
 called with every tensor by keyword (query=, value=, attention_mask=) and
 return_attention_scores=True, whose scores are a second model output; and
-masking_pool.{keras,json}: Masking -> Dense -> GlobalAveragePooling1D, whose
-mask Keras records as Any(NotEqual(x, 0.5), axis=-1) in the pooling's node;
+masking_pool.{keras,json}: Masking -> Dense -> Attention -> GlobalAveragePooling1D,
+whose mask Keras records as ConvertToTensor(Any(NotEqual(x, 0.5), axis=-1)) in
+the pooling's node;
 and transformer_training.{keras,json}: the block (without the Lambda) saved
 before training, then three SGD train_on_batch steps in Keras: each step's
 batch, returned loss and every weight after it (issue 22).
@@ -115,10 +116,12 @@ def attention_call_model(rng):
 
 
 def masking_pool_model(rng):
-    """Masking's mask reaches the pooling through Dense: Keras records Any(NotEqual(x, 0.5))."""
+    """Masking's mask reaches the pooling through Dense and Attention: Keras records
+    ConvertToTensor(Any(NotEqual(x, 0.5), axis=-1))."""
     x = keras.Input(shape=(5, 3), name="steps")
     h = layers.Masking(0.5, name="masking")(x)
     h = layers.Dense(4, activation="tanh", name="dense")(h)
+    h = layers.Attention(name="attention")([h, h])
     out = layers.GlobalAveragePooling1D(name="pool")(h)
     model = keras.Model(x, out, name="masking_pool")
     data = rng.normal(size=(3, 5, 3)).astype(np.float32)
@@ -126,7 +129,7 @@ def masking_pool_model(rng):
     data[1, 0, :] = 0.5
     data[2, 2, 1] = 0.5  # one feature only: the step stays
     return model, [data], "Input (5, 3) -> Masking(0.5) -> Dense(4, tanh) -> " \
-                          "GlobalAveragePooling1D (masked); untrained"
+                          "Attention([h, h]) -> GlobalAveragePooling1D (masked); untrained"
 
 
 def short(a):

@@ -278,6 +278,37 @@ final class GraphReplay {
     return args;
   }
 
+  /**
+   * Whether the tensor {@code ref} names is what an {@code Embedding(mask_zero=True)} looks up
+   * ({@code constant} 0) or what a {@code Masking(mask_value=constant)} masks: the two layers
+   * whose compute_mask Keras records as {@code NotEqual(tensor, constant)}.
+   */
+  private boolean maskedBy(JsonArray ref, double constant) throws ModelFormatException {
+    for (LayerSpec layer : config.specs()) {
+      boolean embedding = layer.className.equals("Embedding")
+          && layer.config.optBoolean("mask_zero", false) && constant == 0;
+      boolean masking = layer.className.equals("Masking")
+          && (float) layer.config.optDouble("mask_value", 0.0) == (float) constant;
+      if (!embedding && !masking) {
+        continue;
+      }
+      for (Object node : layer.inbound) {
+        if (node instanceof JsonObject call && call.get("args") instanceof JsonArray args
+            && !args.isEmpty() && KerasConfig.isTensor(args.get(0))) {
+          JsonArray input = args.requireObject(0).requireObject("config")
+              .requireArray("keras_history");
+          if (input.size() == 3 && ref.size() == 3
+              && input.requireString(0).equals(ref.requireString(0))
+              && input.requireInt(1) == ref.requireInt(1)
+              && input.requireInt(2) == ref.requireInt(2)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   private static ModelFormatException maskOpUse(JsonArray ref, LayerSpec op) {
     return ref.error(0, "'" + op.name + "' is Keras's op " + op.className + ", which the "
         + "importer reads only as part of a mask passed by mask=; Lamina computes masks itself");
@@ -331,12 +362,34 @@ final class GraphReplay {
             throw opArgs.error(spec.describe() + "'s mask: Keras's op '" + op.name + "' "
                 + "(NotEqual) compares a tensor with a number in a propagated mask");
           }
-          LayerSpec data = producer(opArgs.requireObject(0).requireObject("config")
-              .requireArray("keras_history"), 3);
+          JsonArray dataRef = opArgs.requireObject(0).requireObject("config")
+              .requireArray("keras_history");
+          LayerSpec data = producer(dataRef, 3);
           if (data.maskOp) {
-            throw maskOpUse(opArgs.requireObject(0).requireObject("config")
-                .requireArray("keras_history"), data);
+            throw maskOpUse(dataRef, data);
           }
+          double constant = opArgs.requireDouble(1);
+          if (!maskedBy(dataRef, constant)) {
+            throw opArgs.error(spec.describe() + "'s mask: Keras's op '" + op.name + "' compares "
+                + "the output of " + data.describe() + " with " + KerasConfig.show(opArgs.get(1))
+                + ", which is neither an Embedding(mask_zero=True)'s ids != 0 nor a Masking's "
+                + "inputs != mask_value; the importer takes only masks Keras propagated");
+          }
+        }
+        case "ConvertToTensor" -> {
+          // the attention layers' compute_mask: the query's mask as it is
+          for (String key : List.of("dtype", "sparse", "ragged")) {
+            if (op.config.get(key) != null) {
+              throw op.config.error(key, "Keras's op '" + op.name + "' (ConvertToTensor) in "
+                  + spec.describe() + "'s mask: the importer reads it with " + key + "=None");
+            }
+          }
+          opArgs.requireSize(1);
+          if (!KerasConfig.isTensor(opArgs.get(0))) {
+            throw opArgs.error(0, spec.describe() + "'s mask: Keras's op '" + op.name
+                + "' (ConvertToTensor) is applied to something not a tensor");
+          }
+          pending.push(opArgs.requireObject(0));
         }
         case "Any", "LogicalOr", "LogicalAnd" -> {
           // Masking's any(x != mask_value, axis=-1)

@@ -93,7 +93,8 @@ final class LayerOptions {
     switch (spec.type != null ? "typed" : spec.maskOp ? "mask op" : spec.className) {
       case "typed" -> { }
       case "mask op" -> {
-        allow(spec, "axis", "keepdims"); // Any's, checked with its call
+        // Any's and ConvertToTensor's, checked where the mask is read
+        allow(spec, "axis", "keepdims", "dtype", "sparse", "ragged");
         return;
       }
       case "InputLayer" -> {

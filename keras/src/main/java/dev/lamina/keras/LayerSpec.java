@@ -54,9 +54,12 @@ final class LayerSpec {
     return className.equals("Lambda");
   }
 
-  /** Keras's ops that its layers' {@code compute_mask} runs (Embedding, Masking, merges). */
+  /**
+   * Keras's ops that its layers' {@code compute_mask} runs (Embedding, Masking, merges,
+   * attention).
+   */
   static final java.util.Set<String> MASK_OPS = java.util.Set.of("NotEqual", "Any",
-      "LogicalOr", "LogicalAnd");
+      "LogicalOr", "LogicalAnd", "ConvertToTensor");
 
   boolean isInput() {
     return className.equals("InputLayer");

@@ -119,12 +119,16 @@ class TransformerImportTest {
 
   @Test
   void maskingsMaskRecordedAsKerasOpsPredictsAsKeras() throws Exception {
-    // Keras records the pooling's mask= as Any(NotEqual(x, 0.5), axis=-1): Masking's mask.
+    // Keras records the pooling's mask= as ConvertToTensor(Any(NotEqual(x, 0.5), axis=-1)):
+    // Masking's mask, through Dense and Attention.
     try (Model model = KerasModels.load(Fixtures.path("masking_pool.keras"))) {
       Fixtures.assertPredictsAsKeras(model, "masking_pool");
     }
     assertRefused("masking_pool.keras", c -> c.replace("\"axis\": -1", "\"axis\": 1"),
         "'any' (Any)", "axis=-1");
+    assertRefused("masking_pool.keras", c -> c.replace("\"keras_history\": [\"steps\", 0, 0]}}, "
+        + "0.5]", "\"keras_history\": [\"steps\", 0, 0]}}, 0.25]"), "0.25",
+        "neither an Embedding(mask_zero=True)'s ids != 0 nor a Masking's inputs != mask_value");
   }
 
   @Test
@@ -133,9 +137,13 @@ class TransformerImportTest {
     assertRefused(c -> c.replace("\"keras_history\": [\"logical_or_1\", 0, 0]",
         "\"keras_history\": [\"tokens\", 0, 0]"), "layer 'pool'", "mask=",
         "NotEqual");
-    // Without mask_zero Lamina's pooling input carries no mask, though Keras's file passes one.
+    // Without mask_zero no layer of the file makes the mask Keras's file passes.
     assertRefused(c -> c.replace("\"mask_zero\": true", "\"mask_zero\": false"),
-        "carries no mask");
+        "layer 'tokens' (InputLayer) with 0", "neither an Embedding(mask_zero=True)");
+    // A mask Keras's layers do not make: tokens != 5.
+    assertRefused(c -> c.replace("\"keras_history\": [\"tokens\", 0, 0]}}, 0]",
+        "\"keras_history\": [\"tokens\", 0, 0]}}, 5]"), "'not_equal' compares",
+        "layer 'tokens' (InputLayer) with 5");
     // A mask op's output used as a layer's input.
     assertRefused(c -> c.replace("\"keras_history\": [\"ff_1\", 0, 0]",
         "\"keras_history\": [\"logical_or\", 0, 0]"), "'logical_or' is Keras's op LogicalOr");
