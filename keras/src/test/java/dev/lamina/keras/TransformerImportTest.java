@@ -124,6 +124,18 @@ class TransformerImportTest {
     try (Model model = KerasModels.load(Fixtures.path("masking_pool.keras"))) {
       Fixtures.assertPredictsAsKeras(model, "masking_pool");
     }
+    // Attention([h, h], use_causal_mask=True): the call option reaches the layer, a bad one is
+    // refused naming the layer's call options.
+    String attentionCall = "\"keras_history\": [\"dense\", 0, 0]}}]], \"kwargs\": {}";
+    Path causal = KerasZips.withConfig(dir, "masking_pool.keras", c -> c.replace(attentionCall,
+        attentionCall.replace("{}", "{\"use_causal_mask\": true}")));
+    try (Model model = KerasModels.load(causal)) {
+      Layer attention = model.getLayer("attention");
+      assertEquals(true, attention.arguments().get("use_causal_mask"));
+    }
+    assertRefused("masking_pool.keras", c -> c.replace(attentionCall,
+        attentionCall.replace("{}", "{\"use_sliding_window\": 2}")), "Attention 'attention'",
+        "use_sliding_window", "use_causal_mask, return_attention_scores");
     assertRefused("masking_pool.keras", c -> c.replace("\"axis\": -1", "\"axis\": 1"),
         "'any' (Any)", "axis=-1");
     assertRefused("masking_pool.keras", c -> c.replace("\"keras_history\": [\"steps\", 0, 0]}}, "
