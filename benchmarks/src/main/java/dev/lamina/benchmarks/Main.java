@@ -50,7 +50,7 @@ public final class Main {
   private static final Set<String> PARTS = Set.of("predict", "bulk", "compile", "train",
       "sessions");
   /** Parts that run only when named: they need more than a JDK. */
-  private static final Set<String> ON_REQUEST = Set.of("keras", "convnet", "scaling");
+  private static final Set<String> ON_REQUEST = Set.of("keras", "convnet", "scaling", "spark");
 
   private Main() {}
 
@@ -129,6 +129,21 @@ public final class Main {
 
     if (options.has("convnet")) {
       summary.add(convnet(options, smoke));
+    }
+
+    if (options.has("spark")) {
+      int rows = Math.toIntExact(options.number("rows", smoke ? 20_000 : SparkScoring.DEFAULT_ROWS));
+      int batch = Math.toIntExact(options.number("batch", 1024));
+      System.out.printf(Locale.ROOT, "%n# spark: %,d rows of %d features in batches of %,d, "
+          + "local[2] against a 2-thread loop%n", rows, TrainBenchmark.FEATURES, batch);
+      String table;
+      try {
+        table = SparkScoring.table(SparkScoring.run(rows, batch));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      System.out.print(table);
+      summary.add("### Spark scoring (rows/s, one run each)\n\n" + table);
     }
 
     if (options.has("scaling")) {
