@@ -30,6 +30,14 @@ final class GraphReplay {
   private final ShapeChecks shapes;
   private final KerasImportOptions options;
   private long resolutions;
+  /** The mask ops checked so far: a failed check ends the import, so each is checked once. */
+  private final java.util.Set<LayerSpec> checkedMaskOps =
+      Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * By tensor ({@code "name/node/index"}), the constants an Embedding(mask_zero=True) (0) or a
+   * Masking (its mask_value) compares it with; made on first use.
+   */
+  private Map<String, java.util.Set<Float>> maskedTensors;
 
   GraphReplay(KerasConfig config, LambdaBinder binder, ShapeChecks shapes,
       KerasImportOptions options) {
@@ -284,29 +292,34 @@ final class GraphReplay {
    * whose compute_mask Keras records as {@code NotEqual(tensor, constant)}.
    */
   private boolean maskedBy(JsonArray ref, double constant) throws ModelFormatException {
-    for (LayerSpec layer : config.specs()) {
-      boolean embedding = layer.className.equals("Embedding")
-          && layer.config.optBoolean("mask_zero", false) && constant == 0;
-      boolean masking = layer.className.equals("Masking")
-          && (float) layer.config.optDouble("mask_value", 0.0) == (float) constant;
-      if (!embedding && !masking) {
-        continue;
-      }
-      for (Object node : layer.inbound) {
-        if (node instanceof JsonObject call && call.get("args") instanceof JsonArray args
-            && !args.isEmpty() && KerasConfig.isTensor(args.get(0))) {
-          JsonArray input = args.requireObject(0).requireObject("config")
-              .requireArray("keras_history");
-          if (input.size() == 3 && ref.size() == 3
-              && input.requireString(0).equals(ref.requireString(0))
-              && input.requireInt(1) == ref.requireInt(1)
-              && input.requireInt(2) == ref.requireInt(2)) {
-            return true;
+    if (maskedTensors == null) {
+      maskedTensors = new java.util.HashMap<>();
+      for (LayerSpec layer : config.specs()) {
+        Float masked = layer.className.equals("Embedding")
+            && layer.config.optBoolean("mask_zero", false) ? Float.valueOf(0f)
+            : layer.className.equals("Masking")
+            ? Float.valueOf((float) layer.config.optDouble("mask_value", 0.0)) : null;
+        if (masked == null) {
+          continue;
+        }
+        for (Object node : layer.inbound) {
+          if (node instanceof JsonObject call && call.get("args") instanceof JsonArray args
+              && !args.isEmpty() && KerasConfig.isTensor(args.get(0))) {
+            JsonArray input = args.requireObject(0).requireObject("config")
+                .requireArray("keras_history");
+            maskedTensors.computeIfAbsent(tensorKey(input), k -> new java.util.HashSet<>())
+                .add(masked);
           }
         }
       }
     }
-    return false;
+    java.util.Set<Float> constants = maskedTensors.get(tensorKey(ref));
+    return constants != null && constants.contains((float) constant);
+  }
+
+  private static String tensorKey(JsonArray ref) throws ModelFormatException {
+    ref.requireSize(3);
+    return ref.requireString(0) + "\u0000" + ref.requireInt(1) + "\u0000" + ref.requireInt(2);
   }
 
   private static ModelFormatException maskOpUse(JsonArray ref, LayerSpec op) {
@@ -330,8 +343,8 @@ final class GraphReplay {
       return;
     }
     JsonObject kwargs = ((JsonObject) spec.inbound.get(node)).requireObject("kwargs");
-    // The ops, each once (LogicalOr(m, m) shares; a cyclic file ends too), without recursion.
-    java.util.Set<LayerSpec> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    // The ops, each once per import (LogicalOr(m, m) shares, so do several layers' masks; a
+    // cyclic file ends too), without recursion.
     java.util.ArrayDeque<JsonObject> pending = new java.util.ArrayDeque<>(List.of(mask));
     while (!pending.isEmpty()) {
       JsonObject tensor = pending.pop();
@@ -343,7 +356,7 @@ final class GraphReplay {
             + String.join(", ", new java.util.TreeSet<>(LayerSpec.MASK_OPS)) + "), which "
             + "Lamina propagates itself");
       }
-      if (!seen.add(op)) {
+      if (!checkedMaskOps.add(op)) {
         continue;
       }
       JsonObject call = (JsonObject) op.inbound.get(ref.requireInt(1));
