@@ -14,6 +14,11 @@ steps (loss "mse") the loss each step returned and every weight after it.
 "schedules" holds each schedule's serialized form and its value at steps
 0..9 (keras.optimizers.schedules.*(step), float32).
 
+"embedding_cases" train Input((4,), int32) -> Embedding(6, 2) -> Flatten ->
+Dense(1) the same way (3 steps) on indices that repeat within and across
+samples: Keras's TensorFlow backend hands the embedding's gradient to the
+optimizer as IndexedSlices, and square, abs and the clips apply slice by slice.
+
 A case may name "exclude_from_weight_decay" (the var_names given to the
 optimizer's exclude_from_weight_decay before the first step; Keras's config
 does not keep them).
@@ -129,6 +134,57 @@ def optimizer_cases():
     return cases
 
 
+E_X = np.array([[1, 2, 1, 0], [3, 1, 3, 3], [5, 0, 2, 2]], dtype="int32")
+E_Y = np.array([[0.5], [-1.0], [0.25]], dtype="float32")
+E_EMB = np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.2], [0.05, -0.3],
+                  [0.6, 0.1], [-0.1, 0.35]], dtype="float32")
+E_K = np.array([[0.4], [-0.3], [0.2], [0.5], [-0.6], [0.1], [0.3], [-0.2]],
+               dtype="float32")
+E_B = np.array([0.05], dtype="float32")
+E_STEPS = 3
+
+
+def embedding_cases():
+    o = optimizers
+    return [
+        ("Embedding SGD momentum", lambda: o.SGD(0.1, momentum=0.9)),
+        ("Embedding SGD clipnorm", lambda: o.SGD(0.5, clipnorm=0.2)),
+        ("Embedding SGD clipvalue", lambda: o.SGD(0.5, clipvalue=0.1)),
+        ("Embedding Adam", lambda: o.Adam(0.05)),
+        ("Embedding Adam global_clipnorm", lambda: o.Adam(0.05, global_clipnorm=0.1)),
+        ("Embedding AdamW amsgrad", lambda: o.AdamW(0.05, weight_decay=0.1, amsgrad=True)),
+        ("Embedding RMSprop centered",
+         lambda: o.RMSprop(0.05, momentum=0.5, centered=True)),
+        ("Embedding Adagrad", lambda: o.Adagrad(0.1)),
+        ("Embedding Nadam", lambda: o.Nadam(0.05)),
+        ("Embedding Adamax", lambda: o.Adamax(0.05)),
+        ("Embedding Adadelta", lambda: o.Adadelta(1.0)),
+        ("Embedding Ftrl",
+         lambda: o.Ftrl(0.1, l1_regularization_strength=0.01,
+                        l2_shrinkage_regularization_strength=0.05)),
+        ("Embedding Lion", lambda: o.Lion(0.01)),
+        ("Embedding Adafactor", lambda: o.Adafactor(0.05)),
+    ]
+
+
+def run_embedding_case(make):
+    inp = keras.Input(shape=(4,), dtype="int32", name="input")
+    e = layers.Embedding(6, 2, name="embedding")(inp)
+    out = layers.Dense(1, name="dense")(layers.Flatten(name="flatten")(e))
+    model = keras.Model(inp, out)
+    model.set_weights([E_EMB, E_K, E_B])
+    optimizer = make()
+    model.compile(optimizer=optimizer, loss="mse", jit_compile=False)
+    steps = []
+    for _ in range(E_STEPS):
+        loss = model.train_on_batch(E_X, E_Y)
+        steps.append({
+            "loss": f32(loss),
+            "weights": [[f32(v) for v in w.reshape(-1)] for w in model.get_weights()],
+        })
+    return optimizers.serialize(optimizer), steps
+
+
 def f32(value):
     """The shortest decimal that reads back as the same float32."""
     return float(str(np.float32(value)))
@@ -171,6 +227,10 @@ def main():
         if exclude:
             case["exclude_from_weight_decay"] = exclude
         cases.append(case)
+    embedding = []
+    for label, make in embedding_cases():
+        serialized, steps = run_embedding_case(make)
+        embedding.append({"label": label, "optimizer": to_json(serialized), "steps": steps})
     schedule_values = []
     for label, schedule in schedule_cases():
         schedule_values.append({
@@ -186,6 +246,12 @@ def main():
         "initial_weights": [[f32(v) for v in w.reshape(-1)] for w in (K1, B1, K2, B2)],
         "cases": cases,
         "schedules": schedule_values,
+        "embedding": {
+            "x": E_X.tolist(),
+            "y": [[f32(v) for v in row] for row in E_Y],
+            "initial_weights": [[f32(v) for v in w.reshape(-1)] for w in (E_EMB, E_K, E_B)],
+        },
+        "embedding_cases": embedding,
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     # One line per case and per step: readable diffs, a small file.
@@ -194,7 +260,7 @@ def main():
         items = list(doc.items())
         for i, (key, value) in enumerate(items):
             f.write(json.dumps(key) + ": ")
-            if key in ("cases", "schedules"):
+            if key in ("cases", "schedules", "embedding_cases"):
                 f.write("[\n")
                 for j, entry in enumerate(value):
                     f.write("  " + json.dumps(entry, separators=(",", ":")))

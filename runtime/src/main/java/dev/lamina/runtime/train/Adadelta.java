@@ -67,8 +67,15 @@ public final class Adadelta extends Optimizer {
     Operand<TFloat32> delta = tf.math.neg(tf.math.div(tf.math.mul(
         tf.math.sqrt(tf.math.add(accumulatedDelta, eps)), g),
         tf.math.sqrt(tf.math.add(gradNew, eps))));
+    // Keras squares delta element-wise; for a gradient of slices, delta is slices too (Keras's
+    // multiply and divide of a dense tensor and slices gather the dense one at their indices),
+    // so each slice is squared: (rms(acc_delta) / rms(acc_grad))² times the slices' squares.
+    Operand<TFloat32> deltaSquared = gradient.sliced()
+        ? tf.math.mul(tf.math.div(tf.math.add(accumulatedDelta, eps), tf.math.add(gradNew, eps)),
+            gradient.squared())
+        : tf.math.square(delta);
     Operand<TFloat32> deltaNew = tf.math.add(tf.math.mul(c(tf, rho), accumulatedDelta),
-        tf.math.mul(c(tf, 1 - rho), tf.math.square(delta)));
+        tf.math.mul(c(tf, 1 - rho), deltaSquared));
     return new Update(tf.math.add(w, tf.math.mul(lr, delta)),
         List.of(slots.assign(accumulatedGrad, gradNew),
             slots.assign(accumulatedDelta, deltaNew)));

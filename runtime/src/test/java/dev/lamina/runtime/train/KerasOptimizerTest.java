@@ -9,6 +9,8 @@ import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.layers.KerasLayerFixtures;
 import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.core.Embedding;
+import dev.lamina.runtime.layers.reshaping.Flatten;
 import dev.lamina.runtime.train.schedules.LearningRateSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Keras 3's optimizers, their common options (clipping, weight decay) and learning-rate schedules
@@ -36,6 +39,15 @@ class KerasOptimizerTest {
   static Stream<Arguments> cases() throws IOException {
     List<Arguments> out = new ArrayList<>();
     for (JsonObject c : KerasLayerFixtures.fixture(FIXTURE).requireArray("cases").objects()) {
+      out.add(Arguments.of(c.requireString("label"), c));
+    }
+    return out.stream();
+  }
+
+  static Stream<Arguments> embeddingCases() throws IOException {
+    List<Arguments> out = new ArrayList<>();
+    for (JsonObject c : KerasLayerFixtures.fixture(FIXTURE).requireArray("embedding_cases")
+        .objects()) {
       out.add(Arguments.of(c.requireString("label"), c));
     }
     return out.stream();
@@ -77,6 +89,18 @@ class KerasOptimizerTest {
       rows[i] = array.requireArray(i).floats();
     }
     return rows;
+  }
+
+  /** The embedding fixture's model: Input(4) int32 → Embedding(6, 2) → Flatten → Dense(1). */
+  static Model embeddingModel() throws IOException {
+    JsonArray initial = KerasLayerFixtures.fixture(FIXTURE).requireObject("embedding")
+        .requireArray("initial_weights");
+    var x = Input.of(TInt32.class, 4);
+    Embedding embedding = Embedding.builder(6, 2).name("embedding")
+        .embeddings(initial.requireArray(0).floats()).build();
+    Dense dense = Dense.builder(1).name("dense").kernel(matrix(initial.requireArray(1)
+        .floats(), 8, 1)).bias(initial.requireArray(2).floats()).build();
+    return Model.of(x, dense.apply(new Flatten().apply(embedding.apply(x))));
   }
 
   /** Keras's optimizer of a case, from Keras's {@code optimizers.serialize}. */
@@ -141,6 +165,42 @@ class KerasOptimizerTest {
       assertKerasSteps(label + " (loaded after 2 steps)", c, loaded, 2);
     }
     Files.delete(file);
+  }
+
+  /**
+   * An Embedding's gradient, which Keras hands to the optimizer as slices (IndexedSlices) on
+   * indices that repeat: squares, absolute values and clips slice by slice, as Keras.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("embeddingCases")
+  void embeddingGradientsTrainAsKeras(String label, JsonObject c) throws IOException {
+    JsonObject data = KerasLayerFixtures.fixture(FIXTURE).requireObject("embedding");
+    JsonArray xs = data.requireArray("x");
+    int[][] x = new int[xs.size()][];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = xs.requireArray(i).ints();
+    }
+    JsonArray ys = data.requireArray("y");
+    float[][] y = new float[ys.size()][];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = ys.requireArray(i).floats();
+    }
+    try (Model model = embeddingModel()) {
+      model.compile(optimizer(c), Losses.meanSquaredError());
+      List<JsonObject> steps = c.requireArray("steps").objects();
+      List<Weight> weights = model.weights();
+      for (int step = 0; step < steps.size(); step++) {
+        double loss = model.trainOnBatch(x, y).get("loss");
+        KerasLayerFixtures.assertClose(new float[] {steps.get(step).requireFloat("loss")},
+            new float[] {(float) loss}, label + ": loss of step " + (step + 1));
+        JsonArray expected = steps.get(step).requireArray("weights");
+        assertEquals(expected.size(), weights.size(), label);
+        for (int w = 0; w < weights.size(); w++) {
+          KerasLayerFixtures.assertClose(expected.requireArray(w).floats(),
+              weights.get(w).values(), label + ": weight " + w + " after step " + (step + 1));
+        }
+      }
+    }
   }
 
   /** {@code config()} read back by {@code fromConfig} is the same optimizer. */
