@@ -174,8 +174,9 @@ final class ModelFiles {
   private static boolean isBuiltIn(Trainer trainer) {
     try {
       Losses.get(trainer.loss().name(), trainer.loss().fromLogits());
-      Optimizer.get(trainer.optimizer().name());
-      return true;
+      // The class too: a subclass of the user's (Adam is not final, for AdamW) is not built in.
+      return Optimizer.get(trainer.optimizer().name()).getClass()
+          == trainer.optimizer().getClass();
     } catch (IllegalArgumentException custom) {
       return false; // a loss or optimizer of the user's: the model saves without compile state
     }

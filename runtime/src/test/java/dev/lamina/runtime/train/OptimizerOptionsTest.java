@@ -157,6 +157,21 @@ class OptimizerOptionsTest {
   }
 
   @Test
+  void onePiecewiseValueWithoutBoundariesIsAConstantRate() {
+    var schedule = new PiecewiseConstantDecay(new double[0], new double[] {0.1});
+    assertEquals(0.1, schedule.valueAt(7), 0);
+    try (Model scheduled = line(); Model constant = line()) {
+      scheduled.compile(new Sgd(schedule), Losses.meanSquaredError());
+      constant.compile(new Sgd(0.1), Losses.meanSquaredError());
+      scheduled.trainOnBatch(X, Y);
+      constant.trainOnBatch(X, Y);
+      for (int i = 0; i < 4; i++) {
+        assertArrayEquals(values(constant).get(i), values(scheduled).get(i), 0f);
+      }
+    }
+  }
+
+  @Test
   void aScheduleIsSavedAsKerasSerializesIt() {
     Map<String, Object> config = new Adam(new ExponentialDecay(0.1, 10, 0.5)).config();
     @SuppressWarnings("unchecked")

@@ -66,6 +66,9 @@ public final class PiecewiseConstantDecay extends LearningRateSchedule {
   @Override
   public Operand<TFloat32> apply(Ops tf, Operand<TInt64> step) {
     int n = boundaries.length;
+    if (n == 0) {
+      return c(tf, values[0]); // one value, no boundary
+    }
     Operand<TFloat32> result = c(tf, 0);
     result = tf.math.add(result, tf.math.mul(tf.dtypes.cast(tf.math.lessEqual(step,
         tf.constant(boundary(0))), TFloat32.class), c(tf, values[0])));
