@@ -120,6 +120,9 @@ def optimizer_cases():
                         l2_shrinkage_regularization_strength=0.05, beta=0.1)),
         ("Lion", lambda: o.Lion()),
         ("Lion options", lambda: o.Lion(0.01, beta_1=0.8, beta_2=0.95)),
+        ("Lamb", lambda: o.Lamb()),
+        ("Lamb options weight_decay",
+         lambda: o.Lamb(0.05, beta_1=0.8, beta_2=0.99, epsilon=1e-6, weight_decay=0.1)),
         ("Adafactor", lambda: o.Adafactor()),
         ("Adafactor options",
          lambda: o.Adafactor(0.01, beta_2_decay=-0.7, epsilon_1=1e-20, epsilon_2=1e-2,
@@ -163,6 +166,7 @@ def embedding_cases():
          lambda: o.Ftrl(0.1, l1_regularization_strength=0.01,
                         l2_shrinkage_regularization_strength=0.05)),
         ("Embedding Lion", lambda: o.Lion(0.01)),
+        ("Embedding Lamb", lambda: o.Lamb(0.05)),
         ("Embedding Adafactor", lambda: o.Adafactor(0.05)),
     ]
 

@@ -519,6 +519,13 @@ public abstract class Optimizer {
       return o.rate(0.001, rate -> new Lion(rate, b1, b2), schedule -> new Lion(schedule, b1,
           b2));
     });
+    table.put("lamb", o -> {
+      double b1 = o.number("beta_1", 0.9);
+      double b2 = o.number("beta_2", 0.999);
+      double eps = o.number("epsilon", 1e-7);
+      return o.rate(0.001, rate -> new Lamb(rate, b1, b2, eps),
+          schedule -> new Lamb(schedule, b1, b2, eps));
+    });
     table.put("adafactor", o -> {
       Adafactor.Options a = new Adafactor.Options(o.number("beta_2_decay", -0.8),
           o.number("epsilon_1", 1e-30), o.number("epsilon_2", 1e-3),
@@ -537,7 +544,7 @@ public abstract class Optimizer {
   /**
    * An optimizer by Keras's name with its default options: {@code sgd}, {@code adam},
    * {@code adamw}, {@code rmsprop}, {@code adagrad}, {@code nadam}, {@code adamax},
-   * {@code adadelta}, {@code ftrl}, {@code lion}, {@code adafactor}.
+   * {@code adadelta}, {@code ftrl}, {@code lion}, {@code lamb}, {@code adafactor}.
    *
    * @throws IllegalArgumentException naming the known ones
    */

@@ -88,7 +88,7 @@ class OptimizerOptionsTest {
         () -> Optimizer.fromConfig("lion", Map.of("epsilon", 1e-7)));
     assertTrue(unknown.getMessage().contains("epsilon"), unknown.getMessage());
     var name = assertThrows(IllegalArgumentException.class,
-        () -> Optimizer.fromConfig("lamb", Map.of()));
+        () -> Optimizer.fromConfig("muon", Map.of()));
     assertTrue(name.getMessage().contains("adafactor"), name.getMessage());
     Map<String, Object> custom = new LinkedHashMap<>();
     custom.put("module", null);
@@ -105,7 +105,7 @@ class OptimizerOptionsTest {
   @Test
   void everyNameCompilesAndTrains() {
     assertEquals(List.of("sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam", "adamax",
-        "adadelta", "ftrl", "lion", "adafactor"), Optimizer.names());
+        "adadelta", "ftrl", "lion", "lamb", "adafactor"), Optimizer.names());
     for (String name : Optimizer.names()) {
       try (Model model = line()) {
         model.compile(name, "mse");
