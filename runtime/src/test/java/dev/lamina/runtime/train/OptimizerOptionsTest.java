@@ -13,12 +13,21 @@ import dev.lamina.runtime.train.schedules.CosineDecay;
 import dev.lamina.runtime.train.schedules.ExponentialDecay;
 import dev.lamina.runtime.train.schedules.LearningRateSchedule;
 import dev.lamina.runtime.train.schedules.PiecewiseConstantDecay;
+import dev.lamina.runtime.io.ModelFormatException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.types.TFloat32;
@@ -169,6 +178,59 @@ class OptimizerOptionsTest {
         assertArrayEquals(values(constant).get(i), values(scheduled).get(i), 0f);
       }
     }
+  }
+
+  /** A file whose optimizer, schedule or exclusions Lamina cannot take is a format error. */
+  @Test
+  void aBadOptimizerInAFileIsAFormatError(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("model.lamina");
+    try (Model model = line()) {
+      model.compile(new AdamW(new ExponentialDecay(0.1, 2, 0.5), 0.1)
+          .excludeFromWeightDecay("bias"), Losses.meanSquaredError());
+      model.trainOnBatch(X, Y);
+      model.save(file);
+    }
+    try (Model loaded = Model.load(file)) {
+      loaded.trainOnBatch(X, Y); // the file itself loads and trains
+    }
+    List<UnaryOperator<String>> edits = List.of(
+        json -> json.replace("\"ExponentialDecay\"", "\"MyDecay\""),
+        json -> json.replaceFirst("\"decay_steps\":\\s*2", "\"decay_steps\": 0"),
+        json -> json.replaceFirst("\"decay_steps\":\\s*2", "\"decay_steps\": 2.5"),
+        json -> json.replace("\"adamw\"", "\"muon\""),
+        json -> json.replaceFirst("\"bias\"(\\s*)\\]", "\"(\"$1]"),
+        json -> json.replaceFirst("\"weight_decay\":\\s*0\\.1", "\"weight_decay\": \"x\""));
+    for (int i = 0; i < edits.size(); i++) {
+      Path edited = rewrite(file, dir.resolve("edited" + i + ".lamina"), edits.get(i));
+      assertThrows(ModelFormatException.class, () -> Model.load(edited).close(), "edit " + i);
+    }
+  }
+
+  private static Path rewrite(Path file, Path to, UnaryOperator<String> edit)
+      throws IOException {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      var all = zip.entries();
+      while (all.hasMoreElements()) {
+        ZipEntry entry = all.nextElement();
+        try (InputStream in = zip.getInputStream(entry)) {
+          entries.put(entry.getName(), in.readAllBytes());
+        }
+      }
+    }
+    String json = new String(entries.get("model.json"), StandardCharsets.UTF_8);
+    String edited = edit.apply(json);
+    assertTrue(!edited.equals(json), "the edit changes the file");
+    entries.put("model.json", edited.getBytes(StandardCharsets.UTF_8));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+      for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+        out.putNextEntry(new ZipEntry(entry.getKey()));
+        out.write(entry.getValue());
+        out.closeEntry();
+      }
+    }
+    return Files.write(to, bytes.toByteArray());
   }
 
   @Test
