@@ -146,7 +146,7 @@ public final class Main {
         throw new IllegalStateException(e);
       }
       System.out.print(table);
-      summary.add("### Spark scoring (rows/s, medians of interleaved rounds)\n\n" + table);
+      summary.add("### Spark scoring (medians of interleaved rounds)\n\n" + table);
     }
 
     if (options.has("scaling")) {

@@ -34,9 +34,11 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
  * lineage cut): a DataFrame made by {@code parallelize} and merely cached would still carry every
  * row inside its partition objects, and each job would Java-serialize the whole data set into
  * its tasks (the first profile of this benchmark spent a third of the task threads' time and a
- * whole driver thread there). One warm-up run of each, then {@code rounds} rounds of one Spark run
- * and one loop run, interleaved so that the machine's load falls on both alike; the medians are
- * reported.
+ * whole driver thread there). The stage runs two ways: as it is, and with its rows through
+ * Spark's plain {@code Row} encoder, which boxes every array element (the way before primitive
+ * arrays; the {@value #BOXED_ROWS} system property), so that before and after are measured in
+ * one JVM. One warm-up run of each way, then {@code rounds} rounds of one run of each way,
+ * interleaved so that the machine's load falls on all alike; medians are reported.
  */
 final class SparkScoring {
 
@@ -44,11 +46,18 @@ final class SparkScoring {
 
   private SparkScoring() {}
 
-  static final int DEFAULT_ROUNDS = 3;
+  static final int DEFAULT_ROUNDS = 5;
 
-  /** The medians of {@code rounds} runs of each side, and every run's figure. */
-  record Result(long rows, int batch, int rounds, double sparkRowsPerSecond,
-      double loopRowsPerSecond, double[] sparkRuns, double[] loopRuns) {}
+  /** The system property that sends the stage's rows through Spark's boxing Row encoder. */
+  static final String BOXED_ROWS = "lamina.spark.boxedRows";
+
+  /**
+   * The medians of {@code rounds} runs of each way: the stage as it is, the stage with boxed
+   * rows (Spark's plain Row encoder, the way before primitive arrays), and the loop; the ratios
+   * are medians of each round's ratio (runs of one round share the machine's load).
+   */
+  record Result(long rows, int batch, int rounds, double spark, double boxed, double loop,
+      double sparkRatio, double boxedRatio) {}
 
   static Result run(int rows, int batch, int rounds) throws Exception {
     float[][] x = new float[rows][TrainBenchmark.FEATURES];
@@ -80,18 +89,27 @@ final class SparkScoring {
         }
         LaminaTransformer stage = LaminaTransformer.of(model).setInputCols("features")
             .setOutputCols("p").setBatchSize(batch);
-        sparkRun(stage, data, rows);
+        sparkRun(stage, data, rows, true);
+        sparkRun(stage, data, rows, false);
         loop(model, x, batch);
         double[] sparkRuns = new double[rounds];
+        double[] boxedRuns = new double[rounds];
         double[] loopRuns = new double[rounds];
+        double[] sparkRatios = new double[rounds];
+        double[] boxedRatios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-          sparkRuns[r] = rows / sparkRun(stage, data, rows);
+          boxedRuns[r] = rows / sparkRun(stage, data, rows, true);
+          sparkRuns[r] = rows / sparkRun(stage, data, rows, false);
           loopRuns[r] = rows / loop(model, x, batch);
-          System.out.printf(Locale.ROOT, "round %d: Spark %,.0f rows/s, loop %,.0f rows/s "
-              + "(%.2f×)%n", r + 1, sparkRuns[r], loopRuns[r], sparkRuns[r] / loopRuns[r]);
+          sparkRatios[r] = sparkRuns[r] / loopRuns[r];
+          boxedRatios[r] = boxedRuns[r] / loopRuns[r];
+          System.out.printf(Locale.ROOT, "round %d: Spark %,.0f rows/s (%.2f×), Spark with boxed "
+              + "rows %,.0f rows/s (%.2f×), loop %,.0f rows/s; load average %s%n", r + 1,
+              sparkRuns[r], sparkRatios[r], boxedRuns[r], boxedRatios[r], loopRuns[r],
+              loadAverage());
         }
-        return new Result(rows, batch, rounds, median(sparkRuns), median(loopRuns), sparkRuns,
-            loopRuns);
+        return new Result(rows, batch, rounds, median(sparkRuns), median(boxedRuns),
+            median(loopRuns), median(sparkRatios), median(boxedRatios));
       } finally {
         spark.stop();
       }
@@ -99,7 +117,9 @@ final class SparkScoring {
   }
 
   /** Seconds to score every row on Spark, forcing every output value to be made. */
-  private static double sparkRun(LaminaTransformer stage, Dataset<Row> data, long rows) {
+  private static double sparkRun(LaminaTransformer stage, Dataset<Row> data, long rows,
+      boolean boxed) {
+    System.setProperty(BOXED_ROWS, Boolean.toString(boxed));
     long start = System.nanoTime();
     // The stage makes every output of every row whatever is selected after it.
     Row count = stage.transform(data).selectExpr("count(p[9])").first();
@@ -108,6 +128,15 @@ final class SparkScoring {
       throw new IllegalStateException("scored " + count + " rows of " + rows);
     }
     return seconds;
+  }
+
+  /** The first figure of /proc/loadavg, or "?" where there is none. */
+  static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "?";
+    }
   }
 
   static double median(double[] values) {
@@ -163,11 +192,11 @@ final class SparkScoring {
   }
 
   static String table(Result result) {
-    return String.format(Locale.ROOT, "| rows | batch | rounds | Spark local[2] (rows/s, median) "
-        + "| Java loop, 2 threads (rows/s, median) | Spark / loop |%n"
-        + "| ---: | ---: | ---: | ---: | ---: | ---: |%n"
-        + "| %,d | %,d | %d | %,.0f | %,.0f | %.2f× |%n", result.rows(), result.batch(),
-        result.rounds(), result.sparkRowsPerSecond(), result.loopRowsPerSecond(),
-        result.sparkRowsPerSecond() / result.loopRowsPerSecond());
+    return String.format(Locale.ROOT, "| rows | batch | rounds | Spark local[2] (rows/s) | Spark, "
+        + "boxed rows (rows/s) | Java loop, 2 threads (rows/s) | Spark / loop | boxed / loop |%n"
+        + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n"
+        + "| %,d | %,d | %d | %,.0f | %,.0f | %,.0f | %.2f× | %.2f× |%n", result.rows(),
+        result.batch(), result.rounds(), result.spark(), result.boxed(), result.loop(),
+        result.sparkRatio(), result.boxedRatio());
   }
 }

@@ -73,6 +73,13 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class LaminaTransformer extends Transformer implements MLWritable {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A system property: {@code true} makes {@link #transform} read and write every column through
+   * Spark's plain {@code Row} encoder (a boxed element per array value), as it did before
+   * primitive arrays; the benchmark measures both ways in one JVM.
+   */
+  static final String BOXED_ROWS = "lamina.spark.boxedRows";
+
   private final String uid;
   private final byte[] modelBytes;
   private final ModelSignature signature;
@@ -310,7 +317,7 @@ public final class LaminaTransformer extends Transformer implements MLWritable {
         getBatchSize(), PartitionScorer.Invalid.valueOf(getHandleInvalid().toUpperCase()));
     Encoder<Row> inEncoder = rowEncoder(schema, inputs, null);
     Encoder<Row> outEncoder = rowEncoder(out, inputs, outputs);
-    if (inEncoder == null || outEncoder == null) {
+    if (inEncoder == null || outEncoder == null || Boolean.getBoolean(BOXED_ROWS)) {
       return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
     }
     // toDF: the result's rows are Spark's usual ones (a Seq per array), whatever the encoders
