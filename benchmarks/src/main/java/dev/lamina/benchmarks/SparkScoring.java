@@ -38,7 +38,9 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
  * Spark's plain {@code Row} encoder, which boxes every array element (the way before primitive
  * arrays; the {@value #BOXED_ROWS} system property), so that before and after are measured in
  * one JVM. One warm-up run of each way, then {@code rounds} rounds of one run of each way,
- * interleaved so that the machine's load falls on all alike; medians are reported.
+ * interleaved so that the machine's load falls on all alike, each run after a full GC (the first
+ * profile saw young pauses of a quarter second while the checkpointed rows were promoted);
+ * medians are reported, and the JVM's CPU time per row beside the rows per second.
  */
 final class SparkScoring {
 
@@ -54,10 +56,22 @@ final class SparkScoring {
   /**
    * The medians of {@code rounds} runs of each way: the stage as it is, the stage with boxed
    * rows (Spark's plain Row encoder, the way before primitive arrays), and the loop; the ratios
-   * are medians of each round's ratio (runs of one round share the machine's load).
+   * are medians of each round's ratio (runs of one round share the machine's load). CPU figures
+   * are this JVM's CPU time per row, in microseconds; their ratios are the loop's over Spark's
+   * (1 when Spark spends no more CPU per row than the loop).
    */
   record Result(long rows, int batch, int rounds, double spark, double boxed, double loop,
-      double sparkRatio, double boxedRatio) {}
+      double sparkRatio, double boxedRatio, double sparkCpu, double boxedCpu, double loopCpu,
+      double sparkCpuRatio, double boxedCpuRatio) {}
+
+  /**
+   * This JVM's CPU time, all threads: what a run costs whatever else the machine runs (wall
+   * time on a shared machine moves with the other processes' load; CPU time much less).
+   */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
 
   static Result run(int rows, int batch, int rounds) throws Exception {
     float[][] x = new float[rows][TrainBenchmark.FEATURES];
@@ -97,19 +111,37 @@ final class SparkScoring {
         double[] loopRuns = new double[rounds];
         double[] sparkRatios = new double[rounds];
         double[] boxedRatios = new double[rounds];
+        double[] sparkCpu = new double[rounds];
+        double[] boxedCpu = new double[rounds];
+        double[] loopCpu = new double[rounds];
+        double[] sparkCpuRatios = new double[rounds];
+        double[] boxedCpuRatios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
+          System.gc();
+          long cpu = cpuNanos();
           boxedRuns[r] = rows / sparkRun(stage, data, rows, true);
+          boxedCpu[r] = (cpuNanos() - cpu) / 1e3 / rows;
+          System.gc();
+          cpu = cpuNanos();
           sparkRuns[r] = rows / sparkRun(stage, data, rows, false);
+          sparkCpu[r] = (cpuNanos() - cpu) / 1e3 / rows;
+          System.gc();
+          cpu = cpuNanos();
           loopRuns[r] = rows / loop(model, x, batch);
+          loopCpu[r] = (cpuNanos() - cpu) / 1e3 / rows;
           sparkRatios[r] = sparkRuns[r] / loopRuns[r];
           boxedRatios[r] = boxedRuns[r] / loopRuns[r];
+          sparkCpuRatios[r] = loopCpu[r] / sparkCpu[r];
+          boxedCpuRatios[r] = loopCpu[r] / boxedCpu[r];
           System.out.printf(Locale.ROOT, "round %d: Spark %,.0f rows/s (%.2f×), Spark with boxed "
-              + "rows %,.0f rows/s (%.2f×), loop %,.0f rows/s; load average %s%n", r + 1,
-              sparkRuns[r], sparkRatios[r], boxedRuns[r], boxedRatios[r], loopRuns[r],
+              + "rows %,.0f rows/s (%.2f×), loop %,.0f rows/s; CPU µs per row: Spark %.2f, boxed "
+              + "%.2f, loop %.2f; load average %s%n", r + 1, sparkRuns[r], sparkRatios[r],
+              boxedRuns[r], boxedRatios[r], loopRuns[r], sparkCpu[r], boxedCpu[r], loopCpu[r],
               loadAverage());
         }
         return new Result(rows, batch, rounds, median(sparkRuns), median(boxedRuns),
-            median(loopRuns), median(sparkRatios), median(boxedRatios));
+            median(loopRuns), median(sparkRatios), median(boxedRatios), median(sparkCpu),
+            median(boxedCpu), median(loopCpu), median(sparkCpuRatios), median(boxedCpuRatios));
       } finally {
         spark.stop();
       }
@@ -195,8 +227,12 @@ final class SparkScoring {
     return String.format(Locale.ROOT, "| rows | batch | rounds | Spark local[2] (rows/s) | Spark, "
         + "boxed rows (rows/s) | Java loop, 2 threads (rows/s) | Spark / loop | boxed / loop |%n"
         + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n"
-        + "| %,d | %,d | %d | %,.0f | %,.0f | %,.0f | %.2f× | %.2f× |%n", result.rows(),
+        + "| %,d | %,d | %d | %,.0f | %,.0f | %,.0f | %.2f× | %.2f× |%n%n"
+        + "| CPU µs per row: Spark | boxed rows | loop | loop CPU / Spark CPU "
+        + "| loop CPU / boxed CPU |%n| ---: | ---: | ---: | ---: | ---: |%n"
+        + "| %.2f | %.2f | %.2f | %.2f× | %.2f× |%n", result.rows(),
         result.batch(), result.rounds(), result.spark(), result.boxed(), result.loop(),
-        result.sparkRatio(), result.boxedRatio());
+        result.sparkRatio(), result.boxedRatio(), result.sparkCpu(), result.boxedCpu(),
+        result.loopCpu(), result.sparkCpuRatio(), result.boxedCpuRatio());
   }
 }
