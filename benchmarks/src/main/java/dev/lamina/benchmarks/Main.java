@@ -134,16 +134,19 @@ public final class Main {
     if (options.has("spark")) {
       int rows = Math.toIntExact(options.number("rows", smoke ? 20_000 : SparkScoring.DEFAULT_ROWS));
       int batch = Math.toIntExact(options.number("batch", 1024));
+      int rounds = Math.toIntExact(
+          options.number("rounds", smoke ? 1 : SparkScoring.DEFAULT_ROUNDS));
       System.out.printf(Locale.ROOT, "%n# spark: %,d rows of %d features in batches of %,d, "
-          + "local[2] against a 2-thread loop%n", rows, TrainBenchmark.FEATURES, batch);
+          + "local[2] against a 2-thread loop, %d rounds%n", rows, TrainBenchmark.FEATURES, batch,
+          rounds);
       String table;
       try {
-        table = SparkScoring.table(SparkScoring.run(rows, batch));
+        table = SparkScoring.table(SparkScoring.run(rows, batch, rounds));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
       System.out.print(table);
-      summary.add("### Spark scoring (rows/s, one run each)\n\n" + table);
+      summary.add("### Spark scoring (medians of interleaved rounds)\n\n" + table);
     }
 
     if (options.has("scaling")) {
