@@ -54,7 +54,7 @@ final class ConvnetSideBySide implements SideBySidePart {
     keras.start(pythonExe, script, keras.file("predict.npz").toString(),
         keras.file("fit.npz").toString(), "--sample-seconds", Double.toString(sampleSeconds));
     // One warm-up epoch per fit configuration builds its training graph.
-    run = new SideBySideRun(keras, lamina, hand::predict, inputs, sampleSeconds,
+    run = new SideBySideRun(keras, lamina, hand, inputs, sampleSeconds,
         training.sampler(), ConvnetTraining.BATCHES, 1);
     tables = new SideBySideTables(run.samples);
   }

@@ -21,7 +21,7 @@ import org.tensorflow.types.TFloat32;
  * default options. {@link #predict} copies the images into a new tensor and the output into a new
  * array, as {@code Model.predict} does.
  */
-public final class HandConvGraph implements AutoCloseable {
+public final class HandConvGraph implements HandPredictor {
 
   private final Graph graph;
   private final Session session;
@@ -67,6 +67,7 @@ public final class HandConvGraph implements AutoCloseable {
   }
 
   /** Runs the graph on all of {@code x} in one batch. */
+  @Override
   public FloatNdArray predict(FloatNdArray x) {
     return HandOps.predict(session, input, output, x);
   }

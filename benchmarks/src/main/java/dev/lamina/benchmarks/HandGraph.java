@@ -23,7 +23,7 @@ import org.tensorflow.types.TFloat32;
  * {@link #predict} feeds and fetches the way {@code Model.predict} does:
  * a new tensor copied from the rows, the output copied into a new array.
  */
-public final class HandGraph implements AutoCloseable {
+public final class HandGraph implements HandPredictor {
 
   private final Graph graph;
   private final Session session;
@@ -89,6 +89,7 @@ public final class HandGraph implements AutoCloseable {
   }
 
   /** Runs the graph on all of {@code x} in one batch. */
+  @Override
   public FloatNdArray predict(FloatNdArray x) {
     return HandOps.predict(session, input, output, x);
   }

@@ -53,7 +53,7 @@ final class KerasSideBySide implements SideBySidePart {
 
     keras.start(pythonExe, script, "--serve", keras.file("predict.npz").toString(),
         keras.file("fit.npz").toString(), "--sample-seconds", Double.toString(sampleSeconds));
-    run = new SideBySideRun(keras, lamina, hand::predict, inputs, sampleSeconds,
+    run = new SideBySideRun(keras, lamina, hand, inputs, sampleSeconds,
         training.sampler(), TrainBenchmark.BATCHES, 2);
     tables = new SideBySideTables(run.samples);
   }

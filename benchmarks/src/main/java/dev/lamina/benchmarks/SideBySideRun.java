@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.UnaryOperator;
 import org.tensorflow.ndarray.FloatNdArray;
 
 /**
@@ -29,7 +28,7 @@ final class SideBySideRun {
   final Map<String, List<Double>> samples = new LinkedHashMap<>();
   private final KerasTimingProcess keras;
   private final Sequential lamina;
-  private final UnaryOperator<FloatNdArray> hand;
+  private final HandPredictor hand;
   private final Map<Integer, FloatNdArray> inputs;
   private final Map<String, Integer> calls = new LinkedHashMap<>();
   private final FitSampler fit;
@@ -39,7 +38,7 @@ final class SideBySideRun {
    * Calibrates the predict calls on {@code inputs} (by batch size, in order) and warms each fit
    * configuration up with {@code fitWarmupEpochs} epochs (which also builds its training graph).
    */
-  SideBySideRun(KerasTimingProcess keras, Sequential lamina, UnaryOperator<FloatNdArray> hand,
+  SideBySideRun(KerasTimingProcess keras, Sequential lamina, HandPredictor hand,
       Map<Integer, FloatNdArray> inputs, double sampleSeconds, FitSampler fit, int[] fitBatches,
       int fitWarmupEpochs) {
     this.keras = keras;
@@ -50,7 +49,7 @@ final class SideBySideRun {
     inputs.forEach((batch, x) -> {
       calls.put("lamina@" + batch, PredictTiming.calibrate(() -> lamina.predict(x, batch),
           sampleSeconds));
-      calls.put("hand@" + batch, PredictTiming.calibrate(() -> hand.apply(x), sampleSeconds));
+      calls.put("hand@" + batch, PredictTiming.calibrate(() -> hand.predict(x), sampleSeconds));
     });
     for (int batch : fitBatches) {
       fitConfigs.add("lamina@" + batch);
@@ -90,7 +89,7 @@ final class SideBySideRun {
       int batch = Integer.parseInt(config.substring(config.indexOf('@') + 1));
       FloatNdArray x = inputs.get(batch);
       Runnable call = config.startsWith("lamina") ? () -> lamina.predict(x, batch)
-          : () -> hand.apply(x);
+          : () -> hand.predict(x);
       samples.computeIfAbsent(config, c -> new ArrayList<>())
           .add(PredictTiming.secondsPerCall(call, calls.get(config)));
     }
