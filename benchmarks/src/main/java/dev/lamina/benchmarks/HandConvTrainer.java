@@ -57,8 +57,7 @@ public final class HandConvTrainer implements AutoCloseable {
       handles.forEach(h -> weightReads.add(tf.readVariableOp(h, TFloat32.class)));
       Operand<TFloat32> logits = HandConvGraph.logits(tf, x, weightReads,
           h -> HandOps.dropout(tf, h, dropout, ConvNet.DROPOUT_SEED));
-      loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss(),
-          tf.constant(new int[] {0}));
+      loss = HandOps.crossEntropy(tf, logits, y);
 
       HandOps.Gradients gradients = HandOps.gradients(graph, tf, loss, weightReads);
       List<Operand<TFloat32>> g = gradients.values();
@@ -92,10 +91,7 @@ public final class HandConvTrainer implements AutoCloseable {
       }
       updates.add(after.assignVariableOp(iterations, t));
       step = tf.withControlDependencies(updates).noOp();
-      session = new Session(graph, config);
-      Session.Runner runner = session.runner();
-      init.forEach(runner::addTarget);
-      runner.run();
+      session = HandOps.initialized(graph, config, init);
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;

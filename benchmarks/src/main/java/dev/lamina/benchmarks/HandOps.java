@@ -17,6 +17,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -69,6 +70,29 @@ final class HandOps {
     Operand<TFloat32> keep = tf.dtypes.cast(
         tf.math.greaterEqual(uniform, tf.constant((float) rate)), TFloat32.class);
     return tf.math.mul(tf.math.mul(x, keep), tf.constant((float) (1 / (1 - rate))));
+  }
+
+  /**
+   * The mean over the batch of the softmax cross-entropy of {@code logits} against one-hot
+   * {@code y}: Keras's categorical cross-entropy after a softmax output, on the logits.
+   */
+  static Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> y) {
+    return tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss(),
+        tf.constant(new int[] {0}));
+  }
+
+  /** A session on {@code graph} with {@code config} that has run the {@code init} ops once. */
+  static Session initialized(Graph graph, ConfigProto config, List<Op> init) {
+    Session session = new Session(graph, config);
+    try {
+      Session.Runner runner = session.runner();
+      init.forEach(runner::addTarget);
+      runner.run();
+      return session;
+    } catch (RuntimeException | Error e) {
+      session.close();
+      throw e;
+    }
   }
 
   /**

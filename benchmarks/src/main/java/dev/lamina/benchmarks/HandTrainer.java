@@ -69,8 +69,7 @@ public final class HandTrainer implements AutoCloseable {
       h = dense(tf, h, 2);
       h = HandOps.dropout(tf, HandGraph.antirectifier(tf, h), dropout, seeds[1]);
       Operand<TFloat32> logits = dense(tf, h, 4);
-      loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss(),
-          tf.constant(new int[] {0}));
+      loss = HandOps.crossEntropy(tf, logits, y);
 
       HandOps.Gradients gradients = HandOps.gradients(graph, tf, loss, weightReads);
       List<Operand<TFloat32>> g = gradients.values();
@@ -90,10 +89,7 @@ public final class HandTrainer implements AutoCloseable {
             after.math.sub(weightReads.get(i), increment)));
       }
       step = tf.withControlDependencies(updates).noOp();
-      session = new Session(graph, config);
-      Session.Runner runner = session.runner();
-      init.forEach(runner::addTarget);
-      runner.run();
+      session = HandOps.initialized(graph, config, init);
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;
