@@ -54,9 +54,16 @@ final class EpochProgress {
   }
 
   private String bar(long done, Map<String, Double> logs) {
+    return bar(done, steps, (System.nanoTime() - started) / 1e9, logs);
+  }
+
+  /**
+   * Keras 3's bar after {@code done} of {@code steps} steps, {@code seconds} in:
+   * {@code 3/10 ━━━━━━              2s 5ms/step - loss: 0.2210}; also predict's.
+   */
+  static String bar(long done, long steps, double seconds, Map<String, Double> logs) {
     int digits = Long.toString(steps).length();
     int filled = (int) (WIDTH * done / Math.max(1, steps));
-    double seconds = (System.nanoTime() - started) / 1e9;
     double perStep = seconds / Math.max(1, done);
     // Before the end, Keras shows the time left; at the end, the time taken.
     double shown = done < steps ? perStep * (steps - done) : seconds;
