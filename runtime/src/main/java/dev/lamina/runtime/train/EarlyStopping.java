@@ -29,8 +29,8 @@ public final class EarlyStopping implements Callback {
   private Training training;
   private Double best;
   private int wait;
-  private int bestEpoch;
-  private int stoppedEpoch;
+  private int bestEpoch = -1;
+  private int stoppedEpoch = -1;
   private List<float[]> bestWeights;
 
   public EarlyStopping(String monitor, double minDelta, int patience, boolean restoreBestWeights) {
@@ -122,8 +122,8 @@ public final class EarlyStopping implements Callback {
     this.training = training;
     best = null;
     wait = 0;
-    bestEpoch = 0;
-    stoppedEpoch = 0;
+    bestEpoch = -1;
+    stoppedEpoch = -1;
     bestWeights = null;
   }
 
@@ -175,12 +175,12 @@ public final class EarlyStopping implements Callback {
     }
   }
 
-  /** The epoch training stopped at (zero-based), or 0 if it did not stop early (as Keras). */
+  /** The epoch training stopped at (zero-based), or -1 if it did not stop early. */
   public int stoppedEpoch() {
     return stoppedEpoch;
   }
 
-  /** The epoch with the best monitored value (zero-based; 0 until one is seen, as Keras). */
+  /** The epoch with the best monitored value (zero-based), or -1 before one is seen. */
   public int bestEpoch() {
     return bestEpoch;
   }

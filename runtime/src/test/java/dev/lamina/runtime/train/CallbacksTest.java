@@ -178,7 +178,7 @@ class CallbacksTest {
       var free = new EarlyStopping.Builder().monitor("score").mode("min").patience(2).build();
       assertEquals(5, model.fit(X, Y, new FitOptions().epochs(5).verbose(0)
           .callbacks(scores("score", scores), free)).epochs().size());
-      assertEquals(0, free.stoppedEpoch());
+      assertEquals(-1, free.stoppedEpoch());
       var based = new EarlyStopping.Builder().monitor("score").mode("min").patience(2)
           .baseline(2.0).build();
       assertEquals(4, model.fit(X, Y, new FitOptions().epochs(5).verbose(0)
