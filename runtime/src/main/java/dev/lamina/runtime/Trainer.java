@@ -177,6 +177,11 @@ final class Trainer {
       }
 
       @Override
+      public List<String> metricNames() {
+        return List.copyOf(graph.names());
+      }
+
+      @Override
       public long iterations() {
         return graph.iterations();
       }

@@ -56,6 +56,14 @@ public interface Callback {
       throw new UnsupportedOperationException("This training does not give its epochs");
     }
 
+    /**
+     * The names of the loss and the compiled metrics as the logs have them, {@code loss} first
+     * (Keras's {@code model.metrics}); auto mode looks the monitored name up here.
+     */
+    default java.util.List<String> metricNames() {
+      return java.util.List.of("loss");
+    }
+
     /** Keras's {@code optimizer.iterations}: the training steps taken so far. */
     default long iterations() {
       throw new UnsupportedOperationException("This training does not count its steps");

@@ -120,6 +120,7 @@ public final class EarlyStopping implements Callback {
   public void onTrainBegin(Training training) {
     // As Keras: reusable across fits.
     this.training = training;
+    monitor.bind(training);
     best = null;
     wait = 0;
     bestEpoch = -1;

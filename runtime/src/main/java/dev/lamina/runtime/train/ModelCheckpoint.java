@@ -138,6 +138,7 @@ public final class ModelCheckpoint implements Callback {
   @Override
   public void onTrainBegin(Training training) {
     this.training = training; // as Keras, the best value carries over to a later fit
+    monitor.bind(training);
   }
 
   @Override

@@ -6,9 +6,10 @@ import java.util.Set;
 /**
  * Keras's {@code MonitorCallback}: which way a monitored quantity improves ({@code mode} min, max
  * or auto) and whether a value improves on a reference by more than {@code min_delta}. In auto
- * mode, as Keras 3: {@code loss} (and {@code val_loss}) minimise, a metric maximises or
- * minimises as its Keras class's {@code _direction} says, and any other name is an error asking
- * for {@code mode="min"} or {@code "max"}.
+ * mode, as Keras 3: {@code loss} (and {@code val_loss}) minimise, a metric the model was
+ * compiled with maximises or minimises as its Keras class's {@code _direction} says, and any
+ * other name (a metric not compiled, one of the user's) is an error asking for
+ * {@code mode="min"} or {@code "max"}.
  */
 final class Monitor {
 
@@ -36,6 +37,7 @@ final class Monitor {
   private final String mode;
   private final double minDelta;
   private Boolean maximise;
+  private java.util.List<String> metrics = java.util.List.of("loss");
 
   Monitor(String owner, String monitor, String mode, double minDelta) {
     this.owner = owner;
@@ -63,13 +65,25 @@ final class Monitor {
     return mode;
   }
 
-  /** Whether the quantity improves upwards, resolving auto mode on first use. */
+  /** The model's loss and metric names (from {@code onTrainBegin}), for auto mode. */
+  void bind(Callback.Training training) {
+    this.metrics = training.metricNames();
+    if (mode.equals("auto")) {
+      maximise = null; // a later fit may compile other metrics
+    }
+  }
+
+  /**
+   * Whether the quantity improves upwards, resolving auto mode on first use as Keras 3:
+   * {@code loss} minimises; a metric the model was compiled with goes its Keras class's way.
+   */
   boolean maximise() {
     if (maximise == null) {
       String name = monitor.startsWith("val_") ? monitor.substring(4) : monitor;
-      if (name.equals("loss") || DOWN.contains(name)) {
+      boolean compiled = metrics.contains(name);
+      if (name.equals("loss") || (compiled && DOWN.contains(name))) {
         maximise = false;
-      } else if (UP.contains(name)) {
+      } else if (compiled && UP.contains(name)) {
         maximise = true;
       } else {
         throw new IllegalArgumentException(owner + " callback received monitor=" + monitor

@@ -118,6 +118,7 @@ public final class ReduceLROnPlateau implements Callback {
   @Override
   public void onTrainBegin(Training training) {
     this.training = training;
+    monitor.bind(training);
     best = null;
     cooldownCounter = 0;
     wait = 0;

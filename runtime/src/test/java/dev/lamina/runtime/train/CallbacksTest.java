@@ -120,7 +120,12 @@ class CallbacksTest {
           new FitOptions().verbose(0).callbacks(scores("score", 1),
               new ReduceLROnPlateau.Builder().monitor("score").build())));
       assertTrue(auto.getMessage().contains("mode \"max\""), auto.getMessage());
-      // val_loss minimises in auto mode; accuracy maximises.
+      // As Keras 3, auto mode knows only the loss and the metrics the model was compiled with.
+      assertThrows(IllegalArgumentException.class, () -> model.fit(X, Y, new FitOptions()
+          .verbose(0).validationData(X, Y).callbacks(scores("val_accuracy", 1),
+              new ReduceLROnPlateau.Builder().monitor("val_accuracy").build())));
+      model.compile(new Sgd(0.1), Losses.meanSquaredError(), "accuracy");
+      // Compiled, accuracy maximises.
       History history = model.fit(X, Y, new FitOptions().epochs(3).batchSize(2).verbose(0)
           .validationData(X, Y).callbacks(scores("val_accuracy", 0.5, 0.4, 0.3),
               new ReduceLROnPlateau.Builder().monitor("val_accuracy").patience(1).build()));
