@@ -107,6 +107,29 @@ class CallbacksTest {
   }
 
   @Test
+  void messagesComeBeforeTheEpochLineWhichShowsTheLearningRateLast() {
+    var x = Input.of(TFloat32.class, 1);
+    try (var model = Model.of(x, line().apply(x))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      var out = new ByteArrayOutputStream();
+      // min_delta 100: epoch 1's loss (0.59625 after 5.625) is no improvement, so the rate
+      // halves at its end; that epoch's logs hold the rate before (Keras: learning_rate 0.1).
+      model.fit(X, Y, new FitOptions().epochs(2).batchSize(2).shuffle(false).verbose(2)
+          .validationData(X, Y).out(new PrintStream(out, true, StandardCharsets.UTF_8))
+          .callbacks(new ReduceLROnPlateau.Builder().monitor("loss").patience(0).minDelta(100)
+              .factor(0.5).verbose(1).build()));
+      String text = out.toString(StandardCharsets.UTF_8)
+          .replaceAll("\\d+s - \\d+[mu]?s/step", "T");
+      assertEquals(lines("Epoch 1/2",
+          "1/1 - T - loss: 5.6250 - val_loss: 0.5962 - learning_rate: 0.1000",
+          "Epoch 2/2",
+          "",
+          "Epoch 2: ReduceLROnPlateau reducing learning rate to 0.05000000074505806.",
+          "1/1 - T - loss: 0.5962 - val_loss: 0.0974 - learning_rate: 0.1000"), text);
+    }
+  }
+
+  @Test
   void reduceLrOnPlateauRefusesKerasBadArgumentsAndUnknownDirections() {
     var factor = assertThrows(IllegalArgumentException.class,
         () -> new ReduceLROnPlateau.Builder().factor(1.0).build());
