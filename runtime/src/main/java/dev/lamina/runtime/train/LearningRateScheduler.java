@@ -32,7 +32,8 @@ public final class LearningRateScheduler implements Callback {
   @Override
   public void onEpochBegin(int epoch) {
     Optimizer optimizer = training.optimizer();
-    Double rate = schedule.apply(epoch, optimizer.learningRate());
+    // Keras passes float(the float32 variable it holds the rate in).
+    Double rate = schedule.apply(epoch, (double) (float) optimizer.learningRate());
     if (rate == null || !(rate >= 0) || rate.isInfinite()) {
       throw new IllegalStateException("The learning-rate schedule returned " + rate
           + " for epoch " + epoch + "; it must return a finite rate of at least 0");

@@ -158,6 +158,57 @@ class CallbacksTest {
     }
   }
 
+  @Test
+  void learningRateSchedulerPrintsAndLogsTheRateAsKeras() {
+    var x = Input.of(TFloat32.class, 1);
+    try (var model = Model.of(x, line().apply(x))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      var out = new ByteArrayOutputStream();
+      History history = model.fit(X, Y, new FitOptions().epochs(2).verbose(0)
+          .out(new PrintStream(out, true, StandardCharsets.UTF_8))
+          .callbacks(new LearningRateScheduler((epoch, rate) -> rate / 2, 1)));
+      // Keras: the schedule gets float(the float32 rate); the logs hold the float32 set.
+      assertEquals(lines("",
+          "Epoch 1: LearningRateScheduler setting learning rate to 0.05000000074505806.", "",
+          "Epoch 2: LearningRateScheduler setting learning rate to 0.02500000037252903."),
+          out.toString(StandardCharsets.UTF_8));
+      assertEquals(List.of(0.05000000074505806, 0.02500000037252903),
+          history.get("learning_rate"));
+    }
+  }
+
+  @Test
+  void terminateOnNaNPrintsKerasLineOrRaises() {
+    var x = Input.of(TFloat32.class, 1);
+    try (var model = Model.of(x, line().apply(x))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      float[][] xs = {{1}, {2}, {3}, {4}};
+      float[][] ys = {{2}, {4}, {Float.NaN}, {8}};
+      var out = new ByteArrayOutputStream();
+      var ended = new boolean[1];
+      Callback end = new Callback() {
+        @Override
+        public void onTrainEnd(Map<String, Double> logs) {
+          ended[0] = true;
+        }
+      };
+      History history = model.fit(xs, ys, new FitOptions().epochs(3).batchSize(2).verbose(0)
+          .shuffle(false).out(new PrintStream(out, true, StandardCharsets.UTF_8))
+          .callbacks(new TerminateOnNaN(), end));
+      assertEquals(lines("Batch 1: Invalid loss, terminating training"),
+          out.toString(StandardCharsets.UTF_8));
+      assertEquals(List.of(0), history.epochs());
+      assertTrue(ended[0], "stopped gracefully: onTrainEnd ran");
+      ended[0] = false;
+      var raised = assertThrows(IllegalStateException.class, () -> model.fit(xs, ys,
+          new FitOptions().epochs(3).batchSize(2).verbose(0).shuffle(false)
+              .callbacks(new TerminateOnNaN(true), end)));
+      assertTrue(raised.getMessage().startsWith("NaN or Inf loss encountered at batch "),
+          raised.getMessage());
+      assertFalse(ended[0], "raised: no onTrainEnd");
+    }
+  }
+
   // ------------------------------------------------------------------ EarlyStopping
 
   @Test
