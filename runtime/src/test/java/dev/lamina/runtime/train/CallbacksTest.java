@@ -209,6 +209,27 @@ class CallbacksTest {
     }
   }
 
+  @Test
+  void lambdaCallbackCallsItsFunctionsInKerasOrder() {
+    var x = Input.of(TFloat32.class, 1);
+    try (var model = Model.of(x, line().apply(x))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      List<String> calls = new ArrayList<>();
+      model.fit(new float[][] {{1}, {2}, {3}}, new float[][] {{2}, {4}, {6}}, new FitOptions()
+          .epochs(2).batchSize(2).verbose(0).callbacks(new LambdaCallback.Builder()
+              .onTrainBegin(training -> calls.add("train"))
+              .onEpochBegin(epoch -> calls.add("epoch " + epoch))
+              .onTrainBatchBegin(batch -> calls.add("batch " + batch))
+              .onTrainBatchEnd((batch, logs) -> calls.add("/batch " + batch))
+              .onEpochEnd((epoch, logs) -> calls.add("/epoch " + epoch + " " + logs.keySet()))
+              .onTrainEnd(logs -> calls.add("/train"))
+              .build()));
+      assertEquals(List.of("train", "epoch 0", "batch 0", "/batch 0", "batch 1", "/batch 1",
+          "/epoch 0 [loss]", "epoch 1", "batch 0", "/batch 0", "batch 1", "/batch 1",
+          "/epoch 1 [loss]", "/train"), calls);
+    }
+  }
+
   // ------------------------------------------------------------------ EarlyStopping
 
   @Test
