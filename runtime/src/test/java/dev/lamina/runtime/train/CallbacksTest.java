@@ -395,6 +395,35 @@ class CallbacksTest {
     }
   }
 
+  @Test
+  void theReadmeListRunsTogether() throws Exception {
+    var x = Input.of(TFloat32.class, 1);
+    try (var model = Model.of(x, line().apply(x))) {
+      model.compile("sgd", "mse");
+      float[][] xs = {{1}, {2}, {3}, {4}, {5}, {6}, {7}};
+      float[][] ys = {{2}, {4}, {6}, {8}, {10}, {12}, {14}};
+      History history = model.fit(xs, ys, new FitOptions().epochs(4).validationSplit(0.3)
+          .verbose(0).callbacks(
+              new ModelCheckpoint.Builder(dir.resolve("ckpt/model-{epoch:02d}-{val_loss:.2f}"
+                  + ".lamina").toString()).saveBestOnly(true).build(),
+              new ReduceLROnPlateau.Builder().factor(0.2).patience(3).minLr(1e-4).build(),
+              new EarlyStopping.Builder().patience(8).restoreBestWeights(true).build(),
+              new CSVLogger(dir.resolve("training.csv")),
+              new BackupAndRestore(dir.resolve("backup")),
+              new TensorBoard(dir.resolve("logs"))));
+      assertEquals(4, history.get("learning_rate").size());
+      try (Stream<Path> files = Files.list(dir.resolve("ckpt"))) {
+        assertTrue(files.count() >= 1);
+      }
+      List<String> csv = Files.readAllLines(dir.resolve("training.csv"));
+      assertEquals("epoch,learning_rate,loss,val_loss", csv.get(0));
+      assertEquals(5, csv.size());
+      assertFalse(Files.exists(dir.resolve("backup")));
+      assertTrue(Files.isDirectory(dir.resolve("logs/train")));
+      assertTrue(Files.isDirectory(dir.resolve("logs/validation")));
+    }
+  }
+
   // ------------------------------------------------------------------ BackupAndRestore
 
   /** Input(2) → Dense(3, relu) → Dropout(0.25, seed 3) → Dense(1), fixed initial weights. */
