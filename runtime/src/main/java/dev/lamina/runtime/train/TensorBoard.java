@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
-import org.tensorflow.proto.DataClass;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.Event;
 import org.tensorflow.proto.SourceMetadata;
@@ -38,10 +37,11 @@ import org.tensorflow.proto.TensorShapeProto;
  * <p>The files are TensorFlow's: records framed as TFRecords (length, masked CRC-32C of the
  * length, data, masked CRC-32C of the data) holding {@code Event} protocol buffers, the first
  * saying {@code brain.Event:2}, each scalar a float32 tensor tagged with the {@code scalars}
- * plugin, as {@code tf.summary.scalar} writes it; named
+ * plugin, as TensorBoard's {@code tf.summary.scalar} writes it for Keras; named
  * {@code events.out.tfevents.<seconds>.<host>.<pid>.<n>.v2}. Each epoch's events are appended
- * and the file closed, so nothing stays open if training fails. Keras's histograms, images,
- * graph, embeddings and profiling are not written.
+ * and the file closed, so nothing stays open if training fails. With {@code histogramFreq},
+ * each weight's histogram as Keras writes it; Keras's weight images, graph, embeddings and
+ * profiling are not written.
  *
  * <pre>{@code
  * model.fit(x, y, new FitOptions().epochs(10).callbacks(new TensorBoard(Path.of("logs"))));
@@ -52,7 +52,11 @@ public final class TensorBoard implements Callback {
 
   private static final AtomicInteger FILES = new AtomicInteger();
 
+  /** TensorBoard's {@code DEFAULT_BUCKET_COUNT}. */
+  static final int BUCKETS = 30;
+
   private final Path logDir;
+  private final int histogramFreq;
   private final int updateFreq; // 0: "epoch"
   private final boolean writeStepsPerSecond;
   private Training training;
@@ -64,7 +68,7 @@ public final class TensorBoard implements Callback {
 
   /** Keras's defaults: scalars at each epoch's end, under {@code logDir}. */
   public TensorBoard(Path logDir) {
-    this(logDir, "epoch", false);
+    this(logDir, 0, "epoch", false);
   }
 
   /**
@@ -74,7 +78,22 @@ public final class TensorBoard implements Callback {
    *     {@code batch_steps_per_second})
    */
   public TensorBoard(Path logDir, String updateFreq, boolean writeStepsPerSecond) {
+    this(logDir, 0, updateFreq, writeStepsPerSecond);
+  }
+
+  /**
+   * Keras's {@code TensorBoard(log_dir, histogram_freq, update_freq, write_steps_per_second)}:
+   * also, every {@code histogramFreq} epochs (0: never), a histogram of each weight, tagged
+   * {@code <layer>/<weight>/histogram}, as Keras writes it (TensorBoard's 30 buckets).
+   */
+  public TensorBoard(Path logDir, int histogramFreq, String updateFreq,
+      boolean writeStepsPerSecond) {
     this.logDir = Objects.requireNonNull(logDir, "logDir");
+    if (histogramFreq < 0) {
+      throw new IllegalArgumentException("TensorBoard histogramFreq must be at least 0, got "
+          + histogramFreq);
+    }
+    this.histogramFreq = histogramFreq;
     Objects.requireNonNull(updateFreq, "updateFreq");
     if (updateFreq.equals("epoch")) {
       this.updateFreq = 0;
@@ -170,7 +189,87 @@ public final class TensorBoard implements Callback {
     }
     ByteArrayOutputStream records = new ByteArrayOutputStream();
     train.forEach((name, value) -> record(records, scalar("epoch_" + name, value, epoch)));
+    if (histogramFreq > 0 && epoch % histogramFreq == 0) {
+      dev.lamina.runtime.Model model = training.model();
+      for (dev.lamina.runtime.Weight weight : model.weights()) {
+        String tag = (model.nameOf(weight.layer()) + "/" + weight.name()).replace(":", "_")
+            + "/histogram";
+        record(records, histogram(tag, weight.values(), epoch));
+      }
+    }
     append(trainFile, records);
+  }
+
+  /**
+   * As TensorBoard's {@code tf.summary.histogram}: a float64 tensor of {@link #BUCKETS} rows
+   * {@code [left edge, right edge, count]}, computed as its {@code _buckets}: equal widths from
+   * the minimum to the maximum (the edges {@code min + i * (max - min) / 30}, the last the
+   * maximum), each value in bucket {@code floor((v - min) / width)}, the maximum in the last;
+   * one distinct value: every edge that value and the count in the last row; no values: zeros.
+   */
+  static Event histogram(String tag, float[] values, long step) {
+    double[][] rows = buckets(values);
+    ByteBuffer content = ByteBuffer.allocate(rows.length * 3 * Double.BYTES)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    for (double[] row : rows) {
+      for (double v : row) {
+        content.putDouble(v);
+      }
+    }
+    Summary.Value entry = Summary.Value.newBuilder()
+        .setTag(tag)
+        .setTensor(TensorProto.newBuilder()
+            .setDtype(DataType.DT_DOUBLE)
+            .setTensorShape(TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dim.newBuilder().setSize(rows.length))
+                .addDim(TensorShapeProto.Dim.newBuilder().setSize(3)))
+            .setTensorContent(ByteString.copyFrom(content.array())))
+        .setMetadata(SummaryMetadata.newBuilder()
+            .setPluginData(SummaryMetadata.PluginData.newBuilder().setPluginName("histograms")))
+        .build();
+    return Event.newBuilder()
+        .setWallTime(System.currentTimeMillis() / 1000.0)
+        .setStep(step)
+        .setSummary(Summary.newBuilder().addValue(entry))
+        .build();
+  }
+
+  static double[][] buckets(float[] values) {
+    double[][] rows = new double[BUCKETS][3];
+    if (values.length == 0) {
+      return rows;
+    }
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : values) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    double range = max - min;
+    if (range == 0) {
+      for (double[] row : rows) {
+        row[0] = max;
+        row[1] = max;
+      }
+      rows[BUCKETS - 1][2] = values.length;
+      return rows;
+    }
+    double width = range / BUCKETS;
+    for (float v : values) {
+      int index = (int) Math.floor((v - min) / width);
+      rows[Math.min(index, BUCKETS - 1)][2]++;
+    }
+    double step = (max - min) / BUCKETS; // TensorFlow's linspace(min, max, 31)
+    double[] edges = new double[BUCKETS + 1];
+    for (int i = 0; i < BUCKETS; i++) {
+      edges[i] = min + step * i;
+    }
+    edges[BUCKETS] = max;
+    for (int i = 0; i < BUCKETS; i++) {
+      rows[i][0] = edges[i];
+      rows[i][1] = edges[i + 1];
+    }
+    return rows;
   }
 
   // ------------------------------------------------------------------ the event file format
@@ -214,7 +313,10 @@ public final class TensorBoard implements Callback {
     }
   }
 
-  /** As {@code tf.summary.scalar}: a float32 scalar tensor with the scalars plugin's metadata. */
+  /**
+   * As TensorBoard's {@code tf.summary.scalar}: a float32 scalar tensor with the scalars
+   * plugin's metadata (its name alone, as Keras's files have it).
+   */
   static Event scalar(String tag, double value, long step) {
     byte[] content = ByteBuffer.allocate(Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)
         .putFloat((float) value).array();
@@ -225,8 +327,7 @@ public final class TensorBoard implements Callback {
             .setTensorShape(TensorShapeProto.getDefaultInstance())
             .setTensorContent(ByteString.copyFrom(content)))
         .setMetadata(SummaryMetadata.newBuilder()
-            .setPluginData(SummaryMetadata.PluginData.newBuilder().setPluginName("scalars"))
-            .setDataClass(DataClass.DATA_CLASS_SCALAR))
+            .setPluginData(SummaryMetadata.PluginData.newBuilder().setPluginName("scalars")))
         .build();
     return Event.newBuilder()
         .setWallTime(System.currentTimeMillis() / 1000.0)

@@ -1,5 +1,6 @@
 package dev.lamina.runtime.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,18 +55,18 @@ class TensorBoardTest {
     float lr = 0.1f;
     List<Scalar> train = scalars(onlyFile(logs.resolve("train")));
     assertEquals(List.of(
-        new Scalar("batch_loss", 1, 5.625f, "scalars", 1),
-        new Scalar("epoch_loss", 0, 5.625f, "scalars", 1),
-        new Scalar("epoch_learning_rate", 0, lr, "scalars", 1),
-        new Scalar("batch_loss", 2, 0.59625f, "scalars", 1),
-        new Scalar("epoch_loss", 1, 0.59625f, "scalars", 1),
-        new Scalar("epoch_learning_rate", 1, lr, "scalars", 1)), rounded(train));
+        new Scalar("batch_loss", 1, 5.625f, "scalars", 0),
+        new Scalar("epoch_loss", 0, 5.625f, "scalars", 0),
+        new Scalar("epoch_learning_rate", 0, lr, "scalars", 0),
+        new Scalar("batch_loss", 2, 0.59625f, "scalars", 0),
+        new Scalar("epoch_loss", 1, 0.59625f, "scalars", 0),
+        new Scalar("epoch_learning_rate", 1, lr, "scalars", 0)), rounded(train));
     List<Scalar> validation = scalars(onlyFile(logs.resolve("validation")));
     assertEquals(List.of(
-        new Scalar("evaluation_loss_vs_iterations", 1, 0.59625f, "scalars", 1),
-        new Scalar("epoch_loss", 0, 0.59625f, "scalars", 1),
-        new Scalar("evaluation_loss_vs_iterations", 2, 0.097425f, "scalars", 1),
-        new Scalar("epoch_loss", 1, 0.097425f, "scalars", 1)), rounded(validation));
+        new Scalar("evaluation_loss_vs_iterations", 1, 0.59625f, "scalars", 0),
+        new Scalar("epoch_loss", 0, 0.59625f, "scalars", 0),
+        new Scalar("evaluation_loss_vs_iterations", 2, 0.097425f, "scalars", 0),
+        new Scalar("epoch_loss", 1, 0.097425f, "scalars", 0)), rounded(validation));
   }
 
   /** Values to 5 significant figures, as the hand computation (float32 arithmetic differs). */
@@ -86,6 +87,71 @@ class TensorBoardTest {
       String name = all.get(0).getFileName().toString();
       assertTrue(name.matches("events\\.out\\.tfevents\\.\\d{10}\\..+\\.\\d+\\.\\d+\\.v2"), name);
       return all.get(0);
+    }
+  }
+
+  @Test
+  void writesKerasWeightHistograms() throws Exception {
+    var x = Input.of(TFloat32.class, 1);
+    var hidden = Dense.builder(2).kernel(new float[][] {{0.5f, -1.0f}}).bias(new float[2]).build();
+    var out = Dense.builder(1).kernel(new float[][] {{1.0f}, {0.25f}}).bias(new float[1]).build();
+    Path logs = dir.resolve("logs");
+    try (var model = Model.of(x, out.apply(hidden.apply(x)))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      model.fit(new float[][] {{1}, {2}}, new float[][] {{2}, {4}}, new FitOptions().epochs(1)
+          .batchSize(2).verbose(0).callbacks(new TensorBoard(logs, 1, "epoch", false)));
+    }
+    List<byte[]> records = records(Files.readAllBytes(onlyFile(logs.resolve("train"))));
+    List<String> tags = new ArrayList<>();
+    Map<String, double[][]> histograms = new LinkedHashMap<>();
+    for (byte[] record : records.subList(1, records.size())) {
+      Map<Integer, List<Object>> value = message((byte[]) message((byte[]) message(record)
+          .get(5).get(0)).get(1).get(0));
+      String tag = text(value, 1);
+      tags.add(tag);
+      Map<Integer, List<Object>> plugin = message((byte[]) message((byte[]) value.get(9).get(0))
+          .get(1).get(0));
+      if (tag.endsWith("/histogram")) {
+        assertEquals("histograms", text(plugin, 1));
+        Map<Integer, List<Object>> tensor = message((byte[]) value.get(8).get(0));
+        assertEquals(2L, tensor.get(1).get(0), "DT_DOUBLE");
+        Map<Integer, List<Object>> shape = message((byte[]) tensor.get(2).get(0));
+        assertEquals(30L, message((byte[]) shape.get(2).get(0)).get(1).get(0));
+        assertEquals(3L, message((byte[]) shape.get(2).get(1)).get(1).get(0));
+        ByteBuffer content = ByteBuffer.wrap((byte[]) tensor.get(4).get(0))
+            .order(ByteOrder.LITTLE_ENDIAN);
+        double[][] rows = new double[30][3];
+        for (double[] row : rows) {
+          for (int i = 0; i < 3; i++) {
+            row[i] = content.getDouble();
+          }
+        }
+        histograms.put(tag, rows);
+      }
+    }
+    // Keras's order: the epoch's scalars, then each layer's weights (Keras's weight.path).
+    assertEquals(List.of("epoch_loss", "epoch_learning_rate", "dense/kernel/histogram",
+        "dense/bias/histogram", "dense_1/kernel/histogram", "dense_1/bias/histogram"), tags);
+    // One SGD step by hand: errors (-1.75, -3.5), so the hidden kernel moves by 0.1 × (8.75,
+    // 2.1875) to (1.375, -0.78125). TensorBoard's buckets: edges min + i × (max - min) / 30.
+    double[][] kernel = histograms.get("dense/kernel/histogram");
+    double min = -0.78125;
+    double max = 1.375;
+    for (int i = 0; i < 30; i++) {
+      assertEquals(min + (max - min) / 30 * i, kernel[i][0], 0.0, "left edge " + i);
+      assertEquals(i == 29 ? max : min + (max - min) / 30 * (i + 1), kernel[i][1], 0.0);
+      assertEquals(i == 0 || i == 29 ? 1.0 : 0.0, kernel[i][2], "count " + i);
+    }
+    // The same rows as Keras 3.15 wrote for this model and step (TensorBoard 2.21).
+    assertArrayEquals(new double[] {-0.421875, -0.35000000000000003, 0}, kernel[5]);
+    assertArrayEquals(new double[] {-0.0625, 0.009374999999999911, 0}, kernel[10]);
+    assertArrayEquals(new double[] {1.3031249999999996, 1.375, 1}, kernel[29]);
+    // One value (the output bias, 0.1 × 5.25 in float32: 0.5250000357627869, as Keras's):
+    // every edge that value, the count in the last row.
+    double[][] bias = histograms.get("dense_1/bias/histogram");
+    double b = 0.1f * 5.25f;
+    for (int i = 0; i < 30; i++) {
+      assertArrayEquals(new double[] {b, b, i == 29 ? 1 : 0}, bias[i], "row " + i);
     }
   }
 
@@ -113,7 +179,7 @@ class TensorBoardTest {
       Map<Integer, List<Object>> metadata = message((byte[]) value.get(9).get(0));
       Map<Integer, List<Object>> plugin = message((byte[]) metadata.get(1).get(0));
       scalars.add(new Scalar(text(value, 1), step, v, text(plugin, 1),
-          (Long) metadata.get(4).get(0)));
+          metadata.containsKey(4) ? (Long) metadata.get(4).get(0) : 0));
     }
     return scalars;
   }
