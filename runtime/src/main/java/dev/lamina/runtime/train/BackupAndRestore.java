@@ -265,7 +265,9 @@ public final class BackupAndRestore implements Callback {
     }
     training.setWeights(weights);
     training.setOptimizerState(slots, iterations);
-    training.optimizer().setLearningRate(learningRate);
+    if (training.optimizer().schedule() == null) {
+      training.optimizer().setLearningRate(learningRate); // a schedule's follows the steps
+    }
     training.setInitialEpoch(epoch);
   }
 

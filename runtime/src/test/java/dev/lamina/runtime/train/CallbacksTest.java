@@ -426,8 +426,15 @@ class CallbacksTest {
 
   // ------------------------------------------------------------------ BackupAndRestore
 
-  /** Input(2) → Dense(3, relu) → Dropout(0.25, seed 3) → Dense(1), fixed initial weights. */
   private static Model resumable() {
+    return resumable(false);
+  }
+
+  /**
+   * Input(2) → Dense(3, relu) → Dropout(0.25, seed 3) → Dense(1), fixed initial weights; Adam
+   * at 0.05, or at an exponential decay of it (halving every 2 steps).
+   */
+  private static Model resumable(boolean schedule) {
     var x = Input.of(TFloat32.class, 2);
     var hidden = Dense.builder(3).activation("relu")
         .kernel(new float[][] {{0.2f, -0.4f, 0.6f}, {0.5f, 0.1f, -0.3f}})
@@ -435,7 +442,9 @@ class CallbacksTest {
     var out = Dense.builder(1).kernel(new float[][] {{0.3f}, {-0.2f}, {0.7f}})
         .bias(new float[] {0.05f}).build();
     Model model = Model.of(x, out.apply(new Dropout("drop", 0.25, 3).apply(hidden.apply(x))));
-    model.compile(new Adam(0.05), Losses.meanSquaredError());
+    model.compile(schedule
+        ? new Adam(new dev.lamina.runtime.train.schedules.ExponentialDecay(0.05, 2, 0.5))
+        : new Adam(0.05), Losses.meanSquaredError());
     return model;
   }
 
@@ -444,14 +453,23 @@ class CallbacksTest {
 
   @Test
   void backupAndRestoreResumesAnInterruptedFitToTheUninterruptedWeights() throws Exception {
+    resumesToTheUninterruptedWeights(false);
+  }
+
+  @Test
+  void backupAndRestoreResumesAScheduleAtItsStep() throws Exception {
+    resumesToTheUninterruptedWeights(true); // the schedule's rate follows the restored steps
+  }
+
+  private void resumesToTheUninterruptedWeights(boolean schedule) throws Exception {
     List<float[]> expected;
-    try (Model uninterrupted = resumable()) {
+    try (Model uninterrupted = resumable(schedule)) {
       uninterrupted.fit(RX, RY, new FitOptions().epochs(6).batchSize(3).seed(11).verbose(0));
       expected = new ArrayList<>();
       uninterrupted.weights().forEach(w -> expected.add(w.values()));
     }
     Path backup = dir.resolve("backup");
-    try (Model first = resumable()) {
+    try (Model first = resumable(schedule)) {
       var failure = assertThrows(IllegalStateException.class, () -> first.fit(RX, RY,
           new FitOptions().epochs(6).batchSize(3).seed(11).verbose(0).callbacks(
               new BackupAndRestore(backup), new Callback() {
@@ -467,7 +485,7 @@ class CallbacksTest {
     assertTrue(Files.exists(backup.resolve("latest.lamina")));
     // A new model (as after a restart), its weights fresh: the backup brings the weights, the
     // optimizer's moments, step count and rate, and the epoch to resume at.
-    try (Model second = resumable()) {
+    try (Model second = resumable(schedule)) {
       History history = second.fit(RX, RY, new FitOptions().epochs(6).batchSize(3).seed(11)
           .verbose(0).callbacks(new BackupAndRestore(backup)));
       assertEquals(List.of(4, 5), history.epochs());
