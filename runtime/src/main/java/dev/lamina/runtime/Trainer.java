@@ -239,7 +239,7 @@ final class Trainer {
           ? new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + epoch) : null);
       EpochProgress progress = new EpochProgress(options.out(), options.verbose(), epoch,
           options.epochs(), steps, dynamic);
-      Means means = new Means(graph.names());
+      Means means = new Means(graph);
       for (int step = 0; step < steps && !stop[0]; step++) {
         for (Callback callback : callbacks) {
           callback.onTrainBatchBegin(step);
@@ -292,7 +292,7 @@ final class Trainer {
     return order;
   }
 
-  private double[] runBatch(TrainingGraph.Pass pass, TrainingData xs, TrainingData ys,
+  private double[][] runBatch(TrainingGraph.Pass pass, TrainingData xs, TrainingData ys,
       long[] rows) {
     List<Tensor> inputs = xs.batch(rows);
     try {
@@ -314,7 +314,7 @@ final class Trainer {
     if (samples == 0) {
       throw new IllegalArgumentException("evaluate needs at least one sample, got none");
     }
-    Means means = new Means(graph.names());
+    Means means = new Means(graph);
     for (long from = 0; from < samples; from += batchSize) {
       long[] rows = new long[(int) Math.min(batchSize, samples - from)];
       for (int i = 0; i < rows.length; i++) {
@@ -342,25 +342,39 @@ final class Trainer {
     if (xs.samples() == 0) {
       throw new IllegalArgumentException("A batch needs at least one sample, got none");
     }
-    Means means = new Means(graph.names());
+    Means means = new Means(graph);
     means.add(runBatch(pass, xs, ys, order(xs.samples(), null)), xs.samples());
     return means.logs();
   }
 
-  /** Running means weighted by batch size, as Keras's {@code Mean} metrics. */
+  /**
+   * The epoch's (or evaluation's) state: running means of the losses weighted by batch size, as
+   * Keras's {@code Mean} metrics, and each metric's statistics summed over the batches, its
+   * result computed from the totals (Keras's stateful metrics, reset with each new Means).
+   */
   private static final class Means {
     private final List<String> names;
-    private final double[] sums;
+    private final List<dev.lamina.runtime.train.Metric> metrics;
+    private final int losses;
+    private final double[][] sums;
     private long count;
 
-    Means(List<String> names) {
-      this.names = names;
-      this.sums = new double[names.size()];
+    Means(TrainingGraph graph) {
+      this.names = graph.names();
+      this.metrics = graph.metrics();
+      this.losses = names.size() - metrics.size();
+      this.sums = new double[names.size()][];
     }
 
-    void add(double[] batch, long size) {
+    void add(double[][] batch, long size) {
       for (int i = 0; i < sums.length; i++) {
-        sums[i] += batch[i] * size;
+        if (sums[i] == null) {
+          sums[i] = new double[batch[i].length];
+        }
+        double weight = i < losses ? size : 1;
+        for (int j = 0; j < sums[i].length; j++) {
+          sums[i][j] += batch[i][j] * weight;
+        }
       }
       count += size;
     }
@@ -368,7 +382,8 @@ final class Trainer {
     Map<String, Double> logs() {
       Map<String, Double> logs = new LinkedHashMap<>();
       for (int i = 0; i < sums.length; i++) {
-        logs.put(names.get(i), sums[i] / count);
+        logs.put(names.get(i), i < losses
+            ? sums[i][0] / count : metrics.get(i - losses).result(sums[i]));
       }
       return logs;
     }

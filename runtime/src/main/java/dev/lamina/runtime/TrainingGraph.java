@@ -33,13 +33,18 @@ import org.tensorflow.types.TInt64;
  */
 final class TrainingGraph {
 
-  /** A pass's feeds and fetches: loss first, then per-output losses if several, then metrics. */
+  /**
+   * A pass's feeds and fetches: loss first, then per-output losses if several (batch means), then
+   * each metric's {@link Metric#statistics} of the batch.
+   */
   record Pass(List<Operand<?>> inputs, List<Placeholder<?>> targets, List<Operand<TFloat32>> values,
       Op update) {}
 
   private final Executor executor;
   private final Optimizer optimizer;
   private final List<String> names = new ArrayList<>();
+  /** The metrics in the order of their names, after the losses. */
+  private final List<Metric> metricList = new ArrayList<>();
   private final List<Weight> trainable = new ArrayList<>();
   /** Every weight a step changes: the trainable ones and those layers update (moving stats). */
   private final List<Weight> changedByStep = new ArrayList<>();
@@ -79,6 +84,7 @@ final class TrainingGraph {
     for (int i = 0; i < outputs; i++) {
       for (Metric metric : metrics.get(i)) {
         names.add(outputs > 1 ? outputNames.get(i) + "_" + metric.name() : metric.name());
+        metricList.add(metric);
       }
     }
 
@@ -235,7 +241,10 @@ final class TrainingGraph {
     return penalty;
   }
 
-  /** The batch means of the total loss, each output's loss (if several) and each metric. */
+  /**
+   * The batch means of the total loss and each output's loss (if several), and each metric's
+   * statistics of the batch.
+   */
   private List<Operand<TFloat32>> lossAndMetrics(Ops tf, Loss loss, List<List<Metric>> metrics,
       List<Operand<TFloat32>> outputs, List<Placeholder<?>> targets) {
     List<Operand<TFloat32>> losses = new ArrayList<>();
@@ -249,9 +258,9 @@ final class TrainingGraph {
           scoped.constant(0)));
       for (Metric metric : metrics.get(i)) {
         Ops metricOps = tf.withSubScope(metric.name());
-        Operand<TFloat32> values = metric.perSample(metricOps, targets.get(i), outputs.get(i));
-        metricValues.add(metricOps.math.mean(metricOps.reshape(values,
-            metricOps.constant(new long[] {-1})), metricOps.constant(0)));
+        metricValues.add(metricOps.reshape(
+            metric.statistics(metricOps, targets.get(i), outputs.get(i)),
+            metricOps.constant(new long[] {-1})));
       }
     }
     List<Operand<TFloat32>> values = new ArrayList<>();
@@ -509,6 +518,11 @@ final class TrainingGraph {
     return names;
   }
 
+  /** The metrics, in the order of their names after the losses'. */
+  List<Metric> metrics() {
+    return metricList;
+  }
+
   List<Weight> trainable() {
     return trainable;
   }
@@ -524,9 +538,9 @@ final class TrainingGraph {
   /**
    * Runs one step of {@code pass} on a batch; for training, also the updates.
    *
-   * @return the loss and metrics of the batch, in the order of {@link #names()}
+   * @return the loss means and metric statistics of the batch, in the order of {@link #names()}
    */
-  double[] run(Pass pass, List<? extends Tensor> inputs, List<? extends Tensor> targets) {
+  double[][] run(Pass pass, List<? extends Tensor> inputs, List<? extends Tensor> targets) {
     executor.syncWeights();
     if (pass.update() == null) {
       return executor.whileReading(() -> runPass(pass, inputs, targets));
@@ -549,7 +563,7 @@ final class TrainingGraph {
     }
   }
 
-  private double[] runPass(Pass pass, List<? extends Tensor> inputs,
+  private double[][] runPass(Pass pass, List<? extends Tensor> inputs,
       List<? extends Tensor> targets) {
     Session.Runner runner = executor.session().runner();
     if (pass.update() != null) {
@@ -572,10 +586,14 @@ final class TrainingGraph {
       runner.feed(pass.targets().get(i), targets.get(i));
     }
     pass.values().forEach(runner::fetch);
-    double[] values = new double[pass.values().size()];
+    double[][] values = new double[pass.values().size()][];
     try (Result result = runner.run()) {
       for (int i = 0; i < values.length; i++) {
-        values[i] = ((TFloat32) result.get(i)).getFloat();
+        TFloat32 value = (TFloat32) result.get(i);
+        values[i] = new double[(int) value.shape().size()];
+        for (int j = 0; j < values[i].length; j++) {
+          values[i][j] = value.shape().numDimensions() == 0 ? value.getFloat() : value.getFloat(j);
+        }
       }
     }
     if (pass.update() != null) {

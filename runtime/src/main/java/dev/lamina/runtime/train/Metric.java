@@ -6,9 +6,14 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
 /**
- * A metric, as Keras's mean metrics: one value per sample, averaged over every sample seen in an
- * epoch (so the last batch, if smaller, weighs by its size, as in Keras). {@link Metrics} has the
- * built-in ones.
+ * A metric, as Keras's: state accumulated over every batch of an epoch (or of an
+ * {@code evaluate}), reset at each epoch's start and each evaluation, and a result computed from
+ * the totals. Keras's mean metrics ({@code accuracy}, {@code mse}, ...) implement
+ * {@link #perSample}: one value per sample, averaged over every sample seen (so the last batch, if
+ * smaller, weighs by its size). Stateful metrics ({@code AUC}, {@code Precision}, {@code R2Score},
+ * ...) instead override {@link #statistics} (what a batch adds to the state: Keras's
+ * {@code update_state}) and {@link #result} (Keras's {@code result()} of the totals).
+ * {@link Metrics} has the built-in ones.
  */
 public interface Metric {
 
@@ -16,10 +21,56 @@ public interface Metric {
   String name();
 
   /**
-   * One value per sample.
+   * One value per sample, for a mean metric.
    *
    * @param yTrue the targets as the loss takes them (class indices for sparse losses)
    * @param yPred the model's output
    */
-  Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue, Operand<TFloat32> yPred);
+  default Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
+      Operand<TFloat32> yPred) {
+    throw new UnsupportedOperationException(name() + " has no per-sample values; it overrides "
+        + "statistics and result");
+  }
+
+  /**
+   * What one batch adds to the metric's state, a vector of sums which the training loop adds up
+   * over the batches (in double precision) and hands to {@link #result}. By default, for a mean
+   * metric: the sum of the per-sample values (each sample's values averaged, as Keras's
+   * {@code Mean} reduces them) and the number of samples.
+   */
+  default Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
+      Operand<TFloat32> yPred) {
+    Operand<TFloat32> values = perSample(tf, yTrue, yPred);
+    Operand<TFloat32> rows = tf.reshape(values, tf.constant(new long[] {-1, 1}));
+    if (values.shape().numDimensions() > 1) {
+      // Keras's reduce_to_samplewise_values: the mean over every axis but the batch.
+      Operand<TFloat32> batch = tf.dtypes.cast(tf.gather(tf.shape(values), tf.constant(0),
+          tf.constant(0)), TFloat32.class);
+      Operand<TFloat32> flat = tf.reshape(values, tf.constant(new long[] {-1}));
+      return tf.stack(java.util.List.of(
+          tf.math.div(tf.reduceSum(flat, tf.constant(0)),
+              tf.math.div(tf.dtypes.cast(tf.size(flat), TFloat32.class), batch)),
+          batch));
+    }
+    return tf.stack(java.util.List.of(tf.reduceSum(rows, tf.constant(new int[] {0, 1})),
+        tf.dtypes.cast(tf.size(rows), TFloat32.class)));
+  }
+
+  /** The metric's value from the totals of {@link #statistics} over the batches seen. */
+  default double result(double[] totals) {
+    return totals[1] == 0 ? 0 : totals[0] / totals[1];
+  }
+
+  /**
+   * Keras's class name of the metric (e.g. {@code AUC}), which a model file saves it by with
+   * {@link #config()}; {@code null} for a metric of the user's, which a model file cannot hold.
+   */
+  default String className() {
+    return null;
+  }
+
+  /** Keras's {@code get_config()} of the metric: its name and arguments. */
+  default java.util.Map<String, Object> config() {
+    return java.util.Map.of("name", name());
+  }
 }

@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
 
@@ -34,7 +35,7 @@ public final class Metrics {
 
   /** Keras's {@code categorical_accuracy}: the arg-max of target and prediction agree. */
   public static Metric categoricalAccuracy() {
-    return categoricalAccuracy("categorical_accuracy");
+    return classed("CategoricalAccuracy", categoricalAccuracy("categorical_accuracy"));
   }
 
   private static Metric categoricalAccuracy(String name) {
@@ -45,7 +46,8 @@ public final class Metrics {
 
   /** Keras's {@code sparse_categorical_accuracy}: the class index is the prediction's arg-max. */
   public static Metric sparseCategoricalAccuracy() {
-    return sparseCategoricalAccuracy("sparse_categorical_accuracy");
+    return classed("SparseCategoricalAccuracy",
+        sparseCategoricalAccuracy("sparse_categorical_accuracy"));
   }
 
   private static Metric sparseCategoricalAccuracy(String name) {
@@ -59,12 +61,35 @@ public final class Metrics {
 
   /** Keras's {@code binary_accuracy} with threshold 0.5. */
   public static Metric binaryAccuracy() {
-    return binaryAccuracy("binary_accuracy", 0.5f);
+    return binaryAccuracy(0.5f);
   }
 
   /** Keras's {@code BinaryAccuracy(threshold=...)}. */
   public static Metric binaryAccuracy(float threshold) {
-    return binaryAccuracy("binary_accuracy", threshold);
+    Metric metric = binaryAccuracy("binary_accuracy", threshold);
+    return new Metric() {
+      @Override
+      public String name() {
+        return metric.name();
+      }
+
+      @Override
+      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
+          Operand<TFloat32> yPred) {
+        return metric.perSample(tf, yTrue, yPred);
+      }
+
+      @Override
+      public String className() {
+        return "BinaryAccuracy";
+      }
+
+      @Override
+      public java.util.Map<String, Object> config() {
+        return java.util.Map.of("name", name(),
+            "threshold", Double.parseDouble(Float.toString(threshold)));
+      }
+    };
   }
 
   @SuppressWarnings("unchecked")
@@ -80,16 +105,590 @@ public final class Metrics {
 
   /** Keras's {@code mean_squared_error} metric. */
   public static Metric meanSquaredError() {
-    return fromLoss("mean_squared_error", Losses.meanSquaredError());
+    return classed("MeanSquaredError",
+        fromLoss("mean_squared_error", Losses.meanSquaredError()));
   }
 
   /** Keras's {@code mean_absolute_error} metric. */
   public static Metric meanAbsoluteError() {
-    return fromLoss("mean_absolute_error", Losses.meanAbsoluteError());
+    return classed("MeanAbsoluteError",
+        fromLoss("mean_absolute_error", Losses.meanAbsoluteError()));
   }
 
   private static Metric fromLoss(String name, Loss loss) {
     return named(name, loss::perSample);
+  }
+
+  private static Metric classed(String className, Metric metric) {
+    return new Metric() {
+      @Override
+      public String name() {
+        return metric.name();
+      }
+
+      @Override
+      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
+          Operand<TFloat32> yPred) {
+        return metric.perSample(tf, yTrue, yPred);
+      }
+
+      @Override
+      public String className() {
+        return className;
+      }
+    };
+  }
+
+  /** Keras's {@code mean_absolute_percentage_error} ({@code "mape"}), in percent. */
+  public static Metric meanAbsolutePercentageError() {
+    return classed("MeanAbsolutePercentageError", named("mean_absolute_percentage_error",
+        (tf, y, p) -> {
+          @SuppressWarnings("unchecked")
+          Operand<TFloat32> t = (Operand<TFloat32>) y;
+          Operand<TFloat32> diff = tf.math.abs(tf.math.div(tf.math.sub(t, p),
+              tf.math.maximum(tf.math.abs(t), tf.constant(Losses.EPSILON))));
+          return tf.math.mul(tf.constant(100f), tf.math.mean(diff, tf.constant(-1)));
+        }));
+  }
+
+  /** Keras's {@code binary_crossentropy} metric, on probabilities. */
+  public static Metric binaryCrossentropy() {
+    return classed("BinaryCrossentropy",
+        fromLoss("binary_crossentropy", Losses.binaryCrossentropy()));
+  }
+
+  /** Keras's {@code categorical_crossentropy} metric, on probabilities and one-hot targets. */
+  public static Metric categoricalCrossentropy() {
+    return classed("CategoricalCrossentropy",
+        fromLoss("categorical_crossentropy", Losses.categoricalCrossentropy()));
+  }
+
+  /** Keras's {@code sparse_categorical_crossentropy} metric, on probabilities, class indices. */
+  public static Metric sparseCategoricalCrossentropy() {
+    Loss loss = Losses.sparseCategoricalCrossentropy();
+    return classed("SparseCategoricalCrossentropy", named("sparse_categorical_crossentropy",
+        (tf, y, p) -> loss.perSample(tf, tf.dtypes.cast(y, TInt64.class), p)));
+  }
+
+  /** Keras's {@code top_k_categorical_accuracy} with k = 5. */
+  public static Metric topKCategoricalAccuracy() {
+    return topKCategoricalAccuracy(5);
+  }
+
+  /**
+   * Keras's {@code TopKCategoricalAccuracy(k=...)}: the target's arg-max is among the {@code k}
+   * highest predictions (TensorFlow's {@code in_top_k}: ties at the boundary count as in).
+   */
+  public static Metric topKCategoricalAccuracy(int k) {
+    return topK("top_k_categorical_accuracy", "TopKCategoricalAccuracy", k, false);
+  }
+
+  /** Keras's {@code sparse_top_k_categorical_accuracy} with k = 5. */
+  public static Metric sparseTopKCategoricalAccuracy() {
+    return sparseTopKCategoricalAccuracy(5);
+  }
+
+  /** Keras's {@code SparseTopKCategoricalAccuracy(k=...)}, for class-index targets. */
+  public static Metric sparseTopKCategoricalAccuracy(int k) {
+    return topK("sparse_top_k_categorical_accuracy", "SparseTopKCategoricalAccuracy", k, true);
+  }
+
+  private static Metric topK(String name, String className, int k, boolean sparse) {
+    if (k < 1) {
+      throw new IllegalArgumentException(className + ": k must be at least 1, got " + k);
+    }
+    Metric metric = named(name, (tf, y, p) -> {
+      long classes = p.shape().get(p.shape().numDimensions() - 1);
+      Operand<TFloat32> rows = tf.reshape(p, tf.constant(new long[] {-1, classes}));
+      Operand<TInt64> labels = sparse ? tf.dtypes.cast(y, TInt64.class)
+          : tf.math.argMax(y, tf.constant(-1), TInt64.class);
+      labels = tf.reshape(labels, tf.constant(new long[] {-1}));
+      return tf.dtypes.cast(tf.nn.inTopK(rows, labels, tf.constant((long) k)), TFloat32.class);
+    });
+    return new Metric() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
+          Operand<TFloat32> yPred) {
+        return metric.perSample(tf, yTrue, yPred);
+      }
+
+      @Override
+      public String className() {
+        return className;
+      }
+
+      @Override
+      public java.util.Map<String, Object> config() {
+        return java.util.Map.of("name", name, "k", k);
+      }
+    };
+  }
+
+  /** Keras's {@code root_mean_squared_error}: the square root of the epoch's mean squared error. */
+  public static Metric rootMeanSquaredError() {
+    Metric mse = meanSquaredError();
+    return new Metric() {
+      @Override
+      public String name() {
+        return "root_mean_squared_error";
+      }
+
+      @Override
+      public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
+          Operand<TFloat32> yPred) {
+        return mse.statistics(tf, yTrue, yPred);
+      }
+
+      @Override
+      public double result(double[] totals) {
+        return Math.sqrt(mse.result(totals));
+      }
+
+      @Override
+      public String className() {
+        return "RootMeanSquaredError";
+      }
+    };
+  }
+
+  /** Keras's {@code AUC()}: ROC, 200 thresholds, interpolation. */
+  public static Auc auc() {
+    return new Auc("auc", 200, "ROC", "interpolation", false);
+  }
+
+  /** Keras's {@code Precision()}: threshold 0.5. */
+  public static ConfusionMetric precision() {
+    return new ConfusionMetric("precision", true, null, null, null);
+  }
+
+  /** Keras's {@code Precision(thresholds=...)}. */
+  public static ConfusionMetric precision(float threshold) {
+    return new ConfusionMetric("precision", true, threshold, null, null);
+  }
+
+  /** Keras's {@code Recall()}: threshold 0.5. */
+  public static ConfusionMetric recall() {
+    return new ConfusionMetric("recall", false, null, null, null);
+  }
+
+  /** Keras's {@code Recall(thresholds=...)}. */
+  public static ConfusionMetric recall(float threshold) {
+    return new ConfusionMetric("recall", false, threshold, null, null);
+  }
+
+  /** Keras's {@code R2Score()}: uniform average over the outputs, no regressors. */
+  public static R2Score r2Score() {
+    return new R2Score("r2_score", "uniform_average", 0);
+  }
+
+  /** Keras's {@code 0 - epsilon} and {@code 1 + epsilon} around AUC's inner thresholds. */
+  private static final float AUC_EPSILON = 1e-7f;
+
+  /**
+   * Keras's {@code AUC}: confusion matrices at {@code numThresholds} evenly spaced thresholds,
+   * accumulated over every batch of the epoch, and the area under the ROC or precision-recall
+   * curve of the totals (a Riemann sum, or for PR with interpolation Davis and Goadrich's
+   * interpolation, as Keras). Labels count as positive when non-zero; predictions are clipped to
+   * [0, 1] (Keras's bucketed update). Immutable: each setter returns a new metric.
+   */
+  public static final class Auc implements Metric {
+    private final String name;
+    private final int numThresholds;
+    private final String curve;
+    private final String summationMethod;
+    private final boolean fromLogits;
+
+    private Auc(String name, int numThresholds, String curve, String summationMethod,
+        boolean fromLogits) {
+      if (numThresholds <= 1) {
+        throw new IllegalArgumentException("AUC: num_thresholds must be > 1, got "
+            + numThresholds);
+      }
+      String c = curve.toUpperCase(Locale.ROOT);
+      if (!c.equals("ROC") && !c.equals("PR")) {
+        throw new IllegalArgumentException("AUC: curve must be \"ROC\" or \"PR\", got \""
+            + curve + "\"" + (c.equals("PRGAIN") ? " (Lamina has no PRGAIN)" : ""));
+      }
+      String m = summationMethod.toLowerCase(Locale.ROOT);
+      if (!List.of("interpolation", "minoring", "majoring").contains(m)) {
+        throw new IllegalArgumentException("AUC: summation_method must be \"interpolation\", "
+            + "\"minoring\" or \"majoring\", got \"" + summationMethod + "\"");
+      }
+      this.name = name;
+      this.numThresholds = numThresholds;
+      this.curve = c;
+      this.summationMethod = m;
+      this.fromLogits = fromLogits;
+    }
+
+    /** Keras's {@code num_thresholds} (200). */
+    public Auc numThresholds(int numThresholds) {
+      return new Auc(name, numThresholds, curve, summationMethod, fromLogits);
+    }
+
+    /** Keras's {@code curve}: {@code "ROC"} (default) or {@code "PR"}. */
+    public Auc curve(String curve) {
+      return new Auc(name, numThresholds, curve, summationMethod, fromLogits);
+    }
+
+    /** Keras's {@code summation_method}: interpolation (default), minoring or majoring. */
+    public Auc summationMethod(String method) {
+      return new Auc(name, numThresholds, curve, method, fromLogits);
+    }
+
+    /** Keras's {@code from_logits}: a sigmoid is applied to the predictions first. */
+    public Auc fromLogits(boolean fromLogits) {
+      return new Auc(name, numThresholds, curve, summationMethod, fromLogits);
+    }
+
+    /** Keras's {@code name}. */
+    public Auc name(String name) {
+      return new Auc(name, numThresholds, curve, summationMethod, fromLogits);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    /** Keras's thresholds: {@code -eps, 1/(n-1), ..., (n-2)/(n-1), 1+eps}. */
+    public float[] thresholds() {
+      float[] thresholds = new float[numThresholds];
+      thresholds[0] = 0f - AUC_EPSILON;
+      for (int i = 1; i < numThresholds - 1; i++) {
+        thresholds[i] = (float) (i * 1.0 / (numThresholds - 1));
+      }
+      thresholds[numThresholds - 1] = 1f + AUC_EPSILON;
+      return thresholds;
+    }
+
+    /** {@code tp} and {@code fp} per threshold, then the batch's positives and negatives. */
+    @Override
+    public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred) {
+      Operand<TFloat32> p = tf.reshape(fromLogits ? tf.math.sigmoid(yPred) : yPred,
+          tf.constant(new long[] {-1}));
+      p = tf.math.minimum(tf.math.maximum(p, tf.constant(0f)), tf.constant(1f));
+      Operand<TFloat32> y = tf.dtypes.cast(tf.math.notEqual(
+          tf.reshape(tf.dtypes.cast(yTrue, TFloat32.class), tf.constant(new long[] {-1})),
+          tf.constant(0f)), TFloat32.class);
+      Operand<TFloat32> notY = tf.math.sub(tf.constant(1f), y);
+      // Keras's bucket of a prediction: ceil(p * (n - 1)) - 1, at least 0.
+      Operand<TInt32> buckets = tf.dtypes.cast(tf.math.maximum(tf.math.sub(
+          tf.math.ceil(tf.math.mul(p, tf.constant((float) (numThresholds - 1)))),
+          tf.constant(1f)), tf.constant(0f)), TInt32.class);
+      Operand<TInt32> segments = tf.constant(numThresholds);
+      Operand<TFloat32> tp = tf.math.cumsum(tf.math.unsortedSegmentSum(y, buckets, segments),
+          tf.constant(0), org.tensorflow.op.math.Cumsum.reverse(true));
+      Operand<TFloat32> fp = tf.math.cumsum(tf.math.unsortedSegmentSum(notY, buckets, segments),
+          tf.constant(0), org.tensorflow.op.math.Cumsum.reverse(true));
+      Operand<TFloat32> totals = tf.stack(List.of(tf.reduceSum(y, tf.constant(0)),
+          tf.reduceSum(notY, tf.constant(0))));
+      return tf.concat(List.of(tp, fp, totals), tf.constant(0));
+    }
+
+    @Override
+    public double result(double[] totals) {
+      int n = numThresholds;
+      double[] tp = new double[n];
+      double[] fp = new double[n];
+      double[] tn = new double[n];
+      double[] fn = new double[n];
+      for (int i = 0; i < n; i++) {
+        tp[i] = totals[i];
+        fp[i] = totals[n + i];
+        fn[i] = totals[2 * n] - tp[i];
+        tn[i] = totals[2 * n + 1] - fp[i];
+      }
+      double sum = 0;
+      if (curve.equals("PR") && summationMethod.equals("interpolation")) {
+        for (int i = 0; i < n - 1; i++) {
+          double dtp = tp[i] - tp[i + 1];
+          double pA = tp[i] + fp[i];
+          double pB = tp[i + 1] + fp[i + 1];
+          double slope = divideNoNan(dtp, Math.max(pA - pB, 0));
+          double intercept = tp[i + 1] - slope * pB;
+          double ratio = pA > 0 && pB > 0 ? divideNoNan(pA, Math.max(pB, 0)) : 1;
+          sum += divideNoNan(slope * (dtp + intercept * Math.log(ratio)),
+              Math.max(tp[i + 1] + fn[i + 1], 0));
+        }
+        return sum;
+      }
+      double[] x = new double[n];
+      double[] y = new double[n];
+      for (int i = 0; i < n; i++) {
+        double recall = divideNoNan(tp[i], tp[i] + fn[i]);
+        if (curve.equals("ROC")) {
+          x[i] = divideNoNan(fp[i], fp[i] + tn[i]);
+          y[i] = recall;
+        } else {
+          x[i] = recall;
+          y[i] = divideNoNan(tp[i], tp[i] + fp[i]);
+        }
+      }
+      for (int i = 0; i < n - 1; i++) {
+        double height = switch (summationMethod) {
+          case "interpolation" -> (y[i] + y[i + 1]) / 2;
+          case "minoring" -> Math.min(y[i], y[i + 1]);
+          default -> Math.max(y[i], y[i + 1]);
+        };
+        sum += (x[i] - x[i + 1]) * height;
+      }
+      return sum;
+    }
+
+    @Override
+    public String className() {
+      return "AUC";
+    }
+
+    @Override
+    public java.util.Map<String, Object> config() {
+      java.util.Map<String, Object> config = new java.util.LinkedHashMap<>();
+      config.put("name", name);
+      config.put("num_thresholds", numThresholds);
+      config.put("curve", curve);
+      config.put("summation_method", summationMethod);
+      config.put("from_logits", fromLogits);
+      return config;
+    }
+  }
+
+  static double divideNoNan(double a, double b) {
+    return b == 0 ? 0 : a / b;
+  }
+
+  /**
+   * Keras's {@code Precision} or {@code Recall} at one threshold: true positives, false positives
+   * and false negatives accumulated over every batch of the epoch, the result from the totals.
+   * A prediction is positive above the threshold; a label when non-zero. {@code topK} keeps each
+   * sample's k highest predictions (the others count as negative), {@code classId} looks at one
+   * class. Immutable: each setter returns a new metric.
+   */
+  public static final class ConfusionMetric implements Metric {
+    private final String name;
+    private final boolean precision;
+    /** {@code null}: Keras's default, 0.5, or with top_k every kept prediction (-1e10). */
+    private final Float threshold;
+    private final Integer topK;
+    private final Integer classId;
+
+    private ConfusionMetric(String name, boolean precision, Float threshold, Integer topK,
+        Integer classId) {
+      String kind = precision ? "Precision" : "Recall";
+      if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
+        throw new IllegalArgumentException(kind + ": threshold values must be in [0, 1], got "
+            + threshold);
+      }
+      if (topK != null && topK < 1) {
+        throw new IllegalArgumentException(kind + ": top_k must be at least 1, got " + topK);
+      }
+      if (classId != null && classId < 0) {
+        throw new IllegalArgumentException(kind + ": class_id must be at least 0, got "
+            + classId);
+      }
+      this.name = name;
+      this.precision = precision;
+      this.threshold = threshold;
+      this.topK = topK;
+      this.classId = classId;
+    }
+
+    /**
+     * Keras's {@code thresholds} (one value): a prediction above it is positive. By default 0.5,
+     * or with {@code topK} every kept prediction.
+     */
+    public ConfusionMetric threshold(float threshold) {
+      return new ConfusionMetric(name, precision, threshold, topK, classId);
+    }
+
+    /** Keras's {@code top_k}. */
+    public ConfusionMetric topK(int k) {
+      return new ConfusionMetric(name, precision, threshold, k, classId);
+    }
+
+    /** Keras's {@code class_id}. */
+    public ConfusionMetric classId(int classId) {
+      return new ConfusionMetric(name, precision, threshold, topK, classId);
+    }
+
+    /** Keras's {@code name}. */
+    public ConfusionMetric name(String name) {
+      return new ConfusionMetric(name, precision, threshold, topK, classId);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    /** True positives, false positives, false negatives of the batch. */
+    @Override
+    public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred) {
+      Operand<TFloat32> p = yPred;
+      Operand<TFloat32> y = tf.dtypes.cast(yTrue, TFloat32.class);
+      long classes = p.shape().get(p.shape().numDimensions() - 1);
+      if (topK != null) {
+        // Keras's _filter_top_k: the others become -1e10.
+        var top = tf.nn.topK(p, tf.constant(topK), new org.tensorflow.op.nn.TopK.Options[] {org.tensorflow.op.nn.TopK.sorted(false)});
+        Operand<TFloat32> mask = tf.reduceSum(tf.oneHot(top.indices(),
+            tf.constant((int) classes), tf.constant(1f), tf.constant(0f)), tf.constant(-2));
+        p = tf.math.add(tf.math.mul(p, mask),
+            tf.math.mul(tf.constant(-1e10f), tf.math.sub(tf.constant(1f), mask)));
+      }
+      if (classId != null) {
+        if (p.shape().numDimensions() < 2 || classId >= classes) {
+          throw new IllegalArgumentException(className() + ": class_id " + classId
+              + " needs predictions of shape (samples, classes) with more than " + classId
+              + " classes, got " + p.shape());
+        }
+        p = tf.gather(p, tf.constant(classId), tf.constant(-1));
+        y = tf.gather(y, tf.constant(classId), tf.constant(-1));
+      }
+      Operand<TFloat32> predicted = tf.dtypes.cast(tf.math.greater(
+          tf.reshape(p, tf.constant(new long[] {-1})), tf.constant(threshold != null ? threshold
+              : topK == null ? 0.5f : -1e10f)), TFloat32.class);
+      Operand<TFloat32> actual = tf.dtypes.cast(tf.math.notEqual(
+          tf.reshape(y, tf.constant(new long[] {-1})), tf.constant(0f)), TFloat32.class);
+      Operand<TFloat32> one = tf.constant(1f);
+      Operand<TInt32> axis = tf.constant(0);
+      return tf.stack(List.of(
+          tf.reduceSum(tf.math.mul(predicted, actual), axis),
+          tf.reduceSum(tf.math.mul(predicted, tf.math.sub(one, actual)), axis),
+          tf.reduceSum(tf.math.mul(tf.math.sub(one, predicted), actual), axis)));
+    }
+
+    @Override
+    public double result(double[] totals) {
+      return divideNoNan(totals[0], totals[0] + (precision ? totals[1] : totals[2]));
+    }
+
+    @Override
+    public String className() {
+      return precision ? "Precision" : "Recall";
+    }
+
+    @Override
+    public java.util.Map<String, Object> config() {
+      java.util.Map<String, Object> config = new java.util.LinkedHashMap<>();
+      config.put("name", name);
+      config.put("thresholds", threshold == null ? null
+          : Double.parseDouble(Float.toString(threshold)));
+      config.put("top_k", topK);
+      config.put("class_id", classId);
+      return config;
+    }
+  }
+
+  /**
+   * Keras's {@code R2Score}: per output column, the sums of targets, of their squares and of the
+   * squared errors, and the sample count, accumulated over every batch of the epoch; the
+   * coefficient of determination of the totals, averaged over the columns. Targets and
+   * predictions are (samples, outputs). Immutable: each setter returns a new metric.
+   */
+  public static final class R2Score implements Metric {
+    private final String name;
+    private final String classAggregation;
+    private final int numRegressors;
+
+    private R2Score(String name, String classAggregation, int numRegressors) {
+      if (!List.of("uniform_average", "variance_weighted_average").contains(classAggregation)) {
+        throw new IllegalArgumentException("R2Score: class_aggregation must be "
+            + "\"uniform_average\" or \"variance_weighted_average\", got \"" + classAggregation
+            + "\"" + (classAggregation.equals("None") ? " (Lamina's metrics are scalars)" : ""));
+      }
+      if (numRegressors < 0) {
+        throw new IllegalArgumentException("R2Score: num_regressors must be at least 0, got "
+            + numRegressors);
+      }
+      this.name = name;
+      this.classAggregation = classAggregation;
+      this.numRegressors = numRegressors;
+    }
+
+    /** Keras's {@code class_aggregation}: uniform_average or variance_weighted_average. */
+    public R2Score classAggregation(String classAggregation) {
+      return new R2Score(name, classAggregation, numRegressors);
+    }
+
+    /** Keras's {@code num_regressors}, for the adjusted R². */
+    public R2Score numRegressors(int numRegressors) {
+      return new R2Score(name, classAggregation, numRegressors);
+    }
+
+    /** Keras's {@code name}. */
+    public R2Score name(String name) {
+      return new R2Score(name, classAggregation, numRegressors);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    /** Per column: sum, squared sum, squared error sum; then the count of samples. */
+    @Override
+    public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred) {
+      if (yPred.shape().numDimensions() != 2) {
+        throw new IllegalArgumentException("R2Score needs outputs of shape (samples, outputs), "
+            + "got " + yPred.shape());
+      }
+      Operand<TFloat32> y = tf.dtypes.cast(yTrue, TFloat32.class);
+      Operand<TInt32> axis = tf.constant(0);
+      Operand<TFloat32> count = tf.reshape(tf.dtypes.cast(tf.gather(tf.shape(yPred),
+          tf.constant(0), tf.constant(0)), TFloat32.class), tf.constant(new long[] {1}));
+      return tf.concat(List.of(tf.reduceSum(y, axis), tf.reduceSum(tf.math.square(y), axis),
+          tf.reduceSum(tf.math.square(tf.math.sub(y, yPred)), axis), count), tf.constant(0));
+    }
+
+    @Override
+    public double result(double[] totals) {
+      int outputs = (totals.length - 1) / 3;
+      double count = totals[3 * outputs];
+      double weighted = 0;
+      double weights = 0;
+      double sum = 0;
+      for (int i = 0; i < outputs; i++) {
+        double mean = totals[i] / count;
+        double total = totals[outputs + i] - totals[i] * mean;
+        double raw = 1 - totals[2 * outputs + i] / total;
+        if (Double.isInfinite(raw)) {
+          raw = 0;
+        }
+        sum += raw;
+        weighted += total * raw;
+        weights += total;
+      }
+      double r2 = classAggregation.equals("uniform_average") ? sum / outputs : weighted / weights;
+      if (numRegressors != 0) {
+        double n = count * outputs; // Keras's num_samples: ops.size(y_true)
+        if (numRegressors < n - 1) {
+          r2 = 1 - (1 - r2) * (n - 1) / (n - numRegressors - 1);
+        }
+      }
+      return r2;
+    }
+
+    @Override
+    public String className() {
+      return "R2Score";
+    }
+
+    @Override
+    public java.util.Map<String, Object> config() {
+      java.util.Map<String, Object> config = new java.util.LinkedHashMap<>();
+      config.put("name", name);
+      config.put("class_aggregation", classAggregation);
+      config.put("num_regressors", numRegressors);
+      return config;
+    }
   }
 
   /**
@@ -104,17 +703,230 @@ public final class Metrics {
    */
   public static Metric get(String name, Loss loss, long outputUnits) {
     Metric metric = resolve(name, loss, outputUnits);
-    return named(name, metric::perSample); // Keras logs a metric by the name it was given
+    return renamed(name, metric); // Keras logs a metric by the name it was given
+  }
+
+  /**
+   * A metric from Keras's serialized form ({@code keras.metrics.serialize}: class name and
+   * {@code get_config()}), e.g. {@code ("AUC", {"curve": "PR", "num_thresholds": 100})}. Missing
+   * arguments take Keras's defaults; an argument Lamina does not support at a value other than
+   * Keras's default is an error, never ignored.
+   *
+   * @throws IllegalArgumentException for an unknown class, argument or value
+   */
+  public static Metric fromConfig(String className, java.util.Map<String, ?> config) {
+    Args args = new Args(className, config);
+    Metric metric;
+    switch (className) {
+      case "AUC": {
+        args.require("multi_label", false);
+        args.require("num_labels", null);
+        args.require("label_weights", null);
+        args.require("thresholds", null);
+        metric = auc().numThresholds(args.integer("num_thresholds", 200))
+            .curve(args.string("curve", "ROC"))
+            .summationMethod(args.string("summation_method", "interpolation"))
+            .fromLogits(args.bool("from_logits", false));
+        break;
+      }
+      case "Precision": case "Recall": {
+        ConfusionMetric m = className.equals("Precision") ? precision() : recall();
+        Object thresholds = args.take("thresholds");
+        if (thresholds instanceof List<?> list) {
+          if (list.size() != 1) {
+            throw new IllegalArgumentException(className + ": Lamina takes one threshold, got "
+                + list);
+          }
+          thresholds = list.get(0);
+        }
+        if (thresholds != null) {
+          m = m.threshold(((Number) thresholds).floatValue());
+        }
+        Integer topK = args.optInteger("top_k");
+        if (topK != null) {
+          m = m.topK(topK);
+        }
+        Integer classId = args.optInteger("class_id");
+        if (classId != null) {
+          m = m.classId(classId);
+        }
+        metric = m;
+        break;
+      }
+      case "TopKCategoricalAccuracy":
+        metric = topKCategoricalAccuracy(args.integer("k", 5));
+        break;
+      case "SparseTopKCategoricalAccuracy":
+        args.require("from_sorted_ids", false);
+        metric = sparseTopKCategoricalAccuracy(args.integer("k", 5));
+        break;
+      case "R2Score":
+        metric = r2Score().classAggregation(args.string("class_aggregation", "uniform_average"))
+            .numRegressors(args.integer("num_regressors", 0));
+        break;
+      case "BinaryAccuracy":
+        metric = binaryAccuracy((float) args.number("threshold", 0.5));
+        break;
+      case "BinaryCrossentropy": case "CategoricalCrossentropy":
+      case "SparseCategoricalCrossentropy":
+        args.require("from_logits", false);
+        args.require("label_smoothing", 0);
+        args.require("axis", -1);
+        args.require("ignore_class", null);
+        metric = resolve(className, null, 0);
+        break;
+      case "CategoricalAccuracy": case "SparseCategoricalAccuracy": case "MeanSquaredError":
+      case "MeanAbsoluteError": case "RootMeanSquaredError": case "MeanAbsolutePercentageError":
+        metric = resolve(className, null, 0);
+        break;
+      default:
+        throw new IllegalArgumentException("Unknown metric class '" + className + "'; Lamina "
+            + "knows AUC, Precision, Recall, TopKCategoricalAccuracy, "
+            + "SparseTopKCategoricalAccuracy, R2Score, BinaryAccuracy, CategoricalAccuracy, "
+            + "SparseCategoricalAccuracy, MeanSquaredError, MeanAbsoluteError, "
+            + "RootMeanSquaredError, MeanAbsolutePercentageError, BinaryCrossentropy, "
+            + "CategoricalCrossentropy, SparseCategoricalCrossentropy");
+    }
+    String name = args.string("name", null);
+    args.finish();
+    return name == null ? metric : renamed(name, metric);
+  }
+
+  /** A config's arguments, each taken once; what is left over is an error. */
+  private static final class Args {
+    private final String className;
+    private final java.util.Map<String, Object> left = new java.util.LinkedHashMap<>();
+
+    Args(String className, java.util.Map<String, ?> config) {
+      this.className = className;
+      left.putAll(config);
+      left.remove("dtype");
+    }
+
+    Object take(String key) {
+      return left.remove(key);
+    }
+
+    void require(String key, Object expected) {
+      Object value = take(key);
+      boolean same = value == null ? expected == null : expected != null
+          && (value instanceof Number n && expected instanceof Number e
+              ? n.doubleValue() == e.doubleValue() : value.equals(expected));
+      if (value != null && !same) {
+        throw new IllegalArgumentException(className + ": Lamina supports " + key + "="
+            + expected + " only, got " + value);
+      }
+    }
+
+    int integer(String key, int fallback) {
+      Integer value = optInteger(key);
+      return value == null ? fallback : value;
+    }
+
+    Integer optInteger(String key) {
+      Object value = take(key);
+      if (value == null) {
+        return null;
+      }
+      if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+        throw new IllegalArgumentException(className + ": " + key + " must be an integer, got "
+            + value);
+      }
+      return n.intValue();
+    }
+
+    double number(String key, double fallback) {
+      Object value = take(key);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof Number n)) {
+        throw new IllegalArgumentException(className + ": " + key + " must be a number, got "
+            + value);
+      }
+      return n.doubleValue();
+    }
+
+    String string(String key, String fallback) {
+      Object value = take(key);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof String text)) {
+        throw new IllegalArgumentException(className + ": " + key + " must be a string, got "
+            + value);
+      }
+      return text;
+    }
+
+    boolean bool(String key, boolean fallback) {
+      Object value = take(key);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof Boolean b)) {
+        throw new IllegalArgumentException(className + ": " + key + " must be true or false, "
+            + "got " + value);
+      }
+      return b;
+    }
+
+    void finish() {
+      if (!left.isEmpty()) {
+        throw new IllegalArgumentException(className + ": unknown argument(s) " + left.keySet());
+      }
+    }
+  }
+
+  /** {@code metric} under another name, its state and result unchanged. */
+  static Metric renamed(String name, Metric metric) {
+    if (metric.name().equals(name)) {
+      return metric;
+    }
+    return new Metric() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
+          Operand<TFloat32> yPred) {
+        return metric.perSample(tf, yTrue, yPred);
+      }
+
+      @Override
+      public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
+          Operand<TFloat32> yPred) {
+        return metric.statistics(tf, yTrue, yPred);
+      }
+
+      @Override
+      public double result(double[] totals) {
+        return metric.result(totals);
+      }
+
+      @Override
+      public java.util.Map<String, Object> config() {
+        java.util.Map<String, Object> config = new java.util.LinkedHashMap<>(metric.config());
+        config.put("name", name);
+        return config;
+      }
+
+      @Override
+      public String className() {
+        return metric.className();
+      }
+    };
   }
 
   private static Metric resolve(String name, Loss loss, long outputUnits) {
     switch (name.toLowerCase(Locale.ROOT)) {
       case "accuracy": case "acc":
         if (outputUnits == 1) {
-          return binaryAccuracy("accuracy", 0.5f);
+          return binaryAccuracy();
         }
-        return loss.sparseTargets()
-            ? sparseCategoricalAccuracy("accuracy") : categoricalAccuracy("accuracy");
+        return loss.sparseTargets() ? sparseCategoricalAccuracy() : categoricalAccuracy();
       case "binary_accuracy":
         return binaryAccuracy();
       case "categorical_accuracy":
@@ -126,9 +938,54 @@ public final class Metrics {
       case "mae": case "mean_absolute_error":
         return meanAbsoluteError();
       default:
+        break;
+    }
+    // Keras's metrics.get: a class name or its snake case, or one of its few aliases; exact
+    // case, as Keras's dictionary lookup.
+    switch (name) {
+      case "BinaryAccuracy":
+        return binaryAccuracy();
+      case "CategoricalAccuracy":
+        return categoricalAccuracy();
+      case "SparseCategoricalAccuracy":
+        return sparseCategoricalAccuracy();
+      case "MeanSquaredError": case "MSE":
+        return meanSquaredError();
+      case "MeanAbsoluteError": case "MAE":
+        return meanAbsoluteError();
+      case "root_mean_squared_error": case "RootMeanSquaredError":
+        return rootMeanSquaredError();
+      case "mean_absolute_percentage_error": case "MeanAbsolutePercentageError":
+      case "mape": case "MAPE":
+        return meanAbsolutePercentageError();
+      case "auc": case "AUC":
+        return auc();
+      case "precision": case "Precision":
+        return precision();
+      case "recall": case "Recall":
+        return recall();
+      case "top_k_categorical_accuracy": case "TopKCategoricalAccuracy":
+        return topKCategoricalAccuracy();
+      case "sparse_top_k_categorical_accuracy": case "SparseTopKCategoricalAccuracy":
+        return sparseTopKCategoricalAccuracy();
+      case "binary_crossentropy": case "BinaryCrossentropy": case "bce": case "BCE":
+        return binaryCrossentropy();
+      case "categorical_crossentropy": case "CategoricalCrossentropy":
+        return categoricalCrossentropy();
+      case "sparse_categorical_crossentropy": case "SparseCategoricalCrossentropy":
+        return sparseCategoricalCrossentropy();
+      case "r2_score": case "R2Score":
+        return r2Score();
+      default:
         throw new IllegalArgumentException("Unknown metric '" + name + "'; Lamina knows "
-            + List.of("accuracy", "binary_accuracy", "categorical_accuracy",
-                "sparse_categorical_accuracy", "mse", "mae"));
+            + KNOWN);
     }
   }
+
+  private static final List<String> KNOWN = List.of("accuracy", "binary_accuracy",
+      "categorical_accuracy", "sparse_categorical_accuracy", "mse", "mae",
+      "root_mean_squared_error", "mape", "auc", "precision", "recall",
+      "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "binary_crossentropy",
+      "categorical_crossentropy", "sparse_categorical_crossentropy", "r2_score",
+      "or their Keras class names (AUC, Precision, RootMeanSquaredError, ...)");
 }
