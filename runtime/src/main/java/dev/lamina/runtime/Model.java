@@ -358,18 +358,33 @@ public class Model implements AutoCloseable {
       }
       perOutput.add(resolved);
     }
-    compilePerOutput(optimizer, loss, perOutput, List.of(metrics));
+    compilePerOutput(optimizer, loss, perOutput, List.<Object>of((Object[]) metrics));
   }
 
-  /** Keras's {@code compile} with typed metrics, the same for every output. */
+  /**
+   * Keras's {@code compile} with metric objects (e.g. {@code Metrics.auc().curve("PR")}), the
+   * same for every output. A model file keeps them when each is one of {@link Metrics}'s (with a
+   * Keras class name): as Keras's {@code {"class_name", "config"}}.
+   */
   public final void compile(Optimizer optimizer, Loss loss, List<Metric> metrics) {
     List<List<Metric>> perOutput = new ArrayList<>();
     outputs().forEach(output -> perOutput.add(List.copyOf(metrics)));
-    compilePerOutput(optimizer, loss, perOutput, null);
+    List<Object> saved = new ArrayList<>();
+    for (Metric metric : metrics) {
+      if (metric.className() == null) {
+        saved = null; // one of the user's: the file keeps no compile configuration
+        break;
+      }
+      Map<String, Object> entry = new java.util.LinkedHashMap<>();
+      entry.put("class_name", metric.className());
+      entry.put("config", new java.util.LinkedHashMap<>(metric.config()));
+      saved.add(entry);
+    }
+    compilePerOutput(optimizer, loss, perOutput, saved);
   }
 
   private synchronized void compilePerOutput(Optimizer optimizer, Loss loss,
-      List<List<Metric>> metrics, List<String> metricNames) {
+      List<List<Metric>> metrics, List<Object> metricNames) {
     Objects.requireNonNull(optimizer, "optimizer");
     Objects.requireNonNull(loss, "loss");
     List<String> outputNames = new ArrayList<>();

@@ -759,9 +759,20 @@ final class ModelFiles {
     Optimizer optimizer = optimizer(optimizerJson);
     JsonObject lossJson = training.requireObject("loss");
     var loss = Losses.get(lossJson.requireString("name"), lossJson.requireBoolean("from_logits"));
-    List<String> metrics = training.requireArray("metrics").strings();
+    JsonArray metricsJson = training.requireArray("metrics");
+    boolean byName = metricsJson.stream().allMatch(entry -> entry instanceof String);
     try {
-      model.compile(optimizer, loss, metrics.toArray(String[]::new));
+      if (byName) {
+        model.compile(optimizer, loss, metricsJson.strings().toArray(String[]::new));
+      } else {
+        // Metric objects, as Keras serializes them: {"class_name", "config"}.
+        List<dev.lamina.runtime.train.Metric> metrics = new ArrayList<>();
+        for (JsonObject metric : metricsJson.objects()) {
+          metrics.add(dev.lamina.runtime.train.Metrics.fromConfig(
+              metric.requireString("class_name"), metric.requireObject("config")));
+        }
+        model.compile(optimizer, loss, metrics);
+      }
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw training.error("describes a compile configuration this model cannot take: "
           + e.getMessage());

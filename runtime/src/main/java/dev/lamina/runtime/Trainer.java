@@ -25,19 +25,21 @@ final class Trainer {
   private final TrainingGraph graph;
   private final Optimizer optimizer;
   private final Loss loss;
-  private final List<String> metricNames;
+  private final List<Object> metricNames;
 
   /**
-   * @param metricNames the metrics as named at compile, or {@code null} when they were given as
-   *     objects (a saved model then keeps no compile configuration)
+   * @param metricNames the metrics as a model file keeps them: names as given at compile, or
+   *     Keras's {@code {"class_name", "config"}} of built-in metric objects; {@code null} when
+   *     one is the user's (a saved model then keeps no compile configuration)
    */
   Trainer(Model model, TrainingGraph graph, Optimizer optimizer, Loss loss,
-      List<String> metricNames) {
+      List<Object> metricNames) {
     this.model = model;
     this.graph = graph;
     this.optimizer = optimizer;
     this.loss = loss;
-    this.metricNames = metricNames == null ? null : List.copyOf(metricNames);
+    this.metricNames = metricNames == null ? null
+        : java.util.Collections.unmodifiableList(new ArrayList<>(metricNames));
   }
 
   TrainingGraph graph() {
@@ -48,7 +50,7 @@ final class Trainer {
     return loss;
   }
 
-  List<String> metricNames() {
+  List<Object> metricNames() {
     return metricNames;
   }
 

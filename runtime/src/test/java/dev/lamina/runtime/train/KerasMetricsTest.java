@@ -219,6 +219,43 @@ class KerasMetricsTest {
     }
   }
 
+  /** A model file keeps metric objects as Keras's class name and config, and names as given. */
+  @Test
+  void modelFilesKeepMetricConfigs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    JsonObject c = KerasLayerFixtures.fixture(FIXTURE).requireArray("fits").objects().get(0);
+    float[][] x = x(c);
+    Object y = y(c, x.length);
+    List<Metric> metrics = List.of(Metrics.auc().curve("PR").numThresholds(50).name("pr_auc"),
+        Metrics.precision(0.3f), Metrics.recall().name("r"), Metrics.get("auc",
+            Losses.binaryCrossentropy(), 1), Metrics.rootMeanSquaredError());
+    for (boolean byName : new boolean[] {false, true}) {
+      try (Model model = model(c)) {
+        if (byName) {
+          model.compile(new Sgd(0.1), Losses.binaryCrossentropy(), new String[] {"AUC",
+              "precision", "r2_score", "mape", "top_k_categorical_accuracy"});
+        } else {
+          model.compile(new Sgd(0.1), Losses.binaryCrossentropy(), metrics);
+        }
+        model.fit(x, y, new FitOptions().batchSize(8).epochs(1).shuffle(false).verbose(0));
+        java.nio.file.Path file = dir.resolve("m" + byName + ".lamina");
+        model.save(file);
+        Map<String, Double> before = model.evaluate(x, y, 8);
+        try (Model loaded = Model.load(file)) {
+          Map<String, Double> after = loaded.evaluate(x, y, 8);
+          assertEquals(before.keySet(), after.keySet());
+          for (String name : before.keySet()) {
+            assertClose(before.get(name), after.get(name), name + " after loading");
+          }
+          if (!byName) {
+            assertEquals(List.of("loss", "pr_auc", "precision", "r", "auc",
+                "root_mean_squared_error"), List.copyOf(after.keySet()));
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void namesResolveAsKeras() {
     Loss loss = Losses.binaryCrossentropy();
