@@ -267,8 +267,8 @@ public final class Metrics {
   }
 
   /** Keras's {@code Precision(thresholds=...)}. */
-  public static ConfusionMetric precision(float threshold) {
-    return new ConfusionMetric("precision", true, threshold, null, null);
+  public static ConfusionMetric precision(double threshold) {
+    return new ConfusionMetric("precision", true, (float) threshold, null, null);
   }
 
   /** Keras's {@code Recall()}: threshold 0.5. */
@@ -277,8 +277,8 @@ public final class Metrics {
   }
 
   /** Keras's {@code Recall(thresholds=...)}. */
-  public static ConfusionMetric recall(float threshold) {
-    return new ConfusionMetric("recall", false, threshold, null, null);
+  public static ConfusionMetric recall(double threshold) {
+    return new ConfusionMetric("recall", false, (float) threshold, null, null);
   }
 
   /** Keras's {@code R2Score()}: uniform average over the outputs, no regressors. */
@@ -503,8 +503,8 @@ public final class Metrics {
      * Keras's {@code thresholds} (one value): a prediction above it is positive. By default 0.5,
      * or with {@code topK} every kept prediction.
      */
-    public ConfusionMetric threshold(float threshold) {
-      return new ConfusionMetric(name, precision, threshold, topK, classId);
+    public ConfusionMetric threshold(double threshold) {
+      return new ConfusionMetric(name, precision, (float) threshold, topK, classId);
     }
 
     /** Keras's {@code top_k}. */

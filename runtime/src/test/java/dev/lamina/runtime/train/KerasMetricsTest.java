@@ -227,7 +227,7 @@ class KerasMetricsTest {
     float[][] x = x(c);
     Object y = y(c, x.length);
     List<Metric> metrics = List.of(Metrics.auc().curve("PR").numThresholds(50).name("pr_auc"),
-        Metrics.precision(0.3f), Metrics.recall().name("r"), Metrics.get("auc",
+        Metrics.precision(0.3), Metrics.recall().name("r"), Metrics.get("auc",
             Losses.binaryCrossentropy(), 1), Metrics.rootMeanSquaredError());
     for (boolean byName : new boolean[] {false, true}) {
       try (Model model = model(c)) {
@@ -281,7 +281,7 @@ class KerasMetricsTest {
     assertEquals(100, auc.thresholds().length);
     assertEquals(-1e-7f, auc.thresholds()[0]);
     assertEquals(1f / 99, auc.thresholds()[1]);
-    assertEquals(0.3, Metrics.precision(0.3f).config().get("thresholds"));
+    assertEquals(0.3, Metrics.precision(0.3).config().get("thresholds"));
     Metric back = Metrics.fromConfig("AUC", auc.config());
     assertEquals(auc.config(), back.config());
     assertThrows(IllegalArgumentException.class, () -> Metrics.auc().curve("PRGAIN"));
