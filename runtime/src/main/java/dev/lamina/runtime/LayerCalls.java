@@ -5,7 +5,6 @@ import java.util.List;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Runs a layer's own code, the code that adds its ops to a graph, so that whatever goes wrong
@@ -28,12 +27,13 @@ final class LayerCalls {
    *
    * @param name the layer's name in the model, which may differ from its own default name
    * @param inputs the call's input operands, in order
-   * @param weights the current values of the layer's weights, in order
+   * @param weights the current values of the layer's weights, in order, each of its dtype
    * @param context the call's training flag and input masks; it collects the weight updates
    * @throws IllegalStateException naming the layer if its code fails or returns an unusable operand
    */
+  @SuppressWarnings({"unchecked", "rawtypes"})
   static Operand<?> build(Ops tf, Node node, String name, List<Operand<?>> inputs,
-      List<Operand<TFloat32>> weights, Layer.CallContext context) {
+      List<Operand<?>> weights, Layer.CallContext context) {
     boolean training = context.training();
     Layer layer = node.layer();
     String who = describe(layer, name);
@@ -43,7 +43,9 @@ final class LayerCalls {
         + ", for input shapes " + Tracer.formatShapes(node.inputs());
     Operand<?> output;
     try {
-      output = layer.build(tf, inputs, weights, context);
+      // Build methods take the weights typed float32, the common case; a weight of another dtype
+      // is an operand of its own dtype in the list, which Layer.weight(list, index, dtype) gives.
+      output = layer.build(tf, inputs, (List) weights, context);
     } catch (RuntimeException | AssertionError e) {
       throw new IllegalStateException(explain(who, function, when, e), e);
     }

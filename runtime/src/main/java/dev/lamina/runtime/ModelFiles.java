@@ -18,8 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,13 +29,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffer;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
 /**
  * Lamina's model file: a zip holding {@code model.json} (the versioned description: layers with
  * their type, name and configuration, lambdas by registry name with typed arguments, the call
- * graph, inputs and outputs, the weights' shapes, and the compile configuration) and the values
- * as raw little-endian float32 entries ({@code weights/<i>.bin}, {@code optimizer/<i>.bin}).
+ * graph, inputs and outputs, the weights' shapes and dtypes, and the compile configuration) and
+ * the values as raw little-endian entries of each weight's dtype ({@code weights/<i>.bin}) and
+ * float32 optimizer slots ({@code optimizer/<i>.bin}).
  * The format is documented in {@code docs/model-format.md}.
  *
  * <p>Reading never runs code from the file: built-in layers are chosen from a fixed list by type
@@ -51,7 +53,7 @@ final class ModelFiles {
   static final int VERSION = 1;
   static final String DESCRIPTION = "model.json";
 
-  /** The largest weight Lamina reads: 2^28 floats (1 GiB). */
+  /** The largest weight Lamina reads: 2^28 values (1 GiB of float32, 2 GiB of float64). */
   static final long MAX_WEIGHT_VALUES = 1L << 28;
   /** The longest chain of layers a file may describe. */
   static final int MAX_LAYERS = 100_000;
@@ -86,7 +88,7 @@ final class ModelFiles {
     root.put("version", VERSION);
     // Each entry's values, fetched when the entry is written: one weight's values in memory at a
     // time, never a byte copy of the whole model.
-    Map<String, Supplier<float[]>> entries = new LinkedHashMap<>();
+    Map<String, Supplier<Values>> entries = new LinkedHashMap<>();
     if (!weightsOnly) {
       root.put("model", describe(model, topology));
     }
@@ -98,11 +100,14 @@ final class ModelFiles {
     if (withTraining) {
       requireCompiledTrainability(model, trainer);
     }
-    // The weights and the optimizer's state of one step: no training step of any model using
-    // these weights runs between reading the first value and the last.
-    Weight.Snapshot<Map<String, Object>> snapshot = Weight.snapshot(all,
-        withTraining ? trainer.graph().executor() : null,
-        withTraining ? () -> training(trainer, entries) : null);
+    // The weights and the optimizer's state of one step: the model first publishes what it
+    // trained, and no step of it, nor any assignment or publish, falls between reading the first
+    // value and the last.
+    Executor executor = model.builtExecutor();
+    Supplier<Map<String, Object>> alongside =
+        withTraining ? () -> training(trainer, entries) : null;
+    Weight.Snapshot<Map<String, Object>> snapshot = executor == null
+        ? Weight.snapshot(all, alongside) : executor.publishAndSnapshot(all, alongside);
     for (int i = 0; i < all.size(); i++) {
       Weight weight = all.get(i);
       if (weight.shape().size() > MAX_WEIGHT_VALUES) {
@@ -115,10 +120,11 @@ final class ModelFiles {
       w.put("layer", topology.names().get(weight.layer()));
       w.put("name", weight.name());
       w.put("shape", dims(weight.shape()));
-      w.put("dtype", "float32");
+      w.put("dtype", weight.dtype());
       w.put("entry", entry);
       weights.add(w);
-      float[] values = snapshot.values().get(i); // of the snapshot's moment, not the write's
+      // Of the snapshot's moment, not the write's: a weight's array is replaced, never changed.
+      Values values = new Values(weight.dtypeClass(), snapshot.values().get(i).buffer());
       entries.put(entry, () -> values);
     }
     root.put("weights", weights);
@@ -143,13 +149,13 @@ final class ModelFiles {
     }
     try (ZipArchiveWriter zip = ZipArchiveWriter.create(path)) {
       zip.write(DESCRIPTION, description);
-      for (Map.Entry<String, Supplier<float[]>> entry : entries.entrySet()) {
-        float[] values = entry.getValue().get();
+      for (Map.Entry<String, Supplier<Values>> entry : entries.entrySet()) {
+        Values values = entry.getValue().get();
         // Stored, not deflated: floats barely compress, and a weight of one repeated value
         // deflates so well that the reader's bomb checks would refuse it.
-        try (OutputStream out = zip.storedStream(entry.getKey(), (long) values.length
-            * Float.BYTES, crcOf(values))) {
-          writeFloats(out, values);
+        try (OutputStream out = zip.storedStream(entry.getKey(), values.buffer().size()
+            * TensorData.width(values.dtype()), write(values, null))) {
+          write(values, out);
         }
       }
       zip.commit();
@@ -182,7 +188,7 @@ final class ModelFiles {
   }
 
   private static Map<String, Object> training(Trainer trainer,
-      Map<String, Supplier<float[]>> entries) {
+      Map<String, Supplier<Values>> entries) {
     Map<String, Object> training = new LinkedHashMap<>();
     Map<String, Object> optimizer = new LinkedHashMap<>();
     optimizer.put("class", trainer.optimizer().name());
@@ -204,7 +210,7 @@ final class ModelFiles {
       s.put("shape", dims(graph.slots().get(slot.getKey()).shape()));
       s.put("entry", entry);
       slots.add(s);
-      float[] values = slot.getValue();
+      Values values = new Values(TFloat32.class, DataBuffers.of(slot.getValue(), true, false));
       entries.put(entry, () -> values);
     }
     training.put("slots", slots);
@@ -350,30 +356,30 @@ final class ModelFiles {
     return dims;
   }
 
-  /** Writes {@code values} as little-endian float32 through a 64 KiB buffer. */
-  /** The CRC-32 of {@code values} as {@link #writeFloats} writes them. */
-  private static long crcOf(float[] values) {
+  /** An entry's values: a weight's (of its dtype) or an optimizer slot's (float32). */
+  private record Values(Class<? extends TType> dtype, DataBuffer<?> buffer) {}
+
+  /**
+   * Writes {@code values} to {@code out} as little-endian values of their dtype through a 64 KiB
+   * buffer, or only computes their CRC-32 if {@code out} is {@code null}; returns the CRC-32.
+   */
+  private static long write(Values values, OutputStream out) throws IOException {
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    FloatBuffer floats = chunk.asFloatBuffer();
-    for (int at = 0; at < values.length; at += floats.capacity()) {
-      int n = Math.min(floats.capacity(), values.length - at);
-      floats.clear();
-      floats.put(values, at, n);
-      crc.update(chunk.array(), 0, n * Float.BYTES);
+    int width = TensorData.width(values.dtype());
+    ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+    int perChunk = chunk.capacity() / width;
+    long size = values.buffer().size();
+    for (long at = 0; at < size; at += perChunk) {
+      int n = (int) Math.min(perChunk, size - at);
+      chunk.clear();
+      TensorData.encode(values.dtype(), values.buffer(), at, n, chunk);
+      if (out == null) {
+        crc.update(chunk.array(), 0, n * width);
+      } else {
+        out.write(chunk.array(), 0, n * width);
+      }
     }
     return crc.getValue();
-  }
-
-  private static void writeFloats(OutputStream out, float[] values) throws IOException {
-    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    FloatBuffer floats = chunk.asFloatBuffer();
-    for (int at = 0; at < values.length; at += floats.capacity()) {
-      int n = Math.min(floats.capacity(), values.length - at);
-      floats.clear();
-      floats.put(values, at, n);
-      out.write(chunk.array(), 0, n * Float.BYTES);
-    }
   }
 
   // ---------------------------------------------------------------- loading
@@ -658,7 +664,7 @@ final class ModelFiles {
     for (Weight weight : model.weights()) {
       declared.put(model.nameOf(weight.layer()) + "/" + weight.name(), weight);
     }
-    Map<Weight, float[]> values = new IdentityHashMap<>();
+    Map<Weight, TensorData.Dense> values = new IdentityHashMap<>();
     for (int i = 0; i < list.size(); i++) {
       JsonObject entry = list.requireObject(i);
       String key = entry.requireString("layer") + "/" + entry.requireString("name");
@@ -670,12 +676,15 @@ final class ModelFiles {
       if (values.containsKey(weight)) {
         throw entry.error("weight '" + key + "' is given twice");
       }
+      // Every file gives the dtype; float32 was the only one before weights took others.
       String dtype = entry.requireString("dtype");
-      if (!dtype.equals("float32")) {
-        throw entry.error("dtype", "is '" + dtype + "'; Lamina's weights are float32");
+      if (!dtype.equals(weight.dtype())) {
+        throw entry.error("dtype", "is '" + dtype + "' but weight '" + key + "' is "
+            + weight.dtype());
       }
       checkShape(entry, weight.shape(), key);
-      values.put(weight, floats(zip, entry, weight.shape(), "weight '" + key + "'", readers));
+      values.put(weight, read(zip, entry, weight.dtypeClass(), weight.shape(),
+          "weight '" + key + "'", readers));
     }
     if (values.size() != declared.size()) {
       List<String> missing = new ArrayList<>();
@@ -705,8 +714,23 @@ final class ModelFiles {
    * an entry no other weight or slot has read, whose declared size is the shape's, checked
    * before anything is allocated; then inflated straight into the array, never past its size.
    */
-  private static float[] floats(ZipArchive zip, JsonObject entry, Shape shape, String what,
-      Map<String, String> readers) throws IOException {
+  private static TensorData.Dense read(ZipArchive zip, JsonObject entry,
+      Class<? extends TType> dtype, Shape shape, String what, Map<String, String> readers)
+      throws IOException {
+    String name = checkEntry(zip, entry, dtype, shape, what, readers);
+    TensorData.Dense values = TensorData.allocate(dtype, shape, what);
+    zip.readValues(name, shape.size(), TensorData.width(dtype), Shapes.dtypeName(dtype),
+        (chunk, at, n) -> TensorData.decode(dtype, chunk, values.buffer(), at, n));
+    return values;
+  }
+
+  /**
+   * The entry the description names for {@code what}, once checked: no other weight or slot
+   * has read it, and its declared size is the shape's in {@code dtype}.
+   */
+  private static String checkEntry(ZipArchive zip, JsonObject entry,
+      Class<? extends TType> dtype, Shape shape, String what, Map<String, String> readers)
+      throws IOException {
     String name = entry.requireString("entry");
     long count = shape.size();
     if (count > MAX_WEIGHT_VALUES) {
@@ -720,13 +744,13 @@ final class ModelFiles {
       throw entry.error("entry", what + " names entry '" + name + "', which " + reader
           + " already reads; each weight has an entry of its own");
     }
-    long bytes = count * Float.BYTES;
+    long bytes = count * TensorData.width(dtype);
     long declared = zip.declaredSize(name);
     if (declared != bytes) {
       throw entry.error("entry", "'" + name + "' holds " + declared + " bytes; " + what
           + " of shape " + Shapes.format(shape) + " takes " + bytes);
     }
-    return zip.readFloats(name, (int) count);
+    return name;
   }
 
   private static void restoreTraining(Model model, ZipArchive zip, JsonObject training,
@@ -752,7 +776,9 @@ final class ModelFiles {
             ? "not a slot of this optimizer; it has " + graph.slots().keySet() : "given twice"));
       }
       checkShape(slot, declared.shape(), "slot " + key);
-      slots.put(key, floats(zip, slot, declared.shape(), "slot '" + key + "'", readers));
+      String name = checkEntry(zip, slot, TFloat32.class, declared.shape(), "slot '" + key + "'",
+          readers);
+      slots.put(key, zip.readFloats(name, Math.toIntExact(declared.shape().size())));
     }
     if (slots.size() != graph.slots().size()) {
       throw training.error("slots", "has " + slots.size() + " slots; the optimizer has "

@@ -21,7 +21,7 @@ public final class EarlyStopping implements Callback {
   private int wait;
   private int bestEpoch = -1;
   private int stoppedEpoch = -1;
-  private List<float[]> bestWeights;
+  private List<org.tensorflow.ndarray.NdArray<?>> bestWeights;
 
   public EarlyStopping(String monitor, double minDelta, int patience, boolean restoreBestWeights) {
     this.monitor = monitor;
@@ -55,7 +55,7 @@ public final class EarlyStopping implements Callback {
           + "', which this fit does not log; it logs " + logs.keySet());
     }
     if (restoreBestWeights && bestWeights == null) {
-      bestWeights = training.weights(); // Keras keeps the first epoch's as a start
+      bestWeights = training.weightArrays(); // Keras keeps the first epoch's as a start
       bestEpoch = epoch;
     }
     wait++;
@@ -63,7 +63,7 @@ public final class EarlyStopping implements Callback {
       best = value;
       bestEpoch = epoch;
       if (restoreBestWeights) {
-        bestWeights = training.weights();
+        bestWeights = training.weightArrays();
       }
       wait = 0;
       return;
@@ -78,7 +78,7 @@ public final class EarlyStopping implements Callback {
   @Override
   public void onTrainEnd(Map<String, Double> logs) {
     if (restoreBestWeights && bestWeights != null) {
-      training.setWeights(bestWeights);
+      training.setWeightArrays(bestWeights);
     }
   }
 
