@@ -31,7 +31,9 @@ import java.util.function.Supplier;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -678,13 +680,27 @@ final class ModelFiles {
       }
       // Every file gives the dtype; float32 was the only one before weights took others.
       String dtype = entry.requireString("dtype");
-      if (!dtype.equals(weight.dtype())) {
+      checkShape(entry, weight.shape(), key);
+      if (dtype.equals(weight.dtype())) {
+        values.put(weight, read(zip, entry, weight.dtypeClass(), weight.shape(),
+            "weight '" + key + "'", readers));
+      } else if (dtype.equals("float32") && weight.dtypeClass() != TFloat64.class) {
+        // Written when every weight was float32 (an adapted Normalization's count, an int64
+        // in Keras and now in Lamina): whole numbers convert exactly, anything else is refused.
+        TensorData.Dense floats = read(zip, entry, TFloat32.class, weight.shape(),
+            "weight '" + key + "'", readers);
+        float[] flat = new float[Math.toIntExact(weight.shape().size())];
+        ((FloatDataBuffer) floats.buffer()).read(flat);
+        try {
+          values.put(weight, TensorData.fromFloats(weight.dtypeClass(), weight.shape(), flat));
+        } catch (IllegalArgumentException e) {
+          throw entry.error("dtype", "is 'float32' for " + weight.dtype() + " weight '" + key
+              + "', whose " + e.getMessage());
+        }
+      } else {
         throw entry.error("dtype", "is '" + dtype + "' but weight '" + key + "' is "
             + weight.dtype());
       }
-      checkShape(entry, weight.shape(), key);
-      values.put(weight, read(zip, entry, weight.dtypeClass(), weight.shape(),
-          "weight '" + key + "'", readers));
     }
     if (values.size() != declared.size()) {
       List<String> missing = new ArrayList<>();
