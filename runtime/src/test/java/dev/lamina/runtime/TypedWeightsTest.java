@@ -14,6 +14,7 @@ import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Sgd;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Operand;
@@ -234,6 +235,38 @@ class TypedWeightsTest {
           + "float32 weights only"), e.getMessage());
       layer.setTrainable(false);
       model.compile(new Sgd(0.1), Losses.meanSquaredError());
+    }
+  }
+
+  /**
+   * A SavedModel of a layer with int64 and float64 weights: the variables keep their dtypes
+   * (TensorFlow's own loader restores them), the conventions hold, and it serves what Lamina
+   * predicts: {@code x * float32(scale)}.
+   */
+  @Test
+  void aSavedModelKeepsEachVariablesDtype() throws Exception {
+    var x = Input.of("features", TFloat32.class, 2);
+    var counter = new SampleCounter("counter");
+    Path export = dir.resolve("typed-export");
+    try (Model model = Model.of(x, counter.call(x))) {
+      counter.weights().get(0).assign(NdArrays.scalarOf(12L));
+      counter.weights().get(1).assign(scale());
+      model.exportSavedModel(export);
+    }
+    SavedModelConventions.assertFollowed(export);
+    try (var bundle = org.tensorflow.SavedModelBundle.load(export.toString(), "serve");
+        var input = TFloat32.tensorOf(org.tensorflow.ndarray.StdArrays.ndCopyOf(
+            new float[][] {{3, 10}}));
+        var result = bundle.function("serving_default").call(Map.of("features", input))) {
+      TFloat32 served = (TFloat32) result.get("counter").orElseThrow();
+      assertEquals((float) (1.0 / 3) * 3, served.getFloat(0, 0));
+      assertEquals((float) 0.1 * 10, served.getFloat(0, 1));
+      // The restored variables, read in TensorFlow's own session: int64 12 and the doubles.
+      try (var read = bundle.session().runner().fetch("weights/read0").fetch("weights/read1")
+          .run()) {
+        assertEquals(12L, ((org.tensorflow.types.TInt64) read.get(0)).getLong());
+        assertEquals(scale(), read.get(1));
+      }
     }
   }
 }
