@@ -404,6 +404,10 @@ final class Executor implements AutoCloseable {
         changed.add(variable);
       }
     }
+    if (changed.isEmpty()) {
+      anyTrained = false; // pushes since replaced every trained value
+      return;
+    }
     Session.Runner runner = session.runner();
     changed.forEach(variable -> runner.fetch(variable.read()));
     List<Weight> weights = new ArrayList<>(changed.size());

@@ -224,4 +224,42 @@ class WeightVisibilityTest {
       assertArrayEquals(new float[] {0.66f, 0.39f}, wb(dense), 1e-6f);
     }
   }
+
+  /**
+   * A step trained both weights, then an assignment replaced both and a prediction pushed it
+   * before the model published: the publish has nothing left to hand back (no empty session run)
+   * and the assignment stands; once one weight alone is assigned over a trained value, the
+   * publish hands back the other only.
+   */
+  @Test
+  void aPublishAfterAssignmentsReplacedTheTrainedValuesKeepsTheAssignments() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (Model model = Model.of(x, dense.apply(x))) {
+      model.predict(X, float[][].class); // built, w = b = 0 pushed
+      Executor executor = model.builtExecutor();
+      synchronized (executor) {
+        executor.markTrained(dense.weights()); // as a training step would
+      }
+      dense.setWeights(List.of(NdArrays.wrap(Shape.of(1, 1), DataBuffers.of(2f)),
+          NdArrays.wrap(Shape.of(1), DataBuffers.of(1f))));
+      float[][] p = model.predict(X, float[][].class); // pushes w = 2, b = 1 over both
+      assertArrayEquals(new float[] {3, 5}, new float[] {p[0][0], p[1][0]});
+      assertArrayEquals(new float[] {2, 1}, wb(dense)); // no publish needed
+      model.getWeights(); // publishes: nothing trained is left
+      assertArrayEquals(new float[] {2, 1}, wb(dense));
+
+      // The variables hold w = 2, b = 1; "train" both, then assign the bias alone and push it:
+      // the publish hands back the kernel the variable holds (2) and keeps the bias assigned.
+      synchronized (executor) {
+        executor.markTrained(dense.weights());
+      }
+      FloatNdArray kernel = NdArrays.wrap(Shape.of(1, 1), DataBuffers.of(2f));
+      dense.setWeights(List.of(kernel, NdArrays.wrap(Shape.of(1), DataBuffers.of(-1f))));
+      p = model.predict(X, float[][].class);
+      assertArrayEquals(new float[] {1, 3}, new float[] {p[0][0], p[1][0]});
+      model.getWeights();
+      assertArrayEquals(new float[] {2, -1}, wb(dense));
+    }
+  }
 }
