@@ -1,6 +1,6 @@
-"""Keras 3 reference values for the 1D and 2D pooling layers of issue 21
-(MaxPooling1D/2D, AveragePooling1D/2D, GlobalMaxPooling1D/2D,
-GlobalAveragePooling1D/2D), for Lamina's runtime tests.
+"""Keras 3 reference values for the pooling layers of issue 21
+(MaxPooling1D/2D/3D, AveragePooling1D/2D/3D, GlobalMaxPooling1D/2D/3D,
+GlobalAveragePooling1D/2D/3D), for Lamina's runtime tests.
 
 Writes runtime/src/test/resources/keras/pooling.json in the case format of
 tools/keras_layer_fixtures.py (layers.json), with its own random stream so the
@@ -115,6 +115,23 @@ CASES = [
     ("masked_keepdims", lambda: layers.GlobalAveragePooling1D(keepdims=True), (3, 5, 2), MASK),
     ("default", lambda: layers.GlobalAveragePooling2D(), (2, 5, 7, 3)),
     ("keepdims", lambda: layers.GlobalAveragePooling2D(keepdims=True), (2, 3, 5, 2)),
+    # appended (3D): the cases above keep their seeds
+    ("default", lambda: layers.MaxPooling3D(), (2, 4, 5, 6, 3)),
+    ("pool3x2x1_stride1x2x2", lambda: layers.MaxPooling3D((3, 2, 1), strides=(1, 2, 2)),
+     (2, 5, 4, 5, 2)),
+    ("same", lambda: layers.MaxPooling3D((2, 3, 2), strides=(2, 2, 3), padding="same"),
+     (2, 5, 7, 4, 2)),
+    ("default", lambda: layers.AveragePooling3D((2, 2, 2)), (2, 4, 5, 6, 3)),
+    ("pool3x2x1_stride1x2x2", lambda: layers.AveragePooling3D((3, 2, 1), strides=(1, 2, 2)),
+     (2, 5, 4, 5, 2)),
+    ("same", lambda: layers.AveragePooling3D((2, 3, 2), strides=(2, 2, 3), padding="same"),
+     (2, 5, 7, 4, 2)),
+    ("same_stride1", lambda: layers.AveragePooling3D(3, strides=1, padding="same"),
+     (1, 3, 4, 5, 2)),
+    ("default", lambda: layers.GlobalMaxPooling3D(), (2, 3, 4, 5, 3)),
+    ("keepdims", lambda: layers.GlobalMaxPooling3D(keepdims=True), (2, 3, 2, 4, 2)),
+    ("default", lambda: layers.GlobalAveragePooling3D(), (2, 3, 4, 5, 3)),
+    ("keepdims", lambda: layers.GlobalAveragePooling3D(keepdims=True), (2, 3, 2, 4, 2)),
 ]
 
 

@@ -17,6 +17,10 @@ initializer, regularizer and constraint Lamina reads ("serialized"), and the eva
 (Keras includes the regularization terms there too) and Keras's serialized
 config of each option.
 
+"activity_regularization_layer": the same batch and initial weights through
+Dense(3) -> ActivityRegularization(l1=0.01, l2=0.02) -> Dense(2), three
+SGD(0.1) steps, evaluate and predict (see activity_regularization_layer).
+
 Run by hand from the repository root (never by CI):
 
     /work/venv/bin/python tools/keras_regularization_fixture.py
@@ -112,10 +116,45 @@ def main():
             constraints.MinMaxNorm(0.5, 2.0, rate=0.7, axis=0),
         ]],
     }
+    doc["activity_regularization_layer"] = activity_regularization_layer(x, y, k1, b1, k2, b2)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")
+
+
+def activity_regularization_layer(x, y, k1, b1, k2, b2):
+    """Keras's ActivityRegularization layer between two Dense layers: the same
+    batch and initial weights, three SGD(0.1) train_on_batch steps (the
+    returned loss includes l1 * sum|h| + l2 * sum h^2 over the layer's output,
+    divided by the batch size), evaluate after (includes it too), predict
+    before and after (never includes it: the layer is the identity)."""
+    keras.backend.clear_session()
+    inp = keras.Input(shape=(4,), name="input")
+    h = layers.Dense(3, name="dense")(inp)
+    h = layers.ActivityRegularization(l1=0.01, l2=0.02, name="activity_regularization")(h)
+    out = layers.Dense(2, name="dense_1")(h)
+    model = keras.Model(inp, out)
+    model.set_weights([k1, b1, k2, b2])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse", jit_compile=False)
+    before = model.predict(x, batch_size=len(x), verbose=0)
+    steps = []
+    for _ in range(3):
+        loss = model.train_on_batch(x, y)
+        steps.append({
+            "returned_loss": float(loss),
+            "weights": [w.tolist() for w in model.get_weights()],
+        })
+    return {
+        "model": "Input(4) -> Dense(3, name=dense) -> ActivityRegularization(l1=0.01, "
+                 "l2=0.02) -> Dense(2, name=dense_1); SGD(0.1), mse; x, y and initial "
+                 "weights as above",
+        "config": model.layers[2].get_config(),
+        "predict_before": before.tolist(),
+        "steps": steps,
+        "evaluate_loss_after": float(model.evaluate(x, y, verbose=0)),
+        "predict_after": model.predict(x, batch_size=len(x), verbose=0).tolist(),
+    }
 
 
 if __name__ == "__main__":

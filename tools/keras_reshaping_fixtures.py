@@ -1,5 +1,6 @@
 """Keras 3 reference values for the reshaping layers of issue 21 (Permute,
-RepeatVector, Cropping1D/2D, ZeroPadding1D/2D, UpSampling1D/2D, Flatten),
+RepeatVector, Cropping1D/2D/3D, ZeroPadding1D/2D/3D, UpSampling1D/2D/3D,
+Flatten),
 for Lamina's runtime tests.
 
 Writes runtime/src/test/resources/keras/reshaping.json in the case format of
@@ -98,6 +99,17 @@ CASES = [
     ("bicubic", lambda: layers.UpSampling2D((3, 2), interpolation="bicubic"), (2, 5, 3, 2)),
     ("rank1", lambda: layers.Flatten(), (3,)),
     ("odd", lambda: layers.Permute((2, 3, 1)), (1, 3, 1, 5)),
+    # appended (3D): the cases above keep their seeds
+    ("default", lambda: layers.Cropping3D(), (2, 4, 5, 6, 2)),
+    ("int", lambda: layers.Cropping3D(2), (2, 5, 6, 7, 2)),
+    ("triple", lambda: layers.Cropping3D((1, 0, 2)), (2, 4, 5, 6, 2)),
+    ("pairs", lambda: layers.Cropping3D(((0, 1), (2, 1), (1, 3))), (2, 4, 5, 6, 2)),
+    ("default", lambda: layers.ZeroPadding3D(), (2, 2, 3, 4, 2)),
+    ("triple", lambda: layers.ZeroPadding3D((2, 0, 1)), (2, 2, 3, 4, 2)),
+    ("pairs", lambda: layers.ZeroPadding3D(((1, 0), (0, 2), (3, 1))), (2, 2, 3, 4, 2)),
+    ("default", lambda: layers.UpSampling3D(), (2, 2, 3, 4, 2)),
+    ("size1x2x3", lambda: layers.UpSampling3D((1, 2, 3)), (2, 3, 2, 2, 2)),
+    ("int3", lambda: layers.UpSampling3D(3), (1, 2, 2, 1, 3)),
 ]
 
 

@@ -1,5 +1,6 @@
 package dev.lamina.keras;
 
+import dev.lamina.annotations.naming.LayerNames;
 import dev.lamina.runtime.LambdaLayer;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.io.Json;
@@ -28,6 +29,8 @@ import java.util.StringJoiner;
 final class LambdaBinder {
 
   private final String fileName;
+  /** ".keras" or ".h5", for messages. */
+  private final String format;
   private final KerasConfig config;
   private final LambdaBindings bindings;
   private final KerasImportOptions options;
@@ -35,7 +38,8 @@ final class LambdaBinder {
   private LambdaRegistry registry;
 
   LambdaBinder(String fileName, KerasConfig config, LambdaBindings bindings,
-      KerasImportOptions options) {
+      KerasImportOptions options, String format) {
+    this.format = format;
     this.fileName = fileName;
     this.config = config;
     this.bindings = bindings;
@@ -109,7 +113,8 @@ final class LambdaBinder {
   ModelFormatException missingBindings(List<LayerSpec> unbound) throws ModelFormatException {
     StringBuilder text = new StringBuilder(fileName).append(": ").append(unbound.size())
         .append(unbound.size() == 1 ? " Lambda layer has" : " Lambda layers have")
-        .append(" no Java binding. Lamina never runs the Python code a .keras file holds; bind"
+        .append(" no Java binding. Lamina never runs the Python code a ").append(format)
+        .append(" file holds; bind"
             + " each Lambda to a @Lambda method's layer, by function name or else by layer"
             + " name:");
     for (LayerSpec spec : unbound) {
@@ -140,8 +145,7 @@ final class LambdaBinder {
   /** The line of Java that would bind this layer, with the arguments' accessors by JSON type. */
   private static String javaBinding(LayerSpec spec) throws ModelFormatException {
     String key = spec.functionName != null ? spec.functionName : spec.name;
-    String type = spec.functionName != null ? upperCamel(spec.functionName) + "Layer"
-        : "YourLayer";
+    String type = spec.functionName != null ? layerClassFor(spec.functionName) : "YourLayer";
     StringJoiner args = new StringJoiner(", ");
     JsonObject arguments = spec.config.optObject("arguments");
     if (arguments != null) {
@@ -166,19 +170,16 @@ final class LambdaBinder {
     return "requireString";
   }
 
-  /** {@code antirectifier_output} becomes {@code AntirectifierOutput}, as the processor names. */
-  static String upperCamel(String pythonName) {
-    StringBuilder out = new StringBuilder();
-    boolean up = true;
-    for (char c : pythonName.toCharArray()) {
-      if (c == '_') {
-        up = true;
-      } else if (Character.isLetterOrDigit(c)) {
-        out.append(up ? Character.toUpperCase(c) : c);
-        up = false;
-      }
-    }
-    return out.length() == 0 ? "Your" : out.toString();
+  /**
+   * The class the processor generates for a {@code @Lambda} method named as the Python function
+   * ({@code antirectifier_output}: {@code AntirectifierOutputLayer}), or {@code YourLayer} when
+   * the file's function name makes no Java class name.
+   */
+  static String layerClassFor(String pythonName) {
+    String type = LayerNames.lambdaClassName(pythonName);
+    boolean identifier = Character.isJavaIdentifierStart(type.codePointAt(0))
+        && type.codePoints().allMatch(Character::isJavaIdentifierPart);
+    return identifier ? type : "YourLayer";
   }
 
   /** The bound layer for a Lambda layer, checked against the file's arguments and mask. */

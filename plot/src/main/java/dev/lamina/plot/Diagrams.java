@@ -75,7 +75,9 @@ final class Diagrams {
         if (!call.inputs().isEmpty()) {
           inputs.add(shapes.toString());
         }
-        outputs.add(Shapes.format(call.output().shape()));
+        StringJoiner made = new StringJoiner(", ");
+        call.outputs().forEach(output -> made.add(Shapes.format(output.shape())));
+        outputs.add(made.toString());
       }
       inputs.forEach(shapes -> lines.add("input: " + shapes));
       outputs.forEach(shape -> lines.add("output: " + shape));

@@ -3,6 +3,7 @@ package dev.lamina.processor;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeVariableName;
+import dev.lamina.annotations.naming.LayerNames;
 import dev.lamina.processor.shape.Expr;
 import dev.lamina.processor.shape.Pattern;
 import java.util.List;
@@ -123,8 +124,8 @@ record LambdaSpec(
     return enclosingClass.canonicalName() + "." + methodName;
   }
 
-  /** The layer's default name, by {@link Names}' rule: {@code l2_norm} for {@code l2_norm}. */
+  /** The layer's default name, by {@link LayerNames}: {@code l2_norm} for {@code l2_norm}. */
   String defaultLayerName() {
-    return Names.defaultLayerName(methodName);
+    return LayerNames.lambdaLayerName(methodName);
   }
 }

@@ -6,6 +6,7 @@ import com.palantir.javapoet.TypeVariableName;
 import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
 import dev.lamina.annotations.Training;
+import dev.lamina.annotations.naming.LayerNames;
 import dev.lamina.processor.LambdaSpec.Argument;
 import dev.lamina.processor.LambdaSpec.Input;
 import java.util.ArrayList;
@@ -190,7 +191,7 @@ final class LambdaValidator {
     String className() {
       String given = stringValue("className");
       if (given.isEmpty()) {
-        return Names.upperCamel(method.getSimpleName().toString()) + "Layer";
+        return LayerNames.lambdaClassName(method.getSimpleName().toString());
       }
       if (!SourceVersion.isName(given) || given.contains(".") || RESTRICTED.contains(given)) {
         diagnostics.report(method, annotation, value("className"), Message.CLASS_NAME, given, name);

@@ -57,18 +57,19 @@ final class BatchSizes {
     List<Operand<?>> fetches = new ArrayList<>();
     List<Integer> index = new ArrayList<>();
     for (Node node : topology.nodes()) {
-      Operand<?> operand = built.operandOf(node);
-      if (operand == null || built.isFed(operand)) {
-        continue;
+      for (Operand<?> operand : built.operandsOf(node)) {
+        if (built.isFed(operand)) {
+          continue;
+        }
+        int at = outputs.indexOf(operand.asOutput());
+        if (at < 0) {
+          at = outputs.size();
+          outputs.add(operand.asOutput());
+          fetches.add(operand);
+        }
+        nodes.add(node);
+        index.add(at);
       }
-      int at = outputs.indexOf(operand.asOutput());
-      if (at < 0) {
-        at = outputs.size();
-        outputs.add(operand.asOutput());
-        fetches.add(operand);
-      }
-      nodes.add(node);
-      index.add(at);
     }
     try (Result result = built.run(feeds, fetches)) {
       for (int i = 0; i < nodes.size(); i++) {

@@ -68,8 +68,8 @@ final class Executor implements AutoCloseable {
   private List<Weight> claimed;
   private final List<Operand<?>> feeds;
   private final Fetches fetches;
-  /** Each call's output in the inference pass, for diagnostics. */
-  private final Map<Node, Operand<?>> built;
+  /** Each call's outputs in the inference pass, for diagnostics. */
+  private final Map<Node, List<Operand<?>>> built;
 
   private Executor(Graph graph, Ops tf, Topology topology, SessionOptions options) {
     this.graph = graph;
@@ -91,10 +91,10 @@ final class Executor implements AutoCloseable {
       trained = new boolean[ordered.length];
       built = forward(tf, false, weight -> variables.get(weight).read());
       List<Operand<?>> inputs = new ArrayList<>();
-      topology.inputs().forEach(input -> inputs.add(built.get(input.producer())));
+      topology.inputs().forEach(input -> inputs.add(operandOf(built, input)));
       this.feeds = List.copyOf(inputs);
       List<Operand<?>> outputs = new ArrayList<>();
-      topology.outputs().forEach(output -> outputs.add(built.get(output.producer())));
+      topology.outputs().forEach(output -> outputs.add(operandOf(built, output)));
       this.fetches = Fetches.of(outputs, feeds, tf);
       this.session = new Session(graph, options.toConfigProto());
     } catch (RuntimeException | Error e) {
@@ -145,24 +145,32 @@ final class Executor implements AutoCloseable {
     Operand<?> read(Weight weight);
   }
 
+  /** The operand of {@code tensor} among a pass's {@code built} calls. */
+  static Operand<?> operandOf(Map<Node, List<Operand<?>>> built, SymbolicTensor<?> tensor) {
+    return built.get(tensor.producer()).get(tensor.outputIndex());
+  }
+
   /**
    * Adds every layer call's ops, each under its layer's name, with {@code training} passed to
-   * every layer; returns each call's output.
+   * every layer; returns each call's outputs.
    */
-  Map<Node, Operand<?>> forward(Ops ops, boolean training, WeightReads reads) {
-    return forward(ops, training, reads, new LinkedHashMap<>());
+  Map<Node, List<Operand<?>>> forward(Ops ops, boolean training, WeightReads reads) {
+    return forward(ops, training, reads, new LinkedHashMap<>(), null);
   }
 
   /**
    * Same, collecting into {@code updates} the new values the calls give their non-trainable
-   * weights (only training passes have any).
+   * weights (only training passes have any), with {@code pass} the step and base seed that
+   * the calls' {@link SeedStream}s draw from in training, which collects the rows they look
+   * up ({@code null}: an inference pass).
    */
-  Map<Node, Operand<?>> forward(Ops ops, boolean training, WeightReads reads,
-      Map<Weight, Operand<?>> updates) {
-    Map<Node, Operand<?>> built = new IdentityHashMap<>();
+  Map<Node, List<Operand<?>>> forward(Ops ops, boolean training, WeightReads reads,
+      Map<Weight, Operand<?>> updates, TrainingPass pass) {
+    Map<Node, List<Operand<?>>> built = new IdentityHashMap<>();
+    Map<Layer, List<Node>> calls = topology.calls();
     for (Node node : topology.nodes()) {
       List<Operand<?>> operands = new ArrayList<>(node.inputs().size());
-      node.inputs().forEach(input -> operands.add(built.get(input.producer())));
+      node.inputs().forEach(input -> operands.add(operandOf(built, input)));
       Layer layer = node.layer();
       List<Operand<?>> weights = new ArrayList<>(); // each of its weight's dtype
       layer.weights().forEach(weight -> weights.add(reads.read(weight)));
@@ -173,13 +181,16 @@ final class Executor implements AutoCloseable {
         masks = new ArrayList<>(node.inputs().size());
         for (SymbolicTensor<TBool> mask : node.masks()) {
           @SuppressWarnings("unchecked")
-          Operand<TBool> operand = mask == null ? null : (Operand<TBool>) built.get(mask.producer());
+          Operand<TBool> operand = mask == null ? null : (Operand<TBool>) operandOf(built, mask);
           masks.add(operand);
         }
       }
-      Layer.CallContext context = new Layer.CallContext(layer, training, masks);
-      built.put(node, LayerCalls.build(ops.withSubScope(name), node, name, operands, weights,
-          context));
+      List<Node> layerCalls = calls.get(layer);
+      Ops scoped = ops.withSubScope(name);
+      SeedStream stream = new SeedStream(scoped, pass, name, layerCalls.size(),
+          layerCalls.indexOf(node));
+      Layer.CallContext context = new Layer.CallContext(layer, training, masks, stream, pass);
+      built.put(node, LayerCalls.build(scoped, node, name, operands, weights, context));
       for (var update : context.updates().entrySet()) {
         if (updates.putIfAbsent(update.getKey(), update.getValue()) != null) {
           throw new IllegalStateException(layer.describe() + ": weight '"
@@ -191,8 +202,8 @@ final class Executor implements AutoCloseable {
     return built;
   }
 
-  /** Each call's output in the inference pass. */
-  Map<Node, Operand<?>> built() {
+  /** Each call's outputs in the inference pass. */
+  Map<Node, List<Operand<?>>> built() {
     return built;
   }
 
@@ -230,9 +241,9 @@ final class Executor implements AutoCloseable {
     return fetches.index()[output];
   }
 
-  /** The operand a layer call was built into in the inference pass. */
-  Operand<?> operandOf(Node node) {
-    return built.get(node);
+  /** The operands a layer call was built into in the inference pass; empty if none. */
+  List<Operand<?>> operandsOf(Node node) {
+    return built.getOrDefault(node, List.of());
   }
 
   /** Whether {@code operand} is fed rather than computed. */

@@ -28,7 +28,9 @@ public final class Input {
   /** A named model input; the name is also the input's name in error messages. */
   public static <T extends TType> SymbolicTensor<T> of(String name, Class<T> dtype, long... dims) {
     InputLayer layer = new InputLayer(name, dtype, dims);
-    return new SymbolicTensor<>(
-        layer.shape(), dtype, new SymbolicTensor.Node(layer, List.of()), null);
+    SymbolicTensor.Node node = new SymbolicTensor.Node(layer, List.of());
+    SymbolicTensor<T> input = new SymbolicTensor<>(layer.shape(), dtype, node, 0, null);
+    node.setOutputs(List.of(input));
+    return input;
   }
 }

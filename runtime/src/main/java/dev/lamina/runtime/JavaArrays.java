@@ -36,6 +36,12 @@ final class JavaArrays {
 
   private JavaArrays() {}
 
+  /** The dtype whose values are Java {@code element}s, e.g. float32 for {@code float.class}. */
+  static Class<? extends TType> dtypeOf(Class<?> element) {
+    return ELEMENTS.entrySet().stream().filter(e -> e.getValue() == element)
+        .map(Map.Entry::getKey).findFirst().orElse(null);
+  }
+
   /** Fails unless there is exactly one tensor: the Java-array predict of one input and output. */
   static void requireOne(List<SymbolicTensor<?>> tensors, String role) {
     if (tensors.size() != 1) {

@@ -1,5 +1,6 @@
 package dev.lamina.runtime;
 
+import dev.lamina.annotations.naming.LayerNames;
 import dev.lamina.runtime.constraints.Constraint;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypes;
@@ -55,9 +56,13 @@ public abstract class Layer {
     return Optional.ofNullable(name);
   }
 
-  /** The name used when the user gave none; the model makes it unique ({@code square_1}). */
+  /**
+   * The name used when the user gave none; the model makes it unique ({@code square_1}). By
+   * {@link LayerNames#defaultLayerName}, the rule the processor names lambdas by:
+   * {@code SliceLayer} gives {@code slice}, {@code L2NormLayer} {@code l2_norm}.
+   */
   public String defaultName() {
-    return snakeCase(typeName());
+    return LayerNames.defaultLayerName(typeName());
   }
 
   /**
@@ -127,24 +132,66 @@ public abstract class Layer {
    * Applies the layer to symbolic inputs without static dtype checks (the generated layers offer
    * a typed {@code apply}). Fails with an {@link IllegalArgumentException} naming the layer and
    * the shapes if the inputs do not fit.
+   *
+   * @throws IllegalArgumentException also for a layer that gives several outputs: use
+   *     {@link #callOutputs(List)} for those
    */
   public final SymbolicTensor<?> call(List<? extends SymbolicTensor<?>> inputs) {
+    List<SymbolicTensor<?>> outputs = callOutputs(inputs);
+    if (outputs.size() != 1) {
+      throw new IllegalArgumentException(describe() + " gives " + outputs.size()
+          + " outputs; take them all with callOutputs");
+    }
+    return outputs.get(0);
+  }
+
+  /**
+   * Applies the layer to symbolic inputs and returns all its outputs, in order: one for most
+   * layers, several for a layer whose {@link #computeOutputs} says so (as a Keras layer whose
+   * {@code call} returns a list, e.g. an RNN's sequence and states). Each output carries the mask
+   * {@link #maskFunctions} gives it.
+   */
+  public final List<SymbolicTensor<?>> callOutputs(List<? extends SymbolicTensor<?>> inputs) {
     Objects.requireNonNull(inputs, "inputs");
     List<SymbolicTensor<?>> checked = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
       checked.add(Objects.requireNonNull(inputs.get(i), () -> describe() + ": input is null"));
     }
-    OutputSpec<?> spec = computeOutput(checked);
-    // Bounded before TensorFlow sees it: TF aborts the JVM on a shape whose size overflows.
-    Shapes.knownElements(spec.shape(), () -> describe() + "'s output");
-    MaskFunction maskFunction = maskFunction(checked);
-    SymbolicTensor<TBool> mask =
-        maskFunction == null ? null : MaskLayer.apply(this, maskFunction, checked);
+    List<OutputSpec<?>> specs = computeOutputs(checked);
+    if (specs == null || specs.isEmpty() || specs.stream().anyMatch(Objects::isNull)) {
+      throw new IllegalStateException(describe() + ": computeOutputs must give one spec per "
+          + "output, at least one, got " + specs);
+    }
+    for (int i = 0; i < specs.size(); i++) {
+      // Bounded before TensorFlow sees it: TF aborts the JVM on a shape whose size overflows.
+      int index = i;
+      Shapes.knownElements(specs.get(i).shape(), () -> describe() + "'s output"
+          + (specs.size() > 1 ? " " + index : ""));
+    }
+    List<MaskFunction> maskFunctions = maskFunctions(checked, specs.size());
+    if (maskFunctions == null || maskFunctions.size() != specs.size()) {
+      throw new IllegalStateException(describe() + ": maskFunctions must give one entry (or "
+          + "null) per output, " + specs.size() + ", got " + maskFunctions);
+    }
     List<SymbolicTensor<TBool>> inputMasks = new ArrayList<>();
     if (usesInputMasks()) {
       checked.forEach(input -> inputMasks.add(input.mask().orElse(null)));
     }
-    return makeOutput(spec, new SymbolicTensor.Node(this, checked, inputMasks), mask);
+    SymbolicTensor.Node node = new SymbolicTensor.Node(this, checked, inputMasks);
+    List<SymbolicTensor<?>> outputs = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      MaskFunction maskFunction = maskFunctions.get(i);
+      SymbolicTensor<TBool> mask = maskFunction == null ? null
+          : MaskLayer.apply(this, maskFunction, checked, specs.size() > 1 ? i : -1);
+      outputs.add(makeOutput(specs.get(i), node, i, mask));
+    }
+    node.setOutputs(outputs);
+    return List.copyOf(outputs);
+  }
+
+  /** Same as {@link #callOutputs(List)}. */
+  public final List<SymbolicTensor<?>> callOutputs(SymbolicTensor<?>... inputs) {
+    return callOutputs(Arrays.asList(inputs));
   }
 
   /**
@@ -165,6 +212,16 @@ public abstract class Layer {
    */
   protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
     return null;
+  }
+
+  /**
+   * The mask function of each of a call's {@code outputs} outputs, {@code null} where an output
+   * has no mask. By default: {@link #maskFunction} for a layer with one output, no masks for a
+   * layer with several (Keras's {@code compute_mask} returning a list: override this).
+   */
+  protected List<MaskFunction> maskFunctions(List<SymbolicTensor<?>> inputs, int outputs) {
+    return outputs == 1 ? java.util.Collections.singletonList(maskFunction(inputs))
+        : java.util.Collections.nCopies(outputs, null);
   }
 
   /** How messages name the mask function, e.g. the {@code mask} method of a lambda. */
@@ -194,17 +251,30 @@ public abstract class Layer {
   }
 
   private static <T extends TType> SymbolicTensor<T> makeOutput(
-      OutputSpec<T> spec, SymbolicTensor.Node node, SymbolicTensor<TBool> mask) {
-    return new SymbolicTensor<>(spec.shape(), spec.dtype(), node, mask);
+      OutputSpec<T> spec, SymbolicTensor.Node node, int index, SymbolicTensor<TBool> mask) {
+    return new SymbolicTensor<>(spec.shape(), spec.dtype(), node, index, mask);
   }
 
   /**
-   * Checks the inputs and computes the output's shape and dtype, before any data flows.
+   * Checks the inputs and computes the output's shape and dtype, before any data flows: what a
+   * layer with one output overrides (Keras's {@code compute_output_spec}).
    *
    * @throws IllegalArgumentException naming this layer, the rule and the shapes if inputs do not
    *     fit
    */
-  protected abstract OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs);
+  protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
+    throw new UnsupportedOperationException(typeName()
+        + " must override computeOutput (one output) or computeOutputs (several)");
+  }
+
+  /**
+   * The shape and dtype of each output of a call, in order: {@link #computeOutput} for a layer
+   * with one output (the default); a layer with several overrides this, and
+   * {@link #buildOutputs} to build them.
+   */
+  protected List<OutputSpec<?>> computeOutputs(List<SymbolicTensor<?>> inputs) {
+    return List.of(computeOutput(inputs));
+  }
 
   /**
    * Declares a float32 weight, as Keras's {@code add_weight}: layers call it while they are
@@ -356,7 +426,7 @@ public abstract class Layer {
   /**
    * What one call of a layer sees beyond its inputs and weights, and what it gives back beyond
    * its output (Keras 3's {@code call} arguments and {@code stateless_call} results): the
-   * training flag, its inputs' masks (for layers that {@linkplain Layer#usesInputMasks() read
+   * training flag, seeds for random ops, its inputs' masks (for layers that {@linkplain Layer#usesInputMasks() read
    * them}), and new values for its non-trainable weights, which a training step assigns once the
    * step's outputs are computed (BatchNormalization's moving statistics).
    */
@@ -364,14 +434,50 @@ public abstract class Layer {
     private final Layer layer;
     private final boolean training;
     private final List<Operand<TBool>> masks;
+    private final SeedStream seeds;
+    private final TrainingPass pass;
     private final java.util.Map<Weight, Operand<?>> updates =
         new java.util.LinkedHashMap<>();
 
     /** {@code masks}: one per input, null where none; null if the layer reads no masks. */
-    CallContext(Layer layer, boolean training, List<Operand<TBool>> masks) {
+    CallContext(Layer layer, boolean training, List<Operand<TBool>> masks, SeedStream seeds,
+        TrainingPass pass) {
       this.layer = layer;
       this.training = training;
       this.masks = masks == null ? null : java.util.Collections.unmodifiableList(masks);
+      this.seeds = seeds;
+      this.pass = pass;
+    }
+
+    /**
+     * Tells training that {@code rows} is {@code gather(weight, indices)} along the weight's
+     * first axis, and that the call reads {@code weight} no other way (an {@code Embedding}'s
+     * lookup). Keras's TensorFlow backend hands such a weight's gradient to the optimizer as
+     * {@code tf.IndexedSlices}, one slice per looked-up index, and the optimizers that square a
+     * gradient (Adam, RMSprop, Adagrad) square each slice before repeated indices are summed;
+     * training does the same for a weight all of whose reads are declared this way and that
+     * has no regularizer (whose dense gradient makes Keras's sum dense too). Outside training
+     * it does nothing.
+     *
+     * @throws IllegalArgumentException for another layer's weight
+     */
+    public void lookedUp(Weight weight, Operand<? extends org.tensorflow.types.family.TNumber>
+        indices, Operand<TFloat32> rows) {
+      if (weight.layer() != layer) {
+        throw new IllegalArgumentException(layer.describe() + ": a call looks up rows of its own "
+            + "weights, not of " + weight);
+      }
+      if (pass != null) {
+        pass.add(weight, new TrainingPass.Lookup(indices, rows));
+      }
+    }
+
+    /**
+     * Seeds for this call's random ops (Keras's {@code SeedGenerator}), reproducible from
+     * {@code FitOptions.seed}: see {@link SeedStream}.
+     */
+    public SeedStream seeds() {
+      return seeds;
     }
 
     /**
@@ -445,6 +551,25 @@ public abstract class Layer {
   }
 
   /**
+   * Adds one call of this layer to a model's graph and returns its outputs, one per
+   * {@link #computeOutputs} spec, in order. Layers with several outputs override this form; by
+   * default it returns the one output of {@link #build(Ops, List, List, CallContext)}.
+   *
+   * @param weights the current values of {@link #weights()}, in order, each of its weight's
+   *     {@linkplain Weight#dtype() dtype}
+   */
+  @SuppressWarnings("unchecked")
+  protected List<Operand<?>> buildOutputs(Ops tf, List<Operand<?>> inputs,
+      List<Operand<?>> weights, CallContext context) {
+    // The single-output build methods take the list typed float32, the common case; a weight
+    // of another dtype is an operand of its own dtype in it, which weight(list, index, dtype)
+    // gives.
+    List<?> floats = weights;
+    return java.util.Collections.singletonList(
+        build(tf, inputs, (List<Operand<TFloat32>>) floats, context));
+  }
+
+  /**
    * Adds one call of this layer to a model's graph, with its {@link CallContext}: layers that
    * update non-trainable weights in training, or read their inputs' masks
    * ({@link #usesInputMasks()}), override this form. By default it calls
@@ -500,31 +625,5 @@ public abstract class Layer {
       Objects.requireNonNull(shape, "shape");
       Objects.requireNonNull(dtype, "dtype");
     }
-  }
-
-  /**
-   * The default name for a layer class: {@code SliceLayer} gives {@code slice}, {@code L2NormLayer}
-   * {@code l2_norm}, {@code ApplyHTTPLayer} {@code apply_http}. A trailing {@code Layer} is dropped,
-   * then Keras's {@code to_snake_case} applies, and the result is made a TensorFlow scope name
-   * (characters other than ASCII letters, digits and {@code _} become {@code _}, leading
-   * underscores go, an empty name is {@code layer}). The processor's rule for lambdas
-   * ({@code dev.lamina.processor.Names}) is the same; a test runs both over one table of names.
-   */
-  static String snakeCase(String typeName) {
-    String base = typeName.endsWith("Layer") && typeName.length() > "Layer".length()
-        ? typeName.substring(0, typeName.length() - "Layer".length())
-        : typeName;
-    String snake = base.replaceAll("[^\\p{L}\\p{N}_]+", "")
-        .replaceAll("(.)([A-Z][a-z]+)", "$1_$2")
-        .replaceAll("([a-z])([A-Z])", "$1_$2")
-        .toLowerCase(java.util.Locale.ROOT);
-    StringBuilder scope = new StringBuilder();
-    for (int i = 0; i < snake.length(); i++) {
-      char c = snake.charAt(i);
-      boolean ascii = c < 128 && (Character.isLetterOrDigit(c) || c == '_');
-      scope.append(ascii ? c : '_');
-    }
-    String result = scope.toString().replaceFirst("^_+", "");
-    return result.isEmpty() ? "layer" : result;
   }
 }

@@ -16,17 +16,26 @@ import java.util.Objects;
  * @param name the layer's name in the model (unique there)
  * @param inputs the symbolic tensors the call takes, in order; none for a model input
  * @param inputLayers for each input, the name in the model of the layer that produced it
- * @param output the symbolic tensor the call produces (its shape and dtype)
+ * @param outputs the symbolic tensors the call produces (their shapes and dtypes), in order:
+ *     one for most layers
  */
 public record LayerCall(Layer layer, String name, List<SymbolicTensor<?>> inputs,
-    List<String> inputLayers, SymbolicTensor<?> output) {
+    List<String> inputLayers, List<SymbolicTensor<?>> outputs) {
 
   public LayerCall {
     Objects.requireNonNull(layer, "layer");
     Objects.requireNonNull(name, "name");
     inputs = List.copyOf(inputs);
     inputLayers = List.copyOf(inputLayers);
-    Objects.requireNonNull(output, "output");
+    outputs = List.copyOf(outputs);
+    if (outputs.isEmpty()) {
+      throw new IllegalArgumentException("a call has at least one output");
+    }
+  }
+
+  /** The call's first output: its only one, for a layer with one output. */
+  public SymbolicTensor<?> output() {
+    return outputs.get(0);
   }
 
   /** True for a model input's call: {@link Input#of}'s layer. */
@@ -56,7 +65,7 @@ public record LayerCall(Layer layer, String name, List<SymbolicTensor<?>> inputs
       List<String> sources = new ArrayList<>(node.inputs().size());
       node.inputs().forEach(input -> sources.add(topology.names().get(input.producer().layer())));
       calls.add(new LayerCall(node.layer(), topology.names().get(node.layer()), node.inputs(),
-          sources, topology.produced().get(node)));
+          sources, node.outputs()));
     }
     return List.copyOf(calls);
   }

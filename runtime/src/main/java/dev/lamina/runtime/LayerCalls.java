@@ -29,10 +29,10 @@ final class LayerCalls {
    * @param inputs the call's input operands, in order
    * @param weights the current values of the layer's weights, in order, each of its dtype
    * @param context the call's training flag and input masks; it collects the weight updates
+   * @return the call's outputs, one per output its {@code computeOutputs} declared
    * @throws IllegalStateException naming the layer if its code fails or returns an unusable operand
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  static Operand<?> build(Ops tf, Node node, String name, List<Operand<?>> inputs,
+  static List<Operand<?>> build(Ops tf, Node node, String name, List<Operand<?>> inputs,
       List<Operand<?>> weights, Layer.CallContext context) {
     boolean training = context.training();
     Layer layer = node.layer();
@@ -41,19 +41,28 @@ final class LayerCalls {
     String when = (training ? " while compile built the model's training pass"
         : " while the model's graph was built (at the first predict)")
         + ", for input shapes " + Tracer.formatShapes(node.inputs());
-    Operand<?> output;
+    List<Operand<?>> outputs;
     try {
-      // Build methods take the weights typed float32, the common case; a weight of another dtype
-      // is an operand of its own dtype in the list, which Layer.weight(list, index, dtype) gives.
-      output = layer.build(tf, inputs, (List) weights, context);
+      outputs = layer.buildOutputs(tf, inputs, weights, context);
     } catch (RuntimeException | AssertionError e) {
       throw new IllegalStateException(explain(who, function, when, e), e);
     }
-    if (output == null) {
+    if (outputs == null) {
       throw new IllegalStateException(who + ": " + function + " returned null" + when);
     }
-    requireSameGraph(output, GraphOps.environmentOf(tf), who, function, when);
-    return output;
+    int declared = node.outputs().size();
+    if (outputs.size() != declared) {
+      throw new IllegalStateException(who + ": " + function + " returned " + outputs.size()
+          + " outputs" + when + ", but computeOutputs declared " + declared);
+    }
+    for (Operand<?> output : outputs) {
+      if (output == null) {
+        throw new IllegalStateException(who + ": " + function + " returned null"
+            + (declared > 1 ? " among its outputs" : "") + when);
+      }
+      requireSameGraph(output, GraphOps.environmentOf(tf), who, function, when);
+    }
+    return List.copyOf(outputs);
   }
 
   /**

@@ -17,24 +17,30 @@ final class MaskLayer extends Layer {
   private final Layer owner;
   private final MaskFunction function;
   private final boolean[] masked;
+  /** Which output of the owner's call this masks, or -1 if the owner gives one output. */
+  private final int output;
 
-  private MaskLayer(Layer owner, MaskFunction function, boolean[] masked) {
+  private MaskLayer(Layer owner, MaskFunction function, boolean[] masked, int output) {
     super(null); // named after the owner by defaultName, and made unique by the model
     this.owner = owner;
     this.function = function;
     this.masked = masked;
+    this.output = output;
   }
 
-  /** The mask {@code owner}'s {@code function} computes for its call on {@code inputs}. */
+  /**
+   * The mask {@code owner}'s {@code function} computes for its call on {@code inputs}, for the
+   * call's output {@code output} (-1: the call's only output).
+   */
   static SymbolicTensor<TBool> apply(Layer owner, MaskFunction function,
-      List<SymbolicTensor<?>> inputs) {
+      List<SymbolicTensor<?>> inputs, int output) {
     boolean[] masked = new boolean[inputs.size()];
     List<SymbolicTensor<?>> all = new ArrayList<>(inputs);
     for (int i = 0; i < inputs.size(); i++) {
       masked[i] = inputs.get(i).mask().isPresent();
       inputs.get(i).mask().ifPresent(all::add);
     }
-    return new MaskLayer(owner, function, masked)
+    return new MaskLayer(owner, function, masked, output)
         .applyTyped(all.toArray(SymbolicTensor<?>[]::new));
   }
 
@@ -50,7 +56,8 @@ final class MaskLayer extends Layer {
 
   @Override
   public String defaultName() {
-    return owner.explicitName().orElse(owner.defaultName()) + "_mask";
+    return owner.explicitName().orElse(owner.defaultName())
+        + (output < 0 ? "" : "_" + output) + "_mask";
   }
 
   @Override

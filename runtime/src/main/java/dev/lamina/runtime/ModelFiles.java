@@ -284,27 +284,38 @@ final class ModelFiles {
     return description;
   }
 
-  /** A tensor as the file names it: a call's output, or the mask of one. */
+  /**
+   * A tensor as the file names it: a call's output ({@code "output"} only for a call with
+   * several, from the second on), or the mask of one.
+   */
   private static Object refOf(SymbolicTensor<?> tensor, Map<Node, Object> refs,
       Topology topology) {
     Node node = tensor.producer();
     if (node.layer() instanceof MaskLayer) {
       // A mask travels with the output of the call that computes it: name that output.
-      for (SymbolicTensor<?> owner : topology.produced().values()) {
-        if (owner.mask().orElse(null) == tensor) {
-          Map<String, Object> mask = new LinkedHashMap<>();
-          mask.put("mask_of", refOf(owner, refs, topology));
-          return mask;
+      for (Node made : topology.nodes()) {
+        for (SymbolicTensor<?> owner : made.outputs()) {
+          if (owner.mask().orElse(null) == tensor) {
+            Map<String, Object> mask = new LinkedHashMap<>();
+            mask.put("mask_of", refOf(owner, refs, topology));
+            return mask;
+          }
         }
       }
       throw new IllegalArgumentException("The model uses the mask of a call whose output it does "
           + "not use (" + node.layer().describe() + "); such a model cannot be saved");
     }
-    Object ref = refs.get(node);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> ref = (Map<String, Object>) refs.get(node);
     if (ref == null) {
       throw new IllegalStateException("the call graph is not in order at " + tensor);
     }
-    return ref;
+    if (tensor.outputIndex() == 0) {
+      return ref;
+    }
+    Map<String, Object> indexed = new LinkedHashMap<>(ref);
+    indexed.put("output", tensor.outputIndex());
+    return indexed;
   }
 
   /** The registered type's name, or an error: a file names a type, never a class. */
@@ -527,8 +538,10 @@ final class ModelFiles {
     }
     // Replay the calls in order: each may use only outputs made before it, so a file cannot
     // describe a cycle, and every call's shapes are checked again as apply checks them.
-    Map<String, List<SymbolicTensor<?>>> outputs = new HashMap<>();
-    inputTensors.forEach((name, tensor) -> outputs.put(name, new ArrayList<>(List.of(tensor))));
+    // Per layer name, per call, the call's outputs.
+    Map<String, List<List<SymbolicTensor<?>>>> outputs = new HashMap<>();
+    inputTensors.forEach((name, tensor) ->
+        outputs.put(name, new ArrayList<>(List.of(List.of(tensor)))));
     for (JsonObject node : model.requireArray("nodes").objects()) {
       String name = node.requireString("layer");
       Layer layer = layers.get(name);
@@ -541,13 +554,13 @@ final class ModelFiles {
       for (int i = 0; i < refs.size(); i++) {
         inputs.add(resolve(refs, i, outputs));
       }
-      SymbolicTensor<?> output;
+      List<SymbolicTensor<?>> made;
       try {
-        output = layer.call(inputs);
+        made = layer.callOutputs(inputs);
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw node.error("layer", "'" + name + "' does not accept its inputs: " + e.getMessage());
       }
-      outputs.computeIfAbsent(name, key -> new ArrayList<>()).add(output);
+      outputs.computeIfAbsent(name, key -> new ArrayList<>()).add(made);
     }
     List<SymbolicTensor<?>> modelInputs = new ArrayList<>();
     JsonArray inputNames = model.requireArray("inputs");
@@ -599,12 +612,12 @@ final class ModelFiles {
   }
 
   private static SymbolicTensor<?> resolve(JsonArray refs, int i,
-      Map<String, List<SymbolicTensor<?>>> outputs) throws IOException {
+      Map<String, List<List<SymbolicTensor<?>>>> outputs) throws IOException {
     return resolve(refs.requireObject(i), outputs, 0);
   }
 
   private static SymbolicTensor<?> resolve(JsonObject ref,
-      Map<String, List<SymbolicTensor<?>>> outputs, int depth) throws IOException {
+      Map<String, List<List<SymbolicTensor<?>>>> outputs, int depth) throws IOException {
     if (ref.containsKey("mask_of")) {
       if (depth > 0) {
         throw ref.error("mask_of", "a mask has no mask");
@@ -612,15 +625,21 @@ final class ModelFiles {
       SymbolicTensor<?> owner = resolve(ref.requireObject("mask_of"), outputs, depth + 1);
       return owner.mask().orElseThrow(() -> ref.error("mask_of", "that output has no mask"));
     }
-    ref.rejectUnknownKeys("layer", "call");
+    ref.rejectUnknownKeys("layer", "call", "output");
     String layer = ref.requireString("layer");
     int call = ref.requireInt("call");
-    List<SymbolicTensor<?>> made = outputs.get(layer);
+    List<List<SymbolicTensor<?>>> made = outputs.get(layer);
     if (made == null || call < 0 || call >= made.size()) {
       throw ref.error("call " + call + " of layer '" + layer + "' is not made before it is used "
           + "(calls are listed in order, inputs first)");
     }
-    return made.get(call);
+    List<SymbolicTensor<?>> ofCall = made.get(call);
+    int output = ref.containsKey("output") ? ref.requireInt("output") : 0;
+    if (output < 0 || output >= ofCall.size()) {
+      throw ref.error("output", "is " + output + ", but call " + call + " of layer '" + layer
+          + "' gives " + ofCall.size() + (ofCall.size() == 1 ? " output" : " outputs"));
+    }
+    return ofCall.get(output);
   }
 
   private static Layer layer(JsonObject entry, String type, String name, LambdaRegistry registry)

@@ -22,6 +22,20 @@ final class Summary {
    *     are narrowed (their text wrapped onto more lines) or the last one widened to fit; 0 sizes
    *     each column to its widest text
    */
+  /**
+   * A call's output shape, {@code (None, 4)}, or for a call with several outputs the list of
+   * them, {@code [(None, 4), (None, 2)]}, as Keras's summary shows them.
+   */
+  static String outputShapes(Node node) {
+    List<SymbolicTensor<?>> outputs = node.outputs();
+    if (outputs.size() == 1) {
+      return Shapes.format(outputs.get(0).shape());
+    }
+    StringJoiner joined = new StringJoiner(", ", "[", "]");
+    outputs.forEach(output -> joined.add(Shapes.format(output.shape())));
+    return joined.toString();
+  }
+
   static String of(String title, Topology topology, boolean showConnections, int lineLength) {
     Map<Layer, List<Node>> calls = topology.calls();
     List<Layer> layers = topology.layers();
@@ -33,7 +47,7 @@ final class Summary {
       Set<String> shapes = new LinkedHashSet<>();
       Set<String> sources = new LinkedHashSet<>();
       for (Node node : nodes) {
-        shapes.add(Shapes.format(topology.produced().get(node).shape()));
+        shapes.add(outputShapes(node));
         for (SymbolicTensor<?> input : node.inputs()) {
           sources.add(topology.names().get(input.producer().layer()));
         }

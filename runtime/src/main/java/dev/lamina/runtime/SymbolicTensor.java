@@ -22,12 +22,16 @@ public final class SymbolicTensor<T extends TType> {
   private final Shape shape;
   private final Class<T> dtype;
   private final Node producer;
+  private final int index;
   private final SymbolicTensor<TBool> mask;
 
-  SymbolicTensor(Shape shape, Class<T> dtype, Node producer, SymbolicTensor<TBool> mask) {
+  /** Output {@code index} of the call {@code producer}. */
+  SymbolicTensor(Shape shape, Class<T> dtype, Node producer, int index,
+      SymbolicTensor<TBool> mask) {
     this.shape = Objects.requireNonNull(shape, "shape");
     this.dtype = Objects.requireNonNull(dtype, "dtype");
     this.producer = Objects.requireNonNull(producer, "producer");
+    this.index = index;
     this.mask = mask;
   }
 
@@ -54,6 +58,14 @@ public final class SymbolicTensor<T extends TType> {
     return producer;
   }
 
+  /**
+   * Which of its call's outputs this is: 0 for the only output of most layers; Keras's
+   * {@code tensor_index} for a layer that gives several ({@link Layer#callOutputs}).
+   */
+  public int outputIndex() {
+    return index;
+  }
+
   /** True if this tensor comes straight from {@link Input#of}. */
   public boolean isInput() {
     return producer.layer() instanceof InputLayer;
@@ -62,20 +74,29 @@ public final class SymbolicTensor<T extends TType> {
   @Override
   public String toString() {
     return "SymbolicTensor(shape=" + Shapes.format(shape) + ", dtype=" + Shapes.dtypeName(dtype)
-        + ", from " + producer.layer().describe() + ")";
+        + ", from " + producer.layer().describe()
+        + (producer.outputs().size() > 1 ? ", output " + index : "") + ")";
   }
 
   /**
    * One application of a layer to symbolic inputs (Keras's "node"). A layer applied twice has two
-   * nodes; the model builds the layer's ops once per node.
-   *
-   * @param masks empty if the layer does not read its inputs' masks ({@link
-   *     Layer#usesInputMasks()}); otherwise one entry per input, its mask or {@code null}
+   * nodes; the model builds the layer's ops once per node. A node is itself, not its parts: two
+   * calls of one layer on the same inputs are two nodes.
    */
-  record Node(Layer layer, List<SymbolicTensor<?>> inputs, List<SymbolicTensor<TBool>> masks) {
-    Node {
-      inputs = List.copyOf(inputs);
-      masks = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(masks));
+  static final class Node {
+    private final Layer layer;
+    private final List<SymbolicTensor<?>> inputs;
+    private final List<SymbolicTensor<TBool>> masks;
+    private List<SymbolicTensor<?>> outputs = List.of();
+
+    /**
+     * @param masks empty if the layer does not read its inputs' masks ({@link
+     *     Layer#usesInputMasks()}); otherwise one entry per input, its mask or {@code null}
+     */
+    Node(Layer layer, List<SymbolicTensor<?>> inputs, List<SymbolicTensor<TBool>> masks) {
+      this.layer = Objects.requireNonNull(layer, "layer");
+      this.inputs = List.copyOf(inputs);
+      this.masks = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(masks));
       if (!masks.isEmpty() && masks.size() != inputs.size()) {
         throw new IllegalArgumentException("masks: " + masks.size() + " for " + inputs.size()
             + " inputs");
@@ -85,6 +106,31 @@ public final class SymbolicTensor<T extends TType> {
     /** A call that reads no masks. */
     Node(Layer layer, List<SymbolicTensor<?>> inputs) {
       this(layer, inputs, List.of());
+    }
+
+    Layer layer() {
+      return layer;
+    }
+
+    List<SymbolicTensor<?>> inputs() {
+      return inputs;
+    }
+
+    List<SymbolicTensor<TBool>> masks() {
+      return masks;
+    }
+
+    /** The call's outputs, in order (one for most layers). */
+    List<SymbolicTensor<?>> outputs() {
+      return outputs;
+    }
+
+    /** Set once, by the call that made this node, as soon as its outputs exist. */
+    void setOutputs(List<SymbolicTensor<?>> made) {
+      if (!outputs.isEmpty()) {
+        throw new IllegalStateException("a call's outputs are set once");
+      }
+      outputs = List.copyOf(made);
     }
 
     /**

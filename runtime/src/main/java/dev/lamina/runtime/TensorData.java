@@ -15,6 +15,7 @@ import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.BooleanDataBuffer;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.ndarray.buffer.DoubleDataBuffer;
@@ -41,12 +42,14 @@ final class TensorData {
   record Dense(NdArray<?> array, DataBuffer<?> buffer) {}
 
   /**
-   * One dtype: its NdArray class, how to allocate one, TensorFlow's {@code DataType}, and for a
-   * weight dtype its byte width, how values go to and from little-endian bytes, and how an
-   * initializer's float values become its values ({@code null}s for bool, not a weight dtype).
+   * One dtype: its NdArray class, how to allocate one, how to see a tensor's raw memory as its
+   * values, TensorFlow's {@code DataType}, and for a weight dtype its byte width, how values go
+   * to and from little-endian bytes, and how an initializer's float values become its values
+   * ({@code null}s for bool, not a weight dtype).
    */
   private record Kind(Class<? extends NdArray<?>> array, Function<Shape, Dense> allocate,
-      DataType dataType, int bytes, Codec codec, FromFloats fromFloats) {}
+      Function<ByteDataBuffer, DataBuffer<?>> view, DataType dataType, int bytes, Codec codec,
+      FromFloats fromFloats) {}
 
   /** Moves values between a buffer of one dtype and little-endian bytes, in bulk. */
   private interface Codec {
@@ -126,16 +129,17 @@ final class TensorData {
     void write(float[] values, DataBuffer<?> into);
   }
 
+  /** The one table of how each dtype's values are held, for predict and fit. */
   private static final Map<Class<? extends TType>, Kind> KINDS = Map.of(
       TFloat32.class, new Kind(FloatNdArray.class, shape -> {
         FloatDataBuffer buffer = DataBuffers.ofFloats(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }, DataType.DT_FLOAT, Float.BYTES, FLOATS,
+      }, ByteDataBuffer::asFloats, DataType.DT_FLOAT, Float.BYTES, FLOATS,
           (values, into) -> ((FloatDataBuffer) into).write(values)),
       TFloat64.class, new Kind(DoubleNdArray.class, shape -> {
         DoubleDataBuffer buffer = DataBuffers.ofDoubles(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }, DataType.DT_DOUBLE, Double.BYTES, DOUBLES,
+      }, ByteDataBuffer::asDoubles, DataType.DT_DOUBLE, Double.BYTES, DOUBLES,
           (values, into) -> {
             DoubleDataBuffer doubles = (DoubleDataBuffer) into;
             for (int i = 0; i < values.length; i++) {
@@ -145,7 +149,7 @@ final class TensorData {
       TInt32.class, new Kind(IntNdArray.class, shape -> {
         IntDataBuffer buffer = DataBuffers.ofInts(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }, DataType.DT_INT32, Integer.BYTES, INTS,
+      }, ByteDataBuffer::asInts, DataType.DT_INT32, Integer.BYTES, INTS,
           (values, into) -> {
             IntDataBuffer ints = (IntDataBuffer) into;
             for (int i = 0; i < values.length; i++) {
@@ -155,7 +159,7 @@ final class TensorData {
       TInt64.class, new Kind(LongNdArray.class, shape -> {
         LongDataBuffer buffer = DataBuffers.ofLongs(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }, DataType.DT_INT64, Long.BYTES, LONGS,
+      }, ByteDataBuffer::asLongs, DataType.DT_INT64, Long.BYTES, LONGS,
           (values, into) -> {
             LongDataBuffer longs = (LongDataBuffer) into;
             for (int i = 0; i < values.length; i++) {
@@ -165,7 +169,7 @@ final class TensorData {
       TBool.class, new Kind(BooleanNdArray.class, shape -> {
         BooleanDataBuffer buffer = DataBuffers.ofBooleans(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }, DataType.DT_BOOL, 0, null, null));
+      }, ByteDataBuffer::asBooleans, DataType.DT_BOOL, 0, null, null));
 
   /** The dtypes a weight may have, in the order messages list them. */
   static final List<Class<? extends TType>> WEIGHT_DTYPES =
@@ -291,6 +295,17 @@ final class TensorData {
   private static Kind weightKind(Class<? extends TType> dtype) {
     requireWeightDtype(dtype, "the dtype");
     return KINDS.get(dtype);
+  }
+
+  /** Whether {@code array} holds {@code dtype}'s values as they are (a copy needs no conversion). */
+  static boolean holds(NdArray<?> array, Class<? extends TType> dtype) {
+    Kind kind = KINDS.get(dtype);
+    return kind != null && kind.array().isInstance(array);
+  }
+
+  /** A tensor's memory as a buffer of its dtype's values, to copy rows straight into. */
+  static DataBuffer<?> memoryOf(Tensor tensor, Class<? extends TType> dtype, String what) {
+    return kind(dtype, what).view().apply(tensor.asRawTensor().data());
   }
 
   /** Fails, naming {@code what}, for a dtype predict cannot copy. */

@@ -21,8 +21,7 @@ record Topology(
     List<SymbolicTensor<?>> inputs,
     List<SymbolicTensor<?>> outputs,
     List<Node> nodes,
-    Map<Layer, String> names,
-    Map<Node, SymbolicTensor<?>> produced) {
+    Map<Layer, String> names) {
 
   static Topology of(List<? extends SymbolicTensor<?>> inputs,
       List<? extends SymbolicTensor<?>> outputs) {
@@ -42,18 +41,14 @@ record Topology(
       }
     }
     List<Node> order = new ArrayList<>();
-    Map<Node, SymbolicTensor<?>> produced = new IdentityHashMap<>();
-    inputs.forEach(input -> {
-      order.add(input.producer());
-      produced.put(input.producer(), input);
-    });
+    inputs.forEach(input -> order.add(input.producer()));
     Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
     visited.addAll(inputNodes);
     for (SymbolicTensor<?> output : outputs) {
-      visit(output, visited, order, produced);
+      visit(output, visited, order);
     }
     return new Topology(List.copyOf(inputs), List.copyOf(outputs), List.copyOf(order),
-        assignNames(order), Collections.unmodifiableMap(produced));
+        assignNames(order));
   }
 
   private static void requireElements(List<? extends SymbolicTensor<?>> tensors, String what) {
@@ -74,8 +69,7 @@ record Topology(
    * Depth first, the inputs of a call before the call itself; with a stack of its own rather than
    * recursion, so a chain of thousands of layers does not overflow the thread's stack.
    */
-  private static void visit(SymbolicTensor<?> output, Set<Node> visited, List<Node> order,
-      Map<Node, SymbolicTensor<?>> produced) {
+  private static void visit(SymbolicTensor<?> output, Set<Node> visited, List<Node> order) {
     Deque<Frame> stack = new ArrayDeque<>();
     stack.push(new Frame(output));
     while (!stack.isEmpty()) {
@@ -99,7 +93,6 @@ record Topology(
       stack.pop();
       if (visited.add(node)) { // a diamond may have finished it meanwhile
         order.add(node);
-        produced.put(node, top.tensor);
       }
     }
   }

@@ -133,6 +133,7 @@ final class Trainer {
     TrainingData xs = inputs(x);
     TrainingData ys = targets(y);
     xs.requireSameSamples(ys, "");
+    graph.setBaseSeed(options.seed()); // what the layers' random ops mix in (SeedStream)
     TrainingData valX = null;
     TrainingData valY = null;
     if (options.validationX() != null) {

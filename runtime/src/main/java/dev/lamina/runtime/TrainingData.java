@@ -5,9 +5,7 @@ import java.util.List;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.ndarray.buffer.DataBuffer;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
@@ -131,7 +129,7 @@ final class TrainingData {
         Tensor tensor = Tensor.of(dtypes.get(i), Shapes.perSample(shape).prepend(rows.length));
         tensors.add(tensor);
         DataBuffer from = source.buffer();
-        DataBuffer to = view(tensor, dtypes.get(i));
+        DataBuffer to = TensorData.memoryOf(tensor, dtypes.get(i), "batch");
         for (int r = 0; r < rows.length; r++) {
           from.slice(rows[r] * rowSize, rowSize).copyTo(to.slice(r * rowSize, rowSize), rowSize);
         }
@@ -141,23 +139,6 @@ final class TrainingData {
       tensors.forEach(Tensor::close);
       throw e;
     }
-  }
-
-  /** The tensor's memory as a buffer of its dtype's values. */
-  private static DataBuffer<?> view(Tensor tensor, Class<? extends TType> dtype) {
-    ByteDataBuffer raw = tensor.asRawTensor().data();
-    if (dtype == TFloat32.class) {
-      return raw.asFloats();
-    } else if (dtype == TFloat64.class) {
-      return raw.asDoubles();
-    } else if (dtype == TInt32.class) {
-      return raw.asInts();
-    } else if (dtype == TInt64.class) {
-      return raw.asLongs();
-    } else if (dtype == TBool.class) {
-      return raw.asBooleans();
-    }
-    throw new IllegalArgumentException("A batch cannot be " + Shapes.dtypeName(dtype));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -208,12 +189,7 @@ final class TrainingData {
       element = element.getComponentType();
     }
     // Read the array as its own element type; convert() then casts to the dtype fed.
-    Class<? extends TType> dtype = element == float.class ? TFloat32.class
-        : element == double.class ? TFloat64.class
-        : element == int.class ? TInt32.class
-        : element == long.class ? TInt64.class
-        : element == boolean.class ? TBool.class
-        : null;
+    Class<? extends TType> dtype = JavaArrays.dtypeOf(element);
     if (dtype == null) {
       throw new IllegalArgumentException(name + " is a " + item.getClass().getSimpleName()
           + "; pass float, double, int, long or boolean arrays, or an NdArray");
@@ -225,7 +201,7 @@ final class TrainingData {
   private static TensorData.Dense convert(NdArray<?> array, Class<? extends TType> dtype,
       String name) {
     TensorData.Dense out = TensorData.allocate(dtype, array.shape(), name);
-    if (sameKind(array, dtype)) {
+    if (TensorData.holds(array, dtype)) {
       copy(array, out);
       return out;
     }
@@ -241,14 +217,6 @@ final class TrainingData {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static void copy(NdArray<?> array, TensorData.Dense out) {
     ((NdArray) array).copyTo((NdArray) out.array());
-  }
-
-  private static boolean sameKind(NdArray<?> array, Class<? extends TType> dtype) {
-    return (dtype == TFloat32.class && array instanceof org.tensorflow.ndarray.FloatNdArray)
-        || (dtype == TFloat64.class && array instanceof org.tensorflow.ndarray.DoubleNdArray)
-        || (dtype == TInt32.class && array instanceof org.tensorflow.ndarray.IntNdArray)
-        || (dtype == TInt64.class && array instanceof org.tensorflow.ndarray.LongNdArray)
-        || (dtype == TBool.class && array instanceof org.tensorflow.ndarray.BooleanNdArray);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -50,6 +50,12 @@ final class TrainingGraph {
   private final Op learningRateAssign;
   private final Operand<TInt64> iterations;
   private double pushedLearningRate = Double.NaN;
+  /** {@code FitOptions.seed}, which the training pass's {@link SeedStream}s mix in. */
+  private final Placeholder<TInt64> baseSeedValue;
+  private final Op baseSeedAssign;
+  private long pushedBaseSeed;
+  /** The step the training pass's random ops read; the step count waits for it. */
+  private final org.tensorflow.op.core.ReadVariableOp<TInt64> seedStep;
   private final List<Op> initializers = new ArrayList<>();
   /** Every slot variable by {@code w<i>/<name>}, i the weight's place among trainable ones. */
   private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -86,6 +92,12 @@ final class TrainingGraph {
         Shape.scalar(), VarHandleOp.sharedName(opt.scope().makeOpName("iterations")));
     initializers.add(opt.assignVariableOp(iterationsHandle, opt.constant(0L)));
     iterations = opt.readVariableOp(iterationsHandle, TInt64.class);
+    Operand<?> baseSeed = opt.withName("base_seed").varHandleOp(TInt64.class, Shape.scalar(),
+        VarHandleOp.sharedName(opt.scope().makeOpName("base_seed")));
+    initializers.add(opt.assignVariableOp(baseSeed, opt.constant(0L)));
+    baseSeedValue = opt.withName("base_seed_value")
+        .placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+    baseSeedAssign = opt.assignVariableOp(baseSeed, baseSeedValue);
 
     // The training pass.
     Ops trainOps = tf.withSubScope("train");
@@ -96,11 +108,17 @@ final class TrainingGraph {
         reads.put(weight, trainOps.withName("read").readVariableOp(variable.handle(),
             weight.dtypeClass())));
     Map<Weight, Operand<?>> stateUpdates = new LinkedHashMap<>();
-    Map<Node, Operand<?>> built = executor.forward(trainOps, true, reads::get, stateUpdates);
+    // Random ops draw from the step about to be taken (read before the step increments it).
+    seedStep = trainOps.withName("step").readVariableOp(iterationsHandle, TInt64.class);
+    TrainingPass pass = new TrainingPass(seedStep,
+        trainOps.withName("base_seed").readVariableOp(baseSeed, TInt64.class));
+    Map<Node, List<Operand<?>>> built =
+        executor.forward(trainOps, true, reads::get, stateUpdates, pass);
     List<Operand<?>> trainInputs = new ArrayList<>();
-    topology.inputs().forEach(input -> trainInputs.add(built.get(input.producer())));
+    topology.inputs().forEach(input -> trainInputs.add(Executor.operandOf(built, input)));
     List<Operand<TFloat32>> trainOutputs = new ArrayList<>();
-    topology.outputs().forEach(output -> trainOutputs.add(float32(built.get(output.producer()))));
+    topology.outputs().forEach(output ->
+        trainOutputs.add(float32(Executor.operandOf(built, output))));
     List<Placeholder<?>> trainTargets = targets(trainOps, loss, outputs);
     List<Operand<TFloat32>> trainValues =
         lossAndMetrics(trainOps, loss, metrics, trainOutputs, trainTargets);
@@ -117,7 +135,7 @@ final class TrainingGraph {
     trainable.forEach(weight -> weightReads.add(float32(weight, reads.get(weight))));
     Op update = weightReads.isEmpty()
         ? trainOps.withName("update").noOp()
-        : updates(trainOps, opt, trainValues.get(0), weightReads, iterationsHandle);
+        : updates(trainOps, opt, trainValues.get(0), weightReads, iterationsHandle, pass);
     changedByStep.addAll(trainable);
     if (!stateUpdates.isEmpty()) {
       // Layers' own updates (Keras's assign in call), computed from this step's forward pass.
@@ -184,31 +202,20 @@ final class TrainingGraph {
   /**
    * Keras's {@code model.losses} added to the total loss (the first of {@code values}): each
    * trainable weight's regularizer penalty, and each layer call's activity regularizer penalty
-   * of its output divided by the batch size ({@code divide_no_nan}, as Keras 3).
+   * of each of its outputs divided by the batch size ({@code divide_no_nan}, as Keras 3).
    */
   private void addRegularization(Ops tf, List<Operand<TFloat32>> values,
-      Executor.WeightReads reads, Map<Node, Operand<?>> built) {
+      Executor.WeightReads reads, Map<Node, List<Operand<?>>> built) {
     Ops scoped = tf.withSubScope("regularization");
     List<Operand<TFloat32>> penalties = new ArrayList<>();
     for (Node node : executor.topology().nodes()) {
       Regularizer activity = node.layer().activityRegularizer();
-      Operand<?> output = built.get(node);
-      if (activity == null || output == null) {
+      if (activity == null || built.get(node) == null) {
         continue;
       }
-      if (output.type() != TFloat32.class) {
-        throw new IllegalArgumentException(node.layer().describe() + ": activity_regularizer "
-            + "needs a float32 output, got " + Shapes.dtypeName(output.type()));
+      for (Operand<?> output : built.get(node)) {
+        penalties.add(activityPenalty(scoped, node, activity, output));
       }
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> y = (Operand<TFloat32>) output;
-      Operand<TFloat32> penalty = activity.penalty(scoped, y);
-      if (y.shape().numDimensions() > 0) {
-        Operand<TFloat32> batch = scoped.dtypes.cast(scoped.gather(
-            scoped.shape(y), scoped.constant(0), scoped.constant(0)), TFloat32.class);
-        penalty = scoped.math.divNoNan(penalty, batch);
-      }
-      penalties.add(penalty);
     }
     for (Layer layer : executor.topology().layers()) {
       for (Weight weight : layer.weights()) {
@@ -222,6 +229,24 @@ final class TrainingGraph {
       total = scoped.math.add(total, penalty);
     }
     values.set(0, total);
+  }
+
+  /** {@code activity}'s penalty of one output of a call, divided by the batch size. */
+  private static Operand<TFloat32> activityPenalty(Ops scoped, Node node, Regularizer activity,
+      Operand<?> output) {
+    if (output.type() != TFloat32.class) {
+      throw new IllegalArgumentException(node.layer().describe() + ": activity_regularizer "
+          + "needs a float32 output, got " + Shapes.dtypeName(output.type()));
+    }
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32> y = (Operand<TFloat32>) output;
+    Operand<TFloat32> penalty = activity.penalty(scoped, y);
+    if (y.shape().numDimensions() > 0) {
+      Operand<TFloat32> batch = scoped.dtypes.cast(scoped.gather(
+          scoped.shape(y), scoped.constant(0), scoped.constant(0)), TFloat32.class);
+      penalty = scoped.math.divNoNan(penalty, batch);
+    }
+    return penalty;
   }
 
   /** The batch means of the total loss, each output's loss (if several) and each metric. */
@@ -258,8 +283,20 @@ final class TrainingGraph {
 
   /** Gradients, then every weight's update once all gradients exist, then the step count. */
   private Op updates(Ops tf, Ops opt, Operand<TFloat32> loss, List<Operand<TFloat32>> weightReads,
-      Operand<?> iterationsHandle) {
-    List<Output<?>> raw = gradients(loss, weightReads);
+      Operand<?> iterationsHandle, TrainingPass pass) {
+    // The gradients of the looked-up rows too: Keras's per-slice squares need them.
+    List<Operand<TFloat32>> xs = new ArrayList<>(weightReads);
+    Map<TrainingPass.Lookup, Integer> lookupAt = new java.util.IdentityHashMap<>();
+    for (Weight weight : trainable) {
+      if (sparse(weight, pass)) {
+        for (TrainingPass.Lookup lookup : pass.lookups().get(weight)) {
+          lookupAt.put(lookup, xs.size());
+          xs.add(lookup.rows());
+        }
+      }
+    }
+    List<Output<?>> allGradients = gradients(loss, xs);
+    List<Output<?>> raw = allGradients.subList(0, weightReads.size());
     // Identities of the gradients give one op each for "every gradient exists" to wait on.
     List<Operand<TFloat32>> gradients = new ArrayList<>();
     List<Op> after = new ArrayList<>();
@@ -284,8 +321,14 @@ final class TrainingGraph {
       if (gradient == null) {
         continue; // the weight does not reach the loss: Keras leaves it as it is too
       }
-      Optimizer.Update update = optimizer.buildUpdate(ordered.withSubScope(slotPrefix),
-          slotsFor(opt, weight, slotPrefix), weightReads.get(i), gradient, lr, step);
+      Ops scoped = ordered.withSubScope(slotPrefix);
+      Operand<TFloat32> squared = sparse(weight, pass)
+          ? squaredSlices(scoped, weight, pass.lookups().get(weight), allGradients,
+              lookupAt)
+          : scoped.math.square(gradient);
+      Optimizer.Update update = optimizer.buildUpdate(scoped,
+          slotsFor(opt, weight, slotPrefix), weightReads.get(i),
+          new Optimizer.Gradient(gradient, squared), lr, step);
       all.addAll(update.slotUpdates());
       Operand<TFloat32> newValue = update.newValue();
       if (weight.constraint() != null) {
@@ -296,9 +339,44 @@ final class TrainingGraph {
       all.add(ordered.assignVariableOp(variable.handle(), newValue));
     }
     Op weightsDone = opt.withControlDependencies(all).withName("weights_updated").noOp();
-    Op count = opt.withControlDependencies(List.of(weightsDone))
+    Op count = opt.withControlDependencies(List.of(weightsDone, seedStep))
         .assignAddVariableOp(iterationsHandle, opt.constant(1L));
     return opt.withControlDependencies(List.of(count)).withName("step").noOp();
+  }
+
+  /**
+   * Whether Keras would see {@code weight}'s gradient as slices (IndexedSlices): every read of
+   * it is a declared lookup, and no regularizer adds a dense gradient.
+   */
+  private static boolean sparse(Weight weight, TrainingPass pass) {
+    return pass.lookups().containsKey(weight) && weight.regularizer() == null;
+  }
+
+  /**
+   * Keras's {@code ops.square} of a gradient of slices, summed into the weight's shape: each
+   * looked-up row's gradient squared, then added up per index.
+   */
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> squaredSlices(Ops tf, Weight weight,
+      List<TrainingPass.Lookup> lookups, List<Output<?>> gradients,
+      Map<TrainingPass.Lookup, Integer> lookupAt) {
+    long[] dims = weight.shape().asArray();
+    long[] rowShape = dims.clone();
+    rowShape[0] = -1;
+    Operand<TFloat32> sum = tf.zeros(tf.constant(dims), TFloat32.class);
+    for (TrainingPass.Lookup lookup : lookups) {
+      Output<?> rowsGradient = gradients.get(lookupAt.get(lookup));
+      if (rowsGradient == null) {
+        continue; // these rows do not reach the loss
+      }
+      Operand<TFloat32> slices = tf.reshape(tf.math.square((Output<TFloat32>) rowsGradient),
+          tf.constant(rowShape));
+      Operand<? extends org.tensorflow.types.family.TNumber> indices =
+          tf.reshape(lookup.indices(), tf.constant(new long[] {-1}));
+      sum = tf.math.add(sum, tf.math.unsortedSegmentSum(slices,
+          (Operand<org.tensorflow.types.family.TNumber>) indices, tf.constant(dims[0])));
+    }
+    return sum;
   }
 
   private static final Pattern NO_GRADIENT =
@@ -470,6 +548,23 @@ final class TrainingGraph {
       }
     }
     return values;
+  }
+
+  /**
+   * Sets {@code FitOptions.seed} for the random ops of the steps that follow (0 until set), at
+   * a batch boundary.
+   */
+  void setBaseSeed(long seed) {
+    if (seed == pushedBaseSeed) {
+      return;
+    }
+    executor.whileWriting(() -> {
+      try (TInt64 value = TInt64.scalarOf(seed)) {
+        executor.session().runner().feed(baseSeedValue, value).addTarget(baseSeedAssign).run();
+      }
+      return null;
+    });
+    pushedBaseSeed = seed;
   }
 
   /** The model's graph and session this training pass lives in. */

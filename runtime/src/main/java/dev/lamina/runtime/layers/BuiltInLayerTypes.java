@@ -23,22 +23,29 @@ import dev.lamina.runtime.layers.merging.Minimum;
 import dev.lamina.runtime.layers.merging.Multiply;
 import dev.lamina.runtime.layers.merging.Subtract;
 import dev.lamina.runtime.layers.normalization.BatchNormalization;
+import dev.lamina.runtime.layers.normalization.GroupNormalization;
 import dev.lamina.runtime.layers.normalization.LayerNormalization;
 import dev.lamina.runtime.layers.normalization.UnitNormalization;
 import dev.lamina.runtime.layers.pooling.AveragePooling1D;
 import dev.lamina.runtime.layers.pooling.AveragePooling2D;
+import dev.lamina.runtime.layers.pooling.AveragePooling3D;
 import dev.lamina.runtime.layers.pooling.GlobalAveragePooling1D;
 import dev.lamina.runtime.layers.pooling.GlobalAveragePooling2D;
+import dev.lamina.runtime.layers.pooling.GlobalAveragePooling3D;
 import dev.lamina.runtime.layers.pooling.GlobalMaxPooling1D;
 import dev.lamina.runtime.layers.pooling.GlobalMaxPooling2D;
+import dev.lamina.runtime.layers.pooling.GlobalMaxPooling3D;
 import dev.lamina.runtime.layers.pooling.MaxPooling1D;
 import dev.lamina.runtime.layers.pooling.MaxPooling2D;
+import dev.lamina.runtime.layers.pooling.MaxPooling3D;
 import dev.lamina.runtime.layers.pooling.PoolingTypes;
 import dev.lamina.runtime.layers.preprocessing.Normalization;
 import dev.lamina.runtime.layers.preprocessing.Rescaling;
+import dev.lamina.runtime.layers.regularization.ActivityRegularization;
 import dev.lamina.runtime.layers.regularization.Dropout;
 import dev.lamina.runtime.layers.reshaping.Cropping1D;
 import dev.lamina.runtime.layers.reshaping.Cropping2D;
+import dev.lamina.runtime.layers.reshaping.Cropping3D;
 import dev.lamina.runtime.layers.reshaping.Flatten;
 import dev.lamina.runtime.layers.reshaping.Permute;
 import dev.lamina.runtime.layers.reshaping.RepeatVector;
@@ -46,8 +53,10 @@ import dev.lamina.runtime.layers.reshaping.Reshape;
 import dev.lamina.runtime.layers.reshaping.ReshapingTypes;
 import dev.lamina.runtime.layers.reshaping.UpSampling1D;
 import dev.lamina.runtime.layers.reshaping.UpSampling2D;
+import dev.lamina.runtime.layers.reshaping.UpSampling3D;
 import dev.lamina.runtime.layers.reshaping.ZeroPadding1D;
 import dev.lamina.runtime.layers.reshaping.ZeroPadding2D;
+import dev.lamina.runtime.layers.reshaping.ZeroPadding3D;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypeProvider;
@@ -68,7 +77,16 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Dense", Dense.class, BuiltInLayerTypes::dense),
         ConvolutionalTypes.CONV1D,
         ConvolutionalTypes.CONV2D,
+        ConvolutionalTypes.CONV3D,
+        ConvolutionalTypes.CONV1D_TRANSPOSE,
+        ConvolutionalTypes.CONV2D_TRANSPOSE,
+        ConvolutionalTypes.DEPTHWISE_CONV1D,
+        ConvolutionalTypes.DEPTHWISE_CONV2D,
+        ConvolutionalTypes.SEPARABLE_CONV1D,
+        ConvolutionalTypes.SEPARABLE_CONV2D,
         LayerType.of("Dropout", Dropout.class, BuiltInLayerTypes::dropout),
+        LayerType.of("ActivityRegularization", ActivityRegularization.class,
+            BuiltInLayerTypes::activityRegularization),
         LayerType.of("Flatten", Flatten.class, (name, c) -> {
           ReshapingTypes.channelsLast(c);
           return new Flatten(name);
@@ -79,22 +97,31 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("RepeatVector", RepeatVector.class, ReshapingTypes::repeatVector),
         LayerType.of("Cropping1D", Cropping1D.class, ReshapingTypes::cropping1d),
         LayerType.of("Cropping2D", Cropping2D.class, ReshapingTypes::cropping2d),
+        LayerType.of("Cropping3D", Cropping3D.class, ReshapingTypes::cropping3d),
         LayerType.of("ZeroPadding1D", ZeroPadding1D.class, ReshapingTypes::zeroPadding1d),
         LayerType.of("ZeroPadding2D", ZeroPadding2D.class, ReshapingTypes::zeroPadding2d),
+        LayerType.of("ZeroPadding3D", ZeroPadding3D.class, ReshapingTypes::zeroPadding3d),
         LayerType.of("UpSampling1D", UpSampling1D.class, ReshapingTypes::upSampling1d),
         LayerType.of("UpSampling2D", UpSampling2D.class, ReshapingTypes::upSampling2d),
+        LayerType.of("UpSampling3D", UpSampling3D.class, ReshapingTypes::upSampling3d),
         LayerType.of("MaxPooling1D", MaxPooling1D.class, PoolingTypes::maxPooling1d),
         LayerType.of("MaxPooling2D", MaxPooling2D.class, PoolingTypes::maxPooling2d),
+        LayerType.of("MaxPooling3D", MaxPooling3D.class, PoolingTypes::maxPooling3d),
         LayerType.of("AveragePooling1D", AveragePooling1D.class, PoolingTypes::averagePooling1d),
         LayerType.of("AveragePooling2D", AveragePooling2D.class, PoolingTypes::averagePooling2d),
+        LayerType.of("AveragePooling3D", AveragePooling3D.class, PoolingTypes::averagePooling3d),
         LayerType.of("GlobalMaxPooling1D", GlobalMaxPooling1D.class,
             PoolingTypes::globalMaxPooling1d),
         LayerType.of("GlobalMaxPooling2D", GlobalMaxPooling2D.class,
             PoolingTypes::globalMaxPooling2d),
+        LayerType.of("GlobalMaxPooling3D", GlobalMaxPooling3D.class,
+            PoolingTypes::globalMaxPooling3d),
         LayerType.of("GlobalAveragePooling1D", GlobalAveragePooling1D.class,
             PoolingTypes::globalAveragePooling1d),
         LayerType.of("GlobalAveragePooling2D", GlobalAveragePooling2D.class,
             PoolingTypes::globalAveragePooling2d),
+        LayerType.of("GlobalAveragePooling3D", GlobalAveragePooling3D.class,
+            PoolingTypes::globalAveragePooling3d),
         LayerType.of("Concatenate", Concatenate.class,
             (name, c) -> new Concatenate(name, c.optInt("axis", -1))),
         LayerType.of("Activation", Activation.class,
@@ -124,6 +151,8 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Embedding", Embedding.class, BuiltInLayerTypes::embedding),
         LayerType.of("LayerNormalization", LayerNormalization.class,
             BuiltInLayerTypes::layerNormalization),
+        LayerType.of("GroupNormalization", GroupNormalization.class,
+            BuiltInLayerTypes::groupNormalization),
         LayerType.of("UnitNormalization", UnitNormalization.class,
             (name, c) -> new UnitNormalization(name, c.optInts("axis", -1))),
         LayerType.of("Rescaling", Rescaling.class, BuiltInLayerTypes::rescaling),
@@ -165,6 +194,40 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         .gammaRegularizer(regularizer(c, "gamma_regularizer"))
         .betaConstraint(constraint(c, "beta_constraint"))
         .gammaConstraint(constraint(c, "gamma_constraint")).build();
+  }
+
+  private static GroupNormalization groupNormalization(String name, LayerConfig c)
+      throws ModelFormatException {
+    int groups = c.optInt("groups", 32);
+    if (groups == 0 || groups < -1) {
+      throw c.error("groups", "groups is " + groups + "; it must be a positive integer (or -1 "
+          + "for instance normalization)");
+    }
+    int[] axis = c.optInts("axis", -1);
+    if (axis.length != 1) {
+      throw c.error("axis", "axis must be one int, got " + axis.length);
+    }
+    double epsilon = c.optDouble("epsilon", 1e-3);
+    if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
+      throw c.error("epsilon", "epsilon is " + epsilon + "; it must be finite and not negative");
+    }
+    return GroupNormalization.builder().name(name).groups(groups).axis(axis[0])
+        .epsilon(epsilon).center(c.optBoolean("center", true))
+        .scale(c.optBoolean("scale", true))
+        .betaInitializer(initializer(c, "beta_initializer"))
+        .gammaInitializer(initializer(c, "gamma_initializer"))
+        .betaRegularizer(regularizer(c, "beta_regularizer"))
+        .gammaRegularizer(regularizer(c, "gamma_regularizer"))
+        .betaConstraint(constraint(c, "beta_constraint"))
+        .gammaConstraint(constraint(c, "gamma_constraint")).build();
+  }
+
+  private static ActivityRegularization activityRegularization(String name, LayerConfig c)
+      throws ModelFormatException {
+    double l1 = c.optDouble("l1", 0.0);
+    double l2 = c.optDouble("l2", 0.0);
+    return construct(c, !(l1 >= 0) || Double.isInfinite(l1) ? "l1" : "l2",
+        () -> new ActivityRegularization(name, l1, l2));
   }
 
   private static Rescaling rescaling(String name, LayerConfig c) throws ModelFormatException {

@@ -85,7 +85,11 @@ public final class FitOptions {
     return this;
   }
 
-  /** The seed of the per-epoch shuffles. */
+  /**
+   * The seed of the per-epoch shuffles and of the random ops of layers without a seed of their
+   * own (Dropout's masks, noise, a {@code @Lambda}'s draws: {@code SeedStream}); 0 unless set.
+   * The same seed, data and initial weights train to the same weights.
+   */
   public FitOptions seed(long seed) {
     this.seed = seed;
     return this;

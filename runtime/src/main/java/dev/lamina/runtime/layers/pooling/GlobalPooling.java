@@ -17,8 +17,8 @@ import org.tensorflow.types.family.TFloating;
 import org.tensorflow.types.family.TNumber;
 
 /**
- * What Keras's global pooling layers share ({@code GlobalMaxPooling1D/2D}, {@code
- * GlobalAveragePooling1D/2D}), channels_last: the largest value or the average over all the
+ * What Keras's global pooling layers share ({@code GlobalMaxPooling1D/2D/3D}, {@code
+ * GlobalAveragePooling1D/2D/3D}), channels_last: the largest value or the average over all the
  * spatial axes; {@code keepdims} keeps them with size 1. Only {@code GlobalAveragePooling1D}
  * reads a mask, as in Keras: the average over the steps the mask keeps (an all-masked sample
  * divides by zero, as in Keras); the others ignore masks. None of them outputs a mask.
@@ -59,8 +59,7 @@ public abstract class GlobalPooling extends Layer {
     Shape shape = x.shape();
     if (shape.isUnknown() || shape.numDimensions() != rank) {
       throw new IllegalArgumentException(describe() + " needs an input of rank " + rank + " "
-          + (rank == 3 ? "(batch, steps, features)" : "(batch, rows, cols, channels)")
-          + ", got " + Shapes.format(shape));
+          + Pooling.layout(rank) + ", got " + Shapes.format(shape));
     }
     if (!TFloating.class.isAssignableFrom(x.dtype())) {
       throw new IllegalArgumentException(describe() + " takes floating-point inputs, got "

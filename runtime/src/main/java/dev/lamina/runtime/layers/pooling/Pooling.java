@@ -11,16 +11,19 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TFloating;
 import org.tensorflow.types.family.TNumber;
 
 /**
- * What Keras's windowed pooling layers share ({@code MaxPooling1D/2D}, {@code
- * AveragePooling1D/2D}), channels_last: a window of {@code pool_size} slides by {@code strides}
- * over the spatial axes, {@code padding} "valid" (whole windows only) or "same" (output size
- * {@code ceil(size / stride)}; averages over the values in the input only, not the padding, as
- * Keras and TensorFlow's AvgPool). One-dimensional pooling runs as two-dimensional on an added
- * axis of size 1, as Keras's TensorFlow backend does.
+ * What Keras's windowed pooling layers share ({@code MaxPooling1D/2D/3D}, {@code
+ * AveragePooling1D/2D/3D}), channels_last: a window of {@code pool_size} slides by {@code
+ * strides} over the spatial axes, {@code padding} "valid" (whole windows only) or "same" (output
+ * size {@code ceil(size / stride)}; averages over the values in the input only, not the padding,
+ * as Keras and TensorFlow's AvgPool and AvgPool3D). One-dimensional pooling runs as
+ * two-dimensional on an added axis of size 1, as Keras's TensorFlow backend does;
+ * three-dimensional pooling runs as TensorFlow's MaxPool3D and AvgPool3D (both with gradients in
+ * TensorFlow Java's C API; MaxPool3D has no float64 kernel, so MaxPooling3D refuses float64).
  */
 public abstract class Pooling extends Layer {
 
@@ -97,12 +100,15 @@ public abstract class Pooling extends Layer {
     Shape shape = x.shape();
     if (shape.isUnknown() || shape.numDimensions() != rank) {
       throw new IllegalArgumentException(describe() + " needs an input of rank " + rank + " "
-          + (rank == 3 ? "(batch, steps, features)" : "(batch, rows, cols, channels)")
-          + ", got " + Shapes.format(shape));
+          + layout(rank) + ", got " + Shapes.format(shape));
     }
     if (!TFloating.class.isAssignableFrom(x.dtype())) {
       throw new IllegalArgumentException(describe() + " takes floating-point inputs, got "
           + Shapes.dtypeName(x.dtype()));
+    }
+    if (max && rank == 5 && x.dtype() == TFloat64.class) {
+      throw new IllegalArgumentException(describe() + " takes float16, bfloat16 or float32 "
+          + "inputs (TensorFlow's MaxPool3D has no float64 kernel), got float64");
     }
     long[] out = shape.asArray();
     for (int i = 0; i < poolSize.length; i++) {
@@ -123,10 +129,27 @@ public abstract class Pooling extends Layer {
     return Layers.spec(Shape.of(out), x.dtype());
   }
 
+  /** What a sample of {@code rank} axes holds, channels_last, for messages. */
+  static String layout(int rank) {
+    return switch (rank) {
+      case 3 -> "(batch, steps, features)";
+      case 4 -> "(batch, rows, cols, channels)";
+      default -> "(batch, dim1, dim2, dim3, channels)";
+    };
+  }
+
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
     Operand<TNumber> x = (Operand<TNumber>) (Operand) inputs.get(0);
+    String tfPadding = padding.toUpperCase(java.util.Locale.ROOT);
+    if (poolSize.length == 3) {
+      List<Long> window = asList(new long[] {1, poolSize[0], poolSize[1], poolSize[2], 1});
+      List<Long> step = asList(new long[] {1, strides[0], strides[1], strides[2], 1});
+      return max
+          ? tf.nn.maxPool3d(x, window, step, tfPadding)
+          : tf.nn.avgPool3d(x, window, step, tfPadding);
+    }
     boolean oneD = poolSize.length == 1;
     if (oneD) {
       x = tf.expandDims(x, tf.constant(1));
@@ -138,7 +161,6 @@ public abstract class Pooling extends Layer {
       window[axis] = poolSize[i];
       step[axis] = strides[i];
     }
-    String tfPadding = padding.toUpperCase(java.util.Locale.ROOT);
     Operand<TNumber> y = max
         ? tf.nn.maxPool(x, tf.constant(toInts(window)), tf.constant(toInts(step)), tfPadding)
         : tf.nn.avgPool(x, asList(window), asList(step), tfPadding);

@@ -39,8 +39,8 @@ public final class PoolingTypes {
   public static MaxPooling2D maxPooling2d(String name, LayerConfig c)
       throws ModelFormatException {
     ReshapingTypes.channelsLast(c);
-    int[] pool = two(c, "pool_size", new int[] {2, 2});
-    int[] strides = two(c, "strides", pool);
+    int[] pool = tuple(c, "pool_size", new int[] {2, 2});
+    int[] strides = tuple(c, "strides", pool);
     String padding = padding(c);
     return construct(c, "pool_size", () -> new MaxPooling2D(name, pool, strides, padding));
   }
@@ -50,10 +50,31 @@ public final class PoolingTypes {
       throws ModelFormatException {
     ReshapingTypes.channelsLast(c);
     required(c, "pool_size");
-    int[] pool = two(c, "pool_size", new int[] {0, 0});
-    int[] strides = two(c, "strides", pool);
+    int[] pool = tuple(c, "pool_size", new int[] {0, 0});
+    int[] strides = tuple(c, "strides", pool);
     String padding = padding(c);
     return construct(c, "pool_size", () -> new AveragePooling2D(name, pool, strides, padding));
+  }
+
+  /** Keras's {@code MaxPooling3D} configuration. */
+  public static MaxPooling3D maxPooling3d(String name, LayerConfig c)
+      throws ModelFormatException {
+    ReshapingTypes.channelsLast(c);
+    int[] pool = tuple(c, "pool_size", new int[] {2, 2, 2});
+    int[] strides = tuple(c, "strides", pool);
+    String padding = padding(c);
+    return construct(c, "pool_size", () -> new MaxPooling3D(name, pool, strides, padding));
+  }
+
+  /** Keras's {@code AveragePooling3D} configuration. */
+  public static AveragePooling3D averagePooling3d(String name, LayerConfig c)
+      throws ModelFormatException {
+    ReshapingTypes.channelsLast(c);
+    required(c, "pool_size");
+    int[] pool = tuple(c, "pool_size", new int[] {0, 0, 0});
+    int[] strides = tuple(c, "strides", pool);
+    String padding = padding(c);
+    return construct(c, "pool_size", () -> new AveragePooling3D(name, pool, strides, padding));
   }
 
   /** Keras's {@code GlobalMaxPooling1D} configuration. */
@@ -84,6 +105,20 @@ public final class PoolingTypes {
     return new GlobalAveragePooling2D(name, c.optBoolean("keepdims", false));
   }
 
+  /** Keras's {@code GlobalMaxPooling3D} configuration. */
+  public static GlobalMaxPooling3D globalMaxPooling3d(String name, LayerConfig c)
+      throws ModelFormatException {
+    ReshapingTypes.channelsLast(c);
+    return new GlobalMaxPooling3D(name, c.optBoolean("keepdims", false));
+  }
+
+  /** Keras's {@code GlobalAveragePooling3D} configuration. */
+  public static GlobalAveragePooling3D globalAveragePooling3d(String name, LayerConfig c)
+      throws ModelFormatException {
+    ReshapingTypes.channelsLast(c);
+    return new GlobalAveragePooling3D(name, c.optBoolean("keepdims", false));
+  }
+
   private static void required(LayerConfig c, String key) throws ModelFormatException {
     if (!c.has(key)) {
       throw c.error(key, key + " is missing");
@@ -108,15 +143,22 @@ public final class PoolingTypes {
     return value[0];
   }
 
-  /** An int (both axes) or {@code (rows, cols)}; a missing or null value: fallback. */
-  private static int[] two(LayerConfig c, String key, int[] fallback)
+  /**
+   * An int (every axis) or one per axis, as many as {@code fallback} has; a missing or null
+   * value: fallback.
+   */
+  private static int[] tuple(LayerConfig c, String key, int[] fallback)
       throws ModelFormatException {
+    int dims = fallback.length;
     int[] value = c.optInts(key, fallback);
     if (value.length == 1) {
-      return new int[] {value[0], value[0]};
+      int[] out = new int[dims];
+      java.util.Arrays.fill(out, value[0]);
+      return out;
     }
-    if (value.length != 2) {
-      throw c.error(key, key + " must be an int or 2 ints, got " + value.length + " ints");
+    if (value.length != dims) {
+      throw c.error(key, key + " must be an int or " + dims + " ints, got " + value.length
+          + " ints");
     }
     return value;
   }

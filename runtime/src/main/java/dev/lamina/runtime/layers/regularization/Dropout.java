@@ -1,15 +1,14 @@
 package dev.lamina.runtime.layers.regularization;
 
 import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.SeedStream;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.layers.Layers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
@@ -19,23 +18,31 @@ import org.tensorflow.types.family.TType;
  * Keras's {@code Dropout(rate, seed=None)}: in training ({@code fit}) each value is zeroed with
  * probability {@code rate} and the rest are scaled by {@code 1 / (1 - rate)} (inverted dropout,
  * so the expected value is unchanged); in {@code predict} and {@code evaluate} it is the
- * identity. A seeded layer draws the same masks in every run of a model built the same way.
+ * identity. Its masks come from the call's {@link dev.lamina.runtime.SeedStream}: with a seed of
+ * its own, step {@code k} draws from {@code [seed, k]} as Keras's {@code Dropout(seed=seed)}
+ * does (TensorFlow's stateless dropout); without one, from {@code FitOptions.seed}.
  */
 public final class Dropout extends Layer {
 
   private final double rate;
-  private final long seed;
+  /** Keras's {@code seed}, or null: the masks then follow {@code FitOptions.seed}. */
+  private final Long seed;
 
   public Dropout(double rate) {
     this(null, rate);
   }
 
   public Dropout(String name, double rate) {
-    this(name, rate, ThreadLocalRandom.current().nextLong());
+    this(name, rate, null);
   }
 
   /** A seeded dropout, as Keras's {@code Dropout(rate, seed=seed)}. */
   public Dropout(String name, double rate, long seed) {
+    this(name, rate, Long.valueOf(seed));
+  }
+
+  /** Keras's {@code Dropout(rate, seed=seed)}, {@code seed} null for none. */
+  public Dropout(String name, double rate, Long seed) {
     super(name);
     if (!(rate >= 0 && rate < 1)) {
       throw new IllegalArgumentException("Dropout rate must be in [0, 1), got " + rate);
@@ -55,7 +62,7 @@ public final class Dropout extends Layer {
     return arguments;
   }
 
-  /** The rate and the seed, so that a loaded model drops as the saved one would. */
+  /** The rate and the seed (null if none), so that a loaded model drops as the saved one would. */
   @Override
   public Map<String, Object> config() {
     Map<String, Object> config = new LinkedHashMap<>(arguments());
@@ -72,21 +79,22 @@ public final class Dropout extends Layer {
   @Override
   @SuppressWarnings("unchecked")
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
-      boolean training) {
+      CallContext context) {
     Operand<?> x = inputs.get(0);
-    if (!training || rate == 0 || !TNumber.class.isAssignableFrom(x.type())) {
+    if (!context.training() || rate == 0 || !TNumber.class.isAssignableFrom(x.type())) {
       return tf.identity(x);
     }
-    return dropout(tf, (Operand<TNumber>) x);
+    SeedStream seeds = context.seeds();
+    return dropout(tf, (Operand<TNumber>) x, seed == null ? seeds.next() : seeds.next(seed));
   }
 
-  private <T extends TNumber> Operand<T> dropout(Ops tf, Operand<T> x) {
-    // Two 31-bit halves of the layer's seed: TensorFlow's op-level seed pair.
-    Operand<TFloat32> uniform = tf.random.randomUniform(tf.shape(x, TInt64.class), TFloat32.class,
-        RandomUniform.seed(seed & 0x7fffffffL).seed2((seed >>> 33) | 1));
+  /** TensorFlow's {@code stateless_dropout}, as Keras's TensorFlow backend calls it. */
+  private <T extends TNumber> Operand<T> dropout(Ops tf, Operand<T> x, Operand<TInt64> seed) {
+    Operand<TFloat32> uniform =
+        tf.random.statelessRandomUniform(tf.shape(x, TInt64.class), seed, TFloat32.class);
     Operand<T> keep = tf.dtypes.cast(
         tf.math.greaterEqual(uniform, tf.constant((float) rate)), x.type());
     Operand<T> scale = tf.dtypes.cast(tf.constant((float) (1 / (1 - rate))), x.type());
-    return tf.math.mul(tf.math.mul(x, keep), scale);
+    return tf.math.mul(tf.math.mul(x, scale), keep);
   }
 }

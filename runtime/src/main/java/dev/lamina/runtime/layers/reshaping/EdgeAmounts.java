@@ -15,8 +15,8 @@ import org.tensorflow.types.family.TType;
 
 /**
  * What Keras's cropping and zero-padding layers share: an amount before and after each spatial
- * axis of a channels_last sample, removed ({@code Cropping1D/2D}) or added as zeros
- * ({@code ZeroPadding1D/2D}).
+ * axis of a channels_last sample, removed ({@code Cropping1D/2D/3D}) or added as zeros
+ * ({@code ZeroPadding1D/2D/3D}).
  */
 abstract class EdgeAmounts extends Layer {
 

@@ -68,6 +68,35 @@ final class ReshapingArgs {
     return size == Shape.UNKNOWN_SIZE ? size : Math.multiplyExact(size, factor);
   }
 
+  /** Checks UpSampling's sizes are 1 or more, naming {@code layer}. */
+  static int[] checkSizes(String layer, int... size) {
+    for (int s : size) {
+      if (s < 1) {
+        throw new IllegalArgumentException(layer + "'s size must be 1 or more, got "
+            + Arrays.toString(size));
+      }
+    }
+    return size.clone();
+  }
+
+  /** The shape after repeating spatial axis {@code i + 1} {@code size[i]} times. */
+  static Shape repeatedShape(Shape shape, int[] size) {
+    long[] out = shape.asArray();
+    for (int i = 0; i < size.length; i++) {
+      out[i + 1] = times(out[i + 1], size[i]);
+    }
+    return Shape.of(out);
+  }
+
+  /** Keras's UpSampling: {@link #repeat} along each spatial axis {@code i + 1}, in order. */
+  static <T extends TType> Operand<T> repeatAll(Ops tf, Operand<T> x, int[] size) {
+    Operand<T> y = x;
+    for (int i = 0; i < size.length; i++) {
+      y = repeat(tf, y, size[i], i + 1);
+    }
+    return y;
+  }
+
   /**
    * Keras's {@code ops.repeat(x, n, axis)}: each element along {@code axis} {@code n} times in a
    * row. A new axis after {@code axis} holds {@code n} copies (ConcatV2, which has a gradient),

@@ -53,6 +53,13 @@ public final class ReshapingTypes {
     return construct(c, "cropping", () -> new Cropping2D(name, pairs));
   }
 
+  /** Keras's {@code Cropping3D} configuration (Keras's default crops 1 everywhere). */
+  public static Cropping3D cropping3d(String name, LayerConfig c) throws ModelFormatException {
+    channelsLast(c);
+    int[][] pairs = pairs(c, "cropping", 1, 3);
+    return construct(c, "cropping", () -> new Cropping3D(name, pairs));
+  }
+
   /** Keras's {@code ZeroPadding1D} configuration. */
   public static ZeroPadding1D zeroPadding1d(String name, LayerConfig c)
       throws ModelFormatException {
@@ -67,6 +74,14 @@ public final class ReshapingTypes {
     channelsLast(c);
     int[][] pairs = pairs2d(c, "padding", 1);
     return construct(c, "padding", () -> new ZeroPadding2D(name, pairs));
+  }
+
+  /** Keras's {@code ZeroPadding3D} configuration. */
+  public static ZeroPadding3D zeroPadding3d(String name, LayerConfig c)
+      throws ModelFormatException {
+    channelsLast(c);
+    int[][] pairs = pairs(c, "padding", 1, 3);
+    return construct(c, "padding", () -> new ZeroPadding3D(name, pairs));
   }
 
   /** Keras's {@code UpSampling1D} configuration. */
@@ -94,6 +109,21 @@ public final class ReshapingTypes {
     return construct(c, "size", () -> new UpSampling2D(name, rows, cols, interpolation));
   }
 
+  /**
+   * Keras's {@code UpSampling3D} configuration: {@code size} and {@code data_format} only; Keras
+   * 3's UpSampling3D repeats (nearest) and has no {@code interpolation}.
+   */
+  public static UpSampling3D upSampling3d(String name, LayerConfig c)
+      throws ModelFormatException {
+    channelsLast(c);
+    int[] size = c.optInts("size", 2, 2, 2);
+    if (size.length != 1 && size.length != 3) {
+      throw c.error("size", "size must be an int or 3 ints, got " + size.length + " ints");
+    }
+    int[] all = size.length == 1 ? new int[] {size[0], size[0], size[0]} : size;
+    return construct(c, "size", () -> new UpSampling3D(name, all[0], all[1], all[2]));
+  }
+
   private static int[] required(LayerConfig c, String key) throws ModelFormatException {
     if (!c.has(key)) {
       throw c.error(key, key + " is missing");
@@ -118,30 +148,47 @@ public final class ReshapingTypes {
   /** An int, {@code (rows, cols)} or {@code ((top, bottom), (left, right))}, as pairs. */
   private static int[][] pairs2d(LayerConfig c, String key, int fallback)
       throws ModelFormatException {
+    return pairs(c, key, fallback, 2);
+  }
+
+  /**
+   * Keras's {@code cropping} / {@code padding} of a layer with {@code dims} spatial axes: an int
+   * (both ends of every axis), {@code dims} ints (both ends of each axis), or {@code dims}
+   * entries each an int or a pair {@code (before, after)}, as Keras's {@code standardize_tuple}
+   * reads each entry.
+   */
+  private static int[][] pairs(LayerConfig c, String key, int fallback, int dims)
+      throws ModelFormatException {
+    String expected = key + " must be an int, " + dims + " ints or " + dims + " pairs of ints";
     Object value = c.json().get(key);
-    if (value instanceof JsonArray list && !list.isEmpty() && list.get(0) instanceof JsonArray) {
+    if (value instanceof JsonArray list && list.stream().anyMatch(v -> v instanceof JsonArray)) {
       c.ignore(key);
-      if (list.size() != 2) {
-        throw c.error(key, key + " must be an int, 2 ints or 2 pairs of ints");
+      if (list.size() != dims) {
+        throw c.error(key, expected + ", got " + list.size() + " entries");
       }
-      int[][] out = new int[2][];
-      for (int i = 0; i < 2; i++) {
-        if (!(list.get(i) instanceof JsonArray pair) || pair.size() != 2) {
-          throw c.error(key, key + " must be an int, 2 ints or 2 pairs of ints");
+      int[][] out = new int[dims][];
+      for (int i = 0; i < dims; i++) {
+        if (list.get(i) instanceof JsonArray pair && pair.size() == 2) {
+          out[i] = new int[] {pair.requireInt(0), pair.requireInt(1)};
+        } else if (list.get(i) instanceof Number) {
+          int n = list.requireInt(i);
+          out[i] = new int[] {n, n};
+        } else {
+          throw c.error(key, expected);
         }
-        out[i] = new int[] {pair.requireInt(0), pair.requireInt(1)};
       }
       return out;
     }
     int[] flat = c.optInts(key, fallback);
-    if (flat.length == 1) {
-      return new int[][] {{flat[0], flat[0]}, {flat[0], flat[0]}};
+    if (flat.length != 1 && flat.length != dims) {
+      throw c.error(key, expected + ", got " + flat.length + " ints");
     }
-    if (flat.length == 2) {
-      return new int[][] {{flat[0], flat[0]}, {flat[1], flat[1]}};
+    int[][] out = new int[dims][];
+    for (int i = 0; i < dims; i++) {
+      int n = flat[flat.length == 1 ? 0 : i];
+      out[i] = new int[] {n, n};
     }
-    throw c.error(key, key + " must be an int, 2 ints or 2 pairs of ints, got " + flat.length
-        + " ints");
+    return out;
   }
 
   private static <L> L construct(LayerConfig c, String key, Supplier<L> make)

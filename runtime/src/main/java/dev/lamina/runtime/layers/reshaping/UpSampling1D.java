@@ -3,7 +3,6 @@ package dev.lamina.runtime.layers.reshaping;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.layers.Layers;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -32,7 +31,7 @@ public final class UpSampling1D extends Layer {
   /** A named layer; {@code size} is 1 or more. */
   public UpSampling1D(String name, int size) {
     super(name);
-    this.size = checked(size);
+    this.size = ReshapingArgs.checkSizes("UpSampling1D", size);
   }
 
   /** Applies the layer; the output has the input\'s dtype. */
@@ -50,33 +49,11 @@ public final class UpSampling1D extends Layer {
     Layers.requireInputs(this, inputs, 1);
     Shape shape = ReshapingArgs.requireRank(this, inputs.get(0), 3,
         "(batch, steps, features)");
-    long[] out = shape.asArray();
-    for (int i = 0; i < size.length; i++) {
-      out[i + 1] = ReshapingArgs.times(out[i + 1], size[i]);
-    }
-    return Layers.spec(Shape.of(out), inputs.get(0).dtype());
+    return Layers.spec(ReshapingArgs.repeatedShape(shape, size), inputs.get(0).dtype());
   }
 
   @Override
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
-    return repeatAll(tf, inputs.get(0));
-  }
-
-  private <T extends TType> Operand<T> repeatAll(Ops tf, Operand<T> x) {
-    Operand<T> y = x;
-    for (int i = 0; i < size.length; i++) {
-      y = ReshapingArgs.repeat(tf, y, size[i], i + 1);
-    }
-    return y;
-  }
-
-  private static int[] checked(int... size) {
-    for (int s : size) {
-      if (s < 1) {
-        throw new IllegalArgumentException("UpSampling1D's size must be 1 or more, got "
-            + Arrays.toString(size));
-      }
-    }
-    return size.clone();
+    return ReshapingArgs.repeatAll(tf, inputs.get(0), size);
   }
 }

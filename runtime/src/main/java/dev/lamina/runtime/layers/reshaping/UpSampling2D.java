@@ -4,7 +4,6 @@ import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.layers.Layers;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +59,7 @@ public final class UpSampling2D extends Layer {
    */
   public UpSampling2D(String name, int rows, int cols, String interpolation) {
     super(name);
-    this.size = checked(rows, cols);
+    this.size = ReshapingArgs.checkSizes("UpSampling2D", rows, cols);
     if (!INTERPOLATIONS.contains(interpolation)) {
       throw new IllegalArgumentException("UpSampling2D's interpolation '" + interpolation
           + "' is not supported; Lamina implements " + INTERPOLATIONS);
@@ -91,22 +90,18 @@ public final class UpSampling2D extends Layer {
     Layers.requireInputs(this, inputs, 1);
     Shape shape = ReshapingArgs.requireRank(this, inputs.get(0), 4,
         "(batch, rows, cols, channels)");
-    long[] out = shape.asArray();
-    for (int i = 0; i < size.length; i++) {
-      out[i + 1] = ReshapingArgs.times(out[i + 1], size[i]);
-    }
     if (!interpolation.equals("nearest") && inputs.get(0).dtype() != TFloat32.class) {
       throw new IllegalArgumentException(describe() + ": '" + interpolation + "' interpolation "
           + "needs a float32 input, got " + Shapes.dtypeName(inputs.get(0).dtype()));
     }
-    return Layers.spec(Shape.of(out), inputs.get(0).dtype());
+    return Layers.spec(ReshapingArgs.repeatedShape(shape, size), inputs.get(0).dtype());
   }
 
   @Override
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
     Operand<?> x = inputs.get(0);
     if (interpolation.equals("nearest")) {
-      return repeatAll(tf, x);
+      return ReshapingArgs.repeatAll(tf, x, size);
     }
     Shape shape = x.shape();
     Operand<TInt32> newSize;
@@ -123,23 +118,5 @@ public final class UpSampling2D extends Layer {
     return interpolation.equals("bilinear")
         ? tf.image.resizeBilinear(images, newSize, ResizeBilinear.halfPixelCenters(true))
         : tf.image.resizeBicubic(images, newSize, ResizeBicubic.halfPixelCenters(true));
-  }
-
-  private <T extends TType> Operand<T> repeatAll(Ops tf, Operand<T> x) {
-    Operand<T> y = x;
-    for (int i = 0; i < size.length; i++) {
-      y = ReshapingArgs.repeat(tf, y, size[i], i + 1);
-    }
-    return y;
-  }
-
-  private static int[] checked(int... size) {
-    for (int s : size) {
-      if (s < 1) {
-        throw new IllegalArgumentException("UpSampling2D's size must be 1 or more, got "
-            + Arrays.toString(size));
-      }
-    }
-    return size.clone();
   }
 }

@@ -39,7 +39,7 @@ import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Keras's 1D and 2D pooling layers against {@code pooling.json} ({@code
+ * Keras's 1D, 2D and 3D pooling layers against {@code pooling.json} ({@code
  * tools/keras_pooling_fixtures.py}): every case built from Keras's config through its layer type,
  * its values and output shape, a save and load, and one training step through it; the masked
  * cases with the mask on the input, as Keras's {@code set_keras_mask}.
@@ -55,8 +55,9 @@ class PoolingLayersTest {
   Path dir;
 
   private static final List<String> TYPES = List.of("MaxPooling1D", "MaxPooling2D",
-      "AveragePooling1D", "AveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
-      "GlobalAveragePooling1D", "GlobalAveragePooling2D");
+      "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+      "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GlobalAveragePooling1D",
+      "GlobalAveragePooling2D", "GlobalAveragePooling3D");
 
   private static Stream<Arguments> all() throws IOException {
     List<Arguments> out = new ArrayList<>();
@@ -228,6 +229,39 @@ class PoolingLayersTest {
     assertShape(Shape.of(-1, -1, 3, 2), new AveragePooling2D(null, new int[] {2, 2}, null,
         "same").apply(image).shape());
     assertShape(Shape.of(-1, 2), new GlobalMaxPooling2D().apply(image).shape());
+    var volume = Input.of(TFloat32.class, -1, 5, 4, 2);
+    assertShape(Shape.of(-1, -1, 2, 2, 2), new MaxPooling3D().apply(volume).shape());
+    assertShape(Shape.of(-1, -1, 2, 2, 2), new AveragePooling3D(null, new int[] {2, 3, 2},
+        null, "same").apply(volume).shape());
+    assertShape(Shape.of(-1, 1, 1, 1, 2),
+        new GlobalAveragePooling3D(null, true).apply(volume).shape());
+    assertShape(Shape.of(-1, 2), new GlobalMaxPooling3D().apply(volume).shape());
+  }
+
+  /** 3D pooling on a volume whose first spatial size comes from the data. */
+  @Test
+  void pools3dOnSizesKnownOnlyFromData() {
+    var volume = Input.of(TFloat32.class, -1, 2, 1, 1);
+    var max = new MaxPooling3D(null, new int[] {2, 2, 1}, new int[] {1, 1, 1}, "valid")
+        .apply(volume);
+    var avg = new AveragePooling3D(null, new int[] {2, 1, 1}, null, "same").apply(volume);
+    // (1, 3, 2, 1, 1): depth 3, rows 2
+    float[][][][][] data = {{{{{1}}, {{5}}}, {{{4}}, {{2}}}, {{{3}}, {{0}}}}};
+    try (Model model = Model.of(List.of(volume), List.of(max, avg))) {
+      List<NdArray<?>> out = model.predict(List.of(StdArrays.ndCopyOf(data)));
+      assertArrayEquals(new float[] {5, 4}, KerasLayerFixtures.floats(out.get(0)));
+      // "same" along depth 3 by 2: windows {1, 4}, {3} (the padding left out)
+      assertArrayEquals(new float[] {2.5f, 3.5f, 3, 0}, KerasLayerFixtures.floats(out.get(1)),
+          1e-6f);
+    }
+  }
+
+  @Test
+  void maxPooling3dRefusesFloat64() {
+    var e = assertThrows(IllegalArgumentException.class, () -> new MaxPooling3D().apply(
+        Input.of(org.tensorflow.types.TFloat64.class, 2, 2, 2, 1)));
+    assertTrue(e.getMessage().contains("MaxPooling3D") && e.getMessage().contains("float64"),
+        e.getMessage());
   }
 
   /** Unknown steps: the pools and reductions take their sizes from the data. */
@@ -275,6 +309,13 @@ class PoolingLayersTest {
     assertTrue(message.contains("1 or more"), message);
     message = refusal("MaxPooling2D", "{\"name\": \"p\", \"strides\": [1, 2, 3]}");
     assertTrue(message.contains("2 ints"), message);
+    message = refusal("AveragePooling3D", "{\"name\": \"p\", \"pool_size\": [2, 2]}");
+    assertTrue(message.contains("AveragePooling3D layer") && message.contains("3 ints"), message);
+    message = refusal("AveragePooling3D", "{\"name\": \"p\"}");
+    assertTrue(message.contains("pool_size is missing"), message);
+    var rank = assertThrows(IllegalArgumentException.class,
+        () -> new MaxPooling3D().apply(Input.of(TFloat32.class, 4, 4, 1)));
+    assertTrue(rank.getMessage().contains("rank 5"), rank.getMessage());
     var e = assertThrows(IllegalArgumentException.class,
         () -> new MaxPooling1D(3).apply(Input.of(TFloat32.class, 2, 1)));
     assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
@@ -292,5 +333,12 @@ class PoolingLayersTest {
     assertArrayEquals(new long[] {2}, (long[]) new MaxPooling1D().arguments().get("strides"));
     assertArrayEquals(new long[] {3}, (long[]) new AveragePooling1D(3).arguments().get("strides"));
     assertEquals(Map.of("keepdims", false), new GlobalAveragePooling2D().arguments());
+    Map<String, Object> max3d = new MaxPooling3D().arguments();
+    assertArrayEquals(new long[] {2, 2, 2}, (long[]) max3d.get("pool_size"));
+    assertArrayEquals(new long[] {2, 2, 2}, (long[]) max3d.get("strides"));
+    assertEquals("valid", max3d.get("padding"));
+    assertArrayEquals(new long[] {1, 2, 3},
+        (long[]) new AveragePooling3D(1, 2, 3).arguments().get("strides"));
+    assertEquals(Map.of("keepdims", false), new GlobalMaxPooling3D().arguments());
   }
 }

@@ -49,7 +49,8 @@ class ReshapingLayersTest {
   static Stream<Arguments> cases() throws IOException {
     List<Arguments> out = new ArrayList<>();
     for (String type : List.of("Permute", "RepeatVector", "Cropping1D", "Cropping2D",
-        "ZeroPadding1D", "ZeroPadding2D", "UpSampling1D", "UpSampling2D", "Flatten")) {
+        "Cropping3D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "UpSampling1D",
+        "UpSampling2D", "UpSampling3D", "Flatten")) {
       KerasLayerFixtures.cases(FIXTURE, type).forEach(out::add);
     }
     return out.stream();
@@ -165,6 +166,28 @@ class ReshapingLayersTest {
         new Cropping2D(null, new int[][] {{1, 0}, {0, 2}}).apply(image).shape());
     assertShape(Shape.of(-1, -1, 7, 2), new ZeroPadding2D(1).apply(image).shape());
     assertShape(Shape.of(-1, -1, 15, 2), new UpSampling2D(2, 3).apply(image).shape());
+    var volume = Input.of(TFloat32.class, -1, 4, 3, 2);
+    assertShape(Shape.of(-1, -1, 2, 1, 2), new Cropping3D().apply(volume).shape());
+    assertShape(Shape.of(-1, -1, 6, 5, 2), new ZeroPadding3D().apply(volume).shape());
+    assertShape(Shape.of(-1, -1, 8, 9, 2),
+        new UpSampling3D(null, 3, 2, 3).apply(volume).shape());
+  }
+
+  /** 3D on a volume whose first spatial size comes from the data. */
+  @Test
+  void runs3dOnSizesKnownOnlyFromData() {
+    var volume = Input.of(TFloat32.class, -1, 1, 2, 1);
+    var up = new UpSampling3D(null, 2, 1, 1).apply(volume);
+    var crop = new Cropping3D(null, new int[][] {{1, 0}, {0, 0}, {0, 1}}).apply(volume);
+    var pad = new ZeroPadding3D(null, new int[][] {{0, 1}, {0, 0}, {0, 0}}).apply(volume);
+    float[][][][][] data = {{{{{1}, {2}}}, {{{3}, {4}}}}}; // (1, 2, 1, 2, 1)
+    try (Model model = Model.of(List.of(volume), List.of(up, crop, pad))) {
+      List<NdArray<?>> out = model.predict(List.of(StdArrays.ndCopyOf(data)));
+      assertArrayEquals(new float[] {1, 2, 1, 2, 3, 4, 3, 4},
+          KerasLayerFixtures.floats(out.get(0)));
+      assertArrayEquals(new float[] {3}, KerasLayerFixtures.floats(out.get(1)));
+      assertArrayEquals(new float[] {1, 2, 3, 4, 0, 0}, KerasLayerFixtures.floats(out.get(2)));
+    }
   }
 
   /** Unknown steps: the sizes come from the data. */
@@ -198,8 +221,8 @@ class ReshapingLayersTest {
 
   @Test
   void refusesChannelsFirstBilinearAndBadArguments() {
-    for (String type : List.of("Cropping2D", "ZeroPadding1D", "ZeroPadding2D", "UpSampling2D",
-        "Flatten")) {
+    for (String type : List.of("Cropping2D", "Cropping3D", "ZeroPadding1D", "ZeroPadding2D",
+        "ZeroPadding3D", "UpSampling2D", "UpSampling3D", "Flatten")) {
       String message = refusal(type, "{\"name\": \"l\", \"data_format\": \"channels_first\"}");
       assertTrue(message.contains(type + " layer") && message.contains("channels_first"),
           message);
@@ -207,6 +230,17 @@ class ReshapingLayersTest {
     String message = refusal("UpSampling2D",
         "{\"name\": \"u\", \"interpolation\": \"lanczos3\"}");
     assertTrue(message.contains("UpSampling2D layer") && message.contains("lanczos3"), message);
+    // Keras 3's UpSampling3D has no interpolation argument: nearest only
+    message = refusal("UpSampling3D", "{\"name\": \"u\", \"interpolation\": \"bilinear\"}");
+    assertTrue(message.contains("UpSampling3D") && message.contains("interpolation"), message);
+    message = refusal("UpSampling3D", "{\"name\": \"u\", \"size\": [2, 2]}");
+    assertTrue(message.contains("3 ints"), message);
+    message = refusal("Cropping3D", "{\"name\": \"c\", \"cropping\": [[1, 1], [1, 1]]}");
+    assertTrue(message.contains("3 pairs"), message);
+    message = refusal("ZeroPadding3D", "{\"name\": \"z\", \"padding\": [1, 2]}");
+    assertTrue(message.contains("3 ints"), message);
+    message = refusal("ZeroPadding3D", "{\"name\": \"z\", \"padding\": -1}");
+    assertTrue(message.contains("ZeroPadding3D") && message.contains("0 or more"), message);
     message = refusal("Permute", "{\"name\": \"p\", \"dims\": [1, 1]}");
     assertTrue(message.contains("permutation"), message);
     message = refusal("RepeatVector", "{\"name\": \"r\", \"n\": 0}");
@@ -216,6 +250,12 @@ class ReshapingLayersTest {
     var e = assertThrows(IllegalArgumentException.class,
         () -> new Cropping1D(2, 3).apply(Input.of(TFloat32.class, 5, 1)));
     assertTrue(e.getMessage().contains("at least one value must remain"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new Cropping3D().apply(Input.of(TFloat32.class, 4, 2, 4, 1)));
+    assertTrue(e.getMessage().contains("at least one value must remain"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new UpSampling3D().apply(Input.of(TFloat32.class, 4, 4, 1)));
+    assertTrue(e.getMessage().contains("rank 5"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> new RepeatVector(2).apply(Input.of(TFloat32.class, 5, 1)));
     assertTrue(e.getMessage().contains("rank 2"), e.getMessage());
@@ -233,5 +273,10 @@ class ReshapingLayersTest {
         new ZeroPadding2D().arguments());
     assertEquals(2, new UpSampling1D().arguments().get("size"));
     assertArrayEquals(new long[] {2, 2}, (long[]) new UpSampling2D().arguments().get("size"));
+    // Keras's Cropping3D crops 1 by default, unlike Cropping2D
+    List<Object> ones = List.of(List.of(1L, 1L), List.of(1L, 1L), List.of(1L, 1L));
+    assertEquals(Map.of("cropping", ones), new Cropping3D().arguments());
+    assertEquals(Map.of("padding", ones), new ZeroPadding3D().arguments());
+    assertArrayEquals(new long[] {2, 2, 2}, (long[]) new UpSampling3D().arguments().get("size"));
   }
 }

@@ -1,0 +1,115 @@
+package dev.lamina.runtime.layers.regularization;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.lamina.runtime.Input;
+import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.io.JsonArray;
+import dev.lamina.runtime.io.JsonObject;
+import dev.lamina.runtime.layers.KerasLayerFixtures;
+import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.train.FitOptions;
+import dev.lamina.runtime.train.Losses;
+import dev.lamina.runtime.train.Sgd;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Random layers with a seed of their own draw what Keras 3 draws: step {@code k} of a layer
+ * seeded {@code s} uses TensorFlow's stateless seed {@code [s, k]}, as Keras's SeedGenerator
+ * does. Three training steps through the layer match Keras's losses and weights
+ * ({@code tools/keras_seed_fixtures.py}), which they could not if one mask differed.
+ */
+class SeededRandomLayersTest {
+
+  static Stream<String> cases() throws IOException {
+    return KerasLayerFixtures.fixture("seeded.json").requireObject("cases").keySet().stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("cases")
+  void trainsAsKerasDrawing(String name) throws IOException {
+    JsonObject c = KerasLayerFixtures.fixture("seeded.json").requireObject("cases")
+        .requireObject(name);
+    Layer random = KerasLayerFixtures.fromKerasConfig(c.requireObject("layer"));
+    try (Model model = model(random)) {
+      List<FloatNdArray> initial = new ArrayList<>();
+      for (JsonObject w : c.requireArray("initial").objects()) {
+        initial.add(NdArrays.wrap(Shape.of(w.requireArray("shape").longs()),
+            DataBuffers.of(w.requireArray("values").floats(), true, false)));
+      }
+      model.setWeights(initial);
+      model.compile(new Sgd(0.05), Losses.get("mean_squared_error", false));
+      float[][] x = rows(c.requireArray("x"));
+      float[][] y = rows(c.requireArray("y"));
+      List<JsonObject> steps = c.requireArray("steps").objects();
+      for (int step = 0; step < steps.size(); step++) {
+        double loss = model.trainOnBatch(x, y).get("loss");
+        double want = steps.get(step).requireDouble("loss");
+        assertEquals(want, loss, 1e-5 * Math.max(1, Math.abs(want)), name + " step " + step);
+        JsonArray weights = steps.get(step).requireArray("weights");
+        for (int i = 0; i < weights.size(); i++) {
+          assertArrayEquals(weights.requireArray(i).floats(), model.weights().get(i).values(),
+              1e-5f, name + " step " + step + " weight " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void anUnseededDropoutFollowsFitOptionsSeed() {
+    float[][] x = new float[8][5];
+    float[][] y = new float[8][1];
+    for (int i = 0; i < 8; i++) {
+      for (int j = 0; j < 5; j++) {
+        x[i][j] = (i + 1) * 0.1f - j * 0.05f;
+      }
+      y[i][0] = i % 2;
+    }
+    float[] a = trainedKernel(x, y, 7);
+    float[] b = trainedKernel(x, y, 7);
+    float[] c = trainedKernel(x, y, 8);
+    assertArrayEquals(a, b, "the same FitOptions.seed draws the same masks");
+    assertNotEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(c),
+        "another seed draws other masks");
+  }
+
+  private static float[] trainedKernel(float[][] x, float[][] y, long seed) {
+    var input = Input.of(TFloat32.class, 5);
+    Dense dense = Dense.builder(4).seed(1).build();
+    Dense out = Dense.builder(1).seed(2).build();
+    try (Model model = Model.of(input, out.call(new Dropout(0.5).call(dense.apply(input))))) {
+      model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
+      model.fit(x, y, new FitOptions().epochs(2).batchSize(4).shuffle(false).seed(seed).verbose(0));
+      return dense.weights().get(0).values();
+    }
+  }
+
+  private static Model model(Layer random) {
+    var x = Input.of(TFloat32.class, 6);
+    SymbolicTensor<?> h = Dense.builder(5).name("dense").build().apply(x);
+    return Model.of(x, Dense.builder(1).name("dense_1").build().call(random.call(h)));
+  }
+
+  private static float[][] rows(JsonArray array) throws IOException {
+    float[][] rows = new float[array.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = array.requireArray(i).floats();
+    }
+    return rows;
+  }
+}
