@@ -536,12 +536,10 @@ final class ModelFiles {
         layers.put(name, layer);
       }
     }
-    // Replay the calls in order: each may use only outputs made before it, so a file cannot
-    // describe a cycle, and every call's shapes are checked again as apply checks them.
-    // Per layer name, per call, the call's outputs.
-    Map<String, List<List<SymbolicTensor<?>>>> outputs = new HashMap<>();
-    inputTensors.forEach((name, tensor) ->
-        outputs.put(name, new ArrayList<>(List.of(List.of(tensor)))));
+    // Replay the calls in order (CallReplay): each may use only outputs made before it, so a
+    // file cannot describe a cycle, and every call's shapes are checked again as apply checks
+    // them.
+    List<CallReplay.Call<JsonObject>> calls = new ArrayList<>();
     for (JsonObject node : model.requireArray("nodes").objects()) {
       String name = node.requireString("layer");
       Layer layer = layers.get(name);
@@ -549,19 +547,15 @@ final class ModelFiles {
         throw node.error("layer", layer == null ? "'" + name + "' is not among the layers"
             : "'" + name + "' is an input; inputs are not called");
       }
-      List<SymbolicTensor<?>> inputs = new ArrayList<>();
+      List<CallReplay.Ref<JsonObject>> inputs = new ArrayList<>();
       JsonArray refs = node.requireArray("inputs");
       for (int i = 0; i < refs.size(); i++) {
-        inputs.add(resolve(refs, i, outputs));
+        inputs.add(ref(refs.requireObject(i)));
       }
-      List<SymbolicTensor<?>> made;
-      try {
-        made = layer.callOutputs(inputs);
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        throw node.error("layer", "'" + name + "' does not accept its inputs: " + e.getMessage());
-      }
-      outputs.computeIfAbsent(name, key -> new ArrayList<>()).add(made);
+      calls.add(new CallReplay.Call<>(name, inputs, node));
     }
+    CallReplay<JsonObject, IOException> outputs = CallReplay.inListedOrder(inputTensors, calls,
+        new Replay(layers));
     List<SymbolicTensor<?>> modelInputs = new ArrayList<>();
     JsonArray inputNames = model.requireArray("inputs");
     for (int i = 0; i < inputNames.size(); i++) {
@@ -574,7 +568,7 @@ final class ModelFiles {
     List<SymbolicTensor<?>> modelOutputs = new ArrayList<>();
     JsonArray outputRefs = model.requireArray("outputs");
     for (int i = 0; i < outputRefs.size(); i++) {
-      modelOutputs.add(resolve(outputRefs, i, outputs));
+      modelOutputs.add(outputs.resolve(ref(outputRefs.requireObject(i))));
     }
     try {
       if (kind.equals("Sequential")) {
@@ -611,35 +605,70 @@ final class ModelFiles {
     return Input.of(name, dtype, dims);
   }
 
-  private static SymbolicTensor<?> resolve(JsonArray refs, int i,
-      Map<String, List<List<SymbolicTensor<?>>>> outputs) throws IOException {
-    return resolve(refs.requireObject(i), outputs, 0);
+  /**
+   * A reference to a call's output, {@code {"layer", "call", "output"}} ({@code output} only for
+   * a call with several), or to its mask, {@code {"mask_of": {...}}}.
+   */
+  private static CallReplay.Ref<JsonObject> ref(JsonObject ref) throws IOException {
+    boolean mask = ref.containsKey("mask_of");
+    JsonObject target = mask ? ref.requireObject("mask_of") : ref;
+    if (mask && target.containsKey("mask_of")) {
+      throw target.error("mask_of", "a mask has no mask");
+    }
+    target.rejectUnknownKeys("layer", "call", "output");
+    String layer = target.requireString("layer");
+    int call = target.requireInt("call");
+    int output = target.containsKey("output") ? target.requireInt("output") : 0;
+    return new CallReplay.Ref<>(layer, call, output, mask, target);
   }
 
-  private static SymbolicTensor<?> resolve(JsonObject ref,
-      Map<String, List<List<SymbolicTensor<?>>>> outputs, int depth) throws IOException {
-    if (ref.containsKey("mask_of")) {
-      if (depth > 0) {
-        throw ref.error("mask_of", "a mask has no mask");
+  /** Applies a file's calls, and says where in the file a reference or call is wrong. */
+  private record Replay(Map<String, Layer> layers)
+      implements CallReplay.Handler<JsonObject, IOException> {
+
+    @Override
+    public List<SymbolicTensor<?>> apply(int index, CallReplay.Call<JsonObject> call,
+        List<SymbolicTensor<?>> inputs) throws IOException {
+      try {
+        return layers.get(call.layer()).callOutputs(inputs);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw call.where().error("layer", "'" + call.layer() + "' does not accept its inputs: "
+            + e.getMessage());
       }
-      SymbolicTensor<?> owner = resolve(ref.requireObject("mask_of"), outputs, depth + 1);
-      return owner.mask().orElseThrow(() -> ref.error("mask_of", "that output has no mask"));
     }
-    ref.rejectUnknownKeys("layer", "call", "output");
-    String layer = ref.requireString("layer");
-    int call = ref.requireInt("call");
-    List<List<SymbolicTensor<?>>> made = outputs.get(layer);
-    if (made == null || call < 0 || call >= made.size()) {
-      throw ref.error("call " + call + " of layer '" + layer + "' is not made before it is used "
-          + "(calls are listed in order, inputs first)");
+
+    @Override
+    public IOException unknownLayer(CallReplay.Ref<JsonObject> ref) {
+      return notMadeYet(ref);
     }
-    List<SymbolicTensor<?>> ofCall = made.get(call);
-    int output = ref.containsKey("output") ? ref.requireInt("output") : 0;
-    if (output < 0 || output >= ofCall.size()) {
-      throw ref.error("output", "is " + output + ", but call " + call + " of layer '" + layer
-          + "' gives " + ofCall.size() + (ofCall.size() == 1 ? " output" : " outputs"));
+
+    @Override
+    public IOException noSuchCall(CallReplay.Ref<JsonObject> ref, int calls) {
+      return notMadeYet(ref);
     }
-    return ofCall.get(output);
+
+    @Override
+    public IOException notMadeYet(CallReplay.Ref<JsonObject> ref) {
+      return ref.where().error("call " + ref.call() + " of layer '" + ref.layer() + "' is not "
+          + "made before it is used (calls are listed in order, inputs first)");
+    }
+
+    @Override
+    public IOException noSuchOutput(CallReplay.Ref<JsonObject> ref, int outputs) {
+      return ref.where().error("output", "is " + ref.output() + ", but call " + ref.call()
+          + " of layer '" + ref.layer() + "' gives " + outputs
+          + (outputs == 1 ? " output" : " outputs"));
+    }
+
+    @Override
+    public IOException noMask(CallReplay.Ref<JsonObject> ref) {
+      return ref.where().error("that output has no mask");
+    }
+
+    @Override
+    public IOException cycle(int index, CallReplay.Call<JsonObject> call) {
+      throw new AssertionError("calls in listed order have no cycle");
+    }
   }
 
   private static Layer layer(JsonObject entry, String type, String name, LambdaRegistry registry)
