@@ -43,6 +43,7 @@ import dev.lamina.runtime.layers.preprocessing.Normalization;
 import dev.lamina.runtime.layers.preprocessing.Rescaling;
 import dev.lamina.runtime.layers.regularization.ActivityRegularization;
 import dev.lamina.runtime.layers.regularization.Dropout;
+import dev.lamina.runtime.layers.regularization.RegularizationTypes;
 import dev.lamina.runtime.layers.reshaping.Cropping1D;
 import dev.lamina.runtime.layers.reshaping.Cropping2D;
 import dev.lamina.runtime.layers.reshaping.Cropping3D;
@@ -87,6 +88,12 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Dropout", Dropout.class, BuiltInLayerTypes::dropout),
         LayerType.of("ActivityRegularization", ActivityRegularization.class,
             BuiltInLayerTypes::activityRegularization),
+        RegularizationTypes.SPATIAL_DROPOUT1D,
+        RegularizationTypes.SPATIAL_DROPOUT2D,
+        RegularizationTypes.SPATIAL_DROPOUT3D,
+        RegularizationTypes.GAUSSIAN_NOISE,
+        RegularizationTypes.GAUSSIAN_DROPOUT,
+        RegularizationTypes.ALPHA_DROPOUT,
         LayerType.of("Flatten", Flatten.class, (name, c) -> {
           ReshapingTypes.channelsLast(c);
           return new Flatten(name);
