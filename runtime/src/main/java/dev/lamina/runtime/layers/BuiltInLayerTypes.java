@@ -11,9 +11,11 @@ import dev.lamina.runtime.layers.activations.LeakyReLU;
 import dev.lamina.runtime.layers.activations.PReLU;
 import dev.lamina.runtime.layers.activations.ReLU;
 import dev.lamina.runtime.layers.activations.Softmax;
+import dev.lamina.runtime.layers.attention.AttentionTypes;
 import dev.lamina.runtime.layers.convolutional.ConvolutionalTypes;
 import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.layers.core.Embedding;
+import dev.lamina.runtime.layers.core.Masking;
 import dev.lamina.runtime.layers.merging.Add;
 import dev.lamina.runtime.layers.merging.Average;
 import dev.lamina.runtime.layers.merging.Concatenate;
@@ -163,7 +165,15 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("UnitNormalization", UnitNormalization.class,
             (name, c) -> new UnitNormalization(name, c.optInts("axis", -1))),
         LayerType.of("Rescaling", Rescaling.class, BuiltInLayerTypes::rescaling),
-        LayerType.of("Normalization", Normalization.class, BuiltInLayerTypes::normalization));
+        LayerType.of("Normalization", Normalization.class, BuiltInLayerTypes::normalization),
+        LayerType.of("Masking", Masking.class,
+            (name, c) -> {
+              double maskValue = c.optDouble("mask_value", 0.0);
+              return construct(c, "mask_value", () -> new Masking(name, maskValue));
+            }),
+        AttentionTypes.MULTI_HEAD_ATTENTION,
+        AttentionTypes.ATTENTION,
+        AttentionTypes.ADDITIVE_ATTENTION);
   }
 
   private static Embedding embedding(String name, LayerConfig c) throws ModelFormatException {
