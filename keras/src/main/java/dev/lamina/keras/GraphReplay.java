@@ -23,8 +23,8 @@ import org.tensorflow.types.family.TType;
  * Replays the file's layer calls onto Lamina's symbolic tensors: a Sequential model's chain, or a
  * Functional model's nodes through the runtime's {@link CallReplay} in the order their inputs
  * allow (whatever order the file lists them in, and cycles refused), the replay Lamina's own
- * files load through too. Makes each Lambda's layer through its binding when it is first applied, and checks
- * every call's inputs against the shapes Keras recorded.
+ * files load through too. Makes each Lambda's layer through its binding when it is first
+ * applied, and checks every call's inputs against the shapes Keras recorded.
  */
 final class GraphReplay {
 

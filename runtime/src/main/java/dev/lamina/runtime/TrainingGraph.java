@@ -133,8 +133,11 @@ final class TrainingGraph {
     });
     List<Operand<TFloat32>> weightReads = new ArrayList<>();
     trainable.forEach(weight -> weightReads.add(float32(weight, reads.get(weight))));
+    // With nothing to train the step is still counted: random ops draw per step (Keras's seed
+    // generators advance on every call), so a frozen model's dropout must not repeat its masks.
     Op update = weightReads.isEmpty()
-        ? trainOps.withName("update").noOp()
+        ? opt.withControlDependencies(List.of(seedStep)).withName("update")
+            .assignAddVariableOp(iterationsHandle, opt.constant(1L))
         : updates(trainOps, opt, trainValues.get(0), weightReads, iterationsHandle, pass);
     changedByStep.addAll(trainable);
     if (!stateUpdates.isEmpty()) {
