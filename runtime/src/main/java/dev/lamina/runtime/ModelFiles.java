@@ -523,6 +523,7 @@ final class ModelFiles {
           + inputCount + " inputs; at most " + MAX_LAYERS + " layers and " + MAX_INPUTS
           + " inputs");
     }
+    requireRegisteredLambdas(layerList, registry);
     Map<String, Layer> layers = new LinkedHashMap<>();
     Map<String, SymbolicTensor<?>> inputTensors = new HashMap<>();
     for (JsonObject entry : layerList.objects()) {
@@ -676,14 +677,58 @@ final class ModelFiles {
     }
   }
 
+  /**
+   * Every lambda the file names must be registered; one error names all that are not (a user
+   * fixing the class path learns everything missing at once) at the first of them, with the
+   * registered names closest to each, or, when nothing is registered at all, the likely cause:
+   * the annotation processor did not run.
+   */
+  private static void requireRegisteredLambdas(JsonArray layerList, LambdaRegistry registry)
+      throws IOException {
+    JsonObject first = null;
+    Map<String, List<String>> layersByLambda = new LinkedHashMap<>();
+    for (JsonObject entry : layerList.objects()) {
+      if ("Lambda".equals(entry.optString("type", null))) {
+        String lambda = entry.requireString("lambda");
+        if (registry.find(lambda).isEmpty()) {
+          first = first == null ? entry : first;
+          layersByLambda.computeIfAbsent(lambda, key -> new ArrayList<>())
+              .add("'" + entry.optString("name", "?") + "'");
+        }
+      }
+    }
+    if (first == null) {
+      return;
+    }
+    List<String> missing = new ArrayList<>();
+    layersByLambda.forEach((name, layerNames) -> missing.add("'" + name + "'"
+        + (registry.names().isEmpty() ? "" : " (" + (layerNames.size() == 1 ? "layer " : "layers ")
+            + String.join(", ", layerNames) + "; closest registered: "
+            + registry.closest(name, 3) + ")")));
+    String lambda = first.requireString("lambda");
+    String fix = "Put the compiled @Lambda method's classes on the class path (a file never "
+        + "names a class to load).";
+    if (registry.names().isEmpty()) {
+      throw first.error("lambda", (missing.size() == 1 ? missing.get(0) + " is not a registered "
+          + "lambda" : "None of the lambdas " + String.join(", ", missing) + " is registered")
+          + ", and this JVM has no registered lambdas at all: were the classes declaring the "
+          + "@Lambda methods compiled with lamina-processor on the annotation processor path "
+          + "(it writes META-INF/services/dev.lamina.runtime.registry.LambdaProvider)? " + fix);
+    }
+    if (missing.size() == 1) {
+      throw first.error("lambda", "'" + lambda + "' is not a registered lambda; the registered "
+          + "ones closest to it are " + registry.closest(lambda, 3) + ". " + fix);
+    }
+    throw first.error("lambda", missing.size() + " lambdas of this model are not registered: "
+        + String.join(", ", missing) + ". " + fix);
+  }
+
   private static Layer layer(JsonObject entry, String type, String name, LambdaRegistry registry)
       throws IOException {
     if (type.equals("Lambda")) {
       String lambda = entry.requireString("lambda");
       LambdaFactory factory = registry.find(lambda).orElseThrow(() -> entry.error("lambda",
-          "'" + lambda + "' is not a registered lambda; the registered ones closest to it are "
-              + registry.closest(lambda, 3) + ". Put the compiled @Lambda method's classes on "
-              + "the class path (a file never names a class to load)."));
+          "'" + lambda + "' is not a registered lambda")); // requireRegisteredLambdas said more
       Map<String, Object> arguments = LambdaArguments.decode(factory,
           entry.requireObject("arguments"), name);
       try {
