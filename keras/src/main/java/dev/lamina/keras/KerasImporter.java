@@ -177,7 +177,7 @@ final class KerasImporter {
           spec.layer.weights());
       if (!values.isEmpty()) {
         try {
-          spec.layer.setWeights(values);
+          spec.layer.setWeightArrays(values);
         } catch (IllegalArgumentException e) {
           throw new ModelFormatException(fileName + "!model.weights.h5: " + spec.weightsGroup
               + ": " + e.getMessage(), e);
