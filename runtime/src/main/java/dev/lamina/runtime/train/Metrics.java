@@ -977,8 +977,15 @@ public final class Metrics {
       case "r2_score": case "R2Score":
         return r2Score();
       default:
-        throw new IllegalArgumentException("Unknown metric '" + name + "'; Lamina knows "
-            + KNOWN);
+        String hint = name.equalsIgnoreCase("rmse")
+            ? " (Keras has no 'rmse': its name is 'root_mean_squared_error')" : "";
+        for (String known : KNOWN) {
+          if (known.equalsIgnoreCase(name)) {
+            hint = " (Keras's names are case-sensitive: '" + known + "')";
+          }
+        }
+        throw new IllegalArgumentException("Unknown metric '" + name + "'" + hint
+            + "; Lamina knows " + KNOWN);
     }
   }
 
