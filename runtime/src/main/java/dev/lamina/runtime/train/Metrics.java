@@ -258,7 +258,7 @@ public final class Metrics {
 
   /** Keras's {@code AUC()}: ROC, 200 thresholds, interpolation. */
   public static Auc auc() {
-    return new Auc("auc", 200, "ROC", "interpolation", false);
+    return new Auc("auc", 200, "ROC", "interpolation", false, false);
   }
 
   /** Keras's {@code Precision()}: threshold 0.5. */
@@ -302,9 +302,10 @@ public final class Metrics {
     private final String curve;
     private final String summationMethod;
     private final boolean fromLogits;
+    private final boolean multiLabel;
 
     private Auc(String name, int numThresholds, String curve, String summationMethod,
-        boolean fromLogits) {
+        boolean fromLogits, boolean multiLabel) {
       if (numThresholds <= 1) {
         throw new IllegalArgumentException("AUC: num_thresholds must be > 1, got "
             + numThresholds);
@@ -324,31 +325,41 @@ public final class Metrics {
       this.curve = c;
       this.summationMethod = m;
       this.fromLogits = fromLogits;
+      this.multiLabel = multiLabel;
     }
 
     /** Keras's {@code num_thresholds} (200). */
     public Auc numThresholds(int numThresholds) {
-      return new Auc(name, numThresholds, curve, summationMethod, fromLogits);
+      return new Auc(name, numThresholds, curve, summationMethod, fromLogits, multiLabel);
     }
 
     /** Keras's {@code curve}: {@code "ROC"} (default) or {@code "PR"}. */
     public Auc curve(String curve) {
-      return new Auc(name, numThresholds, curve, summationMethod, fromLogits);
+      return new Auc(name, numThresholds, curve, summationMethod, fromLogits, multiLabel);
     }
 
     /** Keras's {@code summation_method}: interpolation (default), minoring or majoring. */
     public Auc summationMethod(String method) {
-      return new Auc(name, numThresholds, curve, method, fromLogits);
+      return new Auc(name, numThresholds, curve, method, fromLogits, multiLabel);
     }
 
     /** Keras's {@code from_logits}: a sigmoid is applied to the predictions first. */
     public Auc fromLogits(boolean fromLogits) {
-      return new Auc(name, numThresholds, curve, summationMethod, fromLogits);
+      return new Auc(name, numThresholds, curve, summationMethod, fromLogits, multiLabel);
+    }
+
+    /**
+     * Keras's {@code multi_label}: with predictions (samples, labels), one curve per label (the
+     * last axis) and the mean of their areas; otherwise (default) every value is one sample of a
+     * single curve.
+     */
+    public Auc multiLabel(boolean multiLabel) {
+      return new Auc(name, numThresholds, curve, summationMethod, fromLogits, multiLabel);
     }
 
     /** Keras's {@code name}. */
     public Auc name(String name) {
-      return new Auc(name, numThresholds, curve, summationMethod, fromLogits);
+      return new Auc(name, numThresholds, curve, summationMethod, fromLogits, multiLabel);
     }
 
     @Override
@@ -367,10 +378,21 @@ public final class Metrics {
       return thresholds;
     }
 
-    /** {@code tp} and {@code fp} per threshold, then the batch's positives and negatives. */
+    /**
+     * {@code tp} and {@code fp} per threshold (and per label, labels fastest, with multiLabel),
+     * then the batch's positives and negatives (per label).
+     */
     @Override
     public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
         Operand<TFloat32> yPred) {
+      long labels = 1;
+      if (multiLabel) {
+        if (yPred.shape().numDimensions() != 2 || yPred.shape().get(1) < 1) {
+          throw new IllegalArgumentException("AUC(multi_label=True) needs predictions of shape "
+              + "(samples, labels), got " + yPred.shape());
+        }
+        labels = yPred.shape().get(1);
+      }
       Operand<TFloat32> p = tf.reshape(fromLogits ? tf.math.sigmoid(yPred) : yPred,
           tf.constant(new long[] {-1}));
       p = tf.math.minimum(tf.math.maximum(p, tf.constant(0f)), tf.constant(1f));
@@ -382,28 +404,51 @@ public final class Metrics {
       Operand<TInt32> buckets = tf.dtypes.cast(tf.math.maximum(tf.math.sub(
           tf.math.ceil(tf.math.mul(p, tf.constant((float) (numThresholds - 1)))),
           tf.constant(1f)), tf.constant(0f)), TInt32.class);
-      Operand<TInt32> segments = tf.constant(numThresholds);
-      Operand<TFloat32> tp = tf.math.cumsum(tf.math.unsortedSegmentSum(y, buckets, segments),
-          tf.constant(0), org.tensorflow.op.math.Cumsum.reverse(true));
-      Operand<TFloat32> fp = tf.math.cumsum(tf.math.unsortedSegmentSum(notY, buckets, segments),
-          tf.constant(0), org.tensorflow.op.math.Cumsum.reverse(true));
-      Operand<TFloat32> totals = tf.stack(List.of(tf.reduceSum(y, tf.constant(0)),
-          tf.reduceSum(notY, tf.constant(0))));
-      return tf.concat(List.of(tp, fp, totals), tf.constant(0));
+      if (labels > 1) {
+        // Segment bucket * labels + label: one histogram per label, row-major (n, labels).
+        Operand<TInt32> label = tf.math.floorMod(tf.range(tf.constant(0), tf.size(buckets),
+            tf.constant(1)), tf.constant((int) labels));
+        buckets = tf.math.add(tf.math.mul(buckets, tf.constant((int) labels)), label);
+      }
+      Operand<TInt32> segments = tf.constant((int) (numThresholds * labels));
+      Operand<TInt64> grid = tf.constant(new long[] {numThresholds, labels});
+      Operand<TFloat32> tp = tf.math.cumsum(tf.reshape(tf.math.unsortedSegmentSum(y, buckets,
+          segments), grid), tf.constant(0), org.tensorflow.op.math.Cumsum.reverse(true));
+      Operand<TFloat32> fp = tf.math.cumsum(tf.reshape(tf.math.unsortedSegmentSum(notY, buckets,
+          segments), grid), tf.constant(0), org.tensorflow.op.math.Cumsum.reverse(true));
+      Operand<TInt64> flat = tf.constant(new long[] {-1});
+      Operand<TInt64> perLabel = tf.constant(new long[] {-1, labels});
+      Operand<TInt32> axis = tf.constant(0);
+      return tf.concat(List.of(tf.reshape(tp, flat), tf.reshape(fp, flat),
+          tf.reduceSum(tf.reshape(y, perLabel), axis),
+          tf.reduceSum(tf.reshape(notY, perLabel), axis)), tf.constant(0));
     }
 
     @Override
     public double result(double[] totals) {
       int n = numThresholds;
-      double[] tp = new double[n];
-      double[] fp = new double[n];
+      int labels = totals.length / (2 * n + 2);
+      double sum = 0;
+      for (int l = 0; l < labels; l++) {
+        double[] tp = new double[n];
+        double[] fp = new double[n];
+        for (int i = 0; i < n; i++) {
+          tp[i] = totals[i * labels + l];
+          fp[i] = totals[(n + i) * labels + l];
+        }
+        sum += area(tp, fp, totals[2 * n * labels + l], totals[(2 * n + 1) * labels + l]);
+      }
+      return sum / labels; // Keras: the unweighted mean of the labels' areas
+    }
+
+    /** Keras's {@code result()} of one curve's confusion matrices. */
+    private double area(double[] tp, double[] fp, double positives, double negatives) {
+      int n = numThresholds;
       double[] tn = new double[n];
       double[] fn = new double[n];
       for (int i = 0; i < n; i++) {
-        tp[i] = totals[i];
-        fp[i] = totals[n + i];
-        fn[i] = totals[2 * n] - tp[i];
-        tn[i] = totals[2 * n + 1] - fp[i];
+        fn[i] = positives - tp[i];
+        tn[i] = negatives - fp[i];
       }
       double sum = 0;
       if (curve.equals("PR") && summationMethod.equals("interpolation")) {
@@ -454,6 +499,7 @@ public final class Metrics {
       config.put("num_thresholds", numThresholds);
       config.put("curve", curve);
       config.put("summation_method", summationMethod);
+      config.put("multi_label", multiLabel);
       config.put("from_logits", fromLogits);
       return config;
     }
@@ -719,14 +765,14 @@ public final class Metrics {
     Metric metric;
     switch (className) {
       case "AUC": {
-        args.require("multi_label", false);
-        args.require("num_labels", null);
+        boolean multiLabel = args.bool("multi_label", false);
+        args.take("num_labels"); // Keras's hint for building early; the output's shape gives it
         args.require("label_weights", null);
         args.require("thresholds", null);
         metric = auc().numThresholds(args.integer("num_thresholds", 200))
             .curve(args.string("curve", "ROC"))
             .summationMethod(args.string("summation_method", "interpolation"))
-            .fromLogits(args.bool("from_logits", false));
+            .fromLogits(args.bool("from_logits", false)).multiLabel(multiLabel);
         break;
       }
       case "Precision": case "Recall": {

@@ -278,7 +278,8 @@ class KerasMetricsTest {
     Metrics.Auc auc = Metrics.auc().curve("PR").numThresholds(100);
     assertEquals("AUC", auc.className());
     assertEquals(Map.of("name", "auc", "num_thresholds", 100, "curve", "PR",
-        "summation_method", "interpolation", "from_logits", false), auc.config());
+        "summation_method", "interpolation", "multi_label", false, "from_logits", false),
+        auc.config());
     assertEquals(100, auc.thresholds().length);
     assertEquals(-1e-7f, auc.thresholds()[0]);
     assertEquals(1f / 99, auc.thresholds()[1]);
@@ -288,7 +289,7 @@ class KerasMetricsTest {
     assertThrows(IllegalArgumentException.class, () -> Metrics.auc().curve("PRGAIN"));
     assertThrows(IllegalArgumentException.class, () -> Metrics.auc().numThresholds(1));
     assertThrows(IllegalArgumentException.class,
-        () -> Metrics.fromConfig("AUC", Map.of("multi_label", true)));
+        () -> Metrics.fromConfig("AUC", Map.of("label_weights", List.of(1, 2))));
     assertThrows(IllegalArgumentException.class,
         () -> Metrics.fromConfig("Precision", Map.of("thresholds", List.of(0.2, 0.5))));
     assertThrows(IllegalArgumentException.class,
