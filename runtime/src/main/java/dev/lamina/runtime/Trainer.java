@@ -217,6 +217,20 @@ final class Trainer {
       }
 
       @Override
+      public Map<String, String> metricDirections() {
+        Map<String, String> directions = new LinkedHashMap<>();
+        List<String> names = graph.names();
+        int losses = names.size() - graph.metrics().size();
+        for (int i = 0; i < graph.metrics().size(); i++) {
+          String direction = graph.metrics().get(i).direction();
+          if (direction != null) {
+            directions.put(names.get(losses + i), direction);
+          }
+        }
+        return directions;
+      }
+
+      @Override
       public List<String> metricNames() {
         return List.copyOf(graph.names());
       }

@@ -83,6 +83,14 @@ public interface Callback {
       return java.util.List.of("loss");
     }
 
+    /**
+     * Keras's {@code _direction} of each compiled metric whose direction is known, by its name in
+     * the logs ({@code "up"} or {@code "down"}): auto mode follows it, whatever the metric's name.
+     */
+    default java.util.Map<String, String> metricDirections() {
+      return java.util.Map.of();
+    }
+
     /** Keras's {@code optimizer.iterations}: the training steps taken so far. */
     default long iterations() {
       throw new UnsupportedOperationException("This training does not count its steps");

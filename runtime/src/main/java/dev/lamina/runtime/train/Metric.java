@@ -73,4 +73,13 @@ public interface Metric {
   default java.util.Map<String, Object> config() {
     return java.util.Map.of("name", name());
   }
+
+  /**
+   * Keras's {@code _direction}: {@code "up"} if higher is better, {@code "down"} if lower is, or
+   * {@code null} if unknown; what a callback's auto mode follows for this metric (whatever its
+   * name). The built-in ones answer by their Keras class.
+   */
+  default String direction() {
+    return Metrics.directionOf(className());
+  }
 }

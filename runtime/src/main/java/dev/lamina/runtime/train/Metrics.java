@@ -924,8 +924,24 @@ public final class Metrics {
     }
   }
 
-  /** {@code metric} under another name, its state and result unchanged. */
-  static Metric renamed(String name, Metric metric) {
+  private static final java.util.Set<String> UP = java.util.Set.of("AUC", "Precision", "Recall",
+      "R2Score", "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "BinaryAccuracy",
+      "CategoricalAccuracy", "SparseCategoricalAccuracy");
+  private static final java.util.Set<String> DOWN = java.util.Set.of("MeanSquaredError",
+      "MeanAbsoluteError", "RootMeanSquaredError", "MeanAbsolutePercentageError",
+      "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy");
+
+  /** Keras's {@code _direction} of a built-in metric class, or {@code null}. */
+  static String directionOf(String className) {
+    return className == null ? null : UP.contains(className) ? "up"
+        : DOWN.contains(className) ? "down" : null;
+  }
+
+  /**
+   * {@code metric} under another name (Keras's {@code name=...}), its state, result and
+   * direction unchanged.
+   */
+  public static Metric renamed(String name, Metric metric) {
     if (metric.name().equals(name)) {
       return metric;
     }
@@ -962,6 +978,11 @@ public final class Metrics {
       @Override
       public String className() {
         return metric.className();
+      }
+
+      @Override
+      public String direction() {
+        return metric.direction();
       }
     };
   }

@@ -38,6 +38,7 @@ final class Monitor {
   private final double minDelta;
   private Boolean maximise;
   private java.util.List<String> metrics = java.util.List.of("loss");
+  private java.util.Map<String, String> directions = java.util.Map.of();
 
   Monitor(String owner, String monitor, String mode, double minDelta) {
     this.owner = owner;
@@ -68,6 +69,7 @@ final class Monitor {
   /** The model's loss and metric names (from {@code onTrainBegin}), for auto mode. */
   void bind(Callback.Training training) {
     this.metrics = training.metricNames();
+    this.directions = training.metricDirections();
     if (mode.equals("auto")) {
       maximise = null; // a later fit may compile other metrics
     }
@@ -81,9 +83,11 @@ final class Monitor {
     if (maximise == null) {
       String name = monitor.startsWith("val_") ? monitor.substring(4) : monitor;
       boolean compiled = metrics.contains(name);
-      if (name.equals("loss") || (compiled && DOWN.contains(name))) {
+      String direction = compiled ? directions.get(name) : null; // the metric's own, by Keras
+      if (name.equals("loss") || "down".equals(direction)
+          || (compiled && direction == null && DOWN.contains(name))) {
         maximise = false;
-      } else if (compiled && UP.contains(name)) {
+      } else if ("up".equals(direction) || (compiled && UP.contains(name))) {
         maximise = true;
       } else {
         throw new IllegalArgumentException(owner + " callback received monitor=" + monitor

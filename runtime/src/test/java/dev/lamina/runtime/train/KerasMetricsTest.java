@@ -256,6 +256,31 @@ class KerasMetricsTest {
     }
   }
 
+  /** Auto mode follows a metric's Keras direction whatever its name, as Keras 3's callbacks. */
+  @Test
+  void callbacksFollowTheMetricsDirection() throws IOException {
+    JsonObject c = KerasLayerFixtures.fixture(FIXTURE).requireArray("fits").objects().get(0);
+    float[][] x = x(c);
+    Object y = y(c, x.length);
+    List<Map<String, String>> seen = new ArrayList<>();
+    Callback capture = new Callback() {
+      @Override
+      public void onTrainBegin(Training training) {
+        seen.add(training.metricDirections());
+      }
+    };
+    try (Model model = model(c)) {
+      model.compile(new Sgd(0.1), Losses.binaryCrossentropy(), List.of(
+          Metrics.auc().curve("PR").name("pr_auc"), Metrics.rootMeanSquaredError(),
+          Metrics.renamed("err", Metrics.meanAbsolutePercentageError())));
+      model.fit(x, y, new FitOptions().batchSize(8).epochs(2).shuffle(false).verbose(0)
+          .callbacks(capture, new EarlyStopping("pr_auc", 0, 5, false),
+              new EarlyStopping("err", 0, 5, false)));
+    }
+    assertEquals(Map.of("pr_auc", "up", "root_mean_squared_error", "down", "err", "down"),
+        seen.get(0));
+  }
+
   @Test
   void namesResolveAsKeras() {
     Loss loss = Losses.binaryCrossentropy();
