@@ -75,6 +75,11 @@ def data():
     ym = rng.randint(0, 2, size=(N, 3)).astype(np.float32)
     pm = round32(np.clip(0.3 * ym + 0.7 * rng.rand(N, 3), 0, 1))
     d["multilabel"] = (ym, pm)
+    # Logits: unbounded predictions for the from_logits options.
+    yl = rng.randint(0, 2, size=(N, 1)).astype(np.float32)
+    d["logits"] = (yl, round32(2.0 * rng.randn(N, 1) + 1.5 * yl))
+    d["categorical_logits"] = (onehot, round32(rng.randn(N, 6) + 1.5 * onehot))
+    d["sparse_logits"] = (d["sparse"][0], d["categorical_logits"][1])
     return d
 
 
@@ -108,6 +113,12 @@ CASES = [
     ("sparse_top_k_categorical_accuracy", "sparse", lambda: M.SparseTopKCategoricalAccuracy()),
     ("SparseTopKCategoricalAccuracy_2", "sparse", lambda: M.SparseTopKCategoricalAccuracy(k=2)),
     ("binary_crossentropy", "binary", lambda: M.BinaryCrossentropy()),
+    ("AUC_from_logits", "logits", lambda: M.AUC(from_logits=True)),
+    ("BinaryCrossentropy_from_logits", "logits", lambda: M.BinaryCrossentropy(from_logits=True)),
+    ("CategoricalCrossentropy_from_logits", "categorical_logits",
+     lambda: M.CategoricalCrossentropy(from_logits=True)),
+    ("SparseCategoricalCrossentropy_from_logits", "sparse_logits",
+     lambda: M.SparseCategoricalCrossentropy(from_logits=True)),
     ("categorical_crossentropy", "categorical", lambda: M.CategoricalCrossentropy()),
     ("sparse_categorical_crossentropy", "sparse", lambda: M.SparseCategoricalCrossentropy()),
     ("root_mean_squared_error", "regression", lambda: M.RootMeanSquaredError()),

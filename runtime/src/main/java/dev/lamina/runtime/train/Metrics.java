@@ -153,21 +153,62 @@ public final class Metrics {
 
   /** Keras's {@code binary_crossentropy} metric, on probabilities. */
   public static Metric binaryCrossentropy() {
-    return classed("BinaryCrossentropy",
-        fromLoss("binary_crossentropy", Losses.binaryCrossentropy()));
+    return binaryCrossentropy(false);
+  }
+
+  /** Keras's {@code BinaryCrossentropy(from_logits=...)} metric. */
+  public static Metric binaryCrossentropy(boolean fromLogits) {
+    return crossentropy("BinaryCrossentropy", "binary_crossentropy",
+        Losses.binaryCrossentropy(fromLogits), fromLogits);
   }
 
   /** Keras's {@code categorical_crossentropy} metric, on probabilities and one-hot targets. */
   public static Metric categoricalCrossentropy() {
-    return classed("CategoricalCrossentropy",
-        fromLoss("categorical_crossentropy", Losses.categoricalCrossentropy()));
+    return categoricalCrossentropy(false);
+  }
+
+  /** Keras's {@code CategoricalCrossentropy(from_logits=...)} metric. */
+  public static Metric categoricalCrossentropy(boolean fromLogits) {
+    return crossentropy("CategoricalCrossentropy", "categorical_crossentropy",
+        Losses.categoricalCrossentropy(fromLogits), fromLogits);
   }
 
   /** Keras's {@code sparse_categorical_crossentropy} metric, on probabilities, class indices. */
   public static Metric sparseCategoricalCrossentropy() {
-    Loss loss = Losses.sparseCategoricalCrossentropy();
-    return classed("SparseCategoricalCrossentropy", named("sparse_categorical_crossentropy",
-        (tf, y, p) -> loss.perSample(tf, tf.dtypes.cast(y, TInt64.class), p)));
+    return sparseCategoricalCrossentropy(false);
+  }
+
+  /** Keras's {@code SparseCategoricalCrossentropy(from_logits=...)} metric. */
+  public static Metric sparseCategoricalCrossentropy(boolean fromLogits) {
+    return crossentropy("SparseCategoricalCrossentropy", "sparse_categorical_crossentropy",
+        Losses.sparseCategoricalCrossentropy(fromLogits), fromLogits);
+  }
+
+  private static Metric crossentropy(String className, String name, Loss loss,
+      boolean fromLogits) {
+    return new Metric() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
+          Operand<TFloat32> yPred) {
+        return loss.perSample(tf, loss.sparseTargets() ? tf.dtypes.cast(yTrue, TInt64.class)
+            : tf.dtypes.cast(yTrue, TFloat32.class), yPred);
+      }
+
+      @Override
+      public String className() {
+        return className;
+      }
+
+      @Override
+      public java.util.Map<String, Object> config() {
+        return java.util.Map.of("name", name, "from_logits", fromLogits);
+      }
+    };
   }
 
   /** Keras's {@code top_k_categorical_accuracy} with k = 5. */
@@ -814,13 +855,16 @@ public final class Metrics {
         metric = binaryAccuracy((float) args.number("threshold", 0.5));
         break;
       case "BinaryCrossentropy": case "CategoricalCrossentropy":
-      case "SparseCategoricalCrossentropy":
-        args.require("from_logits", false);
+      case "SparseCategoricalCrossentropy": {
+        boolean fromLogits = args.bool("from_logits", false);
         args.require("label_smoothing", 0);
         args.require("axis", -1);
         args.require("ignore_class", null);
-        metric = resolve(className, null, 0);
+        metric = className.equals("BinaryCrossentropy") ? binaryCrossentropy(fromLogits)
+            : className.equals("CategoricalCrossentropy") ? categoricalCrossentropy(fromLogits)
+            : sparseCategoricalCrossentropy(fromLogits);
         break;
+      }
       case "CategoricalAccuracy": case "SparseCategoricalAccuracy": case "MeanSquaredError":
       case "MeanAbsoluteError": case "RootMeanSquaredError": case "MeanAbsolutePercentageError":
         metric = resolve(className, null, 0);
