@@ -281,6 +281,57 @@ class KerasMetricsTest {
         seen.get(0));
   }
 
+  /**
+   * A metric of the user's keeps state the same way: its statistics (here the squared errors'
+   * sum and the count) are summed over the epoch and its result taken from the totals, giving
+   * Keras's root_mean_squared_error of the regression fit.
+   */
+  @Test
+  void usersStatefulMetricAccumulatesOverTheEpoch() throws IOException {
+    JsonObject c = null;
+    for (JsonObject fit : KerasLayerFixtures.fixture(FIXTURE).requireArray("fits").objects()) {
+      if (fit.requireString("label").equals("regression")) {
+        c = fit;
+      }
+    }
+    Metric mine = new Metric() {
+      @Override
+      public String name() {
+        return "my_rmse";
+      }
+
+      @Override
+      public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
+          Operand<TFloat32> yPred) {
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> y = (Operand<TFloat32>) yTrue;
+        Operand<TFloat32> perSample = tf.math.mean(tf.math.square(tf.math.sub(y, yPred)),
+            tf.constant(-1));
+        return tf.stack(List.of(tf.reduceSum(perSample, tf.constant(0)),
+            tf.dtypes.cast(tf.size(perSample), TFloat32.class)));
+      }
+
+      @Override
+      public double result(double[] totals) {
+        return Math.sqrt(totals[0] / totals[1]);
+      }
+    };
+    float[][] x = x(c);
+    Object y = y(c, x.length);
+    try (Model model = model(c)) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError(), List.of(mine));
+      History history = model.fit(x, y, new FitOptions().batchSize(8).epochs(2)
+          .shuffle(false).verbose(0));
+      List<Object> want = c.requireObject("history").requireArray("root_mean_squared_error");
+      for (int e = 0; e < want.size(); e++) {
+        assertClose(((Number) want.get(e)).doubleValue(), history.get("my_rmse").get(e),
+            "epoch " + e);
+      }
+      assertClose(c.requireObject("evaluate").requireDouble("root_mean_squared_error"),
+          model.evaluate(x, y, 8).get("my_rmse"), "evaluate");
+    }
+  }
+
   @Test
   void namesResolveAsKeras() {
     Loss loss = Losses.binaryCrossentropy();
