@@ -827,7 +827,11 @@ public final class Metrics {
           thresholds = list.get(0);
         }
         if (thresholds != null) {
-          m = m.threshold(((Number) thresholds).floatValue());
+          if (!(thresholds instanceof Number number)) {
+            throw new IllegalArgumentException(className + ": thresholds must be a number, got "
+                + thresholds);
+          }
+          m = m.threshold(number.doubleValue());
         }
         Integer topK = args.optInteger("top_k");
         if (topK != null) {
@@ -890,7 +894,7 @@ public final class Metrics {
     Args(String className, java.util.Map<String, ?> config) {
       this.className = className;
       left.putAll(config);
-      left.remove("dtype");
+      require("dtype", "float32"); // Lamina's metrics compute in float32, as Keras's default
     }
 
     Object take(String key) {

@@ -370,6 +370,14 @@ class KerasMetricsTest {
         () -> Metrics.fromConfig("Precision", Map.of("thresholds", List.of(0.2, 0.5))));
     assertThrows(IllegalArgumentException.class,
         () -> Metrics.fromConfig("Recall", Map.of("unknown", 1)));
+    assertThrows(IllegalArgumentException.class,
+        () -> Metrics.fromConfig("Recall", Map.of("thresholds", "high")));
+    assertThrows(IllegalArgumentException.class,
+        () -> Metrics.fromConfig("Recall", Map.of("thresholds", List.of("high"))));
+    assertThrows(IllegalArgumentException.class,
+        () -> Metrics.fromConfig("AUC", Map.of("curve", 3)));
+    assertThrows(IllegalArgumentException.class,
+        () -> Metrics.fromConfig("TopKCategoricalAccuracy", Map.of("k", 1.5)));
     assertTrue(Metrics.r2Score().config().containsKey("num_regressors"));
   }
 }
