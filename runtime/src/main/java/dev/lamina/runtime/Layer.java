@@ -484,6 +484,17 @@ public abstract class Layer {
   }
 
   /**
+   * For wrapper layers (Keras's {@code Bidirectional}, {@code TimeDistributed}): adds one call of
+   * {@code inner}, a layer the wrapper holds but the model does not list, to the graph, with
+   * operands the wrapper gives for the inner layer's weights (usually its own weights, declared
+   * in the inner layer's order) and the wrapper's call context.
+   */
+  protected static List<Operand<?>> buildInner(Layer inner, Ops tf, List<Operand<?>> inputs,
+      List<Operand<?>> weights, CallContext context) {
+    return inner.buildOutputs(tf, inputs, weights, context);
+  }
+
+  /**
    * Adds one call of this layer to a model's graph, with its {@link CallContext}: layers that
    * update non-trainable weights in training, or read their inputs' masks
    * ({@link #usesInputMasks()}), override this form. By default it calls

@@ -57,6 +57,7 @@ import dev.lamina.runtime.layers.reshaping.UpSampling3D;
 import dev.lamina.runtime.layers.reshaping.ZeroPadding1D;
 import dev.lamina.runtime.layers.reshaping.ZeroPadding2D;
 import dev.lamina.runtime.layers.reshaping.ZeroPadding3D;
+import dev.lamina.runtime.layers.rnn.RnnTypes;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypeProvider;
@@ -156,7 +157,12 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("UnitNormalization", UnitNormalization.class,
             (name, c) -> new UnitNormalization(name, c.optInts("axis", -1))),
         LayerType.of("Rescaling", Rescaling.class, BuiltInLayerTypes::rescaling),
-        LayerType.of("Normalization", Normalization.class, BuiltInLayerTypes::normalization));
+        LayerType.of("Normalization", Normalization.class, BuiltInLayerTypes::normalization),
+        RnnTypes.SIMPLE_RNN,
+        RnnTypes.LSTM_TYPE,
+        RnnTypes.GRU_TYPE,
+        RnnTypes.BIDIRECTIONAL,
+        RnnTypes.TIME_DISTRIBUTED);
   }
 
   private static Embedding embedding(String name, LayerConfig c) throws ModelFormatException {
