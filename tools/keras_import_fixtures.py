@@ -293,7 +293,7 @@ def verify_hostile(hostile_path):
 
 
 # Written by tools/keras_import_sequential_fixture.py, tools/keras_import_tabular_fixture.py and
-# tools/keras_import_volume_fixture.py;
+# tools/keras_import_volume_fixture.py and tools/keras_convnet_import_fixtures.py;
 # listed here so that regenerating README.md keeps them.
 OTHER_FIXTURES = [
     '## Fixtures written by their own scripts',
@@ -305,12 +305,18 @@ OTHER_FIXTURES = [
     '| `sequential_dense.keras` | `tools/keras_import_sequential_fixture.py` | Sequential: Input(2,3) -> Flatten -> Dense(4, relu) -> Reshape((2,2)) -> Flatten -> Dropout(0.25) -> Dense(3) -> Activation(sigmoid); random non-zero weights | `load_model(path)` |',
     '| `tabular.keras` | `tools/keras_import_tabular_fixture.py` | Input(5, name=features) -> Normalization (adapted) -> Dense(8, relu) -> BatchNormalization -> Lambda(clip_scale, arguments={\'limit\': 2.0}) -> Dense(3, softmax, name=probs); Adam(0.01), fit 5 epochs of 256 generated rows (40 steps) | `load_model(path, custom_objects={"clip_scale": clip_scale})` |',
     '| `volume.keras` | `tools/keras_import_volume_fixture.py` | Input(4,6,6,3) -> ZeroPadding3D -> Cropping3D -> GroupNormalization(3) -> BatchNormalization -> MaxPooling3D(2) -> UpSampling3D((1,2,1)) -> AveragePooling3D((2,2,3), strides=1, same) -> ActivityRegularization(0.01, 0.01) -> GlobalMaxPooling3D and GlobalAveragePooling3D(keepdims) -> Concatenate -> Dense(2); Adam(0.01), fit 3 epochs of 32 random samples (12 steps) | `load_model(path)` |',
+    '| `convnet.keras` | `tools/keras_convnet_import_fixtures.py` | Input(8,8,1) -> Lambda(standardize) -> Conv2D(8, 3, same, no bias) -> BatchNormalization(momentum=0.9) -> Activation(relu) -> MaxPooling2D(2) -> Conv2D(16, 3) -> BatchNormalization -> ReLU -> Flatten -> Dense(10, softmax); Adam(0.01), fit 40 steps of generated images | `load_model(path, custom_objects={"standardize": standardize})` |',
+    '| `residual_block.keras` | `tools/keras_convnet_import_fixtures.py` | Input(8,8,3) -> Conv2D -> BatchNormalization -> ReLU -> [Conv2D -> BatchNormalization -> Activation(relu) -> Conv2D -> BatchNormalization] + shortcut (Add) -> ReLU -> Lambda(scaled_swish, arguments={\'beta\': 1.5}) -> GlobalAveragePooling2D -> Dense(4, softmax); Adam(0.01), fit 30 steps | `load_model(path, custom_objects={"scaled_swish": scaled_swish})` |',
+    '| `unet.keras` | `tools/keras_convnet_import_fixtures.py` | U-Net on Input(16,16,2): Lambda(center_channels), Conv2D + MaxPooling2D twice, a Conv2D bottleneck, UpSampling2D (nearest, then bilinear) + Concatenate with the skip + Conv2D twice, Conv2D(1, 1, sigmoid); Adam(0.01) + binary_crossentropy, fit 12 steps | `load_model(path, custom_objects={"center_channels": center_channels})` |',
+    '| `convnet_training.keras` | `tools/keras_convnet_import_fixtures.py` | the initial weights of Input(6,6,2) -> Conv2D(4, 3, no bias) -> BatchNormalization -> Lambda(scaled_swish, arguments={\'beta\': 1.5}) -> MaxPooling2D(2) -> Flatten -> Dense(3, softmax); `convnet_training.json` holds three `train_on_batch` steps of Adam(0.01) + sparse_categorical_crossentropy: each batch, the loss returned and every weight after the step by layer and weight name | `load_model(path, custom_objects={"scaled_swish": scaled_swish})` |',
     '',
     '`clip_scale(x, limit)` is `tf.clip_by_value(x, -limit, limit) * 0.5`. In `tabular.keras`:',
     '',
     "- `Normalization` (adapted, so `mean`/`variance` are `null` in its config, `axis` is `[-1]`) stores `vars/0` mean (5,), `vars/1` variance (5,), `vars/2` count (int64 scalar, 0: Keras 3's `adapt` never updates it). Its `build_config.input_shape` is the shape of the adapt data, batch included (`[256, 5]`), not `[null, 5]`. The layer computes `(x - mean) / max(sqrt(variance), 1e-7)`.",
     '- `BatchNormalization` stores `vars/0` gamma, `vars/1` beta, `vars/2` moving_mean, `vars/3` moving_variance; inference uses `(x - moving_mean) / sqrt(moving_variance + epsilon) * gamma + beta` with `epsilon` 0.001.',
     "- Every layer's `dtype` policy after the first (`normalization`) carries `\"shared_object_id\"` (a CPython `id()`, differs per run): Keras serializes the one float32 policy object they share once in full and then marks the repeats; a reader should ignore it.",
+    '',
+    'The image fixtures\' lambdas: `standardize(x)` is `tf.image.per_image_standardization(x)`, `scaled_swish(x, beta)` is `x * tf.sigmoid(beta * x)`, `center_channels(x)` is `x - tf.reduce_mean(x, axis=[1, 2], keepdims=True)`. In `convnet_training.json`, `optimizer` is Keras\'s Adam config (`learning_rate`, `beta_1`, `beta_2`, `epsilon`, `amsgrad`) and each step is `{"x", "y", "returned_loss", "weights": {layer: {weight: {"name", "shape", "values"}}}}`; BatchNormalization\'s weights are `gamma`, `beta`, `moving_mean`, `moving_variance`.',
 ]
 
 

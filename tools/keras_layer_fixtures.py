@@ -634,6 +634,13 @@ def training_cases():
             if mid == "normalization_dense":
                 case["adapt_data"] = tensor(ADAPT)
             out.append(case)
+    # The optimizers that square a gradient, on an Embedding whose batch repeats indices: Keras
+    # squares its sparse gradient slice by slice (IndexedSlices), which Lamina must follow.
+    for make_opt in (lambda: keras.optimizers.RMSprop(learning_rate=0.01),
+                     lambda: keras.optimizers.Adagrad(learning_rate=0.1)):
+        out.append(training_case("embedding_flatten",
+                                 "Input(5, int32) -> Embedding(10, 4) -> Flatten -> Dense(2)",
+                                 model_embedding, ids, y, make_opt))
     frozen = training_case("frozen_middle",
                            "Input(5) -> Dense(4, tanh, name=dense) -> Dense(3, tanh, name=frozen, "
                            "trainable=False) -> Dense(2, name=dense_1)",

@@ -34,7 +34,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       several session options, each in a JVM of its own ({@code rounds=}).
  * </ol>
  *
- * <p>On request only: {@code keras} (needs Python with Keras) and {@code scaling}
+ * <p>On request only: {@code keras} and {@code convnet} ({@link ConvnetSideBySide}: Keras's MNIST
+ * convnet with Lamina, by hand and in Keras; both need Python with Keras) and {@code scaling}
  * ({@link ChainScaling}: build, first predict, save and load of chains of {@code layers=1000,10000}
  * layers, default 1,000, 10,000 and 100,000; {@code chain=dense} (default) or {@code activation};
  * {@code grappler=off} to skip TensorFlow's graph optimiser).
@@ -49,7 +50,7 @@ public final class Main {
   private static final Set<String> PARTS = Set.of("predict", "bulk", "compile", "train",
       "sessions");
   /** Parts that run only when named: they need more than a JDK. */
-  private static final Set<String> ON_REQUEST = Set.of("keras", "scaling");
+  private static final Set<String> ON_REQUEST = Set.of("keras", "convnet", "scaling", "spark");
 
   private Main() {}
 
@@ -126,6 +127,25 @@ public final class Main {
       summary.add(keras(options, smoke));
     }
 
+    if (options.has("convnet")) {
+      summary.add(convnet(options, smoke));
+    }
+
+    if (options.has("spark")) {
+      int rows = Math.toIntExact(options.number("rows", smoke ? 20_000 : SparkScoring.DEFAULT_ROWS));
+      int batch = Math.toIntExact(options.number("batch", 1024));
+      System.out.printf(Locale.ROOT, "%n# spark: %,d rows of %d features in batches of %,d, "
+          + "local[2] against a 2-thread loop%n", rows, TrainBenchmark.FEATURES, batch);
+      String table;
+      try {
+        table = SparkScoring.table(SparkScoring.run(rows, batch));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      System.out.print(table);
+      summary.add("### Spark scoring (rows/s, one run each)\n\n" + table);
+    }
+
     if (options.has("scaling")) {
       String given = options.settings().get("layers");
       int[] sizes = given == null ? ChainScaling.DEFAULT_SIZES
@@ -175,6 +195,31 @@ public final class Main {
           + "\n#### fit, samples/s, median (quartiles) over rounds\n\n" + run.fitTable();
       System.out.print(text);
       return "### Lamina, hand-written and Keras side by side\n\n" + text;
+    }
+  }
+
+  /** The {@code convnet} part: the MNIST convnet with Lamina, by hand and in Keras, in one run. */
+  private static String convnet(Options options, boolean smoke) throws java.io.IOException {
+    int rounds = Math.toIntExact(options.number("rounds", smoke ? 1 : 6));
+    int epochs = Math.toIntExact(options.number("epochs", 1));
+    double seconds = smoke ? 0.05 : 0.2;
+    String python = options.settings().getOrDefault("python", "/work/venv/bin/python");
+    java.nio.file.Path script = java.nio.file.Path.of("../tools/keras_convnet_timing.py");
+    if (!java.nio.file.Files.exists(script)) {
+      script = java.nio.file.Path.of("tools/keras_convnet_timing.py");
+    }
+    System.out.printf(Locale.ROOT, "%n# convnet: %d rounds (Java and Keras alternating), predict "
+        + "samples of ~%.2f s, fit samples of %d epochs of %,d images; %s %s%n", rounds, seconds,
+        epochs, ConvnetTraining.SAMPLES, python, script);
+    try (ConvnetSideBySide run = new ConvnetSideBySide(python, script, seconds)) {
+      run.run(rounds, epochs);
+      String text = run.versionLine() + "; " + rounds + " rounds\n\n"
+          + "#### predict, µs per call, median (quartiles) over rounds; ratios: of medians "
+          + "(quartiles of the per-round ratios)\n\n" + run.predictTable()
+          + "\nEvery Keras path:\n\n" + run.kerasPathsTable()
+          + "\n#### fit, samples/s, median (quartiles) over rounds\n\n" + run.fitTable();
+      System.out.print(text);
+      return "### The MNIST convnet: Lamina, hand-written and Keras side by side\n\n" + text;
     }
   }
 

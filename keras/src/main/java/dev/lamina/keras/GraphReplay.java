@@ -73,12 +73,19 @@ final class GraphReplay {
       first = 1;
     } else {
       JsonObject model = config.modelConfig();
-      JsonArray shape = model.optArray("build_input_shape");
-      if (shape == null) {
-        throw model.error("layers", "the Sequential model has no InputLayer and no "
-            + "build_input_shape: its input shape is unknown");
+      JsonArray shape = model == null ? null : model.optArray("build_input_shape");
+      LayerSpec firstLayer = config.specs().get(0);
+      JsonObject where = model;
+      if (shape == null && firstLayer.batchInputShape != null) {
+        // Keras 2: the first layer's input_shape= made the model's input.
+        shape = firstLayer.batchInputShape;
+        where = firstLayer.config;
       }
-      x = makeInput(null, "input", "float32", shape, model);
+      if (shape == null) {
+        throw (model == null ? firstLayer.json : model).error("layers", "the Sequential model "
+            + "has no InputLayer and no build_input_shape: its input shape is unknown");
+      }
+      x = makeInput(null, "input", "float32", shape, where);
       first = 0;
     }
     inputs.add(x);
@@ -138,9 +145,9 @@ final class GraphReplay {
     java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
     for (int id = 0; id < nodes; id++) {
       LayerSpec spec = nodeSpec.get(id);
-      for (JsonObject tensor : KerasConfig.nodeTensors(spec, spec.inbound.get(nodeIndex.get(id)))) {
-        JsonArray ref = tensor.requireObject("config").requireArray("keras_history");
-        LayerSpec producer = producer(ref);
+      for (KerasConfig.NodeInput input : config.nodeInputs(spec, nodeIndex.get(id))) {
+        JsonArray ref = input.history();
+        LayerSpec producer = producer(ref, input.historySize());
         if (producer.isInput()) {
           continue; // computed already
         }
@@ -176,8 +183,8 @@ final class GraphReplay {
       LayerSpec spec = nodeSpec.get(id);
       int node = nodeIndex.get(id);
       if (spec.outputs.get(node) == null) {
-        throw spec.inbound.get(node).error(spec.describe() + ": node " + node + " depends on"
-            + " itself through a cycle of layers");
+        throw KerasConfig.nodeError(spec, node, spec.describe() + ": node " + node
+            + " depends on itself through a cycle of layers");
       }
     }
     for (JsonArray ref : config.refs("input_layers")) {
@@ -195,7 +202,11 @@ final class GraphReplay {
 
   /** The tensor a {@code ["name", node, tensor]} reference names, or null if not made yet. */
   private SymbolicTensor<?> lookup(JsonArray ref) throws ModelFormatException {
-    LayerSpec producer = producer(ref);
+    return lookup(ref, 3);
+  }
+
+  private SymbolicTensor<?> lookup(JsonArray ref, int size) throws ModelFormatException {
+    LayerSpec producer = producer(ref, size);
     List<SymbolicTensor<?>> made = producer.outputs.get(ref.requireInt(1));
     if (made == null) {
       return null;
@@ -208,9 +219,12 @@ final class GraphReplay {
     return made.get(tensor);
   }
 
-  /** The layer a {@code ["name", node, tensor]} reference names, after checking all three. */
-  private LayerSpec producer(JsonArray ref) throws ModelFormatException {
-    ref.requireSize(3);
+  /**
+   * The layer a {@code ["name", node, tensor]} reference names, after checking all three (Keras
+   * 2's node entries have a fourth element, the call's keywords, read with the node).
+   */
+  private LayerSpec producer(JsonArray ref, int size) throws ModelFormatException {
+    ref.requireSize(size);
     String name = ref.requireString(0);
     int node = ref.requireInt(1);
     int tensor = ref.requireInt(2);
@@ -231,19 +245,20 @@ final class GraphReplay {
   /** The input tensors of one node, or null while one of them is not computed yet. */
   private List<SymbolicTensor<?>> resolve(LayerSpec spec, int node) throws ModelFormatException {
     resolutions++;
-    JsonObject call = spec.inbound.get(node);
-    List<JsonObject> tensors = KerasConfig.nodeTensors(spec, call);
+    List<KerasConfig.NodeInput> tensors = config.nodeInputs(spec, node);
     List<SymbolicTensor<?>> args = new ArrayList<>(tensors.size());
-    for (JsonObject tensor : tensors) {
-      JsonObject config = tensor.requireObject("config");
-      SymbolicTensor<?> t = lookup(config.requireArray("keras_history"));
+    for (KerasConfig.NodeInput tensor : tensors) {
+      SymbolicTensor<?> t = lookup(tensor.history(), tensor.historySize());
       if (t == null) {
         return null;
       }
       args.add(t);
     }
     for (int i = 0; i < tensors.size(); i++) {
-      JsonObject config = tensors.get(i).requireObject("config");
+      if (tensors.get(i).recorded() == null) {
+        continue; // Keras 2 records no shapes in its nodes
+      }
+      JsonObject config = tensors.get(i).recorded().requireObject("config");
       shapes.checkRecorded(args.get(i),
           KerasConfig.dims(config.requireArray("shape"), spec, "shape"),
           config.optString("dtype", null), spec);

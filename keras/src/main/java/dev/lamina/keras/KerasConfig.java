@@ -14,40 +14,71 @@ import java.util.StringJoiner;
 import org.tensorflow.ndarray.Shape;
 
 /**
- * The structure of a {@code config.json}: a Sequential or a Functional model, its layers in the
+ * The structure of a model's configuration (a {@code .keras} file's {@code config.json}, an
+ * {@code .h5} file's {@code model_config}): a Sequential or a Functional model, its layers in the
  * file's order (names, class names, inbound nodes, weight groups), and the readers of its parts
  * that every pass shares (shape lists, a call's tensors, input and output references). Reads the
  * JSON only: what a layer's options mean is checked by the passes that use them.
+ *
+ * <p>Keras 2 (tf.keras, {@code tf_keras}) configurations differ in form, and are read here into
+ * the same structure: the nodes' {@code [[layer, node, tensor, kwargs], ...]} lists, an
+ * InputLayer's {@code batch_input_shape}, the layer configs {@link Keras2Layers} maps.
  */
 final class KerasConfig {
 
+  /** Which Keras wrote the configuration: its form and its layers' names differ. */
+  enum Dialect { KERAS_3, KERAS_2 }
+
+  /**
+   * One tensor a node passes to its layer: the reference to its producer ({@code [layer, node,
+   * tensor]}, or Keras 2's {@code [layer, node, tensor, kwargs]}) and, in Keras 3, the tensor's
+   * JSON with the shape and dtype Keras recorded.
+   */
+  record NodeInput(JsonArray history, int historySize, JsonObject recorded) {}
+
   private final JsonObject root;
+  private final Dialect dialect;
   private final boolean sequential;
   private final List<JsonObject> layers;
   private final List<LayerSpec> specs = new ArrayList<>();
   private final Map<String, LayerSpec> byName = new HashMap<>();
   private final Map<String, Integer> perClass = new HashMap<>();
 
-  private KerasConfig(JsonObject root, boolean sequential, List<JsonObject> layers) {
+  private KerasConfig(JsonObject root, Dialect dialect, boolean sequential,
+      List<JsonObject> layers) {
     this.root = root;
+    this.dialect = dialect;
     this.sequential = sequential;
     this.layers = layers;
   }
 
-  /** The model's kind and its list of layers, not read yet: see {@link #readLayer}. */
+  /** A Keras 3 configuration: see {@link #of(JsonObject, Dialect)}. */
   static KerasConfig of(JsonObject root) throws ModelFormatException {
+    return of(root, Dialect.KERAS_3);
+  }
+
+  /** The model's kind and its list of layers, not read yet: see {@link #readLayer}. */
+  static KerasConfig of(JsonObject root, Dialect dialect) throws ModelFormatException {
     String kind = root.requireString("class_name");
     boolean sequential = kind.equals("Sequential");
-    if (!sequential && !kind.equals("Functional")) {
+    // tf.keras before 2.4 named a functional model "Model".
+    boolean functional = kind.equals("Functional")
+        || (dialect == Dialect.KERAS_2 && kind.equals("Model"));
+    if (!sequential && !functional) {
       throw root.error("class_name", "the model is a '" + kind + "'; Lamina imports Keras's "
           + "Sequential and Functional models (a subclassed model's call() is Python code)");
     }
-    JsonObject config = root.requireObject("config");
-    List<JsonObject> layers = config.requireArray("layers").objects();
-    if (layers.isEmpty()) {
-      throw config.error("layers", "the model has no layers");
+    JsonArray list;
+    if (dialect == Dialect.KERAS_2 && sequential && root.get("config") instanceof JsonArray a) {
+      list = a; // Keras 2.0 to 2.2 wrote a Sequential model's config as its list of layers
+    } else {
+      list = root.requireObject("config").requireArray("layers");
     }
-    return new KerasConfig(root, sequential, layers);
+    List<JsonObject> layers = list.objects();
+    if (layers.isEmpty()) {
+      throw list.error("the model has no layers");
+    }
+    return new KerasConfig(root, dialect, sequential, layers);
   }
 
   /** The whole file, for errors about the model as a whole. */
@@ -55,9 +86,17 @@ final class KerasConfig {
     return root;
   }
 
-  /** The model's {@code config} object. */
+  Dialect dialect() {
+    return dialect;
+  }
+
+  boolean isKeras2() {
+    return dialect == Dialect.KERAS_2;
+  }
+
+  /** The model's {@code config} object, or null for a Keras 2.2 Sequential's list of layers. */
   JsonObject modelConfig() throws ModelFormatException {
-    return root.requireObject("config");
+    return root.get("config") instanceof JsonArray ? null : root.requireObject("config");
   }
 
   boolean isSequential() {
@@ -89,9 +128,20 @@ final class KerasConfig {
       throw layer.error("name", "layer name '" + outerName + "' differs from its config's '"
           + name + "'");
     }
+    JsonArray batchInputShape = null;
+    if (isKeras2()) {
+      batchInputShape = layerConfig.optArray("batch_input_shape");
+      layerConfig = Keras2Layers.map(className, layerConfig, name);
+    }
     JsonArray nodes = sequential ? null : layer.requireArray("inbound_nodes");
-    LayerSpec spec = new LayerSpec(layer, className, name, layerConfig,
-        nodes == null ? List.of() : nodes.objects());
+    List<Object> inbound = new ArrayList<>();
+    if (nodes != null) {
+      for (int i = 0; i < nodes.size(); i++) {
+        inbound.add(isKeras2() ? nodes.requireArray(i) : nodes.requireObject(i));
+      }
+    }
+    LayerSpec spec = new LayerSpec(layer, className, name, layerConfig, inbound);
+    spec.batchInputShape = batchInputShape;
     if (byName.putIfAbsent(name, spec) != null) {
       throw layer.error("two layers are named '" + name + "'; Keras names are unique");
     }
@@ -109,7 +159,7 @@ final class KerasConfig {
 
   /** {@code ["name", 0, 0]} or a list of them. */
   List<JsonArray> refs(String key) throws ModelFormatException {
-    JsonObject config = modelConfig();
+    JsonObject config = root.requireObject("config");
     JsonArray array = config.requireArray(key);
     if (!array.isEmpty() && array.get(0) instanceof String) {
       return List.of(array);
@@ -129,13 +179,16 @@ final class KerasConfig {
     List<long[]> shapes = new ArrayList<>();
     if (sequential) {
       JsonObject build = spec.json.optObject("build_config");
-      JsonArray shape = build == null ? null : build.optArray("input_shape");
+      JsonArray shape = build == null ? spec.batchInputShape : build.optArray("input_shape");
       if (shape != null) {
         shapes.add(dims(shape, spec, "input_shape"));
       }
     } else if (!spec.inbound.isEmpty()) {
-      for (JsonObject tensor : nodeTensors(spec, spec.inbound.get(0))) {
-        shapes.add(dims(tensor.requireObject("config").requireArray("shape"), spec, "shape"));
+      for (NodeInput input : nodeInputs(spec, 0)) {
+        if (input.recorded() != null) {
+          shapes.add(dims(input.recorded().requireObject("config").requireArray("shape"), spec,
+              "shape"));
+        }
       }
     }
     if (shapes.isEmpty()) {
@@ -146,8 +199,48 @@ final class KerasConfig {
     return joined.toString();
   }
 
+  /** The tensors node {@code node} of a layer passes to it, in either dialect's form. */
+  List<NodeInput> nodeInputs(LayerSpec spec, int node) throws ModelFormatException {
+    Object call = spec.inbound.get(node);
+    List<NodeInput> inputs = new ArrayList<>();
+    if (call instanceof JsonObject keras3) {
+      for (JsonObject tensor : nodeTensors(spec, keras3)) {
+        inputs.add(new NodeInput(tensor.requireObject("config").requireArray("keras_history"), 3,
+            tensor));
+      }
+      return inputs;
+    }
+    // Keras 2: [[layer, node, tensor, kwargs], ...], the same kwargs on each.
+    JsonArray entries = (JsonArray) call;
+    if (entries.isEmpty()) {
+      throw entries.error(spec.describe() + " is called on no tensors");
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      JsonArray entry = entries.requireArray(i);
+      if (entry.size() == 4 || entry.size() == 3) {
+        if ("_CONSTANT_VALUE".equals(entry.get(0))) {
+          throw entries.error(i, spec.describe() + ": a call argument that is a constant, not a "
+              + "tensor; the importer supports calls on tensors only");
+        }
+        if (entry.size() == 4) {
+          callKeywords(spec, entry.requireObject(3));
+        }
+      } else {
+        entry.requireSize(4);
+      }
+      inputs.add(new NodeInput(entry, entry.size(), null));
+    }
+    return inputs;
+  }
+
+  /** An error located at node {@code node} of a layer. */
+  static ModelFormatException nodeError(LayerSpec spec, int node, String detail) {
+    Object call = spec.inbound.get(node);
+    return call instanceof JsonObject o ? o.error(detail) : ((JsonArray) call).error(detail);
+  }
+
   /** The tensors a Keras 3 node passes: {@code args} of tensors, or one list of tensors. */
-  static List<JsonObject> nodeTensors(LayerSpec spec, JsonObject call)
+  private static List<JsonObject> nodeTensors(LayerSpec spec, JsonObject call)
       throws ModelFormatException {
     call.rejectUnknownKeys("args", "kwargs");
     JsonArray args = call.requireArray("args");
@@ -169,21 +262,27 @@ final class KerasConfig {
     }
     JsonObject kwargs = call.optObject("kwargs");
     if (kwargs != null) {
-      for (var e : kwargs.entrySet()) {
-        boolean fine = switch (e.getKey()) {
-          case "mask" -> e.getValue() == null;
-          // Keras records the default; a model's own training flag overrides it, as in Lamina.
-          case "training" -> e.getValue() == null || e.getValue() instanceof Boolean;
-          default -> false;
-        };
-        if (!fine) {
-          throw kwargs.error(e.getKey(), spec.describe() + " is called with " + e.getKey()
-              + "=" + show(e.getValue()) + "; the importer supports "
-              + "no call keywords but training and mask=None");
-        }
-      }
+      callKeywords(spec, kwargs);
     }
     return tensors;
+  }
+
+  /** A call's keywords: none but the training flag and mask=None. */
+  private static void callKeywords(LayerSpec spec, JsonObject kwargs)
+      throws ModelFormatException {
+    for (var e : kwargs.entrySet()) {
+      boolean fine = switch (e.getKey()) {
+        case "mask" -> e.getValue() == null;
+        // Keras records the default; a model's own training flag overrides it, as in Lamina.
+        case "training" -> e.getValue() == null || e.getValue() instanceof Boolean;
+        default -> false;
+      };
+      if (!fine) {
+        throw kwargs.error(e.getKey(), spec.describe() + " is called with " + e.getKey()
+            + "=" + show(e.getValue()) + "; the importer supports "
+            + "no call keywords but training and mask=None");
+      }
+    }
   }
 
   /** A shape list of the file: ints of at most int32 and nulls (unknown). */

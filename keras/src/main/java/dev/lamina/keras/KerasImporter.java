@@ -30,10 +30,10 @@ final class KerasImporter {
   private final GraphReplay replay;
 
   private KerasImporter(String fileName, KerasConfig config, LambdaBindings bindings,
-      KerasImportOptions options) {
+      KerasImportOptions options, String format) {
     this.fileName = fileName;
     this.config = config;
-    this.binder = new LambdaBinder(fileName, config, bindings, options);
+    this.binder = new LambdaBinder(fileName, config, bindings, options, format);
     this.replay = new GraphReplay(config, binder, new ShapeChecks(fileName, options), options);
   }
 
@@ -76,7 +76,15 @@ final class KerasImporter {
 
   private static Model loadUnguarded(Path file, String fileName, LambdaBindings bindings,
       KerasImportOptions options, Probe probe) throws IOException {
+    if (KerasFileKind.of(file, fileName) == KerasFileKind.HDF5) {
+      return LegacyH5.load(file, fileName, bindings, options, probe);
+    }
     try (ZipArchive zip = ZipArchive.open(file, options.zipLimits())) {
+      if (!zip.contains("config.json") || !zip.contains("metadata.json")) {
+        throw new ModelFormatException(fileName + ": a zip file that is not a .keras file: it "
+            + "has no " + (zip.contains("config.json") ? "metadata.json" : "config.json")
+            + " (its entries: " + entries(zip) + "). " + KerasFileKind.READS + ".");
+      }
       Json.Limits small = Json.Limits.DEFAULT.withMaxInputBytes(1 << 20).withNonFinite(true);
       JsonObject metadata = Json.parseObject(zip.read("metadata.json", 1 << 20),
           "metadata.json", small);
@@ -93,14 +101,8 @@ final class KerasImporter {
       long t0 = System.nanoTime();
       probe.record("config", t0 - start);
       KerasImporter importer = new KerasImporter(fileName, KerasConfig.of(config), bindings,
-          options);
-      importer.readLayers();
-      long t1 = System.nanoTime();
-      Model model = importer.replay.build();
-      long t2 = System.nanoTime();
-      probe.record("layers", t1 - t0);
-      probe.record("replay", t2 - t1);
-      probe.record("node resolutions", importer.replay.resolutions());
+          options, ".keras");
+      Model model = importer.build(probe, t0);
       try {
         byte[] h5 = zip.read("model.weights.h5");
         try (KerasWeights weights = KerasWeights.open(h5, fileName + "!model.weights.h5",
@@ -117,6 +119,35 @@ final class KerasImporter {
     }
   }
 
+  /** The configuration's model, without weights: passes 1 and 2. */
+  static KerasImporter of(String fileName, KerasConfig config, LambdaBindings bindings,
+      KerasImportOptions options, String format) {
+    return new KerasImporter(fileName, config, bindings, options, format);
+  }
+
+  KerasConfig config() {
+    return config;
+  }
+
+  /** Passes 1 and 2: every layer read and bound, then the graph replayed; the phases timed. */
+  Model build(Probe probe, long t0) throws ModelFormatException {
+    readLayers();
+    long t1 = System.nanoTime();
+    Model model = replay.build();
+    long t2 = System.nanoTime();
+    probe.record("layers", t1 - t0);
+    probe.record("replay", t2 - t1);
+    probe.record("node resolutions", replay.resolutions());
+    return model;
+  }
+
+  private static String entries(ZipArchive zip) {
+    List<String> names = zip.names();
+    String shown = String.join(", ", names.subList(0, Math.min(8, names.size())));
+    return names.isEmpty() ? "none" : shown + (names.size() > 8 ? ", ... " + names.size()
+        + " in all" : "");
+  }
+
   /**
    * Pass 1, one layer at a time in the file's order (so the first problem of the file is the
    * one reported): its structure, its type and options, its binding if it is a Lambda.
@@ -125,7 +156,7 @@ final class KerasImporter {
     List<LayerSpec> unbound = new ArrayList<>();
     for (JsonObject layer : config.layerObjects()) {
       LayerSpec spec = config.readLayer(layer);
-      LayerOptions.check(spec);
+      LayerOptions.check(spec, config.isKeras2());
       if (spec.isLambda() && !binder.bind(spec)) {
         unbound.add(spec);
       }

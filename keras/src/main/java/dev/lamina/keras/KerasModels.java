@@ -8,7 +8,10 @@ import java.util.Objects;
 
 /**
  * Loads Keras 3 {@code .keras} files (a zip of {@code config.json}, {@code metadata.json} and
- * {@code model.weights.h5}) as Lamina models with their trained weights:
+ * {@code model.weights.h5}) and legacy HDF5 {@code .h5} models ({@code model.save("model.h5")} of
+ * Keras 2, tf.keras and Keras 3's legacy saver: the attributes {@code model_config} and {@code
+ * keras_version}, the weights under {@code model_weights}) as Lamina models with their trained
+ * weights; which of the two a file is comes from its bytes, not its name:
  *
  * <pre>{@code
  * try (Model model = KerasModels.load(Path.of("slice.keras"), LambdaBindings.of()
@@ -25,8 +28,16 @@ import java.util.Objects;
  * {@link ModelFormatException} naming the layer, what it has and what is supported: the importer
  * never makes a model that computes something other than Keras's.
  *
+ * <p>Keras 2's configurations are mapped onto Keras 3's where the two differ (node lists, {@code
+ * batch_input_shape}, {@code LeakyReLU}'s {@code alpha}, the {@code Lambda}'s {@code
+ * function_type} and {@code output_shape_type}, ...); what Keras 3 computes otherwise (Keras 2's
+ * {@code hard_sigmoid}, the theano backend's kernels) is refused. A file of another kind (an HDF5
+ * file without a model_config, a SavedModel directory, a zip that is not a {@code .keras} file,
+ * anything else) is a {@link ModelFormatException} saying what it is and what Lamina reads.
+ *
  * <p>Each {@code Lambda} layer is bound to a Java layer through {@link LambdaBindings}; the Python
- * code in the file is never read as code, let alone run. Missing bindings are one error listing
+ * code in the file is never read as code, let alone run (of Keras 2's marshalled functions, only
+ * the function's name is read, as data, to bind a {@code def} by its name). Missing bindings are one error listing
  * every unbound layer with its function name, its input shapes and the Java line that would bind
  * it.
  *

@@ -90,8 +90,12 @@ final class KerasWeights implements AutoCloseable {
       List<FloatNdArray> values = new ArrayList<>(expected.size());
       for (int i = 0; i < expected.size(); i++) {
         reading = String.valueOf(i);
-        values.add(readOne(varsGroup, varsPath + "/" + i, String.valueOf(i), layer,
-            expected.get(i)));
+        Node node = children.get(reading);
+        if (node == null) {
+          throw error(varsPath + "/" + i, "missing: the weights must be numbered 0, 1, ...; "
+              + "found " + children.keySet());
+        }
+        values.add(readOne(node, varsPath + "/" + i, layer, expected.get(i)));
       }
       return values;
     } catch (ModelFormatException e) {
@@ -109,13 +113,51 @@ final class KerasWeights implements AutoCloseable {
     }
   }
 
-  private FloatNdArray readOne(Group vars, String path, String child, String layer, Weight weight)
+  /**
+   * The values of the datasets at {@code paths} (from the file's root), one per weight of the
+   * layer in its order, with the same checks as {@link #read}: the legacy {@code .h5} layout,
+   * whose paths the file's {@code weight_names} give.
+   */
+  List<FloatNdArray> readPaths(List<String> paths, String layer, List<Weight> expected)
       throws ModelFormatException {
-    Node node = vars.getChildren().get(child);
-    if (node == null) {
-      throw error(path, "missing: the weights must be numbered 0, 1, ...; found "
-          + vars.getChildren().keySet());
+    try {
+      List<FloatNdArray> values = new ArrayList<>(expected.size());
+      for (int i = 0; i < expected.size(); i++) {
+        reading = paths.get(i);
+        Node node = find(reading);
+        if (node == null) {
+          throw error(reading, "missing: the layer's weight_names name it, but the file has no "
+              + "such dataset");
+        }
+        values.add(readOne(node, reading, layer, expected.get(i)));
+      }
+      return values;
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (ChunkException e) {
+      throw error(reading, e.getMessage(), null);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw error(reading, "unreadable: " + message(e), e);
+    } catch (OutOfMemoryError e) {
+      throw error(reading, "needs more memory than the JVM has (" + message(e) + "): a damaged "
+          + "or hostile file", e);
+    } finally {
+      reading = null;
     }
+  }
+
+  /** The file's root group, for readers of its attributes. */
+  HdfFile file() {
+    return file;
+  }
+
+  /** Where messages say the file is: e.g. {@code model.h5} or {@code m.keras!model.weights.h5}. */
+  String source() {
+    return source;
+  }
+
+  private FloatNdArray readOne(Node node, String path, String layer, Weight weight)
+      throws ModelFormatException {
     if (!(node instanceof Dataset dataset)) {
       throw error(path, "is not a dataset");
     }
@@ -361,7 +403,22 @@ final class KerasWeights implements AutoCloseable {
     }
   }
 
-  private Node find(String path) {
+  /**
+   * The node at a {@code /}-separated path from the root, or null; a group whose children do not
+   * read (jhdf reads them when first asked) is an error naming the path.
+   */
+  Node find(String path) throws ModelFormatException {
+    try {
+      return findUnguarded(path);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw error(path, "unreadable: " + message(e), e);
+    } catch (OutOfMemoryError e) {
+      throw error(path, "needs more memory than the JVM has (" + message(e) + "): a damaged "
+          + "or hostile file", e);
+    }
+  }
+
+  private Node findUnguarded(String path) {
     Node node = file;
     for (String part : path.split("/")) {
       if (!(node instanceof Group group)) {
@@ -412,7 +469,7 @@ final class KerasWeights implements AutoCloseable {
     return text.append(weights.isEmpty() ? "" : ")").toString();
   }
 
-  private ModelFormatException error(String path, String detail) {
+  ModelFormatException error(String path, String detail) {
     return new ModelFormatException(source + ": " + path + ": " + detail);
   }
 

@@ -29,6 +29,8 @@ import java.util.StringJoiner;
 final class LambdaBinder {
 
   private final String fileName;
+  /** ".keras" or ".h5", for messages. */
+  private final String format;
   private final KerasConfig config;
   private final LambdaBindings bindings;
   private final KerasImportOptions options;
@@ -36,7 +38,8 @@ final class LambdaBinder {
   private LambdaRegistry registry;
 
   LambdaBinder(String fileName, KerasConfig config, LambdaBindings bindings,
-      KerasImportOptions options) {
+      KerasImportOptions options, String format) {
+    this.format = format;
     this.fileName = fileName;
     this.config = config;
     this.bindings = bindings;
@@ -110,7 +113,8 @@ final class LambdaBinder {
   ModelFormatException missingBindings(List<LayerSpec> unbound) throws ModelFormatException {
     StringBuilder text = new StringBuilder(fileName).append(": ").append(unbound.size())
         .append(unbound.size() == 1 ? " Lambda layer has" : " Lambda layers have")
-        .append(" no Java binding. Lamina never runs the Python code a .keras file holds; bind"
+        .append(" no Java binding. Lamina never runs the Python code a ").append(format)
+        .append(" file holds; bind"
             + " each Lambda to a @Lambda method's layer, by function name or else by layer"
             + " name:");
     for (LayerSpec spec : unbound) {

@@ -34,8 +34,13 @@ final class LayerOptions {
    * (a Lambda's layer is its binding's, an InputLayer's is the replay's).
    */
   static void check(LayerSpec spec) throws ModelFormatException {
+    check(spec, false);
+  }
+
+  /** {@link #check(LayerSpec)}, for a Keras 2 file when {@code keras2} (its Lambda's form). */
+  static void check(LayerSpec spec, boolean keras2) throws ModelFormatException {
     checkKerasClass(spec);
-    checkOptions(spec);
+    checkOptions(spec, keras2);
   }
 
   /** The tensor type of an InputLayer's dtype, which {@link #check} accepted. */
@@ -76,7 +81,7 @@ final class LayerOptions {
             + String.join(", ", LayerTypes.kerasClassNames())));
   }
 
-  private static void checkOptions(LayerSpec spec) throws ModelFormatException {
+  private static void checkOptions(LayerSpec spec, boolean keras2) throws ModelFormatException {
     JsonObject c = spec.config;
     if (spec.type != null) {
       spec.layer = fromConfig(spec, spec.type);
@@ -96,6 +101,10 @@ final class LayerOptions {
         c.requireArray("batch_shape");
       }
       case "Lambda" -> {
+        if (keras2) {
+          keras2Lambda(spec);
+          break;
+        }
         allow(spec, "function", "output_shape", "mask", "arguments");
         lambdaFunction(spec);
         LambdaBinder.requireFiniteArguments(spec);
@@ -183,7 +192,7 @@ final class LayerOptions {
       name = s;
     } else if (value instanceof JsonObject policy) {
       String kind = policy.requireString("class_name");
-      if (!kind.equals("DTypePolicy")) {
+      if (!kind.equals("DTypePolicy") && !kind.equals("Policy")) { // Keras 2's mixed_precision
         throw spec.config.error("dtype", spec.describe() + " has dtype policy '" + kind
             + "'; supported: float32");
       }
@@ -195,6 +204,63 @@ final class LayerOptions {
       throw spec.config.error("dtype", spec.describe() + " computes in '" + name
           + "'; supported: float32");
     }
+  }
+
+  /**
+   * A Keras 2 Lambda: {@code function_type} {@code "lambda"} for any Python function (a {@code
+   * def} too), its {@code function} the triple {@code [code, defaults, closure]}, of which only
+   * the function's name is read from the code's marshal data ({@link PythonCodeName}), never
+   * run; {@code "function"} for a callable by name. {@code output_shape} is a shape ({@code
+   * "raw"}, batch excluded) or a function of either kind, never run; {@code mask} a function.
+   * {@code module}, {@code output_shape_module} and {@code mask_module} only say where Python
+   * found them.
+   */
+  private static void keras2Lambda(LayerSpec spec) throws ModelFormatException {
+    JsonObject c = spec.config;
+    Object name = keras2Function(spec, "function", "function_type", true);
+    if (name instanceof String s) {
+      spec.functionName = s.equals("<lambda>") ? null : s;
+    } else {
+      spec.unreadableFunction = true;
+    }
+    allow(spec, "function", "function_type", "module", "output_shape", "output_shape_type",
+        "output_shape_module", "mask", "mask_type", "mask_module", "arguments");
+    LambdaBinder.requireFiniteArguments(spec);
+    String shapeType = c.optString("output_shape_type", "raw");
+    if (shapeType.equals("raw")) {
+      Object shape = c.get("output_shape");
+      if (shape instanceof JsonArray list) {
+        spec.declaredOutput = KerasConfig.dims(list, spec, "output_shape");
+      } else if (shape != null) {
+        throw c.error("output_shape", spec.describe() + ": output_shape must be a shape, a list "
+            + "of sizes and nulls");
+      }
+    } else {
+      keras2Function(spec, "output_shape", "output_shape_type", false);
+    }
+    if (c.get("mask") != null) {
+      keras2Function(spec, "mask", "mask_type", false);
+    }
+  }
+
+  /**
+   * A Keras 2 function reference ({@code key} of the kind {@code typeKey} says): the name of a
+   * callable, the name a code object gives ({@code <lambda>} for a lambda), or null when it
+   * gives none. The code is only read as data when {@code named}.
+   */
+  private static Object keras2Function(LayerSpec spec, String key, String typeKey,
+      boolean named) throws ModelFormatException {
+    JsonObject c = spec.config;
+    String kind = c.requireOneOf(typeKey, "lambda", "function");
+    if (kind.equals("function")) {
+      return c.requireString(key);
+    }
+    JsonArray triple = c.requireArray(key);
+    if (triple.size() != 3 || !(triple.get(0) instanceof String code)) {
+      throw c.error(key, spec.describe() + ": " + key + " of " + typeKey + " 'lambda' must be "
+          + "Keras 2's [code, defaults, closure], the code a string");
+    }
+    return named ? PythonCodeName.of(code) : null;
   }
 
   /** Reads the Lambda's function reference without ever reading the code it may carry. */

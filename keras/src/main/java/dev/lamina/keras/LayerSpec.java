@@ -13,7 +13,8 @@ final class LayerSpec {
   final String className;
   final String name;
   final JsonObject config;
-  final List<JsonObject> inbound;
+  /** Its nodes (calls) as the file writes them: Keras 3's objects, Keras 2's lists. */
+  final List<Object> inbound;
   /**
    * Per Keras node (call) of the layer, in the file's node order, the call's outputs (one for
    * most layers; Keras's {@code tensor_index} picks among several); null while not replayed.
@@ -27,9 +28,13 @@ final class LayerSpec {
   LambdaFactory factory;
   String boundBy;
   long[] declaredOutput; // Keras's output_shape as a per-sample list, or null
+  /** Keras 2 only: the function's name could not be read from its code (bound by layer name). */
+  boolean unreadableFunction;
+  /** Keras 2 only: the layer's {@code batch_input_shape}, the input of a Sequential model. */
+  dev.lamina.runtime.io.JsonArray batchInputShape;
 
   LayerSpec(JsonObject json, String className, String name, JsonObject config,
-      List<JsonObject> inbound) {
+      List<Object> inbound) {
     this.json = json;
     this.className = className;
     this.name = name;
@@ -47,8 +52,9 @@ final class LayerSpec {
 
   String describe() {
     if (isLambda()) {
-      return "Lambda layer '" + name + "' (" + (functionName == null ? "a Python lambda"
-          : "function " + functionName) + ")";
+      return "Lambda layer '" + name + "' (" + (functionName != null ? "function "
+          + functionName : unreadableFunction ? "a Python function whose name its code does not "
+          + "give" : "a Python lambda") + ")";
     }
     return "layer '" + name + "' (" + className + ")";
   }

@@ -7,7 +7,9 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
 
 /**
@@ -80,5 +82,37 @@ final class FixtureLambdas {
   @Lambda
   static <T extends TNumber> Operand<T> cube(Ops tf, Operand<T> x) {
     return tf.math.mul(x, tf.math.square(x));
+  }
+
+  /**
+   * The image fixtures' {@code def standardize(x): return tf.image.per_image_standardization(x)}
+   * (tools/keras_convnet_import_fixtures.py): {@code (x - mean) / max(stddev, rsqrt(pixels))} over
+   * each image's rows, columns and channels.
+   */
+  @Lambda(inputShape = "(h, w, c)", outputShape = "(h, w, c)")
+  static Operand<TFloat32> standardize(Ops tf, Operand<TFloat32> x) {
+    Operand<TInt32> image = tf.constant(new int[] {1, 2, 3});
+    Operand<TFloat32> centred = tf.math.sub(x, tf.math.mean(x, image, Mean.keepDims(true)));
+    Operand<TFloat32> stddev = tf.math.sqrt(
+        tf.math.mean(tf.math.square(centred), image, Mean.keepDims(true)));
+    Operand<TInt32> pixels = tf.reduceProd(tf.gather(tf.shape(x), image, tf.constant(0)),
+        tf.constant(0));
+    Operand<TFloat32> floor = tf.math.rsqrt(tf.dtypes.cast(pixels, TFloat32.class));
+    return tf.math.div(centred, tf.math.maximum(stddev, floor));
+  }
+
+  /** The image fixtures' {@code def scaled_swish(x, beta): return x * tf.sigmoid(beta * x)}. */
+  @Lambda
+  static Operand<TFloat32> scaledSwish(Ops tf, Operand<TFloat32> x, @Arg float beta) {
+    return tf.math.mul(x, tf.math.sigmoid(tf.math.mul(tf.constant(beta), x)));
+  }
+
+  /**
+   * The U-Net fixture's {@code def center_channels(x): return x - tf.reduce_mean(x, axis=[1, 2],
+   * keepdims=True)}: each channel of each image less its mean over the rows and columns.
+   */
+  @Lambda(inputShape = "(h, w, c)", outputShape = "(h, w, c)")
+  static Operand<TFloat32> centerChannels(Ops tf, Operand<TFloat32> x) {
+    return tf.math.sub(x, tf.math.mean(x, tf.constant(new int[] {1, 2}), Mean.keepDims(true)));
   }
 }

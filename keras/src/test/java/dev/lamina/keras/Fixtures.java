@@ -40,7 +40,16 @@ final class Fixtures {
   }
 
   static FloatNdArray array(JsonObject tensor) throws IOException {
+    return (FloatNdArray) input(tensor);
+  }
+
+  /** A tensor of the fixture: float32 unless its {@code dtype} says int32. */
+  static NdArray<?> input(JsonObject tensor) throws IOException {
     long[] shape = tensor.requireArray("shape").longs();
+    if ("int32".equals(tensor.optString("dtype", "float32"))) {
+      return NdArrays.wrap(Shape.of(shape), DataBuffers.of(tensor.requireArray("values").ints(),
+          true, false));
+    }
     float[] values = tensor.requireArray("values").floats();
     return NdArrays.wrap(Shape.of(shape), DataBuffers.of(values, true, false));
   }
@@ -50,7 +59,7 @@ final class Fixtures {
     JsonObject expected = expected(fixture);
     List<NdArray<?>> inputs = new ArrayList<>();
     for (JsonObject input : expected.requireArray("inputs").objects()) {
-      inputs.add(array(input));
+      inputs.add(input(input));
     }
     List<JsonObject> outputs = expected.requireArray("outputs").objects();
     assertEquals(outputs.size(), model.outputs().size(), "outputs");

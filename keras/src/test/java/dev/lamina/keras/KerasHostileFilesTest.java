@@ -55,7 +55,8 @@ class KerasHostileFilesTest {
   @Test
   void notAZipAtAll() throws Exception {
     Path file = Files.writeString(dir.resolve("model.keras"), "{\"class_name\": \"Sequential\"}");
-    assertContains(refused(file), "model.keras: not a readable zip file");
+    assertContains(refused(file), "model.keras: not a Keras model file: it is JSON text",
+        "Lamina reads Keras 3 .keras files");
   }
 
   @Test

@@ -144,11 +144,12 @@ final class Executor implements AutoCloseable {
 
   /**
    * Same, collecting into {@code updates} the new values the calls give their non-trainable
-   * weights (only training passes have any), with {@code seeds} the step and base seed that
-   * the calls' {@link SeedStream}s draw from in training ({@code null}: an inference pass).
+   * weights (only training passes have any), with {@code pass} the step and base seed that
+   * the calls' {@link SeedStream}s draw from in training, which collects the rows they look
+   * up ({@code null}: an inference pass).
    */
   Map<Node, List<Operand<?>>> forward(Ops ops, boolean training, WeightReads reads,
-      Map<Weight, Operand<TFloat32>> updates, SeedStream.TrainingSeeds seeds) {
+      Map<Weight, Operand<TFloat32>> updates, TrainingPass pass) {
     Map<Node, List<Operand<?>>> built = new IdentityHashMap<>();
     Map<Layer, List<Node>> calls = topology.calls();
     for (Node node : topology.nodes()) {
@@ -170,9 +171,9 @@ final class Executor implements AutoCloseable {
       }
       List<Node> layerCalls = calls.get(layer);
       Ops scoped = ops.withSubScope(name);
-      SeedStream stream = new SeedStream(scoped, seeds, name, layerCalls.size(),
+      SeedStream stream = new SeedStream(scoped, pass, name, layerCalls.size(),
           layerCalls.indexOf(node));
-      Layer.CallContext context = new Layer.CallContext(layer, training, masks, stream);
+      Layer.CallContext context = new Layer.CallContext(layer, training, masks, stream, pass);
       built.put(node, LayerCalls.build(scoped, node, name, operands, weights, context));
       for (var update : context.updates().entrySet()) {
         if (updates.putIfAbsent(update.getKey(), update.getValue()) != null) {

@@ -377,15 +377,41 @@ public abstract class Layer {
     private final boolean training;
     private final List<Operand<TBool>> masks;
     private final SeedStream seeds;
+    private final TrainingPass pass;
     private final java.util.Map<Weight, Operand<TFloat32>> updates =
         new java.util.LinkedHashMap<>();
 
     /** {@code masks}: one per input, null where none; null if the layer reads no masks. */
-    CallContext(Layer layer, boolean training, List<Operand<TBool>> masks, SeedStream seeds) {
+    CallContext(Layer layer, boolean training, List<Operand<TBool>> masks, SeedStream seeds,
+        TrainingPass pass) {
       this.layer = layer;
       this.training = training;
       this.masks = masks == null ? null : java.util.Collections.unmodifiableList(masks);
       this.seeds = seeds;
+      this.pass = pass;
+    }
+
+    /**
+     * Tells training that {@code rows} is {@code gather(weight, indices)} along the weight's
+     * first axis, and that the call reads {@code weight} no other way (an {@code Embedding}'s
+     * lookup). Keras's TensorFlow backend hands such a weight's gradient to the optimizer as
+     * {@code tf.IndexedSlices}, one slice per looked-up index, and the optimizers that square a
+     * gradient (Adam, RMSprop, Adagrad) square each slice before repeated indices are summed;
+     * training does the same for a weight all of whose reads are declared this way and that
+     * has no regularizer (whose dense gradient makes Keras's sum dense too). Outside training
+     * it does nothing.
+     *
+     * @throws IllegalArgumentException for another layer's weight
+     */
+    public void lookedUp(Weight weight, Operand<? extends org.tensorflow.types.family.TNumber>
+        indices, Operand<TFloat32> rows) {
+      if (weight.layer() != layer) {
+        throw new IllegalArgumentException(layer.describe() + ": a call looks up rows of its own "
+            + "weights, not of " + weight);
+      }
+      if (pass != null) {
+        pass.add(weight, new TrainingPass.Lookup(indices, rows));
+      }
     }
 
     /**

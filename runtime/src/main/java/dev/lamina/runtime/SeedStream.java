@@ -23,13 +23,10 @@ import org.tensorflow.types.TInt64;
  */
 public final class SeedStream {
 
-  /** The training step and the base seed of the pass {@code fit} runs; or null for inference. */
-  record TrainingSeeds(Operand<TInt64> step, Operand<TInt64> baseSeed) {}
-
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
   private final Ops tf;
-  private final TrainingSeeds training;
+  private final TrainingPass training;
   private final long callSalt;
   private final int calls;
   private final int callIndex;
@@ -39,7 +36,7 @@ public final class SeedStream {
    * @param layerName the layer's name in the model
    * @param calls how many calls of the layer the model makes; {@code callIndex} is this one's
    */
-  SeedStream(Ops tf, TrainingSeeds training, String layerName, int calls, int callIndex) {
+  SeedStream(Ops tf, TrainingPass training, String layerName, int calls, int callIndex) {
     this.tf = tf;
     this.training = training;
     this.calls = calls;

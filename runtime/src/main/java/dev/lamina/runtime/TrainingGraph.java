@@ -110,10 +110,10 @@ final class TrainingGraph {
     Map<Weight, Operand<TFloat32>> stateUpdates = new LinkedHashMap<>();
     // Random ops draw from the step about to be taken (read before the step increments it).
     seedStep = trainOps.withName("step").readVariableOp(iterationsHandle, TInt64.class);
-    SeedStream.TrainingSeeds seeds = new SeedStream.TrainingSeeds(seedStep,
+    TrainingPass pass = new TrainingPass(seedStep,
         trainOps.withName("base_seed").readVariableOp(baseSeed, TInt64.class));
     Map<Node, List<Operand<?>>> built =
-        executor.forward(trainOps, true, reads::get, stateUpdates, seeds);
+        executor.forward(trainOps, true, reads::get, stateUpdates, pass);
     List<Operand<?>> trainInputs = new ArrayList<>();
     topology.inputs().forEach(input -> trainInputs.add(Executor.operandOf(built, input)));
     List<Operand<TFloat32>> trainOutputs = new ArrayList<>();
@@ -133,7 +133,7 @@ final class TrainingGraph {
     trainable.forEach(weight -> weightReads.add(reads.get(weight)));
     Op update = weightReads.isEmpty()
         ? trainOps.withName("update").noOp()
-        : updates(trainOps, opt, trainValues.get(0), weightReads, iterationsHandle);
+        : updates(trainOps, opt, trainValues.get(0), weightReads, iterationsHandle, pass);
     changedByStep.addAll(trainable);
     if (!stateUpdates.isEmpty()) {
       // Layers' own updates (Keras's assign in call), computed from this step's forward pass.
@@ -265,8 +265,20 @@ final class TrainingGraph {
 
   /** Gradients, then every weight's update once all gradients exist, then the step count. */
   private Op updates(Ops tf, Ops opt, Operand<TFloat32> loss, List<Operand<TFloat32>> weightReads,
-      Operand<?> iterationsHandle) {
-    List<Output<?>> raw = gradients(loss, weightReads);
+      Operand<?> iterationsHandle, TrainingPass pass) {
+    // The gradients of the looked-up rows too: Keras's per-slice squares need them.
+    List<Operand<TFloat32>> xs = new ArrayList<>(weightReads);
+    Map<TrainingPass.Lookup, Integer> lookupAt = new java.util.IdentityHashMap<>();
+    for (Weight weight : trainable) {
+      if (sparse(weight, pass)) {
+        for (TrainingPass.Lookup lookup : pass.lookups().get(weight)) {
+          lookupAt.put(lookup, xs.size());
+          xs.add(lookup.rows());
+        }
+      }
+    }
+    List<Output<?>> allGradients = gradients(loss, xs);
+    List<Output<?>> raw = allGradients.subList(0, weightReads.size());
     // Identities of the gradients give one op each for "every gradient exists" to wait on.
     List<Operand<TFloat32>> gradients = new ArrayList<>();
     List<Op> after = new ArrayList<>();
@@ -291,8 +303,14 @@ final class TrainingGraph {
       if (gradient == null) {
         continue; // the weight does not reach the loss: Keras leaves it as it is too
       }
-      Optimizer.Update update = optimizer.buildUpdate(ordered.withSubScope(slotPrefix),
-          slotsFor(opt, weight, slotPrefix), weightReads.get(i), gradient, lr, step);
+      Ops scoped = ordered.withSubScope(slotPrefix);
+      Operand<TFloat32> squared = sparse(weight, pass)
+          ? squaredSlices(scoped, weight, pass.lookups().get(weight), allGradients,
+              lookupAt)
+          : scoped.math.square(gradient);
+      Optimizer.Update update = optimizer.buildUpdate(scoped,
+          slotsFor(opt, weight, slotPrefix), weightReads.get(i),
+          new Optimizer.Gradient(gradient, squared), lr, step);
       all.addAll(update.slotUpdates());
       Operand<TFloat32> newValue = update.newValue();
       if (weight.constraint() != null) {
@@ -306,6 +324,41 @@ final class TrainingGraph {
     Op count = opt.withControlDependencies(List.of(weightsDone, seedStep))
         .assignAddVariableOp(iterationsHandle, opt.constant(1L));
     return opt.withControlDependencies(List.of(count)).withName("step").noOp();
+  }
+
+  /**
+   * Whether Keras would see {@code weight}'s gradient as slices (IndexedSlices): every read of
+   * it is a declared lookup, and no regularizer adds a dense gradient.
+   */
+  private static boolean sparse(Weight weight, TrainingPass pass) {
+    return pass.lookups().containsKey(weight) && weight.regularizer() == null;
+  }
+
+  /**
+   * Keras's {@code ops.square} of a gradient of slices, summed into the weight's shape: each
+   * looked-up row's gradient squared, then added up per index.
+   */
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> squaredSlices(Ops tf, Weight weight,
+      List<TrainingPass.Lookup> lookups, List<Output<?>> gradients,
+      Map<TrainingPass.Lookup, Integer> lookupAt) {
+    long[] dims = weight.shape().asArray();
+    long[] rowShape = dims.clone();
+    rowShape[0] = -1;
+    Operand<TFloat32> sum = tf.zeros(tf.constant(dims), TFloat32.class);
+    for (TrainingPass.Lookup lookup : lookups) {
+      Output<?> rowsGradient = gradients.get(lookupAt.get(lookup));
+      if (rowsGradient == null) {
+        continue; // these rows do not reach the loss
+      }
+      Operand<TFloat32> slices = tf.reshape(tf.math.square((Output<TFloat32>) rowsGradient),
+          tf.constant(rowShape));
+      Operand<? extends org.tensorflow.types.family.TNumber> indices =
+          tf.reshape(lookup.indices(), tf.constant(new long[] {-1}));
+      sum = tf.math.add(sum, tf.math.unsortedSegmentSum(slices,
+          (Operand<org.tensorflow.types.family.TNumber>) indices, tf.constant(dims[0])));
+    }
+    return sum;
   }
 
   private static final Pattern NO_GRADIENT =

@@ -128,5 +128,15 @@ public final class Tutorial {
       System.out.printf(java.util.Locale.ROOT, "Test loss: %.4f%nTest accuracy: %.4f%n",
           scores.get("loss"), scores.get("accuracy"));
     }
+
+    System.out.println();
+    System.out.println("== Keras's simple MNIST convnet, with a standardising lambda, trained on "
+        + "the 8x8 digits as 8x8x1 images ==");
+    try (var model = DigitsConvnet.model()) {
+      System.out.print(model.summary());
+      var scores = DigitsConvnet.train(model, Digits.standardSplit(), System.out);
+      System.out.printf(java.util.Locale.ROOT, "Test loss: %.4f%nTest accuracy: %.4f%n",
+          scores.get("loss"), scores.get("accuracy"));
+    }
   }
 }

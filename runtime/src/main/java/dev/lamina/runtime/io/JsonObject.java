@@ -105,6 +105,71 @@ public final class JsonObject extends AbstractMap<String, Object> {
     return this;
   }
 
+  /**
+   * A copy in which the entry {@code from} is named {@code to} (in the same place, with the same
+   * value and file position): for readers that map an older format's names onto the current
+   * ones. An error at the renamed entry names the new key in its JSON path, at the old key's line
+   * and column. Without {@code from}, this object.
+   *
+   * @throws IllegalArgumentException if {@code to} is a key already
+   */
+  public JsonObject renamed(String from, String to) {
+    int i = indexOf(from);
+    if (i < 0) {
+      return this;
+    }
+    if (indexOf(to) >= 0) {
+      throw new IllegalArgumentException("the object has a key '" + to + "' already");
+    }
+    String[] k = keys.clone();
+    k[i] = to;
+    return new JsonObject(source, path, pos, k, values, positions, reindex(k));
+  }
+
+  /**
+   * A copy in which {@code key} holds {@code value}, a value of this document (one of its nested
+   * values, such as an array's only element), at {@code key}'s file position; the key must exist.
+   */
+  public JsonObject replaced(String key, Object value) {
+    int i = indexOf(key);
+    if (i < 0) {
+      throw new IllegalArgumentException("no key '" + key + "'");
+    }
+    Object[] v = values.clone();
+    v[i] = value;
+    return new JsonObject(source, path, pos, keys, v, positions, index);
+  }
+
+  /** A copy without {@code key} (this object if it has none). */
+  public JsonObject without(String key) {
+    int i = indexOf(key);
+    if (i < 0) {
+      return this;
+    }
+    int n = keys.length - 1;
+    String[] k = new String[n];
+    Object[] v = new Object[n];
+    long[] p = new long[n];
+    System.arraycopy(keys, 0, k, 0, i);
+    System.arraycopy(keys, i + 1, k, i, n - i);
+    System.arraycopy(values, 0, v, 0, i);
+    System.arraycopy(values, i + 1, v, i, n - i);
+    System.arraycopy(positions, 0, p, 0, i);
+    System.arraycopy(positions, i + 1, p, i, n - i);
+    return new JsonObject(source, path, pos, k, v, p, reindex(k));
+  }
+
+  private Map<String, Integer> reindex(String[] k) {
+    if (index == null) {
+      return null;
+    }
+    Map<String, Integer> out = new java.util.HashMap<>();
+    for (int i = 0; i < k.length; i++) {
+      out.put(k[i], i);
+    }
+    return out;
+  }
+
   /** Whether {@code key} is present and null. */
   public boolean isNull(String key) {
     return containsKey(key) && get(key) == null;

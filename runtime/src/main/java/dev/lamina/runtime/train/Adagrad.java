@@ -46,10 +46,11 @@ public final class Adagrad extends Optimizer {
   }
 
   @Override
-  protected Update update(Ops tf, Slots slots, Operand<TFloat32> w, Operand<TFloat32> g,
+  protected Update update(Ops tf, Slots slots, Operand<TFloat32> w, Gradient gradient,
       Operand<TFloat32> lr, Operand<TFloat32> step) {
+    Operand<TFloat32> g = gradient.value();
     Operand<TFloat32> accumulator = slots.create("accumulator", (float) initialAccumulator);
-    Operand<TFloat32> aNew = tf.math.add(accumulator, tf.math.square(g));
+    Operand<TFloat32> aNew = tf.math.add(accumulator, gradient.squared());
     Operand<TFloat32> delta = tf.math.div(tf.math.mul(lr, g),
         tf.math.sqrt(tf.math.add(aNew, c(tf, epsilon))));
     return new Update(tf.math.sub(w, delta), List.of(slots.assign(accumulator, aNew)));

@@ -50,8 +50,9 @@ public final class Adam extends Optimizer {
   }
 
   @Override
-  protected Update update(Ops tf, Slots slots, Operand<TFloat32> w, Operand<TFloat32> g,
+  protected Update update(Ops tf, Slots slots, Operand<TFloat32> w, Gradient gradient,
       Operand<TFloat32> lr, Operand<TFloat32> step) {
+    Operand<TFloat32> g = gradient.value();
     Operand<TFloat32> m = slots.create("m", 0f);
     Operand<TFloat32> v = slots.create("v", 0f);
     Operand<TFloat32> one = c(tf, 1);
@@ -62,7 +63,7 @@ public final class Adam extends Optimizer {
     Operand<TFloat32> mNew = tf.math.add(m,
         tf.math.mul(tf.math.sub(g, m), c(tf, 1 - beta1)));
     Operand<TFloat32> vNew = tf.math.add(v,
-        tf.math.mul(tf.math.sub(tf.math.square(g), v), c(tf, 1 - beta2)));
+        tf.math.mul(tf.math.sub(gradient.squared(), v), c(tf, 1 - beta2)));
     Operand<TFloat32> delta = tf.math.div(tf.math.mul(alpha, mNew),
         tf.math.add(tf.math.sqrt(vNew), c(tf, epsilon)));
     return new Update(tf.math.sub(w, delta), List.of(slots.assign(m, mNew), slots.assign(v, vNew)));

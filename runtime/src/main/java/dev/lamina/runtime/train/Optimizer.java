@@ -62,20 +62,29 @@ public abstract class Optimizer {
    * @param tf the graph builder
    * @param slots the weight's optimizer state
    * @param weight the weight's current value
-   * @param gradient the loss's gradient with respect to it
+   * @param gradient the loss's gradient with respect to it, and its square as Keras squares it
    * @param lr the learning rate
    * @param step Keras's {@code iterations + 1}, as float
    * @return the weight's new value (the caller assigns it) and the slot updates
    */
   protected abstract Update update(Ops tf, Slots slots, Operand<TFloat32> weight,
-      Operand<TFloat32> gradient, Operand<TFloat32> lr, Operand<TFloat32> step);
+      Gradient gradient, Operand<TFloat32> lr, Operand<TFloat32> step);
+
+  /**
+   * A weight's gradient and its element-wise square as Keras's optimizers compute
+   * {@code ops.square(gradient)}: the square of the value, except for a weight whose rows were
+   * looked up (an {@code Embedding}'s), whose gradient Keras's TensorFlow backend keeps as one
+   * slice per looked-up index and squares slice by slice, so that an index looked up twice adds
+   * the squares of its two slices rather than the square of their sum.
+   */
+  public record Gradient(Operand<TFloat32> value, Operand<TFloat32> squared) {}
 
   /** A weight's new value and the ops that update its slots. */
   public record Update(Operand<TFloat32> newValue, List<Op> slotUpdates) {}
 
   /** Builds every weight's update; for executors. */
   public final Update buildUpdate(Ops tf, Slots slots, Operand<TFloat32> weight,
-      Operand<TFloat32> gradient, Operand<TFloat32> lr, Operand<TFloat32> step) {
+      Gradient gradient, Operand<TFloat32> lr, Operand<TFloat32> step) {
     return update(tf, slots, weight, gradient, lr, step);
   }
 

@@ -57,12 +57,13 @@ public final class RmsProp extends Optimizer {
   }
 
   @Override
-  protected Update update(Ops tf, Slots slots, Operand<TFloat32> w, Operand<TFloat32> g,
+  protected Update update(Ops tf, Slots slots, Operand<TFloat32> w, Gradient gradient,
       Operand<TFloat32> lr, Operand<TFloat32> step) {
+    Operand<TFloat32> g = gradient.value();
     List<Op> updates = new ArrayList<>();
     Operand<TFloat32> velocity = slots.create("velocity", 0f);
     Operand<TFloat32> vNew = tf.math.add(tf.math.mul(c(tf, rho), velocity),
-        tf.math.mul(c(tf, 1 - rho), tf.math.square(g)));
+        tf.math.mul(c(tf, 1 - rho), gradient.squared()));
     updates.add(slots.assign(velocity, vNew));
     Operand<TFloat32> denominator;
     if (centered) {

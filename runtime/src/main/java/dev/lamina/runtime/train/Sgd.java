@@ -50,8 +50,9 @@ public final class Sgd extends Optimizer {
   }
 
   @Override
-  protected Update update(Ops tf, Slots slots, Operand<TFloat32> w, Operand<TFloat32> g,
+  protected Update update(Ops tf, Slots slots, Operand<TFloat32> w, Gradient gradient,
       Operand<TFloat32> lr, Operand<TFloat32> step) {
+    Operand<TFloat32> g = gradient.value();
     Operand<TFloat32> lrG = tf.math.mul(lr, g);
     if (momentum == 0) {
       return new Update(tf.math.sub(w, lrG), List.of());

@@ -111,4 +111,31 @@ class JsonAccessorTest {
     root().requireObject("config").requireArray("inbound").requireObject(1)
         .rejectUnknownKeys("name");
   }
+
+  @Test
+  void derivedObjectsKeepTheFilesPositions() throws Exception {
+    JsonObject config = root().requireObject("config");
+    // Renamed: same place and value, the new key in the path, the old key's line and column.
+    JsonObject renamed = config.renamed("units", "filters");
+    assertEquals(List.copyOf(config.keySet()).indexOf("units"),
+        List.copyOf(renamed.keySet()).indexOf("filters"));
+    assertFalse(renamed.containsKey("units"));
+    fails("config.json:5:14: at $.config.filters: expected an integer, found string \"ten\"",
+        () -> renamed.requireInt("filters"));
+    assertTrue(config.renamed("absent", "x") == config);
+    assertThrows(IllegalArgumentException.class, () -> config.renamed("units", "rate"));
+    // Replaced by one of the document's own values, at the key's position.
+    JsonObject replaced = config.replaced("batch_shape",
+        config.requireArray("batch_shape").get(1));
+    assertEquals(28, replaced.requireInt("batch_shape"));
+    fails("config.json:10:20: at $.config.batch_shape: expected a string, found number 28",
+        () -> replaced.requireString("batch_shape"));
+    // Without: the key gone, the others where they were.
+    JsonObject without = config.without("big");
+    assertFalse(without.containsKey("big"));
+    assertEquals(config.size() - 1, without.size());
+    fails("config.json:5:14: at $.config.units: expected an integer, found string \"ten\"",
+        () -> without.requireInt("units"));
+    assertTrue(config.without("absent") == config);
+  }
 }

@@ -167,17 +167,20 @@ public final class Embedding extends Layer {
   @Override
   @SuppressWarnings("unchecked")
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
-      boolean training) {
-    return lookup(tf, (Operand<TIntegral>) inputs.get(0), weights.get(0));
+      CallContext context) {
+    return lookup(tf, (Operand<TIntegral>) inputs.get(0), weights.get(0), context);
   }
 
   private <T extends TIntegral> Operand<TFloat32> lookup(Ops tf, Operand<T> ids,
-      Operand<TFloat32> embeddings) {
+      Operand<TFloat32> embeddings, CallContext context) {
     // Keras's ops.take: a negative index counts from the end.
     Operand<T> size = tf.dtypes.cast(tf.constant(inputDim), ids.type());
     Operand<T> wrapped = tf.select(tf.math.less(ids, tf.zerosLike(ids)), tf.math.add(ids, size),
         ids);
-    return tf.gather(embeddings, wrapped, tf.constant(0));
+    Operand<TFloat32> rows = tf.gather(embeddings, wrapped, tf.constant(0));
+    // Keras's gradient of the lookup is sparse (IndexedSlices), which Adam & co. square per row.
+    context.lookedUp(weights().get(0), wrapped, rows);
+    return rows;
   }
 
   /** Keras's Embedding arguments. */

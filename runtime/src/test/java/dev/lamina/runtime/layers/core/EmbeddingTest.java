@@ -65,32 +65,20 @@ class EmbeddingTest {
   }
 
   /**
-   * Keras's TensorFlow backend hands Adam the embeddings' gradient as {@code tf.IndexedSlices},
+   * Keras's TensorFlow backend hands Adam (RMSprop, Adagrad) the embeddings' gradient as {@code tf.IndexedSlices},
    * one slice per looked-up index, and its {@code ops.square} squares each slice before the
-   * duplicates are summed: where a batch repeats an index, Keras's second moment is the sum of
-   * the squared slices, not the square of the summed gradient (checked against the fixture in
-   * Python: the first explains Keras's step to 1e-7, the second misses by 1e-2). Lamina's
-   * trainer sees dense gradients and takes Adam's textbook step, so the embeddings' update
-   * differs when an index repeats (every index repeats in this batch). Until the trainer learns
-   * Keras's sparse updates, this checks what must agree: the loss before the step (the forward
-   * pass) and the Dense weights after it (dense gradients through the same lookups).
+   * duplicates are summed: where a batch repeats an index (every index repeats in this batch),
+   * Keras's second moment adds the squared slices rather than squaring their sum. Lamina's
+   * Embedding declares its lookup ({@code CallContext.lookedUp}) and training squares slice by
+   * slice too, so all three steps match Keras's weights.
    */
-  @Test
-  void adamAgreesWithKerasExceptForKerassSparseSecondMoment() throws IOException {
-    JsonObject testCase = KerasLayerFixtures.training("embedding_flatten/Adam");
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"Adam", "RMSprop", "Adagrad"})
+  void trainsAsKerasSquaringEachLookedUpRow(String optimizer) throws IOException {
+    JsonObject testCase = KerasLayerFixtures.training("embedding_flatten/" + optimizer);
     try (Model model = embeddingFlattenDense()) {
-      KerasLayerFixtures.compileFromInitialWeights(testCase, model);
-      var logs = model.trainOnBatch(KerasLayerFixtures.javaArray(testCase.requireObject("x")),
-          KerasLayerFixtures.rows(testCase.requireObject("y")));
-      JsonObject step = testCase.requireArray("steps").requireObject(0);
-      double kerasLoss = step.requireDouble("returned_loss");
-      assertEquals(kerasLoss, logs.get("loss"), KerasLayerFixtures.RELATIVE * kerasLoss,
-          "loss of step 1");
-      for (int w = 1; w < 3; w++) {
-        JsonObject weight = step.requireArray("weights").requireObject(w);
-        KerasLayerFixtures.assertClose(weight.requireArray("values").floats(),
-            model.weights().get(w).values(), weight.requireString("path") + " after step 1");
-      }
+      KerasLayerFixtures.assertTrainsAsKeras(testCase, model,
+          KerasLayerFixtures.javaArray(testCase.requireObject("x")));
     }
   }
 
