@@ -26,7 +26,10 @@ carrying its mask, and the layer takes it from there, as in a functional model. 
 are three train_on_batch steps (SGD(0.1) or Adam(0.01), mse, jit_compile=False) of small models,
 then model.predict; their models are described in "model" and built alike in the Java tests.
 
-It also writes keras/src/test/resources/fixtures/masked_lstm.keras (+ .json): Input(int32, None)
+It also writes keras/src/test/resources/fixtures/bidirectional_gru.keras (+ .json): Embedding
+(mask_zero) -> Bidirectional(GRU, return_sequences) -> TimeDistributed(Dense) ->
+Bidirectional(GRU(reset_after=False), merge_mode="ave") -> Dense, trained three steps; and
+keras/src/test/resources/fixtures/masked_lstm.keras (+ .json): Input(int32, None)
 -> Embedding(mask_zero=True) -> Lambda(scale, mask=keep_mask) -> LSTM -> Dense, trained three
 steps, and what its model.predict gives (the .keras zip holds a save date, so it differs from
 run to run; the JSON does not).
@@ -223,6 +226,16 @@ def masked_model(rnn):
     return keras.Model(inp, layers.Dense(2, name="dense")(h))
 
 
+def classifier_model(rnn):
+    inp = keras.Input(shape=(None,), dtype="int32", name="ids")
+    h = layers.Embedding(VOCAB, 3, mask_zero=True, name="embedding")(inp)
+    h = rnn(h)
+    return keras.Model(inp, layers.Dense(3, activation="softmax", name="dense")(h))
+
+
+TRAIN_LABELS = np.array([0, 2, 1, 2], dtype=np.int32)
+
+
 def float_model(rnn, time):
     inp = keras.Input(shape=(time, 3), name="x")
     return keras.Model(inp, layers.Dense(2, name="dense")(rnn(inp)))
@@ -259,10 +272,14 @@ TRAINING = [
      lambda: float_model(layers.SimpleRNN(4, dropout=0.2, recurrent_dropout=0.3, seed=5,
                                           name="simple_rnn"), 6), "x",
      lambda: keras.optimizers.SGD(learning_rate=0.1)),
+    ("gru_masked_sparse_cce", "Input(int32, None) -> Embedding(7, 3, mask_zero) -> GRU(4) -> "
+     "Dense(3, softmax), sparse_categorical_crossentropy",
+     lambda: classifier_model(layers.GRU(4, name="gru")), "ids",
+     lambda: keras.optimizers.Adam(learning_rate=0.01), "sparse_categorical_crossentropy"),
 ]
 
 
-def training_case(case_id, description, build, input_kind, make_opt):
+def training_case(case_id, description, build, input_kind, make_opt, loss="mse"):
     fresh(1)
     model = build()
     init = []
@@ -274,15 +291,16 @@ def training_case(case_id, description, build, input_kind, make_opt):
     initial = weight_entries(model)
     x = TRAIN_IDS if input_kind == "ids" else TRAIN_X
     opt = make_opt()
-    model.compile(optimizer=opt, loss="mse", jit_compile=False)
+    model.compile(optimizer=opt, loss=loss, jit_compile=False)
+    y = TRAIN_Y if loss == "mse" else TRAIN_LABELS
     steps = []
     for _ in range(3):
-        returned = model.train_on_batch(x, TRAIN_Y)
+        returned = model.train_on_batch(x, y)
         steps.append({"returned_loss": float(np.float32(np.asarray(returned).reshape(-1)[0])),
                       "weights": weight_entries(model)})
     pred = model.predict(x, batch_size=len(x), verbose=0)
     return {"id": case_id, "model": description, "optimizer": optimizer_config(opt),
-            "loss": "mse", "x": tensor(x), "y": tensor(TRAIN_Y), "initial_weights": initial,
+            "loss": loss, "x": tensor(x), "y": tensor(y), "initial_weights": initial,
             "steps": steps, "predict_after": tensor(pred)}
 
 
@@ -322,10 +340,43 @@ def masked_lstm_file():
            "model": "Input(int32, None) -> Embedding(7, 4, mask_zero=True) -> "
                     "Lambda(scale: x * 2, mask=keep_mask: the input's mask) -> LSTM(5) -> "
                     "Dense(2), Adam(0.01), mse, three train_on_batch steps",
-           "inputs": [{"name": "tokens", "shape": list(TRAIN_IDS.shape),
+           "inputs": [{"name": "tokens", "shape": list(TRAIN_IDS.shape), "dtype": "int32",
                        "values": values_of(TRAIN_IDS)}],
            "outputs": [{"name": "dense", "shape": list(pred.shape), "values": values_of(pred)}]}
     with open(os.path.join(FIXTURES, "masked_lstm.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
+def bidirectional_gru_file():
+    fresh(3)
+    inp = keras.Input(shape=(None,), dtype="int32", name="tokens")
+    h = layers.Embedding(VOCAB, 4, mask_zero=True, name="embedding")(inp)
+    h = layers.Bidirectional(layers.GRU(3, return_sequences=True), name="bi_sequences")(h)
+    h = layers.TimeDistributed(layers.Dense(3, activation="tanh"), name="per_step")(h)
+    h = layers.Bidirectional(layers.GRU(2, reset_after=False), merge_mode="ave",
+                             name="bi_last")(h)
+    out = layers.Dense(2, name="dense")(h)
+    model = keras.Model(inp, out, name="bidirectional_gru")
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", jit_compile=False)
+    for _ in range(3):
+        model.train_on_batch(TRAIN_IDS, TRAIN_Y)
+    path = os.path.join(FIXTURES, "bidirectional_gru.keras")
+    model.save(path)
+    pred = model.predict(TRAIN_IDS, verbose=0)
+    again = keras.saving.load_model(path).predict(TRAIN_IDS, verbose=0)
+    assert np.allclose(pred, again, atol=1e-6), "reloaded model predicts differently"
+    doc = {"keras_version": keras.__version__, "tensorflow_version": tf.__version__,
+           "numpy_version": np.__version__, "python_version": "%d.%d.%d" % sys.version_info[:3],
+           "model": "Input(int32, None) -> Embedding(7, 4, mask_zero=True) -> "
+                    "Bidirectional(GRU(3, return_sequences=True)) -> "
+                    "TimeDistributed(Dense(3, tanh)) -> "
+                    "Bidirectional(GRU(2, reset_after=False), merge_mode='ave') -> Dense(2), "
+                    "Adam(0.01), mse, three train_on_batch steps",
+           "inputs": [{"name": "tokens", "shape": list(TRAIN_IDS.shape), "dtype": "int32",
+                       "values": values_of(TRAIN_IDS)}],
+           "outputs": [{"name": "dense", "shape": list(pred.shape), "values": values_of(pred)}]}
+    with open(os.path.join(FIXTURES, "bidirectional_gru.json"), "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")
 
@@ -356,6 +407,7 @@ def main():
         json.dump(doc, f, separators=(",", ":"), allow_nan=False)
         f.write("\n")
     masked_lstm_file()
+    bidirectional_gru_file()
     print("wrote %s (%d bytes, %d cases, %d training cases) and masked_lstm.keras"
           % (os.path.normpath(OUT), os.path.getsize(OUT), len(c), len(train)))
 

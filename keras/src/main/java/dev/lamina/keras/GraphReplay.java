@@ -170,6 +170,12 @@ final class GraphReplay {
       if (args == null) {
         throw new AssertionError("node " + node + " of " + spec.describe() + " was not ready");
       }
+      if (spec.maskedNodes.contains(node) && args.get(0).mask().isEmpty()) {
+        throw KerasConfig.nodeError(spec, node, spec.describe() + ": Keras calls it with the "
+            + "mask of an Embedding(mask_zero=True), but in Lamina its input "
+            + ShapeChecks.formatShapes(List.of(args.get(0))) + " carries no mask (a layer on "
+            + "the way drops it)");
+      }
       spec.outputs.set(node, apply(spec, args));
       if (dependents.get(id) != null) {
         for (int next : dependents.get(id)) {

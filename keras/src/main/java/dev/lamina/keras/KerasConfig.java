@@ -4,6 +4,7 @@ import dev.lamina.annotations.naming.LayerNames;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.io.Json;
 import dev.lamina.runtime.io.JsonArray;
+import dev.lamina.runtime.io.JsonNumber;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ final class KerasConfig {
   private final List<LayerSpec> specs = new ArrayList<>();
   private final Map<String, LayerSpec> byName = new HashMap<>();
   private final Map<String, Integer> perClass = new HashMap<>();
+  /** Keras ops nodes that compute a layer's mask, by name: skipped, see {@link #isMaskOp}. */
+  private final java.util.Set<String> maskOps = new java.util.HashSet<>();
 
   private KerasConfig(JsonObject root, Dialect dialect, boolean sequential,
       List<JsonObject> layers) {
@@ -116,6 +119,36 @@ final class KerasConfig {
   /** The layer of that name, or null. */
   LayerSpec byName(String name) {
     return byName.get(name);
+  }
+
+  /**
+   * Whether a node of the file is {@code keras.src.ops.numpy.NotEqual(tensor, 0)}: what Keras
+   * 3.15 records for an {@code Embedding(mask_zero=True)}'s mask, which later layers receive as
+   * their {@code mask=} keyword. Lamina's Embedding computes the same mask and carries it with
+   * its output, so such a node is not replayed (it has no weights and is not among Keras's
+   * {@code model.layers}); a call's {@code mask=} naming it is then checked to be a mask the
+   * call's input carries in Lamina (see {@link #maskedNodes}). Any other ops node stays an
+   * unsupported layer.
+   */
+  boolean isMaskOp(JsonObject layer) throws ModelFormatException {
+    if (isKeras2() || sequential || !"NotEqual".equals(layer.optString("class_name", null))
+        || !"keras.src.ops.numpy".equals(layer.optString("module", null))) {
+      return false;
+    }
+    JsonArray nodes = layer.optArray("inbound_nodes");
+    if (nodes == null || nodes.size() != 1 || !(nodes.get(0) instanceof JsonObject call)) {
+      return false;
+    }
+    JsonArray args = call.optArray("args");
+    JsonObject kwargs = call.optObject("kwargs");
+    if (args == null || args.size() != 2 || kwargs != null && !kwargs.isEmpty()
+        || !(args.get(0) instanceof JsonObject tensor)
+        || !"__keras_tensor__".equals(tensor.optString("class_name", null))
+        || !(args.get(1) instanceof JsonNumber zero) || zero.doubleValue() != 0) {
+      return false;
+    }
+    maskOps.add(layer.requireObject("config").requireString("name"));
+    return true;
   }
 
   /** Reads one layer's name, class and inbound nodes, and names its weight group. */
@@ -204,7 +237,7 @@ final class KerasConfig {
     Object call = spec.inbound.get(node);
     List<NodeInput> inputs = new ArrayList<>();
     if (call instanceof JsonObject keras3) {
-      for (JsonObject tensor : nodeTensors(spec, keras3)) {
+      for (JsonObject tensor : nodeTensors(spec, node, keras3)) {
         inputs.add(new NodeInput(tensor.requireObject("config").requireArray("keras_history"), 3,
             tensor));
       }
@@ -223,7 +256,7 @@ final class KerasConfig {
               + "tensor; the importer supports calls on tensors only");
         }
         if (entry.size() == 4) {
-          callKeywords(spec, entry.requireObject(3));
+          callKeywords(spec, node, entry.requireObject(3));
         }
       } else {
         entry.requireSize(4);
@@ -240,7 +273,7 @@ final class KerasConfig {
   }
 
   /** The tensors a Keras 3 node passes: {@code args} of tensors, or one list of tensors. */
-  private static List<JsonObject> nodeTensors(LayerSpec spec, JsonObject call)
+  private List<JsonObject> nodeTensors(LayerSpec spec, int node, JsonObject call)
       throws ModelFormatException {
     call.rejectUnknownKeys("args", "kwargs");
     JsonArray args = call.requireArray("args");
@@ -262,17 +295,20 @@ final class KerasConfig {
     }
     JsonObject kwargs = call.optObject("kwargs");
     if (kwargs != null) {
-      callKeywords(spec, kwargs);
+      callKeywords(spec, node, kwargs);
     }
     return tensors;
   }
 
-  /** A call's keywords: none but the training flag and mask=None. */
-  private static void callKeywords(LayerSpec spec, JsonObject kwargs)
+  /**
+   * A call's keywords: none but the training flag, mask=None, and (Keras 3.15) a mask= naming
+   * a mask node of {@link #isMaskOp}, which marks the node in {@link LayerSpec#maskedNodes}.
+   */
+  private void callKeywords(LayerSpec spec, int node, JsonObject kwargs)
       throws ModelFormatException {
     for (var e : kwargs.entrySet()) {
       boolean fine = switch (e.getKey()) {
-        case "mask" -> e.getValue() == null;
+        case "mask" -> e.getValue() == null || isMaskOpTensor(e.getValue());
         // Keras records the default; a model's own training flag overrides it, as in Lamina.
         case "training" -> e.getValue() == null || e.getValue() instanceof Boolean;
         default -> false;
@@ -280,9 +316,24 @@ final class KerasConfig {
       if (!fine) {
         throw kwargs.error(e.getKey(), spec.describe() + " is called with " + e.getKey()
             + "=" + show(e.getValue()) + "; the importer supports "
-            + "no call keywords but training and mask=None");
+            + "no call keywords but training, mask=None and the mask of an "
+            + "Embedding(mask_zero=True)");
+      }
+      if (e.getKey().equals("mask") && e.getValue() != null) {
+        spec.maskedNodes.add(node);
       }
     }
+  }
+
+  private boolean isMaskOpTensor(Object value) throws ModelFormatException {
+    if (!(value instanceof JsonObject tensor)
+        || !"__keras_tensor__".equals(tensor.optString("class_name", null))
+        || !(tensor.get("config") instanceof JsonObject config)
+        || !(config.get("keras_history") instanceof JsonArray history)
+        || history.isEmpty() || !(history.get(0) instanceof String name)) {
+      return false;
+    }
+    return maskOps.contains(name);
   }
 
   /** A shape list of the file: ints of at most int32 and nulls (unknown). */

@@ -21,6 +21,8 @@ final class LayerSpec {
    */
   final List<List<SymbolicTensor<?>>> outputs = new ArrayList<>();
   String weightsGroup;
+  /** The nodes whose call Keras gives a {@code mask=} (Keras 3.15's recorded masks). */
+  final java.util.Set<Integer> maskedNodes = new java.util.HashSet<>();
   Layer layer;
   LayerType<?> type; // the registered type, for every layer but inputs and lambdas
   // Lambda only:

@@ -326,6 +326,18 @@ public abstract class Layer {
     return List.copyOf(weights);
   }
 
+  /**
+   * Where Keras 3's weights file ({@code model.weights.h5}) keeps this layer's weights: groups
+   * relative to the layer's own ({@code ""} is the layer's own {@code vars}), each with how many
+   * of {@link #weights()}, in order, it holds. By default the layer's own group holds them all;
+   * a layer holding sublayers in Keras overrides this (Keras's {@code LSTM} keeps its weights
+   * under {@code cell}, {@code Bidirectional} under {@code forward_layer/cell} and
+   * {@code backward_layer/cell}, {@code TimeDistributed} under {@code layer}).
+   */
+  public List<Map.Entry<String, Integer>> kerasWeightGroups() {
+    return List.of(Map.entry("", weights.size()));
+  }
+
   /** Copies of the weights' values, in order (Keras's {@code layer.get_weights()}). */
   public final List<FloatNdArray> getWeights() {
     return Weight.snapshotArrays(List.copyOf(weights));

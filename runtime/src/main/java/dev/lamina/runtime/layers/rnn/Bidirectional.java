@@ -98,6 +98,17 @@ public final class Bidirectional extends Layer {
     return backward;
   }
 
+  /** Keras keeps the weights under {@code forward_layer/cell} and {@code backward_layer/cell}. */
+  @Override
+  public List<Map.Entry<String, Integer>> kerasWeightGroups() {
+    // The halves are never built themselves: this layer declares their kernel,
+    // recurrent_kernel and bias (if any), forward then backward.
+    List<Map.Entry<String, Integer>> groups = new ArrayList<>();
+    groups.add(Map.entry("forward_layer/cell", forward.useBias ? 3 : 2));
+    groups.add(Map.entry("backward_layer/cell", backward.useBias ? 3 : 2));
+    return groups;
+  }
+
   /** Keras's {@code merge_mode}, null for None. */
   public String mergeMode() {
     return mergeMode;

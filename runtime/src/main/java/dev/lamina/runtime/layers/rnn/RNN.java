@@ -240,6 +240,12 @@ public abstract class RNN extends Layer {
     return config;
   }
 
+  /** Keras keeps a recurrent layer's weights under its {@code cell}. */
+  @Override
+  public List<Map.Entry<String, Integer>> kerasWeightGroups() {
+    return List.of(Map.entry("cell", weights().size()));
+  }
+
   @Override
   public Regularizer activityRegularizer() {
     return activityRegularizer;
@@ -453,7 +459,9 @@ public abstract class RNN extends Layer {
   /** {@code x · kernel + input bias} for all steps, with the input dropout masks. */
   private Operand<TFloat32> project(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel,
       Operand<TFloat32> bias, List<Operand<TFloat32>> masks) {
-    long dim = x.shape().get(2);
+    // The kernel's rows: the input's static shape may have lost the feature count (a
+    // TimeDistributed before this layer reshapes through the run-time shape).
+    long dim = kernel.shape().get(0);
     Operand<TInt64> shape = tf.shape(x, TInt64.class);
     List<Operand<TFloat32>> parts = new ArrayList<>();
     List<Operand<TFloat32>> kernels = masks != null && masks.size() > 1
@@ -590,8 +598,9 @@ public abstract class RNN extends Layer {
       Operand<TInt32> begin = tf.constant(new int[] {0, 0, 0});
       Operand<TInt32> size = tf.concat(List.of(tf.constant(new int[] {-1}), time,
           tf.constant(new int[] {-1})), tf.constant(0));
-      result.set(0, tf.ensureShape(tf.slice(all, begin, size),
-          Shape.of(Shape.UNKNOWN_SIZE, Shape.UNKNOWN_SIZE, units)));
+      // A reshape, not EnsureShape (whose gradient the C API lacks), restores the units.
+      result.set(0, tf.reshape(tf.slice(all, begin, size), tf.concat(List.of(
+          tf.constant(new int[] {-1}), time, tf.constant(new int[] {units})), tf.constant(0))));
     }
     return result;
   }

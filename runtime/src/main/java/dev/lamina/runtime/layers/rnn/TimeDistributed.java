@@ -6,6 +6,7 @@ import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.Weight;
 import dev.lamina.runtime.layers.Layers;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,17 @@ public final class TimeDistributed extends Layer {
     Map<String, Object> arguments = new LinkedHashMap<>();
     arguments.put("layer", layer.describe());
     return arguments;
+  }
+
+  /** Keras keeps the weights under {@code layer}, where the wrapped layer keeps its own. */
+  @Override
+  public List<Map.Entry<String, Integer>> kerasWeightGroups() {
+    List<Map.Entry<String, Integer>> groups = new ArrayList<>();
+    for (Map.Entry<String, Integer> group : layer.kerasWeightGroups()) {
+      groups.add(Map.entry(group.getKey().isEmpty() ? "layer" : "layer/" + group.getKey(),
+          group.getValue()));
+    }
+    return groups;
   }
 
   /** Keras's config: {@code layer} as Keras's serialized layer. */
@@ -129,6 +141,20 @@ public final class TimeDistributed extends Layer {
         tf.slice(shape, tf.constant(new long[] {0}), tf.constant(new long[] {2})),
         tf.slice(yShape, tf.constant(new long[] {1}), tf.constant(new long[] {outRank - 1}))),
         tf.constant(0));
-    return List.of(tf.reshape(y, unfolded));
+    Operand<?> out = tf.reshape(y, unfolded);
+    // The static shape the run-time one lost (time and per-step sizes known when declared), so
+    // that the next layer sees it: a reshape to the same values, which has a gradient.
+    long[] full = new long[outRank + 1];
+    full[0] = -1;
+    full[1] = x.shape().get(1);
+    boolean known = full[1] >= 0;
+    for (int i = 1; i < outRank; i++) {
+      full[i + 1] = y.shape().get(i);
+      known &= full[i + 1] >= 0;
+    }
+    if (known) {
+      out = tf.reshape(out, tf.constant(full));
+    }
+    return List.of(out);
   }
 }
