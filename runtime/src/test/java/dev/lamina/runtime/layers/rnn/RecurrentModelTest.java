@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.Weight;
 import dev.lamina.runtime.layers.KerasLayerFixtures;
 import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.layers.core.Embedding;
+import dev.lamina.runtime.train.Losses;
+import dev.lamina.runtime.train.Optimizer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.NdArray;
@@ -37,15 +41,21 @@ class RecurrentModelTest {
    * axis of unknown length.
    */
   static Model model() {
-    SymbolicTensor<TInt32> ids = Input.of(TInt32.class, Input.UNKNOWN);
+    return model(Input.UNKNOWN, RNN.DEFAULT_MAX_STEPS);
+  }
+
+  static Model model(long time, int maxSteps) {
+    SymbolicTensor<TInt32> ids = Input.of(TInt32.class, time);
     SymbolicTensor<TFloat32> h = Embedding.builder(7, 3).maskZero(true).name("embedding")
         .build().apply(ids);
-    h = new Bidirectional("bidirectional", LSTM.builder(3).returnSequences(true).build(),
+    h = new Bidirectional("bidirectional", LSTM.builder(3).returnSequences(true)
+        .maxSteps(maxSteps).build(),
         "concat", null).apply(h);
     @SuppressWarnings("unchecked")
     SymbolicTensor<TFloat32> steps = (SymbolicTensor<TFloat32>) new TimeDistributed(
         "time_distributed", new Dense(2)).call(h);
-    h = GRU.builder(4).resetAfter(false).goBackwards(true).name("gru").build().apply(steps);
+    h = GRU.builder(4).resetAfter(false).goBackwards(true).maxSteps(maxSteps)
+        .name("gru").build().apply(steps);
     return Model.of(ids, new Dense(2).apply(h));
   }
 
@@ -100,6 +110,46 @@ class RecurrentModelTest {
       float[] prefix = KerasLayerFixtures.floats(model.predict(List.of(NdArrays.wrap(
           Shape.of(1, 3), DataBuffers.of(new int[] {3, 1, 4}, true, false)))).get(0));
       assertArrayEquals(prefix, padded, 1e-6f);
+    }
+  }
+
+  /**
+   * {@code fit} on a time axis of unknown length (unrolled to maxSteps, the padded steps masked
+   * out) takes the same step as on the known length (unrolled exactly), through a Bidirectional
+   * LSTM's sequences, a TimeDistributed Dense and a backward GRU, masked steps in the middle too;
+   * a batch longer than maxSteps fails naming it.
+   */
+  @Test
+  void fitOnUnknownLengthStepsAsOnKnownLength() {
+    try (Model known = model(5, RNN.DEFAULT_MAX_STEPS); Model unknown = model(Input.UNKNOWN, 8)) {
+      List<Weight> from = known.weights();
+      List<Weight> to = unknown.weights();
+      assertEquals(from.size(), to.size());
+      for (int i = 0; i < from.size(); i++) {
+        to.get(i).assign(from.get(i).values());
+      }
+      for (Model model : List.of(known, unknown)) {
+        model.compile(Optimizer.fromConfig("SGD", Map.of("learning_rate", 0.1)),
+            Losses.get("mse"));
+      }
+      int[][] x = {{3, 1, 4, 0, 0}, {2, 5, 6, 1, 3}, {5, 0, 2, 0, 0}};
+      float[][] y = {{0.5f, -0.5f}, {1f, 0f}, {-1f, 0.25f}};
+      for (int step = 0; step < 2; step++) {
+        double a = known.trainOnBatch(x, y).get("loss");
+        double b = unknown.trainOnBatch(x, y).get("loss");
+        assertEquals(a, b, 1e-6, "loss of step " + step);
+      }
+      for (int i = 0; i < from.size(); i++) {
+        assertArrayEquals(from.get(i).values(), to.get(i).values(), 1e-6f, to.get(i).name());
+      }
+      int[][] longer = {{1, 2, 3, 4, 5, 6, 1, 2, 3}, {1, 0, 0, 0, 0, 0, 0, 0, 0},
+          {2, 2, 0, 0, 0, 0, 0, 0, 0}};
+      Exception e = assertThrows(Exception.class, () -> unknown.trainOnBatch(longer, y));
+      StringBuilder messages = new StringBuilder();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        messages.append(t.getMessage()).append('\n');
+      }
+      assertTrue(messages.toString().contains("maxSteps (8)"), messages.toString());
     }
   }
 
