@@ -143,6 +143,10 @@ class RecurrentLayersTest {
     layer.setWeights(values);
   }
 
+  /**
+   * The masked cases feed ids of unknown length, unrolled in fit to maxSteps: 8 here (the
+   * batches have 6 steps) keeps the graphs small; gru_unknown_length keeps the default 100.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("training")
   void trainsAsKeras(String id, JsonObject testCase) throws IOException {
@@ -162,20 +166,21 @@ class RecurrentLayersTest {
       h = x;
     }
     Layer rnn = switch (id) {
-      case "lstm_masked" -> LSTM.builder(4).name("lstm").build();
+      case "lstm_masked" -> LSTM.builder(4).maxSteps(8).name("lstm").build();
       case "gru_unknown_length" -> GRU.builder(4).name("gru").build();
       case "gru_reset_before" -> GRU.builder(4).resetAfter(false).name("gru").build();
-      case "simple_rnn_masked" -> SimpleRNN.builder(4).goBackwards(true).name("simple_rnn")
+      case "simple_rnn_masked" -> SimpleRNN.builder(4).goBackwards(true).maxSteps(8)
+          .name("simple_rnn")
           .build();
       case "bidirectional_lstm_masked" -> new Bidirectional("bidirectional",
-          LSTM.builder(3).build(), "concat", null);
+          LSTM.builder(3).maxSteps(8).build(), "concat", null);
       case "lstm_dropout_seeded" -> LSTM.builder(4).dropout(0.3).recurrentDropout(0.25)
           .seed(1234L).name("lstm").build();
       case "gru_input_dropout_seeded" -> GRU.builder(4).dropout(0.4).seed(99L).name("gru")
           .build();
       case "simple_rnn_recurrent_dropout_seeded" -> SimpleRNN.builder(4).dropout(0.2)
           .recurrentDropout(0.3).seed(5L).name("simple_rnn").build();
-      case "gru_masked_sparse_cce" -> GRU.builder(4).name("gru").build();
+      case "gru_masked_sparse_cce" -> GRU.builder(4).maxSteps(8).name("gru").build();
       default -> throw new AssertionError("no model for " + id);
     };
     @SuppressWarnings("unchecked")
