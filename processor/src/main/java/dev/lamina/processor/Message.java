@@ -98,7 +98,7 @@ enum Message {
   UNKNOWN_NAME(ERROR, "LaminaUnknownName",
       "%s \"%s\" of @Lambda method %s uses '%s' (column %d), which no inputShape pattern binds and "
           + "no integral @Arg declares. Bind it in inputShape, declare '@Arg int %s', or fix the "
-          + "spelling."),
+          + "spelling%s."),
   NON_INTEGRAL_ARG(ERROR, "LaminaNonIntegralArg",
       "%s \"%s\" of @Lambda method %s uses @Arg %s of type %s (column %d): shapes are integers, "
           + "so only int, long, short and byte @Args (or their boxes) can appear in them."),

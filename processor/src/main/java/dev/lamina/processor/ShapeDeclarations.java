@@ -11,6 +11,7 @@ import dev.lamina.processor.shape.Pattern;
 import dev.lamina.processor.shape.ShapeParser;
 import dev.lamina.processor.shape.ShapeSyntaxException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -204,6 +205,46 @@ final class ShapeDeclarations {
     return patterns;
   }
 
+  /**
+   * The known name a misspelt one most likely meant: the nearest by edit distance (insertions,
+   * deletions, substitutions and swaps of neighbours), if within a third of its length; none when
+   * nothing is that close (nor for names of one or two letters), so a suggestion is never a guess.
+   */
+  static Optional<String> closestName(String misspelt, Collection<String> known) {
+    String best = null;
+    int bestDistance = misspelt.length() / 3 + 1;
+    for (String candidate : known) {
+      int distance = editDistance(misspelt, candidate);
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** Optimal string alignment distance (Damerau–Levenshtein without repeated edits). */
+  private static int editDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+
   /** Every name must be a symbol the patterns bind or an integral {@code @Arg}. */
   private void checkNames(ExecutableElement method, Values values, String attribute,
       String source, Expr expr, Set<String> symbols, List<Argument> args,
@@ -222,8 +263,13 @@ final class ShapeDeclarations {
       }
       Optional<Argument> arg = args.stream().filter(a -> a.name().equals(ref.name())).findFirst();
       if (arg.isEmpty()) {
+        List<String> known = new ArrayList<>(symbols);
+        args.stream().filter(Argument::isIntegral).map(Argument::name).forEach(known::add);
+        String suggestion = closestName(ref.name(), known)
+            .map(close -> " (did you mean '" + close + "'?)").orElse("");
         error(method, values, attribute, Message.UNKNOWN_NAME, attribute,
-            excerpt(source, ref.column()), name, ref.name(), ref.column(), ref.name());
+            excerpt(source, ref.column()), name, ref.name(), ref.column(), ref.name(),
+            suggestion);
       } else if (!arg.get().isIntegral()) {
         error(method, values, attribute, Message.NON_INTEGRAL_ARG, attribute,
             excerpt(source, ref.column()), name, ref.name(), arg.get().type(), ref.column());

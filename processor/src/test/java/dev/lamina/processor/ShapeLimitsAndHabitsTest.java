@@ -174,7 +174,31 @@ class ShapeLimitsAndHabitsTest {
         }
         """);
     assertOnlyError(compile(source), source, 2, "[LaminaInputShapeSyntax]",
-        "None is Python's unknown size; write ? at column 2");
+        "None first reads as Keras's batch dimension, which Lamina's shapes leave out: drop it "
+            + "(Keras's (None, c) is (c) here), or write ? for a first dimension of unknown size "
+            + "at column 2");
+  }
+
+  @Test
+  void noneAfterTheFirstDimensionIsAnUnknownSize() {
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda(inputShape = "(n, None)") // line 2
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x) {
+            return x;
+          }
+        }
+        """);
+    assertOnlyError(compile(source), source, 2, "[LaminaInputShapeSyntax]",
+        "None is Python's unknown size; write ? at column 5");
+  }
+
+  @Test
+  void noneFirstInAnOutputShapeIsTheBatchDimension() {
+    assertError("outputShape", "(None, c)", "[LaminaOutputShapeSyntax]",
+        "None first reads as Keras's batch dimension, which Lamina's shapes leave out: drop it "
+            + "(Keras's (None, c) is (c) here), or write ? for a first dimension of unknown size "
+            + "at column 2");
   }
 
   @Test

@@ -202,6 +202,55 @@ class ShapeRejectionTest {
     assertNoLayerWritten();
   }
 
+  @ParameterizedTest(name = "{0} \"{1}\" suggests {3}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+      outputShape | (chanels)           | chanels | channels | 2
+      outputShape | (2 * widht)         | widht   | width    | 6
+      requires    | chanels > offste    | offste  | offset   | 11
+      """)
+  void aMisspeltNameGetsTheClosestDeclaredOne(String attribute, String declaration,
+      String unknown, String meant, int column) {
+    // channels and width are bound by the pattern, offset is an integral @Arg. (In the third
+    // row 'chanels' is reported too; its own row checks that message.)
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda(inputShape = "(width, channels)",
+              %s = "%s") // line 3
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x, @Arg int offset) {
+            return x;
+          }
+        }
+        """.formatted(attribute, declaration));
+
+    Compilation compilation = compile(source);
+
+    assertThat(compilation).hadErrorContaining("uses '" + unknown + "' (column " + column
+        + "), which no inputShape pattern binds and no integral @Arg declares. Bind it in "
+        + "inputShape, declare '@Arg int " + unknown + "', or fix the spelling (did you mean '"
+        + meant + "'?).");
+    assertNoLayerWritten();
+  }
+
+  @Test
+  void aNameCloseToNothingGetsNoGuess() {
+    // 'k' is one edit from 'n', but a one-letter name is too short for a suggestion to mean
+    // anything: the message stays as it was.
+    JavaFileObject source = lambdas("""
+        class Lambdas {
+          @Lambda(inputShape = "(n)",
+              outputShape = "(k)") // line 3
+          static Operand<TFloat32> f(Ops tf, Operand<TFloat32> x) {
+            return x;
+          }
+        }
+        """);
+
+    Compilation compilation = compile(source);
+
+    assertOnlyError(compilation, source, 3, "[LaminaUnknownName]",
+        "declare '@Arg int k', or fix the spelling.");
+  }
+
   @Test
   void nonIntegralArgInOutputShape() {
     JavaFileObject source = lambdas("""

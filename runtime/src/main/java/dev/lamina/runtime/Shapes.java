@@ -134,7 +134,8 @@ public final class Shapes {
     }
     if (!fits) {
       throw new IllegalArgumentException(name + " expects data of shape " + format(expected)
-          + " (a batch of " + format(perSample(expected)) + " samples), got " + format(data));
+          + ", that is any number of samples each of shape " + format(perSample(expected))
+          + "; got " + format(data));
     }
   }
 }

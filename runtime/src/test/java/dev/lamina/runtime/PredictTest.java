@@ -51,8 +51,8 @@ class PredictTest {
     try (var model = squareModel(3)) {
       var error = assertThrows(IllegalArgumentException.class,
           () -> model.predict(new float[][] {{1, 2}}, float[][].class));
-      assertEquals("input 'input' expects data of shape (None, 3) (a batch of (3) samples), "
-          + "got (1, 2)", error.getMessage());
+      assertEquals("input 'input' expects data of shape (None, 3), that is any number of "
+          + "samples each of shape (3); got (1, 2)", error.getMessage());
     }
   }
 
@@ -61,8 +61,8 @@ class PredictTest {
     try (var model = squareModel(3)) {
       var error = assertThrows(IllegalArgumentException.class,
           () -> model.predict(new float[] {1, 2, 3}, float[].class));
-      assertEquals("input 'input' expects data of shape (None, 3) (a batch of (3) samples), "
-          + "got (3)", error.getMessage());
+      assertEquals("input 'input' expects data of shape (None, 3), that is any number of "
+          + "samples each of shape (3); got (3)", error.getMessage());
     }
   }
 

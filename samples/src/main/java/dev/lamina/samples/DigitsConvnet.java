@@ -66,7 +66,7 @@ public final class DigitsConvnet {
         Conv2D.builder(64, 3).activation("relu").padding("same").seed(12).build(),
         new MaxPooling2D(2, 2),
         new Flatten(),
-        new Dropout("dropout", 0.5, 13),
+        new Dropout(0.5, 13),
         Dense.builder(Digits.CLASSES).activation("softmax").seed(14).build());
   }
 

@@ -26,10 +26,10 @@ public final class DigitsTraining {
     return Sequential.of(Input.of(TFloat32.class, Digits.PIXELS),
         Dense.builder(256).seed(1).build(),
         AntirectifierLayer.of(),
-        new Dropout("dropout", 0.1, 3),
+        new Dropout(0.1, 3),
         Dense.builder(256).seed(2).build(),
         AntirectifierLayer.of(),
-        new Dropout("dropout_1", 0.1, 4),
+        new Dropout(0.1, 4),
         Dense.builder(Digits.CLASSES).activation("softmax").seed(5).build());
   }
 

@@ -63,7 +63,12 @@ public final class ShapeParser {
         }
         case NUMBER -> dims.add(new Expr.Num(parser.number(token), token.column()));
         case QUESTION -> dims.add(new Expr.Unknown(token.column()));
-        case NAME -> dims.add(name(token));
+        case NAME -> {
+          if (dims.isEmpty() && !ellipsis) {
+            rejectBatchNone(token);
+          }
+          dims.add(name(token));
+        }
         default -> throw new ShapeSyntaxException(
             "expected a size, '?', a name or '...' but found " + token.describe(),
             token.column());
@@ -83,6 +88,9 @@ public final class ShapeParser {
     List<Expr> dims = new ArrayList<>();
     while (!parser.at(Token.Kind.RPAREN)) {
       Token first = parser.peek();
+      if (dims.isEmpty()) {
+        rejectBatchNone(first);
+      }
       parser.terms = 0;
       dims.add(parser.typed(parser.expression(0), false));
       checkDims(dims.size(), first);
@@ -105,6 +113,18 @@ public final class ShapeParser {
     if (count > MAX_DIMS) {
       throw new ShapeSyntaxException("more than " + MAX_DIMS + " dims, Lamina's limit (TensorFlow "
           + "allows rank 254, batch included)", token.column());
+    }
+  }
+
+  /**
+   * {@code None} first reads as Keras's batch dimension ({@code (None, c)}), which Lamina's shapes
+   * leave out: say so rather than suggest {@code ?}, which would add a dimension.
+   */
+  private static void rejectBatchNone(Token token) throws ShapeSyntaxException {
+    if (token.kind() == Token.Kind.NAME && token.text().equals("None")) {
+      throw new ShapeSyntaxException("None first reads as Keras's batch dimension, which Lamina's "
+          + "shapes leave out: drop it (Keras's (None, c) is (c) here), or write ? for a first "
+          + "dimension of unknown size", token.column());
     }
   }
 

@@ -36,7 +36,15 @@ public final class Dropout extends Layer {
     this(name, rate, null);
   }
 
-  /** A seeded dropout, as Keras's {@code Dropout(rate, seed=seed)}. */
+  /**
+   * A seeded dropout, as Keras's {@code Dropout(rate, seed=seed)}; the model names it
+   * ({@code dropout}, {@code dropout_1}, ...).
+   */
+  public Dropout(double rate, long seed) {
+    this(null, rate, Long.valueOf(seed));
+  }
+
+  /** A seeded dropout, as Keras's {@code Dropout(rate, seed=seed, name=name)}. */
   public Dropout(String name, double rate, long seed) {
     this(name, rate, Long.valueOf(seed));
   }

@@ -45,7 +45,22 @@ class SeededRandomLayersTest {
   void trainsAsKerasDrawing(String name) throws IOException {
     JsonObject c = KerasLayerFixtures.fixture("seeded.json").requireObject("cases")
         .requireObject(name);
-    Layer random = KerasLayerFixtures.fromKerasConfig(c.requireObject("layer"));
+    assertTrainsAsKeras(name, c, KerasLayerFixtures.fromKerasConfig(c.requireObject("layer")));
+  }
+
+  @Test
+  void aDropoutSeededInJavaWithoutANameDrawsAsKeras() throws IOException {
+    // The Java spelling of Keras's Dropout(0.5, seed=1337): no name needed for a seed.
+    JsonObject c = KerasLayerFixtures.fixture("seeded.json").requireObject("cases")
+        .requireObject("dropout");
+    JsonObject config = c.requireObject("layer").requireObject("config");
+    Dropout dropout = new Dropout(config.requireDouble("rate"), config.requireLong("seed"));
+    assertEquals(java.util.Optional.empty(), dropout.explicitName());
+    assertTrainsAsKeras("Dropout(0.5, 1337)", c, dropout);
+  }
+
+  private static void assertTrainsAsKeras(String name, JsonObject c, Layer random)
+      throws IOException {
     try (Model model = model(random)) {
       List<FloatNdArray> initial = new ArrayList<>();
       for (JsonObject w : c.requireArray("initial").objects()) {
