@@ -276,6 +276,11 @@ TRAINING = [
      "Dense(3, softmax), sparse_categorical_crossentropy",
      lambda: classifier_model(layers.GRU(4, name="gru")), "ids",
      lambda: keras.optimizers.Adam(learning_rate=0.01), "sparse_categorical_crossentropy"),
+    ("bidirectional_gru_dropout_seeded", "Input((6, 3)) -> Bidirectional(GRU(3, dropout=0.3, "
+     "recurrent_dropout=0.2, seed=7)) -> Dense(2)",
+     lambda: float_model(layers.Bidirectional(layers.GRU(3, dropout=0.3, recurrent_dropout=0.2,
+                                                         seed=7), name="bidirectional"), 6),
+     "x", lambda: keras.optimizers.SGD(learning_rate=0.1)),
 ]
 
 

@@ -405,8 +405,9 @@ public abstract class RNN extends Layer {
     List<Operand<TFloat32>> recurrentMasks = null;
     SeedStream seeds = context.seeds();
     if (inputDrop) {
-      Operand<TInt64> shape = tf.concat(List.of(batch, tf.constant(new long[] {inputDim()})),
-          tf.constant(0));
+      // The kernel's rows, not inputDim: Bidirectional's halves are never built themselves.
+      Operand<TInt64> shape = tf.concat(List.of(batch,
+          tf.constant(new long[] {kernel.shape().get(0)})), tf.constant(0));
       inputMasks = new ArrayList<>();
       for (int g = 0; g < perKind; g++) {
         inputMasks.add(dropoutMask(tf, shape, dropout,
@@ -440,10 +441,6 @@ public abstract class RNN extends Layer {
       return padded(tf, steps, stepMask, states, recurrentKernel, bias, recurrentMasks, who);
     }
     return looped(tf, steps, stepMask, states, recurrentKernel, bias);
-  }
-
-  long inputDim() {
-    return inputDim;
   }
 
   /** {@code stateless_dropout(ones, rate, seed)}, as Keras's TensorFlow backend draws it. */

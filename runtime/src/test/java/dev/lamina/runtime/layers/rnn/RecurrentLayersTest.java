@@ -181,6 +181,8 @@ class RecurrentLayersTest {
       case "simple_rnn_recurrent_dropout_seeded" -> SimpleRNN.builder(4).dropout(0.2)
           .recurrentDropout(0.3).seed(5L).name("simple_rnn").build();
       case "gru_masked_sparse_cce" -> GRU.builder(4).maxSteps(8).name("gru").build();
+      case "bidirectional_gru_dropout_seeded" -> new Bidirectional("bidirectional",
+          GRU.builder(3).dropout(0.3).recurrentDropout(0.2).seed(7L).build(), "concat", null);
       default -> throw new AssertionError("no model for " + id);
     };
     @SuppressWarnings("unchecked")
