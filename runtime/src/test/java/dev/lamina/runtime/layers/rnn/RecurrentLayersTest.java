@@ -5,6 +5,7 @@ import static dev.lamina.runtime.layers.KerasLayerFixtures.assertClose;
 import static dev.lamina.runtime.layers.KerasLayerFixtures.booleans;
 import static dev.lamina.runtime.layers.KerasLayerFixtures.floats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Input;
@@ -63,6 +64,32 @@ class RecurrentLayersTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void forwardMatchesKeras(String id, JsonObject testCase) throws IOException {
+    assertForwardMatchesKeras(id, testCase, false);
+  }
+
+  /**
+   * The same cases on an Input whose time axis is of unknown length: predict then runs the
+   * TensorFlow while loop instead of the unrolled steps, and must give Keras's numbers too.
+   * Keras's unroll=True refuses an unknown length, as Lamina does.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void forwardOnUnknownLengthMatchesKeras(String id, JsonObject testCase) throws IOException {
+    JsonObject config = testCase.requireObject("config");
+    JsonObject inner = config.optObject("layer");
+    boolean unroll = config.optBoolean("unroll", false)
+        || inner != null && inner.requireObject("config").optBoolean("unroll", false);
+    if (unroll) {
+      var e = assertThrows(IllegalArgumentException.class,
+          () -> assertForwardMatchesKeras(id, testCase, true));
+      assertTrue(e.getMessage().contains("unknown length"), e.getMessage());
+      return;
+    }
+    assertForwardMatchesKeras(id, testCase, true);
+  }
+
+  private static void assertForwardMatchesKeras(String id, JsonObject testCase,
+      boolean unknownTime) throws IOException {
     Layer layer = KerasLayerFixtures.fromKerasConfig(testCase);
     List<SymbolicTensor<?>> inputs = new ArrayList<>();
     List<NdArray<?>> data = new ArrayList<>();
@@ -70,7 +97,7 @@ class RecurrentLayersTest {
     JsonObject ids = testCase.optObject("ids");
     if (ids != null) {
       JsonObject emb = testCase.requireObject("embedding");
-      long time = ids.requireArray("shape").longs()[1];
+      long time = unknownTime ? Input.UNKNOWN : ids.requireArray("shape").longs()[1];
       SymbolicTensor<TInt32> tokens = Input.of(TInt32.class, time);
       inputs.add(tokens);
       data.add(array(ids));
@@ -78,7 +105,9 @@ class RecurrentLayersTest {
           .maskZero(true).embeddings(emb.requireArray("values").floats()).build().apply(tokens);
     } else {
       JsonObject x = testCase.requireObject("x");
-      sequences = KerasLayerFixtures.input(x);
+      long[] shape = x.requireArray("shape").longs();
+      sequences = unknownTime ? Input.of(TFloat32.class, Input.UNKNOWN, shape[2])
+          : KerasLayerFixtures.input(x);
       inputs.add(sequences);
       data.add(array(x));
     }
