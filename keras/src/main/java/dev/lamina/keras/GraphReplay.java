@@ -235,6 +235,11 @@ final class GraphReplay {
     int node = ref.requireInt(1);
     int tensor = ref.requireInt(2);
     LayerSpec producer = config.byName(name);
+    if (producer == null && config.isMaskOpName(name)) {
+      throw ref.error(0, "'" + name + "' is Keras's NotEqual(tensor, 0) op, which the importer "
+          + "reads only as an Embedding(mask_zero=True)'s mask passed as mask=; a layer fed "
+          + "by it is not supported");
+    }
     if (producer == null) {
       throw ref.error(0, "no layer is named '" + name + "'");
     }

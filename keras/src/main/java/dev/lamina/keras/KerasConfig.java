@@ -151,6 +151,11 @@ final class KerasConfig {
     return true;
   }
 
+  /** Whether {@code name} is a node {@link #isMaskOp} skipped. */
+  boolean isMaskOpName(String name) {
+    return maskOps.contains(name);
+  }
+
   /** Reads one layer's name, class and inbound nodes, and names its weight group. */
   LayerSpec readLayer(JsonObject layer) throws ModelFormatException {
     String className = layer.requireString("class_name");

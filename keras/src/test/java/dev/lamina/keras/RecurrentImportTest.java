@@ -1,20 +1,25 @@
 package dev.lamina.keras;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.SessionOptions;
+import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.layers.rnn.Bidirectional;
 import dev.lamina.runtime.layers.rnn.GRU;
 import dev.lamina.runtime.layers.rnn.LSTM;
 import dev.lamina.runtime.layers.rnn.TimeDistributed;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Optimizer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
@@ -29,6 +34,9 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
  * unknown length, and the models predict as Keras did (1e-5 relative).
  */
 class RecurrentImportTest {
+
+  @TempDir
+  Path dir;
 
   static final LambdaBindings SCALE = LambdaBindings.of()
       .bind("scale", args -> DoubledLayer.of().name(args.layerName()));
@@ -70,6 +78,9 @@ class RecurrentImportTest {
   @Test
   void importedMaskedLstmTrainsOnBatchesOfTwoLengths() throws Exception {
     try (Model model = KerasModels.load(Fixtures.path("masked_lstm.keras"), SCALE)) {
+      // The LSTM unrolls to its default 100 steps in fit; without grappler the first step
+      // does not spend its time optimising that graph (see README, Sequence layers).
+      model.withSessionOptions(SessionOptions.defaults().grappler(false));
       model.compile(Optimizer.fromConfig("SGD", Map.of("learning_rate", 0.1)),
           Losses.get("mse"));
       float[][] y = {{0.5f, -0.5f}, {1f, 0f}};
@@ -79,6 +90,26 @@ class RecurrentImportTest {
           0}}, y).get("loss");
       assertTrue(Double.isFinite(first) && Double.isFinite(second), first + ", " + second);
     }
+  }
+
+  /** The mask node is read only as a mask=: a layer fed by it is refused, naming it. */
+  @Test
+  void maskNodeFeedingALayerIsRefused() throws Exception {
+    Path file = KerasZips.withConfig(dir, "masked_lstm.keras",
+        c -> c.replace("\"keras_history\": [\"lstm\", 0, 0]",
+            "\"keras_history\": [\"not_equal\", 0, 0]"));
+    var e = assertThrows(ModelFormatException.class, () -> KerasModels.load(file, SCALE));
+    assertTrue(e.getMessage().contains("'not_equal' is Keras's NotEqual(tensor, 0) op"),
+        e.getMessage());
+  }
+
+  /** A mask= on a layer whose input carries no mask in Lamina is refused, naming the layer. */
+  @Test
+  void maskKeywordWithoutLaminaMaskIsRefused() throws Exception {
+    Path file = KerasZips.withConfig(dir, "masked_lstm.keras",
+        c -> c.replace("\"mask_zero\": true", "\"mask_zero\": false"));
+    var e = assertThrows(ModelFormatException.class, () -> KerasModels.load(file, SCALE));
+    assertTrue(e.getMessage().contains("carries no mask"), e.getMessage());
   }
 
   private static NdArray<?> ids(int[] row) {
