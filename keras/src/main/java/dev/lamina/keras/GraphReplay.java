@@ -8,6 +8,7 @@ import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonNumber;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.registry.KerasCall;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -29,6 +30,14 @@ final class GraphReplay {
   private final ShapeChecks shapes;
   private final KerasImportOptions options;
   private long resolutions;
+  /** The mask ops checked so far: a failed check ends the import, so each is checked once. */
+  private final java.util.Set<LayerSpec> checkedMaskOps =
+      Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * By tensor ({@code "name/node/index"}), the constants an Embedding(mask_zero=True) (0) or a
+   * Masking (its mask_value) compares it with; made on first use.
+   */
+  private Map<String, java.util.Set<Float>> maskedTensors;
 
   GraphReplay(KerasConfig config, LambdaBinder binder, ShapeChecks shapes,
       KerasImportOptions options) {
@@ -53,7 +62,7 @@ final class GraphReplay {
       buildFunctional(inputs, outputs);
     }
     for (LayerSpec spec : config.specs()) {
-      if (spec.layer == null && !spec.isInput()) {
+      if (spec.layer == null && !spec.isInput() && !spec.maskOp) {
         throw spec.json.error(spec.describe() + " is never applied to anything");
       }
     }
@@ -133,6 +142,9 @@ final class GraphReplay {
     List<Integer> nodeIndex = new ArrayList<>();
     Map<LayerSpec, Integer> firstNode = new IdentityHashMap<>();
     for (LayerSpec spec : config.specs()) {
+      if (spec.maskOp) {
+        continue; // read by checkRecordedMask, never replayed
+      }
       firstNode.put(spec, nodeSpec.size());
       for (int node = 0; node < spec.inbound.size(); node++) {
         nodeSpec.add(spec);
@@ -150,6 +162,9 @@ final class GraphReplay {
         LayerSpec producer = producer(ref, input.historySize());
         if (producer.isInput()) {
           continue; // computed already
+        }
+        if (producer.maskOp) {
+          throw maskOpUse(ref, producer);
         }
         int from = firstNode.get(producer) + ref.requireInt(1);
         if (dependents.get(from) == null) {
@@ -170,12 +185,8 @@ final class GraphReplay {
       if (args == null) {
         throw new AssertionError("node " + node + " of " + spec.describe() + " was not ready");
       }
-      if (spec.maskedNodes.contains(node) && args.get(0).mask().isEmpty()) {
-        throw KerasConfig.nodeError(spec, node, spec.describe() + ": Keras calls it with the "
-            + "mask of an Embedding(mask_zero=True), but in Lamina its input "
-            + ShapeChecks.formatShapes(List.of(args.get(0))) + " carries no mask (a layer on "
-            + "the way drops it)");
-      }
+      checkRecordedMask(spec, node, args);
+      applyCallOptions(spec, node);
       spec.outputs.set(node, apply(spec, args));
       if (dependents.get(id) != null) {
         for (int next : dependents.get(id)) {
@@ -213,6 +224,9 @@ final class GraphReplay {
 
   private SymbolicTensor<?> lookup(JsonArray ref, int size) throws ModelFormatException {
     LayerSpec producer = producer(ref, size);
+    if (producer.maskOp) {
+      throw maskOpUse(ref, producer);
+    }
     List<SymbolicTensor<?>> made = producer.outputs.get(ref.requireInt(1));
     if (made == null) {
       return null;
@@ -235,11 +249,6 @@ final class GraphReplay {
     int node = ref.requireInt(1);
     int tensor = ref.requireInt(2);
     LayerSpec producer = config.byName(name);
-    if (producer == null && config.isMaskOpName(name)) {
-      throw ref.error(0, "'" + name + "' is Keras's NotEqual(tensor, 0) op, which the importer "
-          + "reads only as an Embedding(mask_zero=True)'s mask passed as mask=; a layer fed "
-          + "by it is not supported");
-    }
     if (producer == null) {
       throw ref.error(0, "no layer is named '" + name + "'");
     }
@@ -275,6 +284,190 @@ final class GraphReplay {
           config.optString("dtype", null), spec);
     }
     return args;
+  }
+
+  /**
+   * Whether the tensor {@code ref} names is what an {@code Embedding(mask_zero=True)} looks up
+   * ({@code constant} 0) or what a {@code Masking(mask_value=constant)} masks: the two layers
+   * whose compute_mask Keras records as {@code NotEqual(tensor, constant)}.
+   */
+  private boolean maskedBy(JsonArray ref, double constant) throws ModelFormatException {
+    if (maskedTensors == null) {
+      maskedTensors = new java.util.HashMap<>();
+      for (LayerSpec layer : config.specs()) {
+        Float masked = layer.className.equals("Embedding")
+            && layer.config.optBoolean("mask_zero", false) ? Float.valueOf(0f)
+            : layer.className.equals("Masking")
+            ? Float.valueOf((float) layer.config.optDouble("mask_value", 0.0)) : null;
+        if (masked == null) {
+          continue;
+        }
+        for (Object node : layer.inbound) {
+          if (node instanceof JsonObject call && call.get("args") instanceof JsonArray args
+              && !args.isEmpty() && KerasConfig.isTensor(args.get(0))) {
+            JsonArray input = args.requireObject(0).requireObject("config")
+                .requireArray("keras_history");
+            maskedTensors.computeIfAbsent(tensorKey(input), k -> new java.util.HashSet<>())
+                .add(masked);
+          }
+        }
+      }
+    }
+    java.util.Set<Float> constants = maskedTensors.get(tensorKey(ref));
+    return constants != null && constants.contains((float) constant);
+  }
+
+  private static String tensorKey(JsonArray ref) throws ModelFormatException {
+    ref.requireSize(3);
+    return ref.requireString(0) + "\u0000" + ref.requireInt(1) + "\u0000" + ref.requireInt(2);
+  }
+
+  private static ModelFormatException maskOpUse(JsonArray ref, LayerSpec op) {
+    return ref.error(0, "'" + op.name + "' is Keras's op " + op.className + ", which the "
+        + "importer reads only as part of a mask passed by mask=; Lamina computes masks itself");
+  }
+
+  /**
+   * Keras 3 passes a layer whose call takes {@code mask=} (pooling, Lambda) the mask its input
+   * carries, and records it in the node with the ops its layers' {@code compute_mask} ran to make
+   * it: NotEqual (Embedding's mask_zero), Any of NotEqual (Masking), LogicalOr and LogicalAnd
+   * (merging layers). Lamina propagates masks by the same rules, so that mask is the one
+   * Lamina's input carries: the importer checks that the recorded mask is made by those ops
+   * only, from the model's tensors, and that Lamina's input has a mask of its shape, and uses
+   * Lamina's. A mask computed any other way, or one Lamina's input lacks, is refused.
+   */
+  private void checkRecordedMask(LayerSpec spec, int node, List<SymbolicTensor<?>> args)
+      throws ModelFormatException {
+    JsonObject mask = KerasConfig.recordedMask(spec, node);
+    if (mask == null) {
+      return;
+    }
+    JsonObject kwargs = ((JsonObject) spec.inbound.get(node)).requireObject("kwargs");
+    // The ops, each once per import (LogicalOr(m, m) shares, so do several layers' masks; a
+    // cyclic file ends too), without recursion.
+    java.util.ArrayDeque<JsonObject> pending = new java.util.ArrayDeque<>(List.of(mask));
+    while (!pending.isEmpty()) {
+      JsonObject tensor = pending.pop();
+      JsonArray ref = tensor.requireObject("config").requireArray("keras_history");
+      LayerSpec op = producer(ref, 3);
+      if (!op.maskOp) {
+        throw ref.error(0, spec.describe() + " is passed mask= the output of " + op.describe()
+            + "; the importer takes only masks Keras propagated (made by its ops "
+            + String.join(", ", new java.util.TreeSet<>(LayerSpec.MASK_OPS)) + "), which "
+            + "Lamina propagates itself");
+      }
+      if (!checkedMaskOps.add(op)) {
+        continue;
+      }
+      JsonObject call = (JsonObject) op.inbound.get(ref.requireInt(1));
+      call.rejectUnknownKeys("args", "kwargs");
+      JsonArray opArgs = call.requireArray("args");
+      JsonObject opKwargs = call.optObject("kwargs");
+      if (opKwargs != null && !opKwargs.isEmpty()) {
+        throw call.error("kwargs", "Keras's op '" + op.name + "' (" + op.className + ") is "
+            + "called with keywords; the importer reads it as a mask op of no keywords");
+      }
+      switch (op.className) {
+        case "NotEqual" -> {
+          // the data and a constant: an Embedding's ids != 0, Masking's inputs != mask_value
+          opArgs.requireSize(2);
+          if (!KerasConfig.isTensor(opArgs.get(0)) || !(opArgs.get(1) instanceof JsonNumber)) {
+            throw opArgs.error(spec.describe() + "'s mask: Keras's op '" + op.name + "' "
+                + "(NotEqual) compares a tensor with a number in a propagated mask");
+          }
+          JsonArray dataRef = opArgs.requireObject(0).requireObject("config")
+              .requireArray("keras_history");
+          LayerSpec data = producer(dataRef, 3);
+          if (data.maskOp) {
+            throw maskOpUse(dataRef, data);
+          }
+          double constant = opArgs.requireDouble(1);
+          if (!maskedBy(dataRef, constant)) {
+            throw opArgs.error(spec.describe() + "'s mask: Keras's op '" + op.name + "' compares "
+                + "the output of " + data.describe() + " with " + KerasConfig.show(opArgs.get(1))
+                + ", which is neither an Embedding(mask_zero=True)'s ids != 0 nor a Masking's "
+                + "inputs != mask_value; the importer takes only masks Keras propagated");
+          }
+        }
+        case "ConvertToTensor" -> {
+          // the attention layers' compute_mask: the query's mask as it is
+          for (String key : List.of("dtype", "sparse", "ragged")) {
+            if (op.config.get(key) != null) {
+              throw op.config.error(key, "Keras's op '" + op.name + "' (ConvertToTensor) in "
+                  + spec.describe() + "'s mask: the importer reads it with " + key + "=None");
+            }
+          }
+          opArgs.requireSize(1);
+          if (!KerasConfig.isTensor(opArgs.get(0))) {
+            throw opArgs.error(0, spec.describe() + "'s mask: Keras's op '" + op.name
+                + "' (ConvertToTensor) is applied to something not a tensor");
+          }
+          pending.push(opArgs.requireObject(0));
+        }
+        case "Any", "LogicalOr", "LogicalAnd" -> {
+          // Masking's any(x != mask_value, axis=-1)
+          if (op.className.equals("Any") && (op.config.optInt("axis", 0) != -1
+              || op.config.optBoolean("keepdims", true))) {
+            throw op.config.error("axis", "Keras's op '" + op.name + "' (Any) in "
+                + spec.describe() + "'s mask: the importer reads Masking's any(..., axis=-1)");
+          }
+          opArgs.requireSize(op.className.equals("Any") ? 1 : 2);
+          for (int i = 0; i < opArgs.size(); i++) {
+            if (!KerasConfig.isTensor(opArgs.get(i))) {
+              throw opArgs.error(i, spec.describe() + "'s mask: Keras's op '" + op.name
+                  + "' (" + op.className + ") is applied to something not a tensor");
+            }
+            pending.push(opArgs.requireObject(i));
+          }
+        }
+        default -> throw new AssertionError(op.className);
+      }
+    }
+    var own = args.get(0).mask();
+    if (args.size() != 1 || own.isEmpty()) {
+      throw kwargs.error("mask", spec.describe() + " is passed a mask Keras propagated, but "
+          + (args.size() != 1 ? "takes " + args.size() + " inputs; the importer reads mask= "
+          + "for layers of one input only" : "Lamina's input there carries no mask: Lamina "
+          + "propagates masks by Keras's rules, and an explicit mask= is not supported"));
+    }
+    long[] recorded = KerasConfig.dims(mask.requireObject("config").requireArray("shape"), spec,
+        "mask shape");
+    long[] lamina = own.get().shape().asArray();
+    boolean fits = recorded.length == lamina.length;
+    for (int i = 0; fits && i < recorded.length; i++) {
+      fits = recorded[i] < 0 || lamina[i] < 0 || recorded[i] == lamina[i];
+    }
+    if (!fits) {
+      throw kwargs.error("mask", spec.describe() + " is passed a mask of shape "
+          + java.util.Arrays.toString(recorded) + " by Keras; Lamina's input carries one of "
+          + own.get().shape());
+    }
+  }
+
+  /**
+   * A {@link KerasCall} layer's call options ({@code use_causal_mask=True}), which Lamina fixes
+   * per layer: the first call's make the layer, before it is applied; every other call must
+   * repeat them.
+   */
+  private static void applyCallOptions(LayerSpec spec, int node) throws ModelFormatException {
+    if (!(spec.inbound.get(node) instanceof JsonObject call)) {
+      return; // a Keras 2 node: nodeInputs refuses call options there
+    }
+    Map<String, Object> options = KerasConfig.callOptions(spec, call);
+    if (spec.callOptions == null) {
+      spec.callOptions = options;
+      if (!options.isEmpty()) {
+        try {
+          spec.layer = ((KerasCall) spec.layer).withCallOptions(options);
+        } catch (IllegalArgumentException e) {
+          throw call.error("kwargs", e.getMessage()); // names the layer
+        }
+      }
+    } else if (!spec.callOptions.equals(options)) {
+      throw call.error("kwargs", spec.describe() + " is called with " + options + " here and "
+          + spec.callOptions + " in its first call; Lamina fixes a layer's call options for "
+          + "all its calls");
+    }
   }
 
   private SymbolicTensor<?> makeInput(LayerSpec spec) throws ModelFormatException {

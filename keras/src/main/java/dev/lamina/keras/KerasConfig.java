@@ -4,9 +4,9 @@ import dev.lamina.annotations.naming.LayerNames;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.io.Json;
 import dev.lamina.runtime.io.JsonArray;
-import dev.lamina.runtime.io.JsonNumber;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.registry.KerasCall;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,8 +44,6 @@ final class KerasConfig {
   private final List<LayerSpec> specs = new ArrayList<>();
   private final Map<String, LayerSpec> byName = new HashMap<>();
   private final Map<String, Integer> perClass = new HashMap<>();
-  /** Keras ops nodes that compute a layer's mask, by name: skipped, see {@link #isMaskOp}. */
-  private final java.util.Set<String> maskOps = new java.util.HashSet<>();
 
   private KerasConfig(JsonObject root, Dialect dialect, boolean sequential,
       List<JsonObject> layers) {
@@ -119,41 +117,6 @@ final class KerasConfig {
   /** The layer of that name, or null. */
   LayerSpec byName(String name) {
     return byName.get(name);
-  }
-
-  /**
-   * Whether a node of the file is {@code keras.src.ops.numpy.NotEqual(tensor, 0)}: what Keras
-   * 3.15 records for an {@code Embedding(mask_zero=True)}'s mask, which later layers receive as
-   * their {@code mask=} keyword. Lamina's Embedding computes the same mask and carries it with
-   * its output, so such a node is not replayed (it has no weights and is not among Keras's
-   * {@code model.layers}); a call's {@code mask=} naming it is then checked to be a mask the
-   * call's input carries in Lamina (see {@link #maskedNodes}). Any other ops node stays an
-   * unsupported layer.
-   */
-  boolean isMaskOp(JsonObject layer) throws ModelFormatException {
-    if (isKeras2() || sequential || !"NotEqual".equals(layer.optString("class_name", null))
-        || !"keras.src.ops.numpy".equals(layer.optString("module", null))) {
-      return false;
-    }
-    JsonArray nodes = layer.optArray("inbound_nodes");
-    if (nodes == null || nodes.size() != 1 || !(nodes.get(0) instanceof JsonObject call)) {
-      return false;
-    }
-    JsonArray args = call.optArray("args");
-    JsonObject kwargs = call.optObject("kwargs");
-    if (args == null || args.size() != 2 || kwargs != null && !kwargs.isEmpty()
-        || !(args.get(0) instanceof JsonObject tensor)
-        || !"__keras_tensor__".equals(tensor.optString("class_name", null))
-        || !(args.get(1) instanceof JsonNumber zero) || zero.doubleValue() != 0) {
-      return false;
-    }
-    maskOps.add(layer.requireObject("config").requireString("name"));
-    return true;
-  }
-
-  /** Whether {@code name} is a node {@link #isMaskOp} skipped. */
-  boolean isMaskOpName(String name) {
-    return maskOps.contains(name);
   }
 
   /** Reads one layer's name, class and inbound nodes, and names its weight group. */
@@ -242,7 +205,7 @@ final class KerasConfig {
     Object call = spec.inbound.get(node);
     List<NodeInput> inputs = new ArrayList<>();
     if (call instanceof JsonObject keras3) {
-      for (JsonObject tensor : nodeTensors(spec, node, keras3)) {
+      for (JsonObject tensor : nodeTensors(spec, keras3)) {
         inputs.add(new NodeInput(tensor.requireObject("config").requireArray("keras_history"), 3,
             tensor));
       }
@@ -261,7 +224,7 @@ final class KerasConfig {
               + "tensor; the importer supports calls on tensors only");
         }
         if (entry.size() == 4) {
-          callKeywords(spec, node, entry.requireObject(3));
+          callKeywords(spec, entry.requireObject(3), List.of(), false, false);
         }
       } else {
         entry.requireSize(4);
@@ -277,68 +240,144 @@ final class KerasConfig {
     return call instanceof JsonObject o ? o.error(detail) : ((JsonArray) call).error(detail);
   }
 
-  /** The tensors a Keras 3 node passes: {@code args} of tensors, or one list of tensors. */
-  private List<JsonObject> nodeTensors(LayerSpec spec, int node, JsonObject call)
+  /**
+   * The tensors a Keras 3 node passes: {@code args} of tensors, or one list of tensors; for a
+   * layer whose call takes tensors by name ({@link KerasCall#tensorParameters()}), its positional
+   * and keyword tensors in Lamina's input order.
+   */
+  private static List<JsonObject> nodeTensors(LayerSpec spec, JsonObject call)
       throws ModelFormatException {
     call.rejectUnknownKeys("args", "kwargs");
     JsonArray args = call.requireArray("args");
+    KerasCall signature = spec.layer instanceof KerasCall k ? k : null;
+    List<String> named = signature == null ? List.of() : signature.tensorParameters();
     JsonArray items = args;
     if (args.size() == 1 && args.get(0) instanceof JsonArray list) {
       items = list;
+      named = List.of();
     }
     List<JsonObject> tensors = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       JsonObject tensor = items.requireObject(i);
-      if (!"__keras_tensor__".equals(tensor.optString("class_name", null))) {
+      if (!isTensor(tensor)) {
         throw items.error(i, spec.describe() + ": a call argument that is not a tensor; "
             + "the importer supports calls on tensors only");
       }
       tensors.add(tensor);
     }
-    if (tensors.isEmpty()) {
-      throw call.error("args", spec.describe() + " is called on no tensors");
+    if (!named.isEmpty() && tensors.size() > named.size()) {
+      throw call.error("args", spec.describe() + " is called with " + tensors.size()
+          + " tensors; its call takes " + String.join(", ", named));
     }
     JsonObject kwargs = call.optObject("kwargs");
+    Map<String, JsonObject> byName = new HashMap<>();
     if (kwargs != null) {
-      callKeywords(spec, node, kwargs);
+      for (var e : kwargs.entrySet()) {
+        if (named.contains(e.getKey())) {
+          if (named.indexOf(e.getKey()) < tensors.size()) {
+            throw kwargs.error(e.getKey(), spec.describe() + " is given " + e.getKey()
+                + " twice, by position and by name");
+          }
+          if (e.getValue() != null) {
+            JsonObject tensor = kwargs.requireObject(e.getKey());
+            if (!isTensor(tensor)) {
+              throw kwargs.error(e.getKey(), spec.describe() + ": " + e.getKey() + " is not a "
+                  + "tensor");
+            }
+            byName.put(e.getKey(), tensor);
+          }
+        }
+      }
+      callKeywords(spec, kwargs, named, signature != null, true);
+    }
+    if (!byName.isEmpty()) {
+      // Lamina's inputs in the parameters' order: up to the last one given, a left-out one
+      // taking the tensor of the one it defaults to (MultiHeadAttention's key: the value).
+      int last = -1;
+      for (String name : byName.keySet()) {
+        last = Math.max(last, named.indexOf(name));
+      }
+      for (int i = tensors.size(); i <= last; i++) {
+        String name = named.get(i);
+        JsonObject tensor = byName.get(name);
+        String fallback = signature.fallback(name);
+        if (tensor == null && fallback != null) {
+          int from = named.indexOf(fallback);
+          tensor = from >= 0 && from < i ? tensors.get(from) : null;
+        }
+        if (tensor == null) {
+          throw call.error("kwargs", spec.describe() + " is called without " + name
+              + ", which Lamina's layer needs before " + named.get(last));
+        }
+        tensors.add(tensor);
+      }
+    }
+    if (tensors.isEmpty()) {
+      throw call.error("args", spec.describe() + " is called on no tensors");
     }
     return tensors;
   }
 
   /**
-   * A call's keywords: none but the training flag, mask=None, and (Keras 3.15) a mask= naming
-   * a mask node of {@link #isMaskOp}, which marks the node in {@link LayerSpec#maskedNodes}.
+   * A node's keyword arguments that are neither tensors nor {@code training} and {@code mask}:
+   * the options of a {@link KerasCall} layer's call ({@code use_causal_mask=True}), empty for
+   * other layers (whose {@link #nodeTensors} refuses such keywords).
    */
-  private void callKeywords(LayerSpec spec, int node, JsonObject kwargs)
+  static Map<String, Object> callOptions(LayerSpec spec, JsonObject call)
       throws ModelFormatException {
+    Map<String, Object> options = new java.util.TreeMap<>();
+    JsonObject kwargs = call.optObject("kwargs");
+    if (!(spec.layer instanceof KerasCall signature) || kwargs == null) {
+      return options;
+    }
+    for (var e : kwargs.entrySet()) {
+      String key = e.getKey();
+      if (!key.equals("training") && !key.equals("mask")
+          && !signature.tensorParameters().contains(key) && !isTensor(e.getValue())) {
+        options.put(key, e.getValue());
+      }
+    }
+    return options;
+  }
+
+  /** The mask tensor a Keras 3 node passes by {@code mask=}, or null. */
+  static JsonObject recordedMask(LayerSpec spec, int node) throws ModelFormatException {
+    if (spec.inbound.get(node) instanceof JsonObject call) {
+      JsonObject kwargs = call.optObject("kwargs");
+      if (kwargs != null && isTensor(kwargs.get("mask"))) {
+        return kwargs.requireObject("mask");
+      }
+    }
+    return null;
+  }
+
+  static boolean isTensor(Object value) throws ModelFormatException {
+    return value instanceof JsonObject object
+        && "__keras_tensor__".equals(object.optString("class_name", null));
+  }
+
+  /**
+   * A call's keywords: the training flag and mask=None (Keras 3: or a mask tensor); with {@code options}, a {@link KerasCall}
+   * layer's tensors by name ({@code named}, which {@link #nodeTensors} reads) and call options,
+   * which are not tensors ({@link #callOptions} reads them, the layer checks them).
+   */
+  private static void callKeywords(LayerSpec spec, JsonObject kwargs, List<String> named,
+      boolean options, boolean keras3) throws ModelFormatException {
     for (var e : kwargs.entrySet()) {
       boolean fine = switch (e.getKey()) {
-        case "mask" -> e.getValue() == null || isMaskOpTensor(e.getValue());
+        // a Keras 3 mask tensor: the mask Keras propagated (GraphReplay.checkRecordedMask)
+        case "mask" -> e.getValue() == null || keras3 && isTensor(e.getValue());
         // Keras records the default; a model's own training flag overrides it, as in Lamina.
         case "training" -> e.getValue() == null || e.getValue() instanceof Boolean;
-        default -> false;
+        default -> named.contains(e.getKey()) || options && !isTensor(e.getValue());
       };
       if (!fine) {
         throw kwargs.error(e.getKey(), spec.describe() + " is called with " + e.getKey()
             + "=" + show(e.getValue()) + "; the importer supports "
-            + "no call keywords but training, mask=None and the mask of an "
-            + "Embedding(mask_zero=True)");
-      }
-      if (e.getKey().equals("mask") && e.getValue() != null) {
-        spec.maskedNodes.add(node);
+            + (options ? "no tensor call keywords but " + String.join(", ", named)
+                : "no call keywords but training and mask=None"));
       }
     }
-  }
-
-  private boolean isMaskOpTensor(Object value) throws ModelFormatException {
-    if (!(value instanceof JsonObject tensor)
-        || !"__keras_tensor__".equals(tensor.optString("class_name", null))
-        || !(tensor.get("config") instanceof JsonObject config)
-        || !(config.get("keras_history") instanceof JsonArray history)
-        || history.isEmpty() || !(history.get(0) instanceof String name)) {
-      return false;
-    }
-    return maskOps.contains(name);
   }
 
   /** A shape list of the file: ints of at most int32 and nulls (unknown). */

@@ -158,9 +158,6 @@ final class KerasImporter {
   private void readLayers() throws ModelFormatException {
     List<LayerSpec> unbound = new ArrayList<>();
     for (JsonObject layer : config.layerObjects()) {
-      if (config.isMaskOp(layer)) {
-        continue;
-      }
       LayerSpec spec = config.readLayer(layer);
       LayerOptions.check(spec, config.isKeras2());
       if (spec.isLambda() && !binder.bind(spec)) {
@@ -191,9 +188,13 @@ final class KerasImporter {
               + "groups than it has");
         }
         boolean own = group.getKey().isEmpty();
-        values.addAll(weights.read(own ? spec.weightsGroup
-            : spec.weightsGroup + "/" + group.getKey(), spec.describe(), own ? spec.name : null,
-            all.subList(from, from + count)));
+        // A sublayer group holds plain weights (Bidirectional's are named forward_<name>/kernel
+        // in Lamina, but sit in forward_layer/cell/vars in Keras): read as they are.
+        values.addAll(own
+            ? weights.read(spec.weightsGroup, spec.describe(), spec.name,
+                all.subList(from, from + count))
+            : weights.readGroup(spec.weightsGroup + "/" + group.getKey(), spec.describe(), null,
+                all.subList(from, from + count)));
         from += count;
       }
       if (!values.isEmpty()) {

@@ -69,6 +69,49 @@ final class KerasWeights implements AutoCloseable {
    */
   List<FloatNdArray> read(String group, String layer, String layerName, List<Weight> expected)
       throws ModelFormatException {
+    if (expected.stream().noneMatch(w -> w.name().contains("/"))) {
+      return readGroup(group, layer, layerName, expected);
+    }
+    // A layer built of Keras sublayers (MultiHeadAttention's EinsumDense projections): a weight
+    // "query/kernel" is the sublayer 'query''s, whose weights Keras keeps in the group of the
+    // attribute that holds it, <group>/query_dense/vars, named by the sublayer's name.
+    Map<String, List<Integer>> bySublayer = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < expected.size(); i++) {
+      String name = expected.get(i).name();
+      int slash = name.lastIndexOf('/');
+      bySublayer.computeIfAbsent(slash < 0 ? "" : name.substring(0, slash),
+          k -> new ArrayList<>()).add(i);
+    }
+    FloatNdArray[] values = new FloatNdArray[expected.size()];
+    for (var e : bySublayer.entrySet()) {
+      String sublayer = e.getKey();
+      List<Weight> part = e.getValue().stream().map(expected::get).toList();
+      List<FloatNdArray> read = sublayer.isEmpty()
+          ? readGroup(group, layer, layerName, part)
+          : readGroup(group + "/" + SUBLAYER_ATTRIBUTES.getOrDefault(sublayer, sublayer),
+              layer + "'s sublayer '" + sublayer + "'", sublayer, part);
+      for (int j = 0; j < part.size(); j++) {
+        values[e.getValue().get(j)] = read.get(j);
+      }
+    }
+    if (!bySublayer.containsKey("")) {
+      readGroup(group, layer, layerName, List.of()); // the layer's own vars: none
+    }
+    return List.of(values);
+  }
+
+  /**
+   * The attribute of a Keras layer that holds a sublayer, by the sublayer's name: Keras's
+   * {@code model.weights.h5} groups a sublayer's weights under it. MultiHeadAttention's
+   * projections.
+   */
+  private static final Map<String, String> SUBLAYER_ATTRIBUTES = Map.of(
+      "query", "query_dense", "key", "key_dense", "value", "value_dense",
+      "attention_output", "output_dense");
+
+  /** One group's {@code vars}, in order, with {@link #read}'s checks; null name: unchecked. */
+  List<FloatNdArray> readGroup(String group, String layer, String layerName,
+      List<Weight> expected) throws ModelFormatException {
     String varsPath = group + "/vars";
     try {
       Node vars = find(varsPath);

@@ -75,6 +75,10 @@ final class LayerOptions {
     if (spec.isInput() || spec.className.equals("Lambda")) {
       return;
     }
+    if (module.startsWith("keras.src.ops.") && LayerSpec.MASK_OPS.contains(spec.className)) {
+      spec.maskOp = true;
+      return;
+    }
     spec.type = LayerTypes.byKerasClassName(spec.className).orElseThrow(() -> spec.json.error(
         "class_name", "layer '" + spec.name + "' is a " + spec.className + ", which the Keras "
             + "importer does not support; supported layers: InputLayer, Lambda, "
@@ -86,8 +90,13 @@ final class LayerOptions {
     if (spec.type != null) {
       spec.layer = fromConfig(spec, spec.type);
     }
-    switch (spec.type != null ? "typed" : spec.className) {
+    switch (spec.type != null ? "typed" : spec.maskOp ? "mask op" : spec.className) {
       case "typed" -> { }
+      case "mask op" -> {
+        // Any's and ConvertToTensor's, checked where the mask is read
+        allow(spec, "axis", "keepdims", "dtype", "sparse", "ragged");
+        return;
+      }
       case "InputLayer" -> {
         allow(spec, "batch_shape", "dtype", "sparse", "ragged", "optional");
         requireValue(spec, "sparse", false);

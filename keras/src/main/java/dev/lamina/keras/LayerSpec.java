@@ -21,8 +21,14 @@ final class LayerSpec {
    */
   final List<List<SymbolicTensor<?>>> outputs = new ArrayList<>();
   String weightsGroup;
-  /** The nodes whose call Keras gives a {@code mask=} (Keras 3.15's recorded masks). */
-  final java.util.Set<Integer> maskedNodes = new java.util.HashSet<>();
+  /** A {@code KerasCall} layer's call options, from its first node; null until replayed. */
+  java.util.Map<String, Object> callOptions;
+  /**
+   * Keras 3 records the ops its layers' {@code compute_mask} ran ({@code NotEqual}, {@code
+   * LogicalOr}, ...) as layers of module {@code keras.src.ops.*} when a mask reaches a layer whose
+   * call takes {@code mask=}; they make no layer: see {@code GraphReplay.checkRecordedMask}.
+   */
+  boolean maskOp;
   Layer layer;
   LayerType<?> type; // the registered type, for every layer but inputs and lambdas
   // Lambda only:
@@ -47,6 +53,13 @@ final class LayerSpec {
   boolean isLambda() {
     return className.equals("Lambda");
   }
+
+  /**
+   * Keras's ops that its layers' {@code compute_mask} runs (Embedding, Masking, merges,
+   * attention).
+   */
+  static final java.util.Set<String> MASK_OPS = java.util.Set.of("NotEqual", "Any",
+      "LogicalOr", "LogicalAnd", "ConvertToTensor");
 
   boolean isInput() {
     return className.equals("InputLayer");

@@ -67,6 +67,15 @@ final class FixtureLambdas {
         tf.constant(0.5f));
   }
 
+  /**
+   * The transformer fixture's {@code def scaled_tanh(x, scale): return tf.math.tanh(x) * scale}
+   * (tools/keras_import_transformer_fixture.py).
+   */
+  @Lambda
+  static Operand<TFloat32> scaledTanh(Ops tf, Operand<TFloat32> x, @Arg float scale) {
+    return tf.math.mul(tf.math.tanh(x), tf.constant(scale));
+  }
+
   /** Two inputs, for a binding whose arity does not fit the Keras layer. */
   @Lambda
   static Operand<TFloat32> addPair(Ops tf, Operand<TFloat32> x, Operand<TFloat32> y) {

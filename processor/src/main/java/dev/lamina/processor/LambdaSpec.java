@@ -23,6 +23,9 @@ import javax.lang.model.element.ExecutableElement;
  * @param args the {@code @Arg} parameters, in order
  * @param trainingIndex where the {@code @Training} parameter sits among the {@code @Arg}s (the
  *     number of {@code @Arg}s before it), or {@code -1} if the method has none
+ * @param seedsIndex where the {@code SeedStream} parameter sits among the {@code @Arg}s and the
+ *     {@code @Training} parameter (the number of them before it), or {@code -1} if the method has
+ *     none
  * @param outputType {@code R} in the method's {@code Operand<R>} return type
  * @param shapes the validated shape declarations
  * @param doc the method's Javadoc, split into description and parameter docs
@@ -39,6 +42,7 @@ record LambdaSpec(
     List<Input> inputs,
     List<Argument> args,
     int trainingIndex,
+    int seedsIndex,
     TypeName outputType,
     Shapes shapes,
     JavadocText doc,
@@ -48,6 +52,11 @@ record LambdaSpec(
   /** Whether the method takes Keras's {@code training} flag. */
   boolean takesTraining() {
     return trainingIndex >= 0;
+  }
+
+  /** Whether the method takes the call's {@code SeedStream}. */
+  boolean takesSeeds() {
+    return seedsIndex >= 0;
   }
 
   /**

@@ -44,6 +44,11 @@ final class LambdaValidator {
   private static final String OPS = "org.tensorflow.op.Ops";
   private static final String OPERAND = "org.tensorflow.Operand";
   private static final String TTYPE = "org.tensorflow.types.family.TType";
+  /**
+   * The runtime's seed stream, recognised by name: the processor does not depend on the runtime,
+   * which it names only in generated code.
+   */
+  static final String SEED_STREAM = "dev.lamina.runtime.SeedStream";
   /** Concrete dtypes carry this annotation; families such as TNumber do not. */
   private static final String TENSOR_TYPE = "org.tensorflow.types.annotation.TensorType";
   /** Identifiers that SourceVersion.isName accepts but that cannot name a class. */
@@ -97,6 +102,7 @@ final class LambdaValidator {
         inputs,
         check.args,
         check.trainingIndex,
+        check.seedsIndex,
         outputType,
         shapes,
         JavadocText.parse(elements.getDocComment(method)),
@@ -178,6 +184,12 @@ final class LambdaValidator {
     /** The {@code @Training} parameter, if any, and how many {@code @Arg}s come before it. */
     private VariableElement training;
     private int trainingIndex = -1;
+    /**
+     * The {@code SeedStream} parameter, if any, and how many {@code @Arg} and {@code @Training}
+     * parameters come before it.
+     */
+    private VariableElement seeds;
+    private int seedsIndex = -1;
 
     Check(ExecutableElement method, TypeMirror ops, TypeMirror operand, TypeMirror ttype) {
       this.method = method;
@@ -246,8 +258,9 @@ final class LambdaValidator {
     }
 
     /**
-     * Ops, then Operand inputs, then @Arg values and at most one @Training flag; returns the
-     * inputs, collects the args and the flag's position.
+     * Ops, then Operand inputs, then @Arg values, at most one @Training flag and at most one
+     * SeedStream, in any order; returns the inputs, collects the args and the positions of the
+     * flag and the stream.
      */
     List<Input> parameters() {
       List<? extends VariableElement> params = method.getParameters();
@@ -262,6 +275,7 @@ final class LambdaValidator {
       }
       VariableElement firstArg = null;
       VariableElement firstTraining = null;
+      VariableElement firstSeeds = null;
       // A varargs parameter is reported once, as VARARGS, not also as a parameter of no kind.
       int end = method.isVarArgs() ? params.size() - 1 : params.size();
       for (VariableElement param : params.subList(1, Math.max(1, end))) {
@@ -269,7 +283,21 @@ final class LambdaValidator {
         boolean isOperand = types.isSameType(types.erasure(param.asType()), operand);
         boolean isArg = findAnnotation(param, Arg.class.getCanonicalName()) != null;
         boolean isTraining = findAnnotation(param, Training.class.getCanonicalName()) != null;
-        if (isArg && isTraining) {
+        boolean isSeeds = isSeedStream(param.asType());
+        if (isSeeds) {
+          if (isTraining) {
+            diagnostics.report(param, Message.SEEDS_TRAINING, paramName, name);
+          } else if (isArg) {
+            diagnostics.report(param, Message.SEEDS_ARG, paramName, name);
+          } else if (seeds != null) {
+            diagnostics.report(param, Message.SEEDS_TWICE, paramName, name,
+                seeds.getSimpleName());
+          } else {
+            seeds = param;
+            seedsIndex = args.size() + (training != null ? 1 : 0);
+          }
+          firstSeeds = firstSeeds == null ? param : firstSeeds;
+        } else if (isArg && isTraining) {
           diagnostics.report(param, Message.ARG_AND_TRAINING, paramName, name);
           firstArg = firstArg == null ? param : firstArg;
         } else if (isTraining) {
@@ -300,6 +328,9 @@ final class LambdaValidator {
           } else if (firstTraining != null) {
             diagnostics.report(param, Message.INPUT_AFTER_TRAINING, paramName, name,
                 firstTraining.getSimpleName());
+          } else if (firstSeeds != null) {
+            diagnostics.report(param, Message.INPUT_AFTER_SEEDS, paramName, name,
+                firstSeeds.getSimpleName());
           }
           input(param).ifPresent(inputs::add);
         } else {
@@ -313,6 +344,13 @@ final class LambdaValidator {
         diagnostics.report(method, Message.NO_INPUTS, name);
       }
       return inputs;
+    }
+
+    /** Whether {@code type} is the runtime's {@code SeedStream}. */
+    private boolean isSeedStream(TypeMirror type) {
+      return type instanceof DeclaredType declared
+          && declared.asElement() instanceof TypeElement element
+          && element.getQualifiedName().contentEquals(SEED_STREAM);
     }
 
     private Optional<Input> input(VariableElement param) {

@@ -16,6 +16,7 @@ import dev.lamina.processor.LambdaSpec.Input;
 import dev.lamina.processor.LambdaSpec.Constraint;
 import dev.lamina.processor.LambdaSpec.OutputShape;
 import dev.lamina.processor.LambdaSpec.ShapeFunction;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,7 @@ final class LayerGenerator {
   private static final String RUNTIME = "dev.lamina.runtime";
   private static final ClassName LAMBDA_LAYER = ClassName.get(RUNTIME, "LambdaLayer");
   private static final ClassName SIGNATURE = ClassName.get(RUNTIME, "LambdaSignature");
+  private static final ClassName SEED_STREAM = ClassName.bestGuess(LambdaValidator.SEED_STREAM);
   private static final ClassName INPUT_SPEC = SIGNATURE.nestedClass("InputSpec");
     private static final ClassName SYMBOLIC_TENSOR = ClassName.get(RUNTIME, "SymbolicTensor");
   private static final ClassName OPS = ClassName.get("org.tensorflow.op", "Ops");
@@ -149,6 +151,13 @@ final class LayerGenerator {
     if (spec.takesTraining()) {
       doc.add("\n<p>The method's {@code @Training} parameter receives Keras's {@code training} "
           + "flag.\n");
+    }
+    if (spec.takesSeeds()) {
+      doc.add("\n<p>The method's {@code SeedStream} parameter receives each call's seeds, "
+          + "reproducible from {@code FitOptions.seed}: each {@code seeds.next()} is a new "
+          + "{@code [2]} int64 seed for TensorFlow's stateless random ops, such as "
+          + "{@code tf.random.statelessRandomNormal(tf.shape(x, TInt64.class), seeds.next(), "
+          + "TFloat32.class)}.\n");
     }
     LambdaSpec.Shapes shapes = spec.shapes();
     doc.add("\n<p>Shapes, batch excluded, checked when the layer is applied:\n<ul>\n");
@@ -330,15 +339,15 @@ final class LayerGenerator {
     for (int i = 0; i < spec.inputs().size(); i++) {
       call.add(", ($T) inputs.get($L)", OPERAND, i);
     }
-    List<CodeBlock> values = argumentValueList(spec);
-    for (int i = 0; i <= values.size(); i++) {
-      if (i == spec.trainingIndex()) {
-        call.add(", training");
-      }
-      if (i < values.size()) {
-        call.add(values.get(i));
-      }
+    // The @Arg values, with the training flag and then the seed stream put in their places.
+    List<CodeBlock> values = new ArrayList<>(argumentValueList(spec));
+    if (spec.takesTraining()) {
+      values.add(spec.trainingIndex(), CodeBlock.of(", training"));
     }
+    if (spec.takesSeeds()) {
+      values.add(spec.seedsIndex(), CodeBlock.of(", seeds"));
+    }
+    values.forEach(call::add);
     TypeName anyOperand = ParameterizedTypeName.get(OPERAND, WildcardTypeName.subtypeOf(Object.class));
     MethodSpec.Builder invoke = MethodSpec.methodBuilder("invoke")
         .addAnnotation(Override.class)
@@ -349,8 +358,12 @@ final class LayerGenerator {
         .returns(anyOperand)
         .addParameter(OPS, "tf")
         .addParameter(ParameterizedTypeName.get(LIST, anyOperand), "inputs")
-        .addParameter(TypeName.BOOLEAN, "training")
-        .addComment("The runtime has checked the inputs' dtypes against the signature.");
+        .addParameter(TypeName.BOOLEAN, "training");
+    if (spec.takesSeeds()) {
+      // The form with the call's seeds; LambdaLayer's other form is left to throw.
+      invoke.addParameter(SEED_STREAM, "seeds");
+    }
+    invoke.addComment("The runtime has checked the inputs' dtypes against the signature.");
     return invoke
         .addStatement("return $L.$N($L)", owner, spec.methodName(), call.build())
         .build();

@@ -54,6 +54,20 @@ enum Message {
   ARG_AND_TRAINING(ERROR, "LaminaArgAndTraining",
       "Parameter %s of @Lambda method %s is annotated both @Arg and @Training. Keep @Arg for a "
           + "value fixed when the layer is created, or @Training for Keras's training flag."),
+  INPUT_AFTER_SEEDS(ERROR, "LaminaInputAfterSeeds",
+      "Input %s of @Lambda method %s comes after the SeedStream parameter %s. Put every Operand "
+          + "input before the SeedStream parameter."),
+  SEEDS_TWICE(ERROR, "LaminaSeedsTwice",
+      "SeedStream parameter %s of @Lambda method %s repeats the SeedStream parameter %s: a call "
+          + "has one seed stream, and each next() on it gives a new seed. Remove one of them."),
+  SEEDS_ARG(ERROR, "LaminaSeedsArg",
+      "SeedStream parameter %s of @Lambda method %s is annotated @Arg, but the seed stream is not "
+          + "a value fixed when the layer is created: the layer passes each call's stream. Remove "
+          + "@Arg."),
+  SEEDS_TRAINING(ERROR, "LaminaSeedsTraining",
+      "SeedStream parameter %s of @Lambda method %s is annotated @Training, but Keras's training "
+          + "flag is a primitive boolean and the seed stream needs no annotation. Remove "
+          + "@Training; to receive the flag as well, declare '@Training boolean training'."),
   ARG_ON_OPERAND(ERROR, "LaminaArgOnOperand",
       "Parameter %s of @Lambda method %s is an Operand annotated @Arg: @Arg values are fixed "
           + "Java values, not tensors. Remove @Arg to make it an input."),

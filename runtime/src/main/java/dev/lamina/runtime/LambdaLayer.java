@@ -86,14 +86,32 @@ public abstract class LambdaLayer extends Layer {
   /**
    * Calls the {@code @Lambda} method. Generated code passes each operand to its parameter, each
    * {@code @Arg} value after them, and {@code training} (Keras's {@code training} flag) to the
-   * method's {@code @Training} parameter if it has one.
+   * method's {@code @Training} parameter if it has one. A method with a {@link SeedStream}
+   * parameter gets {@link #invoke(Ops, List, boolean, SeedStream)} generated instead, and this
+   * form is never called.
    */
-  protected abstract Operand<?> invoke(Ops tf, List<Operand<?>> inputs, boolean training);
+  protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs, boolean training) {
+    throw new UnsupportedOperationException(describe() + " must override an invoke method");
+  }
+
+  /**
+   * Calls the {@code @Lambda} method with the call's seeds too: generated for a method with a
+   * {@link SeedStream} parameter, which receives {@code seeds}. By default, the form without
+   * seeds.
+   *
+   * @param seeds the call's seed stream ({@link CallContext#seeds()}); while the layer is traced
+   *     at {@code apply}, one of a throw-away graph
+   */
+  protected Operand<?> invoke(Ops tf, List<Operand<?>> inputs, boolean training,
+      SeedStream seeds) {
+    return invoke(tf, inputs, training);
+  }
 
   @Override
   protected final Operand<?> build(Ops tf, List<Operand<?>> inputs,
-      List<Operand<TFloat32>> weights, boolean training) {
-    return invoke(tf, inputs, training); // tracing at apply has already rejected a null result
+      List<Operand<TFloat32>> weights, CallContext context) {
+    // tracing at apply has already rejected a null result
+    return invoke(tf, inputs, context.training(), context.seeds());
   }
 
   /**
@@ -182,7 +200,8 @@ public abstract class LambdaLayer extends Layer {
   /** Runs the method on placeholders in a throw-away graph to learn the output's shape and dtype. */
   private OutputSpec<?> trace(List<SymbolicTensor<?>> inputs) {
     return Tracer.trace(this, inputs, signature.function(),
-        (tf, operands) -> invoke(tf, operands, false));
+        (tf, operands) -> invoke(tf, operands, false,
+            new SeedStream(tf, null, defaultName(), 1, 0)));
   }
 
   /**

@@ -174,8 +174,9 @@ final class ModelFiles {
   private static boolean isBuiltIn(Trainer trainer) {
     try {
       Losses.get(trainer.loss().name(), trainer.loss().fromLogits());
-      Optimizer.get(trainer.optimizer().name());
-      return true;
+      // The class too: a subclass of the user's (Adam is not final, for AdamW) is not built in.
+      return Optimizer.get(trainer.optimizer().name()).getClass()
+          == trainer.optimizer().getClass();
     } catch (IllegalArgumentException custom) {
       return false; // a loss or optimizer of the user's: the model saves without compile state
     }
@@ -187,6 +188,10 @@ final class ModelFiles {
     Map<String, Object> optimizer = new LinkedHashMap<>();
     optimizer.put("class", trainer.optimizer().name());
     optimizer.put("config", trainer.optimizer().config());
+    if (!trainer.optimizer().excludedFromWeightDecay().isEmpty()) {
+      // Not in Keras's config, but part of how the steps go on.
+      optimizer.put("exclude_from_weight_decay", trainer.optimizer().excludedFromWeightDecay());
+    }
     training.put("optimizer", optimizer);
     Map<String, Object> loss = new LinkedHashMap<>();
     loss.put("name", trainer.loss().name());
@@ -785,11 +790,20 @@ final class ModelFiles {
   }
 
   private static Optimizer optimizer(JsonObject json) throws IOException {
-    String kind = json.requireOneOf("class", "sgd", "adam", "rmsprop", "adagrad");
+    json.rejectUnknownKeys("class", "config", "exclude_from_weight_decay");
+    String kind = json.requireOneOf("class", Optimizer.names().toArray(String[]::new));
     JsonObject config = json.requireObject("config");
-    config.requireDouble("learning_rate"); // Lamina's files always give it
+    if (!(config.get("learning_rate") instanceof JsonObject)) {
+      config.requireDouble("learning_rate"); // Lamina's files always give it
+    }
+    List<String> excluded = json.containsKey("exclude_from_weight_decay")
+        ? json.requireArray("exclude_from_weight_decay").strings() : List.of();
     try {
-      return Optimizer.fromConfig(kind, config);
+      Optimizer optimizer = Optimizer.fromConfig(kind, config);
+      if (!excluded.isEmpty()) {
+        optimizer.excludeFromWeightDecay(excluded.toArray(String[]::new));
+      }
+      return optimizer;
     } catch (IllegalArgumentException e) {
       throw json.error("config", e.getMessage());
     }

@@ -24,6 +24,8 @@ import org.tensorflow.types.TInt64;
 public final class SeedStream {
 
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+  /** {@code tf.int32.max - 1}: Keras's TensorFlow backend reduces seeds modulo this. */
+  private static final long KERAS_SEED_MODULUS = Integer.MAX_VALUE - 1L;
 
   private final Ops tf;
   private final TrainingPass training;
@@ -65,7 +67,9 @@ public final class SeedStream {
     if (training == null) {
       return stateful(mix(mix(seed, callIndex), draw));
     }
-    return tf.stack(java.util.List.of(tf.constant(seed + draw), counter()));
+    // Keras's TensorFlow backend takes its seeds modulo 2^31 - 2 (_cast_seed), to int32
+    return tf.stack(java.util.List.of(tf.constant(Math.floorMod(seed + draw, KERAS_SEED_MODULUS)),
+        counter()));
   }
 
   /**

@@ -131,8 +131,11 @@ final class TrainingGraph {
     });
     List<Operand<TFloat32>> weightReads = new ArrayList<>();
     trainable.forEach(weight -> weightReads.add(reads.get(weight)));
+    // With nothing to train the step is still counted: random ops draw per step (Keras's seed
+    // generators advance on every call), so a frozen model's dropout must not repeat its masks.
     Op update = weightReads.isEmpty()
-        ? trainOps.withName("update").noOp()
+        ? opt.withControlDependencies(List.of(seedStep)).withName("update")
+            .assignAddVariableOp(iterationsHandle, opt.constant(1L))
         : updates(trainOps, opt, trainValues.get(0), weightReads, iterationsHandle, pass);
     changedByStep.addAll(trainable);
     if (!stateUpdates.isEmpty()) {
@@ -162,6 +165,7 @@ final class TrainingGraph {
     Session.Runner init = executor.session().runner();
     initializers.forEach(init::addTarget);
     init.run();
+    optimizer.attach(this::iterations);
   }
 
   @SuppressWarnings("unchecked")
@@ -291,26 +295,44 @@ final class TrainingGraph {
       }
     }
     Ops ordered = opt.withControlDependencies(after);
-    Operand<TFloat32> lr = ordered.readVariableOp(learningRate, TFloat32.class);
+    // Keras's learning_rate: the variable, or the schedule at the steps taken so far.
+    Operand<TFloat32> lr = optimizer.schedule() == null
+        ? ordered.readVariableOp(learningRate, TFloat32.class)
+        : optimizer.schedule().apply(ordered.withSubScope("learning_rate_schedule"),
+            iterations);
     Operand<TFloat32> step = ordered.dtypes.cast(
         ordered.math.add(iterations, ordered.constant(1L)), TFloat32.class);
+    // Keras's order: the gradients clipped, each weight decayed, then each update.
+    List<Optimizer.Gradient> held = new ArrayList<>();
+    for (int i = 0; i < trainable.size(); i++) {
+      Weight weight = trainable.get(i);
+      Operand<TFloat32> gradient = gradients.get(i);
+      if (gradient == null) {
+        held.add(null);
+        continue;
+      }
+      Ops scoped = ordered.withSubScope("w" + i);
+      held.add(sparse(weight, pass)
+          ? Optimizer.Gradient.ofSlices(scoped, gradient, f -> sumOfSlices(scoped, weight,
+              pass.lookups().get(weight), allGradients, lookupAt, f))
+          : Optimizer.Gradient.dense(scoped, gradient));
+    }
+    held = optimizer.clipGradients(ordered.withSubScope("clip_gradients"), held);
     List<Op> all = new ArrayList<>();
+    Map<String, Operand<TFloat32>> shared = new LinkedHashMap<>();
     for (int i = 0; i < trainable.size(); i++) {
       Weight weight = trainable.get(i);
       Executor.Variable variable = executor.variables().get(weight);
       String slotPrefix = "w" + i;
-      Operand<TFloat32> gradient = gradients.get(i);
+      Optimizer.Gradient gradient = held.get(i);
       if (gradient == null) {
         continue; // the weight does not reach the loss: Keras leaves it as it is too
       }
       Ops scoped = ordered.withSubScope(slotPrefix);
-      Operand<TFloat32> squared = sparse(weight, pass)
-          ? squaredSlices(scoped, weight, pass.lookups().get(weight), allGradients,
-              lookupAt)
-          : scoped.math.square(gradient);
+      Operand<TFloat32> decayed = optimizer.decay(scoped.withSubScope("weight_decay"),
+          weight.name(), weightReads.get(i), lr);
       Optimizer.Update update = optimizer.buildUpdate(scoped,
-          slotsFor(opt, weight, slotPrefix), weightReads.get(i),
-          new Optimizer.Gradient(gradient, squared), lr, step);
+          slotsFor(opt, weight, slotPrefix, shared, all), decayed, gradient, lr, step);
       all.addAll(update.slotUpdates());
       Operand<TFloat32> newValue = update.newValue();
       if (weight.constraint() != null) {
@@ -335,13 +357,15 @@ final class TrainingGraph {
   }
 
   /**
-   * Keras's {@code ops.square} of a gradient of slices, summed into the weight's shape: each
-   * looked-up row's gradient squared, then added up per index.
+   * Keras's element-wise {@code f} of a gradient of slices (its {@code ops.square}, a clip),
+   * summed into the weight's shape: {@code f} of each looked-up row's gradient, then added up
+   * per index.
    */
   @SuppressWarnings("unchecked")
-  private static Operand<TFloat32> squaredSlices(Ops tf, Weight weight,
+  private static Operand<TFloat32> sumOfSlices(Ops tf, Weight weight,
       List<TrainingPass.Lookup> lookups, List<Output<?>> gradients,
-      Map<TrainingPass.Lookup, Integer> lookupAt) {
+      Map<TrainingPass.Lookup, Integer> lookupAt,
+      java.util.function.UnaryOperator<Operand<TFloat32>> f) {
     long[] dims = weight.shape().asArray();
     long[] rowShape = dims.clone();
     rowShape[0] = -1;
@@ -351,7 +375,7 @@ final class TrainingGraph {
       if (rowsGradient == null) {
         continue; // these rows do not reach the loss
       }
-      Operand<TFloat32> slices = tf.reshape(tf.math.square((Output<TFloat32>) rowsGradient),
+      Operand<TFloat32> slices = tf.reshape(f.apply((Output<TFloat32>) rowsGradient),
           tf.constant(rowShape));
       Operand<? extends org.tensorflow.types.family.TNumber> indices =
           tf.reshape(lookup.indices(), tf.constant(new long[] {-1}));
@@ -417,22 +441,40 @@ final class TrainingGraph {
     return "layer '" + scope + "'";
   }
 
-  /** Slot variables of one weight, created in the optimizer's scope and zeroed at compile. */
-  private Optimizer.Slots slotsFor(Ops opt, Weight weight, String prefix) {
+  /**
+   * Slot variables of one weight, created in the optimizer's scope and set to their initial
+   * values at compile, keyed {@code <prefix>/<name>}; and the optimizer-wide ones, keyed by their
+   * names, in {@code shared} (their values of this step), their updates added to {@code updates}.
+   */
+  private Optimizer.Slots slotsFor(Ops opt, Weight weight, String prefix,
+      Map<String, Operand<TFloat32>> shared, List<Op> updates) {
     return new Optimizer.Slots() {
       private final Map<Operand<TFloat32>, Operand<?>> handles = new LinkedHashMap<>();
 
       @Override
       public Operand<TFloat32> create(String name, float initial) {
-        Ops scoped = opt.withSubScope(prefix);
-        Operand<?> handle = scoped.withName(name).varHandleOp(TFloat32.class, weight.shape(),
-            VarHandleOp.sharedName(scoped.scope().makeOpName(name + "_slot")));
-        initializers.add(scoped.assignVariableOp(handle,
-            scoped.fill(scoped.constant(weight.shape().asArray()), scoped.constant(initial))));
-        Operand<TFloat32> read = scoped.readVariableOp(handle, TFloat32.class);
-        handles.put(read, handle);
-        slots.put(prefix + "/" + name, new Slot(handle, read, weight.shape()));
-        return read;
+        return create(name, weight.shape(), initial);
+      }
+
+      @Override
+      public Operand<TFloat32> create(String name, Shape shape, float initial) {
+        return variable(opt.withSubScope(prefix), prefix + "/" + name, name, shape, initial,
+            handles);
+      }
+
+      @Override
+      public Operand<TFloat32> shared(String name, float initial,
+          java.util.function.UnaryOperator<Operand<TFloat32>> next) {
+        if (name.contains("/") || slots.containsKey(name) && !shared.containsKey(name)) {
+          throw new IllegalArgumentException("a shared slot's name has no '/': " + name);
+        }
+        return shared.computeIfAbsent(name, key -> {
+          Map<Operand<TFloat32>, Operand<?>> own = new LinkedHashMap<>();
+          Operand<TFloat32> read = variable(opt, key, key, Shape.scalar(), initial, own);
+          Operand<TFloat32> value = next.apply(read);
+          updates.add(opt.assignVariableOp(own.get(read), value));
+          return value;
+        });
       }
 
       @Override
@@ -444,6 +486,22 @@ final class TrainingGraph {
         return opt.assignVariableOp(handle, value);
       }
     };
+  }
+
+  /** A new slot variable, filled with {@code initial} at compile; its read. */
+  private Operand<TFloat32> variable(Ops scoped, String key, String name, Shape shape,
+      float initial, Map<Operand<TFloat32>, Operand<?>> handles) {
+    if (slots.containsKey(key)) {
+      throw new IllegalArgumentException("the optimizer creates slot " + key + " twice");
+    }
+    Operand<?> handle = scoped.withName(name).varHandleOp(TFloat32.class, shape,
+        VarHandleOp.sharedName(scoped.scope().makeOpName(name + "_slot")));
+    initializers.add(scoped.assignVariableOp(handle,
+        scoped.fill(scoped.constant(shape.asArray()), scoped.constant(initial))));
+    Operand<TFloat32> read = scoped.readVariableOp(handle, TFloat32.class);
+    handles.put(read, handle);
+    slots.put(key, new Slot(handle, read, shape));
+    return read;
   }
 
   /** The names of what a step returns: loss, per-output losses, metrics. */
@@ -495,13 +553,15 @@ final class TrainingGraph {
       List<? extends Tensor> targets) {
     Session.Runner runner = executor.session().runner();
     if (pass.update() != null) {
-      double rate = optimizer.learningRate();
-      if (Double.compare(rate, pushedLearningRate) != 0) {
-        try (TFloat32 value = TFloat32.scalarOf((float) rate)) {
-          executor.session().runner().feed(learningRateValue, value)
-              .addTarget(learningRateAssign).run();
+      if (optimizer.schedule() == null) { // a schedule's rate is computed in the step
+        double rate = optimizer.learningRate();
+        if (Double.compare(rate, pushedLearningRate) != 0) {
+          try (TFloat32 value = TFloat32.scalarOf((float) rate)) {
+            executor.session().runner().feed(learningRateValue, value)
+                .addTarget(learningRateAssign).run();
+          }
+          pushedLearningRate = rate;
         }
-        pushedLearningRate = rate;
       }
       runner.addTarget(pass.update());
     }

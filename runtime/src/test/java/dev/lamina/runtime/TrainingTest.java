@@ -153,6 +153,31 @@ class TrainingTest {
   }
 
   @Test
+  void aModelWithNothingToTrainStillDrawsNewMasksEachStep() {
+    // Every weight frozen: no optimizer update runs, yet each step must draw a new dropout mask
+    // (Keras's seed generators advance per call). The same mask twice would give the same loss.
+    var x = Input.of(TFloat32.class, 1000);
+    float[][] ones = new float[1000][1];
+    java.util.Arrays.fill(ones, new float[] {1});
+    Dense sum = Dense.builder(1).kernel(ones).bias(new float[] {0}).build();
+    sum.setTrainable(false);
+    try (var model = Model.of(x, sum.apply(new Dropout(0.5, 42).apply(x)))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      float[][] in = new float[4][1000];
+      for (float[] row : in) {
+        java.util.Arrays.fill(row, 1);
+      }
+      float[][] target = {{1000}, {1000}, {1000}, {1000}};
+      java.util.Set<Double> losses = new java.util.HashSet<>();
+      for (int step = 0; step < 3; step++) {
+        losses.add(model.trainOnBatch(in, target).get("loss"));
+      }
+      // Three masks of 4 x 1,000 fair coins: equal losses would need equal kept counts.
+      assertEquals(3, losses.size(), "losses " + losses);
+    }
+  }
+
+  @Test
   void earlyStoppingRestoresTheBestWeights() {
     // A learning rate this large makes SGD diverge after the first epoch: the loss grows, so
     // early stopping must stop and bring back the first epoch's weights.

@@ -3,12 +3,12 @@ package dev.lamina.samples;
 import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
 import dev.lamina.annotations.Training;
+import dev.lamina.runtime.SeedStream;
 import dev.lamina.runtime.backend.K;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TNumber;
@@ -82,20 +82,24 @@ public final class SeedLambdas {
   /**
    * Adds Gaussian noise of standard deviation {@code stddev} while the model trains and passes
    * {@code x} through unchanged when it predicts or evaluates: Keras's {@code GaussianNoise}
-   * layer written as a lambda that reads Keras's {@code training} flag.
+   * layer written as a lambda that reads Keras's {@code training} flag. The noise comes from the
+   * call's seed stream, so two fits with the same {@code FitOptions.seed} draw the same noise and
+   * each training step draws new noise.
    *
    * @param x any float tensor
    * @param training true in {@code fit}, false in {@code predict} and {@code evaluate}
    * @param stddev the noise's standard deviation
+   * @param seeds the call's seeds
    */
   @Lambda
   static Operand<TFloat32> gaussianNoise(Ops tf, Operand<TFloat32> x, @Training boolean training,
-      @Arg float stddev) {
+      @Arg float stddev, SeedStream seeds) {
     if (!training) {
       return x;
     }
-    Operand<TFloat32> noise = tf.random.randomStandardNormal(tf.shape(x, TInt64.class),
-        TFloat32.class, RandomStandardNormal.seed(7L).seed2(11L));
+    // Random ops have no gradient in TensorFlow's C++ registry: to training, noise is a constant.
+    Operand<TFloat32> noise = tf.stopGradient(tf.random.statelessRandomNormal(
+        tf.shape(x, TInt64.class), seeds.next(), TFloat32.class));
     return tf.math.add(x, tf.math.mul(noise, tf.constant(stddev)));
   }
 }

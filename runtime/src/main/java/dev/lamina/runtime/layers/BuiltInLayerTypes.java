@@ -11,9 +11,11 @@ import dev.lamina.runtime.layers.activations.LeakyReLU;
 import dev.lamina.runtime.layers.activations.PReLU;
 import dev.lamina.runtime.layers.activations.ReLU;
 import dev.lamina.runtime.layers.activations.Softmax;
+import dev.lamina.runtime.layers.attention.AttentionTypes;
 import dev.lamina.runtime.layers.convolutional.ConvolutionalTypes;
 import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.layers.core.Embedding;
+import dev.lamina.runtime.layers.core.Masking;
 import dev.lamina.runtime.layers.merging.Add;
 import dev.lamina.runtime.layers.merging.Average;
 import dev.lamina.runtime.layers.merging.Concatenate;
@@ -43,6 +45,7 @@ import dev.lamina.runtime.layers.preprocessing.Normalization;
 import dev.lamina.runtime.layers.preprocessing.Rescaling;
 import dev.lamina.runtime.layers.regularization.ActivityRegularization;
 import dev.lamina.runtime.layers.regularization.Dropout;
+import dev.lamina.runtime.layers.regularization.RegularizationTypes;
 import dev.lamina.runtime.layers.reshaping.Cropping1D;
 import dev.lamina.runtime.layers.reshaping.Cropping2D;
 import dev.lamina.runtime.layers.reshaping.Cropping3D;
@@ -88,6 +91,12 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Dropout", Dropout.class, BuiltInLayerTypes::dropout),
         LayerType.of("ActivityRegularization", ActivityRegularization.class,
             BuiltInLayerTypes::activityRegularization),
+        RegularizationTypes.SPATIAL_DROPOUT1D,
+        RegularizationTypes.SPATIAL_DROPOUT2D,
+        RegularizationTypes.SPATIAL_DROPOUT3D,
+        RegularizationTypes.GAUSSIAN_NOISE,
+        RegularizationTypes.GAUSSIAN_DROPOUT,
+        RegularizationTypes.ALPHA_DROPOUT,
         LayerType.of("Flatten", Flatten.class, (name, c) -> {
           ReshapingTypes.channelsLast(c);
           return new Flatten(name);
@@ -162,7 +171,15 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         RnnTypes.LSTM_TYPE,
         RnnTypes.GRU_TYPE,
         RnnTypes.BIDIRECTIONAL,
-        RnnTypes.TIME_DISTRIBUTED);
+        RnnTypes.TIME_DISTRIBUTED,
+        LayerType.of("Masking", Masking.class,
+            (name, c) -> {
+              double maskValue = c.optDouble("mask_value", 0.0);
+              return construct(c, "mask_value", () -> new Masking(name, maskValue));
+            }),
+        AttentionTypes.MULTI_HEAD_ATTENTION,
+        AttentionTypes.ATTENTION,
+        AttentionTypes.ADDITIVE_ATTENTION);
   }
 
   private static Embedding embedding(String name, LayerConfig c) throws ModelFormatException {

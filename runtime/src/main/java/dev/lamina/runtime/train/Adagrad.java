@@ -1,6 +1,6 @@
 package dev.lamina.runtime.train;
 
-import java.util.LinkedHashMap;
+import dev.lamina.runtime.train.schedules.LearningRateSchedule;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -31,18 +31,26 @@ public final class Adagrad extends Optimizer {
     this.epsilon = epsilon;
   }
 
+  /** Keras's defaults, the learning rate from {@code schedule}. */
+  public Adagrad(LearningRateSchedule schedule) {
+    this(schedule, 0.1, 1e-7);
+  }
+
+  public Adagrad(LearningRateSchedule schedule, double initialAccumulator, double epsilon) {
+    super(schedule);
+    this.initialAccumulator = initialAccumulator;
+    this.epsilon = epsilon;
+  }
+
   @Override
   public String name() {
     return "adagrad";
   }
 
   @Override
-  public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("learning_rate", learningRate());
+  protected void addOptions(Map<String, Object> config) {
     config.put("initial_accumulator_value", initialAccumulator);
     config.put("epsilon", epsilon);
-    return config;
   }
 
   @Override

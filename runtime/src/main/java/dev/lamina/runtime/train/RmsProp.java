@@ -1,7 +1,7 @@
 package dev.lamina.runtime.train;
 
+import dev.lamina.runtime.train.schedules.LearningRateSchedule;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -40,20 +40,31 @@ public final class RmsProp extends Optimizer {
     this.centered = centered;
   }
 
+  /** Keras's defaults, the learning rate from {@code schedule}. */
+  public RmsProp(LearningRateSchedule schedule) {
+    this(schedule, 0.9, 0, 1e-7, false);
+  }
+
+  public RmsProp(LearningRateSchedule schedule, double rho, double momentum, double epsilon,
+      boolean centered) {
+    super(schedule);
+    this.rho = rho;
+    this.momentum = momentum;
+    this.epsilon = epsilon;
+    this.centered = centered;
+  }
+
   @Override
   public String name() {
     return "rmsprop";
   }
 
   @Override
-  public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("learning_rate", learningRate());
+  protected void addOptions(Map<String, Object> config) {
     config.put("rho", rho);
     config.put("momentum", momentum);
     config.put("epsilon", epsilon);
     config.put("centered", centered);
-    return config;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.lamina.runtime.train;
 
-import java.util.LinkedHashMap;
+import dev.lamina.runtime.train.schedules.LearningRateSchedule;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -28,11 +28,26 @@ public final class Sgd extends Optimizer {
 
   public Sgd(double learningRate, double momentum, boolean nesterov) {
     super(learningRate);
+    this.momentum = checkMomentum(momentum);
+    this.nesterov = nesterov;
+  }
+
+  /** Keras's defaults, the learning rate from {@code schedule}. */
+  public Sgd(LearningRateSchedule schedule) {
+    this(schedule, 0, false);
+  }
+
+  public Sgd(LearningRateSchedule schedule, double momentum, boolean nesterov) {
+    super(schedule);
+    this.momentum = checkMomentum(momentum);
+    this.nesterov = nesterov;
+  }
+
+  private static double checkMomentum(double momentum) {
     if (!(momentum >= 0 && momentum <= 1)) {
       throw new IllegalArgumentException("momentum must be in [0, 1], got " + momentum);
     }
-    this.momentum = momentum;
-    this.nesterov = nesterov;
+    return momentum;
   }
 
   @Override
@@ -41,12 +56,9 @@ public final class Sgd extends Optimizer {
   }
 
   @Override
-  public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("learning_rate", learningRate());
+  protected void addOptions(Map<String, Object> config) {
     config.put("momentum", momentum);
     config.put("nesterov", nesterov);
-    return config;
   }
 
   @Override

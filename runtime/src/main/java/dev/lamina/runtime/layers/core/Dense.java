@@ -178,6 +178,12 @@ public final class Dense extends Layer {
     return Layers.spec(Shape.of(out), TFloat32.class);
   }
 
+  /** As Keras's ({@code supports_masking}): the input's mask passes through. */
+  @Override
+  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+    return Layers.passMask(inputs);
+  }
+
   /** The given initial kernel, row-major (inputDim × units). */
   private float[] kernelValues() {
     float[] values = new float[Math.toIntExact(inputDim * units)];

@@ -61,16 +61,17 @@ class SeededRandomLayersTest {
 
   private static void assertTrainsAsKeras(String name, JsonObject c, Layer random)
       throws IOException {
-    try (Model model = model(random)) {
-      List<FloatNdArray> initial = new ArrayList<>();
-      for (JsonObject w : c.requireArray("initial").objects()) {
-        initial.add(NdArrays.wrap(Shape.of(w.requireArray("shape").longs()),
-            DataBuffers.of(w.requireArray("values").floats(), true, false)));
-      }
+    List<FloatNdArray> initial = new ArrayList<>();
+    for (JsonObject w : c.requireArray("initial").objects()) {
+      initial.add(NdArrays.wrap(Shape.of(w.requireArray("shape").longs()),
+          DataBuffers.of(w.requireArray("values").floats(), true, false)));
+    }
+    FloatNdArray x = nested(c.requireArray("x"));
+    FloatNdArray y = nested(c.requireArray("y"));
+    long units = initial.get(0).shape().get(1);
+    try (Model model = model(random, x.shape(), units)) {
       model.setWeights(initial);
       model.compile(new Sgd(0.05), Losses.get("mean_squared_error", false));
-      float[][] x = rows(c.requireArray("x"));
-      float[][] y = rows(c.requireArray("y"));
       List<JsonObject> steps = c.requireArray("steps").objects();
       for (int step = 0; step < steps.size(); step++) {
         double loss = model.trainOnBatch(x, y).get("loss");
@@ -81,6 +82,16 @@ class SeededRandomLayersTest {
           assertArrayEquals(weights.requireArray(i).floats(), model.weights().get(i).values(),
               1e-5f, name + " step " + step + " weight " + i);
         }
+      }
+      // predict and evaluate: the identity, so the model's output is the two Dense layers'
+      try (Model plain = model(null, x.shape(), units)) {
+        plain.setWeights(model.getWeights());
+        plain.compile(new Sgd(0.05), Losses.get("mean_squared_error", false));
+        FloatNdArray expected = plain.predict(x);
+        FloatNdArray actual = model.predict(x);
+        assertEquals(expected, actual, name + ": predict is the identity's");
+        assertEquals(plain.evaluate(x, y).get("loss"), model.evaluate(x, y).get("loss"), 0,
+            name + ": evaluate is the identity's");
       }
     }
   }
@@ -114,17 +125,43 @@ class SeededRandomLayersTest {
     }
   }
 
-  private static Model model(Layer random) {
-    var x = Input.of(TFloat32.class, 6);
-    SymbolicTensor<?> h = Dense.builder(5).name("dense").build().apply(x);
-    return Model.of(x, Dense.builder(1).name("dense_1").build().call(random.call(h)));
+  /** Input(shape) -> Dense(units) -> random (none if null) -> Dense(1), as the fixture's. */
+  private static Model model(Layer random, Shape batch, long units) {
+    long[] perSample = new long[batch.numDimensions() - 1];
+    for (int i = 0; i < perSample.length; i++) {
+      perSample[i] = batch.get(i + 1);
+    }
+    var x = Input.of(TFloat32.class, perSample);
+    SymbolicTensor<?> h = Dense.builder((int) units).name("dense").build().apply(x);
+    if (random != null) {
+      h = random.call(h);
+    }
+    return Model.of(x, Dense.builder(1).name("dense_1").build().call(h));
   }
 
-  private static float[][] rows(JsonArray array) throws IOException {
-    float[][] rows = new float[array.size()][];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = array.requireArray(i).floats();
+  /** A nested JSON list of numbers as an NdArray of its shape. */
+  private static FloatNdArray nested(JsonArray array) throws IOException {
+    List<Long> shape = new ArrayList<>();
+    for (Object level = array; level instanceof JsonArray list; level = list.get(0)) {
+      shape.add((long) list.size());
     }
-    return rows;
+    List<Float> values = new ArrayList<>();
+    flatten(array, values);
+    float[] flat = new float[values.size()];
+    for (int i = 0; i < flat.length; i++) {
+      flat[i] = values.get(i);
+    }
+    return NdArrays.wrap(Shape.of(shape.stream().mapToLong(Long::longValue).toArray()),
+        DataBuffers.of(flat, true, false));
+  }
+
+  private static void flatten(JsonArray array, List<Float> into) throws IOException {
+    for (int i = 0; i < array.size(); i++) {
+      if (array.get(i) instanceof JsonArray inner) {
+        flatten(inner, into);
+      } else {
+        into.add(array.requireFloat(i));
+      }
+    }
   }
 }

@@ -1,0 +1,119 @@
+package dev.lamina.runtime.layers.regularization;
+
+import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.SeedStream;
+import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.layers.Layers;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * Keras's {@code GaussianNoise(stddev, seed=None)}: in training ({@code fit}) adds zero-centred
+ * Gaussian noise of standard deviation {@code stddev} to every value; in {@code predict} and
+ * {@code evaluate} it is the identity. The noise is Keras's TensorFlow backend's
+ * {@code tf.random.stateless_normal(shape, mean=0, stddev, seed)}, its seed from the call's
+ * {@link SeedStream}: {@code [seed, step]} with a seed of the layer's own, as Keras's
+ * {@code seed=}; else from {@code FitOptions.seed}. Inputs of any rank; the mask passes through.
+ */
+public final class GaussianNoise extends Layer {
+
+  private final double stddev;
+  /** Keras's {@code seed}, or null: the noise then follows {@code FitOptions.seed}. */
+  private final Long seed;
+
+  public GaussianNoise(double stddev) {
+    this(null, stddev);
+  }
+
+  public GaussianNoise(String name, double stddev) {
+    this(name, stddev, null);
+  }
+
+  /** A seeded layer, as Keras's {@code GaussianNoise(stddev, seed=seed)}. */
+  public GaussianNoise(String name, double stddev, long seed) {
+    this(name, stddev, Long.valueOf(seed));
+  }
+
+  /**
+   * Keras's {@code GaussianNoise(stddev, seed=seed)}, {@code seed} null for none.
+   *
+   * @throws IllegalArgumentException unless {@code stddev} is in [0, 1], as Keras requires
+   */
+  public GaussianNoise(String name, double stddev, Long seed) {
+    super(name);
+    if (!(stddev >= 0 && stddev <= 1)) {
+      throw new IllegalArgumentException("GaussianNoise stddev must be in [0, 1] (as Keras "
+          + "requires), got " + stddev);
+    }
+    this.stddev = stddev;
+    this.seed = seed;
+  }
+
+  /** The noise's standard deviation. */
+  public double stddev() {
+    return stddev;
+  }
+
+  /** The layer's own seed, or null when its noise follows {@code FitOptions.seed}. */
+  public Long seed() {
+    return seed;
+  }
+
+  /** Applies the layer: the output has the input's shape and dtype. */
+  public <T extends TFloating> SymbolicTensor<T> apply(SymbolicTensor<T> x) {
+    return applyTyped(x);
+  }
+
+  @Override
+  public Map<String, Object> arguments() {
+    Map<String, Object> arguments = new LinkedHashMap<>();
+    arguments.put("stddev", stddev);
+    return arguments;
+  }
+
+  /** Keras's {@code get_config}: the standard deviation and the seed (null if none). */
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> config = new LinkedHashMap<>(arguments());
+    config.put("seed", seed);
+    return config;
+  }
+
+  @Override
+  protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
+    return RandomLayers.sameAsFloatingInput(this, inputs);
+  }
+
+  /** As Keras's ({@code supports_masking}): the input's mask passes through. */
+  @Override
+  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
+    return Layers.passMask(inputs);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
+      CallContext context) {
+    Operand<?> x = inputs.get(0);
+    if (!context.training() || stddev == 0) {
+      return tf.identity(x);
+    }
+    SeedStream seeds = context.seeds();
+    return noisy(tf, (Operand<TFloating>) x, seed == null ? seeds.next() : seeds.next(seed));
+  }
+
+  /** {@code x + stateless_normal(shape(x), seed) * stddev}, in the input's dtype. */
+  private <T extends TFloating> Operand<T> noisy(Ops tf, Operand<T> x, Operand<TInt64> seed) {
+    // TensorFlow's Python marks random ops not differentiable; its C++ registry, which Java
+    // trains with, knows no gradient for them at all: the noise is a constant to the gradient.
+    Operand<T> normal = tf.stopGradient(
+        tf.random.statelessRandomNormal(tf.shape(x, TInt64.class), seed, x.type()));
+    return tf.math.add(x, tf.math.mul(normal, RandomLayers.constant(tf, stddev, x.type())));
+  }
+}

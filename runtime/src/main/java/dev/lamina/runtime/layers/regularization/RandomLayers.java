@@ -1,0 +1,36 @@
+package dev.lamina.runtime.layers.regularization;
+
+import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.Layer.OutputSpec;
+import dev.lamina.runtime.Shapes;
+import dev.lamina.runtime.SymbolicTensor;
+import dev.lamina.runtime.layers.Layers;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TFloating;
+
+/** What the random layers of this package share. */
+final class RandomLayers {
+
+  private RandomLayers() {}
+
+  /** One floating-point input of any shape; the output has its shape and dtype. */
+  static OutputSpec<?> sameAsFloatingInput(Layer layer, List<SymbolicTensor<?>> inputs) {
+    Layers.requireInputs(layer, inputs, 1);
+    SymbolicTensor<?> x = inputs.get(0);
+    if (!TFloating.class.isAssignableFrom(x.dtype())) {
+      throw new IllegalArgumentException(layer.describe() + " takes floating-point inputs, got "
+          + Shapes.dtypeName(x.dtype()));
+    }
+    return Layers.spec(x.shape(), x.dtype());
+  }
+
+  /**
+   * A Python float as a constant of {@code dtype}: rounded once from the double, as TensorFlow
+   * converts a Python number to a tensor of the input's dtype.
+   */
+  static <T extends TFloating> Operand<T> constant(Ops tf, double value, Class<T> dtype) {
+    return tf.dtypes.cast(tf.constant(value), dtype);
+  }
+}
