@@ -8,7 +8,7 @@ Model (keras.io/examples/vision/mnist_convnet, as benchmarks/ConvNet.java builds
 The Java benchmarks drive it (benchmarks/README.md, `convnet` part), so that Keras's timing
 alternates with Lamina's and the hand-written TensorFlow Java graph's in one run:
 
-    /work/venv/bin/python tools/keras_convnet_timing.py PREDICT.npz FIT.npz [--sample-seconds S]
+    python3 tools/keras_convnet_timing.py PREDICT.npz FIT.npz [--sample-seconds S]
 
 PREDICT.npz holds the six weights (kernel1 (3, 3, 1, 32), bias1 (32,), kernel2 (3, 3, 32, 64),
 bias2 (64,), kernel3 (1600, 10), bias3 (10,): Keras's shapes), inputs x1, x32, x1024 of shape
@@ -24,7 +24,8 @@ categorical_crossentropy, without and with jit_compile=True, at batch 32 and 128
 per call (shuffled, verbose 0), the tracing epochs done before timing.
 
 The script reads commands on standard input, one a line, and answers each with one line
-"KERAS-JSON {...}" on standard output (the protocol of tools/keras_predict_timing.py --serve):
+"KERAS-JSON {...}" on standard output (tools/keras_timing_server.py, which
+tools/keras_predict_timing.py --serve shares):
 
     predict      one round: every path at every batch size once, in a shuffled order;
                  seconds per call by "path@batch"
@@ -39,27 +40,19 @@ Run only by the Java driver, by hand, never by CI.
 """
 
 import argparse
-import json
-import os
-import platform
 import random
-import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+import keras_timing_server as server  # first: it sets TensorFlow's environment
 
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-import keras  # noqa: E402
-from keras import layers  # noqa: E402
+import tensorflow as tf
+import keras
+from keras import layers
 
 tf.get_logger().setLevel("ERROR")  # tf.function traces once per batch size, on purpose
 
 SEED = 2021
-BATCHES = (1, 32, 1024)
 FIT_BATCHES = (32, 128)
-NAMES = ("kernel1", "bias1", "kernel2", "bias2", "kernel3", "bias3")
 
 
 def build():
@@ -75,19 +68,6 @@ def build():
     ], name="mnist_convnet")
 
 
-def calibrate(fn, target_s):
-    """Calls per sample so that one sample lasts about target_s (at least 1)."""
-    n = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        dt = time.perf_counter() - t0
-        if dt >= target_s / 4 or n >= 1 << 16:
-            return max(1, int(round(n * target_s / max(dt, 1e-9))))
-        n *= 4
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("predict_npz")
@@ -97,49 +77,16 @@ def main():
 
     keras.utils.set_random_seed(SEED)
     order_rng = random.Random(SEED)
-    with np.load(args.predict_npz) as f:
-        weights = [np.asarray(f[n], dtype=np.float32) for n in NAMES]
-        inputs = {b: np.asarray(f["x%d" % b], dtype=np.float32) for b in BATCHES}
-        expected = {b: np.asarray(f["y%d" % b], dtype=np.float32) for b in BATCHES}
+    weights, inputs, expected = server.load_predict(args.predict_npz)
     model = build()
     model.set_weights(weights)
+    methods = server.predict_paths(model)
+    server.check_against_lamina(methods, inputs, expected)
+    configs, calls = server.calibrate_paths(methods, inputs, args.sample_seconds, warmups=3)
 
-    def call(x):
-        return model(x, training=False)
-
-    graph_fn = tf.function(call)
-    xla_fn = tf.function(call, jit_compile=True)
-    methods = {
-        "model.predict": lambda x: model.predict(x, batch_size=len(x), verbose=0),
-        "model(x)": lambda x: call(tf.convert_to_tensor(x)).numpy(),
-        "tf.function": lambda x: graph_fn(tf.convert_to_tensor(x)).numpy(),
-        "tf.function(jit_compile=True)": lambda x: xla_fn(tf.convert_to_tensor(x)).numpy(),
-    }
-    for b, x in inputs.items():
-        for name, fn in methods.items():
-            np.testing.assert_allclose(fn(x), expected[b], rtol=1e-4, atol=1e-6,
-                                       err_msg="%s at batch %d against Lamina" % (name, b))
-    configs = [(m, b) for b in BATCHES for m in methods]
-    calls = {}
-    for m, b in configs:
-        fn, x = methods[m], inputs[b]
-        for _ in range(3):  # warm-up: tracing, XLA compilation, predict's first pipeline
-            fn(x)
-        calls[(m, b)] = calibrate(lambda: fn(x), args.sample_seconds)
-
-    with np.load(args.fit_npz) as f:
-        fit_weights = [np.asarray(f[n], dtype=np.float32) for n in NAMES]
-        fit_x = np.asarray(f["x"], dtype=np.float32)
-        fit_y = np.asarray(f["y"], dtype=np.float32)
-    fit_models = {}
-    for path, jit in (("fit", False), ("fit(jit_compile=True)", True)):
-        m = build()
-        m.set_weights(fit_weights)
-        m.compile(optimizer=keras.optimizers.Adam(), loss="categorical_crossentropy",
-                  jit_compile=jit)
-        for b in FIT_BATCHES:
-            m.fit(fit_x, fit_y, batch_size=b, epochs=1, verbose=0)  # traces the train step
-        fit_models[path] = m
+    fit_weights, fit_x, fit_y = server.load_fit(args.fit_npz)
+    fit_models = server.fit_models(build, fit_weights, keras.optimizers.Adam, fit_x, fit_y,
+                                   FIT_BATCHES)
 
     # Not `fit`: Keras's model under a bare tf.function training step (GradientTape, the same
     # loss and Adam) on tensors already in memory, no tf.data, no callbacks: what the step
@@ -168,50 +115,15 @@ def main():
     for b in FIT_BATCHES:
         step_epoch(b)  # traces the step for both batch sizes and the last, shorter batch
 
-    def reply(obj):
-        sys.stdout.write("KERAS-JSON " + json.dumps(obj) + "\n")
-        sys.stdout.flush()
+    def time_train_step(epochs, out):
+        for b in FIT_BATCHES:
+            t0 = time.perf_counter()
+            for _ in range(epochs):
+                step_epoch(b)
+            out["train_step@%d" % b] = len(fit_x) * epochs / (time.perf_counter() - t0)
 
-    reply({"ready": True, "keras": keras.__version__, "tensorflow": tf.__version__,
-           "numpy": np.__version__, "python": platform.python_version(), "cpus": os.cpu_count(),
-           "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"),
-           "calls": {"%s@%d" % c: n for c, n in calls.items()}})
-    for line in sys.stdin:
-        words = line.split()
-        if not words:
-            continue
-        if words[0] == "quit":
-            break
-        if words[0] == "predict":
-            order = configs[:]
-            order_rng.shuffle(order)
-            out = {}
-            for m, b in order:
-                fn, x, n = methods[m], inputs[b], calls[(m, b)]
-                t0 = time.perf_counter()
-                for _ in range(n):
-                    fn(x)
-                out["%s@%d" % (m, b)] = (time.perf_counter() - t0) / n
-            reply(out)
-        elif words[0] == "fit":
-            epochs = int(words[1])
-            order = [(p, b) for p in fit_models for b in FIT_BATCHES]
-            order_rng.shuffle(order)
-            out = {}
-            for p, b in order:
-                t0 = time.perf_counter()
-                for _ in range(epochs):
-                    fit_models[p].fit(fit_x, fit_y, batch_size=b, epochs=1, verbose=0,
-                                      shuffle=True)
-                out["%s@%d" % (p, b)] = len(fit_x) * epochs / (time.perf_counter() - t0)
-            for b in FIT_BATCHES:
-                t0 = time.perf_counter()
-                for _ in range(epochs):
-                    step_epoch(b)
-                out["train_step@%d" % b] = len(fit_x) * epochs / (time.perf_counter() - t0)
-            reply(out)
-        else:
-            reply({"error": "unknown command " + words[0]})
+    server.serve(order_rng, methods, inputs, configs, calls, fit_models, fit_x, fit_y,
+                 FIT_BATCHES, more_fit=time_train_step)
 
 
 if __name__ == "__main__":

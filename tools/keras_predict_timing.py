@@ -44,7 +44,8 @@ run. PREDICT.npz holds the six weights (as above), inputs x1, x32, x1024 and Lam
 outputs for them, y1, y32, y1024, which every Keras path must reproduce (rtol 1e-4);
 FIT.npz the six weights of the 64-feature model and the training data x (N, 64), y
 (N, 10) one-hot. The script then reads commands on standard input, one a line, and
-answers each with one line "KERAS-JSON {...}" on standard output:
+answers each with one line "KERAS-JSON {...}" on standard output (the serving half,
+shared with tools/keras_convnet_timing.py, is tools/keras_timing_server.py):
 
     predict      one round: every path at every batch size once, in a shuffled order;
                  seconds per call by "path@batch"
@@ -62,8 +63,8 @@ import statistics
 import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+import keras_timing_server as server  # first: it sets TensorFlow's environment
+from keras_timing_server import NAMES, BATCHES, calibrate
 
 import numpy as np
 import tensorflow as tf
@@ -75,10 +76,8 @@ tf.get_logger().setLevel("ERROR")  # tf.function traces once per batch size, on 
 SEED = 1797
 HIDDEN = 256
 CLASSES = 10
-BATCHES = (1, 32, 1024)
 FIT_BATCHES = (32, 256)
 FIT_ROWS = 1797
-NAMES = ("kernel1", "bias1", "kernel2", "bias2", "kernel3", "bias3")
 
 
 def antirectifier(x):
@@ -111,19 +110,6 @@ def load_or_write_weights(model, path):
         weights = [np.asarray(f[n], dtype=np.float32) for n in NAMES]
     model.set_weights(weights)
     return weights
-
-
-def calibrate(fn, target_s):
-    """Calls per sample so that one sample lasts about target_s (at least 1)."""
-    n = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        dt = time.perf_counter() - t0
-        if dt >= target_s / 4 or n >= 1 << 16:
-            return max(1, int(round(n * target_s / max(dt, 1e-9))))
-        n *= 4
 
 
 def quartiles(xs):
@@ -174,17 +160,7 @@ def main():
 
     inputs = {b: rng.uniform(0.0, 1.0, size=(b, features)).astype(np.float32) for b in BATCHES}
 
-    def call(x):
-        return model(x, training=False)
-
-    graph_fn = tf.function(call)
-    xla_fn = tf.function(call, jit_compile=True)
-    methods = {
-        "model.predict": lambda x: model.predict(x, batch_size=len(x), verbose=0),
-        "model(x)": lambda x: call(tf.convert_to_tensor(x)).numpy(),
-        "tf.function": lambda x: graph_fn(tf.convert_to_tensor(x)).numpy(),
-        "tf.function(jit_compile=True)": lambda x: xla_fn(tf.convert_to_tensor(x)).numpy(),
-    }
+    methods = server.predict_paths(model)
 
     # All paths compute the same function of the same weights.
     for b, x in inputs.items():
@@ -270,93 +246,18 @@ def serve(predict_npz, fit_npz, sample_seconds):
     """The Java driver's side: set up once, then one timing round per command."""
     keras.utils.set_random_seed(SEED)
     order_rng = random.Random(SEED)
-    with np.load(predict_npz) as f:
-        weights = [np.asarray(f[n], dtype=np.float32) for n in NAMES]
-        inputs = {b: np.asarray(f["x%d" % b], dtype=np.float32) for b in BATCHES}
-        expected = {b: np.asarray(f["y%d" % b], dtype=np.float32) for b in BATCHES}
+    weights, inputs, expected = server.load_predict(predict_npz)
     model = build(weights[0].shape[0])
     model.set_weights(weights)
+    methods = server.predict_paths(model)
+    server.check_against_lamina(methods, inputs, expected)
+    configs, calls = server.calibrate_paths(methods, inputs, sample_seconds, warmups=5)
 
-    def call(x):
-        return model(x, training=False)
-
-    graph_fn = tf.function(call)
-    xla_fn = tf.function(call, jit_compile=True)
-    methods = {
-        "model.predict": lambda x: model.predict(x, batch_size=len(x), verbose=0),
-        "model(x)": lambda x: call(tf.convert_to_tensor(x)).numpy(),
-        "tf.function": lambda x: graph_fn(tf.convert_to_tensor(x)).numpy(),
-        "tf.function(jit_compile=True)": lambda x: xla_fn(tf.convert_to_tensor(x)).numpy(),
-    }
-    for b, x in inputs.items():
-        for name, fn in methods.items():
-            np.testing.assert_allclose(fn(x), expected[b], rtol=1e-4, atol=1e-6,
-                                       err_msg="%s at batch %d against Lamina" % (name, b))
-    configs = [(m, b) for b in BATCHES for m in methods]
-    calls = {}
-    for m, b in configs:
-        fn, x = methods[m], inputs[b]
-        for _ in range(5):
-            fn(x)
-        calls[(m, b)] = calibrate(lambda: fn(x), sample_seconds)
-
-    with np.load(fit_npz) as f:
-        fit_weights = [np.asarray(f[n], dtype=np.float32) for n in NAMES]
-        fit_x = np.asarray(f["x"], dtype=np.float32)
-        fit_y = np.asarray(f["y"], dtype=np.float32)
-    fit_models = {}
-    for path, jit in (("fit", False), ("fit(jit_compile=True)", True)):
-        m = build(fit_weights[0].shape[0])
-        m.set_weights(fit_weights)
-        m.compile(optimizer=keras.optimizers.RMSprop(), loss="categorical_crossentropy",
-                  jit_compile=jit)
-        for b in FIT_BATCHES:
-            m.fit(fit_x, fit_y, batch_size=b, epochs=1, verbose=0)  # traces the train step
-        fit_models[path] = m
-
-    versions = {
-        "keras": keras.__version__, "tensorflow": tf.__version__, "numpy": np.__version__,
-        "python": platform.python_version(), "cpus": os.cpu_count(),
-        "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"),
-        "calls": {"%s@%d" % c: n for c, n in calls.items()},
-    }
-
-    def reply(obj):
-        sys.stdout.write("KERAS-JSON " + json.dumps(obj) + "\n")
-        sys.stdout.flush()
-
-    reply({"ready": True, **versions})
-    for line in sys.stdin:
-        words = line.split()
-        if not words:
-            continue
-        if words[0] == "quit":
-            break
-        if words[0] == "predict":
-            order = configs[:]
-            order_rng.shuffle(order)
-            out = {}
-            for m, b in order:
-                fn, x, n = methods[m], inputs[b], calls[(m, b)]
-                t0 = time.perf_counter()
-                for _ in range(n):
-                    fn(x)
-                out["%s@%d" % (m, b)] = (time.perf_counter() - t0) / n
-            reply(out)
-        elif words[0] == "fit":
-            epochs = int(words[1])
-            order = [(p, b) for p in fit_models for b in FIT_BATCHES]
-            order_rng.shuffle(order)
-            out = {}
-            for p, b in order:
-                t0 = time.perf_counter()
-                for _ in range(epochs):
-                    fit_models[p].fit(fit_x, fit_y, batch_size=b, epochs=1, verbose=0,
-                                      shuffle=True)
-                out["%s@%d" % (p, b)] = len(fit_x) * epochs / (time.perf_counter() - t0)
-            reply(out)
-        else:
-            reply({"error": "unknown command " + words[0]})
+    fit_weights, fit_x, fit_y = server.load_fit(fit_npz)
+    fit_models = server.fit_models(lambda: build(fit_weights[0].shape[0]), fit_weights,
+                                   keras.optimizers.RMSprop, fit_x, fit_y, FIT_BATCHES)
+    server.serve(order_rng, methods, inputs, configs, calls, fit_models, fit_x, fit_y,
+                 FIT_BATCHES)
 
 
 def _cpu_name():

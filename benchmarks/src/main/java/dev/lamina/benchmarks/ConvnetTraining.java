@@ -2,7 +2,6 @@ package dev.lamina.benchmarks;
 
 import dev.lamina.runtime.SessionOptions;
 import dev.lamina.runtime.Sequential;
-import dev.lamina.runtime.train.FitOptions;
 import java.util.SplittableRandom;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArrays;
@@ -52,47 +51,31 @@ public final class ConvnetTraining implements AutoCloseable {
   }
 
   private final Data data;
-  private final FloatNdArray x;
-  private final FloatNdArray y;
   private final Sequential lamina;
   private final HandConvTrainer hand;
-  private final SplittableRandom handShuffles = new SplittableRandom(0);
-  private long laminaSeed;
+  private final FitSampler sampler;
 
   public ConvnetTraining() {
     ConvNet.Weights weights = ConvNet.Weights.seeded(WEIGHT_SEED);
     data = Data.seeded(DATA_SEED, SAMPLES);
-    x = data.xArray();
-    y = data.yArray();
     lamina = ConvNet.laminaTrainer(weights, ConvNet.DROPOUT);
     hand = hand(weights, ConvNet.DROPOUT);
+    sampler = new FitSampler(lamina, data.xArray(), data.yArray(), data.samples(),
+        (batch, random) -> hand.epoch(data.x(), data.y(), data.samples(), batch, random));
   }
 
   public Data data() {
     return data;
   }
 
-  /** Trains {@code epochs} epochs with one loop; returns samples per second. */
-  public double sample(boolean withLamina, int batchSize, int epochs) {
-    long start = System.nanoTime();
-    for (int e = 0; e < epochs; e++) {
-      if (withLamina) {
-        lamina.fit(x, y, new FitOptions().batchSize(batchSize).epochs(1).verbose(0)
-            .seed(laminaSeed++));
-      } else {
-        hand.epoch(data.x(), data.y(), data.samples(), batchSize, handShuffles.split());
-      }
-    }
-    return (double) data.samples() * epochs / ((System.nanoTime() - start) / 1e9);
+  /** The sampler behind {@link #measure}, for a side-by-side run. */
+  FitSampler sampler() {
+    return sampler;
   }
 
   /** One sample of {@code config} ("lamina@32", "hand@128"). */
   public double measure(String config, int epochs) {
-    if (epochs == 0) {
-      return Double.NaN;
-    }
-    int batch = Integer.parseInt(config.substring(config.indexOf('@') + 1));
-    return sample(config.startsWith("lamina"), batch, epochs);
+    return sampler.measure(config, epochs);
   }
 
   @Override

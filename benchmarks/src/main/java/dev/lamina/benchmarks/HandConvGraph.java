@@ -6,15 +6,11 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -25,7 +21,7 @@ import org.tensorflow.types.TFloat32;
  * default options. {@link #predict} copies the images into a new tensor and the output into a new
  * array, as {@code Model.predict} does.
  */
-public final class HandConvGraph implements AutoCloseable {
+public final class HandConvGraph implements HandPredictor {
 
   private final Graph graph;
   private final Session session;
@@ -41,8 +37,8 @@ public final class HandConvGraph implements AutoCloseable {
       List<Operand<TFloat32>> weights = new ArrayList<>();
       float[][] all = w.all();
       for (int i = 0; i < all.length; i++) {
-        weights.add(tf.readVariableOp(variable(tf, all[i], ConvNet.Weights.SHAPES[i], null),
-            TFloat32.class));
+        weights.add(tf.readVariableOp(
+            HandOps.variable(tf, all[i], ConvNet.Weights.SHAPES[i], null), TFloat32.class));
       }
       output = tf.nn.softmax(logits(tf, input, weights, UnaryOperator.identity()));
       session = new Session(graph, SessionOptions.defaults().toConfigProto());
@@ -70,37 +66,10 @@ public final class HandConvGraph implements AutoCloseable {
     return tf.nn.biasAdd(tf.linalg.matMul(h, w.get(4)), w.get(5));
   }
 
-  /**
-   * A resource variable of {@code shape}; set from the constant {@code values} at the first run,
-   * or by {@code init} when given (a list the caller runs once).
-   */
-  static Operand<?> variable(Ops tf, float[] values, long[] shape,
-      List<org.tensorflow.op.Op> init) {
-    Ops scope = tf.withInitScope();
-    Operand<TFloat32> constant = scope.constant(Shape.of(shape),
-        DataBuffers.of(values, true, false));
-    // Variables of one session share storage by name: each needs its own.
-    Operand<?> handle = scope.varHandleOp(TFloat32.class, Shape.of(shape),
-        VarHandleOp.sharedName(scope.scope().makeOpName("variable")));
-    if (init == null) {
-      scope.assignVariableOp(handle, constant);
-    } else {
-      init.add(tf.assignVariableOp(handle, constant));
-    }
-    return handle;
-  }
-
   /** Runs the graph on all of {@code x} in one batch. */
+  @Override
   public FloatNdArray predict(FloatNdArray x) {
-    try (TFloat32 feed = TFloat32.tensorOf(x.shape())) {
-      x.copyTo(feed);
-      try (Result fetched = session.runner().feed(input, feed).fetch(output).run()) {
-        TFloat32 y = (TFloat32) fetched.get(0);
-        FloatNdArray copy = NdArrays.ofFloats(y.shape());
-        y.copyTo(copy);
-        return copy;
-      }
-    }
+    return HandOps.predict(session, input, output, x);
   }
 
   /** The graph, for counting its ops. */

@@ -5,19 +5,15 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt64;
 
 /**
  * {@link ConvNet}'s training written by hand with TensorFlow Java, the way one would without
@@ -56,28 +52,16 @@ public final class HandConvTrainer implements AutoCloseable {
       List<Operand<?>> handles = new ArrayList<>();
       float[][] all = w.all();
       for (int i = 0; i < all.length; i++) {
-        handles.add(HandConvGraph.variable(tf, all[i], ConvNet.Weights.SHAPES[i], init));
+        handles.add(HandOps.variable(tf, all[i], ConvNet.Weights.SHAPES[i], init));
       }
       handles.forEach(h -> weightReads.add(tf.readVariableOp(h, TFloat32.class)));
       Operand<TFloat32> logits = HandConvGraph.logits(tf, x, weightReads,
-          h -> dropout(tf, h, dropout, ConvNet.DROPOUT_SEED));
-      loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss(),
-          tf.constant(new int[] {0}));
+          h -> HandOps.dropout(tf, h, dropout, ConvNet.DROPOUT_SEED));
+      loss = HandOps.crossEntropy(tf, logits, y);
 
-      Output<?>[] reads = new Output<?>[weightReads.size()];
-      for (int i = 0; i < reads.length; i++) {
-        reads[i] = weightReads.get(i).asOutput();
-      }
-      Output<?>[] gradients = graph.addGradients(loss.asOutput(), reads);
-      List<Op> gradientsDone = new ArrayList<>();
-      List<Operand<TFloat32>> g = new ArrayList<>();
-      for (Output<?> gradient : gradients) {
-        @SuppressWarnings("unchecked")
-        Operand<TFloat32> done = tf.identity((Output<TFloat32>) gradient);
-        g.add(done);
-        gradientsDone.add(done);
-      }
-      Ops after = tf.withControlDependencies(gradientsDone);
+      HandOps.Gradients gradients = HandOps.gradients(graph, tf, loss, weightReads);
+      List<Operand<TFloat32>> g = gradients.values();
+      Ops after = gradients.after();
       List<Op> updates = new ArrayList<>();
       // The step count t, from 1: a variable, as Keras's optimizer.iterations.
       Operand<?> iterations = tf.withInitScope().varHandleOp(TFloat32.class, Shape.scalar(),
@@ -107,10 +91,7 @@ public final class HandConvTrainer implements AutoCloseable {
       }
       updates.add(after.assignVariableOp(iterations, t));
       step = tf.withControlDependencies(updates).noOp();
-      session = new Session(graph, config);
-      Session.Runner runner = session.runner();
-      init.forEach(runner::addTarget);
-      runner.run();
+      session = HandOps.initialized(graph, config, init);
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;
@@ -119,24 +100,9 @@ public final class HandConvTrainer implements AutoCloseable {
 
   /** An optimizer slot set to zeros, read after the gradients. */
   private Operand<TFloat32> slot(Ops tf, Ops after, List<Op> init, String name, Shape shape) {
-    Operand<?> handle = tf.withInitScope().varHandleOp(TFloat32.class, shape,
-        VarHandleOp.sharedName(name));
-    init.add(tf.assignVariableOp(handle, tf.fill(tf.constant(shape.asArray()),
-        tf.constant(0f))));
+    Operand<?> handle = HandOps.zeros(tf, init, name, shape);
     slotHandles.add(handle);
     return after.readVariableOp(handle, TFloat32.class);
-  }
-
-  /** Lamina's Dropout: seeded uniform noise, keep where {@code >= rate}, scale the kept. */
-  private static Operand<TFloat32> dropout(Ops tf, Operand<TFloat32> x, double rate, long seed) {
-    if (rate == 0) {
-      return x;
-    }
-    Operand<TFloat32> uniform = tf.random.randomUniform(tf.shape(x, TInt64.class), TFloat32.class,
-        RandomUniform.seed(seed & 0x7fffffffL).seed2((seed >>> 33) | 1));
-    Operand<TFloat32> keep = tf.dtypes.cast(
-        tf.math.greaterEqual(uniform, tf.constant((float) rate)), TFloat32.class);
-    return tf.math.mul(tf.math.mul(x, keep), tf.constant((float) (1 / (1 - rate))));
   }
 
   /**
@@ -146,59 +112,25 @@ public final class HandConvTrainer implements AutoCloseable {
    */
   public double epoch(float[] xs, float[] ys, int samples, int batchSize,
       SplittableRandom random) {
-    int[] order = new int[samples];
-    for (int i = 0; i < samples; i++) {
-      order[i] = i;
-    }
-    for (int i = samples - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int swap = order[i];
-      order[i] = order[j];
-      order[j] = swap;
-    }
-    double sum = 0;
-    for (int from = 0; from < samples; from += batchSize) {
-      int n = Math.min(batchSize, samples - from);
-      sum += step(xs, ys, order, from, n) * n;
-    }
-    return sum / samples;
+    return HandOps.epoch(samples, batchSize, random,
+        (order, from, n) -> step(xs, ys, order, from, n));
   }
 
   /** One step on images {@code order[from .. from + n)}; returns the batch's loss before it. */
   public double step(float[] xs, float[] ys, int[] order, int from, int n) {
-    try (TFloat32 xb = gather(xs, order, from, n, Shape.of(n, ConvNet.ROWS, ConvNet.COLS, 1),
-            ConvNet.PIXELS);
-        TFloat32 yb = gather(ys, order, from, n, Shape.of(n, ConvNet.CLASSES), ConvNet.CLASSES);
+    try (TFloat32 xb = HandOps.gather(xs, order, from, n,
+            Shape.of(n, ConvNet.ROWS, ConvNet.COLS, 1), ConvNet.PIXELS);
+        TFloat32 yb = HandOps.gather(ys, order, from, n, Shape.of(n, ConvNet.CLASSES),
+            ConvNet.CLASSES);
         Result result = session.runner().feed(x, xb).feed(y, yb).fetch(loss).addTarget(step)
             .run()) {
       return ((TFloat32) result.get(0)).getFloat();
     }
   }
 
-  private static TFloat32 gather(float[] data, int[] order, int from, int n, Shape shape,
-      int width) {
-    return TFloat32.tensorOf(shape, tensor -> {
-      FloatDataBuffer buffer = tensor.asRawTensor().data().asFloats();
-      for (int r = 0; r < n; r++) {
-        buffer.offset((long) r * width).write(data, order[from + r] * width, width);
-      }
-    });
-  }
-
   /** The weights now, in Keras's order, flattened row-major. */
   public List<float[]> weights() {
-    Session.Runner runner = session.runner();
-    weightReads.forEach(runner::fetch);
-    List<float[]> values = new ArrayList<>();
-    try (Result result = runner.run()) {
-      for (int i = 0; i < weightReads.size(); i++) {
-        TFloat32 t = (TFloat32) result.get(i);
-        float[] v = new float[Math.toIntExact(t.shape().size())];
-        t.asRawTensor().data().asFloats().read(v);
-        values.add(v);
-      }
-    }
-    return values;
+    return HandOps.read(session, weightReads);
   }
 
   @Override

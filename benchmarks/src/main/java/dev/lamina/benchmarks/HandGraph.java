@@ -5,10 +5,8 @@ import dev.lamina.runtime.SessionOptions;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -25,7 +23,7 @@ import org.tensorflow.types.TFloat32;
  * {@link #predict} feeds and fetches the way {@code Model.predict} does:
  * a new tensor copied from the rows, the output copied into a new array.
  */
-public final class HandGraph implements AutoCloseable {
+public final class HandGraph implements HandPredictor {
 
   private final Graph graph;
   private final Session session;
@@ -91,16 +89,9 @@ public final class HandGraph implements AutoCloseable {
   }
 
   /** Runs the graph on all of {@code x} in one batch. */
+  @Override
   public FloatNdArray predict(FloatNdArray x) {
-    try (TFloat32 feed = TFloat32.tensorOf(x.shape())) {
-      x.copyTo(feed);
-      try (Result fetched = session.runner().feed(input, feed).fetch(output).run()) {
-        TFloat32 y = (TFloat32) fetched.get(0);
-        FloatNdArray copy = NdArrays.ofFloats(y.shape());
-        y.copyTo(copy);
-        return copy;
-      }
-    }
+    return HandOps.predict(session, input, output, x);
   }
 
   /** The graph, for counting its ops. */

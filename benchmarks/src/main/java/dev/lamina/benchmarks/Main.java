@@ -134,16 +134,19 @@ public final class Main {
     if (options.has("spark")) {
       int rows = Math.toIntExact(options.number("rows", smoke ? 20_000 : SparkScoring.DEFAULT_ROWS));
       int batch = Math.toIntExact(options.number("batch", 1024));
+      int rounds = Math.toIntExact(
+          options.number("rounds", smoke ? 1 : SparkScoring.DEFAULT_ROUNDS));
       System.out.printf(Locale.ROOT, "%n# spark: %,d rows of %d features in batches of %,d, "
-          + "local[2] against a 2-thread loop%n", rows, TrainBenchmark.FEATURES, batch);
+          + "local[2] against a 2-thread loop, %d rounds%n", rows, TrainBenchmark.FEATURES, batch,
+          rounds);
       String table;
       try {
-        table = SparkScoring.table(SparkScoring.run(rows, batch));
+        table = SparkScoring.table(SparkScoring.run(rows, batch, rounds));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
       System.out.print(table);
-      summary.add("### Spark scoring (rows/s, one run each)\n\n" + table);
+      summary.add("### Spark scoring (medians of interleaved rounds)\n\n" + table);
     }
 
     if (options.has("scaling")) {
@@ -177,24 +180,14 @@ public final class Main {
     int rounds = Math.toIntExact(options.number("rounds", smoke ? 1 : 10));
     int epochs = Math.toIntExact(options.number("epochs", smoke ? 1 : 2));
     double seconds = smoke ? 0.05 : 0.2;
-    String python = options.settings().getOrDefault("python", "/work/venv/bin/python");
-    java.nio.file.Path script = java.nio.file.Path.of(options.settings().getOrDefault("script",
-        "../tools/keras_predict_timing.py"));
-    if (!java.nio.file.Files.exists(script)) {
-      script = java.nio.file.Path.of("tools/keras_predict_timing.py");
-    }
+    String python = python(options);
+    java.nio.file.Path script = tool(options.settings().getOrDefault("script",
+        "../tools/keras_predict_timing.py"), "keras_predict_timing.py");
     System.out.printf(Locale.ROOT, "%n# keras: %d rounds (Java and Keras alternating), predict "
         + "samples of ~%.2f s, fit samples of %d epochs; %s %s%n", rounds, seconds, epochs,
         python, script);
     try (KerasSideBySide run = new KerasSideBySide(python, script, seconds)) {
-      run.run(rounds, epochs);
-      String text = run.versionLine() + "; " + rounds + " rounds\n\n"
-          + "#### predict, µs per call, median (quartiles) over rounds; ratios: of medians "
-          + "(quartiles of the per-round ratios)\n\n" + run.predictTable()
-          + "\nEvery Keras path:\n\n" + run.kerasPathsTable()
-          + "\n#### fit, samples/s, median (quartiles) over rounds\n\n" + run.fitTable();
-      System.out.print(text);
-      return "### Lamina, hand-written and Keras side by side\n\n" + text;
+      return sideBySide(run, rounds, epochs, "Lamina, hand-written and Keras side by side");
     }
   }
 
@@ -203,24 +196,43 @@ public final class Main {
     int rounds = Math.toIntExact(options.number("rounds", smoke ? 1 : 6));
     int epochs = Math.toIntExact(options.number("epochs", 1));
     double seconds = smoke ? 0.05 : 0.2;
-    String python = options.settings().getOrDefault("python", "/work/venv/bin/python");
-    java.nio.file.Path script = java.nio.file.Path.of("../tools/keras_convnet_timing.py");
-    if (!java.nio.file.Files.exists(script)) {
-      script = java.nio.file.Path.of("tools/keras_convnet_timing.py");
-    }
+    String python = python(options);
+    java.nio.file.Path script = tool("../tools/keras_convnet_timing.py",
+        "keras_convnet_timing.py");
     System.out.printf(Locale.ROOT, "%n# convnet: %d rounds (Java and Keras alternating), predict "
         + "samples of ~%.2f s, fit samples of %d epochs of %,d images; %s %s%n", rounds, seconds,
         epochs, ConvnetTraining.SAMPLES, python, script);
     try (ConvnetSideBySide run = new ConvnetSideBySide(python, script, seconds)) {
-      run.run(rounds, epochs);
-      String text = run.versionLine() + "; " + rounds + " rounds\n\n"
-          + "#### predict, µs per call, median (quartiles) over rounds; ratios: of medians "
-          + "(quartiles of the per-round ratios)\n\n" + run.predictTable()
-          + "\nEvery Keras path:\n\n" + run.kerasPathsTable()
-          + "\n#### fit, samples/s, median (quartiles) over rounds\n\n" + run.fitTable();
-      System.out.print(text);
-      return "### The MNIST convnet: Lamina, hand-written and Keras side by side\n\n" + text;
+      return sideBySide(run, rounds, epochs,
+          "The MNIST convnet: Lamina, hand-written and Keras side by side");
     }
+  }
+
+  /** {@code python=}, by default {@code python3} from the {@code PATH}. */
+  private static String python(Options options) {
+    return options.settings().getOrDefault("python", "python3");
+  }
+
+  /**
+   * {@code path} if it exists, else {@code tools/name} (the benchmarks run from {@code
+   * benchmarks/}, where {@code ../tools} is the project's, or from the project's root).
+   */
+  private static java.nio.file.Path tool(String path, String name) {
+    java.nio.file.Path script = java.nio.file.Path.of(path);
+    return java.nio.file.Files.exists(script) ? script : java.nio.file.Path.of("tools", name);
+  }
+
+  /** Runs a side-by-side part, prints its tables and returns them under {@code title}. */
+  private static String sideBySide(SideBySidePart run, int rounds, int epochs, String title)
+      throws java.io.IOException {
+    run.run(rounds, epochs);
+    String text = run.versionLine() + "; " + rounds + " rounds\n\n"
+        + "#### predict, µs per call, median (quartiles) over rounds; ratios: of medians "
+        + "(quartiles of the per-round ratios)\n\n" + run.predictTable()
+        + "\nEvery Keras path:\n\n" + run.kerasPathsTable()
+        + "\n#### fit, samples/s, median (quartiles) over rounds\n\n" + run.fitTable();
+    System.out.print(text);
+    return "### " + title + "\n\n" + text;
   }
 
   private static Collection<RunResult> runJmh(Options options, boolean smoke)

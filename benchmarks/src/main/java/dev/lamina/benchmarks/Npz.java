@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 
 /**
  * Writes NumPy's {@code .npz} (a zip of {@code .npy} v1.0 arrays of little-endian float32 in C
@@ -42,6 +45,13 @@ final class Npz {
       System.arraycopy(values[i], 0, flat, i * cols, cols);
     }
     return add(name, flat, values.length, cols);
+  }
+
+  /** The values of {@code x}, row-major. */
+  static float[] flat(FloatNdArray x) {
+    float[] values = new float[Math.toIntExact(x.size())];
+    x.copyTo(NdArrays.wrap(x.shape(), DataBuffers.of(values, false, false)));
+    return values;
   }
 
   void write(Path path) throws IOException {

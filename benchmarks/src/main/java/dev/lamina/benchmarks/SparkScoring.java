@@ -26,9 +26,21 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
  * Scoring on Spark against the same work without it: the digits classifier's shape (64
  * features → Dense(256) → antirectifier → Dense(256) → antirectifier → Dense(10, softmax),
  * seeded weights) over the same rows held in memory, once by a {@link LaminaTransformer} in
- * {@code local[2]} (a cached DataFrame of two partitions) and once by a plain Java loop of two
- * threads, each predicting its half of the rows {@code batch} rows at a time, copying each batch
- * into a new array as the stage does. One warm-up run of each, then one measured run of each.
+ * {@code local[2]} and once by a plain Java loop of two threads, each predicting its half of the
+ * rows {@code batch} rows at a time, copying each batch into a new array as the stage does.
+ *
+ * <p>Both sides score rows already in memory and nothing else. Spark's rows are a locally
+ * checkpointed DataFrame of two partitions (its rows kept deserialized in the block manager, its
+ * lineage cut): a DataFrame made by {@code parallelize} and merely cached would still carry every
+ * row inside its partition objects, and each job would Java-serialize the whole data set into
+ * its tasks (the first profile of this benchmark spent a third of the task threads' time and a
+ * whole driver thread there). The stage runs two ways: as it is, and with its rows through
+ * Spark's plain {@code Row} encoder, which boxes every array element (the way before primitive
+ * arrays; the {@value #BOXED_ROWS} system property), so that before and after are measured in
+ * one JVM. One warm-up run of each way, then {@code rounds} rounds of one run of each way,
+ * interleaved so that the machine's load falls on all alike, each run after a full GC (the first
+ * profile saw young pauses of a quarter second while the checkpointed rows were promoted);
+ * medians are reported, and the JVM's CPU time per row beside the rows per second.
  */
 final class SparkScoring {
 
@@ -36,9 +48,32 @@ final class SparkScoring {
 
   private SparkScoring() {}
 
-  record Result(long rows, int batch, double sparkRowsPerSecond, double loopRowsPerSecond) {}
+  static final int DEFAULT_ROUNDS = 5;
 
-  static Result run(int rows, int batch) throws Exception {
+  /** The system property that sends the stage's rows through Spark's boxing Row encoder. */
+  static final String BOXED_ROWS = "lamina.spark.boxedRows";
+
+  /**
+   * The medians of {@code rounds} runs of each way: the stage as it is, the stage with boxed
+   * rows (Spark's plain Row encoder, the way before primitive arrays), and the loop; the ratios
+   * are medians of each round's ratio (runs of one round share the machine's load). CPU figures
+   * are this JVM's CPU time per row, in microseconds; their ratios are the loop's over Spark's
+   * (1 when Spark spends no more CPU per row than the loop).
+   */
+  record Result(long rows, int batch, int rounds, double spark, double boxed, double loop,
+      double sparkRatio, double boxedRatio, double sparkCpu, double boxedCpu, double loopCpu,
+      double sparkCpuRatio, double boxedCpuRatio) {}
+
+  /**
+   * This JVM's CPU time, all threads: what a run costs whatever else the machine runs (wall
+   * time on a shared machine moves with the other processes' load; CPU time much less).
+   */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  static Result run(int rows, int batch, int rounds) throws Exception {
     float[][] x = new float[rows][TrainBenchmark.FEATURES];
     SplittableRandom random = new SplittableRandom(7);
     for (float[] row : x) {
@@ -58,17 +93,55 @@ final class SparkScoring {
         for (float[] row : x) {
           list.add(RowFactory.create((Object) row));
         }
+        // Eager: the rows are computed once here and kept; later jobs read them from memory.
         Dataset<Row> data = spark.createDataFrame(
             JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(list, 2), schema)
-            .cache();
-        data.count();
+            .localCheckpoint();
+        if (data.rdd().getNumPartitions() != 2) {
+          throw new IllegalStateException("expected 2 partitions, got "
+              + data.rdd().getNumPartitions());
+        }
         LaminaTransformer stage = LaminaTransformer.of(model).setInputCols("features")
             .setOutputCols("p").setBatchSize(batch);
-        sparkRun(stage, data);
+        sparkRun(stage, data, rows, true);
+        sparkRun(stage, data, rows, false);
         loop(model, x, batch);
-        double sparkSeconds = sparkRun(stage, data);
-        double loopSeconds = loop(model, x, batch);
-        return new Result(rows, batch, rows / sparkSeconds, rows / loopSeconds);
+        double[] sparkRuns = new double[rounds];
+        double[] boxedRuns = new double[rounds];
+        double[] loopRuns = new double[rounds];
+        double[] sparkRatios = new double[rounds];
+        double[] boxedRatios = new double[rounds];
+        double[] sparkCpu = new double[rounds];
+        double[] boxedCpu = new double[rounds];
+        double[] loopCpu = new double[rounds];
+        double[] sparkCpuRatios = new double[rounds];
+        double[] boxedCpuRatios = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+          System.gc();
+          long cpu = cpuNanos();
+          boxedRuns[r] = rows / sparkRun(stage, data, rows, true);
+          boxedCpu[r] = (cpuNanos() - cpu) / 1e3 / rows;
+          System.gc();
+          cpu = cpuNanos();
+          sparkRuns[r] = rows / sparkRun(stage, data, rows, false);
+          sparkCpu[r] = (cpuNanos() - cpu) / 1e3 / rows;
+          System.gc();
+          cpu = cpuNanos();
+          loopRuns[r] = rows / loop(model, x, batch);
+          loopCpu[r] = (cpuNanos() - cpu) / 1e3 / rows;
+          sparkRatios[r] = sparkRuns[r] / loopRuns[r];
+          boxedRatios[r] = boxedRuns[r] / loopRuns[r];
+          sparkCpuRatios[r] = loopCpu[r] / sparkCpu[r];
+          boxedCpuRatios[r] = loopCpu[r] / boxedCpu[r];
+          System.out.printf(Locale.ROOT, "round %d: Spark %,.0f rows/s (%.2f×), Spark with boxed "
+              + "rows %,.0f rows/s (%.2f×), loop %,.0f rows/s; CPU µs per row: Spark %.2f, boxed "
+              + "%.2f, loop %.2f; load average %s%n", r + 1, sparkRuns[r], sparkRatios[r],
+              boxedRuns[r], boxedRatios[r], loopRuns[r], sparkCpu[r], boxedCpu[r], loopCpu[r],
+              loadAverage());
+        }
+        return new Result(rows, batch, rounds, median(sparkRuns), median(boxedRuns),
+            median(loopRuns), median(sparkRatios), median(boxedRatios), median(sparkCpu),
+            median(boxedCpu), median(loopCpu), median(sparkCpuRatios), median(boxedCpuRatios));
       } finally {
         spark.stop();
       }
@@ -76,15 +149,33 @@ final class SparkScoring {
   }
 
   /** Seconds to score every row on Spark, forcing every output value to be made. */
-  private static double sparkRun(LaminaTransformer stage, Dataset<Row> data) {
+  private static double sparkRun(LaminaTransformer stage, Dataset<Row> data, long rows,
+      boolean boxed) {
+    System.setProperty(BOXED_ROWS, Boolean.toString(boxed));
     long start = System.nanoTime();
     // The stage makes every output of every row whatever is selected after it.
     Row count = stage.transform(data).selectExpr("count(p[9])").first();
     double seconds = (System.nanoTime() - start) / 1e9;
-    if (count.getLong(0) != data.count()) {
-      throw new IllegalStateException("scored " + count + " rows of " + data.count());
+    if (count.getLong(0) != rows) {
+      throw new IllegalStateException("scored " + count + " rows of " + rows);
     }
     return seconds;
+  }
+
+  /** The first figure of /proc/loadavg, or "?" where there is none. */
+  static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /** Seconds for two threads to predict their halves of the rows, a batch at a time. */
@@ -133,10 +224,15 @@ final class SparkScoring {
   }
 
   static String table(Result result) {
-    return String.format(Locale.ROOT, "| rows | batch | Spark local[2] (rows/s) | Java loop, 2 "
-        + "threads (rows/s) | Spark / loop |%n| ---: | ---: | ---: | ---: | ---: |%n"
-        + "| %,d | %,d | %,.0f | %,.0f | %.2f× |%n", result.rows(), result.batch(),
-        result.sparkRowsPerSecond(), result.loopRowsPerSecond(),
-        result.sparkRowsPerSecond() / result.loopRowsPerSecond());
+    return String.format(Locale.ROOT, "| rows | batch | rounds | Spark local[2] (rows/s) | Spark, "
+        + "boxed rows (rows/s) | Java loop, 2 threads (rows/s) | Spark / loop | boxed / loop |%n"
+        + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n"
+        + "| %,d | %,d | %d | %,.0f | %,.0f | %,.0f | %.2f× | %.2f× |%n%n"
+        + "| CPU µs per row: Spark | boxed rows | loop | loop CPU / Spark CPU "
+        + "| loop CPU / boxed CPU |%n| ---: | ---: | ---: | ---: | ---: |%n"
+        + "| %.2f | %.2f | %.2f | %.2f× | %.2f× |%n", result.rows(),
+        result.batch(), result.rounds(), result.spark(), result.boxed(), result.loop(),
+        result.sparkRatio(), result.boxedRatio(), result.sparkCpu(), result.boxedCpu(),
+        result.loopCpu(), result.sparkCpuRatio(), result.boxedCpuRatio());
   }
 }

@@ -6,7 +6,6 @@ import dev.lamina.runtime.SessionOptions;
 import dev.lamina.runtime.Sequential;
 import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.layers.regularization.Dropout;
-import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.RmsProp;
 import java.util.ArrayList;
@@ -87,38 +86,26 @@ public final class TrainBenchmark implements AutoCloseable {
   }
 
   private final Data data;
-  private final FloatNdArray x;
-  private final FloatNdArray y;
   private final Sequential lamina;
   private final HandTrainer hand;
-  private final SplittableRandom handShuffles = new SplittableRandom(0);
-  private long laminaSeed;
+  private final FitSampler sampler;
 
   public TrainBenchmark() {
     Weights weights = Weights.seeded(WEIGHT_SEED, FEATURES);
     data = Data.seeded(DATA_SEED, SAMPLES, FEATURES);
-    x = data.xArray();
-    y = data.yArray();
     lamina = lamina(weights, DROPOUT);
     hand = hand(weights, DROPOUT);
+    sampler = new FitSampler(lamina, data.xArray(), data.yArray(), data.samples(),
+        (batch, random) -> hand.epoch(data.x(), data.y(), data.samples(), batch, random));
   }
 
   public Data data() {
     return data;
   }
 
-  /** Trains {@code epochs} epochs with one loop; returns samples per second. */
-  public double sample(boolean withLamina, int batchSize, int epochs) {
-    long start = System.nanoTime();
-    for (int e = 0; e < epochs; e++) {
-      if (withLamina) {
-        lamina.fit(x, y, new FitOptions().batchSize(batchSize).epochs(1).verbose(0)
-            .seed(laminaSeed++));
-      } else {
-        hand.epoch(data.x(), data.y(), data.samples(), batchSize, handShuffles.split());
-      }
-    }
-    return (double) data.samples() * epochs / ((System.nanoTime() - start) / 1e9);
+  /** The sampler behind {@link #measure}, for a side-by-side run. */
+  FitSampler sampler() {
+    return sampler;
   }
 
   /** Samples per second by configuration ("lamina@32", "hand@256", ...), one per round. */
@@ -147,11 +134,7 @@ public final class TrainBenchmark implements AutoCloseable {
 
   /** One sample of {@code config} ("lamina@32"). */
   public double measure(String config, int epochs) {
-    if (epochs == 0) {
-      return Double.NaN;
-    }
-    int batch = Integer.parseInt(config.substring(config.indexOf('@') + 1));
-    return sample(config.startsWith("lamina"), batch, epochs);
+    return sampler.measure(config, epochs);
   }
 
   /** Batch by row: Lamina, hand-written, their ratio; plus any extra columns (Keras). */

@@ -58,7 +58,7 @@ public final class Plotter {
    * created as any file the program writes, so the plot gets the permissions the umask gives
    * (Files.createTempFile would make it readable by its owner only).
    */
-  private static void writeWhole(Path path, byte[] bytes) throws IOException {
+  static void writeWhole(Path path, byte[] bytes) throws IOException {
     Path directory = path.getParent();
     if (directory == null || !Files.isDirectory(directory)) {
       throw new IOException("Cannot plot to " + path + ": the directory " + directory

@@ -54,9 +54,16 @@ final class EpochProgress {
   }
 
   private String bar(long done, Map<String, Double> logs) {
+    return bar(done, steps, (System.nanoTime() - started) / 1e9, logs);
+  }
+
+  /**
+   * Keras 3's bar after {@code done} of {@code steps} steps, {@code seconds} in:
+   * {@code 3/10 ━━━━━━              2s 5ms/step - loss: 0.2210}; also predict's.
+   */
+  static String bar(long done, long steps, double seconds, Map<String, Double> logs) {
     int digits = Long.toString(steps).length();
     int filled = (int) (WIDTH * done / Math.max(1, steps));
-    double seconds = (System.nanoTime() - started) / 1e9;
     double perStep = seconds / Math.max(1, done);
     // Before the end, Keras shows the time left; at the end, the time taken.
     double shown = done < steps ? perStep * (steps - done) : seconds;
@@ -75,18 +82,26 @@ final class EpochProgress {
     return Math.round(seconds * 1e6) + "us/step";
   }
 
-  /** {@code - accuracy: 0.9312 - loss: 0.2210}: names in order, as Keras's bar shows them. */
+  /**
+   * {@code - accuracy: 0.9312 - loss: 0.2210}: names in order, as Keras's bar shows them, and
+   * the {@code learning_rate} that callbacks add at the epoch's end last, where Keras's bar (in
+   * order of first appearance) puts it.
+   */
   static String metrics(Map<String, Double> logs) {
     StringBuilder text = new StringBuilder();
     logs.entrySet().stream()
         .sorted((a, b) -> {
-          boolean va = a.getKey().startsWith("val_");
-          boolean vb = b.getKey().startsWith("val_");
-          return va != vb ? Boolean.compare(va, vb) : a.getKey().compareTo(b.getKey());
+          int ra = rank(a.getKey());
+          int rb = rank(b.getKey());
+          return ra != rb ? Integer.compare(ra, rb) : a.getKey().compareTo(b.getKey());
         })
         .forEach(entry -> text.append(" - ").append(entry.getKey()).append(": ")
             .append(format(entry.getValue())));
     return text.toString();
+  }
+
+  private static int rank(String name) {
+    return name.startsWith("learning_rate") ? 2 : name.startsWith("val_") ? 1 : 0;
   }
 
   /** Keras's {@code %.4f}, or {@code %.4e} for small values. */

@@ -215,6 +215,30 @@ public class Model implements AutoCloseable {
     return predictor.predict(x, resultTypes);
   }
 
+  /** {@link #predict(Object, Class)}, {@code batchSize} samples at a time. */
+  public final <A> A predict(Object x, Class<A> resultType, int batchSize) {
+    return predictor.predict(x, resultType, batchSize);
+  }
+
+  /** {@link #predict(List, List)}, {@code batchSize} samples at a time. */
+  public final List<Object> predict(List<?> x, List<? extends Class<?>> resultTypes,
+      int batchSize) {
+    return predictor.predict(x, resultTypes, batchSize);
+  }
+
+  /**
+   * Runs the model on Java arrays (or NdArrays), one per input, {@code batchSize} samples at a
+   * time, and gives each output typed, by position or by name, without casts:
+   *
+   * <pre>{@code
+   * Predictions out = model.predictOutputs(List.of(features, ids), 256);
+   * float[][] probabilities = out.get("probs", float[][].class);
+   * }</pre>
+   */
+  public final Predictions predictOutputs(List<?> x, int batchSize) {
+    return predictor.predictOutputs(x, batchSize);
+  }
+
   /**
    * The TensorFlow graph, built on first use; for inspection, e.g. counting ops. It stays the
    * model's: read it, but do not close it or add ops to it.

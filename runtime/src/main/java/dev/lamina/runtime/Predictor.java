@@ -115,33 +115,76 @@ final class Predictor {
     return resultType.cast(predict(Arrays.asList(x), List.of(resultType)).get(0));
   }
 
+  /** {@link Model#predict(Object, Class, int)}: one Java array in, one out. */
+  <A> A predict(Object x, Class<A> resultType, int batchSize) {
+    Objects.requireNonNull(resultType, "resultType");
+    Topology current = model.topology();
+    JavaArrays.requireOne(current.inputs(), "input");
+    JavaArrays.requireOne(current.outputs(), "output");
+    return resultType.cast(predict(Arrays.asList(x), List.of(resultType), batchSize).get(0));
+  }
+
   /** {@link Model#predict(List, List)}: Java arrays in, one per input; one per output out. */
   List<Object> predict(List<?> x, List<? extends Class<?>> resultTypes) {
-    Objects.requireNonNull(x, "x");
+    return predict(x, resultTypes, Model.DEFAULT_BATCH_SIZE);
+  }
+
+  /** {@link Model#predict(List, List, int)}. */
+  List<Object> predict(List<?> x, List<? extends Class<?>> resultTypes, int batchSize) {
     Objects.requireNonNull(resultTypes, "resultTypes");
     Topology current = model.topology();
-    List<SymbolicTensor<?>> ins = current.inputs();
     List<SymbolicTensor<?>> outs = current.outputs();
-    if (x.size() != ins.size() || resultTypes.size() != outs.size()) {
-      throw new IllegalArgumentException("This model takes " + ins.size() + " input arrays and "
-          + "gives " + outs.size() + " outputs; got " + x.size() + " arrays and "
+    if (resultTypes.size() != outs.size()) {
+      throw new IllegalArgumentException("This model gives " + outs.size() + " outputs; got "
           + resultTypes.size() + " result types");
+    }
+    List<NdArray<?>> data = javaInputs(current, x);
+    for (int j = 0; j < outs.size(); j++) {
+      JavaArrays.requireResultType(Objects.requireNonNull(resultTypes.get(j), "resultTypes"),
+          outs.get(j).dtype(), outs.get(j).shape(), outs.size() == 1 ? "output" : "output " + j);
+    }
+    List<NdArray<?>> results = predict(data, batchSize, null);
+    List<Object> arrays = new ArrayList<>(results.size());
+    for (int j = 0; j < results.size(); j++) {
+      arrays.add(JavaArrays.toJavaArray(results.get(j), outs.get(j).dtype(), resultTypes.get(j)));
+    }
+    return arrays;
+  }
+
+  /** {@link Model#predictOutputs(List, int)}: Java arrays in, typed results by name out. */
+  Predictions predictOutputs(List<?> x, int batchSize) {
+    Topology current = model.topology();
+    List<NdArray<?>> results = predict(javaInputs(current, x), batchSize, null);
+    List<String> names = new ArrayList<>();
+    List<Class<? extends TType>> dtypes = new ArrayList<>();
+    List<Shape> shapes = new ArrayList<>();
+    for (SymbolicTensor<?> output : current.outputs()) {
+      names.add(model.nameOf(output.producer().layer()));
+      dtypes.add(output.dtype());
+      shapes.add(output.shape());
+    }
+    return new Predictions(names, dtypes, shapes, results);
+  }
+
+  /** Java arrays (or NdArrays), one per input, checked and converted to the inputs' dtypes. */
+  private List<NdArray<?>> javaInputs(Topology current, List<?> x) {
+    Objects.requireNonNull(x, "x");
+    List<SymbolicTensor<?>> ins = current.inputs();
+    if (x.size() != ins.size()) {
+      // List.of(rows) with one float[][] spreads its rows into the list: say so.
+      boolean spread = x.size() > ins.size() && x.stream().allMatch(
+          e -> e != null && e.getClass().isArray() && e.getClass() == x.get(0).getClass());
+      throw new IllegalArgumentException("This model takes " + ins.size() + " input "
+          + (ins.size() == 1 ? "array" : "arrays") + "; got " + x.size() + (spread
+              ? " (List.of(x) with a single array x lists x's rows; write List.of((Object) x))"
+              : ""));
     }
     List<NdArray<?>> data = new ArrayList<>(ins.size());
     for (int i = 0; i < ins.size(); i++) {
       data.add(JavaArrays.toNdArray(x.get(i), ins.get(i).dtype(), describeInput(ins.get(i))));
       checkData(ins.get(i), data.get(i).shape());
     }
-    for (int j = 0; j < outs.size(); j++) {
-      JavaArrays.requireResultType(Objects.requireNonNull(resultTypes.get(j), "resultTypes"),
-          outs.get(j).dtype(), outs.get(j).shape(), outs.size() == 1 ? "output" : "output " + j);
-    }
-    List<NdArray<?>> results = predict(data, Model.DEFAULT_BATCH_SIZE, null);
-    List<Object> arrays = new ArrayList<>(results.size());
-    for (int j = 0; j < results.size(); j++) {
-      arrays.add(JavaArrays.toJavaArray(results.get(j), outs.get(j).dtype(), resultTypes.get(j)));
-    }
-    return arrays;
+    return data;
   }
 
   /** Runs one batch; a model closed meanwhile says so, rather than TensorFlow's session. */

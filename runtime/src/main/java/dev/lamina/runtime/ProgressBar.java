@@ -1,32 +1,41 @@
 package dev.lamina.runtime;
 
 import java.io.PrintStream;
+import java.util.Map;
 
-/** Keras's {@code verbose=1} line for predict: {@code 3/10 [======>.......] - 0s 2ms/step}. */
+/**
+ * Keras 3's {@code verbose=1} bar for predict, {@code 10/10 ━━━━━━━━━━━━━━━━━━━━ 0s 2ms/step}:
+ * redrawn in place after each batch when the stream is a terminal, and drawn once, when the
+ * call ends, otherwise (a log file gets one line per call, as Keras writes outside a terminal).
+ */
 final class ProgressBar {
-
-  private static final int WIDTH = 30;
 
   private final PrintStream out;
   private final long steps;
+  private final boolean dynamic;
   private final long started = System.nanoTime();
 
   ProgressBar(PrintStream out, long steps) {
-    this.out = out;
-    this.steps = steps;
+    this(out, steps, out == System.out && System.console() != null);
   }
 
-  /** Redraws the line after {@code done} steps; the last step ends it. */
+  ProgressBar(PrintStream out, long steps, boolean dynamic) {
+    this.out = out;
+    this.steps = steps;
+    this.dynamic = dynamic;
+  }
+
+  /** After {@code done} steps: redraws the bar in a terminal; the last step ends the line. */
   void update(long done) {
-    int filled = (int) (WIDTH * done / steps);
-    StringBuilder bar = new StringBuilder("\r").append(done).append('/').append(steps).append(" [");
-    for (int i = 0; i < WIDTH; i++) {
-      bar.append(i < filled ? '=' : i == filled && done < steps ? '>' : '.');
+    if (done < steps && !dynamic) {
+      return;
     }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    bar.append("] - ").append(Math.round(seconds)).append("s ")
-        .append(Math.round(seconds * 1000 / done)).append("ms/step");
-    out.print(bar);
+    String bar = EpochProgress.bar(done, steps, (System.nanoTime() - started) / 1e9, Map.of());
+    if (dynamic) {
+      out.print("\r" + bar);
+    } else {
+      out.print(bar);
+    }
     if (done == steps) {
       out.println();
     }

@@ -132,6 +132,8 @@ final class Trainer {
 
     History history = new History();
     boolean[] stop = {false};
+    int[] initialEpoch = {options.initialEpoch()};
+    boolean[] starting = {true};
     List<Callback> callbacks = options.callbacks();
     Callback.Training control = new Callback.Training() {
       @Override
@@ -158,14 +160,76 @@ final class Trainer {
           weights.get(i).assign(values.get(i));
         }
       }
+
+      @Override
+      public Model model() {
+        return model;
+      }
+
+      @Override
+      public java.io.PrintStream out() {
+        return options.out();
+      }
+
+      @Override
+      public int epochs() {
+        return options.epochs();
+      }
+
+      @Override
+      public List<String> metricNames() {
+        return List.copyOf(graph.names());
+      }
+
+      @Override
+      public long iterations() {
+        return graph.iterations();
+      }
+
+      @Override
+      public Map<String, float[]> optimizerState() {
+        return graph.slotValues();
+      }
+
+      @Override
+      public void setOptimizerState(Map<String, float[]> slots, long iterations) {
+        Map<String, TrainingGraph.Slot> declared = graph.slots();
+        if (!slots.keySet().equals(declared.keySet())) {
+          throw new IllegalArgumentException("The optimizer has slots " + declared.keySet()
+              + ", got " + slots.keySet());
+        }
+        for (Map.Entry<String, float[]> slot : slots.entrySet()) {
+          long size = declared.get(slot.getKey()).shape().size();
+          if (slot.getValue().length != size) {
+            throw new IllegalArgumentException("Slot " + slot.getKey() + " has " + size
+                + " values, got " + slot.getValue().length);
+          }
+        }
+        if (iterations < 0) {
+          throw new IllegalArgumentException("iterations must be at least 0, got " + iterations);
+        }
+        graph.restore(slots, iterations);
+      }
+
+      @Override
+      public void setInitialEpoch(int epoch) {
+        if (!starting[0]) {
+          throw new IllegalStateException("The initial epoch can change only in onTrainBegin");
+        }
+        if (epoch < 0) {
+          throw new IllegalArgumentException("The initial epoch must be at least 0, got " + epoch);
+        }
+        initialEpoch[0] = epoch;
+      }
     };
     callbacks.forEach(callback -> callback.onTrainBegin(control));
+    starting[0] = false;
     long samples = xs.samples();
     int batchSize = options.batchSize();
     long steps = (samples + batchSize - 1) / batchSize;
     boolean dynamic = options.out() == System.out && System.console() != null;
     Map<String, Double> logs = new LinkedHashMap<>();
-    for (int epoch = options.initialEpoch(); epoch < options.epochs() && !stop[0]; epoch++) {
+    for (int epoch = initialEpoch[0]; epoch < options.epochs() && !stop[0]; epoch++) {
       for (Callback callback : callbacks) {
         callback.onEpochBegin(epoch);
       }
@@ -197,11 +261,13 @@ final class Trainer {
           logs.put("val_" + entry.getKey(), entry.getValue());
         }
       }
-      progress.end(logs);
-      history.record(epoch, logs);
+      // Keras's order: the callbacks, then its progress bar and History (callbacks it appends
+      // last), so that what a callback adds to the logs (learning_rate) is shown and recorded.
       for (Callback callback : callbacks) {
         callback.onEpochEnd(epoch, logs);
       }
+      progress.end(logs);
+      history.record(epoch, logs);
     }
     for (Callback callback : callbacks) {
       callback.onTrainEnd(logs);

@@ -136,9 +136,22 @@ class DeviceAndConcurrencyTest {
           new PrintStream(text, true, StandardCharsets.UTF_8));
       float[][] y = StdArrays.array2dCopyOf((FloatNdArray) out.get(0));
       assertArrayEquals(new float[] {9, 9, 9}, y[2]);
+      // Not a terminal: Keras 3's bar once, at the end of the call, 20 bars full.
       String bar = text.toString(StandardCharsets.UTF_8);
-      assertTrue(bar.contains("1/2 [===============>..............]"), bar);
-      assertTrue(bar.contains("2/2 [==============================]"), bar);
+      assertTrue(bar.matches("2/2 \u2501{20} \\d+s \\d+(us|ms|s)/step\n"), bar);
     }
+  }
+
+  @Test
+  void inATerminalThePredictBarIsRedrawnInPlace() {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    ProgressBar bar = new ProgressBar(new PrintStream(text, true, StandardCharsets.UTF_8), 2,
+        true);
+    bar.update(1);
+    bar.update(2);
+    String drawn = text.toString(StandardCharsets.UTF_8);
+    // Half way: 10 of 20 bars and 10 blanks, the time left; then the full bar ends the line.
+    assertTrue(drawn.matches("\r1/2 \u2501{10} {10} \\d+s \\d+(us|ms|s)/step"
+        + "\r2/2 \u2501{20} \\d+s \\d+(us|ms|s)/step\n"), drawn);
   }
 }

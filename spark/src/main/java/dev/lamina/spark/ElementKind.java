@@ -1,5 +1,7 @@
 package dev.lamina.spark;
 
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoder;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoders;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.tensorflow.ndarray.NdArray;
@@ -63,7 +65,10 @@ enum ElementKind {
     return null;
   }
 
-  /** Whether a column of {@code source} elements may feed an input of this kind, losslessly or as Spark ML does (doubles into float32, as a Vector must). */
+  /**
+   * Whether a column of {@code source} elements may feed an input of this kind, losslessly or as
+   * Spark ML does (doubles into float32, as a Vector must).
+   */
   boolean accepts(ElementKind source) {
     switch (this) {
       case FLOAT:
@@ -92,6 +97,50 @@ enum ElementKind {
       default:
         return new boolean[length];
     }
+  }
+
+  /** Spark's encoder of this kind's Java primitive, for primitive arrays of it. */
+  AgnosticEncoder<?> primitiveEncoder() {
+    switch (this) {
+      case FLOAT:
+        return AgnosticEncoders.PrimitiveFloatEncoder$.MODULE$;
+      case DOUBLE:
+        return AgnosticEncoders.PrimitiveDoubleEncoder$.MODULE$;
+      case INT:
+        return AgnosticEncoders.PrimitiveIntEncoder$.MODULE$;
+      case LONG:
+        return AgnosticEncoders.PrimitiveLongEncoder$.MODULE$;
+      default:
+        return AgnosticEncoders.PrimitiveBooleanEncoder$.MODULE$;
+    }
+  }
+
+  /**
+   * A new array of this kind holding {@code values} (a primitive array of {@code source}, a kind
+   * this one {@link #accepts}), each value converted as {@link #set} converts a boxed one.
+   */
+  Object convert(ElementKind source, Object values) {
+    int length = java.lang.reflect.Array.getLength(values);
+    Object out = allocate(length);
+    for (int i = 0; i < length; i++) {
+      switch (source) {
+        case FLOAT:
+          set(out, i, ((float[]) values)[i]);
+          break;
+        case DOUBLE:
+          set(out, i, ((double[]) values)[i]);
+          break;
+        case INT:
+          set(out, i, ((int[]) values)[i]);
+          break;
+        case LONG:
+          set(out, i, ((long[]) values)[i]);
+          break;
+        default:
+          set(out, i, ((boolean[]) values)[i]);
+      }
+    }
+    return out;
   }
 
   /** Stores a boxed Spark value (already checked non-null and of an accepted kind). */

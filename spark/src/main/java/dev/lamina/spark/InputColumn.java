@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoder;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoders;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
@@ -32,14 +34,22 @@ final class InputColumn implements Serializable {
   final TensorSpec spec;
   private final boolean vector;
   private final ElementKind source;
+  /**
+   * Whether the column is one list of primitives per row whose elements cannot be null
+   * ({@code array<float>} and the like with {@code containsNull = false}): then the stage's
+   * encoder hands it over as a Java primitive array, copied from Spark's row in one piece, and
+   * no element is boxed.
+   */
+  final boolean primitive;
 
   private InputColumn(String column, int index, TensorSpec spec, boolean vector,
-      ElementKind source) {
+      ElementKind source, boolean primitive) {
     this.column = column;
     this.index = index;
     this.spec = spec;
     this.vector = vector;
     this.source = source;
+    this.primitive = primitive;
   }
 
   /**
@@ -59,7 +69,7 @@ final class InputColumn implements Serializable {
     DataType type = field.dataType();
     if (type.equals(SQLDataTypes.VectorType())) {
       if (spec.rank() == 1 && (spec.kind == ElementKind.FLOAT || spec.kind == ElementKind.DOUBLE)) {
-        return new InputColumn(column, index, spec, true, ElementKind.DOUBLE);
+        return new InputColumn(column, index, spec, true, ElementKind.DOUBLE, false);
       }
       throw mismatch(column, type, spec);
     }
@@ -72,7 +82,17 @@ final class InputColumn implements Serializable {
     if (element == null || depth != spec.rank() || !spec.kind.accepts(element)) {
       throw mismatch(column, field.dataType(), spec);
     }
-    return new InputColumn(column, index, spec, false, element);
+    boolean primitive = depth == 1
+        && !((ArrayType) field.dataType()).containsNull();
+    return new InputColumn(column, index, spec, false, element, primitive);
+  }
+
+  /**
+   * The encoder of this column's values when {@link #primitive}: a Java primitive array of the
+   * column's element type (Spark reads it with {@code ArrayData.toFloatArray()} and its kin).
+   */
+  AgnosticEncoder<?> primitiveEncoder() {
+    return new AgnosticEncoders.ArrayEncoder<>(source.primitiveEncoder(), false);
   }
 
   private static IllegalArgumentException mismatch(String column, DataType type,
@@ -124,6 +144,12 @@ final class InputColumn implements Serializable {
       Object sample = spec.kind.allocate(1);
       spec.kind.set(sample, 0, value);
       return sample;
+    }
+    if (primitive && value.getClass().isArray()) {
+      shape[0] = java.lang.reflect.Array.getLength(value);
+      checkShape(shape);
+      // A new array per row (the encoder's copy): the sample may be it.
+      return source == spec.kind ? value : spec.kind.convert(source, value);
     }
     if (vector) {
       Vector v = (Vector) value;

@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
@@ -35,10 +37,15 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoder;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoders;
+import org.apache.spark.sql.catalyst.encoders.RowEncoder$;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * A Lamina model as a Spark ML {@link Transformer}: each row's input columns (one per model
@@ -65,6 +72,13 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class LaminaTransformer extends Transformer implements MLWritable {
   private static final long serialVersionUID = 1L;
+
+  /**
+   * A system property: {@code true} makes {@link #transform} read and write every column through
+   * Spark's plain {@code Row} encoder (a boxed element per array value), as it did before
+   * primitive arrays; the benchmark measures both ways in one JVM.
+   */
+  static final String BOXED_ROWS = "lamina.spark.boxedRows";
 
   private final String uid;
   private final byte[] modelBytes;
@@ -267,7 +281,7 @@ public final class LaminaTransformer extends Transformer implements MLWritable {
     return writers;
   }
 
-  private static String describe(java.util.List<TensorSpec> specs) {
+  private static String describe(List<TensorSpec> specs) {
     StringBuilder text = new StringBuilder();
     for (TensorSpec spec : specs) {
       text.append(text.length() == 0 ? "" : ", ").append(spec.describe());
@@ -301,7 +315,64 @@ public final class LaminaTransformer extends Transformer implements MLWritable {
     PartitionScorer scorer = new PartitionScorer(uid, key,
         broadcast(dataset.sparkSession().sparkContext()), signature.lambdas, inputs, outputs,
         getBatchSize(), PartitionScorer.Invalid.valueOf(getHandleInvalid().toUpperCase()));
-    return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
+    Encoder<Row> inEncoder = rowEncoder(schema, inputs, null);
+    Encoder<Row> outEncoder = rowEncoder(out, inputs, outputs);
+    if (inEncoder == null || outEncoder == null || Boolean.getBoolean(BOXED_ROWS)) {
+      return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
+    }
+    // toDF: the result's rows are Spark's usual ones (a Seq per array), whatever the encoders
+    // used inside.
+    return dataset.toDF().as(inEncoder).mapPartitions(scorer, outEncoder).toDF();
+  }
+
+  /**
+   * Spark's {@code Row} encoder of {@code schema}, except that the columns of {@code inputs}
+   * that are {@link InputColumn#primitive} (and, with {@code outputs}, the output columns after
+   * them, which are {@link OutputColumn#primitiveEncoder}) go in and out of the rows as Java
+   * primitive arrays, copied whole, where the plain encoder would box every element into a
+   * Scala {@code Seq}. {@code null} when no column gains or the schema's names are not unique
+   * (the rows are then read by name).
+   */
+  static Encoder<Row> rowEncoder(StructType schema, InputColumn[] inputs,
+      OutputColumn[] outputs) {
+    AgnosticEncoder<Row> plain = RowEncoder$.MODULE$.encoderFor(schema);
+    if (!(plain instanceof AgnosticEncoders.RowEncoder row)) {
+      return null;
+    }
+    Set<String> names = new HashSet<>();
+    for (String name : schema.fieldNames()) {
+      if (!names.add(name.toLowerCase(java.util.Locale.ROOT))) {
+        return null;
+      }
+    }
+    List<AgnosticEncoders.EncoderField> fields =
+        new ArrayList<>(CollectionConverters.asJava(row.fields()));
+    boolean changed = false;
+    for (InputColumn input : inputs) {
+      if (input.primitive) {
+        fields.set(input.index, withEncoder(fields.get(input.index), input.primitiveEncoder()));
+        changed = true;
+      }
+    }
+    if (outputs != null) {
+      int first = fields.size() - outputs.length;
+      for (int j = 0; j < outputs.length; j++) {
+        AgnosticEncoder<?> encoder = outputs[j].primitiveEncoder();
+        if (encoder != null) {
+          fields.set(first + j, withEncoder(fields.get(first + j), encoder));
+          changed = true;
+        }
+      }
+    }
+    return changed
+        ? new AgnosticEncoders.RowEncoder(CollectionConverters.asScala(fields).toList())
+        : null;
+  }
+
+  private static AgnosticEncoders.EncoderField withEncoder(AgnosticEncoders.EncoderField field,
+      AgnosticEncoder<?> encoder) {
+    return new AgnosticEncoders.EncoderField(field.name(), encoder, field.nullable(),
+        field.metadata(), field.readMethod(), field.writeMethod());
   }
 
   /** The model's bytes as a broadcast, made once per Spark context. */

@@ -3,6 +3,8 @@ package dev.lamina.spark;
 import java.io.Serializable;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoder;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoders;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -35,6 +37,18 @@ final class OutputColumn implements Serializable {
       type = DataTypes.createArrayType(type, false);
     }
     return type;
+  }
+
+  /**
+   * The encoder of this column's values when they are one primitive array per row (an array
+   * output of rank 1, which {@link #value} gives as a Java primitive array): Spark copies it into
+   * its row in one piece. {@code null} for the others, which keep Spark's {@code Row} encoder.
+   */
+  AgnosticEncoder<?> primitiveEncoder() {
+    if (vector || spec.rank() != 1) {
+      return null;
+    }
+    return new AgnosticEncoders.ArrayEncoder<>(spec.kind.primitiveEncoder(), false);
   }
 
   /**

@@ -62,6 +62,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private Row carriedRow;
     private Object[] carriedSamples;
     private long[][] carriedShapes;
+    /** Each input's batch array, kept for the next batch of the same size (predict copies it). */
+    private final Object[] buffers = new Object[inputs.length];
 
     Batches(Iterator<Row> rows) {
       this.rows = rows;
@@ -197,7 +199,11 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
               + "array holds; set a smaller batchSize");
         }
         ElementKind kind = inputs[i].spec.kind;
-        Object batch = kind.allocate((int) total);
+        Object batch = buffers[i];
+        if (batch == null || java.lang.reflect.Array.getLength(batch) != total) {
+          batch = kind.allocate((int) total);
+          buffers[i] = batch;
+        }
         int offset = 0;
         for (Object[] row : samples) {
           if (row != null) {

@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoders;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
@@ -207,7 +208,49 @@ class SparkTransformerTest {
       Map<Long, Row> scored = byId(stage.transform(data));
       assertScored(expected.get(0), scored, "dense");
       assertScored(expected.get(1), scored, "scaled");
+
+      // b again with elements that cannot be null: it comes as a double[] (no boxing) and is
+      // converted to floats as the boxed path does, bit for bit.
+      StructType primitive = new StructType().add("id", DataTypes.LongType, false)
+          .add("a", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType)))
+          .add("b", DataTypes.createArrayType(DataTypes.DoubleType, false));
+      Dataset<Row> primitiveData = TestModels.frame(spark, rows, primitive, 2);
+      assertEquals(List.of(false, true), primitiveInputs(model, stage, primitive));
+      scored = byId(stage.transform(primitiveData));
+      assertScored(expected.get(0), scored, "dense");
+      assertScored(expected.get(1), scored, "scaled");
+      assertEquals(primitive.add("dense", DataTypes.createArrayType(DataTypes.FloatType, false),
+          true).add("scaled", DataTypes.createArrayType(DataTypes.FloatType, false), true),
+          stage.transform(primitiveData).schema());
     }
+  }
+
+  /**
+   * Which input columns of {@code schema} the stage reads as primitive arrays, after checking
+   * that its row encoders say so (the fast path is taken, not only allowed).
+   */
+  private static List<Boolean> primitiveInputs(Model model, LaminaTransformer stage,
+      StructType schema) {
+    ModelSignature signature = ModelSignature.of(model);
+    InputColumn[] columns = new InputColumn[stage.getInputCols().length];
+    List<Boolean> primitive = new ArrayList<>();
+    for (int i = 0; i < columns.length; i++) {
+      columns[i] = InputColumn.of(schema, stage.getInputCols()[i], signature.inputs.get(i));
+      primitive.add(columns[i].primitive);
+    }
+    var encoder = LaminaTransformer.rowEncoder(schema, columns, null);
+    assertEquals(primitive.contains(true), encoder != null,
+        "an encoder exactly when a column gains");
+    if (encoder != null) {
+      var fields = scala.jdk.javaapi.CollectionConverters.asJava(
+          ((AgnosticEncoders.RowEncoder) encoder).fields());
+      for (InputColumn column : columns) {
+        assertEquals(column.primitive,
+            fields.get(column.index).enc() instanceof AgnosticEncoders.ArrayEncoder<?>,
+            column.column);
+      }
+    }
+    return primitive;
   }
 
   @Test
@@ -298,6 +341,78 @@ class SparkTransformerTest {
           TestModels.assertBitEqual(expected[i], TestModels.floats(row.get(2)), "keep, row " + i);
         }
       }
+    }
+  }
+
+  /**
+   * The same bad rows where the column's elements cannot be null (Spark hands the stage a
+   * primitive array per row): a null row and a short row give the same errors, and skip and keep
+   * the same rows and scores.
+   */
+  @Test
+  void badRowsOnThePrimitiveArrayPath() throws Exception {
+    float[][] x = TestModels.rows(10, TestModels.FEATURES, 6);
+    StructType schema = new StructType().add("id", DataTypes.LongType, false)
+        .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), true);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      rows.add(RowFactory.create((long) i, i == 6 ? null : i == 7 ? Arrays.copyOf(x[7], 7)
+          : x[i]));
+    }
+    Dataset<Row> data = TestModels.frame(spark, rows, schema, 1);
+    try (Model model = TestModels.classifier()) {
+      // The valid rows' batches of 4: rows 0-3, then 4, 5, 8 and 9.
+      float[][] first = StdArrays.array2dCopyOf(model.predict(
+          StdArrays.ndCopyOf(Arrays.copyOfRange(x, 0, 4)), 4));
+      float[][] second = StdArrays.array2dCopyOf(model.predict(
+          StdArrays.ndCopyOf(new float[][] {x[4], x[5], x[8], x[9]}), 4));
+      float[][] expected = new float[10][];
+      System.arraycopy(first, 0, expected, 0, 4);
+      expected[4] = second[0];
+      expected[5] = second[1];
+      expected[8] = second[2];
+      expected[9] = second[3];
+      LaminaTransformer stage = LaminaTransformer.of(model).setInputCols("features")
+          .setOutputCols("p").setBatchSize(4);
+      assertEquals(List.of(true), primitiveInputs(model, stage, schema));
+
+      String message = messages(assertThrows(Exception.class,
+          () -> stage.transform(data).collectAsList()));
+      assertTrue(message.contains(stage.uid() + ": row 6 of partition 0 (counting from 0): "
+          + "input column 'features' is null; the model's input (float32, shape (None, 8)) "
+          + "takes array<(float|double|int|bigint)> or an ML Vector of shape (8)"), message);
+      message = messages(assertThrows(Exception.class,
+          () -> stage.transform(data.filter("id >= 7")).collectAsList()));
+      assertTrue(message.contains("row 0 of partition 0 (counting from 0): input column "
+          + "'features' has shape (7) where the model's input (float32, shape (None, 8)) needs "
+          + "(8)"), message);
+
+      stage.setHandleInvalid("skip");
+      Map<Long, Row> skipped = byId(stage.transform(data));
+      assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 8L, 9L),
+          skipped.keySet().stream().sorted().toList());
+      for (long id : skipped.keySet()) {
+        TestModels.assertBitEqual(expected[(int) id],
+            TestModels.floats(skipped.get(id).getAs("p")), "skip, row " + id);
+        // The input column comes through as it was.
+        TestModels.assertBitEqual(x[(int) id], TestModels.floats(skipped.get(id).getAs(
+            "features")), "skip, features of row " + id);
+      }
+
+      stage.setHandleInvalid("keep");
+      List<Row> kept = stage.transform(data).collectAsList();
+      assertEquals(10, kept.size());
+      for (int i = 0; i < 10; i++) {
+        Row row = kept.get(i);
+        assertEquals(i, row.getLong(0), "keep keeps the order");
+        if (i == 6 || i == 7) {
+          assertNull(row.get(2), "row " + i);
+        } else {
+          TestModels.assertBitEqual(expected[i], TestModels.floats(row.get(2)), "keep, row " + i);
+        }
+      }
+      assertNull(kept.get(6).get(1));
+      assertEquals(7, TestModels.floats(kept.get(7).get(1)).length);
     }
   }
 

@@ -4,43 +4,124 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keras's {@code EarlyStopping(monitor="val_loss", min_delta=0, patience=0, mode="auto",
- * restore_best_weights=False)}: stops when the monitored value has not improved by more than
- * {@code minDelta} for {@code patience} epochs, and optionally restores the weights of the best
- * epoch when training ends (stopped early or not). Mode {@code auto} minimises, except for accuracy-like names, which it maximises.
+ * Keras's {@code EarlyStopping(monitor="val_loss", min_delta=0, patience=0, verbose=0,
+ * mode="auto", baseline=None, restore_best_weights=False, start_from_epoch=0)}: stops when the
+ * monitored value has not improved by more than {@code minDelta} for {@code patience} epochs,
+ * and optionally restores the weights of the best epoch when training ends (stopped early or
+ * not, as Keras 3). Epochs before {@code startFromEpoch} are not monitored. With a
+ * {@code baseline}, the patience restarts only for a value that beats both the best so far and
+ * the baseline. Mode {@code auto} minimises losses and maximises accuracies (Keras's metric
+ * directions). With verbose 1 it prints Keras's lines: {@code Epoch 5: early stopping} and
+ * {@code Restoring model weights from the end of the best epoch: 3.}
+ *
+ * <pre>{@code
+ * new EarlyStopping.Builder().monitor("val_loss").patience(3).restoreBestWeights(true).build()
+ * }</pre>
  */
 public final class EarlyStopping implements Callback {
 
-  private final String monitor;
-  private final double minDelta;
+  private final Monitor monitor;
   private final int patience;
+  private final int verbose;
+  private final Double baseline;
   private final boolean restoreBestWeights;
-  private final boolean maximise;
+  private final int startFromEpoch;
   private Training training;
-  private double best;
+  private Double best;
   private int wait;
   private int bestEpoch = -1;
   private int stoppedEpoch = -1;
   private List<float[]> bestWeights;
 
   public EarlyStopping(String monitor, double minDelta, int patience, boolean restoreBestWeights) {
-    this.monitor = monitor;
-    this.minDelta = Math.abs(minDelta);
-    this.patience = patience;
-    this.restoreBestWeights = restoreBestWeights;
-    this.maximise = monitor.endsWith("acc") || monitor.endsWith("accuracy")
-        || monitor.startsWith("fmeasure");
+    this(new Builder().monitor(monitor).minDelta(minDelta).patience(patience)
+        .restoreBestWeights(restoreBestWeights));
   }
 
   /** Keras's defaults: monitor {@code val_loss}, patience 0. */
   public EarlyStopping() {
-    this("val_loss", 0, 0, false);
+    this(new Builder());
+  }
+
+  private EarlyStopping(Builder b) {
+    if (b.patience < 0) {
+      throw new IllegalArgumentException("EarlyStopping patience must be at least 0, got "
+          + b.patience);
+    }
+    this.monitor = new Monitor("EarlyStopping", b.monitor, b.mode, b.minDelta);
+    this.patience = b.patience;
+    this.verbose = b.verbose;
+    this.baseline = b.baseline;
+    this.restoreBestWeights = b.restoreBestWeights;
+    this.startFromEpoch = b.startFromEpoch;
+  }
+
+  /** Keras's arguments by name, with its defaults. */
+  public static final class Builder {
+    private String monitor = "val_loss";
+    private double minDelta;
+    private int patience;
+    private int verbose;
+    private String mode = "auto";
+    private Double baseline;
+    private boolean restoreBestWeights;
+    private int startFromEpoch;
+
+    public Builder monitor(String monitor) {
+      this.monitor = java.util.Objects.requireNonNull(monitor, "monitor");
+      return this;
+    }
+
+    public Builder minDelta(double minDelta) {
+      this.minDelta = minDelta;
+      return this;
+    }
+
+    public Builder patience(int patience) {
+      this.patience = patience;
+      return this;
+    }
+
+    /** 0: silent; 1: prints when it stops and when it restores weights. */
+    public Builder verbose(int verbose) {
+      this.verbose = verbose;
+      return this;
+    }
+
+    /** {@code "auto"}, {@code "min"} or {@code "max"}. */
+    public Builder mode(String mode) {
+      this.mode = java.util.Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** A value the monitored quantity must beat for the patience to restart; none by default. */
+    public Builder baseline(Double baseline) {
+      this.baseline = baseline;
+      return this;
+    }
+
+    public Builder restoreBestWeights(boolean restoreBestWeights) {
+      this.restoreBestWeights = restoreBestWeights;
+      return this;
+    }
+
+    /** Epochs of warm-up, not monitored. */
+    public Builder startFromEpoch(int startFromEpoch) {
+      this.startFromEpoch = startFromEpoch;
+      return this;
+    }
+
+    public EarlyStopping build() {
+      return new EarlyStopping(this);
+    }
   }
 
   @Override
   public void onTrainBegin(Training training) {
+    // As Keras: reusable across fits.
     this.training = training;
-    best = maximise ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    monitor.bind(training);
+    best = null;
     wait = 0;
     bestEpoch = -1;
     stoppedEpoch = -1;
@@ -49,23 +130,30 @@ public final class EarlyStopping implements Callback {
 
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
-    Double value = logs.get(monitor);
-    if (value == null) {
-      throw new IllegalStateException("EarlyStopping monitors '" + monitor
+    Double current = logs.get(monitor.monitor());
+    if (current == null) {
+      // Keras warns and goes on; a monitor never logged would make this callback do nothing.
+      throw new IllegalStateException("EarlyStopping monitors '" + monitor.monitor()
           + "', which this fit does not log; it logs " + logs.keySet());
     }
+    monitor.maximise(); // Keras resolves the direction here, and fails for an unknown metric
+    if (epoch < startFromEpoch) {
+      return;
+    }
     if (restoreBestWeights && bestWeights == null) {
-      bestWeights = training.weights(); // Keras keeps the first epoch's as a start
+      bestWeights = training.weights(); // Keras keeps the first monitored epoch's as a start
       bestEpoch = epoch;
     }
     wait++;
-    if (improves(value)) {
-      best = value;
+    if (monitor.improves(current, best)) {
+      best = current;
       bestEpoch = epoch;
       if (restoreBestWeights) {
         bestWeights = training.weights();
       }
-      wait = 0;
+      if (baseline == null || monitor.improves(current, baseline)) {
+        wait = 0;
+      }
       return;
     }
     if (wait >= patience && epoch > 0) {
@@ -74,25 +162,37 @@ public final class EarlyStopping implements Callback {
     }
   }
 
-  /** As Keras 3: the best epoch's weights come back whether or not training stopped early. */
   @Override
   public void onTrainEnd(Map<String, Double> logs) {
+    if (stoppedEpoch > 0 && verbose > 0) {
+      training.out().println("Epoch " + (stoppedEpoch + 1) + ": early stopping");
+    }
     if (restoreBestWeights && bestWeights != null) {
+      if (verbose > 0) {
+        training.out().println("Restoring model weights from the end of the best epoch: "
+            + (bestEpoch + 1) + ".");
+      }
       training.setWeights(bestWeights);
     }
   }
 
-  private boolean improves(double value) {
-    return maximise ? value - minDelta > best : value + minDelta < best;
-  }
-
-  /** The epoch training stopped at, or -1. */
+  /** The epoch training stopped at (zero-based), or -1 if it did not stop early. */
   public int stoppedEpoch() {
     return stoppedEpoch;
   }
 
-  /** The epoch with the best monitored value, or -1. */
+  /** The epoch with the best monitored value (zero-based), or -1 before one is seen. */
   public int bestEpoch() {
     return bestEpoch;
+  }
+
+  /** The best monitored value so far, or {@code null} before the first. */
+  public Double best() {
+    return best;
+  }
+
+  /** Epochs since the last improvement (Keras's {@code wait}). */
+  public int waited() {
+    return wait;
   }
 }
