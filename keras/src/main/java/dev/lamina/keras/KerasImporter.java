@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
 
 /**
  * Reads one {@code .keras} file: checks every layer's type and options against what Lamina can
@@ -179,7 +179,7 @@ final class KerasImporter {
       // A layer holding sublayers in Keras (a recurrent layer's cell, a wrapper's layer) has
       // its weights in their groups; the layer's own group is checked by name when it holds any.
       List<Weight> all = spec.layer.weights();
-      List<FloatNdArray> values = new ArrayList<>();
+      List<NdArray<?>> values = new ArrayList<>();
       int from = 0;
       for (Map.Entry<String, Integer> group : spec.layer.kerasWeightGroups()) {
         int count = group.getValue();
@@ -199,7 +199,7 @@ final class KerasImporter {
       }
       if (!values.isEmpty()) {
         try {
-          spec.layer.setWeights(values);
+          spec.layer.setWeightArrays(values);
         } catch (IllegalArgumentException e) {
           throw new ModelFormatException(fileName + "!model.weights.h5: " + spec.weightsGroup
               + ": " + e.getMessage(), e);

@@ -161,15 +161,19 @@ class RecurrentLayersTest {
   static void setWeights(Layer layer, JsonArray weights) throws IOException {
     List<Weight> declared = layer.weights();
     assertEquals(weights.size(), declared.size(), "number of weights of " + layer.describe());
-    List<org.tensorflow.ndarray.FloatNdArray> values = new ArrayList<>();
+    List<org.tensorflow.ndarray.NdArray<?>> values = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
       JsonObject weight = weights.requireObject(i);
       String name = declared.get(i).name();
       assertEquals(weight.requireString("name"), name.substring(name.lastIndexOf('/') + 1),
           "weight " + i);
-      values.add(KerasLayerFixtures.weightValue(weight));
+      // rnn.json's weights are float32 and carry no dtype field.
+      values.add(org.tensorflow.ndarray.NdArrays.wrap(
+          Shape.of(weight.requireArray("shape").longs()),
+          org.tensorflow.ndarray.buffer.DataBuffers.of(weight.requireArray("values").floats(),
+              true, false)));
     }
-    layer.setWeights(values);
+    layer.setWeightArrays(values);
   }
 
   /**
