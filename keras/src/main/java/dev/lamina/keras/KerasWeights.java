@@ -70,7 +70,8 @@ final class KerasWeights implements AutoCloseable {
    *
    * @param group e.g. {@code layers/dense_1}
    * @param layer how messages name the layer
-   * @param layerName the Keras layer's name, to cross-check the group's {@code name} attribute
+   * @param layerName the Keras layer's name, to cross-check the group's {@code name} attribute;
+   *     null for a sublayer's group (Keras names a recurrent layer's cell {@code lstm_cell})
    */
   List<NdArray<?>> read(String group, String layer, String layerName, List<Weight> expected)
       throws ModelFormatException {
@@ -114,7 +115,8 @@ final class KerasWeights implements AutoCloseable {
       "query", "query_dense", "key", "key_dense", "value", "value_dense",
       "attention_output", "output_dense");
 
-  private List<NdArray<?>> readGroup(String group, String layer, String layerName,
+  /** One group's {@code vars}, in order, with {@link #read}'s checks; null name: unchecked. */
+  List<NdArray<?>> readGroup(String group, String layer, String layerName,
       List<Weight> expected) throws ModelFormatException {
     String varsPath = group + "/vars";
     try {
@@ -449,7 +451,7 @@ final class KerasWeights implements AutoCloseable {
   private void checkName(Group vars, String path, String layer, String layerName)
       throws ModelFormatException {
     Attribute name = vars.getAttributes().get("name");
-    if (name == null) {
+    if (name == null || layerName == null) { // null: a sublayer's group (a cell), named by Keras
       return; // older writers leave it out; the position in the file is what Keras itself uses
     }
     // Both the element count and the element size: a fixed-length string type may declare

@@ -357,6 +357,18 @@ public abstract class Layer {
   }
 
   /**
+   * Where Keras 3's weights file ({@code model.weights.h5}) keeps this layer's weights: groups
+   * relative to the layer's own ({@code ""} is the layer's own {@code vars}), each with how many
+   * of {@link #weights()}, in order, it holds. By default the layer's own group holds them all;
+   * a layer holding sublayers in Keras overrides this (Keras's {@code LSTM} keeps its weights
+   * under {@code cell}, {@code Bidirectional} under {@code forward_layer/cell} and
+   * {@code backward_layer/cell}, {@code TimeDistributed} under {@code layer}).
+   */
+  public List<Map.Entry<String, Integer>> kerasWeightGroups() {
+    return List.of(Map.entry("", weights.size()));
+  }
+
+  /**
    * Copies of the weights' values, in order (Keras's {@code layer.get_weights()}), for a layer
    * whose weights are all float32; {@link #getWeightArrays()} gives weights of any dtype.
    *
@@ -567,6 +579,17 @@ public abstract class Layer {
     List<?> floats = weights;
     return java.util.Collections.singletonList(
         build(tf, inputs, (List<Operand<TFloat32>>) floats, context));
+  }
+
+  /**
+   * For wrapper layers (Keras's {@code Bidirectional}, {@code TimeDistributed}): adds one call of
+   * {@code inner}, a layer the wrapper holds but the model does not list, to the graph, with
+   * operands the wrapper gives for the inner layer's weights (usually its own weights, declared
+   * in the inner layer's order) and the wrapper's call context.
+   */
+  protected static List<Operand<?>> buildInner(Layer inner, Ops tf, List<Operand<?>> inputs,
+      List<Operand<?>> weights, CallContext context) {
+    return inner.buildOutputs(tf, inputs, weights, context);
   }
 
   /**
