@@ -188,6 +188,42 @@ class BatchSourceTest {
     return values;
   }
 
+  @Test
+  void csvValuesParseAsFloatParseFloatAndDoubleParseDouble() throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    List<String> values = new ArrayList<>(List.of("0", "-0", "1.", "+2.5", " 3.25 ", "1e3",
+        "-1.5E-7", "NaN", "-Infinity", "0.1", "16777217", "3.4028235e38", "1.00000005960464477"));
+    for (int i = 0; i < 3000; i++) {
+      int digits = 1 + random.nextInt(17);
+      StringBuilder text = new StringBuilder(random.nextBoolean() ? "-" : "");
+      int point = random.nextInt(digits + 1);
+      for (int d = 0; d < digits; d++) {
+        if (d == point && d > 0) {
+          text.append('.');
+        }
+        text.append((char) ('0' + random.nextInt(10)));
+      }
+      values.add(text.toString());
+    }
+    StringBuilder csv = new StringBuilder("f,d\n");
+    values.forEach(v -> csv.append(v).append(',').append(v).append('\n'));
+    Path file = dir.resolve("numbers.csv");
+    Files.writeString(file, csv);
+    try (CsvSource source = CsvSource.builder(file).column("f", CsvSource.Type.FLOAT)
+        .column("d", CsvSource.Type.DOUBLE).features("f").target("d").batchSize(values.size())
+        .build()) {
+      Batch batch = source.batch(0);
+      float[][] f = (float[][]) batch.x();
+      double[][] d = (double[][]) batch.y();
+      for (int i = 0; i < values.size(); i++) {
+        String v = values.get(i).trim();
+        assertEquals(Float.floatToIntBits(Float.parseFloat(v)), Float.floatToIntBits(f[i][0]), v);
+        assertEquals(Double.doubleToLongBits(Double.parseDouble(v)),
+            Double.doubleToLongBits(d[i][0]), v);
+      }
+    }
+  }
+
   private CsvFormatException csvError(String text, CsvSource.Builder schema) throws Exception {
     Path file = dir.resolve("bad.csv");
     Files.writeString(file, text);

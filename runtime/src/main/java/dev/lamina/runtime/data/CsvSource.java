@@ -316,7 +316,78 @@ public final class CsvSource implements BatchSource {
     return row;
   }
 
+  private static final double[] POWERS = new double[19];
+
+  static {
+    POWERS[0] = 1;
+    for (int i = 1; i < POWERS.length; i++) {
+      POWERS[i] = POWERS[i - 1] * 10;
+    }
+  }
+
   private double parse(String text, int from, int to, int column) {
+    Type type = types.get(column);
+    if (type == Type.FLOAT || type == Type.DOUBLE) {
+      double fast = fastDecimal(text, from, to, type == Type.FLOAT);
+      if (!Double.isNaN(fast)) {
+        return fast;
+      }
+    }
+    return parseSlow(text, from, to, column);
+  }
+
+  /**
+   * A plain decimal ({@code -12.345}: no exponent, at most 15 digits) without allocating: the
+   * digits as a whole number divided by a power of ten, both exact in a double, so the quotient
+   * is the correctly rounded double, as {@link Double#parseDouble} gives. For a float, that
+   * double rounded again, unless it lies exactly halfway between two floats (where rounding twice
+   * could differ from {@link Float#parseFloat}). NaN for anything else: the slow path decides.
+   */
+  private static double fastDecimal(String text, int from, int to, boolean asFloat) {
+    int i = from;
+    boolean negative = false;
+    if (i < to && (text.charAt(i) == '-' || text.charAt(i) == '+')) {
+      negative = text.charAt(i) == '-';
+      i++;
+    }
+    long digits = 0;
+    int count = 0;
+    int fraction = -1;
+    for (; i < to; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits = digits * 10 + (c - '0');
+        if (++count > 15) {
+          return Double.NaN;
+        }
+        if (fraction >= 0) {
+          fraction++;
+        }
+      } else if (c == '.' && fraction < 0) {
+        fraction = 0;
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (count == 0) {
+      return Double.NaN;
+    }
+    double value = fraction > 0 ? digits / POWERS[fraction] : digits;
+    if (negative) {
+      value = -value;
+    }
+    if (asFloat) {
+      float rounded = (float) value;
+      long bits = Double.doubleToRawLongBits(value);
+      if ((double) rounded != value && (bits & 0x1FFFFFFFL) == 0x10000000L) {
+        return Double.NaN; // halfway between two floats
+      }
+      return rounded;
+    }
+    return value;
+  }
+
+  private double parseSlow(String text, int from, int to, int column) {
     String value = text.substring(from, to).trim();
     Type type = types.get(column);
     if (value.isEmpty()) {
