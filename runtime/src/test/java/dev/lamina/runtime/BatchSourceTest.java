@@ -409,6 +409,36 @@ class BatchSourceTest {
   }
 
   @Test
+  void anIteratorSourceTrainsAsTheArraysPassAfterPass() {
+    float[][] x = xs();
+    float[][] y = ys(x);
+    List<float[]> expected;
+    try (Model model = model()) {
+      model.fit(x, y, new FitOptions().epochs(2).batchSize(10).shuffle(false).verbose(0));
+      expected = weights(model);
+    }
+    BatchSource arrays = BatchSources.of(x, y, 10);
+    int[] passes = {0};
+    BatchSource iterators = BatchSources.fromIterators(() -> {
+      passes[0]++;
+      List<Batch> batches = new ArrayList<>();
+      for (long i = 0; i < arrays.batches(); i++) {
+        try {
+          batches.add(arrays.batch(i));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return batches.iterator();
+    });
+    try (Model model = model()) {
+      model.fit(iterators, new FitOptions().epochs(2).verbose(0));
+      assertSameWeights(expected, weights(model));
+      assertEquals(2, passes[0]);
+    }
+  }
+
+  @Test
   void aCallbackStoppingMidEpochEndsFitAndTheThread() throws Exception {
     Generator generator = new Generator();
     try (Model model = model()) {

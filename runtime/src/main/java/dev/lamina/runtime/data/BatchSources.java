@@ -2,7 +2,9 @@ package dev.lamina.runtime.data;
 
 import java.lang.reflect.Array;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.index.Indices;
 
@@ -60,6 +62,46 @@ public final class BatchSources {
   /** {@link #of(Object, Object, int)} for {@code predict}: inputs only. */
   public static BatchSource of(Object x, int batchSize) {
     return of(x, null, batchSize);
+  }
+
+  /**
+   * A source of unknown length over iterators, a generator's form: each pass (each epoch without
+   * {@code stepsPerEpoch}, or when the last pass ran out) calls {@code passes} for a new iterator
+   * and reads it to its end; an iterator that never ends is an infinite source (give
+   * {@code stepsPerEpoch}).
+   *
+   * <pre>{@code
+   * BatchSource rows = BatchSources.fromIterators(() -> database.query("SELECT ...")
+   *     .map(page -> Batch.of(page.features(), page.labels())).iterator());
+   * }</pre>
+   */
+  public static BatchSource fromIterators(Supplier<? extends Iterator<Batch>> passes) {
+    java.util.Objects.requireNonNull(passes, "passes");
+    return new BatchSource() {
+      private Iterator<Batch> current;
+      private long next;
+
+      @Override
+      public synchronized Batch batch(long index) {
+        if (index == 0) {
+          current = java.util.Objects.requireNonNull(passes.get(), "the iterator supplied");
+        } else if (index != next || current == null) {
+          throw new IllegalStateException("An iterator source is read in order: batch " + index
+              + " was asked for after batch " + (next - 1));
+        }
+        next = index + 1;
+        if (!current.hasNext()) {
+          current = null;
+          return null;
+        }
+        return java.util.Objects.requireNonNull(current.next(), "the iterator's batch " + index);
+      }
+
+      @Override
+      public String toString() {
+        return "BatchSources.fromIterators(" + passes + ")";
+      }
+    };
   }
 
   private static long samples(Object data, String role, long expected) {
