@@ -23,7 +23,8 @@ import org.tensorflow.types.TFloat32;
  * The {@code streaming} part: one epoch of {@code fit} over a generated CSV file through a
  * {@link CsvSource} (parsed on the prefetch thread while TensorFlow trains) against one epoch of
  * {@code fit} over the same rows already in memory as arrays, same model (Input(32) → Dense(16,
- * relu) → Dense(1), SGD; {@code width=} sets the 16), same batch size, no shuffling: the same batches. One warm-up epoch of
+ * relu) → Dense(1), SGD; {@code width=} sets the 16), same batch size, no shuffling: the same
+ * batches. One warm-up epoch of
  * each, then {@code rounds} interleaved rounds; samples/s, medians (quartiles).
  */
 final class StreamingFitBench {
@@ -75,7 +76,8 @@ final class StreamingFitBench {
 
   static String table(Result r) {
     return String.format(Locale.ROOT, "%,d rows of %d float features and a target (%,d MB of "
-        + "CSV), Input(32) → Dense(%d, relu) → Dense(1), batches of %d, one epoch per sample, %d "
+        + "CSV), Input(32) → Dense(%d, relu) → Dense(1), batches of %d, one epoch per sample, "
+        + "%d "
         + "rounds%n%n", r.rows(), FEATURES, r.bytes() >> 20, r.width(), r.batch(), r.rounds())
         + "| fit over | samples/s, median (quartiles) | against in memory |\n"
         + "| --- | --- | --- |\n"
@@ -106,7 +108,8 @@ final class StreamingFitBench {
     return model;
   }
 
-  private static double streamingEpoch(Path file, int batch, int queue, int width) throws Exception {
+  private static double streamingEpoch(Path file, int batch, int queue, int width)
+      throws Exception {
     try (Model model = model(width); CsvSource source = source(file, batch)) {
       model.fit(source, new FitOptions().epochs(1).verbose(0).shuffle(false)); // builds the graph
       long start = System.nanoTime();
