@@ -439,6 +439,30 @@ class BatchSourceTest {
   }
 
   @Test
+  void aGeneratorThatRunsOutEndsItsEpochEarlyAndStartsOver() {
+    List<Long> asked = new ArrayList<>();
+    int[] passes = {0};
+    BatchSource five = BatchSources.fromIterators(() -> {
+      passes[0]++;
+      return java.util.stream.LongStream.range(0, 5).mapToObj(i -> {
+        asked.add(i);
+        return Batch.of(new float[2][3], new float[2][1]);
+      }).iterator();
+    });
+    try (Model model = model()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      History history = model.fit(five, new FitOptions().epochs(3).stepsPerEpoch(3)
+          .maxQueueSize(0).out(new PrintStream(out, true, StandardCharsets.UTF_8)));
+      assertEquals(3, history.get("loss").size());
+      // Keras: 3 batches, then the 2 left and the warning, then a new pass.
+      assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 0L, 1L, 2L), asked);
+      assertEquals(2, passes[0]);
+      assertTrue(out.toString(StandardCharsets.UTF_8).contains("Your input ran out of data "
+          + "after 2 of 3 steps"), out.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void aCallbackStoppingMidEpochEndsFitAndTheThread() throws Exception {
     Generator generator = new Generator();
     try (Model model = model()) {
