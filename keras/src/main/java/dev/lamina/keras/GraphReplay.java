@@ -1,5 +1,6 @@
 package dev.lamina.keras;
 
+import dev.lamina.runtime.CallReplay;
 import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Shapes;
@@ -11,6 +12,7 @@ import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.registry.KerasCall;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +21,10 @@ import org.tensorflow.types.family.TType;
 
 /**
  * Replays the file's layer calls onto Lamina's symbolic tensors: a Sequential model's chain, or a
- * Functional model's nodes in Kahn's order (whatever order the file lists them in, and cycles
- * refused). Makes each Lambda's layer through its binding when it is first applied, and checks
- * every call's inputs against the shapes Keras recorded.
+ * Functional model's nodes through the runtime's {@link CallReplay} in the order their inputs
+ * allow (whatever order the file lists them in, and cycles refused), the replay Lamina's own
+ * files load through too. Makes each Lambda's layer through its binding when it is first
+ * applied, and checks every call's inputs against the shapes Keras recorded.
  */
 final class GraphReplay {
 
@@ -29,7 +32,8 @@ final class GraphReplay {
   private final LambdaBinder binder;
   private final ShapeChecks shapes;
   private final KerasImportOptions options;
-  private long resolutions;
+  /** The functional replay, once done. */
+  private CallReplay<Site, ModelFormatException> replay;
   /** The mask ops checked so far: a failed check ends the import, so each is checked once. */
   private final java.util.Set<LayerSpec> checkedMaskOps =
       Collections.newSetFromMap(new IdentityHashMap<>());
@@ -49,7 +53,7 @@ final class GraphReplay {
 
   /** Attempts to gather a node's inputs so far: the work of a functional replay. */
   long resolutions() {
-    return resolutions;
+    return replay == null ? 0 : replay.resolutions();
   }
 
   /** The model of the layers' calls: every layer made, applied and checked. */
@@ -119,14 +123,23 @@ final class GraphReplay {
     outputs.add(x);
   }
 
+  /**
+   * Where a call or a reference is in the file: a node ({@code spec}'s {@code node}th) or a
+   * {@code ["name", node, tensor]} reference.
+   */
+  private record Site(LayerSpec spec, int node, JsonArray ref) {}
+
   private void buildFunctional(List<SymbolicTensor<?>> inputs, List<SymbolicTensor<?>> outputs)
       throws ModelFormatException {
+    Map<String, SymbolicTensor<?>> inputTensors = new HashMap<>();
     for (LayerSpec spec : config.specs()) {
       if (spec.isInput()) {
         if (!spec.inbound.isEmpty()) {
           throw spec.json.error("inbound_nodes", "an InputLayer has no inbound nodes");
         }
-        spec.outputs.add(List.of(makeInput(spec)));
+        SymbolicTensor<?> input = makeInput(spec);
+        spec.outputs.add(List.of(input));
+        inputTensors.put(spec.name, input);
       } else {
         if (spec.inbound.isEmpty()) {
           throw spec.json.error(spec.describe() + " is never applied to anything");
@@ -134,78 +147,25 @@ final class GraphReplay {
         spec.outputs.addAll(Collections.nCopies(spec.inbound.size(), null));
       }
     }
-    // Keras lists producers first; a file may list layers in any order. Kahn's algorithm over
-    // the nodes (each layer call), taking the ready node that comes first in the file: the file's
-    // order when it is Keras's, and work linear in the nodes (times log n for the queue) in any
-    // order. Whatever never becomes ready is on a cycle.
-    List<LayerSpec> nodeSpec = new ArrayList<>();
-    List<Integer> nodeIndex = new ArrayList<>();
-    Map<LayerSpec, Integer> firstNode = new IdentityHashMap<>();
+    // Each node (layer call) with its inputs, in the file's order: the runtime's replay orders
+    // them as their inputs allow (Keras lists producers first; a file may list layers in any
+    // order) and refuses cycles. Keras's mask ops are read by checkRecordedMask, never replayed.
+    List<CallReplay.Call<Site>> calls = new ArrayList<>();
     for (LayerSpec spec : config.specs()) {
       if (spec.maskOp) {
-        continue; // read by checkRecordedMask, never replayed
+        continue;
       }
-      firstNode.put(spec, nodeSpec.size());
       for (int node = 0; node < spec.inbound.size(); node++) {
-        nodeSpec.add(spec);
-        nodeIndex.add(node);
+        List<CallReplay.Ref<Site>> refs = new ArrayList<>();
+        for (KerasConfig.NodeInput input : config.nodeInputs(spec, node)) {
+          refs.add(ref(input.history(), input.historySize()));
+        }
+        calls.add(new CallReplay.Call<>(spec.name, refs, new Site(spec, node, null)));
       }
     }
-    int nodes = nodeSpec.size();
-    int[] waiting = new int[nodes];
-    List<List<Integer>> dependents = new ArrayList<>(Collections.nCopies(nodes, null));
-    java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
-    for (int id = 0; id < nodes; id++) {
-      LayerSpec spec = nodeSpec.get(id);
-      for (KerasConfig.NodeInput input : config.nodeInputs(spec, nodeIndex.get(id))) {
-        JsonArray ref = input.history();
-        LayerSpec producer = producer(ref, input.historySize());
-        if (producer.isInput()) {
-          continue; // computed already
-        }
-        if (producer.maskOp) {
-          throw maskOpUse(ref, producer);
-        }
-        int from = firstNode.get(producer) + ref.requireInt(1);
-        if (dependents.get(from) == null) {
-          dependents.set(from, new ArrayList<>(1));
-        }
-        dependents.get(from).add(id);
-        waiting[id]++;
-      }
-      if (waiting[id] == 0) {
-        ready.add(id);
-      }
-    }
-    while (!ready.isEmpty()) {
-      int id = ready.poll();
-      LayerSpec spec = nodeSpec.get(id);
-      int node = nodeIndex.get(id);
-      List<SymbolicTensor<?>> args = resolve(spec, node);
-      if (args == null) {
-        throw new AssertionError("node " + node + " of " + spec.describe() + " was not ready");
-      }
-      checkRecordedMask(spec, node, args);
-      applyCallOptions(spec, node);
-      spec.outputs.set(node, apply(spec, args));
-      if (dependents.get(id) != null) {
-        for (int next : dependents.get(id)) {
-          if (--waiting[next] == 0) {
-            ready.add(next);
-          }
-        }
-      }
-    }
-    for (int id = 0; id < nodes; id++) {
-      LayerSpec spec = nodeSpec.get(id);
-      int node = nodeIndex.get(id);
-      if (spec.outputs.get(node) == null) {
-        throw KerasConfig.nodeError(spec, node, spec.describe() + ": node " + node
-            + " depends on itself through a cycle of layers");
-      }
-    }
+    replay = CallReplay.inDependencyOrder(inputTensors, calls, new Handler());
     for (JsonArray ref : config.refs("input_layers")) {
-      SymbolicTensor<?> t = lookup(ref);
+      SymbolicTensor<?> t = replay.resolve(ref(ref, 3));
       if (!t.isInput()) {
         throw ref.error("input_layers names '" + ref.requireString(0) + "', which is not an "
             + "InputLayer");
@@ -213,30 +173,18 @@ final class GraphReplay {
       inputs.add(t);
     }
     for (JsonArray ref : config.refs("output_layers")) {
-      outputs.add(lookup(ref));
+      outputs.add(replay.resolve(ref(ref, 3)));
     }
   }
 
-  /** The tensor a {@code ["name", node, tensor]} reference names, or null if not made yet. */
-  private SymbolicTensor<?> lookup(JsonArray ref) throws ModelFormatException {
-    return lookup(ref, 3);
-  }
-
-  private SymbolicTensor<?> lookup(JsonArray ref, int size) throws ModelFormatException {
+  /** A {@code ["name", node, tensor]} reference to a layer's output (not a mask op's). */
+  private CallReplay.Ref<Site> ref(JsonArray ref, int size) throws ModelFormatException {
     LayerSpec producer = producer(ref, size);
     if (producer.maskOp) {
       throw maskOpUse(ref, producer);
     }
-    List<SymbolicTensor<?>> made = producer.outputs.get(ref.requireInt(1));
-    if (made == null) {
-      return null;
-    }
-    int tensor = ref.requireInt(2);
-    if (tensor >= made.size()) {
-      throw ref.error(2, producer.describe() + " gives " + made.size()
-          + (made.size() == 1 ? " output" : " outputs") + "; there is no output " + tensor);
-    }
-    return made.get(tensor);
+    return CallReplay.Ref.of(producer.name, ref.requireInt(1), ref.requireInt(2),
+        new Site(null, -1, ref));
   }
 
   /**
@@ -262,28 +210,73 @@ final class GraphReplay {
     return producer;
   }
 
-  /** The input tensors of one node, or null while one of them is not computed yet. */
-  private List<SymbolicTensor<?>> resolve(LayerSpec spec, int node) throws ModelFormatException {
-    resolutions++;
-    List<KerasConfig.NodeInput> tensors = config.nodeInputs(spec, node);
-    List<SymbolicTensor<?>> args = new ArrayList<>(tensors.size());
-    for (KerasConfig.NodeInput tensor : tensors) {
-      SymbolicTensor<?> t = lookup(tensor.history(), tensor.historySize());
-      if (t == null) {
-        return null;
+  /**
+   * Applies each node, its inputs checked against the shapes (and the mask) Keras recorded and
+   * its call options read; phrases the replay's errors.
+   */
+  private final class Handler implements CallReplay.Handler<Site, ModelFormatException> {
+
+    @Override
+    public List<SymbolicTensor<?>> apply(int index, CallReplay.Call<Site> call,
+        List<SymbolicTensor<?>> args) throws ModelFormatException {
+      LayerSpec spec = call.where().spec();
+      int node = call.where().node();
+      List<KerasConfig.NodeInput> tensors = config.nodeInputs(spec, node);
+      for (int i = 0; i < tensors.size(); i++) {
+        if (tensors.get(i).recorded() == null) {
+          continue; // Keras 2 records no shapes in its nodes
+        }
+        JsonObject recorded = tensors.get(i).recorded().requireObject("config");
+        shapes.checkRecorded(args.get(i),
+            KerasConfig.dims(recorded.requireArray("shape"), spec, "shape"),
+            recorded.optString("dtype", null), spec);
       }
-      args.add(t);
+      checkRecordedMask(spec, node, args);
+      applyCallOptions(spec, node);
+      List<SymbolicTensor<?>> made = GraphReplay.this.apply(spec, args);
+      spec.outputs.set(node, made);
+      return made;
     }
-    for (int i = 0; i < tensors.size(); i++) {
-      if (tensors.get(i).recorded() == null) {
-        continue; // Keras 2 records no shapes in its nodes
-      }
-      JsonObject config = tensors.get(i).recorded().requireObject("config");
-      shapes.checkRecorded(args.get(i),
-          KerasConfig.dims(config.requireArray("shape"), spec, "shape"),
-          config.optString("dtype", null), spec);
+
+    private LayerSpec producer(CallReplay.Ref<Site> ref) {
+      return config.byName(ref.layer());
     }
-    return args;
+
+    @Override
+    public ModelFormatException unknownLayer(CallReplay.Ref<Site> ref) {
+      return ref.where().ref().error(0, "no layer is named '" + ref.layer() + "'");
+    }
+
+    @Override
+    public ModelFormatException noSuchCall(CallReplay.Ref<Site> ref, int calls) {
+      return ref.where().ref().error(1, producer(ref).describe() + " has " + calls
+          + " node(s); there is no node " + ref.call());
+    }
+
+    @Override
+    public ModelFormatException notMadeYet(CallReplay.Ref<Site> ref) {
+      return ref.where().ref().error(1, "node " + ref.call() + " of "
+          + producer(ref).describe() + " is not computed");
+    }
+
+    @Override
+    public ModelFormatException noSuchOutput(CallReplay.Ref<Site> ref, int outputs) {
+      return ref.where().ref().error(2, producer(ref).describe() + " gives " + outputs
+          + (outputs == 1 ? " output" : " outputs") + "; there is no output " + ref.output());
+    }
+
+    @Override
+    public ModelFormatException noMask(CallReplay.Ref<Site> ref) {
+      return ref.where().ref().error("a Keras reference names no mask");
+    }
+
+    @Override
+    public ModelFormatException cycle(int index, CallReplay.Call<Site> call) {
+      LayerSpec spec = call.where().spec();
+      int node = call.where().node();
+      return KerasConfig.nodeError(spec, node, spec.describe() + ": node " + node
+          + " depends on itself through a cycle of layers");
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.lamina.keras;
 
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.Weight;
 import dev.lamina.runtime.io.Json;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.tensorflow.ndarray.NdArray;
 
 /**
  * Reads one {@code .keras} file: checks every layer's type and options against what Lamina can
@@ -173,11 +176,30 @@ final class KerasImporter {
       if (spec.layer == null || spec.weightsGroup == null) {
         continue;
       }
-      var values = weights.read(spec.weightsGroup, spec.describe(), spec.name,
-          spec.layer.weights());
+      // A layer holding sublayers in Keras (a recurrent layer's cell, a wrapper's layer) has
+      // its weights in their groups; the layer's own group is checked by name when it holds any.
+      List<Weight> all = spec.layer.weights();
+      List<NdArray<?>> values = new ArrayList<>();
+      int from = 0;
+      for (Map.Entry<String, Integer> group : spec.layer.kerasWeightGroups()) {
+        int count = group.getValue();
+        if (from + count > all.size()) {
+          throw new IllegalStateException(spec.describe() + " names more weights in Keras's "
+              + "groups than it has");
+        }
+        boolean own = group.getKey().isEmpty();
+        // A sublayer group holds plain weights (Bidirectional's are named forward_<name>/kernel
+        // in Lamina, but sit in forward_layer/cell/vars in Keras): read as they are.
+        values.addAll(own
+            ? weights.read(spec.weightsGroup, spec.describe(), spec.name,
+                all.subList(from, from + count))
+            : weights.readGroup(spec.weightsGroup + "/" + group.getKey(), spec.describe(), null,
+                all.subList(from, from + count)));
+        from += count;
+      }
       if (!values.isEmpty()) {
         try {
-          spec.layer.setWeights(values);
+          spec.layer.setWeightArrays(values);
         } catch (IllegalArgumentException e) {
           throw new ModelFormatException(fileName + "!model.weights.h5: " + spec.weightsGroup
               + ": " + e.getMessage(), e);

@@ -20,10 +20,15 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TType;
 
 /**
  * Keras 3's {@code model.weights.h5}, read in memory with jhdf: a layer's weights are the
@@ -60,13 +65,15 @@ final class KerasWeights implements AutoCloseable {
 
   /**
    * The values of one layer's weights, after checking that the file holds exactly as many as the
-   * Lamina layer declares, each of its shape, as float32.
+   * Lamina layer declares, each of its shape and dtype (float32, float64, int32 or int64: an
+   * NdArray of that dtype).
    *
    * @param group e.g. {@code layers/dense_1}
    * @param layer how messages name the layer
-   * @param layerName the Keras layer's name, to cross-check the group's {@code name} attribute
+   * @param layerName the Keras layer's name, to cross-check the group's {@code name} attribute;
+   *     null for a sublayer's group (Keras names a recurrent layer's cell {@code lstm_cell})
    */
-  List<FloatNdArray> read(String group, String layer, String layerName, List<Weight> expected)
+  List<NdArray<?>> read(String group, String layer, String layerName, List<Weight> expected)
       throws ModelFormatException {
     if (expected.stream().noneMatch(w -> w.name().contains("/"))) {
       return readGroup(group, layer, layerName, expected);
@@ -81,11 +88,11 @@ final class KerasWeights implements AutoCloseable {
       bySublayer.computeIfAbsent(slash < 0 ? "" : name.substring(0, slash),
           k -> new ArrayList<>()).add(i);
     }
-    FloatNdArray[] values = new FloatNdArray[expected.size()];
+    NdArray<?>[] values = new NdArray<?>[expected.size()];
     for (var e : bySublayer.entrySet()) {
       String sublayer = e.getKey();
       List<Weight> part = e.getValue().stream().map(expected::get).toList();
-      List<FloatNdArray> read = sublayer.isEmpty()
+      List<NdArray<?>> read = sublayer.isEmpty()
           ? readGroup(group, layer, layerName, part)
           : readGroup(group + "/" + SUBLAYER_ATTRIBUTES.getOrDefault(sublayer, sublayer),
               layer + "'s sublayer '" + sublayer + "'", sublayer, part);
@@ -108,7 +115,8 @@ final class KerasWeights implements AutoCloseable {
       "query", "query_dense", "key", "key_dense", "value", "value_dense",
       "attention_output", "output_dense");
 
-  private List<FloatNdArray> readGroup(String group, String layer, String layerName,
+  /** One group's {@code vars}, in order, with {@link #read}'s checks; null name: unchecked. */
+  List<NdArray<?>> readGroup(String group, String layer, String layerName,
       List<Weight> expected) throws ModelFormatException {
     String varsPath = group + "/vars";
     try {
@@ -129,7 +137,7 @@ final class KerasWeights implements AutoCloseable {
         throw error(varsPath, "holds " + children.size() + " weights " + children.keySet()
             + ", but " + layer + " has " + expected.size() + describeWeights(expected));
       }
-      List<FloatNdArray> values = new ArrayList<>(expected.size());
+      List<NdArray<?>> values = new ArrayList<>(expected.size());
       for (int i = 0; i < expected.size(); i++) {
         reading = String.valueOf(i);
         Node node = children.get(reading);
@@ -160,10 +168,10 @@ final class KerasWeights implements AutoCloseable {
    * layer in its order, with the same checks as {@link #read}: the legacy {@code .h5} layout,
    * whose paths the file's {@code weight_names} give.
    */
-  List<FloatNdArray> readPaths(List<String> paths, String layer, List<Weight> expected)
+  List<NdArray<?>> readPaths(List<String> paths, String layer, List<Weight> expected)
       throws ModelFormatException {
     try {
-      List<FloatNdArray> values = new ArrayList<>(expected.size());
+      List<NdArray<?>> values = new ArrayList<>(expected.size());
       for (int i = 0; i < expected.size(); i++) {
         reading = paths.get(i);
         Node node = find(reading);
@@ -198,21 +206,20 @@ final class KerasWeights implements AutoCloseable {
     return source;
   }
 
-  private FloatNdArray readOne(Node node, String path, String layer, Weight weight)
+  private NdArray<?> readOne(Node node, String path, String layer, Weight weight)
       throws ModelFormatException {
     if (!(node instanceof Dataset dataset)) {
       throw error(path, "is not a dataset");
     }
     // Type and dimensions first: nothing of the size the file claims is allocated before this.
+    // A dataset is read into a weight of its own dtype: Keras's int64 counters (an adapted
+    // Normalization's count) are int64 weights in Lamina too.
     DataType type = dataset.getDataType();
-    if (type instanceof FixedPoint && !(dataset instanceof ChunkedDataset)
-        && weight.shape().numDimensions() == 0) {
-      return integers(dataset, path, layer, weight); // a counter: Normalization's int64 count
+    if (dtypeOf(type) != weight.dtypeClass()) {
+      throw error(path, layer + "'s weight '" + weight.name() + "' must be " + weight.dtype()
+          + ", found " + describeType(type));
     }
-    if (!(type instanceof FloatingPoint) || type.getSize() != 4) {
-      throw error(path, layer + "'s weight '" + weight.name() + "' must be float32, found "
-          + describeType(type));
-    }
+    int width = type.getSize();
     int[] dims = dataset.getDimensions();
     long[] want = weight.shape().asArray();
     long count = 1;
@@ -229,49 +236,53 @@ final class KerasWeights implements AutoCloseable {
     if (count > maxValues) {
       throw error(path, count + " values, more than the limit of " + maxValues);
     }
-    float[] flat;
+    Object flat;
     if (dataset instanceof ChunkedDataset chunked) {
-      flat = readChunked(chunked, path, dims, (int) count, ((FloatingPoint) type).getByteOrder());
+      ByteOrder order = type instanceof FloatingPoint floating ? floating.getByteOrder()
+          : ((FixedPoint) type).getByteOrder();
+      flat = readChunked(chunked, path, dims, (int) count, width, order, newArray(width,
+          type instanceof FloatingPoint, (int) count));
     } else {
       // Contiguous or compact: no filters (HDF5 filters only chunks), and the dimensions, checked
       // above, size everything jhdf allocates; data the file lacks fails as a RuntimeException.
-      Object data = dataset.getDataFlat();
-      if (!(data instanceof float[] array) || array.length != count) {
-        throw error(path, "did not read as " + count + " float32 values");
+      flat = dataset.getDataFlat();
+      if (flat == null || flat.getClass() != newArray(width, type instanceof FloatingPoint, 0)
+          .getClass() || java.lang.reflect.Array.getLength(flat) != count) {
+        throw error(path, "did not read as " + count + " " + weight.dtype() + " values");
       }
-      flat = array;
     }
-    return NdArrays.wrap(Shape.of(want), DataBuffers.of(flat, true, false));
+    Shape shape = Shape.of(want);
+    if (flat instanceof float[] floats) {
+      return NdArrays.wrap(shape, DataBuffers.of(floats, true, false));
+    } else if (flat instanceof double[] doubles) {
+      return NdArrays.wrap(shape, DataBuffers.of(doubles, true, false));
+    } else if (flat instanceof int[] ints) {
+      return NdArrays.wrap(shape, DataBuffers.of(ints, true, false));
+    }
+    return NdArrays.wrap(shape, DataBuffers.of((long[]) flat, true, false));
   }
 
   /**
-   * A small integer dataset (Keras keeps a few counters as int64, such as an adapted
-   * Normalization's {@code count}) for a float32 weight: each value must be a float32 exactly.
+   * The weight dtype an HDF5 type holds: 4- and 8-byte floats are float32 and float64, signed
+   * 4- and 8-byte integers int32 and int64; {@code null} for any other (float16, unsigned,
+   * strings...), which no Lamina weight has.
    */
-  private FloatNdArray integers(Dataset dataset, String path, String layer, Weight weight)
-      throws ModelFormatException {
-    if (!sameDims(dataset.getDimensions(), weight.shape().asArray())) {
-      throw error(path, "has shape " + formatDims(dataset.getDimensions()) + ", but " + layer
-          + "'s weight '" + weight.name() + "' has shape " + Shapes.format(weight.shape()));
+  static Class<? extends TType> dtypeOf(DataType type) {
+    if (type instanceof FloatingPoint) {
+      return type.getSize() == 4 ? TFloat32.class : type.getSize() == 8 ? TFloat64.class : null;
     }
-    Object data = dataset.getDataFlat();
-    long[] values;
-    if (data instanceof long[] longs) {
-      values = longs;
-    } else if (data instanceof int[] ints) {
-      values = java.util.Arrays.stream(ints).asLongStream().toArray();
-    } else {
-      throw error(path, "is an integer dataset that did not read as int32 or int64 values");
+    if (type instanceof FixedPoint fixed && fixed.isSigned()) {
+      return type.getSize() == 4 ? TInt32.class : type.getSize() == 8 ? TInt64.class : null;
     }
-    float[] flat = new float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      flat[i] = values[i];
-      if ((long) flat[i] != values[i]) {
-        throw error(path, "holds " + values[i] + ", which " + layer + "'s float32 weight '"
-            + weight.name() + "' cannot hold exactly");
-      }
+    return null;
+  }
+
+  /** A Java array for {@code count} values of a weight dtype of {@code width} bytes. */
+  private static Object newArray(int width, boolean floating, int count) {
+    if (floating) {
+      return width == 4 ? new float[count] : new double[count];
     }
-    return NdArrays.wrap(weight.shape(), DataBuffers.of(flat, true, false));
+    return width == 4 ? new int[count] : new long[count];
   }
 
   /** The most bytes a chunk may have beyond its dataset's own size (h5py makes up to 1 MiB). */
@@ -283,8 +294,8 @@ final class KerasWeights implements AutoCloseable {
    * or inflates to, only from the dataset's dimensions (checked against the model) and chunk
    * shape (checked against those). jhdf's own decoding allocates what a chunk declares.
    */
-  private float[] readChunked(ChunkedDataset dataset, String path, int[] dims, int count,
-      ByteOrder order) throws ModelFormatException {
+  private Object readChunked(ChunkedDataset dataset, String path, int[] dims, int count,
+      int width, ByteOrder order, Object out) throws ModelFormatException {
     int[] chunk = dataset.getChunkDimensions();
     long chunkValues = 1;
     boolean fits = chunk.length == dims.length && dims.length > 0;
@@ -294,12 +305,12 @@ final class KerasWeights implements AutoCloseable {
       int d = Math.max(chunk[i], 1);
       chunkValues = chunkValues > cap / d ? cap : chunkValues * d;
     }
-    long chunkBytes = chunkValues * 4;
-    if (!fits || chunkBytes > Math.max(4L * count, CHUNK_SLACK)) {
+    long chunkBytes = chunkValues * width;
+    if (!fits || chunkBytes > Math.max((long) width * count, CHUNK_SLACK)) {
       throw error(path, "chunks of shape " + formatDims(chunk) + " for a dataset of shape "
           + formatDims(dims) + ": " + (fits ? "a chunk of " + chunkBytes + " bytes, more than"
-          + " the dataset's " + 4L * count + " (or " + CHUNK_SLACK + ")" : "not a chunk shape"
-          + " of the dataset's rank"));
+          + " the dataset's " + (long) width * count + " (or " + CHUNK_SLACK + ")"
+          : "not a chunk shape of the dataset's rank"));
     }
     long chunks = 1;
     int[] grid = new int[dims.length];
@@ -312,7 +323,6 @@ final class KerasWeights implements AutoCloseable {
           + " file has bytes");
     }
     List<FilterPipelineMessage.FilterInfo> pipeline = pipeline(dataset, path);
-    float[] out = new float[count];
     if (count == 0) {
       return out;
     }
@@ -323,7 +333,7 @@ final class KerasWeights implements AutoCloseable {
         offset[i] = index[i] * chunk[i];
       }
       byte[] bytes = decodeChunk(dataset, path, offset, pipeline, (int) chunkBytes);
-      copyChunk(ByteBuffer.wrap(bytes).order(order).asFloatBuffer(), chunk, offset, dims, out);
+      copyChunk(ByteBuffer.wrap(bytes).order(order), chunk, offset, dims, out);
       for (int i = dims.length - 1; i >= 0 && ++index[i] == grid[i]; i--) {
         index[i] = 0;
       }
@@ -391,9 +401,15 @@ final class KerasWeights implements AutoCloseable {
     return text.toString();
   }
 
-  /** Copies the part of a chunk at {@code offset} that lies inside the dataset. */
-  private static void copyChunk(FloatBuffer chunk, int[] chunkDims, int[] offset, int[] dims,
-      float[] out) {
+  /**
+   * Copies the part of a chunk at {@code offset} that lies inside the dataset into {@code out}, a
+   * float[], double[], int[] or long[].
+   */
+  private static void copyChunk(ByteBuffer bytes, int[] chunkDims, int[] offset, int[] dims,
+      Object out) {
+    java.nio.Buffer chunk = out instanceof float[] ? bytes.asFloatBuffer()
+        : out instanceof double[] ? bytes.asDoubleBuffer()
+        : out instanceof int[] ? bytes.asIntBuffer() : bytes.asLongBuffer();
     int rank = dims.length;
     int[] extent = new int[rank];
     for (int i = 0; i < rank; i++) {
@@ -408,7 +424,15 @@ final class KerasWeights implements AutoCloseable {
         from = from * chunkDims[i] + at[i];
         to = to * dims[i] + offset[i] + at[i];
       }
-      chunk.get(from, out, to, run);
+      if (out instanceof float[] floats) {
+        ((FloatBuffer) chunk).get(from, floats, to, run);
+      } else if (out instanceof double[] doubles) {
+        ((java.nio.DoubleBuffer) chunk).get(from, doubles, to, run);
+      } else if (out instanceof int[] ints) {
+        ((java.nio.IntBuffer) chunk).get(from, ints, to, run);
+      } else {
+        ((java.nio.LongBuffer) chunk).get(from, (long[]) out, to, run);
+      }
       int i = rank - 2;
       while (i >= 0 && ++at[i] == extent[i]) {
         at[i] = 0;
@@ -427,7 +451,7 @@ final class KerasWeights implements AutoCloseable {
   private void checkName(Group vars, String path, String layer, String layerName)
       throws ModelFormatException {
     Attribute name = vars.getAttributes().get("name");
-    if (name == null) {
+    if (name == null || layerName == null) { // null: a sublayer's group (a cell), named by Keras
       return; // older writers leave it out; the position in the file is what Keras itself uses
     }
     // Both the element count and the element size: a fixed-length string type may declare
@@ -497,6 +521,10 @@ final class KerasWeights implements AutoCloseable {
   private static String describeType(DataType type) {
     if (type instanceof FloatingPoint) {
       return "a " + (type.getSize() * 8) + "-bit float";
+    }
+    if (type instanceof FixedPoint fixed) {
+      return "a" + (fixed.isSigned() ? " " : "n unsigned ") + (type.getSize() * 8)
+          + "-bit integer";
     }
     return type == null ? "no type" : type.getClass().getSimpleName() + " of " + type.getSize()
         + " bytes";

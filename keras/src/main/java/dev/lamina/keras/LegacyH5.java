@@ -196,7 +196,7 @@ final class LegacyH5 {
       }
       var values = h5.readPaths(paths, spec.describe(), expected);
       try {
-        spec.layer.setWeights(values);
+        spec.layer.setWeightArrays(values);
       } catch (IllegalArgumentException e) {
         throw h5.error(path, e.getMessage());
       }

@@ -8,6 +8,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
@@ -85,6 +86,19 @@ final class FixtureLambdas {
   @Lambda
   static Operand<TFloat32> scale(Ops tf, Operand<TFloat32> x, @Arg float factor) {
     return tf.math.mul(x, tf.constant(factor));
+  }
+
+  /**
+   * Python's {@code def scale(x): return x * 2.0} with {@code mask=keep_mask} (the input's mask
+   * passes), of the masked LSTM fixture (tools/keras_rnn_fixtures.py).
+   */
+  @Lambda(mask = "keepMask")
+  static Operand<TFloat32> doubled(Ops tf, Operand<TFloat32> x) {
+    return tf.math.mul(x, tf.constant(2f));
+  }
+
+  static Operand<TBool> keepMask(Ops tf, Operand<TFloat32> x, Operand<TBool> xMask) {
+    return xMask;
   }
 
   /** x³: not the fixture's lambda, for a test that the prediction comparison can fail. */

@@ -1,12 +1,16 @@
 package dev.lamina.keras;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.io.ModelFormatException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,5 +40,20 @@ class KerasHostileOrderTest {
     long resolutions = seen.get("node resolutions");
     assertTrue(resolutions <= 2L * n, "gathered the inputs of " + n + " nodes " + resolutions
         + " times: more than twice each, so the work grows faster than the layer count");
+  }
+
+  /** Layers whose calls use each other's outputs: refused at the first of them in the file. */
+  @Test
+  void aCycleOfLayersIsRefusedAtItsFirstNode() throws Exception {
+    // in -> a1 -> a2 -> a3, with a1 fed by a3 instead of in.
+    String config = ChainModels.config(3, false).replace("\"keras_history\": [\"in\", 0, 0]",
+        "\"keras_history\": [\"a3\", 0, 0]");
+    Map<String, byte[]> entries = KerasZips.entries(Fixtures.path("square.keras"));
+    entries.put("config.json", config.getBytes(StandardCharsets.UTF_8));
+    Path file = KerasZips.write(dir.resolve("cycle.keras"), entries);
+    var e = assertThrows(ModelFormatException.class, () -> KerasImporter.load(file,
+        LambdaBindings.of(), KerasImportOptions.defaults().withNotes(note -> { })).close());
+    assertTrue(e.getMessage().contains("'a1'") && e.getMessage().contains(
+        ": node 0 depends on itself through a cycle of layers"), e.getMessage());
   }
 }

@@ -28,6 +28,13 @@ class TabularImportTest {
       var batchNorm = model.layers().stream().filter(l -> l instanceof BatchNormalization)
           .findFirst().orElseThrow();
       assertInstanceOf(Normalization.class, normalization);
+      // Keras keeps an adapted Normalization's count as an int64 scalar (0 after adapt, as h5py
+      // shows in the file): it arrives as an int64 weight, not a float32 copy.
+      var count = normalization.weights().get(2);
+      assertEquals("count", count.name());
+      assertEquals("int64", count.dtype());
+      assertEquals(org.tensorflow.types.TInt64.class, count.dtypeClass());
+      assertEquals(0L, ((org.tensorflow.ndarray.LongNdArray) count.array()).getLong());
       // The file's moving statistics, not the initial zeros and ones, are what predicts.
       List<String> names = batchNorm.weights().stream().map(w -> w.name()).toList();
       assertEquals(List.of("gamma", "beta", "moving_mean", "moving_variance"), names);

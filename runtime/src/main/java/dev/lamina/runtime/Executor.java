@@ -3,6 +3,7 @@ package dev.lamina.runtime;
 import dev.lamina.runtime.SymbolicTensor.Node;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,16 +13,12 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.NdArrays;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.Scope;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat32;
 
 /**
  * A model's one TensorFlow graph and the session that runs it; owns both native handles.
@@ -29,20 +26,20 @@ import org.tensorflow.types.TFloat32;
  * <p>The graph holds one resource variable per layer weight, the inference pass (training off)
  * that {@code predict} runs, and, once the model is compiled, the passes {@code fit} and
  * {@code evaluate} run (see {@link TrainingGraph}). Each variable is kept in step with its
- * {@link Weight}: before a run, any weight whose values changed elsewhere is pushed in; after a
- * training step the weights are marked as held here, and handed back when read or on close.
+ * {@link Weight} through the weight's version alone (a weight has no reference to any
+ * executor): before a run, each weight whose version differs from the one last pushed or
+ * published here is pushed in; training changes the variables only, and {@link #publish()} hands
+ * the trained values back to the weights, all in one step, when the model's training call or one
+ * of its epochs ends, or the model is read, saved or closed.
  */
 final class Executor implements AutoCloseable {
 
-  /** One weight's variable and the ops that move values in and out of it. */
-  record Variable(Weight weight, Operand<?> handle, Placeholder<TFloat32> value, Op assign,
-      Operand<TFloat32> read) {}
-
-  private static final java.util.concurrent.atomic.AtomicLong IDS =
-      new java.util.concurrent.atomic.AtomicLong();
-
-  /** Orders executors, so that code locking several locks them in one order. */
-  private final long id = IDS.incrementAndGet();
+  /**
+   * One weight's variable (of the weight's dtype) and the ops that move values in and out of it;
+   * {@code index} is its place among the executor's variables.
+   */
+  record Variable(Weight weight, Operand<?> handle, Placeholder<?> value, Op assign,
+      Operand<?> read, int index) {}
   /**
    * Read-held while the inference pass runs, write-held while variables change (a push of new
    * values, a training step): a prediction sees every variable of one state, never a mix.
@@ -54,8 +51,21 @@ final class Executor implements AutoCloseable {
   private final Ops tf;
   private final Topology topology;
   private final Map<Weight, Variable> variables = new LinkedHashMap<>();
-  /** The version of each weight's values last pushed into (or trained in) its variable. */
-  private final Map<Weight, Long> synced = new IdentityHashMap<>();
+  /** The variables in order, for the check before each run. */
+  private final Variable[] ordered;
+  /**
+   * Per variable, the weight's version this executor last pushed into it or published from it
+   * (-1: none yet): where the weight's version differs, the weight changed elsewhere.
+   */
+  private final AtomicLongArray synced;
+  /** Per variable, whether a training step changed it since it was last pushed or published. */
+  private final boolean[] trained;
+  /** Whether any of {@link #trained} is set; under this executor's lock. */
+  private boolean anyTrained;
+  /** Training calls under way ({@link #beginTraining}); under this executor's lock. */
+  private int trainingCalls;
+  /** The weights the first of them claimed ({@link Weight#startTraining}). */
+  private List<Weight> claimed;
   private final List<Operand<?>> feeds;
   private final Fetches fetches;
   /** Each call's outputs in the inference pass, for diagnostics. */
@@ -73,6 +83,12 @@ final class Executor implements AutoCloseable {
           variables.put(weight, variable(weightOps, weight, index++));
         }
       }
+      ordered = variables.values().toArray(new Variable[0]);
+      synced = new AtomicLongArray(ordered.length);
+      for (int i = 0; i < ordered.length; i++) {
+        synced.set(i, -1);
+      }
+      trained = new boolean[ordered.length];
       built = forward(tf, false, weight -> variables.get(weight).read());
       List<Operand<?>> inputs = new ArrayList<>();
       topology.inputs().forEach(input -> inputs.add(operandOf(built, input)));
@@ -111,22 +127,22 @@ final class Executor implements AutoCloseable {
     Scope scope = scoped.scope();
     String opName = scope.makeOpName("var" + index);
     Operand<?> handle = scope.env().opBuilder(VarHandleOp.OP_NAME, opName, scope)
-        .setAttr("dtype", DataType.DT_FLOAT)
+        .setAttr("dtype", TensorData.dataType(weight.dtypeClass()))
         .setAttr("shape", weight.shape())
         .setAttr("shared_name", opName)
         .build()
         .output(0);
-    Placeholder<TFloat32> value = scoped.withName("value" + index)
-        .placeholder(TFloat32.class, Placeholder.shape(weight.shape()));
+    Placeholder<?> value = scoped.withName("value" + index)
+        .placeholder(weight.dtypeClass(), Placeholder.shape(weight.shape()));
     Op assign = scoped.withName("assign" + index).assignVariableOp(handle, value);
-    Operand<TFloat32> read = scoped.withName("read" + index).readVariableOp(handle,
-        TFloat32.class);
-    return new Variable(weight, handle, value, assign, read);
+    Operand<?> read = scoped.withName("read" + index).readVariableOp(handle,
+        weight.dtypeClass());
+    return new Variable(weight, handle, value, assign, read, index);
   }
 
-  /** Resolves a weight to the operand a pass reads it through. */
+  /** Resolves a weight to the operand a pass reads it through, of the weight's dtype. */
   interface WeightReads {
-    Operand<TFloat32> read(Weight weight);
+    Operand<?> read(Weight weight);
   }
 
   /** The operand of {@code tensor} among a pass's {@code built} calls. */
@@ -149,14 +165,14 @@ final class Executor implements AutoCloseable {
    * up ({@code null}: an inference pass).
    */
   Map<Node, List<Operand<?>>> forward(Ops ops, boolean training, WeightReads reads,
-      Map<Weight, Operand<TFloat32>> updates, TrainingPass pass) {
+      Map<Weight, Operand<?>> updates, TrainingPass pass) {
     Map<Node, List<Operand<?>>> built = new IdentityHashMap<>();
     Map<Layer, List<Node>> calls = topology.calls();
     for (Node node : topology.nodes()) {
       List<Operand<?>> operands = new ArrayList<>(node.inputs().size());
       node.inputs().forEach(input -> operands.add(operandOf(built, input)));
       Layer layer = node.layer();
-      List<Operand<?>> weights = new ArrayList<>();
+      List<Operand<?>> weights = new ArrayList<>(); // each of its weight's dtype
       layer.weights().forEach(weight -> weights.add(reads.read(weight)));
       // withSubScope makes a repeated scope unique, so a layer's second call gets name_1/...
       String name = topology.names().get(layer);
@@ -258,10 +274,6 @@ final class Executor implements AutoCloseable {
     return whileReading(runner::run);
   }
 
-  long id() {
-    return id;
-  }
-
   /** Runs {@code action} with no variable of this executor changing meanwhile. */
   <T> T whileReading(java.util.function.Supplier<T> action) {
     runs.readLock().lock();
@@ -286,169 +298,169 @@ final class Executor implements AutoCloseable {
   }
 
   /**
-   * Runs {@code action} holding the monitors of {@code executors}, which the caller sorted by
-   * {@link #id()}: no training step of any of them runs meanwhile.
-   */
-  static <T> T whileStill(List<Executor> executors, java.util.function.Supplier<T> action) {
-    return whileStill(executors, 0, action);
-  }
-
-  private static <T> T whileStill(List<Executor> executors, int from,
-      java.util.function.Supplier<T> action) {
-    if (from == executors.size()) {
-      return action.get();
-    }
-    synchronized (executors.get(from)) {
-      return whileStill(executors, from + 1, action);
-    }
-  }
-
-  /**
-   * Pushes into this session every weight whose values changed since it last did; a weight
-   * another model trained is first handed back by that model.
+   * Pushes into this session every weight whose version differs from the one last pushed or
+   * published here: one volatile read per weight when none does.
    */
   void syncWeights() {
-    long changes = Weight.changes();
-    if (changes == syncedChanges) {
-      return; // no weight anywhere changed since every one here was found up to date
-    }
-    List<Variable> stale = null;
-    for (Variable variable : variables.values()) {
-      Weight weight = variable.weight();
-      Executor holder = weight.heldBy();
-      if (holder == this) {
-        continue;
+    for (Variable variable : ordered) {
+      if (variable.weight().version() != synced.get(variable.index())) {
+        push();
+        return;
       }
-      Long done;
-      synchronized (synced) {
-        done = synced.get(weight);
-      }
-      if (holder != null || done == null || done != weight.version()) {
-        if (stale == null) {
-          stale = new ArrayList<>();
-        }
-        stale.add(variable);
-      }
-    }
-    if (stale == null || push(stale)) {
-      syncedChanges = changes;
     }
   }
 
-  /** {@link Weight#changes()} when this executor last found all its weights up to date. */
-  private volatile long syncedChanges = -1;
-
   /**
-   * Pushes each stale weight's values into this session. Values another model's training holds
-   * are first pulled from it, outside this executor's lock (two models may pull from each other);
-   * the push itself holds the lock, so that it cannot fall inside one of this model's own training
-   * steps.
-   *
-   * @return false if a weight was taken by another model's training meanwhile (the next sync
-   *     looks again)
+   * Pushes each changed weight's values into this session. The push holds this executor's lock,
+   * so that it cannot fall inside one of this model's own training steps, and collects the values
+   * under the assignments' read lock: all of one assignment or publish, or none of it.
    */
-  private boolean push(List<Variable> stale) {
-    for (Variable variable : stale) {
-      Executor holder = variable.weight().heldBy();
-      if (holder != null && holder != this) {
-        holder.pullWeights();
-      }
-    }
-    boolean complete = true;
-    synchronized (this) {
-      List<Variable> pushed = new ArrayList<>();
-      List<float[]> values = new ArrayList<>();
-      List<Long> versions = new ArrayList<>();
-      // Collected under the assignments' read lock: all of one setWeights or loadWeights, or
-      // none of it.
-      Weight.ASSIGNMENTS.readLock().lock();
-      try {
-        for (Variable variable : stale) {
-          Weight weight = variable.weight();
-          synchronized (weight) {
-            Executor holder = weight.heldBy();
-            if (holder == this) {
-              continue; // this model's training holds newer values than the layer
-            }
-            if (holder != null) {
-              synchronized (synced) {
-                synced.remove(weight); // trained elsewhere again meanwhile: pull next time
-              }
-              complete = false;
-              continue;
-            }
-            pushed.add(variable);
-            versions.add(weight.version());
-            values.add(weight.localValues());
-          }
-        }
-      } finally {
-        Weight.ASSIGNMENTS.readLock().unlock();
-      }
-      if (!pushed.isEmpty()) {
-        whileWriting(() -> {
-          assignInOneRun(pushed, values);
-          return null;
-        });
-      }
-      synchronized (synced) {
-        for (int i = 0; i < pushed.size(); i++) {
-          synced.put(pushed.get(i).weight(), versions.get(i));
+  private synchronized void push() {
+    List<Variable> pushed = new ArrayList<>();
+    List<TensorData.Dense> values = new ArrayList<>();
+    List<Long> versions = new ArrayList<>();
+    Weight.ASSIGNMENTS.readLock().lock();
+    try {
+      for (Variable variable : ordered) {
+        long version = variable.weight().version();
+        if (version != synced.get(variable.index())) {
+          pushed.add(variable);
+          versions.add(version);
+          values.add(variable.weight().current());
         }
       }
+    } finally {
+      Weight.ASSIGNMENTS.readLock().unlock();
     }
-    return complete;
+    if (pushed.isEmpty()) {
+      return;
+    }
+    whileWriting(() -> {
+      assignInOneRun(pushed, values);
+      return null;
+    });
+    for (int i = 0; i < pushed.size(); i++) {
+      int index = pushed.get(i).index();
+      synced.set(index, versions.get(i));
+      trained[index] = false; // the values given win over what training did before them
+    }
   }
 
   /** Assigns every variable its values in one session run, so none is seen without the rest. */
-  private void assignInOneRun(List<Variable> pushed, List<float[]> values) {
-    List<TFloat32> tensors = new ArrayList<>(pushed.size());
+  private void assignInOneRun(List<Variable> pushed, List<TensorData.Dense> values) {
+    List<Tensor> tensors = new ArrayList<>(pushed.size());
     try {
       Session.Runner runner = session.runner();
       for (int i = 0; i < pushed.size(); i++) {
         Variable variable = pushed.get(i);
-        TFloat32 tensor = TFloat32.tensorOf(NdArrays.wrap(variable.weight().shape(),
-            DataBuffers.of(values.get(i), true, false)));
+        Tensor tensor = TensorData.tensorOf(variable.weight().dtypeClass(),
+            values.get(i).array(), variable.weight().toString());
         tensors.add(tensor);
         runner.feed(variable.value(), tensor).addTarget(variable.assign());
       }
       runner.run().close();
     } finally {
-      tensors.forEach(TFloat32::close);
+      tensors.forEach(Tensor::close);
     }
   }
 
-  /** After a training step: the trained variables now hold the newest values. */
-  void markTrained(List<Weight> trained) {
-    for (Weight weight : trained) {
-      long version = weight.markHeldBy(this);
-      synchronized (synced) {
-        synced.put(weight, version);
+  /**
+   * A training call begins: the first of this executor's claims {@code weights}, the weights its
+   * steps change, so that no other model trains them until it ends.
+   *
+   * @throws IllegalStateException if another model is training one of them, or this one is closed
+   */
+  synchronized void beginTraining(List<Weight> weights) {
+    requireOpen();
+    if (trainingCalls == 0) {
+      Weight.startTraining(weights);
+      claimed = List.copyOf(weights);
+    }
+    trainingCalls++;
+  }
+
+  /** The training call ends: what it trained is published, and the last one lets go. */
+  synchronized void endTraining() {
+    try {
+      publish();
+    } finally {
+      if (--trainingCalls == 0) {
+        Weight.endTraining(claimed);
+        claimed = null;
       }
     }
   }
 
-  /** Hands every weight this session holds back to its layer. */
-  synchronized void pullWeights() {
-    List<Variable> held = new ArrayList<>();
-    for (Variable variable : variables.values()) {
-      if (variable.weight().heldBy() == this) {
-        held.add(variable);
+  /** After a training step, under this executor's lock: the variables of {@code changed}. */
+  void markTrained(List<Weight> changed) {
+    for (Weight weight : changed) {
+      trained[variables.get(weight).index()] = true;
+    }
+    anyTrained = true;
+  }
+
+  /**
+   * Hands the values training gave the variables back to their weights, all in one step (a
+   * weight assigned since this executor last pushed it keeps the assignment); then every reader
+   * of the weights, and every other model from its next run, sees them. Nothing to do if nothing
+   * trained since the last publish.
+   */
+  synchronized void publish() {
+    if (!anyTrained || closed) {
+      return;
+    }
+    List<Variable> changed = new ArrayList<>();
+    for (Variable variable : ordered) {
+      if (trained[variable.index()]) {
+        changed.add(variable);
       }
     }
-    if (held.isEmpty()) {
+    if (changed.isEmpty()) {
+      anyTrained = false; // pushes since replaced every trained value
       return;
     }
     Session.Runner runner = session.runner();
-    held.forEach(variable -> runner.fetch(variable.read()));
+    changed.forEach(variable -> runner.fetch(variable.read()));
+    List<Weight> weights = new ArrayList<>(changed.size());
+    List<TensorData.Dense> values = new ArrayList<>(changed.size());
+    long[] expected = new long[changed.size()];
     try (Result result = runner.run()) {
-      for (int i = 0; i < held.size(); i++) {
-        TFloat32 tensor = (TFloat32) result.get(i);
-        float[] values = new float[Math.toIntExact(tensor.shape().size())];
-        tensor.copyTo(NdArrays.wrap(tensor.shape(), DataBuffers.of(values, false, false)));
-        held.get(i).weight().release(this, values);
+      for (int i = 0; i < changed.size(); i++) {
+        Weight weight = changed.get(i).weight();
+        Tensor tensor = result.get(i);
+        TensorData.Dense dense = TensorData.allocate(weight.dtypeClass(), weight.shape(),
+            weight.toString());
+        copy(tensor, dense);
+        weights.add(weight);
+        values.add(dense);
+        expected[i] = synced.get(changed.get(i).index());
       }
     }
+    long[] versions = Weight.publish(weights, values, expected);
+    for (int i = 0; i < changed.size(); i++) {
+      int index = changed.get(i).index();
+      if (versions[i] >= 0) {
+        synced.set(index, versions[i]);
+      }
+      trained[index] = false;
+    }
+    anyTrained = false;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void copy(Tensor tensor, TensorData.Dense into) {
+    ((org.tensorflow.ndarray.NdArray) tensor).copyTo((org.tensorflow.ndarray.NdArray) into.array());
+  }
+
+  /**
+   * {@link #publish()}, then {@link Weight#snapshot} of {@code weights} with {@code alongside},
+   * with no training step of this model in between: a save's weights and optimizer state of one
+   * step.
+   */
+  synchronized <R> Weight.Snapshot<R> publishAndSnapshot(List<Weight> weights,
+      java.util.function.Supplier<R> alongside) {
+    publish();
+    return Weight.snapshot(weights, alongside);
   }
 
   private boolean closed;
@@ -462,15 +474,15 @@ final class Executor implements AutoCloseable {
 
   /**
    * Hands the trained values back to the layers, then releases the session and graph. Waits for
-   * a training step in progress (it holds this lock), so no step marks a weight afterwards.
+   * a training step in progress (it holds this lock), so no step changes a variable afterwards.
    */
   @Override
   public synchronized void close() {
-    closed = true;
     try (graph) {
       try {
-        pullWeights();
+        publish();
       } finally {
+        closed = true;
         session.close();
       }
     }

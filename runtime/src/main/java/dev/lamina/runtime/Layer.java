@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
@@ -276,19 +277,33 @@ public abstract class Layer {
   }
 
   /**
-   * Declares a weight, as Keras's {@code add_weight}: layers call it while they are built, on
-   * their first {@code apply}, when their input shapes are known. Its values start as
+   * Declares a float32 weight, as Keras's {@code add_weight}: layers call it while they are
+   * built, on their first {@code apply}, when their input shapes are known. Its values start as
    * {@code initializer} gives them.
    *
    * @throws IllegalArgumentException if the layer already has a weight of this name
    */
   protected final Weight addWeight(String name, Shape shape, Initializer initializer,
       boolean trainable) {
-    return addWeight(name, shape, initializer, trainable, null, null);
+    return addWeight(name, shape, TFloat32.class, initializer, trainable, null, null);
   }
 
   /**
-   * Declares a weight with Keras's {@code regularizer} and {@code constraint} of {@code
+   * Declares a weight of {@code dtype}, as Keras's {@code add_weight(dtype=...)}: float32,
+   * float64, int32 or int64 ({@code TInt64.class}, ...). The initializer's values are converted
+   * exactly (an integer weight takes whole numbers only, e.g. {@link Initializer#zeros()}). A
+   * call updates a non-trainable weight with {@link CallContext#update} in its own dtype.
+   *
+   * @throws IllegalArgumentException if the layer already has a weight of this name, for another
+   *     dtype, or for a trainable weight that is not floating (Keras's rule)
+   */
+  protected final Weight addWeight(String name, Shape shape, Class<? extends TType> dtype,
+      Initializer initializer, boolean trainable) {
+    return addWeight(name, shape, dtype, initializer, trainable, null, null);
+  }
+
+  /**
+   * Declares a float32 weight with Keras's {@code regularizer} and {@code constraint} of {@code
    * add_weight}: {@code fit} adds {@code regularizer}'s penalty of the weight to the loss, and
    * projects the weight with {@code constraint} after each optimizer step. Either may be
    * {@code null}.
@@ -297,8 +312,23 @@ public abstract class Layer {
    */
   protected final Weight addWeight(String name, Shape shape, Initializer initializer,
       boolean trainable, Regularizer regularizer, Constraint constraint) {
+    return addWeight(name, shape, TFloat32.class, initializer, trainable, regularizer,
+        constraint);
+  }
+
+  /**
+   * Declares a weight of {@code dtype} with a regularizer and a constraint (either may be
+   * {@code null}), as the other forms.
+   *
+   * @throws IllegalArgumentException as {@link #addWeight(String, Shape, Class, Initializer,
+   *     boolean)}
+   */
+  protected final Weight addWeight(String name, Shape shape, Class<? extends TType> dtype,
+      Initializer initializer, boolean trainable, Regularizer regularizer,
+      Constraint constraint) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(dtype, "dtype");
     Objects.requireNonNull(initializer, "initializer");
     for (Weight existing : weights) {
       if (existing.name().equals(name)) {
@@ -306,7 +336,7 @@ public abstract class Layer {
             + "'");
       }
     }
-    Weight weight = new Weight(this, name, shape, initializer, trainable, regularizer,
+    Weight weight = new Weight(this, name, shape, dtype, initializer, trainable, regularizer,
         constraint);
     weights.add(weight);
     return weight;
@@ -326,18 +356,58 @@ public abstract class Layer {
     return List.copyOf(weights);
   }
 
-  /** Copies of the weights' values, in order (Keras's {@code layer.get_weights()}). */
+  /**
+   * Where Keras 3's weights file ({@code model.weights.h5}) keeps this layer's weights: groups
+   * relative to the layer's own ({@code ""} is the layer's own {@code vars}), each with how many
+   * of {@link #weights()}, in order, it holds. By default the layer's own group holds them all;
+   * a layer holding sublayers in Keras overrides this (Keras's {@code LSTM} keeps its weights
+   * under {@code cell}, {@code Bidirectional} under {@code forward_layer/cell} and
+   * {@code backward_layer/cell}, {@code TimeDistributed} under {@code layer}).
+   */
+  public List<Map.Entry<String, Integer>> kerasWeightGroups() {
+    return List.of(Map.entry("", weights.size()));
+  }
+
+  /**
+   * Copies of the weights' values, in order (Keras's {@code layer.get_weights()}), for a layer
+   * whose weights are all float32; {@link #getWeightArrays()} gives weights of any dtype.
+   *
+   * @throws IllegalStateException if a weight is not float32, naming it
+   */
   public final List<FloatNdArray> getWeights() {
+    return Weight.snapshotFloatArrays(List.copyOf(weights), "getWeights()",
+        "getWeightArrays()");
+  }
+
+  /**
+   * Copies of the weights' values, in order, each of its own dtype (a {@code FloatNdArray} for
+   * float32, {@code LongNdArray} for int64, ...): Keras's {@code layer.get_weights()}.
+   */
+  public final List<NdArray<?>> getWeightArrays() {
     return Weight.snapshotArrays(List.copyOf(weights));
   }
 
   /**
-   * Sets every weight's values, in order (Keras's {@code layer.set_weights()}); every model that
+   * Sets every weight's values, in order (Keras's {@code layer.set_weights()}), for a layer whose
+   * weights are all float32; {@link #setWeightArrays} sets weights of any dtype. Every model that
    * uses the layer sees them from its next batch.
    *
    * @throws IllegalArgumentException if the count or a shape differs; then nothing changes
+   * @throws IllegalStateException if a weight is not float32, naming it
    */
   public final void setWeights(List<? extends FloatNdArray> values) {
+    setWeightArrays(values);
+  }
+
+  /**
+   * Sets every weight's values, in order, each an NdArray of the weight's dtype and shape
+   * (Keras's {@code layer.set_weights()}); every model that uses the layer sees them from its
+   * next batch.
+   *
+   * @throws IllegalArgumentException if the count, a dtype or a shape differs; then nothing
+   *     changes
+   */
+  public final void setWeightArrays(List<? extends NdArray<?>> values) {
     Objects.requireNonNull(values, "values");
     if (values.size() != weights.size()) {
       throw new IllegalArgumentException(describe() + " has " + weights.size()
@@ -378,7 +448,7 @@ public abstract class Layer {
     private final List<Operand<TBool>> masks;
     private final SeedStream seeds;
     private final TrainingPass pass;
-    private final java.util.Map<Weight, Operand<TFloat32>> updates =
+    private final java.util.Map<Weight, Operand<?>> updates =
         new java.util.LinkedHashMap<>();
 
     /** {@code masks}: one per input, null where none; null if the layer reads no masks. */
@@ -458,12 +528,14 @@ public abstract class Layer {
     /**
      * Keras's {@code weight.assign(value)} in {@code call}: after each training step the
      * non-trainable weight {@code weight} of this layer holds {@code value}, computed from this
-     * step's inputs and the weight's value before the step.
+     * step's inputs and the weight's value before the step. {@code value} has the weight's dtype
+     * ({@link Weight#dtypeClass()}): an int64 counter takes an int64 operand.
      *
      * @throws IllegalStateException outside training, for a trainable weight or another layer's,
      *     or for a second update of one weight in one step
+     * @throws IllegalArgumentException if {@code value}'s dtype is not the weight's
      */
-    public void update(Weight weight, Operand<TFloat32> value) {
+    public void update(Weight weight, Operand<?> value) {
       java.util.Objects.requireNonNull(value, "value");
       if (!training) {
         throw new IllegalStateException(layer.describe() + ": weights are updated only in "
@@ -473,6 +545,11 @@ public abstract class Layer {
         throw new IllegalStateException(layer.describe() + ": a call updates only its own "
             + "non-trainable weights (training updates the trainable ones), not " + weight);
       }
+      if (value.type() != weight.dtypeClass()) {
+        throw new IllegalArgumentException(layer.describe() + ": weight '" + weight.name()
+            + "' is " + weight.dtype() + ", but its update is "
+            + Shapes.dtypeName(value.type()));
+      }
       if (updates.putIfAbsent(weight, value) != null) {
         throw new IllegalStateException(layer.describe() + ": weight '" + weight.name()
             + "' is updated twice in one step (a layer called twice in a model updates once)");
@@ -480,16 +557,15 @@ public abstract class Layer {
     }
 
     /** The updates this call asked for, by weight. */
-    java.util.Map<Weight, Operand<TFloat32>> updates() {
+    java.util.Map<Weight, Operand<?>> updates() {
       return updates;
     }
   }
 
   /**
    * Adds one call of this layer to a model's graph and returns its outputs, one per
-   * {@link #computeOutputs} spec, in order. Layers with several outputs, or with weights of a
-   * dtype other than float32, override this form; by default it returns the one output of
-   * {@link #build(Ops, List, List, CallContext)}.
+   * {@link #computeOutputs} spec, in order. Layers with several outputs override this form; by
+   * default it returns the one output of {@link #build(Ops, List, List, CallContext)}.
    *
    * @param weights the current values of {@link #weights()}, in order, each of its weight's
    *     {@linkplain Weight#dtype() dtype}
@@ -497,16 +573,23 @@ public abstract class Layer {
   @SuppressWarnings("unchecked")
   protected List<Operand<?>> buildOutputs(Ops tf, List<Operand<?>> inputs,
       List<Operand<?>> weights, CallContext context) {
-    for (Weight weight : this.weights) {
-      if (weight.dtypeClass() != TFloat32.class) {
-        throw new UnsupportedOperationException(describe() + " has weight '" + weight.name()
-            + "' of dtype " + weight.dtype() + ": its layer must override buildOutputs, which "
-            + "takes weights of any dtype");
-      }
-    }
+    // The single-output build methods take the list typed float32, the common case; a weight
+    // of another dtype is an operand of its own dtype in it, which weight(list, index, dtype)
+    // gives.
     List<?> floats = weights;
     return java.util.Collections.singletonList(
         build(tf, inputs, (List<Operand<TFloat32>>) floats, context));
+  }
+
+  /**
+   * For wrapper layers (Keras's {@code Bidirectional}, {@code TimeDistributed}): adds one call of
+   * {@code inner}, a layer the wrapper holds but the model does not list, to the graph, with
+   * operands the wrapper gives for the inner layer's weights (usually its own weights, declared
+   * in the inner layer's order) and the wrapper's call context.
+   */
+  protected static List<Operand<?>> buildInner(Layer inner, Ops tf, List<Operand<?>> inputs,
+      List<Operand<?>> weights, CallContext context) {
+    return inner.buildOutputs(tf, inputs, weights, context);
   }
 
   /**
@@ -527,12 +610,31 @@ public abstract class Layer {
    *
    * @param tf the graph builder, scoped to this call of the layer
    * @param inputs one operand per symbolic input, in order
-   * @param weights the current values of {@link #weights()}, in order
+   * @param weights the current values of {@link #weights()}, in order, each of its weight's
+   *     dtype: take one that is not float32 through {@link #weight(List, int, Class)}
    * @param training true in the graph {@code fit} runs, false for predict and evaluate
    */
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
       boolean training) {
     return build(tf, inputs);
+  }
+
+  /**
+   * Weight {@code index} of the {@code weights} a build method receives, as an operand of
+   * {@code dtype}, the weight's declared dtype (a build method's list is typed float32, the
+   * common case; a weight of another dtype is an operand of its own dtype in it).
+   *
+   * @throws IllegalArgumentException if the weight is of another dtype
+   */
+  @SuppressWarnings("unchecked")
+  protected static <T extends TType> Operand<T> weight(List<? extends Operand<?>> weights,
+      int index, Class<T> dtype) {
+    Operand<?> operand = weights.get(index);
+    if (operand.type() != dtype) {
+      throw new IllegalArgumentException("weight " + index + " is "
+          + Shapes.dtypeName(operand.type()) + ", not " + Shapes.dtypeName(dtype));
+    }
+    return (Operand<T>) operand;
   }
 
   /** Adds one call of a layer without weights to a model's graph. */

@@ -27,7 +27,7 @@ final class LayerCalls {
    *
    * @param name the layer's name in the model, which may differ from its own default name
    * @param inputs the call's input operands, in order
-   * @param weights the current values of the layer's weights, in order
+   * @param weights the current values of the layer's weights, in order, each of its dtype
    * @param context the call's training flag and input masks; it collects the weight updates
    * @return the call's outputs, one per output its {@code computeOutputs} declared
    * @throws IllegalStateException naming the layer if its code fails or returns an unusable operand

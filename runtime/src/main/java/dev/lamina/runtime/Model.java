@@ -319,18 +319,48 @@ public class Model implements AutoCloseable {
     return weights;
   }
 
-  /** Copies of the weights' values, in {@link #weights()} order (Keras's {@code get_weights}). */
+  /**
+   * Copies of the weights' values, in {@link #weights()} order (Keras's {@code get_weights}), for
+   * a model whose weights are all float32; {@link #getWeightArrays()} gives weights of any
+   * dtype. During a {@code fit} on another thread: the values of its last epoch or batch
+   * boundary, all of one step.
+   *
+   * @throws IllegalStateException if a weight is not float32, naming it
+   */
   public final List<FloatNdArray> getWeights() {
+    publishTrained();
+    return Weight.snapshotFloatArrays(weights(), "getWeights()", "getWeightArrays()");
+  }
+
+  /**
+   * Copies of the weights' values, in {@link #weights()} order, each of its own dtype (a
+   * {@code FloatNdArray} for float32, a {@code LongNdArray} for int64, ...): Keras's
+   * {@code get_weights}.
+   */
+  public final List<NdArray<?>> getWeightArrays() {
+    publishTrained();
     return Weight.snapshotArrays(weights());
   }
 
   /**
-   * Sets every weight, in {@link #weights()} order (Keras's {@code set_weights}); models sharing
-   * the layers see the values too.
+   * Sets every weight, in {@link #weights()} order (Keras's {@code set_weights}), for a model
+   * whose weights are all float32; models sharing the layers see the values too.
    *
-   * @throws IllegalArgumentException if the count or a shape differs; then nothing changes
+   * @throws IllegalArgumentException if the count, a shape or a dtype differs; then nothing
+   *     changes
    */
   public final void setWeights(List<? extends FloatNdArray> values) {
+    setWeightArrays(values);
+  }
+
+  /**
+   * Sets every weight, in {@link #weights()} order, each from an NdArray of its dtype and shape
+   * (Keras's {@code set_weights}); models sharing the layers see the values too.
+   *
+   * @throws IllegalArgumentException if the count, a shape or a dtype differs; then nothing
+   *     changes
+   */
+  public final void setWeightArrays(List<? extends NdArray<?>> values) {
     Objects.requireNonNull(values, "values");
     List<Weight> weights = weights();
     if (values.size() != weights.size()) {
@@ -345,6 +375,22 @@ public class Model implements AutoCloseable {
       }
     }
     Weight.assignAllCopies(weights, values); // a model predicting meanwhile sees all or none
+  }
+
+  /** The model's executor if built, else {@code null}; for publishing and saving. */
+  synchronized Executor builtExecutor() {
+    return graph;
+  }
+
+  /**
+   * Hands what this model trained so far back to its weights (nothing if it did not train since
+   * it last did): the model is being read, saved or exported.
+   */
+  final void publishTrained() {
+    Executor executor = builtExecutor();
+    if (executor != null) {
+      executor.publish();
+    }
   }
 
   // --- training (Keras's compile / fit / evaluate) ---
@@ -659,6 +705,7 @@ public class Model implements AutoCloseable {
       }
       current = topology;
     }
+    publishTrained(); // the export's variables take the weights' values
     return SavedModelExport.write(current, directory);
   }
 

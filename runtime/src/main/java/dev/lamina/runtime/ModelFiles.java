@@ -18,8 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,13 +29,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffer;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.family.TType;
 
 /**
  * Lamina's model file: a zip holding {@code model.json} (the versioned description: layers with
  * their type, name and configuration, lambdas by registry name with typed arguments, the call
- * graph, inputs and outputs, the weights' shapes, and the compile configuration) and the values
- * as raw little-endian float32 entries ({@code weights/<i>.bin}, {@code optimizer/<i>.bin}).
+ * graph, inputs and outputs, the weights' shapes and dtypes, and the compile configuration) and
+ * the values as raw little-endian entries of each weight's dtype ({@code weights/<i>.bin}) and
+ * float32 optimizer slots ({@code optimizer/<i>.bin}).
  * The format is documented in {@code docs/model-format.md}.
  *
  * <p>Reading never runs code from the file: built-in layers are chosen from a fixed list by type
@@ -51,7 +55,7 @@ final class ModelFiles {
   static final int VERSION = 1;
   static final String DESCRIPTION = "model.json";
 
-  /** The largest weight Lamina reads: 2^28 floats (1 GiB). */
+  /** The largest weight Lamina reads: 2^28 values (1 GiB of float32, 2 GiB of float64). */
   static final long MAX_WEIGHT_VALUES = 1L << 28;
   /** The longest chain of layers a file may describe. */
   static final int MAX_LAYERS = 100_000;
@@ -86,7 +90,7 @@ final class ModelFiles {
     root.put("version", VERSION);
     // Each entry's values, fetched when the entry is written: one weight's values in memory at a
     // time, never a byte copy of the whole model.
-    Map<String, Supplier<float[]>> entries = new LinkedHashMap<>();
+    Map<String, Supplier<Values>> entries = new LinkedHashMap<>();
     if (!weightsOnly) {
       root.put("model", describe(model, topology));
     }
@@ -98,11 +102,14 @@ final class ModelFiles {
     if (withTraining) {
       requireCompiledTrainability(model, trainer);
     }
-    // The weights and the optimizer's state of one step: no training step of any model using
-    // these weights runs between reading the first value and the last.
-    Weight.Snapshot<Map<String, Object>> snapshot = Weight.snapshot(all,
-        withTraining ? trainer.graph().executor() : null,
-        withTraining ? () -> training(trainer, entries) : null);
+    // The weights and the optimizer's state of one step: the model first publishes what it
+    // trained, and no step of it, nor any assignment or publish, falls between reading the first
+    // value and the last.
+    Executor executor = model.builtExecutor();
+    Supplier<Map<String, Object>> alongside =
+        withTraining ? () -> training(trainer, entries) : null;
+    Weight.Snapshot<Map<String, Object>> snapshot = executor == null
+        ? Weight.snapshot(all, alongside) : executor.publishAndSnapshot(all, alongside);
     for (int i = 0; i < all.size(); i++) {
       Weight weight = all.get(i);
       if (weight.shape().size() > MAX_WEIGHT_VALUES) {
@@ -115,10 +122,11 @@ final class ModelFiles {
       w.put("layer", topology.names().get(weight.layer()));
       w.put("name", weight.name());
       w.put("shape", dims(weight.shape()));
-      w.put("dtype", "float32");
+      w.put("dtype", weight.dtype());
       w.put("entry", entry);
       weights.add(w);
-      float[] values = snapshot.values().get(i); // of the snapshot's moment, not the write's
+      // Of the snapshot's moment, not the write's: a weight's array is replaced, never changed.
+      Values values = new Values(weight.dtypeClass(), snapshot.values().get(i).buffer());
       entries.put(entry, () -> values);
     }
     root.put("weights", weights);
@@ -143,13 +151,13 @@ final class ModelFiles {
     }
     try (ZipArchiveWriter zip = ZipArchiveWriter.create(path)) {
       zip.write(DESCRIPTION, description);
-      for (Map.Entry<String, Supplier<float[]>> entry : entries.entrySet()) {
-        float[] values = entry.getValue().get();
+      for (Map.Entry<String, Supplier<Values>> entry : entries.entrySet()) {
+        Values values = entry.getValue().get();
         // Stored, not deflated: floats barely compress, and a weight of one repeated value
         // deflates so well that the reader's bomb checks would refuse it.
-        try (OutputStream out = zip.storedStream(entry.getKey(), (long) values.length
-            * Float.BYTES, crcOf(values))) {
-          writeFloats(out, values);
+        try (OutputStream out = zip.storedStream(entry.getKey(), values.buffer().size()
+            * TensorData.width(values.dtype()), write(values, null))) {
+          write(values, out);
         }
       }
       zip.commit();
@@ -183,7 +191,7 @@ final class ModelFiles {
   }
 
   private static Map<String, Object> training(Trainer trainer,
-      Map<String, Supplier<float[]>> entries) {
+      Map<String, Supplier<Values>> entries) {
     Map<String, Object> training = new LinkedHashMap<>();
     Map<String, Object> optimizer = new LinkedHashMap<>();
     optimizer.put("class", trainer.optimizer().name());
@@ -209,7 +217,7 @@ final class ModelFiles {
       s.put("shape", dims(graph.slots().get(slot.getKey()).shape()));
       s.put("entry", entry);
       slots.add(s);
-      float[] values = slot.getValue();
+      Values values = new Values(TFloat32.class, DataBuffers.of(slot.getValue(), true, false));
       entries.put(entry, () -> values);
     }
     training.put("slots", slots);
@@ -366,30 +374,30 @@ final class ModelFiles {
     return dims;
   }
 
-  /** Writes {@code values} as little-endian float32 through a 64 KiB buffer. */
-  /** The CRC-32 of {@code values} as {@link #writeFloats} writes them. */
-  private static long crcOf(float[] values) {
+  /** An entry's values: a weight's (of its dtype) or an optimizer slot's (float32). */
+  private record Values(Class<? extends TType> dtype, DataBuffer<?> buffer) {}
+
+  /**
+   * Writes {@code values} to {@code out} as little-endian values of their dtype through a 64 KiB
+   * buffer, or only computes their CRC-32 if {@code out} is {@code null}; returns the CRC-32.
+   */
+  private static long write(Values values, OutputStream out) throws IOException {
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    FloatBuffer floats = chunk.asFloatBuffer();
-    for (int at = 0; at < values.length; at += floats.capacity()) {
-      int n = Math.min(floats.capacity(), values.length - at);
-      floats.clear();
-      floats.put(values, at, n);
-      crc.update(chunk.array(), 0, n * Float.BYTES);
+    int width = TensorData.width(values.dtype());
+    ByteBuffer chunk = ByteBuffer.allocate(1 << 16);
+    int perChunk = chunk.capacity() / width;
+    long size = values.buffer().size();
+    for (long at = 0; at < size; at += perChunk) {
+      int n = (int) Math.min(perChunk, size - at);
+      chunk.clear();
+      TensorData.encode(values.dtype(), values.buffer(), at, n, chunk);
+      if (out == null) {
+        crc.update(chunk.array(), 0, n * width);
+      } else {
+        out.write(chunk.array(), 0, n * width);
+      }
     }
     return crc.getValue();
-  }
-
-  private static void writeFloats(OutputStream out, float[] values) throws IOException {
-    ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    FloatBuffer floats = chunk.asFloatBuffer();
-    for (int at = 0; at < values.length; at += floats.capacity()) {
-      int n = Math.min(floats.capacity(), values.length - at);
-      floats.clear();
-      floats.put(values, at, n);
-      out.write(chunk.array(), 0, n * Float.BYTES);
-    }
   }
 
   // ---------------------------------------------------------------- loading
@@ -515,6 +523,7 @@ final class ModelFiles {
           + inputCount + " inputs; at most " + MAX_LAYERS + " layers and " + MAX_INPUTS
           + " inputs");
     }
+    requireRegisteredLambdas(layerList, registry);
     Map<String, Layer> layers = new LinkedHashMap<>();
     Map<String, SymbolicTensor<?>> inputTensors = new HashMap<>();
     for (JsonObject entry : layerList.objects()) {
@@ -533,12 +542,10 @@ final class ModelFiles {
         layers.put(name, layer);
       }
     }
-    // Replay the calls in order: each may use only outputs made before it, so a file cannot
-    // describe a cycle, and every call's shapes are checked again as apply checks them.
-    // Per layer name, per call, the call's outputs.
-    Map<String, List<List<SymbolicTensor<?>>>> outputs = new HashMap<>();
-    inputTensors.forEach((name, tensor) ->
-        outputs.put(name, new ArrayList<>(List.of(List.of(tensor)))));
+    // Replay the calls in order (CallReplay): each may use only outputs made before it, so a
+    // file cannot describe a cycle, and every call's shapes are checked again as apply checks
+    // them.
+    List<CallReplay.Call<JsonObject>> calls = new ArrayList<>();
     for (JsonObject node : model.requireArray("nodes").objects()) {
       String name = node.requireString("layer");
       Layer layer = layers.get(name);
@@ -546,19 +553,15 @@ final class ModelFiles {
         throw node.error("layer", layer == null ? "'" + name + "' is not among the layers"
             : "'" + name + "' is an input; inputs are not called");
       }
-      List<SymbolicTensor<?>> inputs = new ArrayList<>();
+      List<CallReplay.Ref<JsonObject>> inputs = new ArrayList<>();
       JsonArray refs = node.requireArray("inputs");
       for (int i = 0; i < refs.size(); i++) {
-        inputs.add(resolve(refs, i, outputs));
+        inputs.add(ref(refs.requireObject(i)));
       }
-      List<SymbolicTensor<?>> made;
-      try {
-        made = layer.callOutputs(inputs);
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        throw node.error("layer", "'" + name + "' does not accept its inputs: " + e.getMessage());
-      }
-      outputs.computeIfAbsent(name, key -> new ArrayList<>()).add(made);
+      calls.add(new CallReplay.Call<>(name, inputs, node));
     }
+    CallReplay<JsonObject, IOException> outputs = CallReplay.inListedOrder(inputTensors, calls,
+        new Replay(layers));
     List<SymbolicTensor<?>> modelInputs = new ArrayList<>();
     JsonArray inputNames = model.requireArray("inputs");
     for (int i = 0; i < inputNames.size(); i++) {
@@ -571,7 +574,7 @@ final class ModelFiles {
     List<SymbolicTensor<?>> modelOutputs = new ArrayList<>();
     JsonArray outputRefs = model.requireArray("outputs");
     for (int i = 0; i < outputRefs.size(); i++) {
-      modelOutputs.add(resolve(outputRefs, i, outputs));
+      modelOutputs.add(outputs.resolve(ref(outputRefs.requireObject(i))));
     }
     try {
       if (kind.equals("Sequential")) {
@@ -608,35 +611,116 @@ final class ModelFiles {
     return Input.of(name, dtype, dims);
   }
 
-  private static SymbolicTensor<?> resolve(JsonArray refs, int i,
-      Map<String, List<List<SymbolicTensor<?>>>> outputs) throws IOException {
-    return resolve(refs.requireObject(i), outputs, 0);
+  /**
+   * A reference to a call's output, {@code {"layer", "call", "output"}} ({@code output} only for
+   * a call with several), or to its mask, {@code {"mask_of": {...}}}.
+   */
+  private static CallReplay.Ref<JsonObject> ref(JsonObject ref) throws IOException {
+    boolean mask = ref.containsKey("mask_of");
+    JsonObject target = mask ? ref.requireObject("mask_of") : ref;
+    if (mask && target.containsKey("mask_of")) {
+      throw target.error("mask_of", "a mask has no mask");
+    }
+    target.rejectUnknownKeys("layer", "call", "output");
+    String layer = target.requireString("layer");
+    int call = target.requireInt("call");
+    int output = target.containsKey("output") ? target.requireInt("output") : 0;
+    return new CallReplay.Ref<>(layer, call, output, mask, target);
   }
 
-  private static SymbolicTensor<?> resolve(JsonObject ref,
-      Map<String, List<List<SymbolicTensor<?>>>> outputs, int depth) throws IOException {
-    if (ref.containsKey("mask_of")) {
-      if (depth > 0) {
-        throw ref.error("mask_of", "a mask has no mask");
+  /** Applies a file's calls, and says where in the file a reference or call is wrong. */
+  private record Replay(Map<String, Layer> layers)
+      implements CallReplay.Handler<JsonObject, IOException> {
+
+    @Override
+    public List<SymbolicTensor<?>> apply(int index, CallReplay.Call<JsonObject> call,
+        List<SymbolicTensor<?>> inputs) throws IOException {
+      try {
+        return layers.get(call.layer()).callOutputs(inputs);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw call.where().error("layer", "'" + call.layer() + "' does not accept its inputs: "
+            + e.getMessage());
       }
-      SymbolicTensor<?> owner = resolve(ref.requireObject("mask_of"), outputs, depth + 1);
-      return owner.mask().orElseThrow(() -> ref.error("mask_of", "that output has no mask"));
     }
-    ref.rejectUnknownKeys("layer", "call", "output");
-    String layer = ref.requireString("layer");
-    int call = ref.requireInt("call");
-    List<List<SymbolicTensor<?>>> made = outputs.get(layer);
-    if (made == null || call < 0 || call >= made.size()) {
-      throw ref.error("call " + call + " of layer '" + layer + "' is not made before it is used "
-          + "(calls are listed in order, inputs first)");
+
+    @Override
+    public IOException unknownLayer(CallReplay.Ref<JsonObject> ref) {
+      return notMadeYet(ref);
     }
-    List<SymbolicTensor<?>> ofCall = made.get(call);
-    int output = ref.containsKey("output") ? ref.requireInt("output") : 0;
-    if (output < 0 || output >= ofCall.size()) {
-      throw ref.error("output", "is " + output + ", but call " + call + " of layer '" + layer
-          + "' gives " + ofCall.size() + (ofCall.size() == 1 ? " output" : " outputs"));
+
+    @Override
+    public IOException noSuchCall(CallReplay.Ref<JsonObject> ref, int calls) {
+      return notMadeYet(ref);
     }
-    return ofCall.get(output);
+
+    @Override
+    public IOException notMadeYet(CallReplay.Ref<JsonObject> ref) {
+      return ref.where().error("call " + ref.call() + " of layer '" + ref.layer() + "' is not "
+          + "made before it is used (calls are listed in order, inputs first)");
+    }
+
+    @Override
+    public IOException noSuchOutput(CallReplay.Ref<JsonObject> ref, int outputs) {
+      return ref.where().error("output", "is " + ref.output() + ", but call " + ref.call()
+          + " of layer '" + ref.layer() + "' gives " + outputs
+          + (outputs == 1 ? " output" : " outputs"));
+    }
+
+    @Override
+    public IOException noMask(CallReplay.Ref<JsonObject> ref) {
+      return ref.where().error("that output has no mask");
+    }
+
+    @Override
+    public IOException cycle(int index, CallReplay.Call<JsonObject> call) {
+      throw new AssertionError("calls in listed order have no cycle");
+    }
+  }
+
+  /**
+   * Every lambda the file names must be registered; one error names all that are not (a user
+   * fixing the class path learns everything missing at once) at the first of them, with the
+   * registered names closest to each, or, when nothing is registered at all, the likely cause:
+   * the annotation processor did not run.
+   */
+  private static void requireRegisteredLambdas(JsonArray layerList, LambdaRegistry registry)
+      throws IOException {
+    JsonObject first = null;
+    Map<String, List<String>> layersByLambda = new LinkedHashMap<>();
+    for (JsonObject entry : layerList.objects()) {
+      if ("Lambda".equals(entry.optString("type", null))) {
+        String lambda = entry.requireString("lambda");
+        if (registry.find(lambda).isEmpty()) {
+          first = first == null ? entry : first;
+          layersByLambda.computeIfAbsent(lambda, key -> new ArrayList<>())
+              .add("'" + entry.optString("name", "?") + "'");
+        }
+      }
+    }
+    if (first == null) {
+      return;
+    }
+    List<String> missing = new ArrayList<>();
+    layersByLambda.forEach((name, layerNames) -> missing.add("'" + name + "'"
+        + (registry.names().isEmpty() ? "" : " (" + (layerNames.size() == 1 ? "layer " : "layers ")
+            + String.join(", ", layerNames) + "; closest registered: "
+            + registry.closest(name, 3) + ")")));
+    String lambda = first.requireString("lambda");
+    String fix = "Put the compiled @Lambda method's classes on the class path (a file never "
+        + "names a class to load).";
+    if (registry.names().isEmpty()) {
+      throw first.error("lambda", (missing.size() == 1 ? missing.get(0) + " is not a registered "
+          + "lambda" : "None of the lambdas " + String.join(", ", missing) + " is registered")
+          + ", and this JVM has no registered lambdas at all: were the classes declaring the "
+          + "@Lambda methods compiled with lamina-processor on the annotation processor path "
+          + "(it writes META-INF/services/dev.lamina.runtime.registry.LambdaProvider)? " + fix);
+    }
+    if (missing.size() == 1) {
+      throw first.error("lambda", "'" + lambda + "' is not a registered lambda; the registered "
+          + "ones closest to it are " + registry.closest(lambda, 3) + ". " + fix);
+    }
+    throw first.error("lambda", missing.size() + " lambdas of this model are not registered: "
+        + String.join(", ", missing) + ". " + fix);
   }
 
   private static Layer layer(JsonObject entry, String type, String name, LambdaRegistry registry)
@@ -644,9 +728,7 @@ final class ModelFiles {
     if (type.equals("Lambda")) {
       String lambda = entry.requireString("lambda");
       LambdaFactory factory = registry.find(lambda).orElseThrow(() -> entry.error("lambda",
-          "'" + lambda + "' is not a registered lambda; the registered ones closest to it are "
-              + registry.closest(lambda, 3) + ". Put the compiled @Lambda method's classes on "
-              + "the class path (a file never names a class to load)."));
+          "'" + lambda + "' is not a registered lambda")); // requireRegisteredLambdas said more
       Map<String, Object> arguments = LambdaArguments.decode(factory,
           entry.requireObject("arguments"), name);
       try {
@@ -682,7 +764,7 @@ final class ModelFiles {
     for (Weight weight : model.weights()) {
       declared.put(model.nameOf(weight.layer()) + "/" + weight.name(), weight);
     }
-    Map<Weight, float[]> values = new IdentityHashMap<>();
+    Map<Weight, TensorData.Dense> values = new IdentityHashMap<>();
     for (int i = 0; i < list.size(); i++) {
       JsonObject entry = list.requireObject(i);
       String key = entry.requireString("layer") + "/" + entry.requireString("name");
@@ -694,12 +776,29 @@ final class ModelFiles {
       if (values.containsKey(weight)) {
         throw entry.error("weight '" + key + "' is given twice");
       }
+      // Every file gives the dtype; float32 was the only one before weights took others.
       String dtype = entry.requireString("dtype");
-      if (!dtype.equals("float32")) {
-        throw entry.error("dtype", "is '" + dtype + "'; Lamina's weights are float32");
-      }
       checkShape(entry, weight.shape(), key);
-      values.put(weight, floats(zip, entry, weight.shape(), "weight '" + key + "'", readers));
+      if (dtype.equals(weight.dtype())) {
+        values.put(weight, read(zip, entry, weight.dtypeClass(), weight.shape(),
+            "weight '" + key + "'", readers));
+      } else if (dtype.equals("float32") && weight.dtypeClass() != TFloat64.class) {
+        // Written when every weight was float32 (an adapted Normalization's count, an int64
+        // in Keras and now in Lamina): whole numbers convert exactly, anything else is refused.
+        TensorData.Dense floats = read(zip, entry, TFloat32.class, weight.shape(),
+            "weight '" + key + "'", readers);
+        float[] flat = new float[Math.toIntExact(weight.shape().size())];
+        ((FloatDataBuffer) floats.buffer()).read(flat);
+        try {
+          values.put(weight, TensorData.fromFloats(weight.dtypeClass(), weight.shape(), flat));
+        } catch (IllegalArgumentException e) {
+          throw entry.error("dtype", "is 'float32' for " + weight.dtype() + " weight '" + key
+              + "', whose " + e.getMessage());
+        }
+      } else {
+        throw entry.error("dtype", "is '" + dtype + "' but weight '" + key + "' is "
+            + weight.dtype());
+      }
     }
     if (values.size() != declared.size()) {
       List<String> missing = new ArrayList<>();
@@ -729,8 +828,23 @@ final class ModelFiles {
    * an entry no other weight or slot has read, whose declared size is the shape's, checked
    * before anything is allocated; then inflated straight into the array, never past its size.
    */
-  private static float[] floats(ZipArchive zip, JsonObject entry, Shape shape, String what,
-      Map<String, String> readers) throws IOException {
+  private static TensorData.Dense read(ZipArchive zip, JsonObject entry,
+      Class<? extends TType> dtype, Shape shape, String what, Map<String, String> readers)
+      throws IOException {
+    String name = checkEntry(zip, entry, dtype, shape, what, readers);
+    TensorData.Dense values = TensorData.allocate(dtype, shape, what);
+    zip.readValues(name, shape.size(), TensorData.width(dtype), Shapes.dtypeName(dtype),
+        (chunk, at, n) -> TensorData.decode(dtype, chunk, values.buffer(), at, n));
+    return values;
+  }
+
+  /**
+   * The entry the description names for {@code what}, once checked: no other weight or slot
+   * has read it, and its declared size is the shape's in {@code dtype}.
+   */
+  private static String checkEntry(ZipArchive zip, JsonObject entry,
+      Class<? extends TType> dtype, Shape shape, String what, Map<String, String> readers)
+      throws IOException {
     String name = entry.requireString("entry");
     long count = shape.size();
     if (count > MAX_WEIGHT_VALUES) {
@@ -744,13 +858,13 @@ final class ModelFiles {
       throw entry.error("entry", what + " names entry '" + name + "', which " + reader
           + " already reads; each weight has an entry of its own");
     }
-    long bytes = count * Float.BYTES;
+    long bytes = count * TensorData.width(dtype);
     long declared = zip.declaredSize(name);
     if (declared != bytes) {
       throw entry.error("entry", "'" + name + "' holds " + declared + " bytes; " + what
           + " of shape " + Shapes.format(shape) + " takes " + bytes);
     }
-    return zip.readFloats(name, (int) count);
+    return name;
   }
 
   private static void restoreTraining(Model model, ZipArchive zip, JsonObject training,
@@ -776,7 +890,9 @@ final class ModelFiles {
             ? "not a slot of this optimizer; it has " + graph.slots().keySet() : "given twice"));
       }
       checkShape(slot, declared.shape(), "slot " + key);
-      slots.put(key, floats(zip, slot, declared.shape(), "slot '" + key + "'", readers));
+      String name = checkEntry(zip, slot, TFloat32.class, declared.shape(), "slot '" + key + "'",
+          readers);
+      slots.put(key, zip.readFloats(name, Math.toIntExact(declared.shape().size())));
     }
     if (slots.size() != graph.slots().size()) {
       throw training.error("slots", "has " + slots.size() + " slots; the optimizer has "

@@ -72,6 +72,23 @@ public final class SeedStream {
         counter()));
   }
 
+  /**
+   * Draw {@code draw} of {@code draws} that each call of a layer with a seed of its own makes
+   * from one Keras {@code SeedGenerator(seed)}, as Keras's recurrent layers draw their dropout
+   * masks: in training step {@code k} it is {@code [seed, k * draws + draw]} (for a layer called
+   * once per step; the counter runs over every call), since Keras's generator counts each draw.
+   * Two layers with the same seed (the two halves of a {@code Bidirectional}) draw alike, as in
+   * Keras. Does not advance {@link #next()}'s count.
+   */
+  public Operand<TInt64> nextOfGenerator(long seed, int draws, int draw) {
+    if (training == null) {
+      return stateful(mix(mix(mix(seed, callIndex), draws), draw));
+    }
+    Operand<TInt64> counted = tf.math.add(tf.math.mul(counter(), tf.constant((long) draws)),
+        tf.constant((long) draw));
+    return tf.stack(java.util.List.of(tf.constant(seed), counted));
+  }
+
   private Operand<TInt64> counter() {
     Operand<TInt64> step = training.step();
     if (calls == 1) {

@@ -1,5 +1,8 @@
 package dev.lamina.runtime;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.tensorflow.Tensor;
@@ -19,6 +22,7 @@ import org.tensorflow.ndarray.buffer.DoubleDataBuffer;
 import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.ndarray.buffer.IntDataBuffer;
 import org.tensorflow.ndarray.buffer.LongDataBuffer;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
@@ -26,41 +30,160 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TType;
 
-/** Moves data between NdArrays and tensors of the dtypes {@code predict} accepts. */
+/**
+ * Moves data between NdArrays and tensors of the dtypes {@code predict} accepts, and holds the
+ * one table of what Lamina does per dtype: the NdArray class that carries it, TensorFlow's
+ * {@code DataType}, and, for the dtypes weights may have (float32, float64, int32, int64), the
+ * width and little-endian byte view that model files use.
+ */
 final class TensorData {
 
   /** A dense array and the buffer behind it, so that a batch is copied in with one bulk copy. */
   record Dense(NdArray<?> array, DataBuffer<?> buffer) {}
 
   /**
-   * A dtype's NdArray type, how to allocate a dense array of it, and how to see a tensor's raw
-   * memory as its values.
+   * One dtype: its NdArray class, how to allocate one, how to see a tensor's raw memory as its
+   * values, TensorFlow's {@code DataType}, and for a weight dtype its byte width, how values go
+   * to and from little-endian bytes, and how an initializer's float values become its values
+   * ({@code null}s for bool, not a weight dtype).
    */
   private record Kind(Class<? extends NdArray<?>> array, Function<Shape, Dense> allocate,
-      Function<ByteDataBuffer, DataBuffer<?>> view) {}
+      Function<ByteDataBuffer, DataBuffer<?>> view, DataType dataType, int bytes, Codec codec,
+      FromFloats fromFloats) {}
+
+  /** Moves values between a buffer of one dtype and little-endian bytes, in bulk. */
+  private interface Codec {
+    /** Values {@code [at, at + n)} of {@code from} into {@code to} from its position on. */
+    void encode(DataBuffer<?> from, long at, int n, ByteBuffer to);
+
+    /** {@code n} values of {@code from}, from its position on, into {@code [at, at + n)}. */
+    void decode(ByteBuffer from, DataBuffer<?> to, long at, int n);
+  }
+
+  private static final Codec FLOATS = new Codec() {
+    @Override
+    public void encode(DataBuffer<?> from, long at, int n, ByteBuffer to) {
+      float[] values = new float[n];
+      ((FloatDataBuffer) from).slice(at, n).read(values);
+      to.asFloatBuffer().put(values);
+    }
+
+    @Override
+    public void decode(ByteBuffer from, DataBuffer<?> to, long at, int n) {
+      float[] values = new float[n];
+      from.asFloatBuffer().get(values);
+      ((FloatDataBuffer) to).slice(at, n).write(values);
+    }
+  };
+
+  private static final Codec DOUBLES = new Codec() {
+    @Override
+    public void encode(DataBuffer<?> from, long at, int n, ByteBuffer to) {
+      double[] values = new double[n];
+      ((DoubleDataBuffer) from).slice(at, n).read(values);
+      to.asDoubleBuffer().put(values);
+    }
+
+    @Override
+    public void decode(ByteBuffer from, DataBuffer<?> to, long at, int n) {
+      double[] values = new double[n];
+      from.asDoubleBuffer().get(values);
+      ((DoubleDataBuffer) to).slice(at, n).write(values);
+    }
+  };
+
+  private static final Codec INTS = new Codec() {
+    @Override
+    public void encode(DataBuffer<?> from, long at, int n, ByteBuffer to) {
+      int[] values = new int[n];
+      ((IntDataBuffer) from).slice(at, n).read(values);
+      to.asIntBuffer().put(values);
+    }
+
+    @Override
+    public void decode(ByteBuffer from, DataBuffer<?> to, long at, int n) {
+      int[] values = new int[n];
+      from.asIntBuffer().get(values);
+      ((IntDataBuffer) to).slice(at, n).write(values);
+    }
+  };
+
+  private static final Codec LONGS = new Codec() {
+    @Override
+    public void encode(DataBuffer<?> from, long at, int n, ByteBuffer to) {
+      long[] values = new long[n];
+      ((LongDataBuffer) from).slice(at, n).read(values);
+      to.asLongBuffer().put(values);
+    }
+
+    @Override
+    public void decode(ByteBuffer from, DataBuffer<?> to, long at, int n) {
+      long[] values = new long[n];
+      from.asLongBuffer().get(values);
+      ((LongDataBuffer) to).slice(at, n).write(values);
+    }
+  };
+
+  /** Writes float values into a buffer of another dtype, or fails on one it cannot hold. */
+  private interface FromFloats {
+    void write(float[] values, DataBuffer<?> into);
+  }
 
   /** The one table of how each dtype's values are held, for predict and fit. */
   private static final Map<Class<? extends TType>, Kind> KINDS = Map.of(
       TFloat32.class, new Kind(FloatNdArray.class, shape -> {
         FloatDataBuffer buffer = DataBuffers.ofFloats(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }, ByteDataBuffer::asFloats),
+      }, ByteDataBuffer::asFloats, DataType.DT_FLOAT, Float.BYTES, FLOATS,
+          (values, into) -> ((FloatDataBuffer) into).write(values)),
       TFloat64.class, new Kind(DoubleNdArray.class, shape -> {
         DoubleDataBuffer buffer = DataBuffers.ofDoubles(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }, ByteDataBuffer::asDoubles),
+      }, ByteDataBuffer::asDoubles, DataType.DT_DOUBLE, Double.BYTES, DOUBLES,
+          (values, into) -> {
+            DoubleDataBuffer doubles = (DoubleDataBuffer) into;
+            for (int i = 0; i < values.length; i++) {
+              doubles.setDouble(values[i], i);
+            }
+          }),
       TInt32.class, new Kind(IntNdArray.class, shape -> {
         IntDataBuffer buffer = DataBuffers.ofInts(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }, ByteDataBuffer::asInts),
+      }, ByteDataBuffer::asInts, DataType.DT_INT32, Integer.BYTES, INTS,
+          (values, into) -> {
+            IntDataBuffer ints = (IntDataBuffer) into;
+            for (int i = 0; i < values.length; i++) {
+              ints.setInt((int) integral(values, i, Integer.MIN_VALUE, Integer.MAX_VALUE), i);
+            }
+          }),
       TInt64.class, new Kind(LongNdArray.class, shape -> {
         LongDataBuffer buffer = DataBuffers.ofLongs(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }, ByteDataBuffer::asLongs),
+      }, ByteDataBuffer::asLongs, DataType.DT_INT64, Long.BYTES, LONGS,
+          (values, into) -> {
+            LongDataBuffer longs = (LongDataBuffer) into;
+            for (int i = 0; i < values.length; i++) {
+              longs.setLong(integral(values, i, Long.MIN_VALUE, Long.MAX_VALUE), i);
+            }
+          }),
       TBool.class, new Kind(BooleanNdArray.class, shape -> {
         BooleanDataBuffer buffer = DataBuffers.ofBooleans(shape.size());
         return new Dense(NdArrays.wrap(shape, buffer), buffer);
-      }, ByteDataBuffer::asBooleans));
+      }, ByteDataBuffer::asBooleans, DataType.DT_BOOL, 0, null, null));
+
+  /** The dtypes a weight may have, in the order messages list them. */
+  static final List<Class<? extends TType>> WEIGHT_DTYPES =
+      List.of(TFloat32.class, TFloat64.class, TInt32.class, TInt64.class);
+
+  /** {@code values[i]} if it is a whole number in {@code [min, max]}. */
+  private static long integral(float[] values, int i, long min, long max) {
+    float value = values[i];
+    if (value != Math.rint(value) || value < min || value > max) {
+      throw new IllegalArgumentException("value " + i + " is " + value + ", which an integer "
+          + "dtype cannot hold");
+    }
+    return (long) value;
+  }
 
   private TensorData() {}
 
@@ -97,6 +220,81 @@ final class TensorData {
     long rowSize = values / Math.max(1, tensor.shape().get(0));
     DataBuffer window = into.buffer().slice(start * rowSize, values);
     ((NdArray) tensor).copyTo(window);
+  }
+
+  /**
+   * Fails, naming {@code what}, unless {@code dtype} is one weights may have: float32, float64,
+   * int32 or int64.
+   */
+  static void requireWeightDtype(Class<? extends TType> dtype, String what) {
+    if (!WEIGHT_DTYPES.contains(dtype)) {
+      throw new IllegalArgumentException(what + " is " + Shapes.dtypeName(dtype) + "; weights "
+          + "are float32, float64, int32 or int64");
+    }
+  }
+
+  /** TensorFlow's {@code DataType} of {@code dtype}. */
+  static DataType dataType(Class<? extends TType> dtype) {
+    return kind(dtype, "dtype").dataType();
+  }
+
+  /** The NdArray class that carries {@code dtype}'s values, e.g. {@code LongNdArray}. */
+  static Class<? extends NdArray<?>> arrayClass(Class<? extends TType> dtype) {
+    return kind(dtype, "dtype").array();
+  }
+
+  /** Bytes per value of a weight dtype. */
+  static int width(Class<? extends TType> dtype) {
+    return weightKind(dtype).bytes();
+  }
+
+  /**
+   * Writes values {@code [at, at + n)} of {@code from}, of a weight dtype, into {@code to} as
+   * little-endian bytes from its position on.
+   */
+  static void encode(Class<? extends TType> dtype, DataBuffer<?> from, long at, int n,
+      ByteBuffer to) {
+    weightKind(dtype).codec().encode(from, at, n, to.slice().order(ByteOrder.LITTLE_ENDIAN));
+  }
+
+  /**
+   * Reads {@code n} values of a weight dtype from {@code from}'s little-endian bytes, from its
+   * position on, into {@code [at, at + n)} of {@code to}.
+   */
+  static void decode(Class<? extends TType> dtype, ByteBuffer from, DataBuffer<?> to, long at,
+      int n) {
+    weightKind(dtype).codec().decode(from.slice().order(ByteOrder.LITTLE_ENDIAN), to, at, n);
+  }
+
+  /**
+   * A dense array of {@code dtype} holding {@code values} (an initializer's), each converted
+   * exactly.
+   *
+   * @throws IllegalArgumentException for a value an integer dtype cannot hold, naming it
+   */
+  static Dense fromFloats(Class<? extends TType> dtype, Shape shape, float[] values) {
+    Kind kind = weightKind(dtype);
+    Dense dense = kind.allocate().apply(shape);
+    kind.fromFloats().write(values, dense.buffer());
+    return dense;
+  }
+
+  /** A fresh dense copy of {@code data}, which must be of {@code dtype}'s array class. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Dense copyOf(Class<? extends TType> dtype, NdArray<?> data, String what) {
+    Kind kind = kind(dtype, what);
+    if (!kind.array().isInstance(data)) {
+      throw new IllegalArgumentException(what + " is " + Shapes.dtypeName(dtype) + "; pass a "
+          + kind.array().getSimpleName() + ", not a " + data.getClass().getSimpleName());
+    }
+    Dense dense = kind.allocate().apply(data.shape());
+    ((NdArray) data).copyTo((NdArray) dense.array());
+    return dense;
+  }
+
+  private static Kind weightKind(Class<? extends TType> dtype) {
+    requireWeightDtype(dtype, "the dtype");
+    return KINDS.get(dtype);
   }
 
   /** Whether {@code array} holds {@code dtype}'s values as they are (a copy needs no conversion). */

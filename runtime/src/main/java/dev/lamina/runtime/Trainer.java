@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.family.TType;
 
@@ -106,7 +107,33 @@ final class Trainer {
     }
   }
 
+  /**
+   * Keras's {@code fit}. The model publishes what it trained to its weights (see {@link
+   * Executor#publish()}) where user code can look: before each epoch's {@code onEpochEnd}, after
+   * each batch if a callback overrides a batch hook, and at the end, failed or not.
+   */
   History fit(Object x, Object y, FitOptions options) {
+    graph.beginTraining();
+    try {
+      return fitClaimed(x, y, options);
+    } finally {
+      graph.endTraining();
+    }
+  }
+
+  /** Whether {@code callback} overrides a batch hook, so that it may look at the weights there. */
+  private static boolean watchesBatches(Callback callback) {
+    try {
+      Class<?> type = callback.getClass();
+      return type.getMethod("onTrainBatchBegin", int.class).getDeclaringClass() != Callback.class
+          || type.getMethod("onTrainBatchEnd", int.class, Map.class).getDeclaringClass()
+          != Callback.class;
+    } catch (NoSuchMethodException e) {
+      return true; // cannot happen: Callback declares both
+    }
+  }
+
+  private History fitClaimed(Object x, Object y, FitOptions options) {
     TrainingData xs = inputs(x);
     TrainingData ys = targets(y);
     xs.requireSameSamples(ys, "");
@@ -140,6 +167,7 @@ final class Trainer {
     boolean[] starting = {true};
     List<Callback> callbacks = options.callbacks();
     Callback.Training control = control(options, stop, initialEpoch, starting);
+    boolean publishEachBatch = callbacks.stream().anyMatch(Trainer::watchesBatches);
     callbacks.forEach(callback -> callback.onTrainBegin(control));
     starting[0] = false;
     long samples = xs.samples();
@@ -166,12 +194,16 @@ final class Trainer {
         long[] rows = java.util.Arrays.copyOfRange(order, (int) from,
             (int) Math.min(samples, from + batchSize));
         means.add(runBatch(graph.train(), xs, ys, rows), rows.length);
+        if (publishEachBatch) {
+          graph.executor().publish();
+        }
         logs = means.logs();
         for (Callback callback : callbacks) {
           callback.onTrainBatchEnd(step, logs);
         }
         progress.batch(step + 1, logs);
       }
+      graph.executor().publish(); // before onEpochEnd, whatever the callbacks
       logs = new LinkedHashMap<>(means.logs());
       if (valX != null) {
         Map<String, Double> validation = evaluate(valX, valY, batchSize);
@@ -217,6 +249,15 @@ final class Trainer {
    */
   History fit(BatchSource source, FitOptions options) {
     Objects.requireNonNull(source, "source");
+    graph.beginTraining();
+    try {
+      return fitClaimed(source, options);
+    } finally {
+      graph.endTraining();
+    }
+  }
+
+  private History fitClaimed(BatchSource source, FitOptions options) {
     if (options.validationSplit() > 0) {
       throw new IllegalArgumentException("validationSplit needs arrays; with a BatchSource pass "
           + "validationData(source)");
@@ -240,6 +281,7 @@ final class Trainer {
     boolean[] starting = {true};
     List<Callback> callbacks = options.callbacks();
     Callback.Training control = control(options, stop, initialEpoch, starting);
+    boolean publishEachBatch = callbacks.stream().anyMatch(Trainer::watchesBatches);
     boolean dynamic = options.out() == System.out && System.console() != null;
     Map<String, Double> logs = new LinkedHashMap<>();
     try (Prefetcher prefetcher = new Prefetcher(options.maxQueueSize())) {
@@ -264,6 +306,9 @@ final class Trainer {
           }
           means.add(runBatch(graph.train(), batch.xs(), batch.ys(),
               order(batch.xs().samples(), null)), batch.xs().samples());
+          if (publishEachBatch) {
+            graph.executor().publish();
+          }
           logs = means.logs();
           for (Callback callback : callbacks) {
             callback.onTrainBatchEnd((int) step, logs);
@@ -291,6 +336,7 @@ final class Trainer {
           throw new BatchSourceException(-1, source + ".onEpochEnd() failed: " + e.getMessage(),
               e);
         }
+        graph.executor().publish(); // before onEpochEnd, whatever the callbacks
         logs = new LinkedHashMap<>(means.logs());
         Map<String, Double> validated = null;
         if (valX != null) {
@@ -359,6 +405,7 @@ final class Trainer {
 
       @Override
       public List<float[]> weights() {
+        graph.executor().publish();
         List<float[]> values = new ArrayList<>();
         model.weights().forEach(weight -> values.add(weight.values()));
         return values;
@@ -370,6 +417,16 @@ final class Trainer {
         for (int i = 0; i < weights.size(); i++) {
           weights.get(i).assign(values.get(i));
         }
+      }
+
+      @Override
+      public List<NdArray<?>> weightArrays() {
+        return model.getWeightArrays();
+      }
+
+      @Override
+      public void setWeightArrays(List<? extends NdArray<?>> values) {
+        model.setWeightArrays(values);
       }
 
       @Override
@@ -485,9 +542,17 @@ final class Trainer {
     return means.logs();
   }
 
-  /** One training step on all of {@code x}: Keras's {@code train_on_batch}. */
+  /**
+   * One training step on all of {@code x}: Keras's {@code train_on_batch}; the model publishes
+   * the step's values to its weights at its end.
+   */
   Map<String, Double> trainOnBatch(Object x, Object y) {
-    return oneBatch(graph.train(), x, y);
+    graph.beginTraining();
+    try {
+      return oneBatch(graph.train(), x, y);
+    } finally {
+      graph.endTraining();
+    }
   }
 
   /** Keras's {@code test_on_batch}. */

@@ -103,11 +103,11 @@ final class TrainingGraph {
     Ops trainOps = tf.withSubScope("train");
     // "train", or "train_1" after a second compile: what the missing-gradient message looks for.
     trainScope = trainOps.scope().makeOpName("pass").split("/")[0];
-    Map<Weight, Operand<TFloat32>> reads = new LinkedHashMap<>();
+    Map<Weight, Operand<?>> reads = new LinkedHashMap<>();
     executor.variables().forEach((weight, variable) ->
         reads.put(weight, trainOps.withName("read").readVariableOp(variable.handle(),
-            TFloat32.class)));
-    Map<Weight, Operand<TFloat32>> stateUpdates = new LinkedHashMap<>();
+            weight.dtypeClass())));
+    Map<Weight, Operand<?>> stateUpdates = new LinkedHashMap<>();
     // Random ops draw from the step about to be taken (read before the step increments it).
     seedStep = trainOps.withName("step").readVariableOp(iterationsHandle, TInt64.class);
     TrainingPass pass = new TrainingPass(seedStep,
@@ -122,6 +122,8 @@ final class TrainingGraph {
     List<Placeholder<?>> trainTargets = targets(trainOps, loss, outputs);
     List<Operand<TFloat32>> trainValues =
         lossAndMetrics(trainOps, loss, metrics, trainOutputs, trainTargets);
+    // Only trainable weights reach the regularizers and the optimizer: float32 ones, checked.
+    trainable.forEach(weight -> float32(weight, reads.get(weight)));
     addRegularization(trainOps, trainValues, reads::get, built);
 
     reads.forEach((weight, read) -> {
@@ -130,7 +132,7 @@ final class TrainingGraph {
       }
     });
     List<Operand<TFloat32>> weightReads = new ArrayList<>();
-    trainable.forEach(weight -> weightReads.add(reads.get(weight)));
+    trainable.forEach(weight -> weightReads.add(float32(weight, reads.get(weight))));
     // With nothing to train the step is still counted: random ops draw per step (Keras's seed
     // generators advance on every call), so a frozen model's dropout must not repeat its masks.
     Op update = weightReads.isEmpty()
@@ -166,6 +168,22 @@ final class TrainingGraph {
     initializers.forEach(init::addTarget);
     init.run();
     optimizer.attach(this::iterations);
+  }
+
+  /**
+   * A trainable weight's read: float32, the dtype Lamina's optimizers, regularizers and
+   * constraints compute in.
+   *
+   * @throws IllegalArgumentException for a trainable weight of another floating dtype
+   */
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> float32(Weight weight, Operand<?> read) {
+    if (read.type() != TFloat32.class) {
+      throw new IllegalArgumentException(weight + " is trainable and " + weight.dtype()
+          + "; Lamina's optimizers train float32 weights only: declare it float32, or freeze "
+          + "its layer (setTrainable(false)) before compile");
+    }
+    return (Operand<TFloat32>) read;
   }
 
   @SuppressWarnings("unchecked")
@@ -206,7 +224,7 @@ final class TrainingGraph {
     for (Layer layer : executor.topology().layers()) {
       for (Weight weight : layer.weights()) {
         if (weight.trainable() && weight.regularizer() != null) {
-          penalties.add(weight.regularizer().penalty(scoped, reads.read(weight)));
+          penalties.add(weight.regularizer().penalty(scoped, float32(weight, reads.read(weight))));
         }
       }
     }
@@ -531,22 +549,33 @@ final class TrainingGraph {
     if (pass.update() == null) {
       return executor.whileReading(() -> runPass(pass, inputs, targets));
     }
-    // A step and marking its weights as held here happen together, so that neither another
-    // model's pull nor this model's own push nor close falls in between; and no prediction
-    // runs while the step changes the variables.
+    // A step and marking its variables as trained happen together, so that neither this model's
+    // own push nor a publish nor close falls in between; and no prediction runs while the step
+    // changes the variables. Only inside a training call (beginTraining), which makes this model
+    // the only one training these weights.
     synchronized (executor) {
       executor.requireOpen();
-      for (Weight weight : changedByStep) {
-        Executor holder = weight.heldBy();
-        if (holder != null && holder != executor) {
-          // Its newest values are another model's, which trains it now: a step here would
-          // overwrite that model's steps, or be overwritten by them.
-          throw new IllegalStateException(weight + " is being trained by another model at the "
-              + "same time; models that share layers train one at a time");
-        }
+      try {
+        return executor.whileWriting(() -> runPass(pass, inputs, targets));
+      } finally {
+        executor.markTrained(changedByStep); // a failed step may have changed some of them
       }
-      return executor.whileWriting(() -> runPass(pass, inputs, targets));
     }
+  }
+
+  /**
+   * Begins a training call ({@code fit}, {@code train_on_batch}): until {@link #endTraining()},
+   * no other model may train the weights a step here changes.
+   *
+   * @throws IllegalStateException if another model is training one of them
+   */
+  void beginTraining() {
+    executor.beginTraining(changedByStep);
+  }
+
+  /** Ends a training call: publishes what it trained to the weights. */
+  void endTraining() {
+    executor.endTraining();
   }
 
   private double[] runPass(Pass pass, List<? extends Tensor> inputs,
@@ -577,9 +606,6 @@ final class TrainingGraph {
       for (int i = 0; i < values.length; i++) {
         values[i] = ((TFloat32) result.get(i)).getFloat();
       }
-    }
-    if (pass.update() != null) {
-      executor.markTrained(changedByStep);
     }
     return values;
   }

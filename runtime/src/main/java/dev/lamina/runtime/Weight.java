@@ -3,76 +3,85 @@ package dev.lamina.runtime;
 import dev.lamina.runtime.constraints.Constraint;
 import dev.lamina.runtime.regularizers.Regularizer;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.tensorflow.ndarray.FloatNdArray;
-import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.ndarray.buffer.FloatDataBuffer;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.family.TType;
 
 /**
- * One weight of a layer, as Keras's {@code add_weight} declares it: a name, a shape, and whether
- * training changes it. The layer owns its values; every model that uses the layer materialises
- * them as a TensorFlow variable, so a layer shared by two models shares its values (train one
- * model, and the other predicts with the trained values).
+ * One weight of a layer, as Keras's {@code add_weight} declares it: a name, a shape, a dtype
+ * (float32, float64, int32 or int64) and whether training changes it. The layer owns its values;
+ * every model that uses the layer materialises them as a TensorFlow variable, so a layer shared
+ * by two models shares its values (train one model, and the other predicts with the trained
+ * values).
  *
- * <p>How the values stay in step: a model that trains marks the weight as held by its session;
- * reading the weight, or running another model that uses it, first copies the values back from
- * that session, and a model pushes the values into its own variable whenever they changed since
- * it last did. All of this happens at batch boundaries, under the weight's lock.
+ * <p>How the values stay in step: the values here, with a version that counts their changes,
+ * are the layer's state; a weight knows nothing of the models that use it. A model pushes the
+ * values into its own variable before a run whenever their version differs from the one it last
+ * pushed. A model that trains changes its variables only, and publishes them back here (all of
+ * them at once) at the end of each training call, at the epoch and batch boundaries where
+ * callbacks can look, and when it is asked for its weights, saved, exported or closed. So a
+ * reader sees the values of the last publish, or of the last {@code assign}, never part of one
+ * and part of another.
  */
 public final class Weight {
 
   /**
-   * Counts changes to any weight (new values, or a new holder), so that an executor whose weights
-   * all stayed put skips its per-weight check before each run with one read.
-   */
-  private static final java.util.concurrent.atomic.AtomicLong CHANGES =
-      new java.util.concurrent.atomic.AtomicLong();
-
-  /**
-   * Held for writing while a set of weights takes new values together ({@link #assignAll}: a
-   * {@code setWeights} or {@code loadWeights}), and for reading while an executor collects the
-   * values it pushes, so that no model ever runs with part of one set and part of another.
+   * Held for writing while weights take new values together (an {@code assign}, a
+   * {@code setWeights} or {@code loadWeights}, a model publishing what it trained), and for
+   * reading while several weights are read together (an executor collecting the values it
+   * pushes, a snapshot for {@code getWeights} or {@code save}): no reader ever sees part of one
+   * change and part of another.
    */
   static final ReentrantReadWriteLock ASSIGNMENTS = new ReentrantReadWriteLock();
 
   private final Layer layer;
   private final String name;
   private final Shape shape;
+  private final Class<? extends TType> dtype;
   private final boolean trainable;
   /** Keras's weight regularizer: its penalty joins the training loss; or {@code null}. */
   private final Regularizer regularizer;
   /** Keras's weight constraint: applied after each optimizer step; or {@code null}. */
   private final Constraint constraint;
 
-  /** Gives the first values, when they are first needed. */
+  /** Gives the first values, when they are first needed; then {@code null}. */
   private Initializer initializer;
   /**
-   * The values, row-major; stale while {@link #heldBy} is set; {@code null} until first needed,
-   * so that a model being loaded from a file allocates only what the file holds.
+   * The values, dense, row-major; {@code null} until first needed, so that a model being loaded
+   * from a file allocates only what the file holds. Never changed in place, only replaced, so a
+   * reader may keep the array it got.
    */
-  private float[] values;
-  /** Counts changes, so a model knows whether its variable is up to date. */
-  private long version;
-  /** The executor whose variable is newer than {@link #values}, or {@code null}. */
-  private Executor heldBy;
+  private TensorData.Dense values;
+  /** Counts changes, so a model knows whether its variable is up to date; under ASSIGNMENTS. */
+  private volatile long version;
+  /** How many models are inside a training call that changes this weight (0 or 1). */
+  private int trainers;
 
-  Weight(Layer layer, String name, Shape shape, Initializer initializer, boolean trainable,
-      Regularizer regularizer, Constraint constraint) {
+  Weight(Layer layer, String name, Shape shape, Class<? extends TType> dtype,
+      Initializer initializer, boolean trainable, Regularizer regularizer,
+      Constraint constraint) {
     this.layer = layer;
     this.regularizer = regularizer;
     this.constraint = constraint;
     this.name = name;
     this.shape = shape;
+    this.dtype = dtype;
     this.trainable = trainable;
     this.initializer = initializer;
+    TensorData.requireWeightDtype(dtype, layer.describe() + ": weight '" + name + "'");
+    if (trainable && dtype != TFloat32.class && dtype != TFloat64.class) {
+      throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' is "
+          + Shapes.dtypeName(dtype) + "; a trainable weight must be floating (float32 or "
+          + "float64), as in Keras: declare it non-trainable");
+    }
     if (shape.isUnknown() || shape.hasUnknownDimension()) {
       throw new IllegalArgumentException(layer.describe() + ": weight '" + name
           + "' needs a fully known shape, got " + Shapes.format(shape));
@@ -82,12 +91,11 @@ public final class Weight {
   }
 
   /** The values, drawn from the initializer the first time. */
-  private float[] ensureValues() {
+  private synchronized TensorData.Dense ensureValues() {
     if (values == null) {
       if (shape.size() > Integer.MAX_VALUE - 8) {
-        throw new IllegalStateException(layer.describe() + ": weight '" + name + "' of shape "
-            + Shapes.format(shape) + " has " + shape.size() + " values, more than a Java array "
-            + "holds");
+        throw new IllegalStateException(this + " has " + shape.size()
+            + " values, more than a Java array holds");
       }
       float[] first = initializer.values(shape);
       if (first.length != shape.size()) {
@@ -95,7 +103,12 @@ public final class Weight {
             + "' of shape " + Shapes.format(shape) + " gave " + first.length + " values, not "
             + shape.size());
       }
-      values = first;
+      try {
+        values = TensorData.fromFloats(dtype, shape, first);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(layer.describe() + ": the initializer of " + dtype()
+            + " weight '" + name + "' gave " + e.getMessage(), e);
+      }
       initializer = null;
     }
     return values;
@@ -145,213 +158,252 @@ public final class Weight {
     return constraint;
   }
 
-  /** float32: the only weight dtype Lamina's layers declare for now. */
+  /** The dtype by Keras's name: {@code float32}, {@code float64}, {@code int32}, {@code int64}. */
   public String dtype() {
-    return "float32";
+    return Shapes.dtypeName(dtype);
   }
 
-  /** The TensorFlow type of {@link #dtype()}. */
-  public Class<? extends org.tensorflow.types.family.TType> dtypeClass() {
-    return org.tensorflow.types.TFloat32.class;
-  }
-
-  /** A copy of the current values. */
-  public FloatNdArray value() {
-    float[] copy = values();
-    return NdArrays.wrap(shape, DataBuffers.of(copy, true, false));
-  }
-
-  /** The current values, row-major, as a fresh array. */
-  public float[] values() {
-    Executor holder;
-    synchronized (this) {
-      holder = heldBy;
-    }
-    if (holder != null) {
-      holder.pullWeights();
-    }
-    synchronized (this) {
-      return ensureValues().clone();
-    }
+  /** The dtype as TensorFlow Java's type class, e.g. {@code TInt64.class}. */
+  public Class<? extends TType> dtypeClass() {
+    return dtype;
   }
 
   /**
-   * Replaces the values (Keras's {@code set_weights} for one weight); every model that uses the
-   * layer sees them from its next batch on.
+   * A copy of the current values, of any dtype: a {@code FloatNdArray} for float32, {@code
+   * DoubleNdArray} for float64, {@code IntNdArray} for int32, {@code LongNdArray} for int64.
+   */
+  public NdArray<?> array() {
+    return TensorData.copyOf(dtype, current().array(), toString()).array();
+  }
+
+  /**
+   * Replaces the values, of any dtype (Keras's {@code assign}): an NdArray of this weight's
+   * dtype and shape ({@code LongNdArray} for int64, ...); every model that uses the layer sees
+   * them from its next batch on.
+   *
+   * @throws IllegalArgumentException if the shape or dtype differs
+   */
+  public void assign(NdArray<?> newValues) {
+    assignAll(List.of(this), List.of(copyChecked(newValues)));
+  }
+
+  /**
+   * A copy of the current values of a float32 weight.
+   *
+   * @throws IllegalStateException for a weight of another dtype: use {@link #array()}
+   */
+  public FloatNdArray value() {
+    requireFloat32("value()", "array()");
+    return (FloatNdArray) array();
+  }
+
+  /**
+   * The current values of a float32 weight, row-major, as a fresh array.
+   *
+   * @throws IllegalStateException for a weight of another dtype: use {@link #array()}
+   */
+  public float[] values() {
+    requireFloat32("values()", "array()");
+    FloatDataBuffer buffer = (FloatDataBuffer) current().buffer();
+    float[] copy = new float[Math.toIntExact(buffer.size())];
+    buffer.read(copy);
+    return copy;
+  }
+
+  /**
+   * Replaces the values of a float32 weight (Keras's {@code set_weights} for one weight); every
+   * model that uses the layer sees them from its next batch on.
    *
    * @throws IllegalArgumentException if the shape differs
+   * @throws IllegalStateException for a weight of another dtype: use {@link #assign(NdArray)}
    */
   public void assign(FloatNdArray newValues) {
-    assignAll(List.of(this), List.of(rowMajor(newValues)));
+    requireFloat32("assign(FloatNdArray)", "assign(NdArray)");
+    assign((NdArray<?>) newValues);
   }
 
   /** Same as {@link #assign(FloatNdArray)}, from row-major values. */
   public void assign(float[] newValues) {
-    assignAll(List.of(this), List.of(checked(newValues).clone()));
-  }
-
-  /** {@code newValues} as a fresh row-major array, once its shape is checked. */
-  float[] rowMajor(FloatNdArray newValues) {
-    Objects.requireNonNull(newValues, "newValues");
-    if (!newValues.shape().equals(shape)) {
-      throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' has shape "
-          + Shapes.format(shape) + ", got values of shape " + Shapes.format(newValues.shape()));
-    }
-    float[] copy = new float[Math.toIntExact(shape.size())];
-    FloatDataBuffer buffer = DataBuffers.of(copy, false, false);
-    newValues.copyTo(NdArrays.wrap(shape, buffer));
-    return copy;
-  }
-
-  private float[] checked(float[] newValues) {
+    requireFloat32("assign(float[])", "assign(NdArray)");
     Objects.requireNonNull(newValues, "newValues");
     if (newValues.length != shape.size()) {
       throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' has shape "
           + Shapes.format(shape) + " (" + shape.size() + " values), got " + newValues.length
           + " values");
     }
-    return newValues;
+    assignAll(List.of(this), List.of(TensorData.fromFloats(dtype, shape, newValues)));
+  }
+
+  private void requireFloat32(String method, String instead) {
+    if (dtype != TFloat32.class) {
+      throw new IllegalStateException(layer.describe() + ": weight '" + name + "' is "
+          + dtype() + "; " + method + " is for float32 weights: use " + instead);
+    }
+  }
+
+  /** A fresh dense copy of {@code newValues}, once its dtype and shape are checked. */
+  TensorData.Dense copyChecked(NdArray<?> newValues) {
+    Objects.requireNonNull(newValues, "newValues");
+    if (!newValues.shape().equals(shape)) {
+      throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' has shape "
+          + Shapes.format(shape) + ", got values of shape " + Shapes.format(newValues.shape()));
+    }
+    return TensorData.copyOf(dtype, newValues, layer.describe() + ": weight '" + name + "'");
   }
 
   /**
    * Gives several weights new values at once: a model that runs meanwhile uses all the old
-   * values or all the new ones, never some of each. The arrays are taken, not copied.
-   *
-   * @throws IllegalArgumentException if a length differs; then nothing changes
+   * values or all the new ones, never some of each. The arrays are taken, not copied; the caller
+   * checked their dtypes and shapes.
    */
-  static void assignAll(List<Weight> weights, List<float[]> newValues) {
-    for (int i = 0; i < weights.size(); i++) {
-      weights.get(i).checked(newValues.get(i));
-    }
+  static void assignAll(List<Weight> weights, List<TensorData.Dense> newValues) {
     ASSIGNMENTS.writeLock().lock();
     try {
       for (int i = 0; i < weights.size(); i++) {
-        Weight weight = weights.get(i);
-        synchronized (weight) {
-          weight.values = newValues.get(i);
-          weight.initializer = null;
-          weight.heldBy = null;
-          weight.version++;
-        }
+        weights.get(i).replace(newValues.get(i));
       }
     } finally {
       ASSIGNMENTS.writeLock().unlock();
     }
-    CHANGES.incrementAndGet();
+  }
+
+  /** Takes {@code newValues}; under the assignments' write lock. */
+  private synchronized long replace(TensorData.Dense newValues) {
+    values = newValues;
+    initializer = null;
+    return ++version;
   }
 
   /**
-   * The values of {@code weights} as of one moment, with no training step of any model falling
-   * between the first and the last, and whatever {@code alongside} reads (an optimizer's slots)
-   * from that same moment: what {@code save} writes. Every executor that holds one of the
-   * weights, and {@code also} if given, is locked (in one fixed order, so two snapshots cannot
-   * deadlock), its values are pulled, and everything is read before any lock is let go.
+   * A model publishes what it trained: each weight whose version is still {@code expected[i]}
+   * (the one that model last pushed or published) takes {@code newValues[i]}, all under one write
+   * lock; a weight assigned meanwhile keeps the assignment, which the model pushes before its next
+   * step. Returns each weight's new version, or -1 where the assignment was kept.
    */
-  static <R> Snapshot<R> snapshot(List<Weight> weights, Executor also, Supplier<R> alongside) {
-    while (true) {
-      Set<Executor> holders = new LinkedHashSet<>();
-      if (also != null) {
-        holders.add(also);
+  static long[] publish(List<Weight> weights, List<TensorData.Dense> newValues,
+      long[] expected) {
+    long[] versions = new long[weights.size()];
+    ASSIGNMENTS.writeLock().lock();
+    try {
+      for (int i = 0; i < weights.size(); i++) {
+        Weight weight = weights.get(i);
+        versions[i] = weight.version == expected[i] ? weight.replace(newValues.get(i)) : -1;
       }
+    } finally {
+      ASSIGNMENTS.writeLock().unlock();
+    }
+    return versions;
+  }
+
+  /**
+   * The values of {@code weights} as of one moment, with no assignment or publish falling between
+   * the first and the last, and whatever {@code alongside} reads (or {@code null}) at that same
+   * moment. The arrays are the weights' own (never changed in place): read, do not write.
+   */
+  static <R> Snapshot<R> snapshot(List<Weight> weights, Supplier<R> alongside) {
+    List<TensorData.Dense> values = new ArrayList<>(weights.size());
+    ASSIGNMENTS.readLock().lock();
+    try {
       for (Weight weight : weights) {
-        Executor holder = weight.heldBy();
-        if (holder != null) {
-          holders.add(holder);
-        }
+        values.add(weight.current());
       }
-      List<Executor> ordered = new ArrayList<>(holders);
-      ordered.sort(Comparator.comparingLong(Executor::id));
-      Snapshot<R> taken = Executor.whileStill(ordered, () -> {
-        ordered.forEach(Executor::pullWeights);
-        List<float[]> values = new ArrayList<>(weights.size());
-        ASSIGNMENTS.readLock().lock();
-        try {
-          for (Weight weight : weights) {
-            synchronized (weight) {
-              if (weight.heldBy != null) {
-                return null; // a model not locked here began training meanwhile: again
-              }
-              values.add(weight.ensureValues().clone());
-            }
-          }
-        } finally {
-          ASSIGNMENTS.readLock().unlock();
-        }
-        return new Snapshot<>(values, alongside == null ? null : alongside.get());
-      });
-      if (taken != null) {
-        return taken;
-      }
+      return new Snapshot<>(values, alongside == null ? null : alongside.get());
+    } finally {
+      ASSIGNMENTS.readLock().unlock();
     }
   }
 
-  /** {@link #snapshot} of {@code weights} as fresh arrays of their shapes (get_weights). */
-  static List<FloatNdArray> snapshotArrays(List<Weight> weights) {
-    List<float[]> snapshot = snapshot(weights, null, null).values();
-    List<FloatNdArray> arrays = new ArrayList<>(weights.size());
+  /** {@link #snapshot} of {@code weights} as fresh arrays of their dtypes (get_weights). */
+  static List<NdArray<?>> snapshotArrays(List<Weight> weights) {
+    List<TensorData.Dense> snapshot = snapshot(weights, null).values();
+    List<NdArray<?>> arrays = new ArrayList<>(weights.size());
     for (int i = 0; i < weights.size(); i++) {
-      arrays.add(NdArrays.wrap(weights.get(i).shape(),
-          DataBuffers.of(snapshot.get(i), true, false)));
+      Weight weight = weights.get(i);
+      arrays.add(TensorData.copyOf(weight.dtype, snapshot.get(i).array(), weight.toString())
+          .array());
     }
     return arrays;
   }
 
   /**
-   * {@link #assignAll} of copies of {@code values}, whose shapes the caller checked
-   * (set_weights).
+   * {@link #snapshotArrays} for the float API ({@code getWeights}), which holds float32 arrays
+   * only.
+   *
+   * @throws IllegalStateException naming the first weight of another dtype
    */
-  static void assignAllCopies(List<Weight> weights, List<? extends FloatNdArray> values) {
-    List<float[]> copies = new ArrayList<>(weights.size());
+  static List<FloatNdArray> snapshotFloatArrays(List<Weight> weights, String method,
+      String instead) {
+    weights.forEach(weight -> weight.requireFloat32(method, instead));
+    List<FloatNdArray> arrays = new ArrayList<>(weights.size());
+    snapshotArrays(weights).forEach(array -> arrays.add((FloatNdArray) array));
+    return arrays;
+  }
+
+  /**
+   * {@link #assignAll} of copies of {@code values}, each checked against its weight's dtype and
+   * shape first: nothing changes unless all fit (set_weights).
+   */
+  static void assignAllCopies(List<Weight> weights, List<? extends NdArray<?>> values) {
+    List<TensorData.Dense> copies = new ArrayList<>(weights.size());
     for (int i = 0; i < weights.size(); i++) {
-      copies.add(weights.get(i).rowMajor(values.get(i)));
+      copies.add(weights.get(i).copyChecked(values.get(i)));
     }
     assignAll(weights, copies);
   }
 
   /** Weight values, in order, and what was read with them. */
-  record Snapshot<R>(List<float[]> values, R alongside) {}
+  record Snapshot<R>(List<TensorData.Dense> values, R alongside) {}
 
   // --- for executors ---
 
-  synchronized long version() {
+  /** The number of changes so far: a volatile read, what an executor checks before each run. */
+  long version() {
     return version;
   }
 
-  synchronized Executor heldBy() {
-    return heldBy;
-  }
-
-  /** The values as they are here, without asking a holder; for executors that pushed them. */
-  synchronized float[] localValues() {
-    return ensureValues();
-  }
-
-  /** A training step in {@code executor} changed the variable: it now holds the newest values. */
-  synchronized long markHeldBy(Executor executor) {
-    if (heldBy != executor) {
-      heldBy = executor;
-      version++;
-      CHANGES.incrementAndGet();
+  /** The current values (the weight's own array: read, do not write). */
+  TensorData.Dense current() {
+    TensorData.Dense current;
+    synchronized (this) {
+      current = values;
     }
-    return version;
+    return current != null ? current : ensureValues();
   }
 
-  /** The number of changes to any weight so far. */
-  static long changes() {
-    return CHANGES.get();
+  /**
+   * A model begins a training call that changes {@code weights}: fails, changing nothing, if
+   * another model is inside one that changes any of them.
+   *
+   * @throws IllegalStateException naming the first such weight
+   */
+  static void startTraining(List<Weight> weights) {
+    for (int i = 0; i < weights.size(); i++) {
+      Weight weight = weights.get(i);
+      synchronized (weight) {
+        if (weight.trainers == 0) {
+          weight.trainers++;
+          continue;
+        }
+      }
+      endTraining(weights.subList(0, i));
+      throw new IllegalStateException(weight + " is being trained by another model at the "
+          + "same time; models that share layers train one at a time");
+    }
   }
 
-  /** {@code executor}, the holder, hands back its values; the version stays. */
-  synchronized void release(Executor executor, float[] newest) {
-    if (heldBy == executor) {
-      values = newest;
-      heldBy = null;
+  /** The training call {@link #startTraining} began has ended. */
+  static void endTraining(List<Weight> weights) {
+    for (Weight weight : weights) {
+      synchronized (weight) {
+        weight.trainers--;
+      }
     }
   }
 
   @Override
   public String toString() {
     return layer.describe() + "/" + name + " " + Shapes.format(shape)
+        + (dtype == TFloat32.class ? "" : " " + dtype())
         + (trainable() ? "" : " (non-trainable)");
   }
 }

@@ -51,4 +51,44 @@ class FileVersionsTest {
           .get("loss")));
     }
   }
+
+  /**
+   * A file written when every weight was float32 holds an adapted Normalization's count as a
+   * float32 0: it loads into today's int64 count (whole numbers convert exactly), and predicts
+   * as it did.
+   */
+  @Test
+  void aFileFromBeforeWeightDtypesLoadsItsFloat32CountAsInt64() throws Exception {
+    Path file = dir.resolve("v1-normalization.lamina");
+    try (InputStream in = getClass().getResourceAsStream("/files/v1-normalization.lamina")) {
+      Files.copy(in, file);
+    }
+    JsonObject expected;
+    try (InputStream in = getClass().getResourceAsStream("/files/v1-normalization.json")) {
+      expected = Json.parseObject(in.readAllBytes(), "v1-normalization.json");
+    }
+    JsonArray rows = expected.requireArray("x");
+    float[][] x = new float[rows.size()][];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rows.requireArray(i).floats();
+    }
+    try (Model model = Model.load(file)) {
+      Weight count = model.getLayer("norm").weights().get(2);
+      assertEquals("count", count.name());
+      assertEquals("int64", count.dtype());
+      assertEquals(0L, ((org.tensorflow.ndarray.LongNdArray) count.array()).getLong());
+      float[][] y = model.predict(x, float[][].class);
+      JsonArray predictions = expected.requireArray("predictions");
+      for (int i = 0; i < y.length; i++) {
+        assertArrayEquals(predictions.requireArray(i).floats(), y[i], "row " + i);
+      }
+      // Saved again, the count is written as int64 and reads back the same.
+      Path again = dir.resolve("again.lamina");
+      model.save(again);
+      try (Model reloaded = Model.load(again)) {
+        assertEquals("int64", reloaded.getLayer("norm").weights().get(2).dtype());
+        assertArrayEquals(y[1], reloaded.predict(x, float[][].class)[1]);
+      }
+    }
+  }
 }

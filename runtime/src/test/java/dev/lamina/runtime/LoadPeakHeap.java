@@ -22,7 +22,7 @@ public final class LoadPeakHeap {
       var x = Input.of(org.tensorflow.types.TFloat32.class, width);
       try (Model model = Model.of(x, dev.lamina.runtime.layers.core.Dense.builder(width).useBias(false)
           .build().apply(x))) {
-        model.weights().get(0).localValues(); // the values drawn before saving starts
+        model.weights().get(0).current(); // the values drawn before saving starts
         model.save(Path.of(args[1]));
       }
       System.out.println("saved");

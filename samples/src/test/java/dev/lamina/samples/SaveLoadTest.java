@@ -94,4 +94,43 @@ class SaveLoadTest {
     assertTrue(error.getMessage().contains("'dev.lamina.samples.SeedLambdas.slice' is not a "
         + "registered lambda"), error.getMessage());
   }
+
+  @Test
+  void everyMissingLambdaIsNamedAtOnce() throws IOException {
+    Path file = dir.resolve("two-lambdas.lamina");
+    var x = dev.lamina.runtime.Input.of(org.tensorflow.types.TFloat32.class, 3);
+    try (var model = dev.lamina.runtime.Model.of(x,
+        AntirectifierLayer.of().apply(SquareLayer.of().apply(x)))) {
+      model.save(file);
+    }
+    var slice = dev.lamina.runtime.registry.LambdaRegistry.load()
+        .find("dev.lamina.samples.SeedLambdas.slice").orElseThrow();
+    var error = org.junit.jupiter.api.Assertions.assertThrows(ModelFormatException.class,
+        () -> Model.load(file, dev.lamina.runtime.registry.LambdaRegistry.of(slice)).close());
+    assertTrue(error.getMessage().contains("2 lambdas of this model are not registered: "
+        + "'dev.lamina.samples.SeedLambdas.square' (layer 'square'; closest registered: "
+        + "[dev.lamina.samples.SeedLambdas.slice]), "
+        + "'dev.lamina.samples.SeedLambdas.antirectifier' (layer 'antirectifier'; closest "
+        + "registered: [dev.lamina.samples.SeedLambdas.slice]). Put the compiled @Lambda "
+        + "method's classes on the class path"), error.getMessage());
+  }
+
+  @Test
+  void anEmptyRegistryPointsAtTheAnnotationProcessor() throws IOException {
+    Path file = dir.resolve("two-lambdas.lamina");
+    var x = dev.lamina.runtime.Input.of(org.tensorflow.types.TFloat32.class, 3);
+    try (var model = dev.lamina.runtime.Model.of(x,
+        AntirectifierLayer.of().apply(SquareLayer.of().apply(x)))) {
+      model.save(file);
+    }
+    var error = org.junit.jupiter.api.Assertions.assertThrows(ModelFormatException.class,
+        () -> Model.load(file, dev.lamina.runtime.registry.LambdaRegistry.of()));
+    assertTrue(error.getMessage().contains("None of the lambdas "
+        + "'dev.lamina.samples.SeedLambdas.square', 'dev.lamina.samples.SeedLambdas.antirectifier'"
+        + " is registered, and this JVM has no registered lambdas at all: were the classes "
+        + "declaring the @Lambda methods compiled with lamina-processor on the annotation "
+        + "processor path"), error.getMessage());
+    // Never an empty "closest" list.
+    assertTrue(!error.getMessage().contains("[]"), error.getMessage());
+  }
 }

@@ -536,32 +536,66 @@ public final class ZipArchive implements AutoCloseable {
     if (count < 0) {
       throw new IllegalArgumentException("count " + count);
     }
-    long expected = count * (long) Float.BYTES;
+    float[] values = new float[count];
+    readValues(entry, count, Float.BYTES, "float32",
+        (chunk, at, n) -> chunk.asFloatBuffer().get(values, (int) at, n));
+    return values;
+  }
+
+  /** Takes whole values as {@link #readValues} reads them. */
+  @FunctionalInterface
+  public interface ValueSink {
+    /**
+     * {@code chunk}, little-endian, holds values {@code [at, at + n)} from its position on; the
+     * sink reads them before it returns.
+     */
+    void accept(ByteBuffer chunk, long at, int n);
+  }
+
+  /**
+   * Reads an entry of exactly {@code count} little-endian values of {@code width} bytes each,
+   * handing them to {@code sink} chunk by chunk: the size the directory declares must be
+   * {@code width × count} before anything is read, inflating stops one byte past it, and the
+   * bytes pass through a 64 KiB buffer, so memory is what the sink keeps, whatever the entry
+   * holds.
+   *
+   * @param what the values' dtype, for messages, e.g. {@code int64}
+   * @throws ModelFormatException if the entry is missing, declares or holds another size, is a
+   *     bomb or is corrupt
+   */
+  public void readValues(String entry, long count, int width, String what, ValueSink sink)
+      throws IOException {
+    if (count < 0 || width < 1) {
+      throw new IllegalArgumentException("count " + count + ", width " + width);
+    }
+    long expected = Math.multiplyExact(count, (long) width);
     long declared = entryOf(entry).getSize();
     if (declared != expected) {
       throw new ModelFormatException(where(entry, 0) + "the directory says " + declared
-          + " bytes; " + count + " float32 values take " + expected);
+          + " bytes; " + count + " " + what + " values take " + expected);
     }
-    float[] values = new float[count];
-    byte[] chunk = new byte[(int) Math.min(expected, 1 << 16)];
+    byte[] chunk = new byte[(int) Math.max(width, Math.min(expected, 1 << 16) / width * width)];
     ByteBuffer view = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
     try (InputStream in = stream(entry, expected)) {
-      int filled = 0; // values
+      long filled = 0; // values
       int held = 0; // bytes in the chunk not yet made values: a value split between reads
       while (filled < count) {
         int k = in.read(chunk, held, (int) Math.min(chunk.length - held,
-            expected - 4L * filled - held));
+            expected - width * filled - held));
         if (k < 0) {
-          throw new ModelFormatException(where(entry, 4L * filled + held) + "ends after "
-              + (4L * filled + held) + " bytes; " + count + " float32 values take " + expected);
+          throw new ModelFormatException(where(entry, width * filled + held) + "ends after "
+              + (width * filled + held) + " bytes; " + count + " " + what + " values take "
+              + expected);
         }
         held += k;
-        int whole = held / Float.BYTES;
-        view.clear();
-        view.asFloatBuffer().get(values, filled, whole);
+        int whole = held / width;
+        if (whole > 0) {
+          view.clear();
+          sink.accept(view, filled, whole);
+        }
         filled += whole;
-        int rest = held - whole * Float.BYTES;
-        System.arraycopy(chunk, whole * Float.BYTES, chunk, 0, rest);
+        int rest = held - whole * width;
+        System.arraycopy(chunk, whole * width, chunk, 0, rest);
         held = rest;
       }
       if (in.read() >= 0) { // never, within the bound; the end checks size and CRC-32
@@ -569,7 +603,6 @@ public final class ZipArchive implements AutoCloseable {
             + " bytes");
       }
     }
-    return values;
   }
 
   /**

@@ -60,6 +60,7 @@ import dev.lamina.runtime.layers.reshaping.UpSampling3D;
 import dev.lamina.runtime.layers.reshaping.ZeroPadding1D;
 import dev.lamina.runtime.layers.reshaping.ZeroPadding2D;
 import dev.lamina.runtime.layers.reshaping.ZeroPadding3D;
+import dev.lamina.runtime.layers.rnn.RnnTypes;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypeProvider;
@@ -166,6 +167,11 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
             (name, c) -> new UnitNormalization(name, c.optInts("axis", -1))),
         LayerType.of("Rescaling", Rescaling.class, BuiltInLayerTypes::rescaling),
         LayerType.of("Normalization", Normalization.class, BuiltInLayerTypes::normalization),
+        RnnTypes.SIMPLE_RNN,
+        RnnTypes.LSTM_TYPE,
+        RnnTypes.GRU_TYPE,
+        RnnTypes.BIDIRECTIONAL,
+        RnnTypes.TIME_DISTRIBUTED,
         LayerType.of("Masking", Masking.class,
             (name, c) -> {
               double maskValue = c.optDouble("mask_value", 0.0);

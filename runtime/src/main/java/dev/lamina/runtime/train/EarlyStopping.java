@@ -31,7 +31,7 @@ public final class EarlyStopping implements Callback {
   private int wait;
   private int bestEpoch = -1;
   private int stoppedEpoch = -1;
-  private List<float[]> bestWeights;
+  private List<org.tensorflow.ndarray.NdArray<?>> bestWeights;
 
   public EarlyStopping(String monitor, double minDelta, int patience, boolean restoreBestWeights) {
     this(new Builder().monitor(monitor).minDelta(minDelta).patience(patience)
@@ -141,7 +141,7 @@ public final class EarlyStopping implements Callback {
       return;
     }
     if (restoreBestWeights && bestWeights == null) {
-      bestWeights = training.weights(); // Keras keeps the first monitored epoch's as a start
+      bestWeights = training.weightArrays(); // Keras keeps the first monitored epoch's as a start
       bestEpoch = epoch;
     }
     wait++;
@@ -149,7 +149,7 @@ public final class EarlyStopping implements Callback {
       best = current;
       bestEpoch = epoch;
       if (restoreBestWeights) {
-        bestWeights = training.weights();
+        bestWeights = training.weightArrays();
       }
       if (baseline == null || monitor.improves(current, baseline)) {
         wait = 0;
@@ -172,7 +172,7 @@ public final class EarlyStopping implements Callback {
         training.out().println("Restoring model weights from the end of the best epoch: "
             + (bestEpoch + 1) + ".");
       }
-      training.setWeights(bestWeights);
+      training.setWeightArrays(bestWeights);
     }
   }
 

@@ -154,26 +154,44 @@ public final class KerasLayerFixtures {
     return Input.of(dtype(tensor), Arrays.copyOfRange(shape, 1, shape.length));
   }
 
-  /** A weight's fixture values as float32 (Keras's int64 {@code count} included). */
-  public static FloatNdArray weightValue(JsonObject weight) throws IOException {
-    Shape shape = Shape.of(weight.requireArray("shape").longs());
-    return NdArrays.wrap(shape, DataBuffers.of(weight.requireArray("values").floats(), true,
-        false));
+  /** A weight's fixture values as an NdArray of Keras's dtype (int64 for Normalization's count). */
+  public static NdArray<?> weightValue(JsonObject weight) throws IOException {
+    return array(weight);
+  }
+
+  /**
+   * Checks a weight against Keras's values: an integer weight exactly, a float one to the
+   * fixtures' tolerance; and its dtype against Keras's.
+   */
+  public static void assertWeight(JsonObject keras, Weight weight, String what)
+      throws IOException {
+    assertEquals(keras.requireString("dtype"), weight.dtype(), what + ": dtype");
+    if (weight.dtypeClass() == TInt64.class) {
+      long[] lamina = new long[Math.toIntExact(weight.shape().size())];
+      ((org.tensorflow.ndarray.LongNdArray) weight.array()).copyTo(NdArrays.wrap(weight.shape(),
+          DataBuffers.of(lamina, false, false)));
+      org.junit.jupiter.api.Assertions.assertArrayEquals(keras.requireArray("values").longs(),
+          lamina, what);
+    } else {
+      assertClose(keras.requireArray("values").floats(), weight.values(), what);
+    }
   }
 
   /** Sets the case's weights, after checking they are Keras's in name, order and kind. */
   public static void setWeights(Layer layer, JsonArray weights) throws IOException {
     List<Weight> declared = layer.weights();
     assertEquals(weights.size(), declared.size(), "number of weights of " + layer.describe());
-    List<FloatNdArray> values = new ArrayList<>();
+    List<NdArray<?>> values = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
       JsonObject weight = weights.requireObject(i);
       assertEquals(weight.requireString("name"), declared.get(i).name(), "weight " + i);
       assertEquals(weight.requireBoolean("trainable"), declared.get(i).declaredTrainable(),
           "whether weight " + weight.requireString("name") + " is trainable");
+      assertEquals(weight.requireString("dtype"), declared.get(i).dtype(),
+          "dtype of weight " + weight.requireString("name"));
       values.add(weightValue(weight));
     }
-    layer.setWeights(values);
+    layer.setWeightArrays(values);
   }
 
   public static float[] floats(NdArray<?> array) {
@@ -257,7 +275,7 @@ public final class KerasLayerFixtures {
       JsonArray after = expected.requireArray("weights");
       for (int w = 0; w < weights.size(); w++) {
         JsonObject weight = after.requireObject(w);
-        assertClose(weight.requireArray("values").floats(), weights.get(w).values(),
+        assertWeight(weight, weights.get(w),
             weight.requireString("path") + " after step " + (step + 1));
       }
     }
@@ -281,7 +299,7 @@ public final class KerasLayerFixtures {
     for (int i = 0; i < weights.size(); i++) {
       JsonObject weight = initial.requireObject(i);
       assertEquals(weight.requireString("name"), weights.get(i).name(), "weight " + i);
-      weights.get(i).assign(weight.requireArray("values").floats());
+      weights.get(i).assign(array(weight));
     }
     JsonObject optimizerJson = testCase.requireObject("optimizer");
     Map<String, Object> options = new LinkedHashMap<>(optimizerJson);

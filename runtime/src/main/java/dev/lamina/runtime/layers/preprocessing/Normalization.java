@@ -20,6 +20,7 @@ import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * Keras's {@code Normalization(axis=-1, mean=None, variance=None, invert=False)}: {@code (x -
@@ -30,9 +31,9 @@ import org.tensorflow.types.TFloat32;
  * <p>The mean and variance are either given (saved in the configuration, as Keras does; the
  * layer then has no weights) or learnt by {@link #adapt(FloatNdArray)}: then they are the
  * non-trainable weights {@code mean} and {@code variance} (zeros and ones until adapted), saved
- * with the model, followed by Keras's non-trainable {@code count}, which Keras declares as an
- * int64 scalar that {@code adapt} leaves at 0 and Lamina holds as a float32 0, so that weights
- * line up one to one with Keras's.
+ * with the model, followed by Keras's non-trainable {@code count}, an int64 scalar as Keras
+ * declares it ({@code dtype="int"}, int64 on TensorFlow), which {@code adapt} leaves at 0, so that
+ * weights line up one to one with Keras's.
  */
 public final class Normalization extends Layer {
 
@@ -188,7 +189,7 @@ public final class Normalization extends Layer {
       addWeight("variance", Shape.of(dims),
           adaptedVariance != null ? Initializer.of(adaptedVariance) : Initializer.constant(1f),
           false);
-      addWeight("count", Shape.scalar(), Initializer.zeros(), false);
+      addWeight("count", Shape.scalar(), TInt64.class, Initializer.zeros(), false);
     }
   }
 

@@ -181,14 +181,14 @@ class AttentionLayersTest {
   private static void setWeights(Layer layer, JsonArray weights) throws IOException {
     List<Weight> declared = layer.weights();
     assertEquals(weights.size(), declared.size(), "number of weights of " + layer.describe());
-    List<FloatNdArray> values = new ArrayList<>();
+    List<NdArray<?>> values = new ArrayList<>();
     for (int i = 0; i < weights.size(); i++) {
       JsonObject weight = weights.requireObject(i);
       String path = weight.requireString("path");
       assertEquals(path.substring(path.indexOf('/') + 1), declared.get(i).name(), "weight " + i);
       values.add(KerasLayerFixtures.weightValue(weight));
     }
-    layer.setWeights(values);
+    layer.setWeightArrays(values);
   }
 
   // --- training ------------------------------------------------------------------------

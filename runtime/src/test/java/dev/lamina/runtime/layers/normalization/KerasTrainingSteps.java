@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
-import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArray;
 
 /**
@@ -51,7 +50,7 @@ final class KerasTrainingSteps {
       List<JsonObject> initial = t.requireArray("initial_weights").objects();
       List<Weight> all = model.weights();
       assertEquals(initial.size(), all.size(), id + ": number of weights");
-      List<FloatNdArray> values = new ArrayList<>();
+      List<NdArray<?>> values = new ArrayList<>();
       for (int w = 0; w < all.size(); w++) {
         JsonObject weight = initial.get(w);
         assertEquals(weight.requireString("name"), all.get(w).name(), id + ": weight " + w);
@@ -59,7 +58,7 @@ final class KerasTrainingSteps {
             id + ": whether " + weight.requireString("path") + " is trainable");
         values.add(KerasLayerFixtures.weightValue(weight));
       }
-      model.setWeights(values);
+      model.setWeightArrays(values);
       JsonObject optimizer = t.requireObject("optimizer");
       Map<String, Object> options = new LinkedHashMap<>(optimizer);
       options.remove("class");

@@ -75,8 +75,8 @@ class NormalizationTest {
       JsonObject weight = keras.requireObject(i);
       assertEquals(weight.requireString("name"), weights.get(i).name());
       assertFalse(weights.get(i).declaredTrainable());
-      KerasLayerFixtures.assertClose(weight.requireArray("values").floats(),
-          weights.get(i).values(), "adapted " + weight.requireString("name"));
+      KerasLayerFixtures.assertWeight(weight, weights.get(i),
+          "adapted " + weight.requireString("name"));
     }
   }
 
@@ -144,7 +144,7 @@ class NormalizationTest {
       assertEquals(3, weights.size()); // the given layer's statistics are in its config
       for (int i = 0; i < 3; i++) {
         assertFalse(weights.get(i).trainable());
-        assertArrayEquals(norm.weights().get(i).values(), weights.get(i).values());
+        assertEquals(norm.weights().get(i).array(), weights.get(i).array());
       }
       Layer loadedGiven = loaded.layers().stream()
           .filter(l -> loaded.nameOf(l).equals("given")).findFirst().orElseThrow();

@@ -1,0 +1,153 @@
+package dev.lamina.runtime.layers.rnn;
+
+import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.io.JsonObject;
+import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.layers.BuiltInLayerTypes;
+import dev.lamina.runtime.layers.activations.Activation;
+import dev.lamina.runtime.registry.LayerConfig;
+import dev.lamina.runtime.registry.LayerType;
+import dev.lamina.runtime.registry.LayerTypes;
+
+/**
+ * Reading the recurrent layers and their wrappers from a configuration under Keras's names and
+ * defaults, for {@link BuiltInLayerTypes}.
+ */
+public final class RnnTypes {
+
+  private RnnTypes() {}
+
+  /** Keras's {@code SimpleRNN}. */
+  public static final LayerType<SimpleRNN> SIMPLE_RNN = LayerType.of("SimpleRNN",
+      SimpleRNN.class, (name, c) -> common(c, SimpleRNN.builder(units(c)).name(name), false));
+
+  /** Keras's {@code LSTM}. */
+  public static final LayerType<LSTM> LSTM_TYPE = LayerType.of("LSTM", LSTM.class,
+      (name, c) -> {
+        LSTM.Builder b = LSTM.builder(units(c)).name(name);
+        b.unitForgetBias(c.optBoolean("unit_forget_bias", true));
+        return common(c, b, true);
+      });
+
+  /** Keras's {@code GRU}. */
+  public static final LayerType<GRU> GRU_TYPE = LayerType.of("GRU", GRU.class, (name, c) -> {
+    GRU.Builder b = GRU.builder(units(c)).name(name);
+    b.resetAfter(c.optBoolean("reset_after", true));
+    return common(c, b, true);
+  });
+
+  /** Keras's {@code Bidirectional}. */
+  public static final LayerType<Bidirectional> BIDIRECTIONAL = LayerType.of("Bidirectional",
+      Bidirectional.class, RnnTypes::bidirectional);
+
+  /** Keras's {@code TimeDistributed}. */
+  public static final LayerType<TimeDistributed> TIME_DISTRIBUTED = LayerType.of(
+      "TimeDistributed", TimeDistributed.class, (name, c) -> {
+        Layer inner = nested(c, "layer");
+        return new TimeDistributed(name, inner);
+      });
+
+  private static int units(LayerConfig c) throws ModelFormatException {
+    int units = c.requireInt("units");
+    if (units < 1) {
+      throw c.error("units", "units is " + units + "; it must be 1 or more");
+    }
+    return units;
+  }
+
+  private static <B extends RNN.Builder<B, L>, L extends RNN> L common(LayerConfig c, B b,
+      boolean gated) throws ModelFormatException {
+    b.activation(Activation.read(c, "activation"));
+    if (gated) {
+      String recurrent = c.has("recurrent_activation")
+          ? Activation.read(c, "recurrent_activation") : "sigmoid";
+      b.recurrentActivation = recurrent;
+    }
+    b.useBias(c.optBoolean("use_bias", true));
+    b.kernelInitializer(BuiltInLayerTypes.initializer(c, "kernel_initializer"));
+    b.recurrentInitializer(BuiltInLayerTypes.initializer(c, "recurrent_initializer"));
+    b.biasInitializer(BuiltInLayerTypes.initializer(c, "bias_initializer"));
+    b.kernelRegularizer(BuiltInLayerTypes.regularizer(c, "kernel_regularizer"));
+    b.recurrentRegularizer(BuiltInLayerTypes.regularizer(c, "recurrent_regularizer"));
+    b.biasRegularizer(BuiltInLayerTypes.regularizer(c, "bias_regularizer"));
+    b.activityRegularizer(BuiltInLayerTypes.regularizer(c, "activity_regularizer"));
+    b.kernelConstraint(BuiltInLayerTypes.constraint(c, "kernel_constraint"));
+    b.recurrentConstraint(BuiltInLayerTypes.constraint(c, "recurrent_constraint"));
+    b.biasConstraint(BuiltInLayerTypes.constraint(c, "bias_constraint"));
+    for (String key : new String[] {"dropout", "recurrent_dropout"}) {
+      double rate = c.optDouble(key, 0.0);
+      if (!(rate >= 0 && rate < 1)) {
+        throw c.error(key, key + " is " + rate + "; Lamina supports rates in [0, 1)");
+      }
+      if (key.equals("dropout")) {
+        b.dropout(rate);
+      } else {
+        b.recurrentDropout(rate);
+      }
+    }
+    b.seed(c.has("seed") ? c.requireLong("seed") : null);
+    b.returnSequences(c.optBoolean("return_sequences", false));
+    b.returnState(c.optBoolean("return_state", false));
+    b.goBackwards(c.optBoolean("go_backwards", false));
+    if (c.optBoolean("stateful", false)) {
+      throw c.error("stateful", "stateful=True is not supported: Lamina's layers keep no state "
+          + "between batches (pass states as initial_state instead)");
+    }
+    b.unroll(c.optBoolean("unroll", false));
+    b.zeroOutputForMask(c.optBoolean("zero_output_for_mask", false));
+    b.maxSteps(c.optInt("max_steps", RNN.DEFAULT_MAX_STEPS));
+    // Keras's choice of kernel (cuDNN or not) and implementation change no numbers.
+    c.ignore("use_cudnn", "implementation");
+    c.requireDefault("time_major", false);
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw c.error("units", e.getMessage());
+    }
+  }
+
+  private static Bidirectional bidirectional(String name, LayerConfig c)
+      throws ModelFormatException {
+    String mergeMode = c.has("merge_mode") ? c.requireString("merge_mode") : null;
+    if (!c.json().containsKey("merge_mode")) {
+      mergeMode = "concat"; // missing is Keras's default; an explicit null is None
+    }
+    if (mergeMode != null && !Bidirectional.MERGE_MODES.contains(mergeMode)) {
+      throw c.error("merge_mode", "merge_mode '" + mergeMode + "' is not one of concat, sum, "
+          + "mul, ave, None");
+    }
+    Layer forward = nested(c, "layer");
+    Layer backward = c.has("backward_layer") ? nested(c, "backward_layer") : null;
+    if (!(forward instanceof RNN rnn) || backward != null && !(backward instanceof RNN)) {
+      throw c.error("layer", "Lamina's Bidirectional wraps SimpleRNN, LSTM and GRU layers");
+    }
+    // Keras writes the forward layer under its forward_ name; Bidirectional adds the prefix.
+    try {
+      return new Bidirectional(name, rnn, mergeMode, (RNN) backward);
+    } catch (IllegalArgumentException e) {
+      throw c.error("layer", e.getMessage());
+    }
+  }
+
+  /** A nested layer: Keras's serialized {@code {"class_name": ..., "config": {...}}}. */
+  private static Layer nested(LayerConfig c, String key) throws ModelFormatException {
+    JsonObject object = c.optObject(key);
+    if (object == null) {
+      throw c.error(key, key + " is missing");
+    }
+    String className = object.requireString("class_name");
+    LayerType<?> type = (c.origin() == LayerConfig.Origin.KERAS
+        ? LayerTypes.byKerasClassName(className) : LayerTypes.byKerasClassName(className)
+            .or(() -> LayerTypes.byName(className)))
+        .orElseThrow(() -> c.error(key, "the wrapped layer's class '" + className
+            + "' is not a layer type Lamina knows"));
+    JsonObject config = object.requireObject("config");
+    String name = config.requireString("name");
+    LayerConfig inner = new LayerConfig(config, className + " layer '" + name + "' in "
+        + c.layer(), c.origin());
+    inner.ignore("name", "trainable", "dtype");
+    Layer layer = type.fromConfig(name, inner);
+    inner.rejectUnread(className);
+    return layer;
+  }
+}
