@@ -61,7 +61,12 @@ final class Prefetcher implements AutoCloseable {
     cancelled = false;
     if (thread != null) {
       try {
-        jobs.put(current);
+        while (!jobs.offer(current, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          if (!thread.isAlive()) {
+            jobDone = true;
+            throw new IllegalStateException("The prefetch thread has ended");
+          }
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("Interrupted while starting to read batches", e);
