@@ -459,6 +459,9 @@ class BatchSourceTest {
       assertEquals(2, passes[0]);
       assertTrue(out.toString(StandardCharsets.UTF_8).contains("Your input ran out of data "
           + "after 2 of 3 steps"), out.toString(StandardCharsets.UTF_8));
+      // Keras's final bar of the short epoch: the 2 steps taken of 3.
+      assertTrue(out.toString(StandardCharsets.UTF_8).contains("2/3 \u2501"),
+          out.toString(StandardCharsets.UTF_8));
     }
   }
 
