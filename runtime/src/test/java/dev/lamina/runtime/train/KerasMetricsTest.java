@@ -219,6 +219,38 @@ class KerasMetricsTest {
     }
   }
 
+  /** Over a batch source (Keras's PyDataset), the same batches give Keras's epoch metrics. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fits")
+  void fitOverASourceMatchesKeras(String label, JsonObject c) throws IOException {
+    Loss loss = Losses.get(c.requireString("loss"));
+    List<Metric> metrics = new ArrayList<>();
+    for (Object entry : c.requireArray("metrics")) {
+      metrics.add(compiled(entry, loss, c.requireInt("units")));
+    }
+    float[][] x = x(c);
+    Object y = y(c, x.length);
+    try (Model model = model(c)) {
+      model.compile(new Sgd(0.1), loss, metrics);
+      var source = dev.lamina.runtime.data.BatchSources.of(x, y, c.requireInt("batch_size"));
+      History history = model.fit(source, new FitOptions().epochs(c.requireInt("epochs"))
+          .shuffle(false).verbose(0));
+      JsonObject expected = c.requireObject("history");
+      for (String name : expected.keySet()) {
+        List<Object> want = expected.requireArray(name);
+        for (int e = 0; e < want.size(); e++) {
+          assertClose(((Number) want.get(e)).doubleValue(), history.get(name).get(e),
+              label + " fit over a source " + name + " epoch " + e);
+        }
+      }
+      Map<String, Double> evaluated = model.evaluate(source);
+      for (String name : c.requireObject("evaluate").keySet()) {
+        assertClose(c.requireObject("evaluate").requireDouble(name), evaluated.get(name),
+            label + " evaluate over a source " + name);
+      }
+    }
+  }
+
   /** A model file keeps metric objects as Keras's class name and config, and names as given. */
   @Test
   void modelFilesKeepMetricConfigs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
