@@ -22,6 +22,9 @@ Masked cases call the layer with mask=... (a (batch, time) bool tensor, False in
 sample too). Training cases are three train_on_batch steps (SGD(0.1), mse, jit_compile=False).
 Values are rounded to 7 significant digits (the tests compare to 1e-5).
 
+It also writes keras/src/test/resources/fixtures/conv_lstm1d_stacked.keras and conv_lstm2d.keras
+(+ .json with what model.predict gives), trained three Adam steps, for the importer's tests.
+
 Run by hand from the repository root (never by CI):
 
     /work/venv/bin/python tools/keras_convlstm_fixtures.py
@@ -189,6 +192,48 @@ def conv_lstm1d_model():
     return keras.Model(inp, layers.Dense(2, name="dense")(h))
 
 
+FIXTURES = os.path.join(ROOT, "keras", "src", "test", "resources", "fixtures")
+
+
+def keras_file(name, description, build, x):
+    """A trained .keras file and what its model.predict gives (the zip holds a save date, so it
+    differs from run to run; the JSON does not)."""
+    fresh(4)
+    model = build()
+    y = RNG.normal(size=(len(x), 2)).astype(np.float32)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", jit_compile=False)
+    for _ in range(3):
+        model.train_on_batch(x, y)
+    path = os.path.join(FIXTURES, name + ".keras")
+    model.save(path)
+    pred = model.predict(x, verbose=0)
+    again = keras.saving.load_model(path).predict(x, verbose=0)
+    assert np.allclose(pred, again, atol=1e-6), "reloaded model predicts differently"
+    doc = {"keras_version": keras.__version__, "tensorflow_version": tf.__version__,
+           "numpy_version": np.__version__, "model": description,
+           "inputs": [{"name": model.inputs[0].name, "shape": list(x.shape), "dtype": "float32",
+                       "values": values_of(x)}],
+           "outputs": [{"name": "dense", "shape": list(pred.shape), "values": values_of(pred)}]}
+    with open(os.path.join(FIXTURES, name + ".json"), "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
+def stacked_conv_lstm1d():
+    inp = keras.Input(shape=(4, 6, 2), name="frames")
+    h = layers.ConvLSTM1D(3, 3, padding="same", return_sequences=True, name="conv_lstm_a")(inp)
+    h = layers.ConvLSTM1D(2, 2, strides=2, go_backwards=True, name="conv_lstm_b")(h)
+    h = layers.Flatten(name="flatten")(h)
+    return keras.Model(inp, layers.Dense(2, name="dense")(h), name="stacked_conv_lstm1d")
+
+
+def conv_lstm2d():
+    inp = keras.Input(shape=(3, 4, 5, 2), name="frames")
+    h = layers.ConvLSTM2D(2, (2, 3), padding="same", name="conv_lstm2d")(inp)
+    h = layers.Flatten(name="flatten")(h)
+    return keras.Model(inp, layers.Dense(2, name="dense")(h), name="conv_lstm2d_model")
+
+
 def main():
     fixture = {
         "keras_version": keras.__version__,
@@ -205,7 +250,14 @@ def main():
     with open(OUT, "w") as f:
         json.dump(fixture, f, indent=None, separators=(",", ":"))
         f.write("\n")
-    print("wrote", OUT)
+    keras_file("conv_lstm1d_stacked", "Input((4, 6, 2)) -> ConvLSTM1D(3, 3, padding='same', "
+               "return_sequences=True) -> ConvLSTM1D(2, 2, strides=2, go_backwards=True) -> "
+               "Flatten -> Dense(2), Adam(0.01), mse, three train_on_batch steps",
+               stacked_conv_lstm1d, RNG.normal(size=(2, 4, 6, 2)).astype(np.float32))
+    keras_file("conv_lstm2d", "Input((3, 4, 5, 2)) -> ConvLSTM2D(2, (2, 3), padding='same') -> "
+               "Flatten -> Dense(2), Adam(0.01), mse, three train_on_batch steps",
+               conv_lstm2d, RNG.normal(size=(2, 3, 4, 5, 2)).astype(np.float32))
+    print("wrote", OUT, "and conv_lstm1d_stacked.keras, conv_lstm2d.keras")
 
 
 if __name__ == "__main__":
