@@ -234,6 +234,24 @@ def conv_lstm2d():
     return keras.Model(inp, layers.Dense(2, name="dense")(h), name="conv_lstm2d_model")
 
 
+def conv_lstm1d_dropout_model():
+    inp = keras.Input(shape=(3, 5, 2), name="x")
+    h = layers.ConvLSTM1D(2, 3, padding="same", dropout=0.3, recurrent_dropout=0.25, seed=1234,
+                          name="conv_lstm1d")(inp)
+    h = layers.Flatten(name="flatten")(h)
+    return keras.Model(inp, layers.Dense(2, name="dense")(h))
+
+
+def conv_lstm2d_dropout_model():
+    inp = keras.Input(shape=(3, 3, 4, 2), name="x")
+    h = layers.ConvLSTM2D(2, 2, dropout=0.4, seed=99, name="conv_lstm2d")(inp)
+    h = layers.Flatten(name="flatten")(h)
+    return keras.Model(inp, layers.Dense(2, name="dense")(h))
+
+
+TRAIN_X2 = RNG.normal(size=(3, 3, 3, 4, 2)).astype(np.float32)
+
+
 def main():
     fixture = {
         "keras_version": keras.__version__,
@@ -244,7 +262,17 @@ def main():
         "training": [training_case(
             "conv_lstm1d_same",
             "Input((3, 5, 2)) -> ConvLSTM1D(2, 3, padding='same') -> Flatten -> Dense(2)",
-            conv_lstm1d_model, TRAIN_X, TRAIN_Y)],
+            conv_lstm1d_model, TRAIN_X, TRAIN_Y),
+            training_case(
+            "conv_lstm1d_dropout_seeded",
+            "Input((3, 5, 2)) -> ConvLSTM1D(2, 3, padding='same', dropout=0.3, "
+            "recurrent_dropout=0.25, seed=1234) -> Flatten -> Dense(2)",
+            conv_lstm1d_dropout_model, TRAIN_X, TRAIN_Y),
+            training_case(
+            "conv_lstm2d_dropout_seeded",
+            "Input((3, 3, 4, 2)) -> ConvLSTM2D(2, 2, dropout=0.4, seed=99) -> Flatten -> "
+            "Dense(2)",
+            conv_lstm2d_dropout_model, TRAIN_X2, TRAIN_Y)],
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:

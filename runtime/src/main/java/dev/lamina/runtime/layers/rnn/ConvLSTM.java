@@ -2,6 +2,7 @@ package dev.lamina.runtime.layers.rnn;
 
 import dev.lamina.runtime.Initializer;
 import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.SeedStream;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.constraints.Constraint;
@@ -22,6 +23,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 
 /**
  * Keras 3's {@code ConvLSTM1D} and {@code ConvLSTM2D} (channels_last): an LSTM whose input and
@@ -34,9 +36,11 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>The time axis must be of known length: the steps are unrolled (as {@link RNN} does for a
  * known length) so that {@code fit} differentiates them. Masks, {@code return_sequences}, {@code
- * return_state}, {@code go_backwards} and {@code zero_output_for_mask} are Keras's. Not (yet)
- * supported, refused clearly: a time axis of unknown length, {@code dropout} / {@code
- * recurrent_dropout} above zero, initial states, {@code stateful=True} and channels_first.
+ * return_state}, {@code go_backwards} and {@code zero_output_for_mask} are Keras's, and so are
+ * {@code dropout} / {@code recurrent_dropout}: four masks each (one per gate) of one step's
+ * input / state, drawn once per call in {@code fit} as Keras's cell draws them ({@code seed}:
+ * Keras's SeedGenerator's draws). Not (yet) supported, refused clearly: a time axis of unknown
+ * length, initial states, {@code stateful=True} and channels_first.
  */
 public abstract class ConvLSTM extends Layer {
 
@@ -105,10 +109,6 @@ public abstract class ConvLSTM extends Layer {
       if (!(rate >= 0 && rate < 1)) {
         throw new IllegalArgumentException(kind + " dropout and recurrent_dropout must be in "
             + "[0, 1), got " + rate);
-      }
-      if (rate > 0) {
-        throw new IllegalArgumentException(kind + ": dropout and recurrent_dropout above 0 are "
-            + "not supported yet, got " + rate);
       }
     }
     this.activation = b.activation;
@@ -385,10 +385,55 @@ public abstract class ConvLSTM extends Layer {
     Operand<TFloat32> k4 = tf.reshape(kernel, tf.constant(new long[] {kh, kw, channels, g}));
     Operand<TFloat32> r4 = tf.reshape(recurrentKernel,
         tf.constant(new long[] {kh, kw, filters, g}));
+    // Keras's dropout masks (dropout_mask_count = 4: one per gate), drawn once per call, the
+    // inputs' four then the recurrent state's four, each of one step's shape; fit only.
+    boolean inputDrop = context.training() && dropout > 0;
+    boolean recurrentDrop = context.training() && recurrentDropout > 0;
+    int draws = (dropout > 0 ? 4 : 0) + (recurrentDropout > 0 ? 4 : 0);
+    int draw = 0;
+    SeedStream seeds = context.seeds();
+    Operand<TInt64> batch = tf.slice(tf.shape(x, TInt64.class), tf.constant(new long[] {0}),
+        tf.constant(new long[] {1}));
+    List<Operand<TFloat32>> inputMasks = null;
+    if (inputDrop) {
+      Operand<TInt64> maskShape = tf.concat(List.of(batch,
+          tf.constant(new long[] {rows, cols, channels})), tf.constant(0));
+      inputMasks = new ArrayList<>();
+      for (int gate = 0; gate < 4; gate++) {
+        inputMasks.add(RNN.dropoutMask(tf, maskShape, dropout,
+            seed != null ? seeds.nextOfGenerator(seed, draws, draw++) : seeds.next()));
+      }
+    }
+    List<Operand<TFloat32>> recurrentMasks = null;
+    if (recurrentDrop) {
+      Operand<TInt64> maskShape = tf.concat(List.of(batch,
+          tf.constant(new long[] {outRows, outCols, filters})), tf.constant(0));
+      recurrentMasks = new ArrayList<>();
+      for (int gate = 0; gate < 4; gate++) {
+        recurrentMasks.add(RNN.dropoutMask(tf, maskShape, recurrentDropout,
+            seed != null ? seeds.nextOfGenerator(seed, draws, draw++) : seeds.next()));
+      }
+    }
     // The input convolution of every step at once: (batch * time, rows, cols, channels).
-    Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, rows, cols, channels}));
-    Operand<TFloat32> xz = ConvolutionOps.conv2d(tf, flat, k4,
-        new long[] {kh, kw, channels, g}, stride2, dilation2, padding);
+    Operand<TFloat32> xz;
+    if (inputMasks == null) {
+      Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, rows, cols, channels}));
+      xz = ConvolutionOps.conv2d(tf, flat, k4, new long[] {kh, kw, channels, g}, stride2,
+          dilation2, padding);
+    } else {
+      Operand<TFloat32> x5 = tf.reshape(x, tf.constant(new long[] {-1, time, rows, cols,
+          channels}));
+      List<Operand<TFloat32>> kernels = split(tf, k4);
+      List<Operand<TFloat32>> parts = new ArrayList<>();
+      for (int gate = 0; gate < 4; gate++) {
+        Operand<TFloat32> dropped = tf.math.mul(x5, tf.expandDims(inputMasks.get(gate),
+            tf.constant(1)));
+        parts.add(ConvolutionOps.conv2d(tf, tf.reshape(dropped,
+            tf.constant(new long[] {-1, rows, cols, channels})), kernels.get(gate),
+            new long[] {kh, kw, channels, filters}, stride2, dilation2, padding));
+      }
+      xz = tf.concat(parts, tf.constant(3));
+    }
     if (bias != null) {
       xz = tf.nn.biasAdd(xz, bias);
     }
@@ -418,8 +463,20 @@ public abstract class ConvLSTM extends Layer {
     long[] recurrentShape = {kh, kw, filters, g};
     List<Operand<TFloat32>> outputs = new ArrayList<>();
     for (int t = 0; t < time; t++) {
-      Operand<TFloat32> hz = ConvolutionOps.conv2d(tf, h, r4, recurrentShape,
-          new int[] {1, 1}, new int[] {1, 1}, "same");
+      Operand<TFloat32> hz;
+      if (recurrentMasks == null) {
+        hz = ConvolutionOps.conv2d(tf, h, r4, recurrentShape, new int[] {1, 1},
+            new int[] {1, 1}, "same");
+      } else {
+        List<Operand<TFloat32>> kernels = split(tf, r4);
+        List<Operand<TFloat32>> parts = new ArrayList<>();
+        for (int gate = 0; gate < 4; gate++) {
+          parts.add(ConvolutionOps.conv2d(tf, tf.math.mul(h, recurrentMasks.get(gate)),
+              kernels.get(gate), new long[] {kh, kw, filters, filters}, new int[] {1, 1},
+              new int[] {1, 1}, "same"));
+        }
+        hz = tf.concat(parts, tf.constant(3));
+      }
       List<Operand<TFloat32>> z = split(tf, tf.math.add(steps.get(t), hz));
       Operand<TFloat32> i = Activation.apply(tf, recurrentActivation, z.get(0));
       Operand<TFloat32> f = Activation.apply(tf, recurrentActivation, z.get(1));
@@ -617,18 +674,19 @@ public abstract class ConvLSTM extends Layer {
       return self();
     }
 
-    /** Keras's {@code dropout}: only 0 for now (anything else is refused at build). */
+    /** Keras's {@code dropout}: of the inputs, one mask per gate, in {@code fit} only. */
     public B dropout(double dropout) {
       this.dropout = dropout;
       return self();
     }
 
-    /** Keras's {@code recurrent_dropout}: only 0 for now. */
+    /** Keras's {@code recurrent_dropout}: of the state, one mask per gate, in fit only. */
     public B recurrentDropout(double recurrentDropout) {
       this.recurrentDropout = recurrentDropout;
       return self();
     }
 
+    /** Keras's {@code seed} of the dropout masks; without it they follow the fit's seed. */
     public B seed(Long seed) {
       this.seed = seed;
       return self();

@@ -168,9 +168,13 @@ public final class RnnTypes {
     b.biasConstraint(BuiltInLayerTypes.constraint(c, "bias_constraint"));
     for (String key : new String[] {"dropout", "recurrent_dropout"}) {
       double rate = c.optDouble(key, 0.0);
-      if (rate != 0) {
-        throw c.error(key, key + " is " + rate + "; Lamina's ConvLSTM layers support only 0 "
-            + "for now");
+      if (!(rate >= 0 && rate < 1)) {
+        throw c.error(key, key + " is " + rate + "; Lamina supports rates in [0, 1)");
+      }
+      if (key.equals("dropout")) {
+        b.dropout(rate);
+      } else {
+        b.recurrentDropout(rate);
       }
     }
     b.seed(c.has("seed") ? c.requireLong("seed") : null);
