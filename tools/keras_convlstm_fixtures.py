@@ -99,12 +99,16 @@ def random_weights(layer, scale=0.5):
     return [(scale * RNG.normal(size=tuple(v.shape))).astype(np.float32) for v in layer.weights]
 
 
-def case(case_id, make, x, masked=False):
+def case(case_id, make, x, masked=False, state_shape=None):
     fresh()
     layer = make()
     entry = {"id": case_id, "class_name": type(layer).__name__}
     xt = tf.constant(x)
     kwargs = {"mask": tf.constant(MASK.astype(bool))} if masked else {}
+    if state_shape is not None:
+        states = [RNG.normal(size=state_shape).astype(np.float32) for _ in range(2)]
+        kwargs["initial_state"] = [tf.constant(s) for s in states]
+        entry["states"] = [tensor(s) for s in states]
     layer(xt, **kwargs)  # builds
     layer.set_weights(random_weights(layer))
     out = layer(xt, **kwargs)
@@ -151,6 +155,13 @@ def cases():
         case("ConvLSTM2D/masked_state", lambda: c2(FILTERS, 2, return_state=True), X2,
              masked=True),
     ]
+    # After the cases above, so that their random weights stay as they were.
+    c.append(case("ConvLSTM1D/initial_state",
+                  lambda: c1(FILTERS, 3, padding="same", return_sequences=True,
+                             return_state=True), X1, state_shape=(BATCH, 6, FILTERS)))
+    c.append(case("ConvLSTM2D/initial_state_masked",
+                  lambda: c2(FILTERS, 2, return_state=True), X2, masked=True,
+                  state_shape=(BATCH, 3, 4, FILTERS)))
     return c
 
 

@@ -39,8 +39,9 @@ import org.tensorflow.types.TInt64;
  * return_state}, {@code go_backwards} and {@code zero_output_for_mask} are Keras's, and so are
  * {@code dropout} / {@code recurrent_dropout}: four masks each (one per gate) of one step's
  * input / state, drawn once per call in {@code fit} as Keras's cell draws them ({@code seed}:
- * Keras's SeedGenerator's draws). Not (yet) supported, refused clearly: a time axis of unknown
- * length, initial states, {@code stateful=True} and channels_first.
+ * Keras's SeedGenerator's draws). Initial states {@code [h, c]} are extra inputs (Keras's {@code
+ * initial_state}). Not (yet) supported, refused clearly: a time axis of unknown length, {@code
+ * stateful=True} and channels_first.
  */
 public abstract class ConvLSTM extends Layer {
 
@@ -265,9 +266,9 @@ public abstract class ConvLSTM extends Layer {
 
   @Override
   protected synchronized List<OutputSpec<?>> computeOutputs(List<SymbolicTensor<?>> inputs) {
-    if (inputs.size() != 1) {
-      throw new IllegalArgumentException(describe() + " takes the sequences only (initial "
-          + "states are not supported yet), got " + inputs.size() + " inputs");
+    if (inputs.size() != 1 && inputs.size() != 3) {
+      throw new IllegalArgumentException(describe() + " takes the sequences, or the sequences "
+          + "and 2 initial states (h, c), got " + inputs.size() + " inputs");
     }
     SymbolicTensor<?> x = inputs.get(0);
     Shape shape = x.shape();
@@ -325,6 +326,16 @@ public abstract class ConvLSTM extends Layer {
       }
     }
     Shape state = stateShape(shape.get(0), spatial);
+    for (int i = 1; i < inputs.size(); i++) {
+      SymbolicTensor<?> s = inputs.get(i);
+      if (s.dtype() != TFloat32.class || s.shape().isUnknown()
+          || !s.shape().tail().equals(state.tail())) {
+        throw new IllegalArgumentException(describe() + ": initial state " + (i - 1)
+            + " must be float32 of shape " + Shapes.format(stateShape(Shape.UNKNOWN_SIZE,
+                spatial)) + ", got " + Shapes.format(s.shape()) + " "
+            + Shapes.dtypeName(s.dtype()));
+      }
+    }
     List<OutputSpec<?>> specs = new ArrayList<>();
     if (returnSequences) {
       long[] dims = new long[rank + 3];
@@ -459,6 +470,11 @@ public abstract class ConvLSTM extends Layer {
     Operand<TFloat32> zeros = tf.zerosLike(split(tf, steps.get(0)).get(0));
     Operand<TFloat32> h = zeros;
     Operand<TFloat32> c = zeros;
+    if (inputs.size() == 3) {
+      long[] four = {-1, outRows, outCols, filters};
+      h = tf.reshape((Operand<TFloat32>) inputs.get(1), tf.constant(four));
+      c = tf.reshape((Operand<TFloat32>) inputs.get(2), tf.constant(four));
+    }
     Operand<TFloat32> previous = zeros;
     long[] recurrentShape = {kh, kw, filters, g};
     List<Operand<TFloat32>> outputs = new ArrayList<>();

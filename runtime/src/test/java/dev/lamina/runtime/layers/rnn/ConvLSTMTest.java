@@ -107,7 +107,17 @@ class ConvLSTMTest {
       data.add(NdArrays.wrap(Shape.of(shape), DataBuffers.of(asFloat, true, false)));
       sequences = new MaskFrom().call(input, keepInput);
     }
-    List<SymbolicTensor<?>> outputs = layer.callOutputs(List.of(sequences));
+    List<SymbolicTensor<?>> callInputs = new ArrayList<>(List.of(sequences));
+    JsonArray states = testCase.optArray("states");
+    if (states != null) {
+      for (JsonObject state : states.objects()) {
+        SymbolicTensor<?> s = KerasLayerFixtures.input(state);
+        inputs.add(s);
+        callInputs.add(s);
+        data.add(array(state));
+      }
+    }
+    List<SymbolicTensor<?>> outputs = layer.callOutputs(callInputs);
     RecurrentLayersTest.setWeights(layer, testCase.requireArray("weights"));
     List<JsonObject> expected = testCase.requireArray("outputs").objects();
     assertEquals(expected.size(), outputs.size(), "number of outputs");
