@@ -23,6 +23,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -34,14 +35,17 @@ import org.tensorflow.types.TInt64;
  * {@code padding} and {@code dilation_rate}; the recurrent one is stride 1, {@code same}. States
  * {@code [h, c]} of shape {@code (batch, output spatial..., filters)}.
  *
- * <p>The time axis must be of known length: the steps are unrolled (as {@link RNN} does for a
- * known length) so that {@code fit} differentiates them. Masks, {@code return_sequences}, {@code
+ * <p>The steps are unrolled, so that {@code fit} differentiates them: a known number of steps
+ * exactly, an unknown one (a {@code None} time axis) to {@link Builder#maxSteps maxSteps} (100
+ * by default), the sequences padded to that length inside the graph and the padded steps
+ * keeping output and states, in {@code predict} and {@code fit} alike; a longer batch fails
+ * naming the layer. Masks, {@code return_sequences}, {@code
  * return_state}, {@code go_backwards} and {@code zero_output_for_mask} are Keras's, and so are
  * {@code dropout} / {@code recurrent_dropout}: four masks each (one per gate) of one step's
  * input / state, drawn once per call in {@code fit} as Keras's cell draws them ({@code seed}:
  * Keras's SeedGenerator's draws). Initial states {@code [h, c]} are extra inputs (Keras's {@code
- * initial_state}). Not (yet) supported, refused clearly: a time axis of unknown length, {@code
- * stateful=True} and channels_first.
+ * initial_state}). Not supported, refused clearly: {@code stateful=True} and
+ * channels_first.
  */
 public abstract class ConvLSTM extends Layer {
 
@@ -73,6 +77,7 @@ public abstract class ConvLSTM extends Layer {
   private final boolean goBackwards;
   private final boolean unroll;
   private final boolean zeroOutputForMask;
+  private final int maxSteps;
   private long channels = -1;
 
   ConvLSTM(int rank, Builder<?, ?> b) {
@@ -138,6 +143,11 @@ public abstract class ConvLSTM extends Layer {
     this.goBackwards = b.goBackwards;
     this.unroll = b.unroll;
     this.zeroOutputForMask = b.zeroOutputForMask;
+    if (b.maxSteps < 1) {
+      throw new IllegalArgumentException(kind + " maxSteps must be at least 1, got "
+          + b.maxSteps);
+    }
+    this.maxSteps = b.maxSteps;
   }
 
   private static int[] tuple(String kind, String what, int[] values, int rank) {
@@ -215,6 +225,9 @@ public abstract class ConvLSTM extends Layer {
     Layers.putConstraint(config, "kernel_constraint", kernelConstraint);
     Layers.putConstraint(config, "recurrent_constraint", recurrentConstraint);
     Layers.putConstraint(config, "bias_constraint", biasConstraint);
+    if (maxSteps != RNN.DEFAULT_MAX_STEPS) {
+      config.put("max_steps", maxSteps);
+    }
     return config;
   }
 
@@ -286,10 +299,10 @@ public abstract class ConvLSTM extends Layer {
             + "sizes (as Keras), got " + Shapes.format(shape));
       }
     }
-    if (shape.get(1) == Shape.UNKNOWN_SIZE) {
-      throw new IllegalArgumentException(describe() + ": a time axis of unknown length is not "
-          + "supported yet (the steps are unrolled), got " + Shapes.format(shape)
-          + "; give the Input its length");
+    if (unroll && shape.get(1) == Shape.UNKNOWN_SIZE) {
+      throw new IllegalArgumentException(describe() + ": cannot unroll an RNN whose time axis "
+          + "is of unknown length, got " + Shapes.format(shape) + "; give the Input its "
+          + "length");
     }
     long in = shape.get(rank + 2);
     if (channels >= 0 && channels != in) {
@@ -381,7 +394,11 @@ public abstract class ConvLSTM extends Layer {
     Operand<TFloat32> bias = useBias ? (Operand<TFloat32>) weights.get(2) : null;
     Operand<TBool> mask = context.mask(0);
     Shape shape = x.shape();
-    int time = (int) shape.get(1);
+    boolean known = shape.get(1) != Shape.UNKNOWN_SIZE;
+    int time = known ? (int) shape.get(1) : maxSteps; // the steps unrolled
+    // The time axis as a one-element int64 vector, read at run time when unknown.
+    Operand<TInt64> timeVector = tf.slice(tf.shape(x, TInt64.class), tf.constant(new long[] {1}),
+        tf.constant(new long[] {1}));
     long[] spatial = outputSpatial(shape);
     // Everything as 2-D convolutions: 1D over a height of one, as Keras's TensorFlow backend.
     long rows = rank == 1 ? 1 : shape.get(2);
@@ -432,8 +449,8 @@ public abstract class ConvLSTM extends Layer {
       xz = ConvolutionOps.conv2d(tf, flat, k4, new long[] {kh, kw, channels, g}, stride2,
           dilation2, padding);
     } else {
-      Operand<TFloat32> x5 = tf.reshape(x, tf.constant(new long[] {-1, time, rows, cols,
-          channels}));
+      Operand<TFloat32> x5 = tf.reshape(x, tf.concat(List.of(tf.constant(new long[] {-1}),
+          timeVector, tf.constant(new long[] {rows, cols, channels})), tf.constant(0)));
       List<Operand<TFloat32>> kernels = split(tf, k4);
       List<Operand<TFloat32>> parts = new ArrayList<>();
       for (int gate = 0; gate < 4; gate++) {
@@ -448,23 +465,49 @@ public abstract class ConvLSTM extends Layer {
     if (bias != null) {
       xz = tf.nn.biasAdd(xz, bias);
     }
-    xz = tf.reshape(xz, tf.constant(new long[] {-1, time, outRows, outCols, g}));
+    xz = tf.reshape(xz, tf.concat(List.of(tf.constant(new long[] {-1}), timeVector,
+        tf.constant(new long[] {outRows, outCols, g})), tf.constant(0)));
+    Operand<TFloat32> m5 = mask == null ? null : tf.reshape(tf.dtypes.cast(mask, TFloat32.class),
+        tf.concat(List.of(tf.constant(new long[] {-1}), timeVector,
+            tf.constant(new long[] {1, 1, 1})), tf.constant(0)));
+    if (goBackwards) {
+      xz = tf.reverse(xz, tf.constant(new int[] {1}));
+      m5 = m5 == null ? null : tf.reverse(m5, tf.constant(new int[] {1}));
+    }
+    // A time axis of unknown length: padded to maxSteps (checked), the padded steps keeping the
+    // output and states, the sequence output cut back to the batch's length.
+    Operand<TInt32> length = null;
+    List<Operand<TFloat32>> valid = null;
+    if (!known) {
+      length = tf.reshape(tf.dtypes.cast(timeVector, TInt32.class), tf.constant(new int[0]));
+      var check = tf.assertThat(tf.math.lessEqual(length, tf.constant(maxSteps)), List.of(
+          tf.constant(describe() + ": a batch of sequences of this many steps is longer than "
+              + "maxSteps (" + maxSteps + "), the steps a time axis of unknown length is "
+              + "unrolled to; give the layer a larger maxSteps, or the Input its length:"),
+          length));
+      Ops checked = tf.withControlDependencies(List.of(check));
+      Operand<TInt32> paddings = tf.reshape(tf.concat(List.of(tf.constant(new int[] {0, 0, 0}),
+          tf.reshape(tf.math.sub(tf.constant(maxSteps), length), tf.constant(new int[] {1})),
+          tf.constant(new int[6])), tf.constant(0)), tf.constant(new int[] {5, 2}));
+      xz = tf.reshape(checked.pad(xz, paddings, tf.constant(0f)),
+          tf.constant(new long[] {-1, maxSteps, outRows, outCols, g}));
+      if (m5 != null) {
+        m5 = tf.reshape(tf.pad(m5, paddings, tf.constant(0f)),
+            tf.constant(new long[] {-1, maxSteps, 1, 1, 1}));
+      }
+      valid = new ArrayList<>();
+      for (int t = 0; t < maxSteps; t++) {
+        valid.add(tf.dtypes.cast(tf.math.less(tf.constant(t), length), TFloat32.class));
+      }
+    }
     List<Operand<TFloat32>> steps = new ArrayList<>();
     tf.unstack(xz, (long) time, org.tensorflow.op.core.Unstack.axis(1L)).output()
         .forEach(steps::add);
     List<Operand<TFloat32>> stepMasks = null;
-    if (mask != null) {
-      Operand<TFloat32> m = tf.reshape(tf.dtypes.cast(mask, TFloat32.class),
-          tf.constant(new long[] {-1, time, 1, 1, 1}));
+    if (m5 != null) {
       stepMasks = new ArrayList<>();
-      tf.unstack(m, (long) time, org.tensorflow.op.core.Unstack.axis(1L)).output()
+      tf.unstack(m5, (long) time, org.tensorflow.op.core.Unstack.axis(1L)).output()
           .forEach(stepMasks::add);
-    }
-    if (goBackwards) {
-      Collections.reverse(steps);
-      if (stepMasks != null) {
-        Collections.reverse(stepMasks);
-      }
     }
     // Zero states shaped as the first step's projection, filters wide.
     Operand<TFloat32> zeros = tf.zerosLike(split(tf, steps.get(0)).get(0));
@@ -510,6 +553,13 @@ public abstract class ConvLSTM extends Layer {
         nextH = tf.math.add(tf.math.mul(m, nextH), tf.math.mul(keep, h));
         nextC = tf.math.add(tf.math.mul(m, nextC), tf.math.mul(keep, c));
       }
+      if (valid != null) {
+        Operand<TFloat32> v = valid.get(t);
+        Operand<TFloat32> keep = tf.math.sub(tf.constant(1f), v);
+        out = tf.math.add(tf.math.mul(v, out), tf.math.mul(keep, previous));
+        nextH = tf.math.add(tf.math.mul(v, nextH), tf.math.mul(keep, h));
+        nextC = tf.math.add(tf.math.mul(v, nextC), tf.math.mul(keep, c));
+      }
       outputs.add(out);
       previous = out;
       h = nextH;
@@ -523,8 +573,24 @@ public abstract class ConvLSTM extends Layer {
       dims[1] = time;
       System.arraycopy(spatial, 0, dims, 2, rank);
       dims[rank + 2] = filters;
-      result.add(tf.reshape(tf.stack(outputs, org.tensorflow.op.core.Stack.axis(1L)),
-          tf.constant(dims)));
+      Operand<TFloat32> all = tf.reshape(tf.stack(outputs, org.tensorflow.op.core.Stack.axis(1L)),
+          tf.constant(dims));
+      if (!known) {
+        long[] tail = new long[rank + 1];
+        System.arraycopy(spatial, 0, tail, 0, rank);
+        tail[rank] = filters;
+        // int32 begin and size: TensorFlow's gradient of Slice mixes int64 ones with int32
+        int[] minusOnes = new int[rank + 1];
+        java.util.Arrays.fill(minusOnes, -1);
+        Operand<TInt32> size = tf.concat(List.of(tf.constant(new int[] {-1}),
+            tf.reshape(length, tf.constant(new int[] {1})), tf.constant(minusOnes)),
+            tf.constant(0));
+        // A reshape, not EnsureShape (whose gradient the C API lacks), restores the sizes.
+        all = tf.reshape(tf.slice(all, tf.constant(new int[rank + 3]), size),
+            tf.concat(List.of(tf.constant(new long[] {-1}), timeVector, tf.constant(tail)),
+                tf.constant(0)));
+      }
+      result.add(all);
     } else {
       result.add(tf.reshape(previous, tf.constant(state.asArray())));
     }
@@ -576,6 +642,7 @@ public abstract class ConvLSTM extends Layer {
     boolean stateful;
     boolean unroll;
     boolean zeroOutputForMask;
+    int maxSteps = RNN.DEFAULT_MAX_STEPS;
 
     Builder(int filters, int[] kernelSize) {
       this.filters = filters;
@@ -739,6 +806,15 @@ public abstract class ConvLSTM extends Layer {
     /** Keras's {@code zero_output_for_mask}: masked steps output zeros; false by default. */
     public B zeroOutputForMask(boolean zeroOutputForMask) {
       this.zeroOutputForMask = zeroOutputForMask;
+      return self();
+    }
+
+    /**
+     * Lamina's: how many steps a time axis of unknown length is unrolled to ({@value
+     * RNN#DEFAULT_MAX_STEPS} by default); longer batches fail. Not used for a known length.
+     */
+    public B maxSteps(int maxSteps) {
+      this.maxSteps = maxSteps;
       return self();
     }
 

@@ -187,6 +187,7 @@ public final class RnnTypes {
     }
     b.unroll(c.optBoolean("unroll", false));
     b.zeroOutputForMask(c.optBoolean("zero_output_for_mask", false));
+    b.maxSteps(c.optInt("max_steps", RNN.DEFAULT_MAX_STEPS));
     try {
       return b.build();
     } catch (IllegalArgumentException e) {

@@ -88,9 +88,29 @@ class ConvLSTMTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void forwardMatchesKeras(String id, JsonObject testCase) throws IOException {
+    assertForwardMatchesKeras(id, testCase, false);
+  }
+
+  /**
+   * The same cases on an Input whose time axis is of unknown length: the steps are then
+   * unrolled to maxSteps (100), the padded ones masked out, and must give Keras's numbers too.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void forwardOnUnknownLengthMatchesKeras(String id, JsonObject testCase) throws IOException {
+    assertForwardMatchesKeras(id, testCase, true);
+  }
+
+  private static void assertForwardMatchesKeras(String id, JsonObject testCase,
+      boolean unknownTime) throws IOException {
     Layer layer = KerasLayerFixtures.fromKerasConfig(testCase);
     JsonObject x = testCase.requireObject("x");
-    SymbolicTensor<?> input = KerasLayerFixtures.input(x);
+    long[] xShape = x.requireArray("shape").longs();
+    long[] inputShape = java.util.Arrays.copyOfRange(xShape, 1, xShape.length);
+    if (unknownTime) {
+      inputShape[0] = Input.UNKNOWN;
+    }
+    SymbolicTensor<?> input = Input.of(TFloat32.class, inputShape);
     List<SymbolicTensor<?>> inputs = new ArrayList<>(List.of(input));
     List<NdArray<?>> data = new ArrayList<>(List.of(array(x)));
     SymbolicTensor<?> sequences = input;
@@ -102,7 +122,8 @@ class ConvLSTMTest {
         asFloat[i] = keep[i];
       }
       long[] shape = mask.requireArray("shape").longs();
-      SymbolicTensor<TFloat32> keepInput = Input.of(TFloat32.class, shape[1]);
+      SymbolicTensor<TFloat32> keepInput = Input.of(TFloat32.class,
+          unknownTime ? Input.UNKNOWN : shape[1]);
       inputs.add(keepInput);
       data.add(NdArrays.wrap(Shape.of(shape), DataBuffers.of(asFloat, true, false)));
       sequences = new MaskFrom().call(input, keepInput);
@@ -139,8 +160,10 @@ class ConvLSTMTest {
         JsonObject want = expected.get(i);
         assertEquals(Shape.of(want.requireArray("shape").longs()), results.get(i).shape(),
             id + " output " + i + " shape");
-        assertEquals(Shape.of(want.requireArray("shape").longs()).tail(),
-            outputs.get(i).shape().tail(), id + " output " + i + " static shape");
+        if (!unknownTime) {
+          assertEquals(Shape.of(want.requireArray("shape").longs()).tail(),
+              outputs.get(i).shape().tail(), id + " output " + i + " static shape");
+        }
         assertCloseConv(want.requireArray("values").floats(), floats(results.get(i)),
             id + " output " + i);
       }
@@ -278,6 +301,54 @@ class ConvLSTMTest {
     return out;
   }
 
+  /**
+   * {@code fit} on a time axis of unknown length (unrolled to maxSteps, the padded steps kept
+   * out) takes the same steps as on the known length, backwards and with return_sequences; a
+   * batch longer than maxSteps fails naming the layer.
+   */
+  @Test
+  void fitOnUnknownLengthStepsAsOnKnownLength() {
+    try (Model known = sequenceModel(3, 100); Model unknown = sequenceModel(Input.UNKNOWN, 4)) {
+      List<dev.lamina.runtime.Weight> from = known.weights();
+      List<dev.lamina.runtime.Weight> to = unknown.weights();
+      assertEquals(from.size(), to.size());
+      for (int i = 0; i < from.size(); i++) {
+        to.get(i).assign(from.get(i).values());
+      }
+      for (Model model : List.of(known, unknown)) {
+        model.compile(dev.lamina.runtime.train.Optimizer.fromConfig("SGD",
+            java.util.Map.of("learning_rate", 0.1)), dev.lamina.runtime.train.Losses.get("mse"));
+      }
+      float[][][][] x = new float[2][3][5][2];
+      for (int i = 0; i < 60; i++) {
+        x[i / 30][i / 10 % 3][i / 2 % 5][i % 2] = (float) Math.cos(0.7 * i);
+      }
+      float[][] y = {{0.5f, -0.5f}, {1f, 0f}};
+      for (int step = 0; step < 2; step++) {
+        double a = known.trainOnBatch(x, y).get("loss");
+        double b = unknown.trainOnBatch(x, y).get("loss");
+        assertEquals(a, b, 1e-6, "loss of step " + step);
+      }
+      for (int i = 0; i < from.size(); i++) {
+        assertArrayEquals(from.get(i).values(), to.get(i).values(), 1e-6f, to.get(i).name());
+      }
+      float[][][][] tooLong = new float[2][5][5][2];
+      var e = assertThrows(RuntimeException.class, () -> unknown.trainOnBatch(tooLong, y));
+      assertTrue(String.valueOf(e.getMessage()).contains("maxSteps (4)"), e.getMessage());
+    }
+  }
+
+  /** ConvLSTM1D(2, 2, go_backwards, return_sequences) -> ConvLSTM1D(2, 3, same) -> Dense. */
+  @SuppressWarnings("unchecked")
+  static Model sequenceModel(long time, int maxSteps) {
+    SymbolicTensor<TFloat32> x = Input.of(TFloat32.class, time, 5, 2);
+    SymbolicTensor<TFloat32> h = ConvLSTM1D.builder(2, 2).goBackwards(true)
+        .returnSequences(true).maxSteps(maxSteps).name("a").build().apply(x);
+    h = ConvLSTM1D.builder(2, 3).padding("same").maxSteps(maxSteps).name("b").build().apply(h);
+    SymbolicTensor<TFloat32> flat = (SymbolicTensor<TFloat32>) new Flatten().call(h);
+    return Model.of(x, Dense.builder(2).name("dense").build().apply(flat));
+  }
+
   @Test
   void refusesWhatItDoesNotSupport() {
     var stateful = assertThrows(IllegalArgumentException.class,
@@ -293,7 +364,8 @@ class ConvLSTMTest {
         () -> ConvLSTM1D.builder(2, 3).strides(2).dilationRate(2).build());
     assertTrue(both.getMessage().contains("dilation_rate"), both.getMessage());
     var unknown = assertThrows(IllegalArgumentException.class,
-        () -> new ConvLSTM1D(2, 3).apply(Input.of(TFloat32.class, Input.UNKNOWN, 5, 2)));
+        () -> ConvLSTM1D.builder(2, 3).unroll(true).build()
+            .apply(Input.of(TFloat32.class, Input.UNKNOWN, 5, 2)));
     assertTrue(unknown.getMessage().contains("unknown length"), unknown.getMessage());
     var rank = assertThrows(IllegalArgumentException.class,
         () -> new ConvLSTM2D(2, 3).apply(Input.of(TFloat32.class, 3, 5, 2)));
