@@ -177,40 +177,43 @@ public final class Main {
 
   /** The {@code keras} part: Lamina, hand-written and Keras 3 alternating in one run. */
   private static String keras(Options options, boolean smoke) throws java.io.IOException {
-    int rounds = Math.toIntExact(options.number("rounds", smoke ? 1 : 10));
-    int epochs = Math.toIntExact(options.number("epochs", smoke ? 1 : 2));
-    double seconds = smoke ? 0.05 : 0.2;
-    String python = python(options);
+    Settings s = Settings.of(options, smoke, 10, smoke ? 1 : 2);
     java.nio.file.Path script = tool(options.settings().getOrDefault("script",
         "../tools/keras_predict_timing.py"), "keras_predict_timing.py");
     System.out.printf(Locale.ROOT, "%n# keras: %d rounds (Java and Keras alternating), predict "
-        + "samples of ~%.2f s, fit samples of %d epochs; %s %s%n", rounds, seconds, epochs,
-        python, script);
-    try (KerasSideBySide run = new KerasSideBySide(python, script, seconds)) {
-      return sideBySide(run, rounds, epochs, "Lamina, hand-written and Keras side by side");
+        + "samples of ~%.2f s, fit samples of %d epochs; %s %s%n", s.rounds, s.seconds, s.epochs,
+        s.python, script);
+    try (KerasSideBySide run = new KerasSideBySide(s.python, script, s.seconds)) {
+      return sideBySide(run, s.rounds, s.epochs, "Lamina, hand-written and Keras side by side");
     }
   }
 
   /** The {@code convnet} part: the MNIST convnet with Lamina, by hand and in Keras, in one run. */
   private static String convnet(Options options, boolean smoke) throws java.io.IOException {
-    int rounds = Math.toIntExact(options.number("rounds", smoke ? 1 : 6));
-    int epochs = Math.toIntExact(options.number("epochs", 1));
-    double seconds = smoke ? 0.05 : 0.2;
-    String python = python(options);
+    Settings s = Settings.of(options, smoke, 6, 1);
     java.nio.file.Path script = tool("../tools/keras_convnet_timing.py",
         "keras_convnet_timing.py");
     System.out.printf(Locale.ROOT, "%n# convnet: %d rounds (Java and Keras alternating), predict "
-        + "samples of ~%.2f s, fit samples of %d epochs of %,d images; %s %s%n", rounds, seconds,
-        epochs, ConvnetTraining.SAMPLES, python, script);
-    try (ConvnetSideBySide run = new ConvnetSideBySide(python, script, seconds)) {
-      return sideBySide(run, rounds, epochs,
+        + "samples of ~%.2f s, fit samples of %d epochs of %,d images; %s %s%n", s.rounds,
+        s.seconds, s.epochs, ConvnetTraining.SAMPLES, s.python, script);
+    try (ConvnetSideBySide run = new ConvnetSideBySide(s.python, script, s.seconds)) {
+      return sideBySide(run, s.rounds, s.epochs,
           "The MNIST convnet: Lamina, hand-written and Keras side by side");
     }
   }
 
-  /** {@code python=}, by default {@code python3} from the {@code PATH}. */
-  private static String python(Options options) {
-    return options.settings().getOrDefault("python", "python3");
+  /**
+   * A side-by-side part's settings: {@code rounds=} (1 in a smoke run), {@code epochs=} per fit
+   * sample, predict samples of ~0.2 s (0.05 s in a smoke run) and {@code python=}, by default
+   * {@code python3} from the {@code PATH}.
+   */
+  private record Settings(int rounds, int epochs, double seconds, String python) {
+
+    static Settings of(Options options, boolean smoke, int rounds, int epochs) {
+      return new Settings(Math.toIntExact(options.number("rounds", smoke ? 1 : rounds)),
+          Math.toIntExact(options.number("epochs", epochs)), smoke ? 0.05 : 0.2,
+          options.settings().getOrDefault("python", "python3"));
+    }
   }
 
   /**
