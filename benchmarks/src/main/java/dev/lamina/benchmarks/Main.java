@@ -50,7 +50,8 @@ public final class Main {
   private static final Set<String> PARTS = Set.of("predict", "bulk", "compile", "train",
       "sessions");
   /** Parts that run only when named: they need more than a JDK. */
-  private static final Set<String> ON_REQUEST = Set.of("keras", "convnet", "scaling", "spark");
+  private static final Set<String> ON_REQUEST = Set.of("keras", "convnet", "sequence", "scaling",
+      "spark");
 
   private Main() {}
 
@@ -131,6 +132,10 @@ public final class Main {
       summary.add(convnet(options, smoke));
     }
 
+    if (options.has("sequence")) {
+      summary.add(sequence(options, smoke));
+    }
+
     if (options.has("spark")) {
       int rows = Math.toIntExact(options.number("rows", smoke ? 20_000 : SparkScoring.DEFAULT_ROWS));
       int batch = Math.toIntExact(options.number("batch", 1024));
@@ -199,6 +204,42 @@ public final class Main {
     try (ConvnetSideBySide run = new ConvnetSideBySide(s.python, script, s.seconds)) {
       return sideBySide(run, s.rounds, s.epochs,
           "The MNIST convnet: Lamina, hand-written and Keras side by side");
+    }
+  }
+
+  /**
+   * The {@code sequence} part: an LSTM classifier, then a transformer block, each with Lamina and
+   * in Keras alternating in one run; the load average before and after, for the reading.
+   */
+  private static String sequence(Options options, boolean smoke) throws java.io.IOException {
+    Settings s = Settings.of(options, smoke, 4, 1);
+    java.nio.file.Path script = tool("../tools/keras_sequence_timing.py",
+        "keras_sequence_timing.py");
+    String before = loadAverage();
+    System.out.printf(Locale.ROOT, "%n# sequence: %d rounds per model (Java and Keras "
+        + "alternating), predict samples of ~%.2f s, fit samples of %d epochs of %,d sequences; "
+        + "%s %s; load average %s%n", s.rounds, s.seconds, s.epochs, SequenceSideBySide.SAMPLES,
+        s.python, script, before);
+    StringBuilder text = new StringBuilder();
+    for (SequenceSideBySide.Kind kind : SequenceSideBySide.Kind.values()) {
+      try (SequenceSideBySide run = new SequenceSideBySide(kind, s.python, script, s.seconds)) {
+        text.append(sideBySide(run, s.rounds, s.epochs, run.title())).append('\n');
+      }
+    }
+    String after = loadAverage();
+    System.out.println("# sequence: load average " + after);
+    return text.append("Load average (1, 5, 15 min) at the start: ").append(before)
+        .append("; at the end: ").append(after).append('\n').toString();
+  }
+
+  /** The first three fields of {@code /proc/loadavg}, or "unknown". */
+  private static String loadAverage() {
+    try {
+      String[] fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+          .trim().split("\\s+");
+      return String.join(" ", fields[0], fields[1], fields[2]);
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
     }
   }
 
