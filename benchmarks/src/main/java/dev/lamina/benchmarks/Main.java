@@ -51,7 +51,7 @@ public final class Main {
       "sessions");
   /** Parts that run only when named: they need more than a JDK. */
   private static final Set<String> ON_REQUEST = Set.of("keras", "convnet", "sequence", "scaling",
-      "spark");
+      "spark", "streaming");
 
   private Main() {}
 
@@ -62,7 +62,7 @@ public final class Main {
     words.add("smoke");
     Options options = Options.parse(args)
         .check(words, Set.of("rows", "batch", "lambdas", "repeats", "warmups", "rounds", "epochs",
-            "python", "script", "layers", "chain", "grappler"));
+            "python", "script", "layers", "chain", "grappler", "width"));
     boolean smoke = options.has("smoke");
     boolean all = options.words().stream()
         .noneMatch(word -> PARTS.contains(word) || ON_REQUEST.contains(word));
@@ -152,6 +152,25 @@ public final class Main {
       }
       System.out.print(table);
       summary.add("### Spark scoring (medians of interleaved rounds)\n\n" + table);
+    }
+
+    if (options.has("streaming")) {
+      int rows = Math.toIntExact(options.number("rows",
+          smoke ? 20_000 : StreamingFitBench.DEFAULT_ROWS));
+      int batch = Math.toIntExact(options.number("batch", 512));
+      int rounds = Math.toIntExact(options.number("rounds", smoke ? 1 : 5));
+      System.out.printf(Locale.ROOT, "%n# streaming: fit over a CSV file through a CsvSource "
+          + "against fit over the same rows in memory, %,d rows, batches of %d, %d rounds%n",
+          rows, batch, rounds);
+      String table;
+      try {
+        table = StreamingFitBench.table(StreamingFitBench.run(rows, batch, rounds,
+            Math.toIntExact(options.number("width", 16))));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      System.out.print(table);
+      summary.add("### fit streaming from a CSV file against in memory\n\n" + table);
     }
 
     if (options.has("scaling")) {

@@ -61,4 +61,14 @@ class BenchmarkHarnessTest {
     assertEquals(5, options.number("batch", 5));
     assertEquals(List.of("-f", "1", "x=y"), options.jmh());
   }
+
+  @Test
+  void theStreamingPartFitsBothWaysAndTabulates() throws Exception {
+    StreamingFitBench.Result result = StreamingFitBench.run(2_000, 256, 1, 8);
+    assertEquals(1, result.streaming().size());
+    assertEquals(1, result.inMemory().size());
+    assertTrue(result.bytes() > 2_000 * 33 * 6, "bytes " + result.bytes());
+    String table = StreamingFitBench.table(result);
+    assertTrue(table.contains("| CsvSource, prefetch on (default, queue of 10) |"), table);
+  }
 }

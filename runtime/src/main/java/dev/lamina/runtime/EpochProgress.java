@@ -21,6 +21,7 @@ final class EpochProgress {
   private final long steps;
   private final boolean dynamic;
   private final long started = System.nanoTime();
+  private long done;
 
   EpochProgress(PrintStream out, int verbose, int epoch, int epochs, long steps, boolean dynamic) {
     this.out = out;
@@ -35,7 +36,8 @@ final class EpochProgress {
 
   /** After a batch: redraws the bar in a terminal. */
   void batch(long done, Map<String, Double> logs) {
-    if (verbose == 1 && dynamic && done < steps) {
+    this.done = done;
+    if (verbose == 1 && dynamic && (steps < 0 || done < steps)) {
       out.print("\r" + bar(done, logs));
       out.flush();
     }
@@ -43,12 +45,16 @@ final class EpochProgress {
 
   /** At the epoch's end, with validation results if any. */
   void end(Map<String, Double> logs) {
+    // Keras's final bar shows the steps taken: fewer than the epoch's when training stopped or
+    // a source ran out early.
+    long total = steps < 0 || (done > 0 && done < steps) ? done : steps;
     if (verbose == 1) {
-      out.println((dynamic ? "\r" : "") + bar(steps, logs));
+      out.println((dynamic ? "\r" : "") + bar(total, steps, (System.nanoTime() - started) / 1e9,
+          logs, true));
     } else if (verbose == 2) {
       double seconds = (System.nanoTime() - started) / 1e9;
-      out.println(steps + "/" + steps + " - " + Math.round(seconds) + "s - "
-          + perStep(seconds / Math.max(1, steps)) + metrics(logs));
+      out.println(total + "/" + (steps < 0 ? "Unknown" : Long.toString(steps)) + " - "
+          + Math.round(seconds) + "s - " + perStep(seconds / Math.max(1, total)) + metrics(logs));
     }
     out.flush();
   }
@@ -62,11 +68,22 @@ final class EpochProgress {
    * {@code 3/10 ━━━━━━              2s 5ms/step - loss: 0.2210}; also predict's.
    */
   static String bar(long done, long steps, double seconds, Map<String, Double> logs) {
+    return bar(done, steps, seconds, logs, done >= steps);
+  }
+
+  /** {@code finalized}: the epoch's last bar, which shows the time taken, not the time left. */
+  static String bar(long done, long steps, double seconds, Map<String, Double> logs,
+      boolean finalized) {
+    if (steps < 0) {
+      // Keras's bar for a source of unknown length: the count and the time so far.
+      return String.format(Locale.ROOT, "%7d/Unknown %ds ", done, Math.round(seconds))
+          + perStep(seconds / Math.max(1, done)) + metrics(logs);
+    }
     int digits = Long.toString(steps).length();
     int filled = (int) (WIDTH * done / Math.max(1, steps));
     double perStep = seconds / Math.max(1, done);
     // Before the end, Keras shows the time left; at the end, the time taken.
-    double shown = done < steps ? perStep * (steps - done) : seconds;
+    double shown = finalized ? seconds : perStep * (steps - done);
     return String.format(Locale.ROOT, "%" + digits + "d/%d ", done, steps)
         + String.valueOf(BAR).repeat(filled) + (done < steps ? " ".repeat(WIDTH - filled) : "")
         + " " + Math.round(shown) + "s " + perStep(perStep) + metrics(logs);

@@ -1,5 +1,6 @@
 package dev.lamina.runtime;
 
+import dev.lamina.runtime.data.BatchSource;
 import dev.lamina.runtime.registry.LambdaRegistry;
 import dev.lamina.runtime.serving.ServingSignature;
 import dev.lamina.runtime.train.FitOptions;
@@ -178,6 +179,19 @@ public class Model implements AutoCloseable {
   /** {@link #predict(List, int)} with Keras's default batch size of 32. */
   public final List<NdArray<?>> predict(List<? extends NdArray<?>> data) {
     return predict(data, DEFAULT_BATCH_SIZE, null);
+  }
+
+  /**
+   * {@code predict} over a whole pass of {@code source} (its batches' {@code y} are ignored):
+   * one array per output, the batches' results in order.
+   */
+  public final List<NdArray<?>> predict(BatchSource source) {
+    return predictor.predict(source, 0);
+  }
+
+  /** {@link #predict(BatchSource)} over {@code steps} batches, Keras's {@code steps}; 0: all. */
+  public final List<NdArray<?>> predict(BatchSource source, int steps) {
+    return predictor.predict(source, steps);
   }
 
   /**
@@ -568,6 +582,42 @@ public class Model implements AutoCloseable {
     synchronized (current) {
       return current.fit(x, y, options);
     }
+  }
+
+  /**
+   * Keras's {@code fit} over data that need not fit in memory: batches from {@code source}
+   * (a {@link BatchSource}: your own over files, a database or a generator, or
+   * {@link dev.lamina.runtime.data.BatchSources#of}, {@link dev.lamina.runtime.data.CsvSource}),
+   * read and prepared on a background thread while TensorFlow runs the current batch. Each
+   * epoch is a pass over the source, or {@link FitOptions#stepsPerEpoch} batches continuing where
+   * the last epoch stopped; with {@code shuffle} a source of known length is read in a new
+   * seeded order of batches each epoch. The options' {@code batchSize} is the source's business
+   * and is ignored, except for array validation data.
+   *
+   * @throws dev.lamina.runtime.data.BatchSourceException if the source fails or gives a batch
+   *     that does not fit the model, naming the batch
+   */
+  public final History fit(BatchSource source, FitOptions options) {
+    Objects.requireNonNull(options, "options");
+    Trainer current = trainer("fit");
+    synchronized (current) {
+      return current.fit(source, options);
+    }
+  }
+
+  /** {@link #fit(BatchSource, FitOptions)} with Keras's defaults (one epoch). */
+  public final History fit(BatchSource source) {
+    return fit(source, new FitOptions());
+  }
+
+  /** Keras's {@code evaluate} over a whole pass of {@code source}: loss and metrics by name. */
+  public final Map<String, Double> evaluate(BatchSource source) {
+    return evaluate(source, 0);
+  }
+
+  /** Keras's {@code evaluate(x=source, steps=steps)}: {@code steps} batches; 0 for all. */
+  public final Map<String, Double> evaluate(BatchSource source, int steps) {
+    return trainer("evaluate").evaluate(source, steps, 10);
   }
 
   /** Keras's {@code evaluate} with batch size 32: loss and metrics by name. */

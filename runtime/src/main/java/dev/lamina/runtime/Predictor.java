@@ -1,5 +1,6 @@
 package dev.lamina.runtime;
 
+import dev.lamina.runtime.data.BatchSource;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -164,6 +165,54 @@ final class Predictor {
       shapes.add(output.shape());
     }
     return new Predictions(names, dtypes, shapes, results);
+  }
+
+  /**
+   * {@link Model#predict(BatchSource, int)}: the inputs of {@code steps} batches (or a whole
+   * pass, 0), read and converted on a background thread while the current batch runs, and the
+   * outputs concatenated.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  List<NdArray<?>> predict(BatchSource source, int steps) {
+    Objects.requireNonNull(source, "source");
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps must be at least 0, got " + steps);
+    }
+    Topology current = model.topology();
+    List<List<NdArray<?>>> parts = new ArrayList<>();
+    long total = 0;
+    try (Prefetcher prefetcher = new Prefetcher(10)) {
+      prefetcher.start(source, new Cursor(source, steps, false, 0).next(), batch -> {
+        Object x = batch.x();
+        return javaInputs(current, x instanceof List<?> list ? list : List.of(x));
+      });
+      for (Object prepared; (prepared = prefetcher.next()) != null; ) {
+        List<NdArray<?>> data = (List<NdArray<?>>) prepared;
+        long rows = data.get(0).shape().get(0);
+        parts.add(predict(data, (int) Math.min(Integer.MAX_VALUE, Math.max(1, rows)), null));
+        total += rows;
+      }
+      prefetcher.finish();
+    }
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException(source + " gave no batches to predict");
+    }
+    List<SymbolicTensor<?>> outs = current.outputs();
+    List<NdArray<?>> results = new ArrayList<>(outs.size());
+    for (int j = 0; j < outs.size(); j++) {
+      Shape first = parts.get(0).get(j).shape();
+      TensorData.Dense out = TensorData.allocate(outs.get(j).dtype(),
+          Shapes.perSample(first).prepend(total), "output " + j);
+      long at = 0;
+      for (List<NdArray<?>> part : parts) {
+        NdArray<?> piece = part.get(j);
+        ((NdArray) piece).copyTo((org.tensorflow.ndarray.buffer.DataBuffer)
+            out.buffer().slice(at, piece.size()));
+        at += piece.size();
+      }
+      results.add(out.array());
+    }
+    return results;
   }
 
   /** Java arrays (or NdArrays), one per input, checked and converted to the inputs' dtypes. */

@@ -1,5 +1,8 @@
 package dev.lamina.runtime;
 
+import dev.lamina.runtime.data.Batch;
+import dev.lamina.runtime.data.BatchSource;
+import dev.lamina.runtime.data.BatchSourceException;
 import dev.lamina.runtime.train.Callback;
 import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.History;
@@ -9,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.NdArray;
@@ -162,7 +166,233 @@ final class Trainer {
     int[] initialEpoch = {options.initialEpoch()};
     boolean[] starting = {true};
     List<Callback> callbacks = options.callbacks();
-    Callback.Training control = new Callback.Training() {
+    Callback.Training control = control(options, stop, initialEpoch, starting);
+    boolean publishEachBatch = callbacks.stream().anyMatch(Trainer::watchesBatches);
+    callbacks.forEach(callback -> callback.onTrainBegin(control));
+    starting[0] = false;
+    long samples = xs.samples();
+    int batchSize = options.batchSize();
+    long steps = (samples + batchSize - 1) / batchSize;
+    boolean dynamic = options.out() == System.out && System.console() != null;
+    Map<String, Double> logs = new LinkedHashMap<>();
+    for (int epoch = initialEpoch[0]; epoch < options.epochs() && !stop[0]; epoch++) {
+      for (Callback callback : callbacks) {
+        callback.onEpochBegin(epoch);
+      }
+      // Each epoch's order depends on the seed and the epoch alone, so that a training resumed
+      // at initialEpoch (from a saved model, say) sees the orders an unbroken one would.
+      long[] order = order(samples, options.shuffle()
+          ? new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + epoch) : null);
+      EpochProgress progress = new EpochProgress(options.out(), options.verbose(), epoch,
+          options.epochs(), steps, dynamic);
+      Means means = new Means(graph.names());
+      for (int step = 0; step < steps && !stop[0]; step++) {
+        for (Callback callback : callbacks) {
+          callback.onTrainBatchBegin(step);
+        }
+        long from = (long) step * batchSize;
+        long[] rows = java.util.Arrays.copyOfRange(order, (int) from,
+            (int) Math.min(samples, from + batchSize));
+        means.add(runBatch(graph.train(), xs, ys, rows), rows.length);
+        if (publishEachBatch) {
+          graph.executor().publish();
+        }
+        logs = means.logs();
+        for (Callback callback : callbacks) {
+          callback.onTrainBatchEnd(step, logs);
+        }
+        progress.batch(step + 1, logs);
+      }
+      graph.executor().publish(); // before onEpochEnd, whatever the callbacks
+      logs = new LinkedHashMap<>(means.logs());
+      if (valX != null) {
+        Map<String, Double> validation = evaluate(valX, valY, batchSize);
+        for (Map.Entry<String, Double> entry : validation.entrySet()) {
+          logs.put("val_" + entry.getKey(), entry.getValue());
+        }
+      }
+      // Keras's order: the callbacks, then its progress bar and History (callbacks it appends
+      // last), so that what a callback adds to the logs (learning_rate) is shown and recorded.
+      for (Callback callback : callbacks) {
+        callback.onEpochEnd(epoch, logs);
+      }
+      progress.end(logs);
+      history.record(epoch, logs);
+    }
+    for (Callback callback : callbacks) {
+      callback.onTrainEnd(logs);
+    }
+    return history;
+  }
+
+  /** A batch of a source, checked and converted on the prefetch thread. */
+  private record Prepared(TrainingData xs, TrainingData ys) {}
+
+  private Prepared prepare(Batch batch) {
+    if (batch.y() == null) {
+      throw new IllegalArgumentException("the batch has no targets y; fit and evaluate need "
+          + "them");
+    }
+    TrainingData xs = inputs(batch.x());
+    TrainingData ys = targets(batch.y());
+    xs.requireSameSamples(ys, " in the batch");
+    if (xs.samples() == 0) {
+      throw new IllegalArgumentException("the batch has no samples");
+    }
+    return new Prepared(xs, ys);
+  }
+
+  /**
+   * Keras's {@code fit} over a {@link BatchSource}: batches read and prepared on a background
+   * thread ({@link Prefetcher}) while the current one trains, epochs as Keras's
+   * {@code EpochIterator} counts them ({@link Cursor}).
+   */
+  History fit(BatchSource source, FitOptions options) {
+    Objects.requireNonNull(source, "source");
+    graph.beginTraining();
+    try {
+      return fitClaimed(source, options);
+    } finally {
+      graph.endTraining();
+    }
+  }
+
+  private History fitClaimed(BatchSource source, FitOptions options) {
+    if (options.validationSplit() > 0) {
+      throw new IllegalArgumentException("validationSplit needs arrays; with a BatchSource pass "
+          + "validationData(source)");
+    }
+    graph.setBaseSeed(options.seed());
+    Cursor cursor = new Cursor(source, options.stepsPerEpoch(), options.shuffle(),
+        options.seed());
+    BatchSource validation = options.validationSource();
+    Cursor validationCursor = validation == null ? null
+        : new Cursor(validation, options.validationSteps(), false, 0);
+    TrainingData valX = null;
+    TrainingData valY = null;
+    if (options.validationX() != null) {
+      valX = inputs(options.validationX());
+      valY = targets(options.validationY());
+      valX.requireSameSamples(valY, " in validationData");
+    }
+    History history = new History();
+    boolean[] stop = {false};
+    int[] initialEpoch = {options.initialEpoch()};
+    boolean[] starting = {true};
+    List<Callback> callbacks = options.callbacks();
+    Callback.Training control = control(options, stop, initialEpoch, starting);
+    boolean publishEachBatch = callbacks.stream().anyMatch(Trainer::watchesBatches);
+    boolean dynamic = options.out() == System.out && System.console() != null;
+    Map<String, Double> logs = new LinkedHashMap<>();
+    try (Prefetcher prefetcher = new Prefetcher(options.maxQueueSize())) {
+      callbacks.forEach(callback -> callback.onTrainBegin(control));
+      starting[0] = false;
+      for (int epoch = initialEpoch[0]; epoch < options.epochs() && !stop[0]; epoch++) {
+        for (Callback callback : callbacks) {
+          callback.onEpochBegin(epoch);
+        }
+        EpochProgress progress = new EpochProgress(options.out(), options.verbose(), epoch,
+            options.epochs(), cursor.expectedSteps(), dynamic);
+        Means means = new Means(graph.names());
+        prefetcher.start(source, cursor.next(), this::prepare);
+        long step = 0;
+        while (!stop[0]) {
+          Prepared batch = (Prepared) prefetcher.next();
+          if (batch == null) {
+            break;
+          }
+          for (Callback callback : callbacks) {
+            callback.onTrainBatchBegin((int) step);
+          }
+          means.add(runBatch(graph.train(), batch.xs(), batch.ys(),
+              order(batch.xs().samples(), null)), batch.xs().samples());
+          if (publishEachBatch) {
+            graph.executor().publish();
+          }
+          logs = means.logs();
+          for (Callback callback : callbacks) {
+            callback.onTrainBatchEnd((int) step, logs);
+          }
+          step++;
+          progress.batch(step, logs);
+        }
+        boolean exhausted = !stop[0] && prefetcher.exhausted();
+        prefetcher.finish();
+        cursor.advance(step, exhausted);
+        if (step == 0 && !stop[0]) {
+          throw new IllegalArgumentException(source + " gave no batches in epoch " + (epoch + 1)
+              + (options.stepsPerEpoch() > 0 ? "" : "; a source that runs out needs a whole "
+              + "pass per epoch, or stepsPerEpoch within what it holds"));
+        }
+        if (exhausted && options.stepsPerEpoch() > 0 && options.verbose() > 0) {
+          // Keras's warning; the next epoch starts a new pass.
+          options.out().println("Your input ran out of data after " + step + " of "
+              + options.stepsPerEpoch() + " steps; the next epoch starts it over. Make sure "
+              + "that your source can give at least stepsPerEpoch * epochs batches.");
+        }
+        try {
+          source.onEpochEnd();
+        } catch (RuntimeException e) {
+          throw new BatchSourceException(-1, source + ".onEpochEnd() failed: " + e.getMessage(),
+              e);
+        }
+        graph.executor().publish(); // before onEpochEnd, whatever the callbacks
+        logs = new LinkedHashMap<>(means.logs());
+        Map<String, Double> validated = null;
+        if (valX != null) {
+          validated = evaluate(valX, valY, options.batchSize());
+        } else if (validation != null) {
+          validated = evaluate(validation, validationCursor, prefetcher);
+        }
+        if (validated != null) {
+          for (Map.Entry<String, Double> entry : validated.entrySet()) {
+            logs.put("val_" + entry.getKey(), entry.getValue());
+          }
+        }
+        for (Callback callback : callbacks) {
+          callback.onEpochEnd(epoch, logs);
+        }
+        progress.end(logs);
+        history.record(epoch, logs);
+      }
+    }
+    for (Callback callback : callbacks) {
+      callback.onTrainEnd(logs);
+    }
+    return history;
+  }
+
+  /** Keras's {@code evaluate} over a source: {@code steps} batches, or all (0). */
+  Map<String, Double> evaluate(BatchSource source, int steps, int maxQueueSize) {
+    Objects.requireNonNull(source, "source");
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps must be at least 0, got " + steps);
+    }
+    try (Prefetcher prefetcher = new Prefetcher(maxQueueSize)) {
+      return evaluate(source, new Cursor(source, steps, false, 0), prefetcher);
+    }
+  }
+
+  private Map<String, Double> evaluate(BatchSource source, Cursor cursor, Prefetcher prefetcher) {
+    Means means = new Means(graph.names());
+    prefetcher.start(source, cursor.next(), this::prepare);
+    long step = 0;
+    for (Prepared batch; (batch = (Prepared) prefetcher.next()) != null; step++) {
+      means.add(runBatch(graph.evaluate(), batch.xs(), batch.ys(),
+          order(batch.xs().samples(), null)), batch.xs().samples());
+    }
+    boolean exhausted = prefetcher.exhausted();
+    prefetcher.finish();
+    cursor.advance(step, exhausted);
+    if (step == 0) {
+      throw new IllegalArgumentException(source + " gave no batches to evaluate");
+    }
+    return means.logs();
+  }
+
+  private Callback.Training control(FitOptions options, boolean[] stop, int[] initialEpoch,
+      boolean[] starting) {
+    return new Callback.Training() {
       @Override
       public void stop() {
         stop[0] = true;
@@ -260,62 +490,6 @@ final class Trainer {
         initialEpoch[0] = epoch;
       }
     };
-    boolean publishEachBatch = callbacks.stream().anyMatch(Trainer::watchesBatches);
-    callbacks.forEach(callback -> callback.onTrainBegin(control));
-    starting[0] = false;
-    long samples = xs.samples();
-    int batchSize = options.batchSize();
-    long steps = (samples + batchSize - 1) / batchSize;
-    boolean dynamic = options.out() == System.out && System.console() != null;
-    Map<String, Double> logs = new LinkedHashMap<>();
-    for (int epoch = initialEpoch[0]; epoch < options.epochs() && !stop[0]; epoch++) {
-      for (Callback callback : callbacks) {
-        callback.onEpochBegin(epoch);
-      }
-      // Each epoch's order depends on the seed and the epoch alone, so that a training resumed
-      // at initialEpoch (from a saved model, say) sees the orders an unbroken one would.
-      long[] order = order(samples, options.shuffle()
-          ? new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + epoch) : null);
-      EpochProgress progress = new EpochProgress(options.out(), options.verbose(), epoch,
-          options.epochs(), steps, dynamic);
-      Means means = new Means(graph.names());
-      for (int step = 0; step < steps && !stop[0]; step++) {
-        for (Callback callback : callbacks) {
-          callback.onTrainBatchBegin(step);
-        }
-        long from = (long) step * batchSize;
-        long[] rows = java.util.Arrays.copyOfRange(order, (int) from,
-            (int) Math.min(samples, from + batchSize));
-        means.add(runBatch(graph.train(), xs, ys, rows), rows.length);
-        if (publishEachBatch) {
-          graph.executor().publish();
-        }
-        logs = means.logs();
-        for (Callback callback : callbacks) {
-          callback.onTrainBatchEnd(step, logs);
-        }
-        progress.batch(step + 1, logs);
-      }
-      graph.executor().publish(); // before onEpochEnd, whatever the callbacks
-      logs = new LinkedHashMap<>(means.logs());
-      if (valX != null) {
-        Map<String, Double> validation = evaluate(valX, valY, batchSize);
-        for (Map.Entry<String, Double> entry : validation.entrySet()) {
-          logs.put("val_" + entry.getKey(), entry.getValue());
-        }
-      }
-      // Keras's order: the callbacks, then its progress bar and History (callbacks it appends
-      // last), so that what a callback adds to the logs (learning_rate) is shown and recorded.
-      for (Callback callback : callbacks) {
-        callback.onEpochEnd(epoch, logs);
-      }
-      progress.end(logs);
-      history.record(epoch, logs);
-    }
-    for (Callback callback : callbacks) {
-      callback.onTrainEnd(logs);
-    }
-    return history;
   }
 
   /** The sample order of one epoch: as given, or a seeded Fisher–Yates shuffle. */

@@ -1,5 +1,6 @@
 package dev.lamina.runtime.train;
 
+import dev.lamina.runtime.data.BatchSource;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,10 @@ public final class FitOptions {
   private long seed;
   private final List<Callback> callbacks = new ArrayList<>();
   private PrintStream out = System.out;
+  private int stepsPerEpoch;
+  private BatchSource validationSource;
+  private int validationSteps;
+  private int maxQueueSize = 10;
 
   public FitOptions batchSize(int batchSize) {
     if (batchSize < 1) {
@@ -78,6 +83,66 @@ public final class FitOptions {
     this.validationX = Objects.requireNonNull(x, "x");
     this.validationY = Objects.requireNonNull(y, "y");
     return this;
+  }
+
+  /**
+   * Keras's {@code validation_data} as a {@link BatchSource}, evaluated at each epoch's end (all
+   * of it, or {@link #validationSteps} batches).
+   */
+  public FitOptions validationData(BatchSource source) {
+    this.validationSource = Objects.requireNonNull(source, "source");
+    return this;
+  }
+
+  /**
+   * Keras's {@code steps_per_epoch}, for {@code fit} over a {@link BatchSource}: each epoch takes
+   * this many batches, continuing where the last epoch stopped (an infinite source needs it); a
+   * source that runs out ends the epoch early and starts over. 0 (the default): a whole pass.
+   */
+  public FitOptions stepsPerEpoch(int steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("stepsPerEpoch must be at least 0, got " + steps);
+    }
+    this.stepsPerEpoch = steps;
+    return this;
+  }
+
+  /** Keras's {@code validation_steps}: batches of the validation source per epoch; 0: all. */
+  public FitOptions validationSteps(int steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("validationSteps must be at least 0, got " + steps);
+    }
+    this.validationSteps = steps;
+    return this;
+  }
+
+  /**
+   * Keras's {@code max_queue_size}: how many batches of a {@link BatchSource} are read and
+   * prepared ahead, on a background thread, while TensorFlow runs the current one; 10 by
+   * default. 0 reads each batch on the calling thread when it is needed.
+   */
+  public FitOptions maxQueueSize(int size) {
+    if (size < 0) {
+      throw new IllegalArgumentException("maxQueueSize must be at least 0, got " + size);
+    }
+    this.maxQueueSize = size;
+    return this;
+  }
+
+  public int stepsPerEpoch() {
+    return stepsPerEpoch;
+  }
+
+  public BatchSource validationSource() {
+    return validationSource;
+  }
+
+  public int validationSteps() {
+    return validationSteps;
+  }
+
+  public int maxQueueSize() {
+    return maxQueueSize;
   }
 
   public FitOptions shuffle(boolean shuffle) {
