@@ -34,8 +34,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       several session options, each in a JVM of its own ({@code rounds=}).
  * </ol>
  *
- * <p>On request only: {@code keras} and {@code convnet} ({@link ConvnetSideBySide}: Keras's MNIST
- * convnet with Lamina, by hand and in Keras; both need Python with Keras) and {@code scaling}
+ * <p>On request only: {@code keras}, {@code convnet} ({@link ConvnetSideBySide}: Keras's MNIST
+ * convnet with Lamina, by hand and in Keras) and {@code sequence} ({@link SequenceSideBySide}: an
+ * LSTM classifier and a transformer block with Lamina and in Keras), which need Python with
+ * Keras; {@code scaling}
  * ({@link ChainScaling}: build, first predict, save and load of chains of {@code layers=1000,10000}
  * layers, default 1,000, 10,000 and 100,000; {@code chain=dense} (default) or {@code activation};
  * {@code grappler=off} to skip TensorFlow's graph optimiser).
