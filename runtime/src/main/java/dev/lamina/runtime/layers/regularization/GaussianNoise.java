@@ -4,7 +4,6 @@ import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.SeedStream;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.layers.Layers;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -72,17 +71,13 @@ public final class GaussianNoise extends Layer {
 
   @Override
   public Map<String, Object> arguments() {
-    Map<String, Object> arguments = new LinkedHashMap<>();
-    arguments.put("stddev", stddev);
-    return arguments;
+    return RandomLayers.arguments("stddev", stddev);
   }
 
   /** Keras's {@code get_config}: the standard deviation and the seed (null if none). */
   @Override
   public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>(arguments());
-    config.put("seed", seed);
-    return config;
+    return RandomLayers.configWithSeed(arguments(), seed);
   }
 
   @Override
@@ -104,8 +99,7 @@ public final class GaussianNoise extends Layer {
     if (!context.training() || stddev == 0) {
       return tf.identity(x);
     }
-    SeedStream seeds = context.seeds();
-    return noisy(tf, (Operand<TFloating>) x, seed == null ? seeds.next() : seeds.next(seed));
+    return noisy(tf, (Operand<TFloating>) x, RandomLayers.nextSeed(context, seed));
   }
 
   /** {@code x + stateless_normal(shape(x), seed) * stddev}, in the input's dtype. */
