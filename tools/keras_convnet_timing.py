@@ -39,8 +39,6 @@ tools/keras_predict_timing.py --serve shares):
 Run only by the Java driver, by hand, never by CI.
 """
 
-import argparse
-import random
 import time
 
 import keras_timing_server as server  # first: it sets TensorFlow's environment
@@ -69,20 +67,11 @@ def build():
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("predict_npz")
-    ap.add_argument("fit_npz")
-    ap.add_argument("--sample-seconds", type=float, default=0.2)
-    args = ap.parse_args()
-
-    keras.utils.set_random_seed(SEED)
-    order_rng = random.Random(SEED)
+    args = server.arguments(__doc__)
+    order_rng = server.seeded(SEED)
     weights, inputs, expected = server.load_predict(args.predict_npz)
-    model = build()
-    model.set_weights(weights)
-    methods = server.predict_paths(model)
-    server.check_against_lamina(methods, inputs, expected)
-    configs, calls = server.calibrate_paths(methods, inputs, args.sample_seconds, warmups=3)
+    methods, configs, calls = server.checked_paths(build(), weights, inputs, expected,
+                                                   args.sample_seconds, warmups=3)
 
     fit_weights, fit_x, fit_y = server.load_fit(args.fit_npz)
     fit_models = server.fit_models(build, fit_weights, keras.optimizers.Adam, fit_x, fit_y,

@@ -244,14 +244,10 @@ def main():
 
 def serve(predict_npz, fit_npz, sample_seconds):
     """The Java driver's side: set up once, then one timing round per command."""
-    keras.utils.set_random_seed(SEED)
-    order_rng = random.Random(SEED)
+    order_rng = server.seeded(SEED)
     weights, inputs, expected = server.load_predict(predict_npz)
-    model = build(weights[0].shape[0])
-    model.set_weights(weights)
-    methods = server.predict_paths(model)
-    server.check_against_lamina(methods, inputs, expected)
-    configs, calls = server.calibrate_paths(methods, inputs, sample_seconds, warmups=5)
+    methods, configs, calls = server.checked_paths(build(weights[0].shape[0]), weights, inputs,
+                                                   expected, sample_seconds, warmups=5)
 
     fit_weights, fit_x, fit_y = server.load_fit(fit_npz)
     fit_models = server.fit_models(lambda: build(fit_weights[0].shape[0]), fit_weights,

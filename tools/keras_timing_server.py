@@ -1,7 +1,8 @@
 """What the Keras timing scripts share when the Java benchmarks drive them.
 
-tools/keras_predict_timing.py --serve (the benchmarks' `keras` part) and
-tools/keras_convnet_timing.py (the `convnet` part) each build their model, then use this
+tools/keras_predict_timing.py --serve (the benchmarks' `keras` part),
+tools/keras_convnet_timing.py (the `convnet` part) and tools/keras_sequence_timing.py (the
+`sequence` part) each build their model, then use this
 module to load the .npz files the Java side wrote, check every predict path against Lamina's
 outputs, calibrate the paths, compile the fit models and serve timing rounds. Importing it sets
 TF_CPP_MIN_LOG_LEVEL=2 and KERAS_BACKEND=tensorflow unless they are set, so import it before
@@ -9,10 +10,11 @@ TensorFlow.
 
 Files (NumPy's np.savez layout: each .npy little-endian float32 in C order):
 
-    PREDICT.npz  the six weights kernel1, bias1, kernel2, bias2, kernel3, bias3 (Keras's
-                 shapes), inputs x1, x32, x1024 and Lamina's outputs for them, y1, y32, y1024,
-                 which every Keras path must reproduce (rtol 1e-4)
-    FIT.npz      the six initial weights of the training model and its data x, y (one-hot)
+    PREDICT.npz  the weights (by default the six kernel1, bias1, kernel2, bias2, kernel3,
+                 bias3; Keras's shapes), inputs x1, x32, x1024 (by default) and Lamina's
+                 outputs for them, y1, y32, y1024, which every Keras path must reproduce
+                 (rtol 1e-4)
+    FIT.npz      the initial weights of the training model and its data x, y
 
 Protocol: the script reads commands on standard input, one a line, and answers each with one
 line "KERAS-JSON {...}" on standard output (the first, unasked, says it is ready and gives the
@@ -28,9 +30,11 @@ versions and the calls per predict sample):
 An unknown command gets {"error": ...}, which the Java side reports.
 """
 
+import argparse
 import json
 import os
 import platform
+import random
 import sys
 import time
 
@@ -46,6 +50,24 @@ BATCHES = (1, 32, 1024)
 FIT_PATHS = (("fit", False), ("fit(jit_compile=True)", True))
 
 
+def arguments(doc, models=None):
+    """The command line of a script the Java side starts: [MODEL] PREDICT.npz FIT.npz
+    [--sample-seconds S], MODEL one of `models` if given; doc's first line describes it."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    if models:
+        ap.add_argument("model", choices=sorted(models))
+    ap.add_argument("predict_npz")
+    ap.add_argument("fit_npz")
+    ap.add_argument("--sample-seconds", type=float, default=0.2)
+    return ap.parse_args()
+
+
+def seeded(seed):
+    """Seeds Keras (and so NumPy, TensorFlow, Python); returns the rounds' order generator."""
+    keras.utils.set_random_seed(seed)
+    return random.Random(seed)
+
+
 def calibrate(fn, target_s):
     """Calls per sample so that one sample lasts about target_s (at least 1)."""
     n = 1
@@ -59,19 +81,19 @@ def calibrate(fn, target_s):
         n *= 4
 
 
-def load_predict(path):
-    """PREDICT.npz: the weights (in NAMES' order), and inputs and Lamina's outputs by batch."""
+def load_predict(path, names=NAMES, batches=BATCHES):
+    """PREDICT.npz: the weights (in names' order), and inputs and Lamina's outputs by batch."""
     with np.load(path) as f:
-        weights = [np.asarray(f[n], dtype=np.float32) for n in NAMES]
-        inputs = {b: np.asarray(f["x%d" % b], dtype=np.float32) for b in BATCHES}
-        expected = {b: np.asarray(f["y%d" % b], dtype=np.float32) for b in BATCHES}
+        weights = [np.asarray(f[n], dtype=np.float32) for n in names]
+        inputs = {b: np.asarray(f["x%d" % b], dtype=np.float32) for b in batches}
+        expected = {b: np.asarray(f["y%d" % b], dtype=np.float32) for b in batches}
     return weights, inputs, expected
 
 
-def load_fit(path):
-    """FIT.npz: the initial weights, the inputs x and the one-hot targets y."""
+def load_fit(path, names=NAMES):
+    """FIT.npz: the initial weights (in names' order), the inputs x and the targets y."""
     with np.load(path) as f:
-        weights = [np.asarray(f[n], dtype=np.float32) for n in NAMES]
+        weights = [np.asarray(f[n], dtype=np.float32) for n in names]
         x = np.asarray(f["x"], dtype=np.float32)
         y = np.asarray(f["y"], dtype=np.float32)
     return weights, x, y
@@ -102,8 +124,9 @@ def check_against_lamina(methods, inputs, expected):
 
 
 def calibrate_paths(methods, inputs, sample_seconds, warmups):
-    """(path, batch) configurations and calls per sample, after `warmups` calls of each."""
-    configs = [(m, b) for b in BATCHES for m in methods]
+    """(path, batch) configurations, for each of inputs' batch sizes, and calls per sample,
+    after `warmups` calls of each."""
+    configs = [(m, b) for b in inputs for m in methods]
     calls = {}
     for m, b in configs:
         fn, x = methods[m], inputs[b]
@@ -113,14 +136,24 @@ def calibrate_paths(methods, inputs, sample_seconds, warmups):
     return configs, calls
 
 
-def fit_models(build, weights, optimizer, x, y, batches):
+def checked_paths(model, weights, inputs, expected, sample_seconds, warmups):
+    """Sets model's weights, checks every predict path against Lamina's outputs, calibrates
+    them: (paths by name, (path, batch) configurations, calls per sample)."""
+    model.set_weights(weights)
+    methods = predict_paths(model)
+    check_against_lamina(methods, inputs, expected)
+    configs, calls = calibrate_paths(methods, inputs, sample_seconds, warmups)
+    return methods, configs, calls
+
+
+def fit_models(build, weights, optimizer, x, y, batches, loss="categorical_crossentropy"):
     """A model per fit path (without and with jit_compile), compiled with optimizer() and
-    categorical cross-entropy, from `weights`, its train step traced at every batch size."""
+    `loss`, from `weights`, its train step traced at every batch size."""
     models = {}
     for path, jit in FIT_PATHS:
         m = build()
         m.set_weights(weights)
-        m.compile(optimizer=optimizer(), loss="categorical_crossentropy", jit_compile=jit)
+        m.compile(optimizer=optimizer(), loss=loss, jit_compile=jit)
         for b in batches:
             m.fit(x, y, batch_size=b, epochs=1, verbose=0)  # traces the train step
         models[path] = m

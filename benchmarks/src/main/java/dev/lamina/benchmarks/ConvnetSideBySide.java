@@ -19,23 +19,20 @@ import org.tensorflow.ndarray.FloatNdArray;
  * is timed. Never run by CI: only the {@code convnet} part of the benchmarks, given a Python with
  * TensorFlow and Keras.
  */
-final class ConvnetSideBySide implements SideBySidePart {
+final class ConvnetSideBySide extends SideBySidePart {
 
   static final int[] BATCHES = {1, 32, 1024};
 
   private final Sequential lamina;
   private final HandConvGraph hand;
   private final ConvnetTraining training;
-  private final KerasTimingProcess keras;
-  private final SideBySideRun run;
-  private final SideBySideTables tables;
 
   ConvnetSideBySide(String pythonExe, Path script, double sampleSeconds) throws IOException {
+    super("convnet", 2021, BATCHES, "%,.0f");
     ConvNet.Weights weights = ConvNet.Weights.seeded(ConvNet.WEIGHT_SEED);
     lamina = ConvNet.lamina(weights, ConvNet.DROPOUT);
     hand = new HandConvGraph(weights);
     training = new ConvnetTraining();
-    keras = new KerasTimingProcess("convnet");
     Map<Integer, FloatNdArray> inputs = new LinkedHashMap<>();
     Npz predict = weights.npz();
     for (int batch : BATCHES) {
@@ -54,43 +51,25 @@ final class ConvnetSideBySide implements SideBySidePart {
     keras.start(pythonExe, script, keras.file("predict.npz").toString(),
         keras.file("fit.npz").toString(), "--sample-seconds", Double.toString(sampleSeconds));
     // One warm-up epoch per fit configuration builds its training graph.
-    run = new SideBySideRun(keras, lamina, hand, inputs, sampleSeconds,
-        training.sampler(), ConvnetTraining.BATCHES, 1);
-    tables = new SideBySideTables(run.samples);
-  }
-
-  @Override
-  public void run(int rounds, int fitEpochs) throws IOException {
-    run.run(rounds, fitEpochs, 2021, "convnet");
-  }
-
-  @Override
-  public String versionLine() {
-    return keras.versionLine();
+    begin(new SideBySideRun(keras, lamina, hand, inputs, sampleSeconds,
+        training.sampler(), ConvnetTraining.BATCHES, 1));
   }
 
   /** Predict: Lamina, hand-written and Keras's fastest path by batch, with the ratios. */
   @Override
-  public String predictTable() {
+  String predictTable() {
     StringBuilder text = new StringBuilder("| batch | Lamina (µs) | hand-written (µs) "
         + "| Lamina / hand (target ≤ 1.05) | Keras's fastest path (µs) "
         + "| Keras fastest / Lamina |\n| ---: | ---: | ---: | ---: | --- | ---: |\n");
     for (int batch : BATCHES) {
       List<Double> l = tables.micros("lamina@" + batch);
       List<Double> h = tables.micros("hand@" + batch);
-      String fastest = tables.fastestPredict(batch);
-      List<Double> k = tables.micros("keras:" + fastest + "@" + batch);
-      text.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | `%s`: %s | %s |%n", batch,
+      text.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s |%n", batch,
           Stats.withQuartiles(l, "%,.0f"), Stats.withQuartiles(h, "%,.0f"),
-          TrainBenchmark.ratio(l, h), fastest, Stats.withQuartiles(k, "%,.0f"),
-          TrainBenchmark.ratio(k, l)));
+          TrainBenchmark.ratio(l, h), tables.fastestPredictCell(batch, "%,.0f"),
+          TrainBenchmark.ratio(tables.fastestPredictMicros(batch), l)));
     }
     return text.toString();
-  }
-
-  @Override
-  public String kerasPathsTable() {
-    return tables.kerasPathsTable(BATCHES, "%,.0f");
   }
 
   /**
@@ -98,23 +77,20 @@ final class ConvnetSideBySide implements SideBySidePart {
    * training step ("train_step"), which is not {@code fit}.
    */
   @Override
-  public String fitTable() {
+  String fitTable() {
     StringBuilder text = new StringBuilder("| batch | Lamina fit (samples/s) "
         + "| hand-written loop (samples/s) | Lamina / hand | Keras fit, faster path (samples/s) "
         + "| Lamina / Keras (target ≥ 2) |\n| ---: | ---: | ---: | ---: | --- | ---: |\n");
     for (int batch : ConvnetTraining.BATCHES) {
       List<Double> l = tables.rates("fit:lamina@" + batch);
       List<Double> h = tables.rates("fit:hand@" + batch);
-      String best = tables.fastestFit(batch);
-      List<Double> k = tables.rates("keras:" + best + "@" + batch);
-      text.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | `%s`: %s | %s |%n", batch,
+      text.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s |%n", batch,
           Stats.withQuartiles(l, "%,.0f"), Stats.withQuartiles(h, "%,.0f"),
-          TrainBenchmark.ratio(l, h), best, Stats.withQuartiles(k, "%,.0f"),
-          TrainBenchmark.ratio(l, k)));
+          TrainBenchmark.ratio(l, h), tables.fastestFitCell(batch),
+          TrainBenchmark.ratio(l, tables.fastestFitRates(batch))));
     }
-    text.append("\nKeras `fit` by path, samples/s, median (quartiles): ")
-        .append(String.join("; ", tables.kerasFits(ConvnetTraining.BATCHES)))
-        .append(".\n\nKeras's model under a bare `tf.function` training step (GradientTape, the "
+    text.append(tables.kerasFitsParagraph(ConvnetTraining.BATCHES))
+        .append("\nKeras's model under a bare `tf.function` training step (GradientTape, the "
             + "loss, Adam's apply; in-memory tensors, no `fit`), samples/s: ");
     List<String> parts = new java.util.ArrayList<>();
     for (int batch : ConvnetTraining.BATCHES) {
@@ -127,11 +103,10 @@ final class ConvnetSideBySide implements SideBySidePart {
   }
 
   @Override
-  public void close() throws IOException {
+  void closeModels() {
     try {
-      keras.close();
-    } finally {
       lamina.close();
+    } finally {
       hand.close();
       training.close();
     }

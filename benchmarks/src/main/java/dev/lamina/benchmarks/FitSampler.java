@@ -1,13 +1,12 @@
 package dev.lamina.benchmarks;
 
-import dev.lamina.runtime.Sequential;
+import dev.lamina.runtime.Model;
 import dev.lamina.runtime.train.FitOptions;
 import java.util.SplittableRandom;
-import org.tensorflow.ndarray.FloatNdArray;
 
 /**
- * One sample of training throughput, as {@link TrainBenchmark} and {@link ConvnetTraining} take
- * it: {@code epochs} one-epoch calls of Lamina's {@code fit} (shuffled, verbose 0, a new seed per
+ * One sample of training throughput, as {@link TrainBenchmark}, {@link ConvnetTraining} and
+ * {@link SequenceSideBySide} take it: {@code epochs} one-epoch calls of Lamina's {@code fit} (shuffled, verbose 0, a new seed per
  * call) or of a hand-written loop's epoch (a new split of one seeded shuffle stream per epoch)
  * on the same data, in samples per second. Configurations are named {@code "lamina@32"},
  * {@code "hand@256"}.
@@ -20,15 +19,19 @@ final class FitSampler {
     void run(int batchSize, SplittableRandom random);
   }
 
-  private final Sequential lamina;
-  private final FloatNdArray x;
-  private final FloatNdArray y;
+  private final Model lamina;
+  private final Object x;
+  private final Object y;
   private final int samples;
   private final HandEpoch hand;
   private final SplittableRandom handShuffles = new SplittableRandom(0);
   private long laminaSeed;
 
-  FitSampler(Sequential lamina, FloatNdArray x, FloatNdArray y, int samples, HandEpoch hand) {
+  /**
+   * {@code x} and {@code y} as {@code fit} takes them (NdArrays, Java arrays); {@code hand} null
+   * for a model without a hand-written loop (then only "lamina@..." configurations).
+   */
+  FitSampler(Model lamina, Object x, Object y, int samples, HandEpoch hand) {
     this.lamina = lamina;
     this.x = x;
     this.y = y;

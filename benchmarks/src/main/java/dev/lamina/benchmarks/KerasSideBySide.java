@@ -20,21 +20,18 @@ import org.tensorflow.ndarray.FloatNdArray;
  * outputs before anything is timed. Never run by CI: only the {@code keras} part of the
  * benchmarks, given a Python with TensorFlow and Keras.
  */
-final class KerasSideBySide implements SideBySidePart {
+final class KerasSideBySide extends SideBySidePart {
 
   private final Sequential lamina;
   private final HandGraph hand;
   private final TrainBenchmark training;
-  private final KerasTimingProcess keras;
-  private final SideBySideRun run;
-  private final SideBySideTables tables;
 
   KerasSideBySide(String pythonExe, Path script, double sampleSeconds) throws IOException {
+    super("keras", 1024, SessionConfigs.BATCHES, "%.0f");
     Weights weights = Weights.seeded(AntirectifierNet.WEIGHT_SEED);
     lamina = AntirectifierNet.lamina(weights);
     hand = new HandGraph(weights);
     training = new TrainBenchmark();
-    keras = new KerasTimingProcess("keras");
     Map<Integer, FloatNdArray> inputs = new LinkedHashMap<>();
     Npz predict = weightsNpz(weights);
     for (int batch : SessionConfigs.BATCHES) {
@@ -53,9 +50,8 @@ final class KerasSideBySide implements SideBySidePart {
 
     keras.start(pythonExe, script, "--serve", keras.file("predict.npz").toString(),
         keras.file("fit.npz").toString(), "--sample-seconds", Double.toString(sampleSeconds));
-    run = new SideBySideRun(keras, lamina, hand, inputs, sampleSeconds,
-        training.sampler(), TrainBenchmark.BATCHES, 2);
-    tables = new SideBySideTables(run.samples);
+    begin(new SideBySideRun(keras, lamina, hand, inputs, sampleSeconds,
+        training.sampler(), TrainBenchmark.BATCHES, 2));
   }
 
   private static Npz weightsNpz(Weights w) {
@@ -64,19 +60,9 @@ final class KerasSideBySide implements SideBySidePart {
         .add("kernel3", w.kernel3()).add("bias3", w.bias3(), w.bias3().length);
   }
 
-  @Override
-  public void run(int rounds, int fitEpochs) throws IOException {
-    run.run(rounds, fitEpochs, 1024, "keras");
-  }
-
-  @Override
-  public String versionLine() {
-    return keras.versionLine();
-  }
-
   /** Predict: Lamina, hand-written and Keras's paths by batch, with the ratios. */
   @Override
-  public String predictTable() {
+  String predictTable() {
     StringBuilder text = new StringBuilder("| batch | Lamina (µs) | hand-written (µs) "
         + "| Lamina / hand | Keras's fastest path (µs) | Keras `model.predict` (µs) "
         + "| Keras fastest / Lamina | target |\n"
@@ -84,41 +70,33 @@ final class KerasSideBySide implements SideBySidePart {
     for (int batch : SessionConfigs.BATCHES) {
       List<Double> l = tables.micros("lamina@" + batch);
       List<Double> h = tables.micros("hand@" + batch);
-      String fastest = tables.fastestPredict(batch);
-      List<Double> k = tables.micros("keras:" + fastest + "@" + batch);
-      text.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | `%s`: %s | %s | %s | %s |%n",
+      text.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s |%n",
           batch, Stats.withQuartiles(l, "%.0f"), Stats.withQuartiles(h, "%.0f"),
-          TrainBenchmark.ratio(l, h), fastest, Stats.withQuartiles(k, "%.0f"),
+          TrainBenchmark.ratio(l, h), tables.fastestPredictCell(batch, "%.0f"),
           Stats.withQuartiles(tables.micros("keras:model.predict@" + batch), "%.0f"),
-          TrainBenchmark.ratio(k, l), batch == 1024 ? "≥ 1.3×" : "≥ 3×"));
+          TrainBenchmark.ratio(tables.fastestPredictMicros(batch), l),
+          batch == 1024 ? "≥ 1.3×" : "≥ 3×"));
     }
     return text.toString();
   }
 
-  @Override
-  public String kerasPathsTable() {
-    return tables.kerasPathsTable(SessionConfigs.BATCHES, "%.0f");
-  }
-
   /** Fit: Lamina, hand-written and Keras's faster fit by batch. */
   @Override
-  public String fitTable() {
+  String fitTable() {
     Map<String, List<Double>> rates = new LinkedHashMap<>();
     for (int batch : TrainBenchmark.BATCHES) {
       rates.put("lamina@" + batch, tables.rates("fit:lamina@" + batch));
       rates.put("hand@" + batch, tables.rates("fit:hand@" + batch));
-      rates.put("keras@" + batch, tables.rates("keras:" + tables.fastestFit(batch) + "@" + batch));
+      rates.put("keras@" + batch, tables.fastestFitRates(batch));
     }
-    return TrainBenchmark.table(rates) + "\nKeras `fit` by path, samples/s, median (quartiles): "
-        + String.join("; ", tables.kerasFits(TrainBenchmark.BATCHES)) + "; \n";
+    return TrainBenchmark.table(rates) + tables.kerasFitsParagraph(TrainBenchmark.BATCHES);
   }
 
   @Override
-  public void close() throws IOException {
+  void closeModels() {
     try {
-      keras.close();
-    } finally {
       lamina.close();
+    } finally {
       hand.close();
       training.close();
     }

@@ -34,8 +34,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       several session options, each in a JVM of its own ({@code rounds=}).
  * </ol>
  *
- * <p>On request only: {@code keras} and {@code convnet} ({@link ConvnetSideBySide}: Keras's MNIST
- * convnet with Lamina, by hand and in Keras; both need Python with Keras) and {@code scaling}
+ * <p>On request only: {@code keras}, {@code convnet} ({@link ConvnetSideBySide}: Keras's MNIST
+ * convnet with Lamina, by hand and in Keras) and {@code sequence} ({@link SequenceSideBySide}: an
+ * LSTM classifier and a transformer block with Lamina and in Keras), which need Python with
+ * Keras; {@code scaling}
  * ({@link ChainScaling}: build, first predict, save and load of chains of {@code layers=1000,10000}
  * layers, default 1,000, 10,000 and 100,000; {@code chain=dense} (default) or {@code activation};
  * {@code grappler=off} to skip TensorFlow's graph optimiser).
@@ -50,8 +52,8 @@ public final class Main {
   private static final Set<String> PARTS = Set.of("predict", "bulk", "compile", "train",
       "sessions");
   /** Parts that run only when named: they need more than a JDK. */
-  private static final Set<String> ON_REQUEST = Set.of("keras", "convnet", "scaling", "spark",
-      "streaming");
+  private static final Set<String> ON_REQUEST = Set.of("keras", "convnet", "sequence", "scaling",
+      "spark", "streaming");
 
   private Main() {}
 
@@ -132,6 +134,10 @@ public final class Main {
       summary.add(convnet(options, smoke));
     }
 
+    if (options.has("sequence")) {
+      summary.add(sequence(options, smoke));
+    }
+
     if (options.has("spark")) {
       int rows = Math.toIntExact(options.number("rows", smoke ? 20_000 : SparkScoring.DEFAULT_ROWS));
       int batch = Math.toIntExact(options.number("batch", 1024));
@@ -197,40 +203,79 @@ public final class Main {
 
   /** The {@code keras} part: Lamina, hand-written and Keras 3 alternating in one run. */
   private static String keras(Options options, boolean smoke) throws java.io.IOException {
-    int rounds = Math.toIntExact(options.number("rounds", smoke ? 1 : 10));
-    int epochs = Math.toIntExact(options.number("epochs", smoke ? 1 : 2));
-    double seconds = smoke ? 0.05 : 0.2;
-    String python = python(options);
+    Settings s = Settings.of(options, smoke, 10, smoke ? 1 : 2);
     java.nio.file.Path script = tool(options.settings().getOrDefault("script",
         "../tools/keras_predict_timing.py"), "keras_predict_timing.py");
     System.out.printf(Locale.ROOT, "%n# keras: %d rounds (Java and Keras alternating), predict "
-        + "samples of ~%.2f s, fit samples of %d epochs; %s %s%n", rounds, seconds, epochs,
-        python, script);
-    try (KerasSideBySide run = new KerasSideBySide(python, script, seconds)) {
-      return sideBySide(run, rounds, epochs, "Lamina, hand-written and Keras side by side");
+        + "samples of ~%.2f s, fit samples of %d epochs; %s %s%n", s.rounds, s.seconds, s.epochs,
+        s.python, script);
+    try (KerasSideBySide run = new KerasSideBySide(s.python, script, s.seconds)) {
+      return sideBySide(run, s.rounds, s.epochs, "Lamina, hand-written and Keras side by side");
     }
   }
 
   /** The {@code convnet} part: the MNIST convnet with Lamina, by hand and in Keras, in one run. */
   private static String convnet(Options options, boolean smoke) throws java.io.IOException {
-    int rounds = Math.toIntExact(options.number("rounds", smoke ? 1 : 6));
-    int epochs = Math.toIntExact(options.number("epochs", 1));
-    double seconds = smoke ? 0.05 : 0.2;
-    String python = python(options);
+    Settings s = Settings.of(options, smoke, 6, 1);
     java.nio.file.Path script = tool("../tools/keras_convnet_timing.py",
         "keras_convnet_timing.py");
     System.out.printf(Locale.ROOT, "%n# convnet: %d rounds (Java and Keras alternating), predict "
-        + "samples of ~%.2f s, fit samples of %d epochs of %,d images; %s %s%n", rounds, seconds,
-        epochs, ConvnetTraining.SAMPLES, python, script);
-    try (ConvnetSideBySide run = new ConvnetSideBySide(python, script, seconds)) {
-      return sideBySide(run, rounds, epochs,
+        + "samples of ~%.2f s, fit samples of %d epochs of %,d images; %s %s%n", s.rounds,
+        s.seconds, s.epochs, ConvnetTraining.SAMPLES, s.python, script);
+    try (ConvnetSideBySide run = new ConvnetSideBySide(s.python, script, s.seconds)) {
+      return sideBySide(run, s.rounds, s.epochs,
           "The MNIST convnet: Lamina, hand-written and Keras side by side");
     }
   }
 
-  /** {@code python=}, by default {@code python3} from the {@code PATH}. */
-  private static String python(Options options) {
-    return options.settings().getOrDefault("python", "python3");
+  /**
+   * The {@code sequence} part: an LSTM classifier, then a transformer block, each with Lamina and
+   * in Keras alternating in one run; the load average before and after, for the reading.
+   */
+  private static String sequence(Options options, boolean smoke) throws java.io.IOException {
+    Settings s = Settings.of(options, smoke, 4, 1);
+    java.nio.file.Path script = tool("../tools/keras_sequence_timing.py",
+        "keras_sequence_timing.py");
+    String before = loadAverage();
+    System.out.printf(Locale.ROOT, "%n# sequence: %d rounds per model (Java and Keras "
+        + "alternating), predict samples of ~%.2f s, fit samples of %d epochs of %,d sequences; "
+        + "%s %s; load average %s%n", s.rounds, s.seconds, s.epochs, SequenceSideBySide.SAMPLES,
+        s.python, script, before);
+    StringBuilder text = new StringBuilder();
+    for (SequenceSideBySide.Kind kind : SequenceSideBySide.Kind.values()) {
+      try (SequenceSideBySide run = new SequenceSideBySide(kind, s.python, script, s.seconds)) {
+        text.append(sideBySide(run, s.rounds, s.epochs, run.title())).append('\n');
+      }
+    }
+    String after = loadAverage();
+    System.out.println("# sequence: load average " + after);
+    return text.append("Load average (1, 5, 15 min) at the start: ").append(before)
+        .append("; at the end: ").append(after).append('\n').toString();
+  }
+
+  /** The first three fields of {@code /proc/loadavg}, or "unknown". */
+  private static String loadAverage() {
+    try {
+      String[] fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+          .trim().split("\\s+");
+      return String.join(" ", fields[0], fields[1], fields[2]);
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /**
+   * A side-by-side part's settings: {@code rounds=} (1 in a smoke run), {@code epochs=} per fit
+   * sample, predict samples of ~0.2 s (0.05 s in a smoke run) and {@code python=}, by default
+   * {@code python3} from the {@code PATH}.
+   */
+  private record Settings(int rounds, int epochs, double seconds, String python) {
+
+    static Settings of(Options options, boolean smoke, int rounds, int epochs) {
+      return new Settings(Math.toIntExact(options.number("rounds", smoke ? 1 : rounds)),
+          Math.toIntExact(options.number("epochs", epochs)), smoke ? 0.05 : 0.2,
+          options.settings().getOrDefault("python", "python3"));
+    }
   }
 
   /**

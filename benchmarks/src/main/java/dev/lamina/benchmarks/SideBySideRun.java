@@ -12,9 +12,10 @@ import java.util.Random;
 import org.tensorflow.ndarray.FloatNdArray;
 
 /**
- * The rounds of a side-by-side run ({@link KerasSideBySide}, {@link ConvnetSideBySide}): in each,
- * Java's half (Lamina's and the hand-written graph's predict at every batch size, then Lamina's
- * and the hand-written loop's fit at every fit batch size, each half in a new seeded order) and
+ * The rounds of a side-by-side run ({@link KerasSideBySide}, {@link ConvnetSideBySide},
+ * {@link SequenceSideBySide}): in each, Java's half (Lamina's and, if there is one, the
+ * hand-written graph's predict at every batch size, then Lamina's and the hand-written loop's fit
+ * at every fit batch size, each half in a new seeded order) and
  * the Keras script's {@code predict} and {@code fit E} rounds, Java first in even rounds and
  * Keras first in odd ones, so that the machine's noise hits all three. A predict sample is the
  * mean time of enough calls to last about the sample time, calibrated once up front.
@@ -27,37 +28,62 @@ final class SideBySideRun {
    */
   final Map<String, List<Double>> samples = new LinkedHashMap<>();
   private final KerasTimingProcess keras;
-  private final Sequential lamina;
-  private final HandPredictor hand;
-  private final Map<Integer, FloatNdArray> inputs;
+  /** Java's predict calls by "name@batch", in order. */
+  private final Map<String, Runnable> predicts;
   private final Map<String, Integer> calls = new LinkedHashMap<>();
   private final FitSampler fit;
-  private final List<String> fitConfigs = new ArrayList<>();
+  private final List<String> fitConfigs;
 
   /**
-   * Calibrates the predict calls on {@code inputs} (by batch size, in order) and warms each fit
-   * configuration up with {@code fitWarmupEpochs} epochs (which also builds its training graph).
+   * Calibrates Lamina's and the hand-written graph's predict calls on {@code inputs} (by batch
+   * size, in order) and warms each fit configuration up with {@code fitWarmupEpochs} epochs
+   * (which also builds its training graph).
    */
   SideBySideRun(KerasTimingProcess keras, Sequential lamina, HandPredictor hand,
       Map<Integer, FloatNdArray> inputs, double sampleSeconds, FitSampler fit, int[] fitBatches,
       int fitWarmupEpochs) {
+    this(keras, predicts(lamina, hand, inputs), sampleSeconds, fit,
+        configs(List.of("lamina", "hand"), fitBatches), fitWarmupEpochs);
+  }
+
+  /**
+   * A run of any Java predict calls, {@code predicts} by "name@batch" (a model without a
+   * hand-written twin has only "lamina@batch"), and fit configurations {@code fitConfigs}
+   * ("lamina@32") of {@code fit}: calibrates the calls and warms each fit configuration up with
+   * {@code fitWarmupEpochs} epochs.
+   */
+  SideBySideRun(KerasTimingProcess keras, Map<String, Runnable> predicts, double sampleSeconds,
+      FitSampler fit, List<String> fitConfigs, int fitWarmupEpochs) {
     this.keras = keras;
-    this.lamina = lamina;
-    this.hand = hand;
-    this.inputs = inputs;
+    this.predicts = predicts;
     this.fit = fit;
-    inputs.forEach((batch, x) -> {
-      calls.put("lamina@" + batch, PredictTiming.calibrate(() -> lamina.predict(x, batch),
-          sampleSeconds));
-      calls.put("hand@" + batch, PredictTiming.calibrate(() -> hand.predict(x), sampleSeconds));
-    });
-    for (int batch : fitBatches) {
-      fitConfigs.add("lamina@" + batch);
-      fitConfigs.add("hand@" + batch);
-    }
+    this.fitConfigs = List.copyOf(fitConfigs);
+    predicts.forEach((config, call) ->
+        calls.put(config, PredictTiming.calibrate(call, sampleSeconds)));
     for (String config : fitConfigs) {
       fit.measure(config, fitWarmupEpochs);
     }
+  }
+
+  /** Every {@code name@batch} of {@code names} and {@code batches}, names varying fastest. */
+  static List<String> configs(List<String> names, int[] batches) {
+    List<String> configs = new ArrayList<>();
+    for (int batch : batches) {
+      for (String name : names) {
+        configs.add(name + "@" + batch);
+      }
+    }
+    return configs;
+  }
+
+  private static Map<String, Runnable> predicts(Sequential lamina, HandPredictor hand,
+      Map<Integer, FloatNdArray> inputs) {
+    Map<String, Runnable> predicts = new LinkedHashMap<>();
+    inputs.forEach((batch, x) -> {
+      predicts.put("lamina@" + batch, () -> lamina.predict(x, batch));
+      predicts.put("hand@" + batch, () -> hand.predict(x));
+    });
+    return predicts;
   }
 
   /**
@@ -86,12 +112,8 @@ final class SideBySideRun {
     List<String> configs = new ArrayList<>(calls.keySet());
     Collections.shuffle(configs, order);
     for (String config : configs) {
-      int batch = Integer.parseInt(config.substring(config.indexOf('@') + 1));
-      FloatNdArray x = inputs.get(batch);
-      Runnable call = config.startsWith("lamina") ? () -> lamina.predict(x, batch)
-          : () -> hand.predict(x);
       samples.computeIfAbsent(config, c -> new ArrayList<>())
-          .add(PredictTiming.secondsPerCall(call, calls.get(config)));
+          .add(PredictTiming.secondsPerCall(predicts.get(config), calls.get(config)));
     }
   }
 

@@ -61,10 +61,40 @@ final class SideBySideTables {
     return best;
   }
 
-  /** Every Keras predict path's median (quartiles) at batch 1, 32 and 1,024, for the record. */
+  /** Keras's fastest predict path's samples at {@code batch}, in µs. */
+  List<Double> fastestPredictMicros(int batch) {
+    return micros("keras:" + fastestPredict(batch) + "@" + batch);
+  }
+
+  /** "`path`: median (quartiles)" of Keras's fastest predict path at {@code batch}, in µs. */
+  String fastestPredictCell(int batch, String format) {
+    return "`" + fastestPredict(batch) + "`: "
+        + Stats.withQuartiles(fastestPredictMicros(batch), format);
+  }
+
+  /** Keras's faster fit path's samples/s at {@code batch}. */
+  List<Double> fastestFitRates(int batch) {
+    return rates("keras:" + fastestFit(batch) + "@" + batch);
+  }
+
+  /** "`path`: median (quartiles)" of Keras's faster fit path's samples/s at {@code batch}. */
+  String fastestFitCell(int batch) {
+    return "`" + fastestFit(batch) + "`: " + Stats.withQuartiles(fastestFitRates(batch), "%,.0f");
+  }
+
+  /** The paragraph after a fit table: every Keras fit path's samples/s at each batch. */
+  String kerasFitsParagraph(int[] batches) {
+    return "\nKeras `fit` by path, samples/s, median (quartiles): "
+        + String.join("; ", kerasFits(batches)) + ".\n";
+  }
+
+  /** Every Keras predict path's median (quartiles) at each of {@code batches}, for the record. */
   String kerasPathsTable(int[] batches, String format) {
-    StringBuilder text = new StringBuilder("| Keras path | batch 1 (µs) | batch 32 (µs) "
-        + "| batch 1,024 (µs) |\n| --- | ---: | ---: | ---: |\n");
+    StringBuilder text = new StringBuilder("| Keras path |");
+    for (int batch : batches) {
+      text.append(String.format(Locale.ROOT, " batch %,d (µs) |", batch));
+    }
+    text.append("\n| --- |").append(" ---: |".repeat(batches.length)).append('\n');
     for (String path : KERAS_PATHS) {
       text.append("| `").append(path).append('`');
       for (int batch : batches) {
@@ -77,7 +107,7 @@ final class SideBySideTables {
   }
 
   /** "`path` at batch: median (quartiles)" of samples/s for every Keras fit path and batch. */
-  List<String> kerasFits(int[] batches) {
+  private List<String> kerasFits(int[] batches) {
     List<String> parts = new ArrayList<>();
     for (String path : KERAS_FITS) {
       for (int batch : batches) {

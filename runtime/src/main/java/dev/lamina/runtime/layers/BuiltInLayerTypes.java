@@ -170,6 +170,8 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         RnnTypes.SIMPLE_RNN,
         RnnTypes.LSTM_TYPE,
         RnnTypes.GRU_TYPE,
+        RnnTypes.CONV_LSTM1D,
+        RnnTypes.CONV_LSTM2D,
         RnnTypes.BIDIRECTIONAL,
         RnnTypes.TIME_DISTRIBUTED,
         LayerType.of("Masking", Masking.class,

@@ -444,7 +444,7 @@ public abstract class RNN extends Layer {
   }
 
   /** {@code stateless_dropout(ones, rate, seed)}, as Keras's TensorFlow backend draws it. */
-  private static Operand<TFloat32> dropoutMask(Ops tf, Operand<TInt64> shape, double rate,
+  static Operand<TFloat32> dropoutMask(Ops tf, Operand<TInt64> shape, double rate,
       Operand<TInt64> seed) {
     Operand<TFloat32> uniform = tf.random.statelessRandomUniform(shape, seed, TFloat32.class);
     Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(uniform,

@@ -36,6 +36,16 @@ public final class RnnTypes {
     return common(c, b, true);
   });
 
+  /** Keras's {@code ConvLSTM1D}. */
+  public static final LayerType<ConvLSTM1D> CONV_LSTM1D = LayerType.of("ConvLSTM1D",
+      ConvLSTM1D.class, (name, c) -> convLstm(c, 1,
+          new ConvLSTM1D.Builder(filters(c), convInts(c, "kernel_size", 1, -1)).name(name)));
+
+  /** Keras's {@code ConvLSTM2D}. */
+  public static final LayerType<ConvLSTM2D> CONV_LSTM2D = LayerType.of("ConvLSTM2D",
+      ConvLSTM2D.class, (name, c) -> convLstm(c, 2,
+          new ConvLSTM2D.Builder(filters(c), convInts(c, "kernel_size", 2, -1)).name(name)));
+
   /** Keras's {@code Bidirectional}. */
   public static final LayerType<Bidirectional> BIDIRECTIONAL = LayerType.of("Bidirectional",
       Bidirectional.class, RnnTypes::bidirectional);
@@ -103,6 +113,85 @@ public final class RnnTypes {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw c.error("units", e.getMessage());
+    }
+  }
+
+  private static int filters(LayerConfig c) throws ModelFormatException {
+    int filters = c.requireInt("filters");
+    if (filters < 1) {
+      throw c.error("filters", "filters is " + filters + "; it must be 1 or more");
+    }
+    return filters;
+  }
+
+  /** An int or {@code rank} ints; {@code fallback < 0}: required. */
+  private static int[] convInts(LayerConfig c, String key, int rank, int fallback)
+      throws ModelFormatException {
+    if (fallback < 0 && !c.has(key)) {
+      throw c.error(key, key + " is missing");
+    }
+    int[] values = c.optInts(key, fallback);
+    if (values.length != 1 && values.length != rank) {
+      throw c.error(key, key + " must be an int or " + rank + " ints, got " + values.length
+          + " ints");
+    }
+    return values;
+  }
+
+  private static <B extends ConvLSTM.Builder<B, L>, L extends ConvLSTM> L convLstm(
+      LayerConfig c, int rank, B b) throws ModelFormatException {
+    String dataFormat = c.optString("data_format", "channels_last");
+    if (dataFormat == null) {
+      dataFormat = "channels_last"; // Keras's None: the backend's image_data_format
+    }
+    if (!dataFormat.equals("channels_last")) {
+      throw c.error("data_format", "data_format '" + dataFormat + "' is not supported; Lamina's "
+          + "ConvLSTM layers are channels_last");
+    }
+    b.strides(convInts(c, "strides", rank, 1));
+    b.padding(c.optString("padding", "valid"));
+    b.dilationRate(convInts(c, "dilation_rate", rank, 1));
+    b.activation(Activation.read(c, "activation"));
+    b.recurrentActivation(c.has("recurrent_activation")
+        ? Activation.read(c, "recurrent_activation") : "sigmoid");
+    b.useBias(c.optBoolean("use_bias", true));
+    b.unitForgetBias(c.optBoolean("unit_forget_bias", true));
+    b.kernelInitializer(BuiltInLayerTypes.initializer(c, "kernel_initializer"));
+    b.recurrentInitializer(BuiltInLayerTypes.initializer(c, "recurrent_initializer"));
+    b.biasInitializer(BuiltInLayerTypes.initializer(c, "bias_initializer"));
+    b.kernelRegularizer(BuiltInLayerTypes.regularizer(c, "kernel_regularizer"));
+    b.recurrentRegularizer(BuiltInLayerTypes.regularizer(c, "recurrent_regularizer"));
+    b.biasRegularizer(BuiltInLayerTypes.regularizer(c, "bias_regularizer"));
+    b.activityRegularizer(BuiltInLayerTypes.regularizer(c, "activity_regularizer"));
+    b.kernelConstraint(BuiltInLayerTypes.constraint(c, "kernel_constraint"));
+    b.recurrentConstraint(BuiltInLayerTypes.constraint(c, "recurrent_constraint"));
+    b.biasConstraint(BuiltInLayerTypes.constraint(c, "bias_constraint"));
+    for (String key : new String[] {"dropout", "recurrent_dropout"}) {
+      double rate = c.optDouble(key, 0.0);
+      if (!(rate >= 0 && rate < 1)) {
+        throw c.error(key, key + " is " + rate + "; Lamina supports rates in [0, 1)");
+      }
+      if (key.equals("dropout")) {
+        b.dropout(rate);
+      } else {
+        b.recurrentDropout(rate);
+      }
+    }
+    b.seed(c.has("seed") ? c.requireLong("seed") : null);
+    b.returnSequences(c.optBoolean("return_sequences", false));
+    b.returnState(c.optBoolean("return_state", false));
+    b.goBackwards(c.optBoolean("go_backwards", false));
+    if (c.optBoolean("stateful", false)) {
+      throw c.error("stateful", "stateful=True is not supported: Lamina's layers keep no state "
+          + "between batches");
+    }
+    b.unroll(c.optBoolean("unroll", false));
+    b.zeroOutputForMask(c.optBoolean("zero_output_for_mask", false));
+    b.maxSteps(c.optInt("max_steps", RNN.DEFAULT_MAX_STEPS));
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw c.error("filters", e.getMessage());
     }
   }
 

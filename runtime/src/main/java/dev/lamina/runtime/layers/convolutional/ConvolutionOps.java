@@ -1,0 +1,33 @@
+package dev.lamina.runtime.layers.convolutional;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The convolution the convolutional layers use, for layers elsewhere that convolve (the
+ * recurrent {@code ConvLSTM} layers): an NHWC Conv2D whose dilation is a spread kernel, as in
+ * {@link BaseConv} (TensorFlow's CPU gradients of dilated convolutions can abort the process).
+ */
+public final class ConvolutionOps {
+
+  private ConvolutionOps() {}
+
+  /**
+   * {@code conv2d(x, kernel)} of a {@code (batch, rows, cols, channels)} input and a kernel of
+   * {@code kernelShape} {@code (rows, cols, channels, filters)}, with {@code strides} and
+   * {@code dilation} (rows, cols) and Keras's {@code padding} ({@code valid} or {@code same}).
+   */
+  public static Operand<TFloat32> conv2d(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel,
+      long[] kernelShape, int[] strides, int[] dilation, String padding) {
+    Operand<TFloat32> spread = ConvSupport.spread(tf, kernel, kernelShape.clone(), dilation);
+    return ConvSupport.conv2d(tf, x, spread, new long[] {1, strides[0], strides[1], 1},
+        padding);
+  }
+
+  /** Keras's output size along one spatial axis ({@code compute_conv_output_shape}). */
+  public static long outputSize(long size, int kernel, int stride, int dilation,
+      String padding) {
+    return ConvSupport.convSize(size, kernel, stride, dilation, padding);
+  }
+}
