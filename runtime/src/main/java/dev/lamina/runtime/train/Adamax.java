@@ -2,7 +2,6 @@ package dev.lamina.runtime.train;
 
 import dev.lamina.runtime.train.schedules.LearningRateSchedule;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -12,11 +11,7 @@ import org.tensorflow.types.TFloat32;
  * the infinity norm, {@code m += (g - m)(1 - b1)}, {@code u = max(b2·u, |g|)},
  * {@code w -= lr·m / ((1 - b1^t)(u + eps))}. Slots {@code momentum}, {@code norm}.
  */
-public final class Adamax extends Optimizer {
-
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
+public final class Adamax extends AdamFamily {
 
   /** Keras's defaults. */
   public Adamax() {
@@ -28,10 +23,7 @@ public final class Adamax extends Optimizer {
   }
 
   public Adamax(double learningRate, double beta1, double beta2, double epsilon) {
-    super(learningRate);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(learningRate, beta1, beta2, epsilon);
   }
 
   /** Keras's defaults, the learning rate from {@code schedule}. */
@@ -40,22 +32,12 @@ public final class Adamax extends Optimizer {
   }
 
   public Adamax(LearningRateSchedule schedule, double beta1, double beta2, double epsilon) {
-    super(schedule);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(schedule, beta1, beta2, epsilon);
   }
 
   @Override
   public String name() {
     return "adamax";
-  }
-
-  @Override
-  protected void addOptions(Map<String, Object> config) {
-    config.put("beta_1", beta1);
-    config.put("beta_2", beta2);
-    config.put("epsilon", epsilon);
   }
 
   @Override

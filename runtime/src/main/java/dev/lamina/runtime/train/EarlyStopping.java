@@ -130,12 +130,7 @@ public final class EarlyStopping implements Callback {
 
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs) {
-    Double current = logs.get(monitor.monitor());
-    if (current == null) {
-      // Keras warns and goes on; a monitor never logged would make this callback do nothing.
-      throw new IllegalStateException("EarlyStopping monitors '" + monitor.monitor()
-          + "', which this fit does not log; it logs " + logs.keySet());
-    }
+    double current = monitor.current(logs);
     monitor.maximise(); // Keras resolves the direction here, and fails for an unknown metric
     if (epoch < startFromEpoch) {
       return;

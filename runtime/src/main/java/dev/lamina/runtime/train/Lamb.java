@@ -2,7 +2,6 @@ package dev.lamina.runtime.train;
 
 import dev.lamina.runtime.train.schedules.LearningRateSchedule;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
@@ -14,11 +13,7 @@ import org.tensorflow.types.TFloat32;
  * {@code ||w|| / ||u||} (1 when either norm is 0), {@code w -= ratio·lr·u}. Slots
  * {@code momentum}, {@code velocity}.
  */
-public final class Lamb extends Optimizer {
-
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
+public final class Lamb extends AdamFamily {
 
   /** Keras's defaults. */
   public Lamb() {
@@ -30,10 +25,7 @@ public final class Lamb extends Optimizer {
   }
 
   public Lamb(double learningRate, double beta1, double beta2, double epsilon) {
-    super(learningRate);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(learningRate, beta1, beta2, epsilon);
   }
 
   /** Keras's defaults, the learning rate from {@code schedule}. */
@@ -42,22 +34,12 @@ public final class Lamb extends Optimizer {
   }
 
   public Lamb(LearningRateSchedule schedule, double beta1, double beta2, double epsilon) {
-    super(schedule);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(schedule, beta1, beta2, epsilon);
   }
 
   @Override
   public String name() {
     return "lamb";
-  }
-
-  @Override
-  protected void addOptions(Map<String, Object> config) {
-    config.put("beta_1", beta1);
-    config.put("beta_2", beta2);
-    config.put("epsilon", epsilon);
   }
 
   private static Operand<TFloat32> norm(Ops tf, Operand<TFloat32> x) {

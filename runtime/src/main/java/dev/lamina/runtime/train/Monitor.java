@@ -62,6 +62,19 @@ final class Monitor {
     return monitor;
   }
 
+  /**
+   * The monitored value in this epoch's logs. Keras warns and goes on when it is missing; a
+   * monitor never logged would make the callback do nothing, so here it is an error.
+   */
+  double current(java.util.Map<String, Double> logs) {
+    Double current = logs.get(monitor);
+    if (current == null) {
+      throw new IllegalStateException(owner + " monitors '" + monitor
+          + "', which this fit does not log; it logs " + logs.keySet());
+    }
+    return current;
+  }
+
   String mode() {
     return mode;
   }

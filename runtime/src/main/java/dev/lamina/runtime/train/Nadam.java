@@ -2,7 +2,6 @@ package dev.lamina.runtime.train;
 
 import dev.lamina.runtime.train.schedules.LearningRateSchedule;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -13,11 +12,7 @@ import org.tensorflow.types.TFloat32;
  * product {@code u_product} is one optimizer-wide slot. Slots {@code momentum},
  * {@code velocity}.
  */
-public final class Nadam extends Optimizer {
-
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
+public final class Nadam extends AdamFamily {
 
   /** Keras's defaults. */
   public Nadam() {
@@ -29,10 +24,7 @@ public final class Nadam extends Optimizer {
   }
 
   public Nadam(double learningRate, double beta1, double beta2, double epsilon) {
-    super(learningRate);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(learningRate, beta1, beta2, epsilon);
   }
 
   /** Keras's defaults, the learning rate from {@code schedule}. */
@@ -41,22 +33,12 @@ public final class Nadam extends Optimizer {
   }
 
   public Nadam(LearningRateSchedule schedule, double beta1, double beta2, double epsilon) {
-    super(schedule);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(schedule, beta1, beta2, epsilon);
   }
 
   @Override
   public String name() {
     return "nadam";
-  }
-
-  @Override
-  protected void addOptions(Map<String, Object> config) {
-    config.put("beta_1", beta1);
-    config.put("beta_2", beta2);
-    config.put("epsilon", epsilon);
   }
 
   @Override

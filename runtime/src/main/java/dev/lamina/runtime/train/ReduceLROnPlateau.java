@@ -129,12 +129,7 @@ public final class ReduceLROnPlateau implements Callback {
     monitor.maximise(); // as Keras: resolved (or refused) first
     Optimizer optimizer = training.optimizer();
     logs.put("learning_rate", (double) (float) optimizer.learningRate());
-    Double current = logs.get(monitor.monitor());
-    if (current == null) {
-      // Keras warns and goes on; a monitor never logged would make this callback do nothing.
-      throw new IllegalStateException("ReduceLROnPlateau monitors '" + monitor.monitor()
-          + "', which this fit does not log; it logs " + logs.keySet());
-    }
+    double current = monitor.current(logs);
     if (inCooldown()) {
       cooldownCounter--;
       wait = 0;

@@ -169,8 +169,7 @@ public final class AlphaDropout extends Layer {
           + "no variance to restore, so the layer cannot train (Keras divides by zero); use a "
           + "rate below 1");
     }
-    SeedStream seeds = context.seeds();
-    return dropout(tf, (Operand<TFloating>) x, seed == null ? seeds.next() : seeds.next(seed));
+    return dropout(tf, (Operand<TFloating>) x, RandomLayers.nextSeed(context, seed));
   }
 
   private <T extends TFloating> Operand<T> dropout(Ops tf, Operand<T> x, Operand<TInt64> seed) {

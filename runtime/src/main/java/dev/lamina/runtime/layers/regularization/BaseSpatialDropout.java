@@ -6,7 +6,6 @@ import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.layers.Layers;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -61,17 +60,13 @@ public abstract class BaseSpatialDropout extends Layer {
 
   @Override
   public Map<String, Object> arguments() {
-    Map<String, Object> arguments = new LinkedHashMap<>();
-    arguments.put("rate", rate);
-    return arguments;
+    return RandomLayers.arguments("rate", rate);
   }
 
   /** Keras's {@code get_config}: the rate and the seed (null if none). */
   @Override
   public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>(arguments());
-    config.put("seed", seed);
-    return config;
+    return RandomLayers.configWithSeed(arguments(), seed);
   }
 
   @Override
@@ -109,8 +104,7 @@ public abstract class BaseSpatialDropout extends Layer {
     if (rate == 1) {
       return tf.zerosLike(x); // Keras's backend dropout, before any draw
     }
-    SeedStream seeds = context.seeds();
-    return dropout(tf, (Operand<TFloating>) x, seed == null ? seeds.next() : seeds.next(seed));
+    return dropout(tf, (Operand<TFloating>) x, RandomLayers.nextSeed(context, seed));
   }
 
   /**

@@ -1,10 +1,8 @@
 package dev.lamina.runtime.layers.regularization;
 
 import dev.lamina.runtime.Layer;
-import dev.lamina.runtime.SeedStream;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.layers.Layers;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -65,17 +63,13 @@ public final class Dropout extends Layer {
 
   @Override
   public Map<String, Object> arguments() {
-    Map<String, Object> arguments = new LinkedHashMap<>();
-    arguments.put("rate", rate);
-    return arguments;
+    return RandomLayers.arguments("rate", rate);
   }
 
   /** The rate and the seed (null if none), so that a loaded model drops as the saved one would. */
   @Override
   public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>(arguments());
-    config.put("seed", seed);
-    return config;
+    return RandomLayers.configWithSeed(arguments(), seed);
   }
 
   @Override
@@ -92,8 +86,7 @@ public final class Dropout extends Layer {
     if (!context.training() || rate == 0 || !TNumber.class.isAssignableFrom(x.type())) {
       return tf.identity(x);
     }
-    SeedStream seeds = context.seeds();
-    return dropout(tf, (Operand<TNumber>) x, seed == null ? seeds.next() : seeds.next(seed));
+    return dropout(tf, (Operand<TNumber>) x, RandomLayers.nextSeed(context, seed));
   }
 
   /** TensorFlow's {@code stateless_dropout}, as Keras's TensorFlow backend calls it. */

@@ -1,15 +1,9 @@
 package dev.lamina.runtime.layers.regularization;
 
-import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.SeedStream;
-import dev.lamina.runtime.SymbolicTensor;
-import dev.lamina.runtime.layers.Layers;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
 
@@ -21,11 +15,9 @@ import org.tensorflow.types.family.TFloating;
  * call's {@link SeedStream}: {@code [seed, step]} with a seed of the layer's own, as Keras's
  * {@code seed=}; else from {@code FitOptions.seed}. Inputs of any rank; the mask passes through.
  */
-public final class GaussianDropout extends Layer {
+public final class GaussianDropout extends GaussianLayer {
 
   private final double rate;
-  /** Keras's {@code seed}, or null: the noise then follows {@code FitOptions.seed}. */
-  private final Long seed;
 
   public GaussianDropout(double rate) {
     this(null, rate);
@@ -47,12 +39,11 @@ public final class GaussianDropout extends Layer {
    *     of 1, whose noise is infinite, can predict but not train, as in Keras)
    */
   public GaussianDropout(String name, double rate, Long seed) {
-    super(name);
+    super(name, seed);
     if (!(rate >= 0 && rate <= 1)) {
       throw new IllegalArgumentException("GaussianDropout rate must be in [0, 1], got " + rate);
     }
     this.rate = rate;
-    this.seed = seed;
   }
 
   /** Keras's {@code rate}: the noise's standard deviation is {@code sqrt(rate / (1 - rate))}. */
@@ -60,60 +51,27 @@ public final class GaussianDropout extends Layer {
     return rate;
   }
 
-  /** The layer's own seed, or null when its noise follows {@code FitOptions.seed}. */
-  public Long seed() {
-    return seed;
-  }
-
-  /** Applies the layer: the output has the input's shape and dtype. */
-  public <T extends TFloating> SymbolicTensor<T> apply(SymbolicTensor<T> x) {
-    return applyTyped(x);
-  }
-
   @Override
   public Map<String, Object> arguments() {
-    Map<String, Object> arguments = new LinkedHashMap<>();
-    arguments.put("rate", rate);
-    return arguments;
-  }
-
-  /** Keras's {@code get_config}: the rate and the seed (null if none). */
-  @Override
-  public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>(arguments());
-    config.put("seed", seed);
-    return config;
+    return RandomLayers.arguments("rate", rate);
   }
 
   @Override
-  protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
-    return RandomLayers.sameAsFloatingInput(this, inputs);
-  }
-
-  /** As Keras's ({@code supports_masking}): the input's mask passes through. */
-  @Override
-  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
-    return Layers.passMask(inputs);
+  boolean noiseless() {
+    return rate == 0;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
-      CallContext context) {
-    Operand<?> x = inputs.get(0);
-    if (!context.training() || rate == 0) {
-      return tf.identity(x);
-    }
+  void checkTrainable() {
     if (rate == 1) {
       throw new IllegalArgumentException(describe() + ": rate 1 gives noise of infinite standard "
           + "deviation, so the layer cannot train (Keras divides by zero); use a rate below 1");
     }
-    SeedStream seeds = context.seeds();
-    return noisy(tf, (Operand<TFloating>) x, seed == null ? seeds.next() : seeds.next(seed));
   }
 
   /** {@code x * (stateless_normal(shape(x), seed) * stddev + 1)}, in the input's dtype. */
-  private <T extends TFloating> Operand<T> noisy(Ops tf, Operand<T> x, Operand<TInt64> seed) {
+  @Override
+  <T extends TFloating> Operand<T> noisy(Ops tf, Operand<T> x, Operand<TInt64> seed) {
     double stddev = Math.sqrt(rate / (1.0 - rate));
     // TensorFlow's Python marks random ops not differentiable; its C++ registry, which Java
     // trains with, knows no gradient for them at all: the noise is a constant to the gradient.

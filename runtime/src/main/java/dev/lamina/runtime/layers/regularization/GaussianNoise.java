@@ -1,15 +1,9 @@
 package dev.lamina.runtime.layers.regularization;
 
-import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.SeedStream;
-import dev.lamina.runtime.SymbolicTensor;
-import dev.lamina.runtime.layers.Layers;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
 
@@ -21,11 +15,9 @@ import org.tensorflow.types.family.TFloating;
  * {@link SeedStream}: {@code [seed, step]} with a seed of the layer's own, as Keras's
  * {@code seed=}; else from {@code FitOptions.seed}. Inputs of any rank; the mask passes through.
  */
-public final class GaussianNoise extends Layer {
+public final class GaussianNoise extends GaussianLayer {
 
   private final double stddev;
-  /** Keras's {@code seed}, or null: the noise then follows {@code FitOptions.seed}. */
-  private final Long seed;
 
   public GaussianNoise(double stddev) {
     this(null, stddev);
@@ -46,13 +38,12 @@ public final class GaussianNoise extends Layer {
    * @throws IllegalArgumentException unless {@code stddev} is in [0, 1], as Keras requires
    */
   public GaussianNoise(String name, double stddev, Long seed) {
-    super(name);
+    super(name, seed);
     if (!(stddev >= 0 && stddev <= 1)) {
       throw new IllegalArgumentException("GaussianNoise stddev must be in [0, 1] (as Keras "
           + "requires), got " + stddev);
     }
     this.stddev = stddev;
-    this.seed = seed;
   }
 
   /** The noise's standard deviation. */
@@ -60,56 +51,19 @@ public final class GaussianNoise extends Layer {
     return stddev;
   }
 
-  /** The layer's own seed, or null when its noise follows {@code FitOptions.seed}. */
-  public Long seed() {
-    return seed;
-  }
-
-  /** Applies the layer: the output has the input's shape and dtype. */
-  public <T extends TFloating> SymbolicTensor<T> apply(SymbolicTensor<T> x) {
-    return applyTyped(x);
-  }
-
   @Override
   public Map<String, Object> arguments() {
-    Map<String, Object> arguments = new LinkedHashMap<>();
-    arguments.put("stddev", stddev);
-    return arguments;
-  }
-
-  /** Keras's {@code get_config}: the standard deviation and the seed (null if none). */
-  @Override
-  public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>(arguments());
-    config.put("seed", seed);
-    return config;
+    return RandomLayers.arguments("stddev", stddev);
   }
 
   @Override
-  protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
-    return RandomLayers.sameAsFloatingInput(this, inputs);
-  }
-
-  /** As Keras's ({@code supports_masking}): the input's mask passes through. */
-  @Override
-  protected MaskFunction maskFunction(List<SymbolicTensor<?>> inputs) {
-    return Layers.passMask(inputs);
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
-  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
-      CallContext context) {
-    Operand<?> x = inputs.get(0);
-    if (!context.training() || stddev == 0) {
-      return tf.identity(x);
-    }
-    SeedStream seeds = context.seeds();
-    return noisy(tf, (Operand<TFloating>) x, seed == null ? seeds.next() : seeds.next(seed));
+  boolean noiseless() {
+    return stddev == 0;
   }
 
   /** {@code x + stateless_normal(shape(x), seed) * stddev}, in the input's dtype. */
-  private <T extends TFloating> Operand<T> noisy(Ops tf, Operand<T> x, Operand<TInt64> seed) {
+  @Override
+  <T extends TFloating> Operand<T> noisy(Ops tf, Operand<T> x, Operand<TInt64> seed) {
     // TensorFlow's Python marks random ops not differentiable; its C++ registry, which Java
     // trains with, knows no gradient for them at all: the noise is a constant to the gradient.
     Operand<T> normal = tf.stopGradient(
