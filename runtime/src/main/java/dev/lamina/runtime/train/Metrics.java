@@ -1070,6 +1070,10 @@ public final class Metrics {
         return meanAbsoluteError();
       case "root_mean_squared_error": case "RootMeanSquaredError":
         return rootMeanSquaredError();
+      case "rmse":
+        // Not a key of Keras 3's dictionary, but what users reach for first: Lamina's alias,
+        // logged as given.
+        return renamed("rmse", rootMeanSquaredError());
       case "mean_absolute_percentage_error": case "MeanAbsolutePercentageError":
       case "mape": case "MAPE":
         return meanAbsolutePercentageError();
@@ -1092,8 +1096,7 @@ public final class Metrics {
       case "r2_score": case "R2Score":
         return r2Score();
       default:
-        String hint = name.equalsIgnoreCase("rmse")
-            ? " (Keras has no 'rmse': its name is 'root_mean_squared_error')" : "";
+        String hint = "";
         for (String known : KNOWN) {
           if (known.equalsIgnoreCase(name)) {
             hint = " (Keras's names are case-sensitive: '" + known + "')";
@@ -1106,7 +1109,7 @@ public final class Metrics {
 
   private static final List<String> KNOWN = List.of("accuracy", "binary_accuracy",
       "categorical_accuracy", "sparse_categorical_accuracy", "mse", "mae",
-      "root_mean_squared_error", "mape", "auc", "precision", "recall",
+      "root_mean_squared_error", "rmse", "mape", "auc", "precision", "recall",
       "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "binary_crossentropy",
       "categorical_crossentropy", "sparse_categorical_crossentropy", "r2_score",
       "or their Keras class names (AUC, Precision, RootMeanSquaredError, ...)");

@@ -375,10 +375,20 @@ class KerasMetricsTest {
         "R2Score")) {
       assertEquals(name, Metrics.get(name, loss, 1).name(), "Keras logs the name as given");
     }
-    // Keras's lookup is exact: "rmse" and "Auc" are no keys of its dictionary.
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Metrics.get("rmse", loss, 1))
-        .getMessage().contains("'root_mean_squared_error'"));
-    assertThrows(IllegalArgumentException.class, () -> Metrics.get("Auc", loss, 1));
+    // Keras's lookup is exact: "Auc" is no key of its dictionary.
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Metrics.get("Auc", loss, 1))
+        .getMessage().contains("(Keras's names are case-sensitive: 'auc')"));
+    // "rmse" is not one either, but a new user asked for it: Lamina's alias of
+    // root_mean_squared_error, logged as given.
+    assertEquals("rmse", Metrics.get("rmse", loss, 1).name());
+    var x = Input.of(TFloat32.class, 1);
+    try (Model model = Model.of(x, Dense.builder(1).kernel(new float[][] {{1}})
+        .bias(new float[] {0}).build().apply(x))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError(), "rmse");
+      // Errors 3 and 4: mean squared error 12.5, its root 3.5355.
+      Map<String, Double> logs = model.evaluate(new float[][] {{1}, {2}}, new float[][] {{4}, {6}});
+      assertEquals(Math.sqrt(12.5), logs.get("rmse"), 1e-5);
+    }
   }
 
   @Test
