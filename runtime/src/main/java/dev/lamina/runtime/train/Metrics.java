@@ -18,40 +18,42 @@ public final class Metrics {
     Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue, Operand<TFloat32> yPred);
   }
 
-  private static Metric named(String name, Body body) {
-    return new Metric() {
-      @Override
-      public String name() {
-        return name;
-      }
+  /**
+   * A mean metric (Keras's {@code MeanMetricWrapper}): {@code body}'s per-sample values averaged
+   * over the epoch, with Keras's class name and the config entries after {@code name}.
+   */
+  private record MeanMetric(String name, String className, java.util.Map<String, Object> options,
+      Body body) implements Metric {
 
-      @Override
-      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
-          Operand<TFloat32> yPred) {
-        return body.perSample(tf, yTrue, yPred);
-      }
-    };
+    @Override
+    public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred) {
+      return body.perSample(tf, yTrue, yPred);
+    }
+
+    @Override
+    public java.util.Map<String, Object> config() {
+      java.util.Map<String, Object> config = new java.util.LinkedHashMap<>();
+      config.put("name", name);
+      config.putAll(options);
+      return config;
+    }
+  }
+
+  private static Metric mean(String name, String className, Body body) {
+    return new MeanMetric(name, className, java.util.Map.of(), body);
   }
 
   /** Keras's {@code categorical_accuracy}: the arg-max of target and prediction agree. */
   public static Metric categoricalAccuracy() {
-    return classed("CategoricalAccuracy", categoricalAccuracy("categorical_accuracy"));
-  }
-
-  private static Metric categoricalAccuracy(String name) {
-    return named(name, (tf, y, p) -> tf.dtypes.cast(tf.math.equal(
+    return mean("categorical_accuracy", "CategoricalAccuracy", (tf, y, p) -> tf.dtypes.cast(tf.math.equal(
         tf.math.argMax(y, tf.constant(-1), TInt64.class),
         tf.math.argMax(p, tf.constant(-1), TInt64.class)), TFloat32.class));
   }
 
   /** Keras's {@code sparse_categorical_accuracy}: the class index is the prediction's arg-max. */
   public static Metric sparseCategoricalAccuracy() {
-    return classed("SparseCategoricalAccuracy",
-        sparseCategoricalAccuracy("sparse_categorical_accuracy"));
-  }
-
-  private static Metric sparseCategoricalAccuracy(String name) {
-    return named(name, (tf, y, p) -> {
+    return mean("sparse_categorical_accuracy", "SparseCategoricalAccuracy", (tf, y, p) -> {
       Operand<TInt64> labels = tf.reshape(tf.dtypes.cast(y, TInt64.class),
           tf.constant(new long[] {-1}));
       return tf.dtypes.cast(tf.math.equal(labels,
@@ -66,89 +68,39 @@ public final class Metrics {
 
   /** Keras's {@code BinaryAccuracy(threshold=...)}. */
   public static Metric binaryAccuracy(float threshold) {
-    Metric metric = binaryAccuracy("binary_accuracy", threshold);
-    return new Metric() {
-      @Override
-      public String name() {
-        return metric.name();
-      }
-
-      @Override
-      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
-          Operand<TFloat32> yPred) {
-        return metric.perSample(tf, yTrue, yPred);
-      }
-
-      @Override
-      public String className() {
-        return "BinaryAccuracy";
-      }
-
-      @Override
-      public java.util.Map<String, Object> config() {
-        return java.util.Map.of("name", name(),
-            "threshold", Double.parseDouble(Float.toString(threshold)));
-      }
-    };
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Metric binaryAccuracy(String name, float threshold) {
-    return named(name, (tf, y, p) -> {
-      Operand<TFloat32> predicted = tf.dtypes.cast(
-          tf.math.greater(p, tf.constant(threshold)), TFloat32.class);
-      Operand<TFloat32> hits = tf.dtypes.cast(
-          tf.math.equal((Operand<TFloat32>) y, predicted), TFloat32.class);
-      return tf.math.mean(hits, tf.constant(-1));
-    });
+    return new MeanMetric("binary_accuracy", "BinaryAccuracy",
+        java.util.Map.of("threshold", Double.parseDouble(Float.toString(threshold))),
+        (tf, y, p) -> {
+          Operand<TFloat32> predicted = tf.dtypes.cast(
+              tf.math.greater(p, tf.constant(threshold)), TFloat32.class);
+          @SuppressWarnings("unchecked")
+          Operand<TFloat32> hits = tf.dtypes.cast(
+              tf.math.equal((Operand<TFloat32>) y, predicted), TFloat32.class);
+          return tf.math.mean(hits, tf.constant(-1));
+        });
   }
 
   /** Keras's {@code mean_squared_error} metric. */
   public static Metric meanSquaredError() {
-    return classed("MeanSquaredError",
-        fromLoss("mean_squared_error", Losses.meanSquaredError()));
+    return mean("mean_squared_error", "MeanSquaredError", Losses.meanSquaredError()::perSample);
   }
 
   /** Keras's {@code mean_absolute_error} metric. */
   public static Metric meanAbsoluteError() {
-    return classed("MeanAbsoluteError",
-        fromLoss("mean_absolute_error", Losses.meanAbsoluteError()));
-  }
-
-  private static Metric fromLoss(String name, Loss loss) {
-    return named(name, loss::perSample);
-  }
-
-  private static Metric classed(String className, Metric metric) {
-    return new Metric() {
-      @Override
-      public String name() {
-        return metric.name();
-      }
-
-      @Override
-      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
-          Operand<TFloat32> yPred) {
-        return metric.perSample(tf, yTrue, yPred);
-      }
-
-      @Override
-      public String className() {
-        return className;
-      }
-    };
+    return mean("mean_absolute_error", "MeanAbsoluteError",
+        Losses.meanAbsoluteError()::perSample);
   }
 
   /** Keras's {@code mean_absolute_percentage_error} ({@code "mape"}), in percent. */
   public static Metric meanAbsolutePercentageError() {
-    return classed("MeanAbsolutePercentageError", named("mean_absolute_percentage_error",
+    return mean("mean_absolute_percentage_error", "MeanAbsolutePercentageError",
         (tf, y, p) -> {
           @SuppressWarnings("unchecked")
           Operand<TFloat32> t = (Operand<TFloat32>) y;
           Operand<TFloat32> diff = tf.math.abs(tf.math.div(tf.math.sub(t, p),
               tf.math.maximum(tf.math.abs(t), tf.constant(Losses.EPSILON))));
           return tf.math.mul(tf.constant(100f), tf.math.mean(diff, tf.constant(-1)));
-        }));
+        });
   }
 
   /** Keras's {@code binary_crossentropy} metric, on probabilities. */
@@ -186,29 +138,9 @@ public final class Metrics {
 
   private static Metric crossentropy(String className, String name, Loss loss,
       boolean fromLogits) {
-    return new Metric() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
-          Operand<TFloat32> yPred) {
-        return loss.perSample(tf, loss.sparseTargets() ? tf.dtypes.cast(yTrue, TInt64.class)
-            : tf.dtypes.cast(yTrue, TFloat32.class), yPred);
-      }
-
-      @Override
-      public String className() {
-        return className;
-      }
-
-      @Override
-      public java.util.Map<String, Object> config() {
-        return java.util.Map.of("name", name, "from_logits", fromLogits);
-      }
-    };
+    return new MeanMetric(name, className, java.util.Map.of("from_logits", fromLogits),
+        (tf, yTrue, yPred) -> loss.perSample(tf, loss.sparseTargets()
+            ? tf.dtypes.cast(yTrue, TInt64.class) : tf.dtypes.cast(yTrue, TFloat32.class), yPred));
   }
 
   /** Keras's {@code top_k_categorical_accuracy} with k = 5. */
@@ -238,7 +170,7 @@ public final class Metrics {
     if (k < 1) {
       throw new IllegalArgumentException(className + ": k must be at least 1, got " + k);
     }
-    Metric metric = named(name, (tf, y, p) -> {
+    return new MeanMetric(name, className, java.util.Map.of("k", k), (tf, y, p) -> {
       long classes = p.shape().get(p.shape().numDimensions() - 1);
       Operand<TFloat32> rows = tf.reshape(p, tf.constant(new long[] {-1, classes}));
       Operand<TInt64> labels = sparse ? tf.dtypes.cast(y, TInt64.class)
@@ -246,28 +178,6 @@ public final class Metrics {
       labels = tf.reshape(labels, tf.constant(new long[] {-1}));
       return tf.dtypes.cast(tf.nn.inTopK(rows, labels, tf.constant((long) k)), TFloat32.class);
     });
-    return new Metric() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
-          Operand<TFloat32> yPred) {
-        return metric.perSample(tf, yTrue, yPred);
-      }
-
-      @Override
-      public String className() {
-        return className;
-      }
-
-      @Override
-      public java.util.Map<String, Object> config() {
-        return java.util.Map.of("name", name, "k", k);
-      }
-    };
   }
 
   /** Keras's {@code root_mean_squared_error}: the square root of the epoch's mean squared error. */
