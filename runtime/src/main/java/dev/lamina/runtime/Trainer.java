@@ -196,35 +196,53 @@ final class Trainer {
         long[] rows = java.util.Arrays.copyOfRange(order, (int) from,
             (int) Math.min(samples, from + batchSize));
         means.add(runBatch(graph.train(), xs, ys, rows), rows.length);
-        if (publishEachBatch) {
-          graph.executor().publish();
-        }
-        logs = means.logs();
-        for (Callback callback : callbacks) {
-          callback.onTrainBatchEnd(step, logs);
-        }
+        logs = batchEnd(step, means, publishEachBatch, callbacks);
         progress.batch(step + 1, logs);
       }
-      graph.executor().publish(); // before onEpochEnd, whatever the callbacks
-      logs = new LinkedHashMap<>(means.logs());
-      if (valX != null) {
-        Map<String, Double> validation = evaluate(valX, valY, batchSize);
-        for (Map.Entry<String, Double> entry : validation.entrySet()) {
-          logs.put("val_" + entry.getKey(), entry.getValue());
-        }
-      }
-      // Keras's order: the callbacks, then its progress bar and History (callbacks it appends
-      // last), so that what a callback adds to the logs (learning_rate) is shown and recorded.
-      for (Callback callback : callbacks) {
-        callback.onEpochEnd(epoch, logs);
-      }
-      progress.end(logs);
-      history.record(epoch, logs);
+      TrainingData validationX = valX;
+      TrainingData validationY = valY;
+      logs = epochEnd(epoch, means, validationX == null ? null
+          : () -> evaluate(validationX, validationY, batchSize), callbacks, progress, history);
     }
     for (Callback callback : callbacks) {
       callback.onTrainEnd(logs);
     }
     return history;
+  }
+
+  /** After a training batch: publish if a callback watches batches, then the batch callbacks. */
+  private Map<String, Double> batchEnd(int step, Means means, boolean publishEachBatch,
+      List<Callback> callbacks) {
+    if (publishEachBatch) {
+      graph.executor().publish();
+    }
+    Map<String, Double> logs = means.logs();
+    for (Callback callback : callbacks) {
+      callback.onTrainBatchEnd(step, logs);
+    }
+    return logs;
+  }
+
+  /**
+   * After an epoch's batches: publish the trained values, validate ({@code validate} null for
+   * none) into {@code val_} entries, then Keras's order: the callbacks, then its progress bar and
+   * History (callbacks it appends last), so that what a callback adds to the logs
+   * ({@code learning_rate}) is shown and recorded.
+   */
+  private Map<String, Double> epochEnd(int epoch, Means means,
+      java.util.function.Supplier<Map<String, Double>> validate, List<Callback> callbacks,
+      EpochProgress progress, History history) {
+    graph.executor().publish(); // before onEpochEnd, whatever the callbacks
+    Map<String, Double> logs = new LinkedHashMap<>(means.logs());
+    if (validate != null) {
+      validate.get().forEach((name, value) -> logs.put("val_" + name, value));
+    }
+    for (Callback callback : callbacks) {
+      callback.onEpochEnd(epoch, logs);
+    }
+    progress.end(logs);
+    history.record(epoch, logs);
+    return logs;
   }
 
   /** A batch of a source, checked and converted on the prefetch thread. */
@@ -308,13 +326,7 @@ final class Trainer {
           }
           means.add(runBatch(graph.train(), batch.xs(), batch.ys(),
               order(batch.xs().samples(), null)), batch.xs().samples());
-          if (publishEachBatch) {
-            graph.executor().publish();
-          }
-          logs = means.logs();
-          for (Callback callback : callbacks) {
-            callback.onTrainBatchEnd((int) step, logs);
-          }
+          logs = batchEnd((int) step, means, publishEachBatch, callbacks);
           step++;
           progress.batch(step, logs);
         }
@@ -338,24 +350,13 @@ final class Trainer {
           throw new BatchSourceException(-1, source + ".onEpochEnd() failed: " + e.getMessage(),
               e);
         }
-        graph.executor().publish(); // before onEpochEnd, whatever the callbacks
-        logs = new LinkedHashMap<>(means.logs());
-        Map<String, Double> validated = null;
-        if (valX != null) {
-          validated = evaluate(valX, valY, options.batchSize());
-        } else if (validation != null) {
-          validated = evaluate(validation, validationCursor, prefetcher);
-        }
-        if (validated != null) {
-          for (Map.Entry<String, Double> entry : validated.entrySet()) {
-            logs.put("val_" + entry.getKey(), entry.getValue());
-          }
-        }
-        for (Callback callback : callbacks) {
-          callback.onEpochEnd(epoch, logs);
-        }
-        progress.end(logs);
-        history.record(epoch, logs);
+        TrainingData validationX = valX;
+        TrainingData validationY = valY;
+        java.util.function.Supplier<Map<String, Double>> validate = validationX != null
+            ? () -> evaluate(validationX, validationY, options.batchSize())
+            : validation != null ? () -> evaluate(validation, validationCursor, prefetcher)
+            : null;
+        logs = epochEnd(epoch, means, validate, callbacks, progress, history);
       }
     }
     for (Callback callback : callbacks) {
