@@ -3,7 +3,6 @@ package dev.lamina.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -405,7 +404,6 @@ class BatchSourceTest {
       assertThrows(IllegalArgumentException.class, () -> model.fit(BatchSources.of(x, y, 8),
           new FitOptions().validationSplit(0.2).verbose(0)));
     }
-    assertNull(null);
   }
 
   @Test
@@ -468,9 +466,10 @@ class BatchSourceTest {
   @Test
   void aCallbackStoppingMidEpochEndsFitAndTheThread() throws Exception {
     Generator generator = new Generator();
+    int[] batchEnds = {0};
     try (Model model = model()) {
-      model.fit(generator, new FitOptions().epochs(5).stepsPerEpoch(100).verbose(0)
-          .callbacks(new dev.lamina.runtime.train.Callback() {
+      var history = model.fit(generator, new FitOptions().epochs(5).stepsPerEpoch(100)
+          .verbose(0).callbacks(new dev.lamina.runtime.train.Callback() {
             private Training training;
 
             @Override
@@ -480,11 +479,15 @@ class BatchSourceTest {
 
             @Override
             public void onTrainBatchEnd(int batch, Map<String, Double> logs) {
+              batchEnds[0]++;
               if (batch == 2) {
                 training.stop();
               }
             }
           }));
+      // Batches 0, 1 and 2 ran, then fit stopped within its first epoch (of 5 x 100 steps).
+      assertEquals(3, batchEnds[0]);
+      assertEquals(List.of(0), history.epochs());
     }
     assertNoPrefetchThread();
   }

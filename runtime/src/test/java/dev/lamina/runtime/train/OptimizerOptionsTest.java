@@ -121,6 +121,8 @@ class OptimizerOptionsTest {
         double first = model.trainOnBatch(X, Y).get("loss");
         double second = model.trainOnBatch(X, Y).get("loss");
         assertTrue(Double.isFinite(first) && Double.isFinite(second), name);
+        // A step moved the weights: the same batch's loss changed.
+        assertTrue(first != second, name + ": loss stayed " + first);
         assertEquals(name, Optimizer.get(name).name());
       }
     }
