@@ -78,6 +78,11 @@ public final class ConvnetTraining implements AutoCloseable {
     return sampler.measure(config, epochs);
   }
 
+  /** The first kernel now, flattened: Lamina's or the hand loop's ({@code "lamina"}, "hand"). */
+  float[] firstKernel(String who) {
+    return who.equals("lamina") ? lamina.weights().get(0).values() : hand.weights().get(0);
+  }
+
   @Override
   public void close() {
     try {
