@@ -23,7 +23,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -395,7 +394,6 @@ public abstract class ConvLSTM extends Layer {
     Operand<TBool> mask = context.mask(0);
     Shape shape = x.shape();
     boolean known = shape.get(1) != Shape.UNKNOWN_SIZE;
-    int time = known ? (int) shape.get(1) : maxSteps; // the steps unrolled
     // The time axis as a one-element int64 vector, read at run time when unknown.
     Operand<TInt64> timeVector = tf.slice(tf.shape(x, TInt64.class), tf.constant(new long[] {1}),
         tf.constant(new long[] {1}));
@@ -467,136 +465,65 @@ public abstract class ConvLSTM extends Layer {
     }
     xz = tf.reshape(xz, tf.concat(List.of(tf.constant(new long[] {-1}), timeVector,
         tf.constant(new long[] {outRows, outCols, g})), tf.constant(0)));
-    Operand<TFloat32> m5 = mask == null ? null : tf.reshape(tf.dtypes.cast(mask, TFloat32.class),
-        tf.concat(List.of(tf.constant(new long[] {-1}), timeVector,
-            tf.constant(new long[] {1, 1, 1})), tf.constant(0)));
+    Operand<TBool> stepMask = mask;
     if (goBackwards) {
-      xz = tf.reverse(xz, tf.constant(new int[] {1}));
-      m5 = m5 == null ? null : tf.reverse(m5, tf.constant(new int[] {1}));
+      xz = TimeSteps.backwards(tf, xz, 1);
+      stepMask = TimeSteps.backwards(tf, stepMask, 1);
     }
-    // A time axis of unknown length: padded to maxSteps (checked), the padded steps keeping the
-    // output and states, the sequence output cut back to the batch's length.
-    Operand<TInt32> length = null;
-    List<Operand<TFloat32>> valid = null;
-    if (!known) {
-      length = tf.reshape(tf.dtypes.cast(timeVector, TInt32.class), tf.constant(new int[0]));
-      var check = tf.assertThat(tf.math.lessEqual(length, tf.constant(maxSteps)), List.of(
-          tf.constant(describe() + ": a batch of sequences of this many steps is longer than "
-              + "maxSteps (" + maxSteps + "), the steps a time axis of unknown length is "
-              + "unrolled to; give the layer a larger maxSteps, or the Input its length:"),
-          length));
-      Ops checked = tf.withControlDependencies(List.of(check));
-      Operand<TInt32> paddings = tf.reshape(tf.concat(List.of(tf.constant(new int[] {0, 0, 0}),
-          tf.reshape(tf.math.sub(tf.constant(maxSteps), length), tf.constant(new int[] {1})),
-          tf.constant(new int[6])), tf.constant(0)), tf.constant(new int[] {5, 2}));
-      xz = tf.reshape(checked.pad(xz, paddings, tf.constant(0f)),
-          tf.constant(new long[] {-1, maxSteps, outRows, outCols, g}));
-      if (m5 != null) {
-        m5 = tf.reshape(tf.pad(m5, paddings, tf.constant(0f)),
-            tf.constant(new long[] {-1, maxSteps, 1, 1, 1}));
-      }
-      valid = new ArrayList<>();
-      for (int t = 0; t < maxSteps; t++) {
-        valid.add(tf.dtypes.cast(tf.math.less(tf.constant(t), length), TFloat32.class));
-      }
-    }
-    List<Operand<TFloat32>> steps = new ArrayList<>();
-    tf.unstack(xz, (long) time, org.tensorflow.op.core.Unstack.axis(1L)).output()
-        .forEach(steps::add);
-    List<Operand<TFloat32>> stepMasks = null;
-    if (m5 != null) {
-      stepMasks = new ArrayList<>();
-      tf.unstack(m5, (long) time, org.tensorflow.op.core.Unstack.axis(1L)).output()
-          .forEach(stepMasks::add);
-    }
-    // Zero states shaped as the first step's projection, filters wide.
-    Operand<TFloat32> zeros = tf.zerosLike(split(tf, steps.get(0)).get(0));
-    Operand<TFloat32> h = zeros;
-    Operand<TFloat32> c = zeros;
+    // Zero states, or the initial ones, filters wide.
+    long[] four = {-1, outRows, outCols, filters};
+    List<Operand<TFloat32>> states = new ArrayList<>();
     if (inputs.size() == 3) {
-      long[] four = {-1, outRows, outCols, filters};
-      h = tf.reshape((Operand<TFloat32>) inputs.get(1), tf.constant(four));
-      c = tf.reshape((Operand<TFloat32>) inputs.get(2), tf.constant(four));
+      states.add(tf.reshape((Operand<TFloat32>) inputs.get(1), tf.constant(four)));
+      states.add(tf.reshape((Operand<TFloat32>) inputs.get(2), tf.constant(four)));
+    } else {
+      Operand<TFloat32> zeros = tf.fill(tf.concat(List.of(batch,
+          tf.constant(new long[] {outRows, outCols, filters})), tf.constant(0)), tf.constant(0f));
+      states.add(zeros);
+      states.add(zeros);
     }
-    Operand<TFloat32> previous = zeros;
     long[] recurrentShape = {kh, kw, filters, g};
-    List<Operand<TFloat32>> outputs = new ArrayList<>();
-    for (int t = 0; t < time; t++) {
+    List<Operand<TFloat32>> dropMasks = recurrentMasks;
+    TimeSteps.Cell cell = (t, xt, hc) -> {
+      Operand<TFloat32> h = hc.get(0);
+      Operand<TFloat32> c = hc.get(1);
       Operand<TFloat32> hz;
-      if (recurrentMasks == null) {
-        hz = ConvolutionOps.conv2d(tf, h, r4, recurrentShape, new int[] {1, 1},
+      if (dropMasks == null) {
+        hz = ConvolutionOps.conv2d(t, h, r4, recurrentShape, new int[] {1, 1},
             new int[] {1, 1}, "same");
       } else {
-        List<Operand<TFloat32>> kernels = split(tf, r4);
+        List<Operand<TFloat32>> kernels = split(t, r4);
         List<Operand<TFloat32>> parts = new ArrayList<>();
         for (int gate = 0; gate < 4; gate++) {
-          parts.add(ConvolutionOps.conv2d(tf, tf.math.mul(h, recurrentMasks.get(gate)),
+          parts.add(ConvolutionOps.conv2d(t, t.math.mul(h, dropMasks.get(gate)),
               kernels.get(gate), new long[] {kh, kw, filters, filters}, new int[] {1, 1},
               new int[] {1, 1}, "same"));
         }
-        hz = tf.concat(parts, tf.constant(3));
+        hz = t.concat(parts, t.constant(3));
       }
-      List<Operand<TFloat32>> z = split(tf, tf.math.add(steps.get(t), hz));
-      Operand<TFloat32> i = Activation.apply(tf, recurrentActivation, z.get(0));
-      Operand<TFloat32> f = Activation.apply(tf, recurrentActivation, z.get(1));
-      Operand<TFloat32> carry = tf.math.add(tf.math.mul(f, c),
-          tf.math.mul(i, Activation.apply(tf, activation, z.get(2))));
-      Operand<TFloat32> o = Activation.apply(tf, recurrentActivation, z.get(3));
-      Operand<TFloat32> out = tf.math.mul(o, Activation.apply(tf, activation, carry));
-      Operand<TFloat32> nextH = out;
-      Operand<TFloat32> nextC = carry;
-      if (stepMasks != null) {
-        Operand<TFloat32> m = stepMasks.get(t);
-        Operand<TFloat32> keep = tf.math.sub(tf.constant(1f), m);
-        out = tf.math.add(tf.math.mul(m, out),
-            zeroOutputForMask ? tf.math.mul(keep, zeros) : tf.math.mul(keep, previous));
-        nextH = tf.math.add(tf.math.mul(m, nextH), tf.math.mul(keep, h));
-        nextC = tf.math.add(tf.math.mul(m, nextC), tf.math.mul(keep, c));
-      }
-      if (valid != null) {
-        Operand<TFloat32> v = valid.get(t);
-        Operand<TFloat32> keep = tf.math.sub(tf.constant(1f), v);
-        out = tf.math.add(tf.math.mul(v, out), tf.math.mul(keep, previous));
-        nextH = tf.math.add(tf.math.mul(v, nextH), tf.math.mul(keep, h));
-        nextC = tf.math.add(tf.math.mul(v, nextC), tf.math.mul(keep, c));
-      }
-      outputs.add(out);
-      previous = out;
-      h = nextH;
-      c = nextC;
-    }
+      List<Operand<TFloat32>> z = split(t, t.math.add(xt, hz));
+      Operand<TFloat32> i = Activation.apply(t, recurrentActivation, z.get(0));
+      Operand<TFloat32> f = Activation.apply(t, recurrentActivation, z.get(1));
+      Operand<TFloat32> carry = t.math.add(t.math.mul(f, c),
+          t.math.mul(i, Activation.apply(t, activation, z.get(2))));
+      Operand<TFloat32> o = Activation.apply(t, recurrentActivation, z.get(3));
+      Operand<TFloat32> out = t.math.mul(o, Activation.apply(t, activation, carry));
+      return List.of(out, out, carry);
+    };
+    long[] tail = new long[rank + 1];
+    System.arraycopy(spatial, 0, tail, 0, rank);
+    tail[rank] = filters;
+    List<Operand<TFloat32>> all = TimeSteps.run(tf, xz, stepMask, 1,
+        known ? shape.get(1) : -1, maxSteps, new long[] {-1, outRows, outCols, g}, tail, states,
+        returnSequences, zeroOutputForMask, describe(),
+        "the steps a time axis of unknown length is unrolled to", cell);
     Shape state = stateShape(-1, spatial);
     List<Operand<?>> result = new ArrayList<>();
-    if (returnSequences) {
-      long[] dims = new long[rank + 3];
-      dims[0] = -1;
-      dims[1] = time;
-      System.arraycopy(spatial, 0, dims, 2, rank);
-      dims[rank + 2] = filters;
-      Operand<TFloat32> all = tf.reshape(tf.stack(outputs, org.tensorflow.op.core.Stack.axis(1L)),
-          tf.constant(dims));
-      if (!known) {
-        long[] tail = new long[rank + 1];
-        System.arraycopy(spatial, 0, tail, 0, rank);
-        tail[rank] = filters;
-        // int32 begin and size: TensorFlow's gradient of Slice mixes int64 ones with int32
-        int[] minusOnes = new int[rank + 1];
-        java.util.Arrays.fill(minusOnes, -1);
-        Operand<TInt32> size = tf.concat(List.of(tf.constant(new int[] {-1}),
-            tf.reshape(length, tf.constant(new int[] {1})), tf.constant(minusOnes)),
-            tf.constant(0));
-        // A reshape, not EnsureShape (whose gradient the C API lacks), restores the sizes.
-        all = tf.reshape(tf.slice(all, tf.constant(new int[rank + 3]), size),
-            tf.concat(List.of(tf.constant(new long[] {-1}), timeVector, tf.constant(tail)),
-                tf.constant(0)));
-      }
-      result.add(all);
-    } else {
-      result.add(tf.reshape(previous, tf.constant(state.asArray())));
-    }
+    result.add(returnSequences ? all.get(0)
+        : tf.reshape(all.get(0), tf.constant(state.asArray())));
     if (returnState) {
-      result.add(tf.reshape(h, tf.constant(state.asArray())));
-      result.add(tf.reshape(c, tf.constant(state.asArray())));
+      result.add(tf.reshape(all.get(1), tf.constant(state.asArray())));
+      result.add(tf.reshape(all.get(2), tf.constant(state.asArray())));
     }
     return result;
   }

@@ -429,18 +429,18 @@ public abstract class RNN extends Layer {
     Operand<TBool> stepMask = mask == null ? null
         : tf.linalg.transpose(mask, tf.constant(new int[] {1, 0}));
     if (goBackwards) {
-      steps = tf.reverse(steps, tf.constant(new int[] {0}));
-      stepMask = stepMask == null ? null : tf.reverse(stepMask, tf.constant(new int[] {0}));
+      steps = TimeSteps.backwards(tf, steps, 0);
+      stepMask = TimeSteps.backwards(tf, stepMask, 0);
     }
     long time = x.shape().get(1);
-    if (time != Shape.UNKNOWN_SIZE) {
-      return unrolled(tf, steps, stepMask, (int) time, null, states, recurrentKernel, bias,
-          recurrentMasks);
+    if (time == Shape.UNKNOWN_SIZE && !context.training()) {
+      return looped(tf, steps, stepMask, states, recurrentKernel, bias);
     }
-    if (context.training()) {
-      return padded(tf, steps, stepMask, states, recurrentKernel, bias, recurrentMasks, who);
-    }
-    return looped(tf, steps, stepMask, states, recurrentKernel, bias);
+    List<Operand<TFloat32>> dropMasks = recurrentMasks;
+    return TimeSteps.run(tf, steps, stepMask, 0, time, maxSteps,
+        new long[] {-1, (long) gates() * units}, new long[] {units}, states, returnSequences,
+        zeroOutputForMask, who, "the steps fit unrolls a time axis of unknown length to",
+        (t, xt, current) -> step(t, xt, current, recurrentKernel, bias, dropMasks));
   }
 
   /** {@code stateless_dropout(ones, rate, seed)}, as Keras's TensorFlow backend draws it. */
@@ -486,120 +486,6 @@ public abstract class RNN extends Layer {
     List<Operand<TFloat32>> out = new ArrayList<>();
     tf.split(tf.constant(axis), x, (long) parts).output().forEach(out::add);
     return out;
-  }
-
-  /**
-   * The steps unrolled: {@code valid} null, or a scalar bool per step for the padded loop, whose
-   * invalid steps keep the output and states whatever the mask and zero_output_for_mask say.
-   */
-  private List<Operand<TFloat32>> unrolled(Ops tf, Operand<TFloat32> steps,
-      Operand<TBool> stepMask, int time, List<Operand<TBool>> valid,
-      List<Operand<TFloat32>> states, Operand<TFloat32> recurrentKernel, Operand<TFloat32> bias,
-      List<Operand<TFloat32>> recurrentMasks) {
-    List<Operand<TFloat32>> xs = unstack(tf, steps, time);
-    List<Operand<TBool>> ms = stepMask == null ? null : unstackBool(tf, stepMask, time);
-    List<Operand<TFloat32>> outputs = new ArrayList<>();
-    Operand<TFloat32> previous = null;
-    for (int t = 0; t < time; t++) {
-      List<Operand<TFloat32>> result = step(tf, xs.get(t), states, recurrentKernel, bias,
-          recurrentMasks);
-      Operand<TFloat32> output = result.get(0);
-      List<Operand<TFloat32>> next = result.subList(1, result.size());
-      if (previous == null) {
-        previous = tf.zerosLike(output);
-      }
-      if (ms != null) {
-        Operand<TBool> m = tf.expandDims(ms.get(t), tf.constant(1));
-        output = tf.select(m, output, zeroOutputForMask ? tf.zerosLike(output) : previous);
-        next = select(tf, m, next, states);
-      }
-      if (valid != null) {
-        output = tf.select(valid.get(t), output, previous);
-        next = select(tf, valid.get(t), next, states);
-      }
-      outputs.add(output);
-      previous = output;
-      states = next;
-    }
-    return finish(tf, outputs, previous, states);
-  }
-
-  private List<Operand<TFloat32>> finish(Ops tf, List<Operand<TFloat32>> outputs,
-      Operand<TFloat32> last, List<Operand<TFloat32>> states) {
-    List<Operand<TFloat32>> result = new ArrayList<>();
-    result.add(returnSequences ? tf.stack(outputs, org.tensorflow.op.core.Stack.axis(1L)) : last);
-    result.addAll(states);
-    return result;
-  }
-
-  private static List<Operand<TFloat32>> select(Ops tf, Operand<TBool> m,
-      List<Operand<TFloat32>> chosen, List<Operand<TFloat32>> otherwise) {
-    List<Operand<TFloat32>> out = new ArrayList<>();
-    for (int i = 0; i < chosen.size(); i++) {
-      out.add(tf.select(m, chosen.get(i), otherwise.get(i)));
-    }
-    return out;
-  }
-
-  private static List<Operand<TFloat32>> unstack(Ops tf, Operand<TFloat32> x, int n) {
-    List<Operand<TFloat32>> out = new ArrayList<>();
-    tf.unstack(x, (long) n).output().forEach(out::add);
-    return out;
-  }
-
-  private static List<Operand<TBool>> unstackBool(Ops tf, Operand<TBool> x, int n) {
-    List<Operand<TBool>> out = new ArrayList<>();
-    tf.unstack(x, (long) n).output().forEach(out::add);
-    return out;
-  }
-
-  /**
-   * {@code fit} on a time axis of unknown length: the steps padded to {@link #maxSteps} and
-   * unrolled, the padded steps keeping output and states; the sequence output cut back to the
-   * batch's length.
-   */
-  private List<Operand<TFloat32>> padded(Ops tf, Operand<TFloat32> steps,
-      Operand<TBool> stepMask, List<Operand<TFloat32>> states,
-      Operand<TFloat32> recurrentKernel, Operand<TFloat32> bias,
-      List<Operand<TFloat32>> recurrentMasks, String who) {
-    Operand<TInt32> time = tf.slice(tf.shape(steps), tf.constant(new int[] {0}),
-        tf.constant(new int[] {1}));
-    Operand<TInt32> length = tf.reshape(time, tf.constant(new int[0]));
-    var check = tf.assertThat(tf.math.lessEqual(length, tf.constant(maxSteps)), List.of(
-        tf.constant(who + ": a batch of sequences of this many steps is longer than maxSteps ("
-            + maxSteps + "), the steps fit unrolls a time axis of unknown length to; give the "
-            + "layer a larger maxSteps, or the Input its length:"), length));
-    Ops checked = tf.withControlDependencies(List.of(check));
-    Operand<TInt32> padding = tf.reshape(tf.stack(List.of(tf.constant(0),
-        tf.math.sub(tf.constant(maxSteps), length))), tf.constant(new int[] {1, 2}));
-    Operand<TInt32> paddings = tf.concat(List.of(padding, tf.zeros(tf.constant(new int[] {
-        steps.shape().numDimensions() - 1, 2}), TInt32.class)), tf.constant(0));
-    Operand<TFloat32> full = checked.pad(steps, paddings, tf.constant(0f));
-    full = tf.reshape(full, tf.constant(new long[] {maxSteps, -1, (long) gates() * units}));
-    Operand<TBool> fullMask = null;
-    if (stepMask != null) {
-      Operand<TInt32> maskPaddings = tf.concat(List.of(padding,
-          tf.zeros(tf.constant(new int[] {1, 2}), TInt32.class)), tf.constant(0));
-      fullMask = tf.reshape(tf.pad(stepMask, maskPaddings, tf.constant(false)),
-          tf.constant(new long[] {maxSteps, -1}));
-    }
-    List<Operand<TBool>> valid = new ArrayList<>();
-    for (int t = 0; t < maxSteps; t++) {
-      valid.add(tf.math.less(tf.constant(t), length));
-    }
-    boolean sequences = returnSequences;
-    List<Operand<TFloat32>> result = unrolled(tf, full, fullMask, maxSteps, valid, states,
-        recurrentKernel, bias, recurrentMasks);
-    if (sequences) {
-      Operand<TFloat32> all = result.get(0); // (batch, maxSteps, units)
-      Operand<TInt32> begin = tf.constant(new int[] {0, 0, 0});
-      Operand<TInt32> size = tf.concat(List.of(tf.constant(new int[] {-1}), time,
-          tf.constant(new int[] {-1})), tf.constant(0));
-      // A reshape, not EnsureShape (whose gradient the C API lacks), restores the units.
-      result.set(0, tf.reshape(tf.slice(all, begin, size), tf.concat(List.of(
-          tf.constant(new int[] {-1}), time, tf.constant(new int[] {units})), tf.constant(0))));
-    }
-    return result;
   }
 
   /**
@@ -653,15 +539,12 @@ public abstract class RNN extends Layer {
           }
           List<Operand<TFloat32>> result = step(b, xt, current, (Operand<TFloat32>) in[4],
               withBias ? (Operand<TFloat32>) in[5] : null, null);
+          if (masked) {
+            result = TimeSteps.masked(b, b.gather((Operand<TBool>) in[3], t, b.constant(0)),
+                result, (Operand<TFloat32>) in[6], current, zeroOutputForMask);
+          }
           Operand<TFloat32> output = result.get(0);
           List<Operand<TFloat32>> next = result.subList(1, result.size());
-          Operand<TFloat32> previous = (Operand<TFloat32>) in[6];
-          if (masked) {
-            Operand<TBool> m = b.expandDims(b.gather((Operand<TBool>) in[3], t, b.constant(0)),
-                b.constant(1));
-            output = b.select(m, output, zeroOutputForMask ? b.zerosLike(output) : previous);
-            next = select(b, m, next, current);
-          }
           Operand<TFloat32> written = b.tensorScatterNdUpdate((Operand<TFloat32>) in[7],
               b.reshape(t, b.constant(new int[] {1, 1})), b.expandDims(output, b.constant(0)));
           body[0] = b.math.add(t, b.constant(1)).asOutput();
