@@ -538,7 +538,8 @@ public abstract class ConvLSTM extends Layer {
 
   /** Keras's ConvLSTM arguments, with Keras's defaults. */
   @SuppressWarnings("unchecked")
-  public abstract static class Builder<B extends Builder<B, L>, L extends ConvLSTM> {
+  public abstract static class Builder<B extends Builder<B, L>, L extends ConvLSTM>
+      implements RecurrentArguments<B> {
     final int filters;
     final int[] kernelSize;
     String name;

@@ -575,7 +575,8 @@ public abstract class RNN extends Layer {
   // --- the builder ----------------------------------------------------------------------------
 
   /** Keras's arguments common to the recurrent layers, with Keras's defaults. */
-  public abstract static class Builder<B extends Builder<B, L>, L extends RNN> {
+  public abstract static class Builder<B extends Builder<B, L>, L extends RNN>
+      implements RecurrentArguments<B> {
     final int units;
     String name;
     String activation = "tanh";

@@ -74,6 +74,23 @@ public final class RnnTypes {
       b.recurrentActivation = recurrent;
     }
     b.useBias(c.optBoolean("use_bias", true));
+    recurrent(c, b, " (pass states as initial_state instead)");
+    // Keras's choice of kernel (cuDNN or not) and implementation change no numbers.
+    c.ignore("use_cudnn", "implementation");
+    c.requireDefault("time_major", false);
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw c.error("units", e.getMessage());
+    }
+  }
+
+  /**
+   * The arguments every recurrent layer shares, by Keras's names and defaults; {@code statefulFix}
+   * ends the refusal of {@code stateful=True}.
+   */
+  private static void recurrent(LayerConfig c, RecurrentArguments<?> b, String statefulFix)
+      throws ModelFormatException {
     b.kernelInitializer(BuiltInLayerTypes.initializer(c, "kernel_initializer"));
     b.recurrentInitializer(BuiltInLayerTypes.initializer(c, "recurrent_initializer"));
     b.biasInitializer(BuiltInLayerTypes.initializer(c, "bias_initializer"));
@@ -101,19 +118,11 @@ public final class RnnTypes {
     b.goBackwards(c.optBoolean("go_backwards", false));
     if (c.optBoolean("stateful", false)) {
       throw c.error("stateful", "stateful=True is not supported: Lamina's layers keep no state "
-          + "between batches (pass states as initial_state instead)");
+          + "between batches" + statefulFix);
     }
     b.unroll(c.optBoolean("unroll", false));
     b.zeroOutputForMask(c.optBoolean("zero_output_for_mask", false));
     b.maxSteps(c.optInt("max_steps", RNN.DEFAULT_MAX_STEPS));
-    // Keras's choice of kernel (cuDNN or not) and implementation change no numbers.
-    c.ignore("use_cudnn", "implementation");
-    c.requireDefault("time_major", false);
-    try {
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw c.error("units", e.getMessage());
-    }
   }
 
   private static int filters(LayerConfig c) throws ModelFormatException {
@@ -156,38 +165,7 @@ public final class RnnTypes {
         ? Activation.read(c, "recurrent_activation") : "sigmoid");
     b.useBias(c.optBoolean("use_bias", true));
     b.unitForgetBias(c.optBoolean("unit_forget_bias", true));
-    b.kernelInitializer(BuiltInLayerTypes.initializer(c, "kernel_initializer"));
-    b.recurrentInitializer(BuiltInLayerTypes.initializer(c, "recurrent_initializer"));
-    b.biasInitializer(BuiltInLayerTypes.initializer(c, "bias_initializer"));
-    b.kernelRegularizer(BuiltInLayerTypes.regularizer(c, "kernel_regularizer"));
-    b.recurrentRegularizer(BuiltInLayerTypes.regularizer(c, "recurrent_regularizer"));
-    b.biasRegularizer(BuiltInLayerTypes.regularizer(c, "bias_regularizer"));
-    b.activityRegularizer(BuiltInLayerTypes.regularizer(c, "activity_regularizer"));
-    b.kernelConstraint(BuiltInLayerTypes.constraint(c, "kernel_constraint"));
-    b.recurrentConstraint(BuiltInLayerTypes.constraint(c, "recurrent_constraint"));
-    b.biasConstraint(BuiltInLayerTypes.constraint(c, "bias_constraint"));
-    for (String key : new String[] {"dropout", "recurrent_dropout"}) {
-      double rate = c.optDouble(key, 0.0);
-      if (!(rate >= 0 && rate < 1)) {
-        throw c.error(key, key + " is " + rate + "; Lamina supports rates in [0, 1)");
-      }
-      if (key.equals("dropout")) {
-        b.dropout(rate);
-      } else {
-        b.recurrentDropout(rate);
-      }
-    }
-    b.seed(c.has("seed") ? c.requireLong("seed") : null);
-    b.returnSequences(c.optBoolean("return_sequences", false));
-    b.returnState(c.optBoolean("return_state", false));
-    b.goBackwards(c.optBoolean("go_backwards", false));
-    if (c.optBoolean("stateful", false)) {
-      throw c.error("stateful", "stateful=True is not supported: Lamina's layers keep no state "
-          + "between batches");
-    }
-    b.unroll(c.optBoolean("unroll", false));
-    b.zeroOutputForMask(c.optBoolean("zero_output_for_mask", false));
-    b.maxSteps(c.optInt("max_steps", RNN.DEFAULT_MAX_STEPS));
+    recurrent(c, b, "");
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
