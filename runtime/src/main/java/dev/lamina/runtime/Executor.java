@@ -202,6 +202,41 @@ final class Executor implements AutoCloseable {
     return built;
   }
 
+  /**
+   * Each output's mask in a pass ({@code null} for an output without one), Keras's
+   * {@code _keras_mask} of {@code y_pred}, which losses and metrics weigh by: the mask calls that
+   * no layer of the model reads are built here, after the pass's own calls in {@code built}.
+   */
+  List<Operand<TBool>> outputMasks(Ops ops, boolean training, Map<Node, List<Operand<?>>> built,
+      TrainingPass pass) {
+    List<Operand<TBool>> masks = new ArrayList<>();
+    Ops scoped = ops.withSubScope("output_masks");
+    for (SymbolicTensor<?> output : topology.outputs()) {
+      SymbolicTensor<TBool> mask = output.mask().orElse(null);
+      if (mask == null) {
+        masks.add(null);
+        continue;
+      }
+      Topology chain = Topology.of(topology.inputs(), List.of(mask));
+      for (Node node : chain.nodes()) {
+        if (built.containsKey(node)) {
+          continue;
+        }
+        List<Operand<?>> operands = new ArrayList<>(node.inputs().size());
+        node.inputs().forEach(input -> operands.add(operandOf(built, input)));
+        String name = chain.names().get(node.layer());
+        Ops call = scoped.withSubScope(name);
+        Layer.CallContext context = new Layer.CallContext(node.layer(), training, null,
+            new SeedStream(call, pass, name, 1, 0), pass);
+        built.put(node, LayerCalls.build(call, node, name, operands, List.of(), context));
+      }
+      @SuppressWarnings("unchecked")
+      Operand<TBool> operand = (Operand<TBool>) operandOf(built, mask);
+      masks.add(operand);
+    }
+    return masks;
+  }
+
   /** Each call's outputs in the inference pass. */
   Map<Node, List<Operand<?>>> built() {
     return built;

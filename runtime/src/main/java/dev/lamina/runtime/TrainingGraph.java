@@ -116,7 +116,8 @@ final class TrainingGraph {
     topology.outputs().forEach(output ->
         trainOutputs.add(float32(Executor.operandOf(built, output))));
     Feeds trainFeeds = feeds(trainOps);
-    List<Operand<TFloat32>> trainValues = lossAndMetrics(trainOps, trainOutputs, trainFeeds);
+    List<Operand<TFloat32>> trainValues = lossAndMetrics(trainOps, trainOutputs,
+        executor.outputMasks(trainOps, true, built, pass), trainFeeds);
     // Only trainable weights reach the regularizers and the optimizer: float32 ones, checked.
     trainable.forEach(weight -> float32(weight, reads.get(weight)));
     addRegularization(trainOps, trainValues, reads::get, built);
@@ -154,7 +155,8 @@ final class TrainingGraph {
     List<Operand<TFloat32>> evalOutputs = new ArrayList<>();
     executor.outputs().forEach(output -> evalOutputs.add(float32(output)));
     Feeds evalFeeds = feeds(evalOps);
-    List<Operand<TFloat32>> evalValues = lossAndMetrics(evalOps, evalOutputs, evalFeeds);
+    List<Operand<TFloat32>> evalValues = lossAndMetrics(evalOps, evalOutputs,
+        executor.outputMasks(evalOps, false, executor.built(), null), evalFeeds);
     addRegularization(evalOps, evalValues, weight -> executor.variables().get(weight).read(),
         executor.built());
     evaluate = new Pass(executor.feeds(), evalFeeds.targets(), evalFeeds.weights(),
@@ -263,10 +265,13 @@ final class TrainingGraph {
    * statistics of the batch, as Keras 3's {@code CompileLoss} and {@code CompileMetrics}: each
    * output's loss is its per-sample values times the sample weights, averaged over every value
    * ("sum_over_batch_size", not divided by the weights' sum); the total is the sum of each
-   * output's loss times its loss weight; only weighted metrics see the sample weights.
+   * output's loss times its loss weight; only weighted metrics see the sample weights. An
+   * output's mask ({@code masks}, null where none) weighs its loss and its mean metrics too, as
+   * Keras folds {@code y_pred}'s mask into the sample weights: a masked step weighs 0 and each
+   * other step total / valid in the loss (the mean over the valid steps), and 1 in a metric.
    */
   private List<Operand<TFloat32>> lossAndMetrics(Ops tf, List<Operand<TFloat32>> outputs,
-      Feeds feeds) {
+      List<Operand<org.tensorflow.types.TBool>> masks, Feeds feeds) {
     List<Loss> lossList = spec.losses();
     List<Operand<TFloat32>> losses = new ArrayList<>();
     List<Operand<TFloat32>> lossValues = new ArrayList<>();
@@ -279,10 +284,20 @@ final class TrainingGraph {
       // static shape may not say.)
       feeds.ranks()[i] = Math.max(1, outputs.get(i).shape().numDimensions() - 1);
       lossValues.add(perSample);
+      Operand<TFloat32> weights = feeds.weights().get(i);
+      if (masks.get(i) != null) {
+        // Keras's apply_mask for "sum_over_batch_size": valid steps weigh total / valid.
+        Operand<TFloat32> mask = scoped.dtypes.cast(masks.get(i), TFloat32.class);
+        Operand<TFloat32> total = scoped.dtypes.cast(scoped.size(mask), TFloat32.class);
+        Operand<TFloat32> valid = scoped.reduceSum(mask, scoped.range(scoped.constant(0),
+            scoped.rank(mask), scoped.constant(1)));
+        weights = scoped.math.mul(weights, scoped.math.mul(mask,
+            scoped.math.divNoNan(total, valid)));
+      }
       // Keras's "sum_over_batch_size": the mean of every weighted per-sample value (rank > 2
       // outputs give several per sample).
       losses.add(scoped.math.mean(scoped.reshape(
-          scoped.math.mul(perSample, feeds.weights().get(i)), scoped.constant(new long[] {-1})),
+          scoped.math.mul(perSample, weights), scoped.constant(new long[] {-1})),
           scoped.constant(0)));
     }
     List<Operand<TFloat32>> metricValues = new ArrayList<>();
@@ -291,10 +306,15 @@ final class TrainingGraph {
       Metric metric = slot.metric();
       Ops metricOps = tf.withSubScope(metric.name());
       Operand<TFloat32> statistics;
-      if (slot.weighted()) {
+      Operand<TFloat32> mask = masks.get(i) == null || !metric.usesOutputMask() ? null
+          : metricOps.dtypes.cast(masks.get(i), TFloat32.class);
+      if (slot.weighted() || mask != null) {
         // The weights at the shape of the loss values: what the metric is told they weigh.
-        Operand<TFloat32> weights = metricOps.broadcastTo(feeds.weights().get(i),
-            metricOps.shape(lossValues.get(i)));
+        Operand<TFloat32> weights = metricOps.broadcastTo(slot.weighted()
+            ? feeds.weights().get(i) : metricOps.constant(1f), metricOps.shape(lossValues.get(i)));
+        if (mask != null) {
+          weights = metricOps.math.mul(weights, mask); // Keras's apply_mask, reduction "sum"
+        }
         statistics = metric.weightedStatistics(metricOps, feeds.targets().get(i),
             outputs.get(i), weights);
       } else {

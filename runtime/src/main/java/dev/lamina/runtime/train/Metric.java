@@ -87,6 +87,16 @@ public interface Metric {
             tf.constant(0))));
   }
 
+  /**
+   * Whether an output's mask weighs this metric: Keras's mean metrics of per-sample values
+   * ({@code MeanMetricWrapper}: accuracy, mae, the crossentropies, ...) read {@code y_pred}'s
+   * mask and leave out masked steps, through {@link #weightedStatistics}; the others (AUC,
+   * precision, recall, R², root mean squared error) do not.
+   */
+  default boolean usesOutputMask() {
+    return true;
+  }
+
   /** The metric's value from the totals of {@link #statistics} over the batches seen. */
   default double result(double[] totals) {
     return totals[1] == 0 ? 0 : totals[0] / totals[1];

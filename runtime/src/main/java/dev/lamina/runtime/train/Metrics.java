@@ -207,6 +207,11 @@ public final class Metrics {
       }
 
       @Override
+      public boolean usesOutputMask() {
+        return false; // Keras's RootMeanSquaredError is a Mean of its own errors, unmasked
+      }
+
+      @Override
       public String className() {
         return "RootMeanSquaredError";
       }
@@ -317,6 +322,12 @@ public final class Metrics {
     /** Keras's {@code name}. */
     public Auc name(String name) {
       return new Auc(name, numThresholds, curve, summationMethod, fromLogits, multiLabel);
+    }
+
+    /** Keras's confusion-matrix and R² metrics do not read the output's mask. */
+    @Override
+    public boolean usesOutputMask() {
+      return false;
     }
 
     @Override
@@ -569,6 +580,12 @@ public final class Metrics {
       return new ConfusionMetric(name, precision, threshold, topK, classId);
     }
 
+    /** Keras's confusion-matrix and R² metrics do not read the output's mask. */
+    @Override
+    public boolean usesOutputMask() {
+      return false;
+    }
+
     @Override
     public String name() {
       return name;
@@ -698,6 +715,12 @@ public final class Metrics {
     /** Keras's {@code name}. */
     public R2Score name(String name) {
       return new R2Score(name, classAggregation, numRegressors);
+    }
+
+    /** Keras's confusion-matrix and R² metrics do not read the output's mask. */
+    @Override
+    public boolean usesOutputMask() {
+      return false;
     }
 
     @Override
@@ -1051,6 +1074,11 @@ public final class Metrics {
       @Override
       public String direction() {
         return metric.direction();
+      }
+
+      @Override
+      public boolean usesOutputMask() {
+        return metric.usesOutputMask();
       }
     };
   }

@@ -219,6 +219,40 @@ class CompileWeightingTest {
     }
   }
 
+  /**
+   * An output with a mask (Embedding(mask_zero) then Dense on each step): Keras 3 leaves the
+   * masked steps out of the loss and the mean metrics, not out of RootMeanSquaredError. The
+   * expected values are what Keras 3.15 printed for this model (ones for the embeddings and
+   * kernel, so every prediction is 2):
+   * {@code {'loss': 2.0, 'mae': 1.3333334, 'root_mean_squared_error': 1.8257419,
+   * 'weighted_mae': 1.3333334}}, and with the sample weights below {@code 'loss': 4.0,
+   * 'weighted_mae': 1.3333333}.
+   */
+  @Test
+  void anOutputsMaskWeighsItsLossAndMeanMetricsAsKeras() {
+    var tokens = Input.of(org.tensorflow.types.TInt32.class, 3);
+    var embedded = dev.lamina.runtime.layers.core.Embedding.builder(4, 2).maskZero(true)
+        .embeddings(new float[] {1, 1, 1, 1, 1, 1, 1, 1}).build().apply(tokens);
+    var y = Dense.builder(1).kernel(new float[][] {{1}, {1}}).bias(new float[] {0}).build()
+        .apply(embedded);
+    int[][] x = {{1, 2, 0}, {3, 0, 0}};
+    float[][][] targets = {{{1}, {0}, {5}}, {{1}, {3}, {0}}};
+    float[][] weights = {{1, 2, 1}, {3, 1, 0.5f}};
+    try (Model model = Model.of(tokens, y)) {
+      model.compile(new CompileOptions("sgd").loss("mse")
+          .metrics("mae").metrics(Metrics.rootMeanSquaredError())
+          .weightedMetrics("mae"));
+      Map<String, Double> plain = model.evaluate(x, targets, null, 2);
+      assertClose(2.0, plain.get("loss"), "loss over the 3 valid steps");
+      assertClose(1.3333334, plain.get("mae"), "mae over the valid steps");
+      assertClose(1.8257419, plain.get("root_mean_squared_error"), "rmse over every step");
+      assertClose(1.3333334, plain.get("weighted_mae"), "weighted, no weights");
+      Map<String, Double> weighted = model.evaluate(x, targets, weights, 2);
+      assertClose(4.0, weighted.get("loss"), "weighted loss over the valid steps");
+      assertClose(1.3333333, weighted.get("weighted_mae"), "weighted mae");
+    }
+  }
+
   @Test
   void aCompileOfSeveralOutputsSavesAndLoads(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("two.lamina");
