@@ -56,12 +56,39 @@ final class Trainer {
     List<Class<? extends TType>> dtypes = new ArrayList<>();
     List<Shape> shapes = new ArrayList<>();
     List<String> names = new ArrayList<>();
+    List<String> inputNames = new ArrayList<>();
     for (SymbolicTensor<?> input : model.inputs()) {
       dtypes.add(input.dtype());
       shapes.add(input.shape());
-      names.add("input '" + model.nameOf(input.producer().layer()) + "'");
+      inputNames.add(model.nameOf(input.producer().layer()));
+      names.add("input '" + inputNames.get(inputNames.size() - 1) + "'");
     }
-    return TrainingData.of(x, dtypes, shapes, names, "x");
+    return TrainingData.of(byName(x, inputNames, "x", "input"), dtypes, shapes, names, "x");
+  }
+
+  /**
+   * Data given as a {@link Map} by input or output name (Keras's dict {@code x} / {@code y}) in
+   * the model's order; anything else as it is.
+   */
+  static Object byName(Object data, List<String> names, String role, String what) {
+    if (!(data instanceof Map<?, ?> byName)) {
+      return data;
+    }
+    for (Object key : byName.keySet()) {
+      if (!names.contains(key)) {
+        throw new IllegalArgumentException(role + " names " + what + " '" + key + "', which "
+            + "this model does not have; its " + what + "s are " + names);
+      }
+    }
+    List<Object> ordered = new ArrayList<>();
+    for (String name : names) {
+      if (!byName.containsKey(name)) {
+        throw new IllegalArgumentException(role + " has no data for " + what + " '" + name
+            + "'; give an array for each of " + names);
+      }
+      ordered.add(byName.get(name));
+    }
+    return ordered;
   }
 
   /** The targets {@code y}: one per output, shaped as it, or class indices for sparse losses. */
@@ -79,7 +106,8 @@ final class Trainer {
       names.add("target of output '" + model.nameOf(output.producer().layer()) + "'"
           + (loss.sparseTargets() ? " (class indices)" : ""));
     }
-    TrainingData targets = TrainingData.of(y, dtypes, shapes, names, "y");
+    TrainingData targets = TrainingData.of(byName(y, spec.outputNames(), "y", "output"), dtypes,
+        shapes, names, "y");
     for (int i = 0; i < losses.size(); i++) {
       if (losses.get(i).sparseTargets()) {
         requireSparseShape(targets, i, names.get(i));

@@ -114,6 +114,9 @@ class CompileWeightingTest {
         assertClose(lossB, logs.get("b_loss"), "b");
         assertClose(lossA + lossB, logs.get("loss"), "no loss weights: each counts once");
       }
+      Map<String, Double> targetsByName = model.testOnBatch(X, Map.of("b", YB, "a", YA),
+          Map.of("b", other, "a", W));
+      assertEquals(byList, targetsByName, "y by output name, as Keras's dict");
       Map<String, Double> shared = model.testOnBatch(X, List.of(YA, YB), W);
       assertClose(mean(errors(1, YB), W, true), shared.get("b_loss"), "one array weighs both");
       Map<String, Double> none = model.evaluate(X, List.of(YA, YB), null, 3);
@@ -303,6 +306,10 @@ class CompileWeightingTest {
       var several = assertThrows(IllegalArgumentException.class, () -> model.fit(X,
           List.of(YA, YB), new FitOptions().verbose(0).classWeight(Map.of(0, 2.0))));
       assertTrue(several.getMessage().contains("single output"), several.getMessage());
+      var unknownTarget = assertThrows(IllegalArgumentException.class,
+          () -> model.testOnBatch(X, Map.of("a", YA, "c", YB)));
+      assertTrue(unknownTarget.getMessage().contains("output 'c'")
+          && unknownTarget.getMessage().contains("[a, b]"), unknownTarget.getMessage());
       var arrays = assertThrows(IllegalArgumentException.class,
           () -> model.testOnBatch(X, List.of(YA, YB), List.of(W)));
       assertTrue(arrays.getMessage().contains("1 arrays for 2 outputs"), arrays.getMessage());
