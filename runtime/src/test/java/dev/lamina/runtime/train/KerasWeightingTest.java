@@ -117,7 +117,7 @@ class KerasWeightingTest {
   private static Model twoOutputModel(JsonObject mo) throws IOException {
     var x = Input.of(TFloat32.class, 4);
     Map<String, SymbolicTensor<?>> out = new LinkedHashMap<>();
-    SymbolicTensor<?> hidden = null;
+    SymbolicTensor<TFloat32> hidden = null;
     for (JsonObject layer : mo.requireArray("layers").objects()) {
       Dense.Builder dense = Dense.builder(layer.requireInt("units"))
           .name(layer.requireString("name"));
@@ -219,7 +219,7 @@ class KerasWeightingTest {
     for (int i = 0; i < weights.size(); i++) {
       FloatNdArray value = values.get(i);
       float[] flat = new float[Math.toIntExact(value.size())];
-      value.read(DataBuffers.of(flat, false, false));
+      value.copyTo(DataBuffers.of(flat, false, false));
       out.computeIfAbsent(weights.get(i).layer().explicitName().orElseThrow(),
           k -> new ArrayList<>()).add(flat);
     }
