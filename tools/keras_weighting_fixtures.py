@@ -14,14 +14,19 @@ Writes runtime/src/test/resources/keras/weighting.json:
                                                        # Keras's order per layer: kernel, bias
         "weight_order": [layer, ...],                  # the layers of model.get_weights() in order
         "x", "y": {"price", "kind"} (kind: integer class ids),
-        "sample_weight": {"price", "kind", "both"},    # (10,) arrays
+        "sample_weight": {"price", "kind", "both",     # (10,) arrays
+                          "validation_price", "validation_kind"},
         "loss": {output: name}, "loss_weights": {output: w},
         "metrics": {output: [names]}, "weighted_metrics": {output: [names]},
         "optimizer": "SGD(0.1)",
         "cases": [{
-           "label", "op": "fit" | "evaluate" | "train_on_batch",
+           "label", "op": "fit" | "fit_source" | "evaluate" | "test_on_batch" | "train_on_batch",
+                                                # fit_source: fit on a PyDataset of the same
+                                                # batches yielding (x, y, sample_weight)
            "sample_weight": null | "per_output" | "both",   # per_output: [price, kind]; both: one
                                                              # array passed once for every output
+           "validation": "validation_per_output" (optional: validation_data=(x, [price, kind],
+                         [validation_price, validation_kind])),
            "batch_size", "epochs" (fit),
            "history": {key: [per epoch]} (fit), "logs": {key: value} (evaluate),
            "steps": [{"from", "to", "logs", "weights"}] (train_on_batch: one call per row range,
@@ -112,6 +117,25 @@ def metric(spec):
     return spec if isinstance(spec, str) else M.deserialize(spec)
 
 
+class Batches(keras.utils.PyDataset):
+    """Batches of BATCH rows in order, as a PyDataset: (x, y) or (x, y, sample_weight)."""
+
+    def __init__(self, x, y, sw=None):
+        super().__init__()
+        self.x, self.y, self.sw = x, y, sw
+
+    def __len__(self):
+        return -(-len(self.x) // BATCH)
+
+    def __getitem__(self, i):
+        rows = slice(BATCH * i, min(BATCH * (i + 1), len(self.x)))
+        cut = (lambda a: tuple(v[rows] for v in a)) if isinstance(self.y, list) else \
+            (lambda a: a[rows])
+        if self.sw is None:
+            return self.x[rows], cut(self.y)
+        return self.x[rows], cut(self.y), cut(self.sw)
+
+
 # ---- scenario 1: two outputs ----------------------------------------------------------------
 
 MO_LAYERS = [("hidden", 3, "tanh"), ("price", 1, None), ("kind", 3, "softmax")]
@@ -137,6 +161,8 @@ def mo_data():
     kind[[1, 4, 6, 9]] = (kind[[1, 4, 6, 9]] + 1) % 3
     sw = {"price": sample_weights(rng), "kind": sample_weights(rng),
           "both": sample_weights(rng)}
+    sw["validation_price"] = sample_weights(rng)
+    sw["validation_kind"] = sample_weights(rng)
     return x, {"price": price, "kind": kind}, init, sw
 
 
@@ -186,12 +212,34 @@ def multi_output():
                        batch_size=BATCH, epochs=EPOCHS, shuffle=False, verbose=0)
         assert history(h2) == case["history"], (history(h2), case["history"])
         cases.append(case)
+    # Validation data with weights of their own (the same x and y), per output.
+    model = mo_model(init)
+    h = model.fit(x, ylist, sample_weight=mo_sample_weight("per_output", sw), batch_size=BATCH,
+                  epochs=EPOCHS, shuffle=False, verbose=0,
+                  validation_data=(x, ylist, [sw["validation_price"], sw["validation_kind"]]))
+    cases.append({"label": "fit_per_output_validation", "op": "fit",
+                  "sample_weight": "per_output", "validation": "validation_per_output",
+                  "batch_size": BATCH, "epochs": EPOCHS, "history": history(h),
+                  "weights": layer_weights(model, names)})
+    # The same batches from a PyDataset yielding (x, y, sample_weight): Keras's numbers are
+    # those of the arrays (checked), so Lamina's BatchSource must give them too.
+    model = mo_model(init)
+    h = model.fit(Batches(x, ylist, [sw["price"], sw["kind"]]), epochs=EPOCHS, shuffle=False,
+                  verbose=0)
+    assert history(h) == cases[1]["history"], (history(h), cases[1]["history"])
+    cases.append({"label": "fit_source_per_output", "op": "fit_source",
+                  "sample_weight": "per_output", "batch_size": BATCH, "epochs": EPOCHS,
+                  "history": history(h), "weights": layer_weights(model, names)})
     for weighting in ("both", "per_output"):
         model = mo_model(init)
         e = model.evaluate(x, ylist, sample_weight=mo_sample_weight(weighting, sw),
                            batch_size=BATCH, verbose=0, return_dict=True)
         cases.append({"label": "evaluate_" + weighting, "op": "evaluate",
                       "sample_weight": weighting, "batch_size": BATCH, "logs": logs(e)})
+    model = mo_model(init)
+    out = model.test_on_batch(x, ylist, sample_weight=sw["both"], return_dict=True)
+    cases.append({"label": "test_on_batch_both", "op": "test_on_batch", "sample_weight": "both",
+                  "logs": logs(out)})
     model = mo_model(init)
     steps = []
     for start, end in ((0, 4), (4, 8), (8, 10)):
@@ -247,6 +295,13 @@ def class_weight_case(targets, units, activation, loss, class_weight):
                   weighted_metrics=["accuracy"], jit_compile=False)
     h = model.fit(x, y, class_weight=class_weight, batch_size=BATCH, epochs=EPOCHS,
                   shuffle=False, verbose=0)
+    # From a PyDataset of the same batches, class_weight weighs the same (checked).
+    source = dense_model(units, activation, kernel, bias)
+    source.compile(optimizer=keras.optimizers.SGD(0.1), loss=loss, metrics=["accuracy"],
+                   weighted_metrics=["accuracy"], jit_compile=False)
+    h2 = source.fit(Batches(x, y), class_weight=class_weight, epochs=EPOCHS, shuffle=False,
+                    verbose=0)
+    assert history(h2) == history(h), (history(h2), history(h))
     return {"label": targets, "units": units, "activation": activation, "loss": loss,
             "targets": targets, "class_weight": {str(k): v for k, v in class_weight.items()},
             "metrics": ["accuracy"], "weighted_metrics": ["accuracy"],

@@ -8,6 +8,8 @@ import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.Weight;
+import dev.lamina.runtime.data.BatchSource;
+import dev.lamina.runtime.data.BatchSources;
 import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.layers.KerasLayerFixtures;
@@ -32,8 +34,9 @@ import org.tensorflow.types.TFloat32;
  * Keras 3's weighting in compile and fit against {@code weighting.json}
  * ({@code tools/keras_weighting_fixtures.py}): per-output losses with {@code loss_weights},
  * per-output and weighted metrics, {@code sample_weight} (one array for every output, one per
- * output as a list or by name, temporal) and {@code class_weight}; fit histories, weights after
- * training, evaluate and train_on_batch logs, all to 1e-5 relative, with Keras's exact log keys.
+ * output as a list or by name, temporal, on validation data) and {@code class_weight}, from
+ * arrays and from batch sources; fit histories, weights after training, evaluate, test_on_batch
+ * and train_on_batch logs, all to 1e-5 relative, with Keras's exact log keys.
  * The numbers are Keras's only; the fixture's notes say how Keras arrives at them (among them:
  * the per-output loss logs of an epoch are the plain mean of the batches' values, not weighted
  * by batch size as {@code loss} is).
@@ -320,9 +323,33 @@ class KerasWeightingTest {
           if (sw != null) {
             options = options.sampleWeight(sw);
           }
+          if (c.containsKey("validation")) {
+            JsonObject weights = mo.requireObject("sample_weight");
+            Object price = floats(weights.requireObject("validation_price"));
+            Object kind = floats(weights.requireObject("validation_kind"));
+            options = options.validationData(floats(xJson), twoOutputTargets(mo, 0, n),
+                form.equals("map") ? Map.of("price", price, "kind", kind)
+                    : List.of(price, kind));
+          }
           History history = model.fit(floats(xJson), twoOutputTargets(mo, 0, n), options);
           assertHistory(c.requireObject("history"), history, label);
           assertWeights(c.requireObject("weights"), model, label + " weights after fit");
+          break;
+        }
+        case "fit_source": {
+          // Keras's PyDataset of the same batches, each (x, y, sample_weight).
+          BatchSource source = BatchSources.of(floats(xJson), twoOutputTargets(mo, 0, n),
+              twoOutputSampleWeight(mo, c, form, 0, n), c.requireInt("batch_size"));
+          History history = model.fit(source, new FitOptions().epochs(c.requireInt("epochs"))
+              .shuffle(false).verbose(0));
+          assertHistory(c.requireObject("history"), history, label);
+          assertWeights(c.requireObject("weights"), model, label + " weights after fit");
+          break;
+        }
+        case "test_on_batch": {
+          Map<String, Double> logs = model.testOnBatch(floats(xJson), twoOutputTargets(mo, 0, n),
+              twoOutputSampleWeight(mo, c, form, 0, n));
+          assertLogs(c.requireObject("logs"), logs, label);
           break;
         }
         case "evaluate": {
@@ -384,10 +411,12 @@ class KerasWeightingTest {
 
   // ---- scenario 2: class_weight ------------------------------------------------------------------
 
+  /** Each case from arrays, and from a batch source of the same batches (Keras: the same). */
   static Stream<Arguments> classWeightCases() throws IOException {
     List<Arguments> out = new ArrayList<>();
     for (JsonObject c : fixture().requireArray("class_weight").objects()) {
-      out.add(Arguments.of(c.requireString("label"), c));
+      out.add(Arguments.of(c.requireString("label"), false, c));
+      out.add(Arguments.of(c.requireString("label") + " (source)", true, c));
     }
     return out.stream();
   }
@@ -399,7 +428,7 @@ class KerasWeightingTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("classWeightCases")
-  void classWeightAsKeras(String label, JsonObject c) throws IOException {
+  void classWeightAsKeras(String label, boolean fromSource, JsonObject c) throws IOException {
     Map<Integer, Double> classWeight = new LinkedHashMap<>();
     JsonObject cw = c.requireObject("class_weight");
     for (String k : cw.keySet()) {
@@ -409,9 +438,13 @@ class KerasWeightingTest {
       model.compile(new CompileOptions(new Sgd(0.1)).loss(c.requireString("loss"))
           .metrics(c.requireArray("metrics").strings().toArray(String[]::new))
           .weightedMetrics(c.requireArray("weighted_metrics").strings().toArray(String[]::new)));
-      History history = model.fit(floats(c.requireObject("x")), targets(c), new FitOptions()
-          .classWeight(classWeight).batchSize(c.requireInt("batch_size"))
-          .epochs(c.requireInt("epochs")).shuffle(false).verbose(0));
+      FitOptions options = new FitOptions().classWeight(classWeight)
+          .epochs(c.requireInt("epochs")).shuffle(false).verbose(0);
+      Object x = floats(c.requireObject("x"));
+      int batchSize = c.requireInt("batch_size");
+      History history = fromSource
+          ? model.fit(BatchSources.of(x, targets(c), batchSize), options)
+          : model.fit(x, targets(c), options.batchSize(batchSize));
       assertHistory(c.requireObject("history"), history, label);
       assertWeights("dense", c.requireArray("weights"), weightsByLayer(model).get("dense"),
           label + " weights after fit");
