@@ -23,8 +23,9 @@ Writes runtime/src/test/resources/keras/weighting.json:
            "label", "op": "fit" | "fit_source" | "evaluate" | "test_on_batch" | "train_on_batch",
                                                 # fit_source: fit on a PyDataset of the same
                                                 # batches yielding (x, y, sample_weight)
-           "sample_weight": null | "per_output" | "both",   # per_output: [price, kind]; both: one
-                                                             # array passed once for every output
+           "sample_weight": null | "per_output" | "both" | "both_column",
+                              # per_output: [price, kind]; both: one array passed once for
+                              # every output; both_column: that array as shape (10, 1)
            "validation": "validation_per_output" (optional: validation_data=(x, [price, kind],
                          [validation_price, validation_kind])),
            "batch_size", "epochs" (fit),
@@ -188,6 +189,8 @@ def mo_sample_weight(kind, sw, dict_outputs=False):
         return None
     if kind == "both":
         return sw["both"]
+    if kind == "both_column":
+        return sw["both"][:, None]
     if dict_outputs:
         return {"price": sw["price"], "kind": sw["kind"]}
     return [sw["price"], sw["kind"]]
@@ -230,7 +233,7 @@ def multi_output():
     cases.append({"label": "fit_source_per_output", "op": "fit_source",
                   "sample_weight": "per_output", "batch_size": BATCH, "epochs": EPOCHS,
                   "history": history(h), "weights": layer_weights(model, names)})
-    for weighting in ("both", "per_output"):
+    for weighting in ("both", "both_column", "per_output"):
         model = mo_model(init)
         e = model.evaluate(x, ylist, sample_weight=mo_sample_weight(weighting, sw),
                            batch_size=BATCH, verbose=0, return_dict=True)

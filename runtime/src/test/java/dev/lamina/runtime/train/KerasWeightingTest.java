@@ -296,6 +296,14 @@ class KerasWeightingTest {
     if (c.requireString("sample_weight").equals("both")) {
       return floats(sw.requireObject("both"), from, to);
     }
+    if (c.requireString("sample_weight").equals("both_column")) {
+      float[] both = (float[]) floats(sw.requireObject("both"), from, to);
+      float[][] column = new float[both.length][1];
+      for (int i = 0; i < both.length; i++) {
+        column[i][0] = both[i];
+      }
+      return column;
+    }
     Object price = floats(sw.requireObject("price"), from, to);
     Object kind = floats(sw.requireObject("kind"), from, to);
     if (form.equals("map")) {
