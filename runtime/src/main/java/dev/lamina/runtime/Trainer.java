@@ -666,9 +666,17 @@ final class Trainer {
   }
 
   /**
-   * The epoch's (or evaluation's) state: running means of the losses weighted by batch size, as
-   * Keras's {@code Mean} metrics, and each metric's statistics summed over the batches, its
-   * result computed from the totals (Keras's stateful metrics, reset with each new Means).
+   * The epoch's (or evaluation's) state: running means of the losses, as Keras's {@code Mean}
+   * metrics, and each metric's statistics summed over the batches, its result computed from the
+   * totals (Keras's stateful metrics, reset with each new Means).
+   *
+   * <p>{@code loss} is weighted by batch size, each output's {@code <output>_loss} is not: every
+   * batch counts once. That is what Keras 3 logs by default: its CompileLoss updates each
+   * output's tracker with {@code sample_weight=y_pred.shape[0]}, the static batch dimension,
+   * which is {@code None} in the traced train and test functions (only {@code run_eagerly=True}
+   * weighs by size), while the trainer's {@code loss} tracker uses the dynamic
+   * {@code tf.shape(x)[0]}. With batches of unequal sizes the two differ, and {@code loss} is
+   * then not the loss-weighted sum of the outputs' logs (tools/keras_weighting_fixtures.py).
    */
   private static final class Means {
     private final List<String> names;
@@ -676,6 +684,7 @@ final class Trainer {
     private final int losses;
     private final double[][] sums;
     private long count;
+    private long batches;
 
     Means(TrainingGraph graph) {
       this.names = graph.names();
@@ -689,19 +698,21 @@ final class Trainer {
         if (sums[i] == null) {
           sums[i] = new double[batch[i].length];
         }
-        double weight = i < losses ? size : 1;
+        // The total loss by batch size; the outputs' losses and the statistics once a batch.
+        double weight = i == 0 ? size : 1;
         for (int j = 0; j < sums[i].length; j++) {
           sums[i][j] += batch[i][j] * weight;
         }
       }
       count += size;
+      batches++;
     }
 
     Map<String, Double> logs() {
       Map<String, Double> logs = new LinkedHashMap<>();
       for (int i = 0; i < sums.length; i++) {
-        logs.put(names.get(i), i < losses
-            ? sums[i][0] / count : metrics.get(i - losses).result(sums[i]));
+        logs.put(names.get(i), i == 0 ? sums[i][0] / count
+            : i < losses ? sums[i][0] / batches : metrics.get(i - losses).result(sums[i]));
       }
       return logs;
     }
