@@ -240,7 +240,8 @@ class ReadmeSnippetsTest {
           int leading = line.length() - line.stripLeading().length();
           if (!line.isBlank() && leading < indent) {
             problems.add(file + " line " + (i + 1) + ": region '" + region.getKey() + "' holds a"
-                + " line indented less than its // README: marker");
+                + " line indented less than its // README: marker; the marker's column is the"
+                + " snippet's left margin, so place it there");
           }
           content.get(region.getKey()).add(line.isBlank() ? "" : line.substring(Math.min(indent, leading)));
         }
