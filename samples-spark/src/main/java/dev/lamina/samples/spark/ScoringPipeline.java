@@ -1,5 +1,6 @@
 package dev.lamina.samples.spark;
 
+// README: spark-stage
 import dev.lamina.runtime.Model;
 import dev.lamina.spark.LaminaTransformer;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+// END README: spark-stage
 
 /**
  * The README's "Scoring on Spark": a saved model as a pipeline stage, behind the application's own

@@ -1,6 +1,7 @@
 package dev.lamina.samples.readme;
 
 import dev.lamina.runtime.Model;
+// README: callbacks
 import dev.lamina.runtime.train.BackupAndRestore;
 import dev.lamina.runtime.train.CSVLogger;
 import dev.lamina.runtime.train.EarlyStopping;
@@ -9,6 +10,7 @@ import dev.lamina.runtime.train.ModelCheckpoint;
 import dev.lamina.runtime.train.ReduceLROnPlateau;
 import dev.lamina.runtime.train.TensorBoard;
 import java.nio.file.Path;
+// END README: callbacks
 
 /**
  * The README's "Callbacks": Keras's callbacks in one fit. The paths are relative: they land in

@@ -1,11 +1,13 @@
 package dev.lamina.samples.readme;
 
+// README: noisy
 import dev.lamina.annotations.Arg;
 import dev.lamina.annotations.Lambda;
 import dev.lamina.annotations.Training;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+// END README: noisy
 
 /** The README's "Declaring a lambda": a lambda that reads Keras's {@code training} flag. */
 public final class DeclaringLambdas {

@@ -1,5 +1,6 @@
 package dev.lamina.samples.readme;
 
+// README: functional
 import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.layers.core.Dense;
@@ -7,6 +8,7 @@ import dev.lamina.runtime.layers.merging.Add;
 import java.util.List;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.types.TFloat32;
+// END README: functional
 
 /** The README's "Models": Keras's functional API, two inputs added and classified. */
 public final class Models {

@@ -1,5 +1,6 @@
 package dev.lamina.samples.readme;
 
+// README: adamw
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.train.AdamW;
 import dev.lamina.runtime.train.FitOptions;
@@ -7,6 +8,7 @@ import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.schedules.CosineDecay;
 import java.io.IOException;
 import java.nio.file.Path;
+// END README: adamw
 
 /** The README's "Optimizers, learning-rate schedules and clipping". */
 public final class Optimizers {

@@ -1,10 +1,12 @@
 package dev.lamina.samples.readme;
 
-import dev.lamina.runtime.train.FitOptions;
+// README: serving
 import dev.lamina.runtime.serving.ServingSignature;
+import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.samples.Tutorial;
 import java.io.IOException;
 import java.nio.file.Path;
+// END README: serving
 
 /** The README's "Serving with TensorFlow Serving": a trained model exported as a SavedModel. */
 public final class Serving {

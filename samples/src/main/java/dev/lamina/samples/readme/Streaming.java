@@ -1,12 +1,14 @@
 package dev.lamina.samples.readme;
 
 import dev.lamina.runtime.Model;
+// README: streaming
 import dev.lamina.runtime.data.Batch;
 import dev.lamina.runtime.data.BatchSource;
 import dev.lamina.runtime.data.CsvSource;
 import dev.lamina.runtime.train.FitOptions;
 import java.nio.file.Path;
 import java.util.Map;
+// END README: streaming
 import java.util.Random;
 
 /** The README's "Data larger than memory": a CSV file read in batches, and a generator. */

@@ -1,10 +1,12 @@
 package dev.lamina.samples.readme.keras;
 
+// README: load-keras
 import dev.lamina.keras.KerasModels;
 import dev.lamina.keras.LambdaBindings;
 import dev.lamina.runtime.Model;
 import java.io.IOException;
 import java.nio.file.Path;
+// END README: load-keras
 
 /**
  * The README's "Bringing a Keras model to Java": the one call that loads, for {@code .keras} and
