@@ -4,6 +4,7 @@ import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Sequential;
 import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.samples.readme.keras.KerasImport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,14 +14,25 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Runs, in the working directory, the README's snippets that read or write files there: the
- * export, the optimizer's save and resume, saving and loading, the callbacks and the CSV source.
+ * Keras import, the export, the optimizer's save and resume, saving and loading, the callbacks
+ * and the CSV source.
  * {@link ReadmeSamplesTest} starts it in a temporary directory; small data, few steps.
  */
 final class ReadmeFileSnippets {
 
   private ReadmeFileSnippets() {}
 
+  /** {@code args[0]}: the Keras importer's fixtures directory, whose files the import reads. */
   public static void main(String[] args) throws Exception {
+    Path fixtures = Path.of(args[0]);
+    for (String file : List.of("slice.keras", "square.keras", "h5/slice.h5", "h5/square.h5")) {
+      Files.copy(fixtures.resolve(file), Path.of(Path.of(file).getFileName().toString()));
+    }
+    float[][][] xTest = {{{1, 2}, {2, 3}, {3, 4}, {4, 5}}};
+    try (Model square = KerasImport.keras(xTest); Model squareH5 = KerasImport.h5(xTest)) {
+      System.out.println("imported: " + square.summary() + squareH5.summary());
+    }
+
     Random random = new Random(1);
     float[][] x8 = rows(random, 32, 8);
     float[][] y3 = new float[32][3];

@@ -63,11 +63,33 @@ class ReadmeSamplesTest {
   }
 
   @Test
+  void theNumberAdditionSnippetTrains() {
+    float[][][] x = new float[8][5][12];
+    float[][][] y = new float[8][3][12];
+    for (int i = 0; i < x.length; i++) {
+      for (int t = 0; t < 5; t++) {
+        x[i][t][(i + t) % 12] = 1;
+      }
+      for (int t = 0; t < 3; t++) {
+        y[i][t][(i * t) % 10] = 1;
+      }
+    }
+    try (var model = Sequences.numberAddition(x, y, x, y)) {
+      assertArrayEquals(new long[] {-1, 3, 12}, model.outputs().get(0).shape().asArray());
+    }
+  }
+
+  @Test
   void theSnippetsThatWriteFilesRunInTheirWorkingDirectory(@TempDir Path dir)
       throws IOException, InterruptedException {
+    Path fixtures = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+    while (!Files.isDirectory(fixtures.resolve("keras/src/test/resources/fixtures"))) {
+      fixtures = fixtures.getParent();
+    }
     Process process = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), ReadmeFileSnippets.class.getName())
+        "-cp", System.getProperty("java.class.path"), ReadmeFileSnippets.class.getName(),
+        fixtures.resolve("keras/src/test/resources/fixtures").toString())
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .start();
@@ -92,6 +114,7 @@ class ReadmeSamplesTest {
         "digits.lamina", "training.csv", "logs/train")) {
       assertTrue(Files.exists(dir.resolve(file)), file + " in " + dir + ":\n" + printed);
     }
+    assertTrue(printed.contains("imported: "), printed);
     assertTrue(printed.contains("ServingSignature[tag=serve, key=serving_default, "
         + "inputs=[input], outputs=[dense_1]]"), printed);
   }

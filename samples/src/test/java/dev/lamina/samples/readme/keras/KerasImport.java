@@ -10,15 +10,15 @@ import java.nio.file.Path;
 
 /**
  * The README's "Bringing a Keras model to Java": the one call that loads, for {@code .keras} and
- * {@code .h5} files in the working directory (compiled here, not run: the files are the Keras
- * importer's fixtures, which its own tests load the same way).
+ * {@code .h5} files in the working directory ({@code ReadmeFileSnippets} runs them on the Keras
+ * importer's fixtures).
  */
-final class KerasImport {
+public final class KerasImport {
 
   private KerasImport() {}
 
   /** The slice model's prediction for {@code xTest}, and the square model, from .keras files. */
-  static Model keras(float[][][] xTest) throws IOException {
+  public static Model keras(float[][][] xTest) throws IOException {
     // README: load-keras
     try (Model model = KerasModels.load(Path.of("slice.keras"), LambdaBindings.of()
             .bind("slice", args -> SliceLayer.of(args.requireInt("index"))))) {
@@ -32,7 +32,7 @@ final class KerasImport {
   }
 
   /** The same from the legacy .h5 files. */
-  static Model h5(float[][][] xTest) throws IOException {
+  public static Model h5(float[][][] xTest) throws IOException {
     // README: load-h5
     try (Model model = KerasModels.load(Path.of("slice.h5"), LambdaBindings.of()
             .bind("slice", args -> SliceLayer.of(args.requireInt("index"))))) {
