@@ -3,6 +3,7 @@ package dev.lamina.runtime;
 import dev.lamina.runtime.data.BatchSource;
 import dev.lamina.runtime.registry.LambdaRegistry;
 import dev.lamina.runtime.serving.ServingSignature;
+import dev.lamina.runtime.train.CompileOptions;
 import dev.lamina.runtime.train.FitOptions;
 import dev.lamina.runtime.train.History;
 import dev.lamina.runtime.train.Loss;
@@ -407,18 +408,7 @@ public class Model implements AutoCloseable {
 
   /** Keras's {@code compile} with typed optimizer and loss, and metrics by name. */
   public final void compile(Optimizer optimizer, Loss loss, String... metrics) {
-    Objects.requireNonNull(loss, "loss");
-    List<List<Metric>> perOutput = new ArrayList<>();
-    for (SymbolicTensor<?> output : outputs()) {
-      Shape shape = output.shape();
-      long units = shape.numDimensions() < 2 ? 1 : shape.get(shape.numDimensions() - 1);
-      List<Metric> resolved = new ArrayList<>();
-      for (String metric : metrics) {
-        resolved.add(Metrics.get(metric, loss, units));
-      }
-      perOutput.add(resolved);
-    }
-    compilePerOutput(optimizer, loss, perOutput, List.<Object>of((Object[]) metrics));
+    compile(new CompileOptions(optimizer).loss(loss).metrics(metrics));
   }
 
   /**
@@ -427,30 +417,23 @@ public class Model implements AutoCloseable {
    * Keras class name): as Keras's {@code {"class_name", "config"}}.
    */
   public final void compile(Optimizer optimizer, Loss loss, List<Metric> metrics) {
-    List<List<Metric>> perOutput = new ArrayList<>();
-    outputs().forEach(output -> perOutput.add(List.copyOf(metrics)));
-    List<Object> saved = new ArrayList<>();
-    for (Metric metric : metrics) {
-      if (metric.className() == null) {
-        saved = null; // one of the user's: the file keeps no compile configuration
-        break;
-      }
-      Map<String, Object> entry = new java.util.LinkedHashMap<>();
-      entry.put("class_name", metric.className());
-      entry.put("config", new java.util.LinkedHashMap<>(metric.config()));
-      saved.add(entry);
-    }
-    compilePerOutput(optimizer, loss, perOutput, saved);
+    compile(new CompileOptions(optimizer).loss(loss).metrics(metrics.toArray(Metric[]::new)));
   }
 
-  private synchronized void compilePerOutput(Optimizer optimizer, Loss loss,
-      List<List<Metric>> metrics, List<Object> metricNames) {
-    Objects.requireNonNull(optimizer, "optimizer");
-    Objects.requireNonNull(loss, "loss");
+  /**
+   * Keras's {@code compile} with every argument: a loss per output, {@code loss_weights},
+   * metrics and weighted metrics per output ({@link CompileOptions}).
+   *
+   * @throws IllegalArgumentException for an unknown output, metric or loss name, or a loss
+   *     missing for an output, naming the outputs
+   */
+  public final synchronized void compile(CompileOptions options) {
+    Objects.requireNonNull(options, "options");
     List<String> outputNames = new ArrayList<>();
     outputs().forEach(output -> outputNames.add(nameOf(output.producer().layer())));
-    TrainingGraph training = new TrainingGraph(executor(), optimizer, loss, metrics, outputNames);
-    trainer = new Trainer(this, training, optimizer, loss, metricNames);
+    CompileSpec spec = CompileSpec.of(options, outputNames, outputs());
+    TrainingGraph training = new TrainingGraph(executor(), spec);
+    trainer = new Trainer(this, training, spec);
   }
 
   /** The current topology; for saving. */
@@ -642,24 +625,49 @@ public class Model implements AutoCloseable {
 
   /** Keras's {@code evaluate(x, y, batch_size, return_dict=True)}, training off. */
   public final Map<String, Double> evaluate(Object x, Object y, int batchSize) {
+    return evaluate(x, y, null, batchSize);
+  }
+
+  /**
+   * Keras's {@code evaluate(x, y, sample_weight, batch_size, return_dict=True)}: the loss and
+   * weighted metrics weigh each sample by {@code sampleWeight} (the forms of
+   * {@link FitOptions#sampleWeight}; {@code null} for none).
+   */
+  public final Map<String, Double> evaluate(Object x, Object y, Object sampleWeight,
+      int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
     Trainer current = trainer("evaluate");
-    return current.evaluate(current.inputs(x), current.targets(y), batchSize);
+    TrainingData ys = current.targets(y);
+    return current.evaluate(current.inputs(x), ys, current.weights(sampleWeight, null, ys),
+        batchSize);
   }
 
   /** Keras's {@code train_on_batch(x, y, return_dict=True)}: one step on all of x. */
   public final Map<String, Double> trainOnBatch(Object x, Object y) {
+    return trainOnBatch(x, y, null);
+  }
+
+  /**
+   * Keras's {@code train_on_batch(x, y, sample_weight, return_dict=True)} (the forms of
+   * {@link FitOptions#sampleWeight}; {@code null} for none).
+   */
+  public final Map<String, Double> trainOnBatch(Object x, Object y, Object sampleWeight) {
     Trainer current = trainer("trainOnBatch");
     synchronized (current) {
-      return current.trainOnBatch(x, y);
+      return current.trainOnBatch(x, y, sampleWeight);
     }
   }
 
   /** Keras's {@code test_on_batch(x, y, return_dict=True)}. */
   public final Map<String, Double> testOnBatch(Object x, Object y) {
-    return trainer("testOnBatch").testOnBatch(x, y);
+    return testOnBatch(x, y, null);
+  }
+
+  /** Keras's {@code test_on_batch(x, y, sample_weight, return_dict=True)}. */
+  public final Map<String, Double> testOnBatch(Object x, Object y, Object sampleWeight) {
+    return trainer("testOnBatch").testOnBatch(x, y, sampleWeight);
   }
 
   /** The compiled optimizer (for schedules and inspection). */

@@ -98,7 +98,7 @@ final class ModelFiles {
     List<Weight> all = model.weights();
     Trainer trainer = weightsOnly ? null : model.compiled();
     boolean withTraining =
-        trainer != null && trainer.metricNames() != null && isBuiltIn(trainer);
+        trainer != null && trainer.spec().fileConfig() != null && isBuiltIn(trainer);
     if (withTraining) {
       requireCompiledTrainability(model, trainer);
     }
@@ -181,7 +181,9 @@ final class ModelFiles {
 
   private static boolean isBuiltIn(Trainer trainer) {
     try {
-      Losses.get(trainer.loss().name(), trainer.loss().fromLogits());
+      for (var loss : trainer.spec().losses()) {
+        Losses.get(loss.name(), loss.fromLogits());
+      }
       // The class too: a subclass of the user's (Adam is not final, for AdamW) is not built in.
       return Optimizer.get(trainer.optimizer().name()).getClass()
           == trainer.optimizer().getClass();
@@ -201,11 +203,9 @@ final class ModelFiles {
       optimizer.put("exclude_from_weight_decay", trainer.optimizer().excludedFromWeightDecay());
     }
     training.put("optimizer", optimizer);
-    Map<String, Object> loss = new LinkedHashMap<>();
-    loss.put("name", trainer.loss().name());
-    loss.put("from_logits", trainer.loss().fromLogits());
-    training.put("loss", loss);
-    training.put("metrics", trainer.metricNames());
+    // Keras's compile arguments: loss (one, or a list per output), loss_weights, metrics and
+    // weighted_metrics (a list for every output, or by output name).
+    training.putAll(trainer.spec().fileConfig());
     TrainingGraph graph = trainer.graph();
     training.put("iterations", graph.iterations());
     List<Object> slots = new ArrayList<>();
@@ -867,26 +867,84 @@ final class ModelFiles {
     return name;
   }
 
+  /** Keras's compile arguments as {@link #training} wrote them. */
+  private static dev.lamina.runtime.train.CompileOptions compileOptions(Optimizer optimizer,
+      JsonObject training) throws IOException {
+    var options = new dev.lamina.runtime.train.CompileOptions(optimizer);
+    if (training.get("loss") instanceof JsonArray list) {
+      List<Object> losses = new ArrayList<>();
+      for (JsonObject loss : list.objects()) {
+        losses.add(loss(loss));
+      }
+      options.losses(losses.toArray());
+    } else {
+      options.loss(loss(training.requireObject("loss")));
+    }
+    if (training.containsKey("loss_weights")) {
+      JsonArray weights = training.requireArray("loss_weights");
+      double[] values = new double[weights.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = weights.requireDouble(i);
+      }
+      options.lossWeights(values);
+    }
+    for (String key : List.of("metrics", "weighted_metrics")) {
+      boolean weighted = key.equals("weighted_metrics");
+      if (!training.containsKey(key)) {
+        if (weighted) {
+          continue;
+        }
+        training.requireArray(key); // the error naming it
+      }
+      if (training.get(key) instanceof JsonObject byOutput) {
+        for (String output : byOutput.keySet()) {
+          addMetrics(options, output, byOutput.requireArray(output), weighted);
+        }
+      } else {
+        addMetrics(options, null, training.requireArray(key), weighted);
+      }
+    }
+    return options;
+  }
+
+  private static dev.lamina.runtime.train.Loss loss(JsonObject loss) throws IOException {
+    return Losses.get(loss.requireString("name"), loss.requireBoolean("from_logits"));
+  }
+
+  /**
+   * Metrics by name, or as Keras serializes objects ({@code {"class_name", "config"}}), in
+   * order, for every output ({@code output} null) or one.
+   */
+  private static void addMetrics(dev.lamina.runtime.train.CompileOptions options, String output,
+      JsonArray json, boolean weighted) throws IOException {
+    for (int i = 0; i < json.size(); i++) {
+      if (json.get(i) instanceof String name) {
+        if (output == null) {
+          options = weighted ? options.weightedMetrics(name) : options.metrics(name);
+        } else {
+          options = weighted ? options.weightedMetricsFor(output, name)
+              : options.metricsFor(output, name);
+        }
+        continue;
+      }
+      JsonObject object = json.requireObject(i);
+      dev.lamina.runtime.train.Metric metric = dev.lamina.runtime.train.Metrics.fromConfig(
+          object.requireString("class_name"), object.requireObject("config"));
+      if (output == null) {
+        options = weighted ? options.weightedMetrics(metric) : options.metrics(metric);
+      } else {
+        options = weighted ? options.weightedMetricsFor(output, metric)
+            : options.metricsFor(output, metric);
+      }
+    }
+  }
+
   private static void restoreTraining(Model model, ZipArchive zip, JsonObject training,
       Map<String, String> readers) throws IOException {
     JsonObject optimizerJson = training.requireObject("optimizer");
     Optimizer optimizer = optimizer(optimizerJson);
-    JsonObject lossJson = training.requireObject("loss");
-    var loss = Losses.get(lossJson.requireString("name"), lossJson.requireBoolean("from_logits"));
-    JsonArray metricsJson = training.requireArray("metrics");
-    boolean byName = metricsJson.stream().allMatch(entry -> entry instanceof String);
     try {
-      if (byName) {
-        model.compile(optimizer, loss, metricsJson.strings().toArray(String[]::new));
-      } else {
-        // Metric objects, as Keras serializes them: {"class_name", "config"}.
-        List<dev.lamina.runtime.train.Metric> metrics = new ArrayList<>();
-        for (JsonObject metric : metricsJson.objects()) {
-          metrics.add(dev.lamina.runtime.train.Metrics.fromConfig(
-              metric.requireString("class_name"), metric.requireObject("config")));
-        }
-        model.compile(optimizer, loss, metrics);
-      }
+      model.compile(compileOptions(optimizer, training));
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw training.error("describes a compile configuration this model cannot take: "
           + e.getMessage());

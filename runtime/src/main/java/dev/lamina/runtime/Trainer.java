@@ -29,34 +29,22 @@ final class Trainer {
   private final Model model;
   private final TrainingGraph graph;
   private final Optimizer optimizer;
-  private final Loss loss;
-  private final List<Object> metricNames;
+  private final CompileSpec spec;
 
-  /**
-   * @param metricNames the metrics as a model file keeps them: names as given at compile, or
-   *     Keras's {@code {"class_name", "config"}} of built-in metric objects; {@code null} when
-   *     one is the user's (a saved model then keeps no compile configuration)
-   */
-  Trainer(Model model, TrainingGraph graph, Optimizer optimizer, Loss loss,
-      List<Object> metricNames) {
+  Trainer(Model model, TrainingGraph graph, CompileSpec spec) {
     this.model = model;
     this.graph = graph;
-    this.optimizer = optimizer;
-    this.loss = loss;
-    this.metricNames = metricNames == null ? null
-        : java.util.Collections.unmodifiableList(new ArrayList<>(metricNames));
+    this.spec = spec;
+    this.optimizer = spec.optimizer();
   }
 
   TrainingGraph graph() {
     return graph;
   }
 
-  Loss loss() {
-    return loss;
-  }
-
-  List<Object> metricNames() {
-    return metricNames;
+  /** The compile: each output's loss, the metrics, what a model file keeps. */
+  CompileSpec spec() {
+    return spec;
   }
 
   Optimizer optimizer() {
@@ -81,7 +69,10 @@ final class Trainer {
     List<Class<? extends TType>> dtypes = new ArrayList<>();
     List<Shape> shapes = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    for (SymbolicTensor<?> output : model.outputs()) {
+    List<Loss> losses = spec.losses();
+    for (int i = 0; i < losses.size(); i++) {
+      SymbolicTensor<?> output = model.outputs().get(i);
+      Loss loss = losses.get(i);
       dtypes.add(loss.targetType());
       Shape shape = output.shape();
       shapes.add(loss.sparseTargets() ? null : shape);
@@ -89,14 +80,25 @@ final class Trainer {
           + (loss.sparseTargets() ? " (class indices)" : ""));
     }
     TrainingData targets = TrainingData.of(y, dtypes, shapes, names, "y");
-    if (loss.sparseTargets()) {
-      for (int i = 0; i < model.outputs().size(); i++) {
+    for (int i = 0; i < losses.size(); i++) {
+      if (losses.get(i).sparseTargets()) {
         requireSparseShape(targets, i, names.get(i));
         Shape output = model.outputs().get(i).shape();
         targets.requireIndicesBelow(i, output.get(output.numDimensions() - 1), names.get(i));
       }
     }
     return targets;
+  }
+
+  /**
+   * Keras's {@code sample_weight} / {@code class_weight} for the targets {@code ys}, as the
+   * training pass takes them; {@code null} if neither.
+   */
+  TrainingData weights(Object sampleWeight, Map<Integer, Double> classWeight, TrainingData ys) {
+    List<Boolean> sparse = new ArrayList<>();
+    spec.losses().forEach(loss -> sparse.add(loss.sparseTargets()));
+    return SampleWeights.of(sampleWeight, classWeight, ys, spec.outputNames(),
+        graph.train().weightRanks(), sparse);
   }
 
   private static void requireSparseShape(TrainingData targets, int index, String name) {
@@ -139,13 +141,18 @@ final class Trainer {
     TrainingData xs = inputs(x);
     TrainingData ys = targets(y);
     xs.requireSameSamples(ys, "");
+    SampleWeights.requireNotBoth(options.sampleWeight(), options.classWeight());
+    // Sample weights split with the data; class weights weigh the training part only (Keras).
+    TrainingData ws = weights(options.sampleWeight(), null, ys);
     graph.setBaseSeed(options.seed()); // what the layers' random ops mix in (SeedStream)
     TrainingData valX = null;
     TrainingData valY = null;
+    TrainingData valW = null;
     if (options.validationX() != null) {
       valX = inputs(options.validationX());
       valY = targets(options.validationY());
       valX.requireSameSamples(valY, " in validationData");
+      valW = weights(options.validationSampleWeight(), null, valY);
     } else if (options.validationSplit() > 0) {
       // Keras: the last fraction of the samples, taken before any shuffling.
       long split = (long) (xs.samples() * (1 - options.validationSplit()));
@@ -156,11 +163,16 @@ final class Trainer {
       }
       valX = xs.rows(split, xs.samples());
       valY = ys.rows(split, ys.samples());
+      valW = ws == null ? null : ws.rows(split, ws.samples());
       xs = xs.rows(0, split);
       ys = ys.rows(0, split);
+      ws = ws == null ? null : ws.rows(0, split);
     }
     if (xs.samples() == 0) {
       throw new IllegalArgumentException("fit needs at least one sample, got none");
+    }
+    if (options.classWeight() != null) {
+      ws = weights(null, options.classWeight(), ys);
     }
 
     History history = new History();
@@ -195,14 +207,16 @@ final class Trainer {
         long from = (long) step * batchSize;
         long[] rows = java.util.Arrays.copyOfRange(order, (int) from,
             (int) Math.min(samples, from + batchSize));
-        means.add(runBatch(graph.train(), xs, ys, rows), rows.length);
+        means.add(runBatch(graph.train(), xs, ys, ws, rows), rows.length);
         logs = batchEnd(step, means, publishEachBatch, callbacks);
         progress.batch(step + 1, logs);
       }
       TrainingData validationX = valX;
       TrainingData validationY = valY;
+      TrainingData validationW = valW;
       logs = epochEnd(epoch, means, validationX == null ? null
-          : () -> evaluate(validationX, validationY, batchSize), callbacks, progress, history);
+          : () -> evaluate(validationX, validationY, validationW, batchSize), callbacks, progress,
+          history);
     }
     for (Callback callback : callbacks) {
       callback.onTrainEnd(logs);
@@ -246,7 +260,7 @@ final class Trainer {
   }
 
   /** A batch of a source, checked and converted on the prefetch thread. */
-  private record Prepared(TrainingData xs, TrainingData ys) {}
+  private record Prepared(TrainingData xs, TrainingData ys, TrainingData ws) {}
 
   private Prepared prepare(Batch batch) {
     if (batch.y() == null) {
@@ -259,7 +273,20 @@ final class Trainer {
     if (xs.samples() == 0) {
       throw new IllegalArgumentException("the batch has no samples");
     }
-    return new Prepared(xs, ys);
+    return new Prepared(xs, ys, weights(batch.sampleWeight(), null, ys));
+  }
+
+  /** A batch of a training source: its sample weights, or class weights from its targets. */
+  private Prepared prepare(Batch batch, Map<Integer, Double> classWeight) {
+    Prepared prepared = prepare(batch);
+    if (classWeight == null) {
+      return prepared;
+    }
+    if (batch.sampleWeight() != null) {
+      throw new IllegalArgumentException("the batch has sample weights and fit has classWeight; "
+          + "use one of them (as in Keras)");
+    }
+    return new Prepared(prepared.xs(), prepared.ys(), weights(null, classWeight, prepared.ys()));
   }
 
   /**
@@ -288,13 +315,20 @@ final class Trainer {
     BatchSource validation = options.validationSource();
     Cursor validationCursor = validation == null ? null
         : new Cursor(validation, options.validationSteps(), false, 0);
+    if (options.sampleWeight() != null) {
+      throw new IllegalArgumentException("sampleWeight goes with arrays; a BatchSource gives its "
+          + "weights with each batch (Batch.of(x, y, sampleWeight))");
+    }
     TrainingData valX = null;
     TrainingData valY = null;
+    TrainingData valW = null;
     if (options.validationX() != null) {
       valX = inputs(options.validationX());
       valY = targets(options.validationY());
       valX.requireSameSamples(valY, " in validationData");
+      valW = weights(options.validationSampleWeight(), null, valY);
     }
+    Map<Integer, Double> classWeight = options.classWeight();
     History history = new History();
     boolean[] stop = {false};
     int[] initialEpoch = {options.initialEpoch()};
@@ -314,7 +348,7 @@ final class Trainer {
         EpochProgress progress = new EpochProgress(options.out(), options.verbose(), epoch,
             options.epochs(), cursor.expectedSteps(), dynamic);
         Means means = new Means(graph);
-        prefetcher.start(source, cursor.next(), this::prepare);
+        prefetcher.start(source, cursor.next(), batch -> prepare(batch, classWeight));
         long step = 0;
         while (!stop[0]) {
           Prepared batch = (Prepared) prefetcher.next();
@@ -324,7 +358,7 @@ final class Trainer {
           for (Callback callback : callbacks) {
             callback.onTrainBatchBegin((int) step);
           }
-          means.add(runBatch(graph.train(), batch.xs(), batch.ys(),
+          means.add(runBatch(graph.train(), batch.xs(), batch.ys(), batch.ws(),
               order(batch.xs().samples(), null)), batch.xs().samples());
           logs = batchEnd((int) step, means, publishEachBatch, callbacks);
           step++;
@@ -352,8 +386,9 @@ final class Trainer {
         }
         TrainingData validationX = valX;
         TrainingData validationY = valY;
+        TrainingData validationW = valW;
         java.util.function.Supplier<Map<String, Double>> validate = validationX != null
-            ? () -> evaluate(validationX, validationY, options.batchSize())
+            ? () -> evaluate(validationX, validationY, validationW, options.batchSize())
             : validation != null ? () -> evaluate(validation, validationCursor, prefetcher)
             : null;
         logs = epochEnd(epoch, means, validate, callbacks, progress, history);
@@ -381,7 +416,7 @@ final class Trainer {
     prefetcher.start(source, cursor.next(), this::prepare);
     long step = 0;
     for (Prepared batch; (batch = (Prepared) prefetcher.next()) != null; step++) {
-      means.add(runBatch(graph.evaluate(), batch.xs(), batch.ys(),
+      means.add(runBatch(graph.evaluate(), batch.xs(), batch.ys(), batch.ws(),
           order(batch.xs().samples(), null)), batch.xs().samples());
     }
     boolean exhausted = prefetcher.exhausted();
@@ -527,12 +562,19 @@ final class Trainer {
   }
 
   private double[][] runBatch(TrainingGraph.Pass pass, TrainingData xs, TrainingData ys,
-      long[] rows) {
+      TrainingData ws, long[] rows) {
     List<Tensor> inputs = xs.batch(rows);
     try {
       List<Tensor> targets = ys.batch(rows);
       try {
-        return graph.run(pass, inputs, targets);
+        List<Tensor> weights = ws == null ? null : ws.batch(rows);
+        try {
+          return graph.run(pass, inputs, targets, weights);
+        } finally {
+          if (weights != null) {
+            weights.forEach(Tensor::close);
+          }
+        }
       } finally {
         targets.forEach(Tensor::close);
       }
@@ -541,8 +583,12 @@ final class Trainer {
     }
   }
 
-  /** Loss and metrics over all of {@code xs}, batch by batch, training off. */
-  Map<String, Double> evaluate(TrainingData xs, TrainingData ys, int batchSize) {
+  /**
+   * Loss and metrics over all of {@code xs}, batch by batch, training off; {@code ws} the
+   * sample weights, or {@code null}.
+   */
+  Map<String, Double> evaluate(TrainingData xs, TrainingData ys, TrainingData ws,
+      int batchSize) {
     xs.requireSameSamples(ys, "");
     long samples = xs.samples();
     if (samples == 0) {
@@ -554,7 +600,7 @@ final class Trainer {
       for (int i = 0; i < rows.length; i++) {
         rows[i] = from + i;
       }
-      means.add(runBatch(graph.evaluate(), xs, ys, rows), rows.length);
+      means.add(runBatch(graph.evaluate(), xs, ys, ws, rows), rows.length);
     }
     return means.logs();
   }
@@ -563,29 +609,31 @@ final class Trainer {
    * One training step on all of {@code x}: Keras's {@code train_on_batch}; the model publishes
    * the step's values to its weights at its end.
    */
-  Map<String, Double> trainOnBatch(Object x, Object y) {
+  Map<String, Double> trainOnBatch(Object x, Object y, Object sampleWeight) {
     graph.beginTraining();
     try {
-      return oneBatch(graph.train(), x, y);
+      return oneBatch(graph.train(), x, y, sampleWeight);
     } finally {
       graph.endTraining();
     }
   }
 
   /** Keras's {@code test_on_batch}. */
-  Map<String, Double> testOnBatch(Object x, Object y) {
-    return oneBatch(graph.evaluate(), x, y);
+  Map<String, Double> testOnBatch(Object x, Object y, Object sampleWeight) {
+    return oneBatch(graph.evaluate(), x, y, sampleWeight);
   }
 
-  private Map<String, Double> oneBatch(TrainingGraph.Pass pass, Object x, Object y) {
+  private Map<String, Double> oneBatch(TrainingGraph.Pass pass, Object x, Object y,
+      Object sampleWeight) {
     TrainingData xs = inputs(x);
     TrainingData ys = targets(y);
     xs.requireSameSamples(ys, "");
     if (xs.samples() == 0) {
       throw new IllegalArgumentException("A batch needs at least one sample, got none");
     }
+    TrainingData ws = weights(sampleWeight, null, ys);
     Means means = new Means(graph);
-    means.add(runBatch(pass, xs, ys, order(xs.samples(), null)), xs.samples());
+    means.add(runBatch(pass, xs, ys, ws, order(xs.samples(), null)), xs.samples());
     return means.logs();
   }
 

@@ -69,6 +69,40 @@ final class TrainingData {
   }
 
   /**
+   * float32 arrays of the given values and shapes (row-major, batch first, each holding the same
+   * number of samples): sample weights.
+   */
+  static TrainingData ofFloats(List<float[]> values, List<Shape> shapes) {
+    List<TensorData.Dense> arrays = new ArrayList<>();
+    List<Class<? extends TType>> dtypes = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      TensorData.Dense array = TensorData.allocate(TFloat32.class, shapes.get(i), "weights");
+      ((org.tensorflow.ndarray.buffer.FloatDataBuffer) array.buffer()).write(values.get(i));
+      arrays.add(array);
+      dtypes.add(TFloat32.class);
+    }
+    return new TrainingData(arrays, dtypes, shapes.get(0).get(0));
+  }
+
+  /** Array {@code index}'s values as doubles, row-major. */
+  double[] doubles(int index) {
+    DataBuffer<?> buffer = arrays.get(index).buffer();
+    double[] values = new double[Math.toIntExact(buffer.size())];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = ((Number) buffer.getObject(i)).doubleValue();
+    }
+    return values;
+  }
+
+  /** An array's values as float32, row-major: sample weights. */
+  static float[] floats(NdArray<?> array, String name) {
+    TensorData.Dense dense = convert(array, TFloat32.class, name);
+    float[] values = new float[Math.toIntExact(array.shape().size())];
+    ((org.tensorflow.ndarray.buffer.FloatDataBuffer) dense.buffer()).read(values);
+    return values;
+  }
+
+  /**
    * Fails unless every value of array {@code index} (class indices) is in {@code [0, classes)}:
    * TensorFlow's one-hot would silently give an out-of-range label no class, as Keras does not.
    */

@@ -35,16 +35,17 @@ final class TrainingGraph {
 
   /**
    * A pass's feeds and fetches: loss first, then per-output losses if several (batch means), then
-   * each metric's {@link Metric#statistics} of the batch.
+   * each metric's {@link Metric#statistics} of the batch. {@code sampleWeights}: one feed per
+   * output, 1 unless fed, of rank {@code weightRanks} (the rank of the output's per-sample loss
+   * values, which a sample weight broadcasts over).
    */
-  record Pass(List<Operand<?>> inputs, List<Placeholder<?>> targets, List<Operand<TFloat32>> values,
+  record Pass(List<Operand<?>> inputs, List<Placeholder<?>> targets,
+      List<Operand<TFloat32>> sampleWeights, int[] weightRanks, List<Operand<TFloat32>> values,
       Op update) {}
 
   private final Executor executor;
   private final Optimizer optimizer;
-  private final List<String> names = new ArrayList<>();
-  /** The metrics in the order of their names, after the losses. */
-  private final List<Metric> metricList = new ArrayList<>();
+  private final CompileSpec spec;
   private final List<Weight> trainable = new ArrayList<>();
   /** Every weight a step changes: the trainable ones and those layers update (moving stats). */
   private final List<Weight> changedByStep = new ArrayList<>();
@@ -70,23 +71,12 @@ final class TrainingGraph {
   /** One optimizer slot: its variable, its current value, and its shape. */
   record Slot(Operand<?> handle, Operand<TFloat32> read, Shape shape) {}
 
-  TrainingGraph(Executor executor, Optimizer optimizer, Loss loss, List<List<Metric>> metrics,
-      List<String> outputNames) {
+  TrainingGraph(Executor executor, CompileSpec spec) {
     this.executor = executor;
-    this.optimizer = optimizer;
+    this.spec = spec;
+    this.optimizer = spec.optimizer();
     Ops tf = executor.ops();
     Topology topology = executor.topology();
-    int outputs = topology.outputs().size();
-    names.add("loss");
-    if (outputs > 1) {
-      outputNames.forEach(name -> names.add(name + "_loss"));
-    }
-    for (int i = 0; i < outputs; i++) {
-      for (Metric metric : metrics.get(i)) {
-        names.add(outputs > 1 ? outputNames.get(i) + "_" + metric.name() : metric.name());
-        metricList.add(metric);
-      }
-    }
 
     Ops opt = tf.withSubScope("optimizer");
     learningRate = opt.withName("learning_rate").varHandleOp(TFloat32.class, Shape.scalar(),
@@ -125,9 +115,8 @@ final class TrainingGraph {
     List<Operand<TFloat32>> trainOutputs = new ArrayList<>();
     topology.outputs().forEach(output ->
         trainOutputs.add(float32(Executor.operandOf(built, output))));
-    List<Placeholder<?>> trainTargets = targets(trainOps, loss, outputs);
-    List<Operand<TFloat32>> trainValues =
-        lossAndMetrics(trainOps, loss, metrics, trainOutputs, trainTargets);
+    Feeds trainFeeds = feeds(trainOps);
+    List<Operand<TFloat32>> trainValues = lossAndMetrics(trainOps, trainOutputs, trainFeeds);
     // Only trainable weights reach the regularizers and the optimizer: float32 ones, checked.
     trainable.forEach(weight -> float32(weight, reads.get(weight)));
     addRegularization(trainOps, trainValues, reads::get, built);
@@ -157,18 +146,19 @@ final class TrainingGraph {
       assigns.add(update);
       update = trainOps.withControlDependencies(assigns).withName("step_and_updates").noOp();
     }
-    train = new Pass(trainInputs, trainTargets, trainValues, update);
+    train = new Pass(trainInputs, trainFeeds.targets(), trainFeeds.weights(),
+        trainFeeds.ranks(), trainValues, update);
 
     // The evaluation pass, on the inference outputs.
     Ops evalOps = tf.withSubScope("evaluate");
     List<Operand<TFloat32>> evalOutputs = new ArrayList<>();
     executor.outputs().forEach(output -> evalOutputs.add(float32(output)));
-    List<Placeholder<?>> evalTargets = targets(evalOps, loss, outputs);
-    List<Operand<TFloat32>> evalValues =
-        lossAndMetrics(evalOps, loss, metrics, evalOutputs, evalTargets);
+    Feeds evalFeeds = feeds(evalOps);
+    List<Operand<TFloat32>> evalValues = lossAndMetrics(evalOps, evalOutputs, evalFeeds);
     addRegularization(evalOps, evalValues, weight -> executor.variables().get(weight).read(),
         executor.built());
-    evaluate = new Pass(executor.feeds(), evalTargets, evalValues, null);
+    evaluate = new Pass(executor.feeds(), evalFeeds.targets(), evalFeeds.weights(),
+        evalFeeds.ranks(), evalValues, null);
 
     Session.Runner init = executor.session().runner();
     initializers.forEach(init::addTarget);
@@ -201,12 +191,21 @@ final class TrainingGraph {
     return (Operand<TFloat32>) output;
   }
 
-  private static List<Placeholder<?>> targets(Ops tf, Loss loss, int outputs) {
+  /** A pass's targets and sample weights, one of each per output; ranks filled in later. */
+  private record Feeds(List<Placeholder<?>> targets, List<Operand<TFloat32>> weights,
+      int[] ranks) {}
+
+  private Feeds feeds(Ops tf) {
     List<Placeholder<?>> targets = new ArrayList<>();
-    for (int i = 0; i < outputs; i++) {
-      targets.add(tf.withName("target_" + i).placeholder(loss.targetType()));
+    List<Operand<TFloat32>> weights = new ArrayList<>();
+    List<Loss> losses = spec.losses();
+    for (int i = 0; i < losses.size(); i++) {
+      targets.add(tf.withName("target_" + i).placeholder(losses.get(i).targetType()));
+      // 1 unless fed: an unweighted step multiplies its loss values by a scalar one.
+      weights.add(tf.withName("sample_weight_" + i).placeholderWithDefault(tf.constant(1f),
+          Shape.unknown()));
     }
-    return targets;
+    return new Feeds(targets, weights, new int[losses.size()]);
   }
 
   /**
@@ -261,34 +260,59 @@ final class TrainingGraph {
 
   /**
    * The batch means of the total loss and each output's loss (if several), and each metric's
-   * statistics of the batch.
+   * statistics of the batch, as Keras 3's {@code CompileLoss} and {@code CompileMetrics}: each
+   * output's loss is its per-sample values times the sample weights, averaged over every value
+   * ("sum_over_batch_size", not divided by the weights' sum); the total is the sum of each
+   * output's loss times its loss weight; only weighted metrics see the sample weights.
    */
-  private List<Operand<TFloat32>> lossAndMetrics(Ops tf, Loss loss, List<List<Metric>> metrics,
-      List<Operand<TFloat32>> outputs, List<Placeholder<?>> targets) {
+  private List<Operand<TFloat32>> lossAndMetrics(Ops tf, List<Operand<TFloat32>> outputs,
+      Feeds feeds) {
+    List<Loss> lossList = spec.losses();
     List<Operand<TFloat32>> losses = new ArrayList<>();
-    List<Operand<TFloat32>> metricValues = new ArrayList<>();
+    List<Operand<TFloat32>> lossValues = new ArrayList<>();
     for (int i = 0; i < outputs.size(); i++) {
       Ops scoped = tf.withSubScope("loss");
-      // Keras's "sum_over_batch_size": the mean of every per-sample value (rank > 2 outputs
-      // give several per sample).
+      Operand<TFloat32> perSample =
+          lossList.get(i).perSample(scoped, feeds.targets().get(i), outputs.get(i));
+      // Keras's losses reduce the last axis: (batch, units) gives one value per sample,
+      // (batch, steps, units) one per step. (The targets' shapes are free, so perSample's
+      // static shape may not say.)
+      feeds.ranks()[i] = Math.max(1, outputs.get(i).shape().numDimensions() - 1);
+      lossValues.add(perSample);
+      // Keras's "sum_over_batch_size": the mean of every weighted per-sample value (rank > 2
+      // outputs give several per sample).
       losses.add(scoped.math.mean(scoped.reshape(
-          loss.perSample(scoped, targets.get(i), outputs.get(i)), scoped.constant(new long[] {-1})),
+          scoped.math.mul(perSample, feeds.weights().get(i)), scoped.constant(new long[] {-1})),
           scoped.constant(0)));
-      for (Metric metric : metrics.get(i)) {
-        Ops metricOps = tf.withSubScope(metric.name());
-        metricValues.add(metricOps.reshape(
-            metric.statistics(metricOps, targets.get(i), outputs.get(i)),
-            metricOps.constant(new long[] {-1})));
-      }
     }
+    List<Operand<TFloat32>> metricValues = new ArrayList<>();
+    for (CompileSpec.MetricSlot slot : spec.metrics()) {
+      int i = slot.output();
+      Metric metric = slot.metric();
+      Ops metricOps = tf.withSubScope(metric.name());
+      Operand<TFloat32> statistics;
+      if (slot.weighted()) {
+        // The weights at the shape of the loss values: what the metric is told they weigh.
+        Operand<TFloat32> weights = metricOps.broadcastTo(feeds.weights().get(i),
+            metricOps.shape(lossValues.get(i)));
+        statistics = metric.weightedStatistics(metricOps, feeds.targets().get(i),
+            outputs.get(i), weights);
+      } else {
+        statistics = metric.statistics(metricOps, feeds.targets().get(i), outputs.get(i));
+      }
+      metricValues.add(metricOps.reshape(statistics, metricOps.constant(new long[] {-1})));
+    }
+    double[] lossWeights = spec.lossWeights();
     List<Operand<TFloat32>> values = new ArrayList<>();
-    Operand<TFloat32> total = losses.get(0);
-    for (int i = 1; i < losses.size(); i++) {
-      total = tf.math.add(total, losses.get(i));
+    Operand<TFloat32> total = null;
+    for (int i = 0; i < losses.size(); i++) {
+      Operand<TFloat32> term = lossWeights == null ? losses.get(i)
+          : tf.math.mul(losses.get(i), tf.constant((float) lossWeights[i]));
+      total = total == null ? term : tf.math.add(total, term);
     }
     values.add(total);
     if (losses.size() > 1) {
-      values.addAll(losses);
+      values.addAll(losses); // Keras logs each output's loss unweighted
     }
     values.addAll(metricValues);
     return values;
@@ -533,12 +557,17 @@ final class TrainingGraph {
 
   /** The names of what a step returns: loss, per-output losses, metrics. */
   List<String> names() {
-    return names;
+    return spec.logNames();
   }
 
   /** The metrics, in the order of their names after the losses'. */
   List<Metric> metrics() {
-    return metricList;
+    return spec.metrics().stream().map(CompileSpec.MetricSlot::metric).toList();
+  }
+
+  /** The compile this pass was built from. */
+  CompileSpec spec() {
+    return spec;
   }
 
   List<Weight> trainable() {
@@ -558,10 +587,11 @@ final class TrainingGraph {
    *
    * @return the loss means and metric statistics of the batch, in the order of {@link #names()}
    */
-  double[][] run(Pass pass, List<? extends Tensor> inputs, List<? extends Tensor> targets) {
+  double[][] run(Pass pass, List<? extends Tensor> inputs, List<? extends Tensor> targets,
+      List<? extends Tensor> sampleWeights) {
     executor.syncWeights();
     if (pass.update() == null) {
-      return executor.whileReading(() -> runPass(pass, inputs, targets));
+      return executor.whileReading(() -> runPass(pass, inputs, targets, sampleWeights));
     }
     // A step and marking its variables as trained happen together, so that neither this model's
     // own push nor a publish nor close falls in between; and no prediction runs while the step
@@ -570,7 +600,7 @@ final class TrainingGraph {
     synchronized (executor) {
       executor.requireOpen();
       try {
-        return executor.whileWriting(() -> runPass(pass, inputs, targets));
+        return executor.whileWriting(() -> runPass(pass, inputs, targets, sampleWeights));
       } finally {
         executor.markTrained(changedByStep); // a failed step may have changed some of them
       }
@@ -592,8 +622,9 @@ final class TrainingGraph {
     executor.endTraining();
   }
 
+  /** {@code sampleWeights}: {@code null} for none, or one per output ({@code null} for 1). */
   private double[][] runPass(Pass pass, List<? extends Tensor> inputs,
-      List<? extends Tensor> targets) {
+      List<? extends Tensor> targets, List<? extends Tensor> sampleWeights) {
     Session.Runner runner = executor.session().runner();
     if (pass.update() != null) {
       if (optimizer.schedule() == null) { // a schedule's rate is computed in the step
@@ -613,6 +644,13 @@ final class TrainingGraph {
     }
     for (int i = 0; i < targets.size(); i++) {
       runner.feed(pass.targets().get(i), targets.get(i));
+    }
+    if (sampleWeights != null) {
+      for (int i = 0; i < sampleWeights.size(); i++) {
+        if (sampleWeights.get(i) != null) {
+          runner.feed(pass.sampleWeights().get(i), sampleWeights.get(i));
+        }
+      }
     }
     pass.values().forEach(runner::fetch);
     double[][] values = new double[pass.values().size()][];

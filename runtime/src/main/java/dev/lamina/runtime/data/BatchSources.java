@@ -25,12 +25,27 @@ public final class BatchSources {
    *     are not arrays
    */
   public static BatchSource of(Object x, Object y, int batchSize) {
+    return of(x, y, null, batchSize);
+  }
+
+  /**
+   * {@link #of(Object, Object, int)} with Keras's {@code sample_weight}: one weight per sample,
+   * or a list with one array per output, cut into batches with the rows ({@code null} for none).
+   */
+  public static BatchSource of(Object x, Object y, Object sampleWeight, int batchSize) {
+    if (sampleWeight != null && y == null) {
+      throw new IllegalArgumentException("sample weights need targets y");
+    }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
     long samples = samples(x, "x", -1);
     if (y != null) {
       samples(y, "y", samples);
+    }
+    if (sampleWeight != null) {
+      samples(sampleWeight instanceof java.util.Map<?, ?> byOutput
+          ? List.copyOf(byOutput.values()) : sampleWeight, "sampleWeight", samples);
     }
     if (samples == 0) {
       throw new IllegalArgumentException("x has no samples");
@@ -49,7 +64,8 @@ public final class BatchSources {
         }
         long from = index * batchSize;
         long to = Math.min(samples, from + batchSize);
-        return new Batch(rows(x, from, to), y == null ? null : rows(y, from, to));
+        return Batch.of(rows(x, from, to), y == null ? null : rows(y, from, to),
+            sampleWeight == null ? null : weightRows(sampleWeight, from, to));
       }
 
       @Override
@@ -57,6 +73,16 @@ public final class BatchSources {
         return "BatchSources.of(" + samples + " samples, batches of " + batchSize + ")";
       }
     };
+  }
+
+  /** Rows of sample weights: an array, a list of arrays, or a map of them by output name. */
+  private static Object weightRows(Object sampleWeight, long from, long to) {
+    if (sampleWeight instanceof java.util.Map<?, ?> byOutput) {
+      java.util.Map<Object, Object> rows = new java.util.LinkedHashMap<>();
+      byOutput.forEach((output, weights) -> rows.put(output, rows(weights, from, to)));
+      return rows;
+    }
+    return rows(sampleWeight, from, to);
   }
 
   /** {@link #of(Object, Object, int)} for {@code predict}: inputs only. */

@@ -158,7 +158,7 @@ public final class CsvSource implements BatchSource {
       List<Object> targets = arrays(rows, targetGroups, targetTypes);
       y = targets.size() == 1 ? targets.get(0) : targets;
     }
-    return new Batch(x.size() == 1 ? x.get(0) : x, y);
+    return Batch.of(x.size() == 1 ? x.get(0) : x, y);
   }
 
   private List<Object> arrays(List<double[]> rows, List<int[]> groups, List<Type> groupTypes) {

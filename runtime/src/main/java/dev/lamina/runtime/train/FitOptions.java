@@ -32,6 +32,9 @@ public final class FitOptions {
   private BatchSource validationSource;
   private int validationSteps;
   private int maxQueueSize = 10;
+  private Object sampleWeight;
+  private java.util.Map<Integer, Double> classWeight;
+  private Object validationSampleWeight;
 
   public FitOptions batchSize(int batchSize) {
     if (batchSize < 1) {
@@ -82,7 +85,53 @@ public final class FitOptions {
   public FitOptions validationData(Object x, Object y) {
     this.validationX = Objects.requireNonNull(x, "x");
     this.validationY = Objects.requireNonNull(y, "y");
+    this.validationSampleWeight = null;
     return this;
+  }
+
+  /** Keras's {@code validation_data=(x, y, sample_weight)}. */
+  public FitOptions validationData(Object x, Object y, Object sampleWeight) {
+    validationData(x, y);
+    this.validationSampleWeight = Objects.requireNonNull(sampleWeight, "sampleWeight");
+    return this;
+  }
+
+  /**
+   * Keras's {@code sample_weight}: how much each sample counts in the loss and the weighted
+   * metrics. One array of one weight per sample ({@code float[]}, {@code double[]} or an
+   * NdArray of shape {@code (samples)} or {@code (samples, 1)}) for every output; for an output
+   * of sequences, one weight per sample and step, {@code (samples, steps)}; or one array per
+   * output, as a {@link java.util.List} in output order or a {@link java.util.Map} by output
+   * name. Each output's loss becomes the mean of its weighted per-sample values (Keras 3's
+   * {@code "sum_over_batch_size"}: divided by the count, not the weights' sum). Split by
+   * {@link #validationSplit} with the data.
+   */
+  public FitOptions sampleWeight(Object sampleWeight) {
+    this.sampleWeight = Objects.requireNonNull(sampleWeight, "sampleWeight");
+    return this;
+  }
+
+  /**
+   * Keras's {@code class_weight}: a sample weighs its target class's weight (1 for a class not
+   * listed); the class is the index of a sparse target, the arg-max of a one-hot one, or a
+   * single column rounded (binary targets). For a model of one output; not with
+   * {@link #sampleWeight}. Validation data are not weighted.
+   */
+  public FitOptions classWeight(java.util.Map<Integer, Double> classWeight) {
+    this.classWeight = java.util.Map.copyOf(Objects.requireNonNull(classWeight, "classWeight"));
+    return this;
+  }
+
+  public Object sampleWeight() {
+    return sampleWeight;
+  }
+
+  public java.util.Map<Integer, Double> classWeight() {
+    return classWeight;
+  }
+
+  public Object validationSampleWeight() {
+    return validationSampleWeight;
   }
 
   /**

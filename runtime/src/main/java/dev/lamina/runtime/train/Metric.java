@@ -56,6 +56,37 @@ public interface Metric {
         tf.dtypes.cast(tf.size(rows), TFloat32.class)));
   }
 
+  /**
+   * What one batch adds to the state of a weighted metric (Keras's {@code weighted_metrics}:
+   * {@code update_state(y_true, y_pred, sample_weight)}), in the layout of {@link #statistics}.
+   * By default, for a mean metric, Keras's {@code Mean} with weights: the sum of each sample's
+   * weighted values and the sum of the weights.
+   *
+   * @param sampleWeight the weights at the shape of the output's per-sample loss values:
+   *     {@code (batch)} for an output of shape {@code (batch, units)}, {@code (batch, steps)}
+   *     for {@code (batch, steps, units)}; a per-sample weight is the same along the steps
+   * @throws UnsupportedOperationException for a metric that keeps other statistics and does not
+   *     override this method: it cannot be a weighted metric
+   */
+  default Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
+      Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
+    Operand<TFloat32> values;
+    try {
+      values = perSample(tf, yTrue, yPred);
+    } catch (UnsupportedOperationException e) {
+      throw new UnsupportedOperationException(name() + " takes no sample weights (it overrides "
+          + "statistics but not weightedStatistics); compile it as a metric, not a weighted "
+          + "metric", e);
+    }
+    // Keras's reduce_to_samplewise_values: values times weights, each sample's mean of them, and
+    // each sample's mean weight as its count.
+    Operand<TFloat32> weighted = tf.math.mul(values, sampleWeight);
+    return tf.stack(java.util.List.of(
+        tf.reduceSum(Metrics.perSampleMean(tf, weighted), tf.constant(0)),
+        tf.reduceSum(Metrics.perSampleMean(tf, tf.broadcastTo(sampleWeight, tf.shape(values))),
+            tf.constant(0))));
+  }
+
   /** The metric's value from the totals of {@link #statistics} over the batches seen. */
   default double result(double[] totals) {
     return totals[1] == 0 ? 0 : totals[0] / totals[1];

@@ -196,6 +196,12 @@ public final class Metrics {
       }
 
       @Override
+      public Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
+          Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
+        return mse.weightedStatistics(tf, yTrue, yPred, sampleWeight);
+      }
+
+      @Override
       public double result(double[] totals) {
         return Math.sqrt(mse.result(totals));
       }
@@ -336,6 +342,18 @@ public final class Metrics {
     @Override
     public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
         Operand<TFloat32> yPred) {
+      return aucStatistics(tf, yTrue, yPred, null);
+    }
+
+    /** As {@link #statistics}, each prediction counting its sample's weight. */
+    @Override
+    public Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
+      return aucStatistics(tf, yTrue, yPred, sampleWeight);
+    }
+
+    private Operand<TFloat32> aucStatistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
       long labels = 1;
       if (multiLabel) {
         if (yPred.shape().numDimensions() != 2 || yPred.shape().get(1) < 1) {
@@ -351,6 +369,12 @@ public final class Metrics {
           tf.reshape(tf.dtypes.cast(yTrue, TFloat32.class), tf.constant(new long[] {-1})),
           tf.constant(0f)), TFloat32.class);
       Operand<TFloat32> notY = tf.math.sub(tf.constant(1f), y);
+      if (sampleWeight != null) {
+        Operand<TFloat32> weights = tf.reshape(perElement(tf, sampleWeight, yPred),
+            tf.constant(new long[] {-1}));
+        y = tf.math.mul(y, weights);
+        notY = tf.math.mul(notY, weights);
+      }
       // Keras's bucket of a prediction: ceil(p * (n - 1)) - 1, at least 0.
       Operand<TInt32> buckets = tf.dtypes.cast(tf.math.maximum(tf.math.sub(
           tf.math.ceil(tf.math.mul(p, tf.constant((float) (numThresholds - 1)))),
@@ -456,6 +480,32 @@ public final class Metrics {
     }
   }
 
+  /** Each sample's mean over every axis but the first: {@code (batch)} from any rank. */
+  static Operand<TFloat32> perSampleMean(Ops tf, Operand<TFloat32> values) {
+    if (values.shape().numDimensions() == 1) {
+      return values;
+    }
+    Operand<TInt64> batch = tf.reshape(tf.dtypes.cast(tf.gather(tf.shape(values), tf.constant(0),
+        tf.constant(0)), TInt64.class), tf.constant(new long[] {1}));
+    return tf.math.mean(tf.reshape(values, tf.concat(List.of(batch, tf.constant(new long[] {-1})),
+        tf.constant(0))), tf.constant(1));
+  }
+
+  /**
+   * Sample weights, given at the shape of the per-sample loss values ({@code (batch)} or
+   * {@code (batch, steps)}), as one weight per element of {@code like} (Keras's confusion
+   * matrices broadcast them over the predictions): each sample's mean weight, repeated along
+   * its other axes.
+   */
+  static Operand<TFloat32> perElement(Ops tf, Operand<TFloat32> sampleWeight,
+      Operand<TFloat32> like) {
+    Operand<TFloat32> perSample = perSampleMean(tf, sampleWeight);
+    long[] shape = new long[Math.max(1, like.shape().numDimensions())];
+    java.util.Arrays.fill(shape, 1);
+    shape[0] = -1;
+    return tf.broadcastTo(tf.reshape(perSample, tf.constant(shape)), tf.shape(like));
+  }
+
   static double divideNoNan(double a, double b) {
     return b == 0 ? 0 : a / b;
   }
@@ -528,6 +578,20 @@ public final class Metrics {
     @Override
     public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
         Operand<TFloat32> yPred) {
+      return confusion(tf, yTrue, yPred, null);
+    }
+
+    /** As {@link #statistics}, each prediction counting its sample's weight. */
+    @Override
+    public Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
+      return confusion(tf, yTrue, yPred, sampleWeight);
+    }
+
+    private Operand<TFloat32> confusion(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
+      Operand<TFloat32> weights = sampleWeight == null ? null
+          : perElement(tf, sampleWeight, yPred);
       Operand<TFloat32> p = yPred;
       Operand<TFloat32> y = tf.dtypes.cast(yTrue, TFloat32.class);
       long classes = p.shape().get(p.shape().numDimensions() - 1);
@@ -547,6 +611,9 @@ public final class Metrics {
         }
         p = tf.gather(p, tf.constant(classId), tf.constant(-1));
         y = tf.gather(y, tf.constant(classId), tf.constant(-1));
+        if (weights != null) {
+          weights = tf.gather(weights, tf.constant(classId), tf.constant(-1));
+        }
       }
       Operand<TFloat32> predicted = tf.dtypes.cast(tf.math.greater(
           tf.reshape(p, tf.constant(new long[] {-1})), tf.constant(threshold != null ? threshold
@@ -555,6 +622,15 @@ public final class Metrics {
           tf.reshape(y, tf.constant(new long[] {-1})), tf.constant(0f)), TFloat32.class);
       Operand<TFloat32> one = tf.constant(1f);
       Operand<TInt32> axis = tf.constant(0);
+      if (weights != null) {
+        actual = tf.math.mul(actual, tf.reshape(weights, tf.constant(new long[] {-1})));
+        // Negatives weigh their sample's weight too: 1 - actual becomes weight - actual.
+        Operand<TFloat32> w = tf.reshape(weights, tf.constant(new long[] {-1}));
+        return tf.stack(List.of(
+            tf.reduceSum(tf.math.mul(predicted, actual), axis),
+            tf.reduceSum(tf.math.mul(predicted, tf.math.sub(w, actual)), axis),
+            tf.reduceSum(tf.math.mul(tf.math.sub(one, predicted), actual), axis)));
+      }
       return tf.stack(List.of(
           tf.reduceSum(tf.math.mul(predicted, actual), axis),
           tf.reduceSum(tf.math.mul(predicted, tf.math.sub(one, actual)), axis),
@@ -629,10 +705,25 @@ public final class Metrics {
       return name;
     }
 
-    /** Per column: sum, squared sum, squared error sum; then the count of samples. */
+    /**
+     * Per column: sum, squared sum, squared error sum; then the weight of the samples (their
+     * count, unweighted) and their count.
+     */
     @Override
     public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
         Operand<TFloat32> yPred) {
+      return r2Statistics(tf, yTrue, yPred, null);
+    }
+
+    /** As {@link #statistics}, each sample's sums times its weight (Keras's update_state). */
+    @Override
+    public Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
+      return r2Statistics(tf, yTrue, yPred, sampleWeight);
+    }
+
+    private Operand<TFloat32> r2Statistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
       if (yPred.shape().numDimensions() != 2) {
         throw new IllegalArgumentException("R2Score needs outputs of shape (samples, outputs), "
             + "got " + yPred.shape());
@@ -641,14 +732,27 @@ public final class Metrics {
       Operand<TInt32> axis = tf.constant(0);
       Operand<TFloat32> count = tf.reshape(tf.dtypes.cast(tf.gather(tf.shape(yPred),
           tf.constant(0), tf.constant(0)), TFloat32.class), tf.constant(new long[] {1}));
-      return tf.concat(List.of(tf.reduceSum(y, axis), tf.reduceSum(tf.math.square(y), axis),
-          tf.reduceSum(tf.math.square(tf.math.sub(y, yPred)), axis), count), tf.constant(0));
+      Operand<TFloat32> weight = count;
+      Operand<TFloat32> weightedY = y;
+      Operand<TFloat32> squaredErrors = tf.math.square(tf.math.sub(y, yPred));
+      if (sampleWeight != null) {
+        Operand<TFloat32> w = tf.reshape(perSampleMean(tf, sampleWeight),
+            tf.constant(new long[] {-1, 1}));
+        weightedY = tf.math.mul(y, w);
+        squaredErrors = tf.math.mul(squaredErrors, w);
+        weight = tf.reshape(tf.reduceSum(w, tf.constant(new int[] {0, 1})),
+            tf.constant(new long[] {1}));
+      }
+      return tf.concat(List.of(tf.reduceSum(weightedY, axis),
+          tf.reduceSum(tf.math.mul(y, weightedY), axis), tf.reduceSum(squaredErrors, axis),
+          weight, count), tf.constant(0));
     }
 
     @Override
     public double result(double[] totals) {
-      int outputs = (totals.length - 1) / 3;
+      int outputs = (totals.length - 2) / 3;
       double count = totals[3 * outputs];
+      double samples = totals[3 * outputs + 1];
       double weighted = 0;
       double weights = 0;
       double sum = 0;
@@ -665,7 +769,7 @@ public final class Metrics {
       }
       double r2 = classAggregation.equals("uniform_average") ? sum / outputs : weighted / weights;
       if (numRegressors != 0) {
-        double n = count * outputs; // Keras's num_samples: ops.size(y_true)
+        double n = samples * outputs; // Keras's num_samples: ops.size(y_true)
         if (numRegressors < n - 1) {
           r2 = 1 - (1 - r2) * (n - 1) / (n - numRegressors - 1);
         }
@@ -919,6 +1023,12 @@ public final class Metrics {
       public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
           Operand<TFloat32> yPred) {
         return metric.statistics(tf, yTrue, yPred);
+      }
+
+      @Override
+      public Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
+          Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
+        return metric.weightedStatistics(tf, yTrue, yPred, sampleWeight);
       }
 
       @Override
