@@ -63,6 +63,27 @@ class ReadmeSamplesTest {
   }
 
   @Test
+  void theSeveralOutputsSnippetTrainsEachOutputWithItsWeights() {
+    float[][] x = new float[12][4];
+    float[][] prices = new float[12][1];
+    int[][] kinds = new int[12][1];
+    float[] priceWeights = new float[12];
+    float[] kindWeights = new float[12];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = new float[] {i % 3, i % 2, i / 12f, 1};
+      prices[i][0] = i / 4f;
+      kinds[i][0] = i % 3;
+      priceWeights[i] = 1;
+      kindWeights[i] = i % 2 + 0.5f;
+    }
+    try (var model = SeveralOutputs.model()) {
+      var history = SeveralOutputs.train(model, x, prices, kinds, priceWeights, kindWeights);
+      assertEquals(10, history.get("kind_weighted_accuracy").size());
+      assertEquals(10, history.get("price_mae").size());
+    }
+  }
+
+  @Test
   void theNumberAdditionSnippetTrains() {
     float[][][] x = new float[8][5][12];
     float[][][] y = new float[8][3][12];
