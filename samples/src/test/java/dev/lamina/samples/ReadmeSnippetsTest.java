@@ -147,7 +147,7 @@ class ReadmeSnippetsTest {
     List<Block> blocks = new ArrayList<>();
     for (int i = 0; i < readme.size(); i++) {
       String fence = readme.get(i);
-      if (!fence.strip().startsWith("```java")) {
+      if (!fence.strip().equals("```java") && !fence.strip().startsWith("```java ")) {
         continue;
       }
       int indent = fence.indexOf('`');

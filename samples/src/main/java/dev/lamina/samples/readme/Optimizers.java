@@ -28,7 +28,9 @@ public final class Optimizers {
     model.compile(optimizer, Losses.sparseCategoricalCrossentropy(true), "accuracy");
     model.fit(x, y, new FitOptions().epochs(3));
     model.save(Path.of("model.lamina")); // options, schedule, slots and step count included
-    Model.load(Path.of("model.lamina")).fit(x, y, new FitOptions().epochs(3)); // goes on as one run
+    try (Model resumed = Model.load(Path.of("model.lamina"))) {
+      resumed.fit(x, y, new FitOptions().epochs(3));                  // goes on as one run
+    }
     // END README: adamw
   }
 }
