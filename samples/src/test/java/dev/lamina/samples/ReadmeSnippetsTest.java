@@ -76,7 +76,7 @@ class ReadmeSnippetsTest {
           + (wanted.isEmpty() ? "" : wanted.get(0).strip()) + "`)";
       if (cover == null) {
         problems.add(where + " matches no marked region of a compiled source. "
-            + closest(wanted, regions) + HOW);
+            + closest(wanted, readmeLines(block), regions) + HOW);
         continue;
       }
       used.addAll(cover);
@@ -280,7 +280,18 @@ class ReadmeSnippetsTest {
   }
 
   /** The region sharing most lines with the block, and where they first differ. */
-  static String closest(List<String> wanted, List<Region> regions) {
+  /** The README line number of each of the block's non-blank lines. */
+  static List<Integer> readmeLines(Block block) {
+    List<Integer> numbers = new ArrayList<>();
+    for (int i = 0; i < block.lines().size(); i++) {
+      if (!block.lines().get(i).isBlank()) {
+        numbers.add(block.line() + 1 + i);
+      }
+    }
+    return numbers;
+  }
+
+  static String closest(List<String> wanted, List<Integer> readmeLines, List<Region> regions) {
     Region best = null;
     long bestShared = 0;
     for (Region region : regions) {
@@ -311,10 +322,11 @@ class ReadmeSnippetsTest {
     for (int i = 0; i < best.lines().size(); i++) {
       int w = i + offset;
       String theirs = best.lines().get(i);
-      String ours = w >= 0 && w < wanted.size() ? wanted.get(w) : "(nothing)";
-      if (!theirs.equals(ours)) {
+      boolean inBlock = w >= 0 && w < wanted.size();
+      if (!inBlock || !theirs.equals(wanted.get(w))) {
         return "Closest: " + best.label() + ", which differs at its line `" + theirs.strip()
-            + "` where the README has `" + ours.strip() + "`. ";
+            + "` where the README has " + (inBlock ? "`" + wanted.get(w).strip() + "` (line "
+            + readmeLines.get(w) + ")" : "nothing") + ". ";
       }
     }
     return "Closest: " + best.label() + ", which is part of it: the rest is in no region. ";
