@@ -27,7 +27,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The README's training walk-through: an imbalanced binary classifier (about one sample in
- * fifteen positive, as in Keras's "imbalanced classification" example) trained from CSV files
+ * eight positive, weighed as in Keras's "imbalanced classification" example) trained from CSV files
  * streamed a batch at a time, with class weights, a warmup-then-cosine learning-rate schedule
  * and a checkpoint of the best epoch by validation AUC, which is then loaded back and evaluated.
  * The data are generated here, seeded: heavy-tailed amounts, which a lambda puts on a signed log
@@ -69,7 +69,7 @@ public final class TrainingWalkthrough {
     var schedule = new CosineDecay(0.0, steps - steps / 10, 0.0, 1e-2, steps / 10);
     var checkpoint = new ModelCheckpoint.Builder(
             dir.resolve("best-{epoch:02d}-{val_auc:.4f}.lamina"))
-        .monitor("val_auc").mode("max").saveBestOnly(true).build();
+        .monitor("val_auc").mode("max").saveBestOnly(true).verbose(1).build();
     try (Model model = Sequential.of(Input.of(TFloat32.class, 8),
             SignedLogLayer.of(),
             Dense.builder(32).activation("relu").seed(1).build(),
@@ -82,7 +82,7 @@ public final class TrainingWalkthrough {
           .metrics(Metrics.auc(), Metrics.precision(), Metrics.recall()));
       model.fit(train, new FitOptions().epochs(epochs).out(out)
           .validationData(valid)
-          .classWeight(Map.of(0, 1.0, 1, 15.0))   // a positive counts as much as 15 negatives
+          .classWeight(Map.of(0, 1.0, 1, 7.0))   // a positive counts as much as 7 negatives
           .callbacks(checkpoint));
       Path best;
       try (Stream<Path> files = Files.list(dir)) {   // saveBestOnly: the last written is the best
@@ -110,7 +110,7 @@ public final class TrainingWalkthrough {
   /**
    * {@code rows} seeded samples: a log-normal amount with a random sign (refunds), seven normal
    * signals; the label is drawn with probability sigmoid(-4 + 0.8·log1p(|amount|) + f1 - 0.5·f2),
-   * which makes about one in fifteen positive.
+   * which makes about one in eight positive.
    */
   static Path writeTransactions(Path file, int rows, long seed) throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
