@@ -40,22 +40,21 @@ public final class DigitsConvnet {
 
   private DigitsConvnet() {}
 
-  /**
-   * Each image to zero mean and unit variance over its pixels: {@code (x - mean) / max(stddev,
-   * 1 / sqrt(pixels))}, TensorFlow's {@code tf.image.per_image_standardization} (the floor keeps a
-   * blank image finite).
-   */
+  // The floor of the standard deviation keeps a blank image finite.
+  // README: standardize
+  /** tf.image.per_image_standardization: (x - mean) / max(stddev, 1 / sqrt(pixels)) per image. */
   @Lambda(inputShape = "(h, w, c)", outputShape = "(h, w, c)")
   static Operand<TFloat32> standardize(Ops tf, Operand<TFloat32> x) {
-    Operand<TInt32> pixels = tf.constant(new int[] {1, 2, 3});
-    Operand<TFloat32> centred = tf.math.sub(x, tf.math.mean(x, pixels, Mean.keepDims(true)));
+    Operand<TInt32> image = tf.constant(new int[] {1, 2, 3});
+    Operand<TFloat32> centred = tf.math.sub(x, tf.math.mean(x, image, Mean.keepDims(true)));
     Operand<TFloat32> stddev = tf.math.sqrt(
-        tf.math.mean(tf.math.square(centred), pixels, Mean.keepDims(true)));
-    Operand<TInt32> count = tf.reduceProd(tf.gather(tf.shape(x), pixels, tf.constant(0)),
+        tf.math.mean(tf.math.square(centred), image, Mean.keepDims(true)));
+    Operand<TInt32> pixels = tf.reduceProd(tf.gather(tf.shape(x), image, tf.constant(0)),
         tf.constant(0));
-    Operand<TFloat32> minStddev = tf.math.rsqrt(tf.dtypes.cast(count, TFloat32.class));
+    Operand<TFloat32> minStddev = tf.math.rsqrt(tf.dtypes.cast(pixels, TFloat32.class));
     return tf.math.div(centred, tf.math.maximum(stddev, minStddev));
   }
+  // END README: standardize
 
   /** The model, seeded so that every run starts from the same weights and dropout mask. */
   public static Sequential model() {

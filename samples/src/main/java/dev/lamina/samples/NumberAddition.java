@@ -46,10 +46,12 @@ public final class NumberAddition {
   private NumberAddition() {}
 
   /** The question backwards along the time axis, as Keras's example reverses its strings. */
+  // README: reverseTime
   @Lambda(inputShape = "(t, c)", outputShape = "(t, c)")
   static Operand<TFloat32> reverseTime(Ops tf, Operand<TFloat32> x) {
     return tf.reverse(x, tf.constant(new int[] {1}));
   }
+  // END README: reverseTime
 
   /** Questions and answers as text, and one-hot. */
   public record Data(List<String> questions, List<String> answers, float[][][] x,

@@ -52,7 +52,7 @@ public final class Tutorial {
    * features, Dense(256) twice and Dense(10)): Dense(16), antirectifier (32 features), dropout,
    * Dense(3, softmax). Seeded, so every run prints the same probabilities.
    */
-  static Sequential antirectifierModel() {
+  public static Sequential antirectifierModel() {
     return Sequential.of(Input.of(TFloat32.class, 8),
         Dense.builder(16).seed(1).build(),
         AntirectifierLayer.of(),
@@ -75,20 +75,25 @@ public final class Tutorial {
   /**
    * Runs the tutorial's three examples, printing each model's summary and predictions, and draws
    * the slice model as the tutorial does ({@code plot(model, to_file='lambda.png',
-   * show_shapes=True)}) to {@code args[0]}, default {@code lambda.png}.
+   * show_shapes=True)}) to {@code lambda.png} in the working directory (the README's command runs
+   * it in {@code docs/}). The README's snippets are the marked regions.
    */
   public static void main(String[] args) throws IOException {
-    Path picture = Path.of(args.length > 0 ? args[0] : "lambda.png").toAbsolutePath().normalize();
     System.out.println("== x -> x^2 (Keras: model.add(Lambda(lambda x: x ** 2))) ==");
-    try (var model = squareModel()) {
+    float[][] x = squareInput();
+    // README: square-model
+    try (var model = Sequential.of(Input.of(TFloat32.class, 3))) {
+      model.add(SquareLayer.of());                   // SquareLayer is generated from square
+      float[][] y = model.predict(x, float[][].class);
+      // END README: square-model
       System.out.println(model); // one line: inputs -> layers -> outputs
       System.out.print(model.summary());
-      float[][] x = squareInput();
-      float[][] y = model.predict(x, float[][].class);
       for (int i = 0; i < x.length; i++) {
         System.out.println("  " + Arrays.toString(x[i]) + " -> " + Arrays.toString(y[i]));
       }
+    // README: square-model
     }
+    // END README: square-model
 
     System.out.println();
     System.out.println("== antirectifier (Keras: Lambda(antirectifier, "
@@ -105,17 +110,27 @@ public final class Tutorial {
     System.out.println();
     System.out.println("== slice columns, reshape, concatenate (Keras: Lambda(slice, "
         + "arguments={'index': i})) ==");
-    try (var model = sliceModel()) {
+    // README: slice-model
+    var a = Input.of(TFloat32.class, 4, 2);
+    var x1 = new Reshape(4, 1, 1).apply(SliceLayer.of(0).apply(a));
+    var x2 = new Reshape(4, 1, 1).apply(SliceLayer.of(1).apply(a));
+    try (var model = Model.of(a, new Concatenate().apply(x1, x2))) {
+      float[][][][] y = model.predict(new float[][][] {{{1, 2}, {2, 3}, {3, 4}, {4, 5}}},
+          float[][][][].class);                      // [[[[1, 2]], [[2, 3]], [[3, 4]], [[4, 5]]]]
+      // END README: slice-model
       System.out.println(model); // one line: inputs -> layers -> outputs
       System.out.print(model.summary());
-      float[][][][] y = model.predict(sliceInput(), float[][][][].class);
       System.out.println("  x_test = " + Arrays.deepToString(sliceInput()));
       System.out.println("  predict(x_test) = " + Arrays.deepToString(y)
           + ", shape (" + y.length + ", " + y[0].length + ", " + y[0][0].length + ", "
           + y[0][0][0].length + ")");
-      ModelPlot.plot(model, picture, PlotOptions.showShapes());
-      System.out.println("  plotted to " + picture);
+    // README: slice-model
+      ModelPlot.plot(model, Path.of("lambda.png"), PlotOptions.showShapes());   // lamina-plot
+      // END README: slice-model
+      System.out.println("  plotted to " + Path.of("lambda.png").toAbsolutePath());
+    // README: slice-model
     }
+    // END README: slice-model
 
     System.out.println();
     System.out.println("== the antirectifier classifier, trained (Keras: model.fit) on the 8x8 "
