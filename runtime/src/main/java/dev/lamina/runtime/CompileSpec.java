@@ -15,51 +15,80 @@ import org.tensorflow.ndarray.Shape;
 /**
  * A compile resolved against a model's outputs: each output's loss, loss weight, metrics and
  * weighted metrics, the names Keras logs them by, and the configuration a model file keeps.
+ * The outputs with a loss are the <em>targets</em>: {@code fit} takes targets {@code y} for
+ * those alone (Keras's {@code None} loss leaves an output untrained), in output order.
  */
 final class CompileSpec {
 
-  /** One metric of one output, and whether it receives the sample weights. */
-  record MetricSlot(int output, Metric metric, boolean weighted) {}
+  /** One metric of one target (an index among {@link #targets()}), and whether it is weighted. */
+  record MetricSlot(int target, Metric metric, boolean weighted) {}
 
   private final Optimizer optimizer;
   private final List<String> outputNames;
+  private final List<Integer> targets;
   private final List<Loss> losses;
   private final double[] lossWeights;
   private final List<MetricSlot> metrics;
   private final List<String> logNames;
   private final Map<String, Object> fileConfig;
 
-  private CompileSpec(Optimizer optimizer, List<String> outputNames, List<Loss> losses,
-      double[] lossWeights, List<MetricSlot> metrics, Map<String, Object> fileConfig) {
+  private CompileSpec(Optimizer optimizer, List<String> outputNames, List<Integer> targets,
+      List<Loss> losses, double[] lossWeights, List<MetricSlot> metrics,
+      Map<String, Object> fileConfig) {
     this.optimizer = optimizer;
     this.outputNames = List.copyOf(outputNames);
+    this.targets = List.copyOf(targets);
     this.losses = List.copyOf(losses);
     this.lossWeights = lossWeights;
     this.metrics = List.copyOf(metrics);
     this.fileConfig = fileConfig;
-    this.logNames = List.copyOf(logNames(outputNames, metrics));
+    this.logNames = List.copyOf(logNames(outputNames, targets, metrics));
   }
 
   static CompileSpec of(CompileOptions options, List<String> outputNames,
       List<SymbolicTensor<?>> outputs) {
-    List<Loss> losses = options.lossesFor(outputNames);
-    double[] weights = options.lossWeightsFor(outputNames);
+    List<Loss> perOutput = options.lossesFor(outputNames);
+    double[] perOutputWeights = options.lossWeightsFor(outputNames);
+    List<Integer> targets = new ArrayList<>();
+    List<Loss> losses = new ArrayList<>();
+    for (int i = 0; i < perOutput.size(); i++) {
+      if (perOutput.get(i) != null) {
+        targets.add(i);
+        losses.add(perOutput.get(i));
+      }
+    }
+    double[] weights = null;
+    if (perOutputWeights != null) {
+      weights = new double[targets.size()];
+      for (int k = 0; k < weights.length; k++) {
+        weights[k] = perOutputWeights[targets.get(k)];
+      }
+    }
     List<List<Object>> plain = options.metricsFor(outputNames);
     List<List<Object>> weighted = options.weightedMetricsFor(outputNames);
     List<MetricSlot> metrics = new ArrayList<>();
     for (boolean isWeighted : new boolean[] {false, true}) {
       List<List<Object>> given = isWeighted ? weighted : plain;
       for (int i = 0; i < outputNames.size(); i++) {
+        if (given.get(i).isEmpty()) {
+          continue;
+        }
+        int target = targets.indexOf(i);
+        if (target < 0) {
+          throw new IllegalArgumentException("output '" + outputNames.get(i) + "' has no loss, "
+              + "so fit takes no targets for it and its metrics " + given.get(i) + " have "
+              + "nothing to compare with; give it a loss, or its metrics to another output");
+        }
         Shape shape = outputs.get(i).shape();
         long units = shape.numDimensions() < 2 ? 1 : shape.get(shape.numDimensions() - 1);
         for (Object metric : given.get(i)) {
-          metrics.add(new MetricSlot(i, metric instanceof Metric object ? object
-              : Metrics.get((String) metric, losses.get(i), units), isWeighted));
+          metrics.add(new MetricSlot(target, metric instanceof Metric object ? object
+              : Metrics.get((String) metric, perOutput.get(i), units), isWeighted));
         }
       }
     }
-    return new CompileSpec(options.optimizer(), outputNames, losses, weights, metrics,
-        fileConfig(outputNames, losses, weights, plain, weighted));
+    return new CompileSpec(options.optimizer(), outputNames, targets, losses, weights, metrics,
+        fileConfig(outputNames, perOutput, perOutputWeights, plain, weighted));
   }
 
   /**
@@ -68,18 +97,19 @@ final class CompileSpec {
    * {@code _2}, ..., and a weighted metric's {@code weighted_} first (Keras's
    * {@code CompileMetrics.result}).
    */
-  private static List<String> logNames(List<String> outputNames, List<MetricSlot> metrics) {
+  private static List<String> logNames(List<String> outputNames, List<Integer> targets,
+      List<MetricSlot> metrics) {
     List<String> names = new ArrayList<>();
     names.add("loss");
-    boolean several = outputNames.size() > 1;
-    if (several) {
-      outputNames.forEach(name -> names.add(name + "_loss"));
+    if (targets.size() > 1) { // Keras: a tracker per loss when there are several
+      targets.forEach(output -> names.add(outputNames.get(output) + "_loss"));
     }
+    boolean several = outputNames.size() > 1;
     Map<String, Integer> counters = new HashMap<>();
     for (MetricSlot slot : metrics) {
-      String prefix = several ? outputNames.get(slot.output()) + "_" : "";
+      String prefix = several ? outputNames.get(targets.get(slot.target())) + "_" : "";
       String name = prefix + slot.metric().name();
-      if (counters.containsKey(name) || names.contains(name)) {
+      if (counters.containsKey(name)) {
         if (slot.weighted()) {
           name = prefix + "weighted_" + slot.metric().name();
         }
@@ -96,8 +126,8 @@ final class CompileSpec {
   }
 
   /**
-   * What a model file keeps, Keras's compile arguments: {@code loss} (one, or one per output),
-   * {@code loss_weights} if given, {@code metrics} and {@code weighted_metrics} (one list for
+   * What a model file keeps, Keras's compile arguments: {@code loss} (one, or one per output,
+   * {@code null} for an output without), {@code loss_weights} if given, {@code metrics} and {@code weighted_metrics} (one list for
    * every output, or per output name); {@code null} when a metric is the user's.
    */
   private static Map<String, Object> fileConfig(List<String> outputNames, List<Loss> losses,
@@ -105,13 +135,17 @@ final class CompileSpec {
     Map<String, Object> config = new LinkedHashMap<>();
     List<Object> lossEntries = new ArrayList<>();
     for (Loss loss : losses) {
+      if (loss == null) {
+        lossEntries.add(null);
+        continue;
+      }
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("name", loss.name());
       entry.put("from_logits", loss.fromLogits());
       lossEntries.add(entry);
     }
-    config.put("loss", lossEntries.stream().distinct().count() == 1 ? lossEntries.get(0)
-        : lossEntries);
+    config.put("loss", lossEntries.stream().distinct().count() == 1 && lossEntries.get(0) != null
+        ? lossEntries.get(0) : lossEntries);
     if (weights != null) {
       List<Double> list = new ArrayList<>();
       for (double weight : weights) {
@@ -171,17 +205,27 @@ final class CompileSpec {
     return outputNames;
   }
 
-  /** Each output's loss. */
+  /** The indices of the outputs with a loss, which {@code fit} takes targets for. */
+  List<Integer> targets() {
+    return targets;
+  }
+
+  /** The names of the outputs with a loss. */
+  List<String> targetNames() {
+    return targets.stream().map(outputNames::get).toList();
+  }
+
+  /** Each target's loss. */
   List<Loss> losses() {
     return losses;
   }
 
-  /** Each output's loss weight, or {@code null} for none (each counts once). */
+  /** Each target's loss weight, or {@code null} for none (each counts once). */
   double[] lossWeights() {
     return lossWeights == null ? null : lossWeights.clone();
   }
 
-  /** The metrics in log order: the unweighted ones by output, then the weighted ones. */
+  /** The metrics in log order: the unweighted ones by target, then the weighted ones. */
   List<MetricSlot> metrics() {
     return metrics;
   }

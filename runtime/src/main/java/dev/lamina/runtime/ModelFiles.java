@@ -873,8 +873,8 @@ final class ModelFiles {
     var options = new dev.lamina.runtime.train.CompileOptions(optimizer);
     if (training.get("loss") instanceof JsonArray list) {
       List<Object> losses = new ArrayList<>();
-      for (JsonObject loss : list.objects()) {
-        losses.add(loss(loss));
+      for (int i = 0; i < list.size(); i++) {
+        losses.add(list.isNull(i) ? null : loss(list.requireObject(i))); // null: no loss
       }
       options.losses(losses.toArray());
     } else {

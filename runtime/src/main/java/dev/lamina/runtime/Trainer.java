@@ -98,7 +98,7 @@ final class Trainer {
     List<String> names = new ArrayList<>();
     List<Loss> losses = spec.losses();
     for (int i = 0; i < losses.size(); i++) {
-      SymbolicTensor<?> output = model.outputs().get(i);
+      SymbolicTensor<?> output = model.outputs().get(spec.targets().get(i));
       Loss loss = losses.get(i);
       dtypes.add(loss.targetType());
       Shape shape = output.shape();
@@ -106,8 +106,7 @@ final class Trainer {
       names.add("target of output '" + model.nameOf(output.producer().layer()) + "'"
           + (loss.sparseTargets() ? " (class indices)" : ""));
     }
-    TrainingData targets = TrainingData.of(byName(y, spec.outputNames(), "y", "output"), dtypes,
-        shapes, names, "y");
+    TrainingData targets = TrainingData.of(forTargets(y, "y"), dtypes, shapes, names, "y");
     for (int i = 0; i < losses.size(); i++) {
       if (losses.get(i).sparseTargets()) {
         requireSparseShape(targets, i, names.get(i));
@@ -125,8 +124,30 @@ final class Trainer {
   TrainingData weights(Object sampleWeight, Map<Integer, Double> classWeight, TrainingData ys) {
     List<Boolean> sparse = new ArrayList<>();
     spec.losses().forEach(loss -> sparse.add(loss.sparseTargets()));
-    return SampleWeights.of(sampleWeight, classWeight, ys, spec.outputNames(),
-        graph.train().weightRanks(), sparse);
+    return SampleWeights.of(forTargets(sampleWeight, "sampleWeight"), classWeight, ys,
+        spec.targetNames(), graph.train().weightRanks(), sparse);
+  }
+
+  /**
+   * Per-output data ({@code y}, sample weights) for the outputs with a loss: a {@link Map} by
+   * output name (entries of outputs without a loss ignored, as Keras ignores them), or a
+   * {@link List} of one per target, or one per output of which the targets' are taken.
+   */
+  private Object forTargets(Object data, String role) {
+    List<String> targetNames = spec.targetNames();
+    if (data instanceof Map<?, ?> byName) {
+      Map<Object, Object> kept = new LinkedHashMap<>(byName);
+      spec.outputNames().stream().filter(name -> !targetNames.contains(name))
+          .forEach(kept::remove);
+      return byName(kept, targetNames, role, "output");
+    }
+    if (data instanceof List<?> list && targetNames.size() < spec.outputNames().size()
+        && list.size() == spec.outputNames().size()) {
+      List<Object> picked = new ArrayList<>();
+      spec.targets().forEach(output -> picked.add(list.get(output)));
+      return picked;
+    }
+    return data;
   }
 
   private static void requireSparseShape(TrainingData targets, int index, String name) {

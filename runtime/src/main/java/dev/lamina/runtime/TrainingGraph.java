@@ -116,8 +116,8 @@ final class TrainingGraph {
     topology.outputs().forEach(output ->
         trainOutputs.add(float32(Executor.operandOf(built, output))));
     Feeds trainFeeds = feeds(trainOps);
-    List<Operand<TFloat32>> trainValues = lossAndMetrics(trainOps, trainOutputs,
-        executor.outputMasks(trainOps, true, built, pass), trainFeeds);
+    List<Operand<TFloat32>> trainValues = lossAndMetrics(trainOps, targets(trainOutputs),
+        targets(executor.outputMasks(trainOps, true, built, pass)), trainFeeds);
     // Only trainable weights reach the regularizers and the optimizer: float32 ones, checked.
     trainable.forEach(weight -> float32(weight, reads.get(weight)));
     addRegularization(trainOps, trainValues, reads::get, built);
@@ -155,8 +155,8 @@ final class TrainingGraph {
     List<Operand<TFloat32>> evalOutputs = new ArrayList<>();
     executor.outputs().forEach(output -> evalOutputs.add(float32(output)));
     Feeds evalFeeds = feeds(evalOps);
-    List<Operand<TFloat32>> evalValues = lossAndMetrics(evalOps, evalOutputs,
-        executor.outputMasks(evalOps, false, executor.built(), null), evalFeeds);
+    List<Operand<TFloat32>> evalValues = lossAndMetrics(evalOps, targets(evalOutputs),
+        targets(executor.outputMasks(evalOps, false, executor.built(), null)), evalFeeds);
     addRegularization(evalOps, evalValues, weight -> executor.variables().get(weight).read(),
         executor.built());
     evaluate = new Pass(executor.feeds(), evalFeeds.targets(), evalFeeds.weights(),
@@ -193,7 +193,14 @@ final class TrainingGraph {
     return (Operand<TFloat32>) output;
   }
 
-  /** A pass's targets and sample weights, one of each per output; ranks filled in later. */
+  /** The entries of the outputs with a loss (the compile's targets), in order. */
+  private <T> List<T> targets(List<T> perOutput) {
+    List<T> picked = new ArrayList<>();
+    spec.targets().forEach(output -> picked.add(perOutput.get(output)));
+    return picked;
+  }
+
+  /** A pass's targets and sample weights, one of each per target; ranks filled in later. */
   private record Feeds(List<Placeholder<?>> targets, List<Operand<TFloat32>> weights,
       int[] ranks) {}
 
@@ -261,7 +268,7 @@ final class TrainingGraph {
   }
 
   /**
-   * The batch means of the total loss and each output's loss (if several), and each metric's
+   * The batch means of the total loss and each target's loss (if several), and each metric's
    * statistics of the batch, as Keras 3's {@code CompileLoss} and {@code CompileMetrics}: each
    * output's loss is its per-sample values times the sample weights, averaged over every value
    * ("sum_over_batch_size", not divided by the weights' sum); the total is the sum of each
@@ -302,7 +309,7 @@ final class TrainingGraph {
     }
     List<Operand<TFloat32>> metricValues = new ArrayList<>();
     for (CompileSpec.MetricSlot slot : spec.metrics()) {
-      int i = slot.output();
+      int i = slot.target();
       Metric metric = slot.metric();
       Ops metricOps = tf.withSubScope(metric.name());
       Operand<TFloat32> statistics;
@@ -459,13 +466,33 @@ final class TrainingGraph {
   private static final Pattern NO_GRADIENT =
       Pattern.compile("No gradient defined for op: ([A-Za-z0-9_]+)");
 
+  /**
+   * The gradients of {@code loss} with respect to each of {@code xs}; {@code null} for one the
+   * loss does not depend on (an output without a loss, a weight after it), which TensorFlow
+   * refuses to differentiate.
+   */
   private List<Output<?>> gradients(Operand<TFloat32> loss, List<Operand<TFloat32>> xs) {
-    Output<?>[] xOutputs = new Output<?>[xs.size()];
+    java.util.Set<GraphOperation> reached = reachedBy(loss);
+    List<Integer> reachable = new ArrayList<>();
     for (int i = 0; i < xs.size(); i++) {
-      xOutputs[i] = xs.get(i).asOutput();
+      if (reached.contains((GraphOperation) xs.get(i).op())) {
+        reachable.add(i);
+      }
+    }
+    Output<?>[] xOutputs = new Output<?>[reachable.size()];
+    for (int k = 0; k < xOutputs.length; k++) {
+      xOutputs[k] = xs.get(reachable.get(k)).asOutput();
+    }
+    List<Output<?>> all = new ArrayList<>(java.util.Collections.nCopies(xs.size(), null));
+    if (xOutputs.length == 0) {
+      return all;
     }
     try {
-      return List.of(executor.graph().addGradients(loss.asOutput(), xOutputs));
+      Output<?>[] gradients = executor.graph().addGradients(loss.asOutput(), xOutputs);
+      for (int k = 0; k < gradients.length; k++) {
+        all.set(reachable.get(k), gradients[k]);
+      }
+      return all;
     } catch (RuntimeException e) {
       Matcher matcher = NO_GRADIENT.matcher(String.valueOf(e.getMessage()));
       if (matcher.find()) {
@@ -474,6 +501,22 @@ final class TrainingGraph {
       throw new IllegalStateException("TensorFlow could not differentiate the loss with respect "
           + "to the weights: " + e.getMessage(), e);
     }
+  }
+
+  /** Every op whose outputs {@code loss} is computed from (data inputs, not control ones). */
+  private static java.util.Set<GraphOperation> reachedBy(Operand<?> loss) {
+    java.util.Set<GraphOperation> reached = new java.util.HashSet<>();
+    java.util.ArrayDeque<GraphOperation> pending = new java.util.ArrayDeque<>();
+    pending.push((GraphOperation) loss.op());
+    while (!pending.isEmpty()) {
+      GraphOperation op = pending.pop();
+      if (reached.add(op)) {
+        for (int i = 0; i < op.numInputs(); i++) {
+          pending.push((GraphOperation) op.input(i).op());
+        }
+      }
+    }
+    return reached;
   }
 
   /** Names the layers whose training pass uses an op of {@code opType}. */

@@ -37,6 +37,8 @@ public final class CompileOptions {
   private final Optimizer optimizer;
   private Loss loss;
   private final Map<String, Loss> lossByOutput = new LinkedHashMap<>();
+  /** Outputs given no loss (Keras's {@code None}), which fit does not train on. */
+  private final java.util.Set<String> noLoss = new java.util.LinkedHashSet<>();
   private List<Loss> lossList;
   private final Map<String, Double> weightByOutput = new LinkedHashMap<>();
   private double[] weightList;
@@ -75,7 +77,7 @@ public final class CompileOptions {
       throw new IllegalStateException("a loss for every output is already set; give either one "
           + "loss, a list, or one per output name");
     }
-    if (lossByOutput.putIfAbsent(output, loss) != null) {
+    if (noLoss.contains(output) || lossByOutput.putIfAbsent(output, loss) != null) {
       throw new IllegalArgumentException("output '" + output + "' has a loss already");
     }
     return this;
@@ -87,28 +89,47 @@ public final class CompileOptions {
   }
 
   /**
+   * No loss for the output {@code output} (Keras's {@code loss={output: None}}): {@code fit}
+   * takes no targets for it and does not train on it (an output for inference alone, such as
+   * an attention map); it can have no metrics.
+   */
+  public CompileOptions noLoss(String output) {
+    Objects.requireNonNull(output, "output");
+    if (this.loss != null || lossList != null) {
+      throw new IllegalStateException("a loss for every output is already set; give either one "
+          + "loss, a list, or one per output name");
+    }
+    if (lossByOutput.containsKey(output) || !noLoss.add(output)) {
+      throw new IllegalArgumentException("output '" + output + "' has a loss already");
+    }
+    return this;
+  }
+
+  /**
    * One loss per output in the model's output order (Keras's {@code loss=[...]}): each a
-   * {@link Loss} or a Keras name.
+   * {@link Loss}, a Keras name, or {@code null} for no loss ({@link #noLoss}).
    */
   public CompileOptions losses(Object... perOutput) {
     requireNoPerOutputLoss();
     List<Loss> list = new ArrayList<>();
     for (Object each : perOutput) {
-      if (each instanceof Loss given) {
+      if (each == null) {
+        list.add(null);
+      } else if (each instanceof Loss given) {
         list.add(given);
       } else if (each instanceof String name) {
         list.add(Losses.get(name));
       } else {
-        throw new IllegalArgumentException("losses takes Loss objects or Keras loss names, got "
-            + (each == null ? "null" : each.getClass().getName()));
+        throw new IllegalArgumentException("losses takes Loss objects, Keras loss names or null "
+            + "(no loss), got " + each.getClass().getName());
       }
     }
-    lossList = List.copyOf(list);
+    lossList = java.util.Collections.unmodifiableList(list);
     return this;
   }
 
   private void requireNoPerOutputLoss() {
-    if (loss != null || lossList != null || !lossByOutput.isEmpty()) {
+    if (loss != null || lossList != null || !lossByOutput.isEmpty() || !noLoss.isEmpty()) {
       throw new IllegalStateException("the loss is already set; give either one loss, a list, "
           + "or one per output name");
     }
@@ -207,36 +228,44 @@ public final class CompileOptions {
   }
 
   /**
-   * The loss of each output, in {@code outputs}' order.
+   * The loss of each output, in {@code outputs}' order; {@code null} for an output given none.
    *
    * @throws IllegalArgumentException if no loss is given, a name is not an output's, or an
-   *     output has none
+   *     output is left out
    */
   public List<Loss> lossesFor(List<String> outputs) {
     if (loss != null) {
       return Collections.nCopies(outputs.size(), loss);
     }
+    List<Loss> list;
     if (lossList != null) {
       if (lossList.size() != outputs.size()) {
         throw new IllegalArgumentException("losses gives " + lossList.size() + " losses for "
             + outputs.size() + " outputs " + outputs);
       }
-      return lossList;
-    }
-    if (lossByOutput.isEmpty()) {
-      throw new IllegalArgumentException("compile needs a loss: loss(\"mse\") for every output, "
-          + "or loss(output, ...) for each of " + outputs);
-    }
-    requireOutputs(lossByOutput.keySet(), outputs, "loss");
-    List<Loss> list = new ArrayList<>();
-    for (String output : outputs) {
-      Loss each = lossByOutput.get(output);
-      if (each == null) {
-        // Keras: the loss dict's keys must be the output names.
-        throw new IllegalArgumentException("output '" + output + "' has no loss; Keras expects "
-            + "one for each of " + outputs + ": add loss(\"" + output + "\", ...)");
+      list = lossList;
+    } else {
+      if (lossByOutput.isEmpty() && noLoss.isEmpty()) {
+        throw new IllegalArgumentException("compile needs a loss: loss(\"mse\") for every "
+            + "output, or loss(output, ...) for each of " + outputs);
       }
-      list.add(each);
+      requireOutputs(lossByOutput.keySet(), outputs, "loss");
+      requireOutputs(noLoss, outputs, "noLoss");
+      list = new ArrayList<>();
+      for (String output : outputs) {
+        Loss each = lossByOutput.get(output);
+        if (each == null && !noLoss.contains(output)) {
+          // Keras: the loss dict's keys must be the output names.
+          throw new IllegalArgumentException("output '" + output + "' has no loss; Keras "
+              + "expects one for each of " + outputs + ": add loss(\"" + output + "\", ...), "
+              + "or noLoss(\"" + output + "\") to leave it untrained");
+        }
+        list.add(each);
+      }
+    }
+    if (list.stream().allMatch(Objects::isNull)) {
+      throw new IllegalArgumentException("compile needs a loss for at least one of the outputs "
+          + outputs);
     }
     return list;
   }

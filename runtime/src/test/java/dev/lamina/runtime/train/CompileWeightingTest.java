@@ -276,6 +276,37 @@ class CompileWeightingTest {
     }
   }
 
+  /**
+   * Keras's {@code loss={"a": "mse", "b": None}}: b is not trained and takes no targets; y is
+   * a's alone, or given for both (b's ignored); a's loss alone is logged as {@code loss}.
+   */
+  @Test
+  void anOutputWithoutALossTakesNoTargetsAndIsNotTrained(@TempDir Path dir) throws IOException {
+    try (Model model = twoOutputs()) {
+      model.compile(new CompileOptions(new Sgd(0.1)).loss("a", "mse").noLoss("b")
+          .metricsFor("a", "mae"));
+      Map<String, Double> alone = model.testOnBatch(X, YA);
+      assertEquals(List.of("loss", "a_mae"), List.copyOf(alone.keySet()));
+      assertClose(mean(errors(0, YA), null, true), alone.get("loss"), "a's loss alone");
+      assertEquals(alone, model.testOnBatch(X, List.of(YA, YB)), "y for both outputs");
+      assertEquals(alone, model.testOnBatch(X, Map.of("a", YA, "b", YB)), "y by name");
+      model.trainOnBatch(X, YA);
+      assertArrayEquals(new float[] {0, 1}, kernel(model, "b"), "b has no loss: it stays");
+      assertTrue(kernel(model, "a")[0] != 1, "a's kernel trains");
+      Path file = dir.resolve("partial.lamina");
+      model.save(file);
+      try (Model loaded = Model.load(file)) {
+        assertEquals(model.testOnBatch(X, YA), loaded.testOnBatch(X, YA));
+      }
+      var metric = assertThrows(IllegalArgumentException.class, () -> model.compile(
+          new CompileOptions("sgd").loss("a", "mse").noLoss("b").metricsFor("b", "mae")));
+      assertTrue(metric.getMessage().contains("output 'b' has no loss"), metric.getMessage());
+      var none = assertThrows(IllegalArgumentException.class, () -> model.compile(
+          new CompileOptions("sgd").losses(null, null)));
+      assertTrue(none.getMessage().contains("at least one"), none.getMessage());
+    }
+  }
+
   @Test
   void aCompileOfSeveralOutputsSavesAndLoads(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("two.lamina");
@@ -358,6 +389,11 @@ class CompileWeightingTest {
         .kernel(new float[][] {{0.2f}, {-0.1f}, {0.3f}}).bias(new float[] {0.05f}).build()
         .apply(x);
     return Model.of(x, y);
+  }
+
+  private static float[] kernel(Model model, String layer) {
+    var kernel = model.getLayer(layer).getWeights().get(0);
+    return new float[] {kernel.getFloat(0, 0), kernel.getFloat(1, 0)};
   }
 
   private static List<float[]> weights(Model model) {
