@@ -35,6 +35,12 @@ final class EpochProgress {
   }
 
   /** After a batch: redraws the bar in a terminal. */
+  /** Whether {@link #batch} draws the bar, so needs the running logs. */
+  boolean showsBatches() {
+    return verbose == 1 && dynamic;
+  }
+
+  /** After a batch: {@code logs} may be {@code null} unless {@link #showsBatches()}. */
   void batch(long done, Map<String, Double> logs) {
     this.done = done;
     if (verbose == 1 && dynamic && (steps < 0 || done < steps)) {

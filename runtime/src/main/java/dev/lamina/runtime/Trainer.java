@@ -257,8 +257,7 @@ final class Trainer {
         long[] rows = java.util.Arrays.copyOfRange(order, (int) from,
             (int) Math.min(samples, from + batchSize));
         means.add(runBatch(graph.train(), xs, ys, ws, rows), rows.length);
-        logs = batchEnd(step, means, publishEachBatch, callbacks);
-        progress.batch(step + 1, logs);
+        batchEnd(step, means, publishEachBatch, callbacks, progress, step + 1);
       }
       TrainingData validationX = valX;
       TrainingData validationY = valY;
@@ -273,17 +272,22 @@ final class Trainer {
     return history;
   }
 
-  /** After a training batch: publish if a callback watches batches, then the batch callbacks. */
-  private Map<String, Double> batchEnd(int step, Means means, boolean publishEachBatch,
-      List<Callback> callbacks) {
+  /**
+   * After a training batch: publish if a callback watches batches, then the batch callbacks and
+   * the progress bar, which get the running logs if they show them (computed only then: a
+   * batch's own cost should be TensorFlow's step).
+   */
+  private void batchEnd(int step, Means means, boolean publishEachBatch,
+      List<Callback> callbacks, EpochProgress progress, long done) {
     if (publishEachBatch) {
       graph.executor().publish();
     }
-    Map<String, Double> logs = means.logs();
+    Map<String, Double> logs = callbacks.isEmpty() && !progress.showsBatches() ? null
+        : means.logs();
     for (Callback callback : callbacks) {
       callback.onTrainBatchEnd(step, logs);
     }
-    return logs;
+    progress.batch(done, logs);
   }
 
   /**
@@ -409,9 +413,8 @@ final class Trainer {
           }
           means.add(runBatch(graph.train(), batch.xs(), batch.ys(), batch.ws(),
               order(batch.xs().samples(), null)), batch.xs().samples());
-          logs = batchEnd((int) step, means, publishEachBatch, callbacks);
+          batchEnd((int) step, means, publishEachBatch, callbacks, progress, step + 1);
           step++;
-          progress.batch(step, logs);
         }
         boolean exhausted = !stop[0] && prefetcher.exhausted();
         prefetcher.finish();
