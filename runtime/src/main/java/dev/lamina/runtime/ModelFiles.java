@@ -52,7 +52,12 @@ import org.tensorflow.types.family.TType;
 final class ModelFiles {
 
   static final String FORMAT = "lamina.model";
-  static final int VERSION = 1;
+  /**
+   * The newest version this reader reads. A file is written as version 1 unless it uses what
+   * version 2 added (compile arguments beyond one loss and metrics for every output), which an
+   * older reader would silently drop.
+   */
+  static final int VERSION = 2;
   static final String DESCRIPTION = "model.json";
 
   /** The largest weight Lamina reads: 2^28 values (1 GiB of float32, 2 GiB of float64). */
@@ -87,7 +92,7 @@ final class ModelFiles {
     }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("format", FORMAT);
-    root.put("version", VERSION);
+    root.put("version", 1); // raised below if the compile needs version 2
     // Each entry's values, fetched when the entry is written: one weight's values in memory at a
     // time, never a byte copy of the whole model.
     Map<String, Supplier<Values>> entries = new LinkedHashMap<>();
@@ -131,7 +136,12 @@ final class ModelFiles {
     }
     root.put("weights", weights);
     if (withTraining) {
-      root.put("training", snapshot.alongside());
+      Map<String, Object> training = snapshot.alongside();
+      root.put("training", training);
+      if (!(training.get("loss") instanceof Map) || training.containsKey("loss_weights")
+          || training.get("metrics") instanceof Map || training.containsKey("weighted_metrics")) {
+        root.put("version", 2); // a version-1 reader would drop these
+      }
     }
     if (entries.size() + 1 > ZipArchive.Limits.DEFAULT.maxEntries()) {
       // Never write a file that loading refuses.
@@ -941,6 +951,8 @@ final class ModelFiles {
 
   private static void restoreTraining(Model model, ZipArchive zip, JsonObject training,
       Map<String, String> readers) throws IOException {
+    training.rejectUnknownKeys("optimizer", "loss", "loss_weights", "metrics",
+        "weighted_metrics", "iterations", "slots");
     JsonObject optimizerJson = training.requireObject("optimizer");
     Optimizer optimizer = optimizer(optimizerJson);
     try {
