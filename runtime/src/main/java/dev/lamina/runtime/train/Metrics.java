@@ -248,6 +248,35 @@ public final class Metrics {
     return new R2Score("r2_score", "uniform_average", 0);
   }
 
+  /**
+   * A metric whose state is counts or sums (AUC's confusion matrices, precision and recall's,
+   * R²'s sums) rather than a mean of per-sample values: sample weights weigh each prediction's
+   * contribution, and the output's mask is not read (as Keras's).
+   */
+  public interface CountedMetric extends Metric {
+
+    /** The statistics of a batch, each prediction counting its sample's weight if given. */
+    Operand<TFloat32> statisticsOf(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight);
+
+    @Override
+    default Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred) {
+      return statisticsOf(tf, yTrue, yPred, null);
+    }
+
+    @Override
+    default Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
+      return statisticsOf(tf, yTrue, yPred, sampleWeight);
+    }
+
+    @Override
+    default boolean usesOutputMask() {
+      return false;
+    }
+  }
+
   /** Keras's {@code 0 - epsilon} and {@code 1 + epsilon} around AUC's inner thresholds. */
   private static final float AUC_EPSILON = 1e-7f;
 
@@ -258,7 +287,7 @@ public final class Metrics {
    * interpolation, as Keras). Labels count as positive when non-zero; predictions are clipped to
    * [0, 1] (Keras's bucketed update). Immutable: each setter returns a new metric.
    */
-  public static final class Auc implements Metric {
+  public static final class Auc implements CountedMetric {
     private final String name;
     private final int numThresholds;
     private final String curve;
@@ -324,12 +353,6 @@ public final class Metrics {
       return new Auc(name, numThresholds, curve, summationMethod, fromLogits, multiLabel);
     }
 
-    /** Keras's confusion-matrix and R² metrics do not read the output's mask. */
-    @Override
-    public boolean usesOutputMask() {
-      return false;
-    }
-
     @Override
     public String name() {
       return name;
@@ -351,19 +374,7 @@ public final class Metrics {
      * then the batch's positives and negatives (per label).
      */
     @Override
-    public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
-        Operand<TFloat32> yPred) {
-      return aucStatistics(tf, yTrue, yPred, null);
-    }
-
-    /** As {@link #statistics}, each prediction counting its sample's weight. */
-    @Override
-    public Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
-        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
-      return aucStatistics(tf, yTrue, yPred, sampleWeight);
-    }
-
-    private Operand<TFloat32> aucStatistics(Ops tf, Operand<? extends TType> yTrue,
+    public Operand<TFloat32> statisticsOf(Ops tf, Operand<? extends TType> yTrue,
         Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
       long labels = 1;
       if (multiLabel) {
@@ -528,7 +539,7 @@ public final class Metrics {
    * sample's k highest predictions (the others count as negative), {@code classId} looks at one
    * class. Immutable: each setter returns a new metric.
    */
-  public static final class ConfusionMetric implements Metric {
+  public static final class ConfusionMetric implements CountedMetric {
     private final String name;
     private final boolean precision;
     /** {@code null}: Keras's default, 0.5, or with top_k every kept prediction (-1e10). */
@@ -580,12 +591,6 @@ public final class Metrics {
       return new ConfusionMetric(name, precision, threshold, topK, classId);
     }
 
-    /** Keras's confusion-matrix and R² metrics do not read the output's mask. */
-    @Override
-    public boolean usesOutputMask() {
-      return false;
-    }
-
     @Override
     public String name() {
       return name;
@@ -593,19 +598,7 @@ public final class Metrics {
 
     /** True positives, false positives, false negatives of the batch. */
     @Override
-    public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
-        Operand<TFloat32> yPred) {
-      return confusion(tf, yTrue, yPred, null);
-    }
-
-    /** As {@link #statistics}, each prediction counting its sample's weight. */
-    @Override
-    public Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
-        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
-      return confusion(tf, yTrue, yPred, sampleWeight);
-    }
-
-    private Operand<TFloat32> confusion(Ops tf, Operand<? extends TType> yTrue,
+    public Operand<TFloat32> statisticsOf(Ops tf, Operand<? extends TType> yTrue,
         Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
       Operand<TFloat32> weights = sampleWeight == null ? null
           : perElement(tf, sampleWeight, yPred);
@@ -682,7 +675,7 @@ public final class Metrics {
    * coefficient of determination of the totals, averaged over the columns. Targets and
    * predictions are (samples, outputs). Immutable: each setter returns a new metric.
    */
-  public static final class R2Score implements Metric {
+  public static final class R2Score implements CountedMetric {
     private final String name;
     private final String classAggregation;
     private final int numRegressors;
@@ -717,12 +710,6 @@ public final class Metrics {
       return new R2Score(name, classAggregation, numRegressors);
     }
 
-    /** Keras's confusion-matrix and R² metrics do not read the output's mask. */
-    @Override
-    public boolean usesOutputMask() {
-      return false;
-    }
-
     @Override
     public String name() {
       return name;
@@ -733,19 +720,7 @@ public final class Metrics {
      * count, unweighted) and their count.
      */
     @Override
-    public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
-        Operand<TFloat32> yPred) {
-      return r2Statistics(tf, yTrue, yPred, null);
-    }
-
-    /** As {@link #statistics}, each sample's sums times its weight (Keras's update_state). */
-    @Override
-    public Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
-        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
-      return r2Statistics(tf, yTrue, yPred, sampleWeight);
-    }
-
-    private Operand<TFloat32> r2Statistics(Ops tf, Operand<? extends TType> yTrue,
+    public Operand<TFloat32> statisticsOf(Ops tf, Operand<? extends TType> yTrue,
         Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
       if (yPred.shape().numDimensions() != 2) {
         throw new IllegalArgumentException("R2Score needs outputs of shape (samples, outputs), "
