@@ -110,7 +110,7 @@ final class Trainer {
     for (int i = 0; i < losses.size(); i++) {
       if (losses.get(i).sparseTargets()) {
         requireSparseShape(targets, i, names.get(i));
-        Shape output = model.outputs().get(i).shape();
+        Shape output = model.outputs().get(spec.targets().get(i)).shape();
         targets.requireIndicesBelow(i, output.get(output.numDimensions() - 1), names.get(i));
       }
     }

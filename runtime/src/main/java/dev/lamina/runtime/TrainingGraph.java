@@ -35,9 +35,10 @@ final class TrainingGraph {
 
   /**
    * A pass's feeds and fetches: loss first, then per-output losses if several (batch means), then
-   * each metric's {@link Metric#statistics} of the batch. {@code sampleWeights}: one feed per
-   * output, 1 unless fed, of rank {@code weightRanks} (the rank of the output's per-sample loss
-   * values, which a sample weight broadcasts over).
+   * each metric's {@link Metric#statistics} of the batch. {@code targets} and
+   * {@code sampleWeights}: one feed each per output with a loss ({@link CompileSpec#targets()}),
+   * the weights 1 unless fed, of rank {@code weightRanks} (the rank of the output's per-sample
+   * loss values, which a sample weight broadcasts over).
    */
   record Pass(List<Operand<?>> inputs, List<Placeholder<?>> targets,
       List<Operand<TFloat32>> sampleWeights, int[] weightRanks, List<Operand<TFloat32>> values,
