@@ -15,6 +15,7 @@ import dev.lamina.runtime.layers.attention.AttentionTypes;
 import dev.lamina.runtime.layers.convolutional.ConvolutionalTypes;
 import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.layers.core.Embedding;
+import dev.lamina.runtime.layers.core.Identity;
 import dev.lamina.runtime.layers.core.Masking;
 import dev.lamina.runtime.layers.merging.Add;
 import dev.lamina.runtime.layers.merging.Average;
@@ -27,6 +28,7 @@ import dev.lamina.runtime.layers.merging.Subtract;
 import dev.lamina.runtime.layers.normalization.BatchNormalization;
 import dev.lamina.runtime.layers.normalization.GroupNormalization;
 import dev.lamina.runtime.layers.normalization.LayerNormalization;
+import dev.lamina.runtime.layers.normalization.RMSNormalization;
 import dev.lamina.runtime.layers.normalization.UnitNormalization;
 import dev.lamina.runtime.layers.pooling.AveragePooling1D;
 import dev.lamina.runtime.layers.pooling.AveragePooling2D;
@@ -79,6 +81,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
   public List<LayerType<?>> layerTypes() {
     return List.of(
         LayerType.of("Dense", Dense.class, BuiltInLayerTypes::dense),
+        LayerType.of("Identity", Identity.class, (name, c) -> new Identity(name)),
         ConvolutionalTypes.CONV1D,
         ConvolutionalTypes.CONV2D,
         ConvolutionalTypes.CONV3D,
@@ -163,6 +166,8 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
             BuiltInLayerTypes::layerNormalization),
         LayerType.of("GroupNormalization", GroupNormalization.class,
             BuiltInLayerTypes::groupNormalization),
+        LayerType.of("RMSNormalization", RMSNormalization.class,
+            BuiltInLayerTypes::rmsNormalization),
         LayerType.of("UnitNormalization", UnitNormalization.class,
             (name, c) -> new UnitNormalization(name, c.optInts("axis", -1))),
         LayerType.of("Rescaling", Rescaling.class, BuiltInLayerTypes::rescaling),
@@ -219,6 +224,17 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         .gammaRegularizer(regularizer(c, "gamma_regularizer"))
         .betaConstraint(constraint(c, "beta_constraint"))
         .gammaConstraint(constraint(c, "gamma_constraint")).build();
+  }
+
+  private static RMSNormalization rmsNormalization(String name, LayerConfig c)
+      throws ModelFormatException {
+    int[] axis = c.optInts("axis", -1);
+    double epsilon = c.optDouble("epsilon", 1e-6);
+    if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
+      throw c.error("epsilon", "epsilon is " + epsilon + "; it must be finite and not negative");
+    }
+    return construct(c, "axis",
+        () -> RMSNormalization.builder().name(name).axis(axis).epsilon(epsilon).build());
   }
 
   private static GroupNormalization groupNormalization(String name, LayerConfig c)
