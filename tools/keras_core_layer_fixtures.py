@@ -27,10 +27,15 @@ EinsumDense's kernel and bias normal), never the initial ones, and with
 non-default arguments. Training models (loss mse, SGD(learning_rate=0.1),
 jit_compile=False, one fixed batch of 4):
 
-    rms_norm:     Input(3, 4) -> RMSNormalization(epsilon=1e-3) -> Flatten
-                  -> Dense(2)
-    einsum_dense: Input(3, 4) -> EinsumDense("abc,cde->abde", (3, 2, 5),
-                  bias_axes="de", activation="tanh") -> Flatten -> Dense(2)
+    rms_norm:        Input(3, 4) -> RMSNormalization(epsilon=1e-3) -> Flatten
+                     -> Dense(2)
+    einsum_dense:    Input(3, 4) -> EinsumDense("abc,cde->abde", (3, 2, 5),
+                     bias_axes="de", activation="tanh") -> Flatten -> Dense(2)
+    einsum_ellipsis: Input(3, 4) -> EinsumDense("...b,bc->...c", 5,
+                     bias_axes="c", kernel_regularizer=L2(0.01)) -> Flatten
+                     -> Dense(2)
+    einsum_sum:      Input(3, 4) -> EinsumDense("abc,cd->ad", 5, bias_axes="d")
+                     (sums the label b away) -> Dense(2)
 
 Each run also recomputes every RMSNormalization and EinsumDense case in NumPy
 (float64, np.einsum) from the recorded inputs and weights and stops if Keras
@@ -173,6 +178,91 @@ def rms_error_case(case_id, make, shape):
                 "error": err(e)}
 
 
+# --- EinsumDense -----------------------------------------------------------------
+
+def numpy_einsum_dense(x, layer, weights):
+    """einsum + bias + activation, in float64 (the activations used here)."""
+    y = np.einsum(layer.equation, x.astype(np.float64), weights[0].astype(np.float64))
+    if layer.bias_axes:
+        y = y + weights[1].astype(np.float64)
+    name = keras.activations.serialize(layer.activation)
+    if name == "relu":
+        y = np.maximum(y, 0)
+    elif name == "tanh":
+        y = np.tanh(y)
+    else:
+        assert name == "linear", name
+    return y
+
+
+def einsum_case(index, case_id, make, shape):
+    fresh(30 + index)
+    rng = np.random.default_rng(SEED + 30 + index)
+    x = rng.normal(size=shape).astype(np.float32)
+    layer = make()
+    unbuilt = plain(layer.get_config())
+    layer.build(x.shape)
+    layer.set_weights([(0.5 * rng.normal(size=tuple(v.shape))).astype(np.float32)
+                       for v in layer.weights])
+    weights = [np.asarray(v) for v in layer.weights]
+    y = np.asarray(layer(x))
+    expected = numpy_einsum_dense(x, layer, weights)
+    assert y.shape == expected.shape, (case_id, y.shape, expected.shape)
+    assert np.abs(y - expected).max() <= 1e-5 * max(1.0, float(np.abs(expected).max())), case_id
+    config = plain(layer.get_config())
+    case = {"id": "EinsumDense/" + case_id, "class_name": "EinsumDense", "config": config}
+    if unbuilt != config:
+        case["config_unbuilt"] = unbuilt
+    case["inputs"] = [tensor(x)]
+    case["weights"] = weight_entries(layer)
+    case["outputs"] = {"inference": [tensor(y)]}
+    return case
+
+
+EINSUM_CASES = [
+    ("dense_relu", lambda: layers.EinsumDense("ab,bc->ac", 5, bias_axes="c",
+                                              activation="relu"), (3, 4)),
+    ("sequence_none", lambda: layers.EinsumDense("abc,cd->abd", (None, 6), bias_axes="d",
+                                                 activation="tanh"), (2, 3, 4)),
+    ("heads_abc_cde_abde", lambda: layers.EinsumDense("abc,cde->abde", (3, 2, 5),
+                                                      bias_axes="de"), (2, 3, 4)),
+    ("output_abcd_cde_abe", lambda: layers.EinsumDense("abcd,cde->abe", (3, 6), bias_axes="e"),
+     (2, 3, 2, 4)),
+    ("mha_rank4_abcd_def_abcef", lambda: layers.EinsumDense(
+        "abcd,def->abcef", (None, None, 2, 3), bias_axes="ef"), (2, 3, 2, 4)),
+    ("left_ellipsis", lambda: layers.EinsumDense("...b,bc->...c", 5, bias_axes="c"),
+     (2, 3, 4)),
+    ("left_ellipsis_rank2", lambda: layers.EinsumDense("...x,xy->...y", 3, activation="tanh"),
+     (3, 4)),
+    ("right_ellipsis", lambda: layers.EinsumDense("ab...,bc->ac...", 5, bias_axes="c"),
+     (2, 4, 3)),
+    ("bias_not_last", lambda: layers.EinsumDense("abc,cd->abd", (3, 2), bias_axes="b"),
+     (2, 3, 4)),
+    ("sums_a_label", lambda: layers.EinsumDense("abc,cd->ad", 6, bias_axes="d"), (2, 3, 4)),
+]
+
+EINSUM_ERRORS = [
+    ("not_a_form", lambda: layers.EinsumDense("ab,bc", 4), (2, 3)),
+    ("shared_label_differs", lambda: layers.EinsumDense("abc,cd->abd", (5, 6)), (2, 3, 4)),
+    ("bias_label_not_in_output", lambda: layers.EinsumDense("ab,bc->ac", 4, bias_axes="x"),
+     (2, 3)),
+    ("kernel_label_unmatched", lambda: layers.EinsumDense("ab,bcx->ac", 4), (2, 3)),
+    ("output_label_unmatched", lambda: layers.EinsumDense("ab,bc->ay", 4), (2, 3)),
+]
+
+
+def einsum_error_case(case_id, make, shape):
+    fresh(0)
+    layer = make()
+    try:
+        layer.build(shape)
+        raise AssertionError("Keras accepted " + case_id)
+    except ValueError as e:
+        return {"id": "EinsumDense/" + case_id, "class_name": "EinsumDense",
+                "config": plain(layer.get_config()), "input_shape": list(shape[1:]),
+                "error": err(e)}
+
+
 # --- training --------------------------------------------------------------------
 
 def model_rms_norm():
@@ -182,9 +272,38 @@ def model_rms_norm():
     return keras.Model(inp, layers.Dense(2, name="dense")(h), name="rms_norm")
 
 
+def model_einsum_dense():
+    inp = keras.Input(shape=(3, 4), name="input")
+    h = layers.EinsumDense("abc,cde->abde", (3, 2, 5), bias_axes="de", activation="tanh",
+                           name="einsum_dense")(inp)
+    h = layers.Flatten(name="flatten")(h)
+    return keras.Model(inp, layers.Dense(2, name="dense")(h), name="einsum_dense")
+
+
+def model_einsum_ellipsis():
+    inp = keras.Input(shape=(3, 4), name="input")
+    h = layers.EinsumDense("...b,bc->...c", 5, bias_axes="c",
+                           kernel_regularizer=keras.regularizers.L2(0.01),
+                           name="einsum_dense")(inp)
+    h = layers.Flatten(name="flatten")(h)
+    return keras.Model(inp, layers.Dense(2, name="dense")(h), name="einsum_ellipsis")
+
+
+def model_einsum_sum():
+    inp = keras.Input(shape=(3, 4), name="input")
+    h = layers.EinsumDense("abc,cd->ad", 5, bias_axes="d", name="einsum_dense")(inp)
+    return keras.Model(inp, layers.Dense(2, name="dense")(h), name="einsum_sum")
+
+
 TRAINING = [
     ("rms_norm", "Input(3, 4) -> RMSNormalization(epsilon=1e-3) -> Flatten -> Dense(2)",
      model_rms_norm, (3, 4)),
+    ("einsum_dense", "Input(3, 4) -> EinsumDense(\"abc,cde->abde\", (3, 2, 5), bias_axes=\"de\", "
+     "activation=\"tanh\") -> Flatten -> Dense(2)", model_einsum_dense, (3, 4)),
+    ("einsum_ellipsis", "Input(3, 4) -> EinsumDense(\"...b,bc->...c\", 5, bias_axes=\"c\", "
+     "kernel_regularizer=L2(0.01)) -> Flatten -> Dense(2)", model_einsum_ellipsis, (3, 4)),
+    ("einsum_sum", "Input(3, 4) -> EinsumDense(\"abc,cd->ad\", 5, bias_axes=\"d\") -> Dense(2)",
+     model_einsum_sum, (3, 4)),
 ]
 
 
@@ -196,7 +315,7 @@ def training_case(index, model_id, description, build, shape, make_opt):
     model = build()
     init = []
     for v, w in zip(model.weights, model.get_weights()):
-        if v.name == "bias":
+        if v.name == "bias":  # Dense's and EinsumDense's
             w = (0.1 * rng.normal(size=w.shape)).astype(np.float32)
         elif v.name == "scale":
             w = rng.uniform(0.5, 1.5, size=w.shape).astype(np.float32)
@@ -223,7 +342,9 @@ def main():
     tf.config.experimental.enable_op_determinism()
     cases = identity_cases()
     cases += [rms_case(i, *spec) for i, spec in enumerate(RMS_CASES)]
+    cases += [einsum_case(i, *spec) for i, spec in enumerate(EINSUM_CASES)]
     errors = [rms_error_case(*spec) for spec in RMS_ERRORS]
+    errors += [einsum_error_case(*spec) for spec in EINSUM_ERRORS]
     training = [training_case(i, mid, desc, build, shape,
                               lambda: keras.optimizers.SGD(learning_rate=0.1))
                 for i, (mid, desc, build, shape) in enumerate(TRAINING)]

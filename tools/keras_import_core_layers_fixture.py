@@ -84,7 +84,27 @@ def rms_norm_model(rng):
     return model, [x], RMS_NORM
 
 
-FIXTURES = [("identity", identity_model), ("rms_norm", rms_norm_model)]
+EINSUM_DENSE = ("Input(3,4, name=features) -> EinsumDense(\"abc,cde->abde\", (3, 2, 5), "
+                "bias_axes=\"de\", activation=\"tanh\") -> EinsumDense(\"abde,de->ab\", 3, "
+                "bias_axes=\"b\") -> Dense(2, name=out); Adam(0.01) + mse, fit 3 epochs of 32 "
+                "random samples, batch 8, no shuffle")
+
+
+def einsum_dense_model(rng):
+    inp = keras.Input(shape=(3, 4), name="features")
+    h = layers.EinsumDense("abc,cde->abde", (3, 2, 5), bias_axes="de", activation="tanh")(inp)
+    h = layers.EinsumDense("abde,de->ab", 3, bias_axes="b")(h)
+    out = layers.Dense(2, name="out")(h)
+    model = keras.Model(inp, out, name="einsum_dense")
+    fit(model, rng, (3, 4))
+    bias = np.asarray(model.get_layer("einsum_dense").bias)
+    assert np.abs(bias).max() > 1e-3
+    x = rng.normal(size=(3, 3, 4)).astype(np.float32)
+    return model, [x], EINSUM_DENSE
+
+
+FIXTURES = [("identity", identity_model), ("rms_norm", rms_norm_model),
+            ("einsum_dense", einsum_dense_model)]
 
 
 def main():

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.layers.core.EinsumDense;
 import dev.lamina.runtime.layers.core.Identity;
 import dev.lamina.runtime.layers.normalization.RMSNormalization;
 import java.util.List;
@@ -44,6 +45,24 @@ class CoreLayersImportTest {
       assertEquals(org.tensorflow.ndarray.Shape.of(3, 4), layer.weights().get(0).shape());
       // trained: not the initial ones
       assertTrue(Math.abs(layer.weights().get(0).values()[0] - 1f) > 1e-4);
+    }
+  }
+
+  @Test
+  void einsumDenseTakesKerassKernelsAndBiases() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("einsum_dense.keras"))) {
+      Fixtures.assertPredictsAsKeras(model, "einsum_dense");
+      List<EinsumDense> layers = model.layers().stream().filter(l -> l instanceof EinsumDense)
+          .map(l -> (EinsumDense) l).toList();
+      assertEquals(List.of("abc,cde->abde", "abde,de->ab"),
+          layers.stream().map(EinsumDense::equation).toList());
+      assertEquals(List.of(org.tensorflow.ndarray.Shape.of(4, 2, 5),
+          org.tensorflow.ndarray.Shape.of(2, 5)),
+          layers.get(0).weights().stream().map(w -> w.shape()).toList());
+      // "abde,de->ab": the kernel has the input's labels d, e only; the bias is b's
+      assertEquals(List.of(org.tensorflow.ndarray.Shape.of(2, 5),
+          org.tensorflow.ndarray.Shape.of(3)),
+          layers.get(1).weights().stream().map(w -> w.shape()).toList());
     }
   }
 }

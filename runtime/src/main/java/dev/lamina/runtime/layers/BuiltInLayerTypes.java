@@ -14,6 +14,7 @@ import dev.lamina.runtime.layers.activations.Softmax;
 import dev.lamina.runtime.layers.attention.AttentionTypes;
 import dev.lamina.runtime.layers.convolutional.ConvolutionalTypes;
 import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.core.EinsumDense;
 import dev.lamina.runtime.layers.core.Embedding;
 import dev.lamina.runtime.layers.core.Identity;
 import dev.lamina.runtime.layers.core.Masking;
@@ -82,6 +83,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
     return List.of(
         LayerType.of("Dense", Dense.class, BuiltInLayerTypes::dense),
         LayerType.of("Identity", Identity.class, (name, c) -> new Identity(name)),
+        LayerType.of("EinsumDense", EinsumDense.class, BuiltInLayerTypes::einsumDense),
         ConvolutionalTypes.CONV1D,
         ConvolutionalTypes.CONV2D,
         ConvolutionalTypes.CONV3D,
@@ -396,6 +398,74 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
           .biasConstraint(biasConstraint).build();
     } catch (IllegalArgumentException e) { // glu with an odd number of units
       throw c.error("units", e.getMessage());
+    }
+  }
+
+  private static EinsumDense einsumDense(String name, LayerConfig c)
+      throws ModelFormatException {
+    String equation = c.requireString("equation");
+    if (!c.has("output_shape")) {
+      throw c.error("output_shape", "EinsumDense needs output_shape");
+    }
+    Object shape = c.json().get("output_shape");
+    c.ignore("output_shape");
+    long[] outputShape;
+    if (shape instanceof Number n) {
+      outputShape = new long[] {n.longValue()};
+    } else if (shape instanceof JsonArray list) {
+      outputShape = new long[list.size()];
+      for (int i = 0; i < outputShape.length; i++) {
+        Object d = list.get(i);
+        if (d == null) {
+          outputShape[i] = -1;
+        } else if (d instanceof Number n && n.doubleValue() == n.longValue() && n.longValue() > 0) {
+          outputShape[i] = n.longValue();
+        } else {
+          throw c.error("output_shape", "output_shape holds " + d + "; its sizes are positive "
+              + "integers or null");
+        }
+      }
+    } else {
+      throw c.error("output_shape", "output_shape must be an int or a list, got " + shape);
+    }
+    String activation = Activation.read(c, "activation");
+    Object biasAxes = c.json().get("bias_axes");
+    c.ignore("bias_axes");
+    if (biasAxes != null && !(biasAxes instanceof String)) {
+      throw c.error("bias_axes", "bias_axes must be a string of output labels or null, got "
+          + biasAxes);
+    }
+    Initializer kernelInitializer = initializer(c, "kernel_initializer");
+    Initializer biasInitializer = initializer(c, "bias_initializer");
+    Regularizer kernelRegularizer = regularizer(c, "kernel_regularizer");
+    Regularizer biasRegularizer = regularizer(c, "bias_regularizer");
+    Regularizer activityRegularizer = regularizer(c, "activity_regularizer");
+    Constraint kernelConstraint = constraint(c, "kernel_constraint");
+    Constraint biasConstraint = constraint(c, "bias_constraint");
+    // Keras writes lora_alpha only with lora_rank, which is refused.
+    if (c.json().get("lora_rank") != null) {
+      throw c.error("lora_rank", "EinsumDense's LoRA (lora_rank="
+          + c.json().get("lora_rank") + ") is not built: save the model from Keras with a "
+          + "layer without lora_rank");
+    }
+    c.ignore("lora_rank", "lora_alpha");
+    for (String option : List.of("quantization_config", "gptq_unpacked_column_size")) {
+      Object value = c.json().get(option);
+      if (value != null) {
+        throw c.error(option, "EinsumDense's quantization (" + option + "=" + value
+            + ") is not built");
+      }
+      c.ignore(option);
+    }
+    try {
+      return EinsumDense.builder(equation, outputShape).name(name).activation(activation)
+          .biasAxes((String) biasAxes).seed(0)
+          .kernelInitializer(kernelInitializer).biasInitializer(biasInitializer)
+          .kernelRegularizer(kernelRegularizer).biasRegularizer(biasRegularizer)
+          .activityRegularizer(activityRegularizer).kernelConstraint(kernelConstraint)
+          .biasConstraint(biasConstraint).build();
+    } catch (IllegalArgumentException e) {
+      throw c.error("equation", e.getMessage());
     }
   }
 
