@@ -3,6 +3,8 @@
 is checked end to end on each: Keras's config.json and model.weights.h5 read
 in Java, Keras's predictions matched.
 
+    identity_list.keras: Inputs a (3,), b (3,) -> Identity()([a, b]) -> Add
+                        -> Dense(2) (untrained): Identity of a list
     identity.keras:     Input(4, 3) -> Masking(0.0) -> Identity
                         -> GlobalAveragePooling1D (masked: the mask crosses
                         the Identity) -> Dense(2)
@@ -15,8 +17,8 @@ in Java, Keras's predictions matched.
 each fitted with Adam(0.01) and mse for a few epochs of random samples
 (batch 8, no shuffle), so that the weights are not their initial values.
 
-Writes keras/src/test/resources/fixtures/{identity,rms_norm,einsum_dense}
-.keras and .json (the layout of tools/keras_import_fixtures.py's fixtures).
+Writes keras/src/test/resources/fixtures/{identity,rms_norm,einsum_dense,
+identity_list}.keras and .json (the layout of tools/keras_import_fixtures.py's fixtures).
 Run by hand from the repository root (never by CI):
 
     /work/venv/bin/python tools/keras_import_core_layers_fixture.py
@@ -65,6 +67,21 @@ def identity_model(rng):
     return model, [x], IDENTITY
 
 
+IDENTITY_LIST = ("Inputs a (3,), b (3,) -> Identity()([a, b]) (a list in, a list out: two "
+                 "outputs) -> Add -> Dense(2, name=out); untrained")
+
+
+def identity_list_model(rng):
+    a = keras.Input(shape=(3,), name="a")
+    b = keras.Input(shape=(3,), name="b")
+    first, second = layers.Identity()([a, b])
+    out = layers.Dense(2, name="out")(layers.Add()([first, second]))
+    model = keras.Model([a, b], out, name="identity_list")
+    xa = rng.normal(size=(3, 3)).astype(np.float32)
+    xb = rng.normal(size=(3, 3)).astype(np.float32)
+    return model, [xa, xb], IDENTITY_LIST
+
+
 RMS_NORM = ("Input(3,4, name=features) -> Dense(4) -> RMSNormalization(axis=[1, 2], "
             "epsilon=1e-3) -> Flatten -> Dense(2, name=out); Adam(0.01) + mse, fit 3 epochs "
             "of 32 random samples, batch 8, no shuffle")
@@ -104,7 +121,7 @@ def einsum_dense_model(rng):
 
 
 FIXTURES = [("identity", identity_model), ("rms_norm", rms_norm_model),
-            ("einsum_dense", einsum_dense_model)]
+            ("einsum_dense", einsum_dense_model), ("identity_list", identity_list_model)]
 
 
 def main():

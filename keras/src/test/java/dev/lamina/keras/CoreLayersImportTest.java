@@ -34,6 +34,15 @@ class CoreLayersImportTest {
     }
   }
 
+  /** Called on a list, Keras's Identity gives a list: two outputs, each read by the Add. */
+  @Test
+  void identityOfAListGivesAList() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("identity_list.keras"))) {
+      Fixtures.assertPredictsAsKeras(model, "identity_list");
+      assertTrue(model.summary().contains("[(None, 3), (None, 3)]"), model.summary());
+    }
+  }
+
   @Test
   void rmsNormalizationTakesKerassTrainedScale() throws Exception {
     try (Model model = KerasModels.load(Fixtures.path("rms_norm.keras"))) {
