@@ -40,10 +40,11 @@ import org.tensorflow.types.TFloat32;
  * ellipsis stands for), so that it broadcasts against the output. Computed with TensorFlow's
  * {@code Einsum} op, as Keras's TensorFlow backend; training takes its registered gradient.
  *
- * <p>Keras's LoRA ({@code lora_rank}) and quantization are not built; Keras's kernel initializer
- * draws with fans from the equation's input and output axes, Lamina's from {@code compute_fans}
- * of the kernel's shape (the same for a kernel of rank 2; a file's weights replace the draws).
- * Keras's layer does not support masking: a mask on the input ends here.
+ * <p>As Keras's, a fan-based kernel initializer ({@code glorot_uniform}, the default, {@code
+ * he_normal}, {@code VarianceScaling}, ...) draws with fans from the kernel's axes that the input
+ * and the output have, not from the kernel's shape alone. Keras's LoRA ({@code lora_rank}) and
+ * quantization are not built. Keras's layer does not support masking: a mask on the input ends
+ * here.
  */
 public final class EinsumDense extends Layer {
 
@@ -347,8 +348,8 @@ public final class EinsumDense extends Layer {
       builtRank = rank;
       builtKernelShape = kernel;
       builtBiasShape = bias;
-      addWeight("kernel", Shape.of(kernel), kernelInitializer, true, kernelRegularizer,
-          kernelConstraint);
+      addWeight("kernel", Shape.of(kernel), withFanAxes(kernelInitializer), true,
+          kernelRegularizer, kernelConstraint);
       if (bias != null) {
         addWeight("bias", Shape.of(bias), biasInitializer, true, biasRegularizer,
             biasConstraint);
@@ -360,6 +361,36 @@ public final class EinsumDense extends Layer {
           + Shapes.format(shape));
     }
     return Layers.spec(Shape.of(out), TFloat32.class);
+  }
+
+  private static final List<String> FAN_BASED = List.of("VarianceScaling", "GlorotUniform",
+      "GlorotNormal", "HeUniform", "HeNormal", "LecunUniform", "LecunNormal");
+
+  /**
+   * Keras's {@code _update_kernel_initializer}: a fan-based initializer without {@code
+   * input_axes} and {@code output_axes} draws with the kernel's axes that the input and the
+   * output have (its fans are the products of their sizes), its seed kept. The layer's config
+   * keeps the initializer as given, as Keras's does.
+   */
+  private Initializer withFanAxes(Initializer initializer) {
+    Map<String, Object> object = initializer.config();
+    if (object == null || !FAN_BASED.contains(object.get("class_name"))
+        || !(object.get("config") instanceof Map<?, ?> given)
+        || given.get("input_axes") != null && given.get("output_axes") != null) {
+      return initializer;
+    }
+    List<Integer> in = new ArrayList<>();
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < weightSpec.length(); i++) {
+      (outputSpec.indexOf(weightSpec.charAt(i)) >= 0 ? out : in).add(i);
+    }
+    Map<String, Object> config = new LinkedHashMap<>();
+    given.forEach((k, v) -> config.put((String) k, v));
+    config.put("input_axes", in);
+    config.put("output_axes", out);
+    Map<String, Object> updated = new LinkedHashMap<>(object);
+    updated.put("config", config);
+    return Initializer.get(updated);
   }
 
   @Override

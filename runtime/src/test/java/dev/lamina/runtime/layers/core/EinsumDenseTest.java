@@ -214,6 +214,32 @@ class EinsumDenseTest {
     assertEquals("Zeros", ((Map<?, ?>) config.get("bias_initializer")).get("class_name"));
   }
 
+  /**
+   * As Keras's {@code _update_kernel_initializer}: Glorot's fans from the equation's axes. A
+   * kernel (4, 2, 5) of {@code "abc,cde->abde"} has fan_in 4 (c) and fan_out 10 (d, e), limit
+   * sqrt(6 / 14) = 0.655; {@code compute_fans} of the shape alone would give 8 and 20, limit
+   * sqrt(6 / 28) = 0.463.
+   */
+  @Test
+  void drawsTheKernelWithFansFromTheEquation() {
+    EinsumDense layer = EinsumDense.builder("abc,cde->abde", 3, 2, 5).seed(7).build();
+    layer.apply(Input.of(TFloat32.class, 3, 4));
+    float max = 0;
+    for (float v : layer.weights().get(0).values()) {
+      max = Math.max(max, Math.abs(v));
+    }
+    assertTrue(max <= Math.sqrt(6.0 / 14) && max > Math.sqrt(6.0 / 28), "max |kernel| " + max);
+    // the config keeps Keras's initializer as given
+    Map<?, ?> config = (Map<?, ?>) ((Map<?, ?>) layer.config().get("kernel_initializer"))
+        .get("config");
+    assertEquals(null, config.get("input_axes"));
+    // a seeded layer draws the same kernel again
+    EinsumDense again = EinsumDense.builder("abc,cde->abde", 3, 2, 5).seed(7).build();
+    again.apply(Input.of(TFloat32.class, 3, 4));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(layer.weights().get(0).values(),
+        again.weights().get(0).values());
+  }
+
   /** Keras's EinsumDense does not support masking: the mask ends here. */
   @Test
   void dropsTheMaskAsKeras() {
