@@ -394,7 +394,13 @@ public final class Initializers {
 
   /** Keras's {@code input_axes} / {@code output_axes}: null, or an integer list. */
   private static int[] axesOption(Map<String, ?> config, String key, String what) {
-    return config.get(key) == null ? null : KerasObjects.axes(config, key, 0, what);
+    Object value = config.get(key);
+    if (value instanceof List<?> list && list.isEmpty()) {
+      // Keras's compute_fans: the product over no axes, 1 (an EinsumDense kernel that has none
+      // of the output's labels, e.g. "abde,de->ab")
+      return new int[0];
+    }
+    return value == null ? null : KerasObjects.axes(config, key, 0, what);
   }
 
   private static long seedOf(Long seed) {

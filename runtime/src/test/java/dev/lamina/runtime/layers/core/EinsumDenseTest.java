@@ -240,6 +240,19 @@ class EinsumDenseTest {
         again.weights().get(0).values());
   }
 
+  /** A kernel with none of the output's labels has fan_out 1, as Keras's compute_fans. */
+  @Test
+  void drawsAKernelWithoutOutputAxes() {
+    EinsumDense layer = EinsumDense.builder("abde,de->ab", 3).seed(3).build();
+    layer.apply(Input.of(TFloat32.class, 3, 2, 5));
+    // fan_in 10 (d, e), fan_out 1: limit sqrt(6 / 11) = 0.739
+    float max = 0;
+    for (float v : layer.weights().get(0).values()) {
+      max = Math.max(max, Math.abs(v));
+    }
+    assertTrue(max <= Math.sqrt(6.0 / 11) && max > Math.sqrt(6.0 / 20), "max |kernel| " + max);
+  }
+
   /** Keras's EinsumDense does not support masking: the mask ends here. */
   @Test
   void dropsTheMaskAsKeras() {
