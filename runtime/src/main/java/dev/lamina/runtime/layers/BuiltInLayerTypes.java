@@ -84,6 +84,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         ConvolutionalTypes.CONV3D,
         ConvolutionalTypes.CONV1D_TRANSPOSE,
         ConvolutionalTypes.CONV2D_TRANSPOSE,
+        ConvolutionalTypes.CONV3D_TRANSPOSE,
         ConvolutionalTypes.DEPTHWISE_CONV1D,
         ConvolutionalTypes.DEPTHWISE_CONV2D,
         ConvolutionalTypes.SEPARABLE_CONV1D,
