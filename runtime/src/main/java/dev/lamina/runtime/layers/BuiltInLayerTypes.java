@@ -173,6 +173,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         RnnTypes.GRU_TYPE,
         RnnTypes.CONV_LSTM1D,
         RnnTypes.CONV_LSTM2D,
+        RnnTypes.CONV_LSTM3D,
         RnnTypes.BIDIRECTIONAL,
         RnnTypes.TIME_DISTRIBUTED,
         LayerType.of("Masking", Masking.class,
