@@ -19,12 +19,12 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * What Keras's {@code BaseConvTranspose} gives {@link Conv1DTranspose}, {@link
- * Conv2DTranspose} and {@link Conv3DTranspose}, channels_last: {@code activation(conv_transpose(x, kernel) + bias)} with
+ * What Keras's {@code BaseConvTranspose} gives {@link Conv1DTranspose}, {@link Conv2DTranspose} and
+ * {@link Conv3DTranspose}, channels_last: {@code activation(conv_transpose(x, kernel) + bias)} with
  * Keras's {@code filters}, {@code kernel_size}, {@code strides}, {@code padding} ({@code valid} or
  * {@code same}), {@code output_padding}, {@code dilation_rate}, {@code use_bias}, and the kernel's
- * and bias's initializers, regularizers and constraints. The kernel is Keras's, {@code
- * kernel_size + (filters, input channels)}; the bias has one value per filter.
+ * and bias's initializers, regularizers and constraints. The kernel is Keras's, {@code kernel_size
+ * + (filters, input channels)}; the bias has one value per filter.
  *
  * <p>The output's size along each axis is Keras's: {@code valid}: {@code (size - 1) * stride +
  * effective_kernel + output_padding} (without {@code output_padding}, {@code max(effective_kernel,

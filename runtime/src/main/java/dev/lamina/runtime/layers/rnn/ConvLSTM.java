@@ -26,10 +26,10 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Keras 3's {@code ConvLSTM1D}, {@code ConvLSTM2D} and {@code ConvLSTM3D} (channels_last): an
- * LSTM whose input and recurrent transformations are convolutions (3D's computed as {@code
- * Conv3D}'s, with ops TensorFlow's C API differentiates). Inputs {@code (batch, time,
- * spatial..., channels)}; weights {@code kernel (kernel_size..., channels, 4 filters)}, {@code recurrent_kernel
+ * Keras 3's {@code ConvLSTM1D}, {@code ConvLSTM2D} and {@code ConvLSTM3D} (channels_last): an LSTM
+ * whose input and recurrent transformations are convolutions (3D's computed as {@code Conv3D}'s,
+ * with ops TensorFlow's C API differentiates). Inputs {@code (batch, time, spatial..., channels)};
+ * weights {@code kernel (kernel_size..., channels, 4 filters)}, {@code recurrent_kernel
  * (kernel_size..., filters, 4 filters)} and {@code bias (4 filters)}, gates {@code i, f, c, o},
  * kept under {@code cell} in Keras's files. The input convolution has the layer's {@code strides},
  * {@code padding} and {@code dilation_rate}; the recurrent one is stride 1, {@code same}. States
@@ -407,8 +407,9 @@ public abstract class ConvLSTM extends Layer {
     long[] outSizes = rank == 1 ? new long[] {1, spatial[0]} : spatial.clone();
     int channelAxis = inSizes.length + 1;
     long g = 4L * filters;
-    Operand<TFloat32> k4 = tf.reshape(kernel, tf.constant(kernelDims(channels, g)));
-    Operand<TFloat32> r4 = tf.reshape(recurrentKernel, tf.constant(kernelDims(filters, g)));
+    Operand<TFloat32> inputKernel = tf.reshape(kernel, tf.constant(kernelDims(channels, g)));
+    Operand<TFloat32> stateKernel = tf.reshape(recurrentKernel,
+        tf.constant(kernelDims(filters, g)));
     // Keras's dropout masks (dropout_mask_count = 4: one per gate), drawn once per call, the
     // inputs' four then the recurrent state's four, each of one step's shape; fit only.
     boolean inputDrop = context.training() && dropout > 0;
@@ -442,11 +443,11 @@ public abstract class ConvLSTM extends Layer {
     long[] flatShape = append(prepend(-1, inSizes), channels);
     Operand<TFloat32> xz;
     if (inputMasks == null) {
-      xz = convolve(tf, tf.reshape(x, tf.constant(flatShape)), k4, channels, g, false);
+      xz = convolve(tf, tf.reshape(x, tf.constant(flatShape)), inputKernel, channels, g, false);
     } else {
       Operand<TFloat32> x5 = tf.reshape(x, tf.concat(List.of(tf.constant(new long[] {-1}),
           timeVector, tf.constant(append(inSizes, channels))), tf.constant(0)));
-      List<Operand<TFloat32>> kernels = split(tf, k4, channelAxis);
+      List<Operand<TFloat32>> kernels = split(tf, inputKernel, channelAxis);
       List<Operand<TFloat32>> parts = new ArrayList<>();
       for (int gate = 0; gate < 4; gate++) {
         Operand<TFloat32> dropped = tf.math.mul(x5, tf.expandDims(inputMasks.get(gate),
@@ -484,9 +485,9 @@ public abstract class ConvLSTM extends Layer {
       Operand<TFloat32> c = hc.get(1);
       Operand<TFloat32> hz;
       if (dropMasks == null) {
-        hz = convolve(t, h, r4, filters, g, true);
+        hz = convolve(t, h, stateKernel, filters, g, true);
       } else {
-        List<Operand<TFloat32>> kernels = split(t, r4, channelAxis);
+        List<Operand<TFloat32>> kernels = split(t, stateKernel, channelAxis);
         List<Operand<TFloat32>> parts = new ArrayList<>();
         for (int gate = 0; gate < 4; gate++) {
           parts.add(convolve(t, t.math.mul(h, dropMasks.get(gate)), kernels.get(gate), filters,

@@ -40,12 +40,13 @@ import org.tensorflow.types.TFloat32;
 /**
  * Keras's Conv3D, Conv1DTranspose, Conv2DTranspose, DepthwiseConv1D, DepthwiseConv2D,
  * SeparableConv1D and SeparableConv2D against {@code conv_more.json}, and Conv3DTranspose against
- * {@code conv3d_transpose.json} ({@code tools/keras_conv_fixtures.py}): every case built from Keras's config through its layer type
- * (as the Keras importer builds it), with Keras's weights in Keras's order and layout, its
- * output shape ({@code compute_output_shape}) and values to 1e-5 (the {@code long_sum} cases'
- * 432-, 400-, 400- and 432-term sums included), the same with the spatial sizes unknown until run
- * time, a save and load, one SGD step through each case's layer (its kernels' and its input's
- * gradients), and, per layer type, three SGD or Adam steps of a small model as Keras.
+ * {@code conv3d_transpose.json} ({@code tools/keras_conv_fixtures.py}): every case built from
+ * Keras's config through its layer type (as the Keras importer builds it), with Keras's weights in
+ * Keras's order and layout, its output shape ({@code compute_output_shape}) and values to 1e-5 (the
+ * {@code long_sum} cases' 432-, 400-, 400- and 432-term sums included), the same with the spatial
+ * sizes unknown until run time, a save and load, one SGD step through each case's layer (its
+ * kernels' and its input's gradients), and, per layer type, three SGD or Adam steps of a small
+ * model as Keras.
  */
 class MoreConvolutionalLayersTest {
 
