@@ -127,8 +127,9 @@ final class CompileSpec {
 
   /**
    * What a model file keeps, Keras's compile arguments: {@code loss} (one, or one per output,
-   * {@code null} for an output without), {@code loss_weights} if given, {@code metrics} and {@code weighted_metrics} (one list for
-   * every output, or per output name); {@code null} when a metric is the user's.
+   * {@code null} for an output without), {@code loss_weights} if given, {@code metrics} and
+   * {@code weighted_metrics} (one list for every output, or per output name); {@code null} when
+   * a metric is the user's.
    */
   private static Map<String, Object> fileConfig(List<String> outputNames, List<Loss> losses,
       double[] weights, List<List<Object>> plain, List<List<Object>> weighted) {

@@ -59,6 +59,8 @@ public final class CsvSource implements BatchSource {
   private final List<int[]> targetGroups;
   private final List<Type> featureTypes;
   private final List<Type> targetTypes;
+  /** The sample-weight column's slot in a parsed row, or {@code -1} for none. */
+  private final int weightSlot;
   /** For each column, its slot in a parsed row ({@code -1}: not used, not parsed). */
   private final int[] slotOf;
   private final int slots;
@@ -85,7 +87,20 @@ public final class CsvSource implements BatchSource {
     int[] count = {0};
     this.featureGroups = groups(builder.features, count);
     this.targetGroups = groups(builder.targets, count);
+    int[] weights = builder.sampleWeight == null ? null
+        : groups(List.of(List.of(builder.sampleWeight)), count).get(0);
     this.slots = count[0];
+    this.weightSlot = weights == null ? -1 : slotOf[weights[0]];
+    if (weights != null) {
+      Type type = types.get(weights[0]);
+      if (type != Type.FLOAT && type != Type.DOUBLE) {
+        throw new IllegalArgumentException("The sample-weight column '" + builder.sampleWeight
+            + "' is " + type + "; weights are FLOAT or DOUBLE");
+      }
+      if (targetGroups.isEmpty()) {
+        throw new IllegalArgumentException("Sample weights need targets: declare target(...)");
+      }
+    }
     this.featureTypes = typesOf(featureGroups, "features");
     this.targetTypes = typesOf(targetGroups, "target");
   }
@@ -158,7 +173,14 @@ public final class CsvSource implements BatchSource {
       List<Object> targets = arrays(rows, targetGroups, targetTypes);
       y = targets.size() == 1 ? targets.get(0) : targets;
     }
-    return Batch.of(x.size() == 1 ? x.get(0) : x, y);
+    float[] weights = null;
+    if (weightSlot >= 0) {
+      weights = new float[rows.size()];
+      for (int r = 0; r < weights.length; r++) {
+        weights[r] = (float) rows.get(r)[weightSlot];
+      }
+    }
+    return Batch.of(x.size() == 1 ? x.get(0) : x, y, weights);
   }
 
   private List<Object> arrays(List<double[]> rows, List<int[]> groups, List<Type> groupTypes) {
@@ -440,6 +462,7 @@ public final class CsvSource implements BatchSource {
     private final Map<String, Type> columns = new LinkedHashMap<>();
     private final List<List<String>> features = new ArrayList<>();
     private final List<List<String>> targets = new ArrayList<>();
+    private String sampleWeight;
     private boolean header = true;
     private char delimiter = ',';
     private int batchSize = 32;
@@ -491,6 +514,16 @@ public final class CsvSource implements BatchSource {
         }
       }
       return List.of(names);
+    }
+
+    /**
+     * The column holding each row's sample weight (Keras's {@code sample_weight}, as a
+     * {@code tf.data} dataset of {@code (x, y, sample_weight)} gives it): one weight per sample,
+     * for every output. FLOAT or DOUBLE; needs {@link #target}.
+     */
+    public Builder sampleWeight(String column) {
+      this.sampleWeight = declared(new String[] {column}, "sample-weight").get(0);
+      return this;
     }
 
     /** Whether the first line names the columns (then it must match them); true by default. */

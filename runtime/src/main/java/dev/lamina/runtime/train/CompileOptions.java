@@ -135,7 +135,7 @@ public final class CompileOptions {
     }
   }
 
-  /** Keras's {@code loss_weights={output: weight}}: the output's loss counts {@code weight} times. */
+  /** Keras's {@code loss_weights={output: weight}}: the output's loss counts {@code weight}x. */
   public CompileOptions lossWeight(String output, double weight) {
     Objects.requireNonNull(output, "output");
     if (weightList != null) {

@@ -223,6 +223,27 @@ class CompileWeightingTest {
   }
 
   @Test
+  void aCsvColumnCanHoldTheSampleWeights(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("weighted.csv");
+    java.nio.file.Files.writeString(file, "f,y,w\n1,0,2\n3,1,0.5\n0,1,1\n");
+    var x = Input.of(TFloat32.class, 1);
+    var y = Dense.builder(1).kernel(new float[][] {{1}}).bias(new float[] {0}).build().apply(x);
+    try (Model model = Model.of(x, y);
+        var source = dev.lamina.runtime.data.CsvSource.builder(file)
+            .columns(dev.lamina.runtime.data.CsvSource.Type.FLOAT, "f", "y", "w")
+            .features("f").target("y").sampleWeight("w").batchSize(3).build()) {
+      model.compile(new CompileOptions("sgd").loss("mse"));
+      // Errors 1, 2, -1 weighed 2, 0.5, 1: (2 + 2 + 1) / 3.
+      assertClose(5.0 / 3, model.evaluate(source).get("loss"), "weighted by the w column");
+    }
+    var noTarget = assertThrows(IllegalArgumentException.class,
+        () -> dev.lamina.runtime.data.CsvSource.builder(file)
+            .columns(dev.lamina.runtime.data.CsvSource.Type.FLOAT, "f", "y", "w")
+            .features("f").sampleWeight("w").build());
+    assertTrue(noTarget.getMessage().contains("need targets"), noTarget.getMessage());
+  }
+
+  @Test
   void temporalWeightsWeighEachStep() {
     // Output (samples, 2 steps, 1): the input itself; loss mse per step.
     var x = Input.of(TFloat32.class, 2, 1);
