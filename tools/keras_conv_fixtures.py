@@ -34,6 +34,11 @@ train_on_batch steps (mse) of SGD(0.05) or Adam(0.01), from recorded initial
 weights (non-zero biases), with the layer's class name and config under
 "layer" so that a test builds it as the importer does.
 
+Conv3DTranspose's cases go to runtime/src/test/resources/keras/conv3d_transpose.json
+(so that conv_more.json stays as it was), in the same format; their seeds are
+SEED + 200 + the index in CONV3D_TRANSPOSE_CASES, and its "training" cases'
+SEED + 3000 + the index in CONV3D_TRANSPOSE_TRAINING.
+
 Run by hand from the repository root (never by CI):
 
     /work/venv/bin/python tools/keras_conv_fixtures.py
@@ -63,6 +68,7 @@ OUT = os.path.join(
     "..", "runtime", "src", "test", "resources", "keras", "conv.json",
 )
 OUT_MORE = os.path.join(os.path.dirname(OUT), "conv_more.json")
+OUT_CONV3D_TRANSPOSE = os.path.join(os.path.dirname(OUT), "conv3d_transpose.json")
 
 
 def fresh(offset):
@@ -161,6 +167,24 @@ MORE_CASES = [
     ("long_sum", lambda: layers.SeparableConv2D(3, 5, padding="same", depth_multiplier=2), (1, 6, 6, 16)),
 ]
 
+CONV3D_TRANSPOSE_CASES = [
+    ("default", lambda: layers.Conv3DTranspose(2, 2), (2, 3, 3, 4, 2)),
+    ("strides_2x1x2_same", lambda: layers.Conv3DTranspose(2, 3, strides=(2, 1, 2), padding="same", activation="tanh"), (2, 3, 4, 3, 2)),
+    ("strides2_valid_output_padding_1x0x1", lambda: layers.Conv3DTranspose(3, (3, 2, 2), strides=2, output_padding=(1, 0, 1)), (1, 3, 3, 2, 2)),
+    ("strides_3x2x3_same_output_padding_2x1x1", lambda: layers.Conv3DTranspose(2, (2, 3, 3), strides=(3, 2, 3), padding="same", output_padding=(2, 1, 1)), (1, 2, 3, 2, 2)),
+    ("strides2_same_even_kernel_output_padding1", lambda: layers.Conv3DTranspose(2, 4, strides=2, padding="same", output_padding=1), (1, 2, 3, 2, 3)),
+    ("kernel_below_stride", lambda: layers.Conv3DTranspose(2, (1, 2, 1), strides=(2, 3, 2), use_bias=False), (2, 2, 3, 2, 2)),
+    ("dilation_2x1x2_valid", lambda: layers.Conv3DTranspose(2, 2, dilation_rate=(2, 1, 2), activation="relu"), (2, 3, 4, 3, 2)),
+    ("dilation_3x2x1_same", lambda: layers.Conv3DTranspose(3, (2, 3, 2), padding="same", dilation_rate=(3, 2, 1)), (1, 4, 3, 4, 2)),
+    ("long_sum", lambda: layers.Conv3DTranspose(2, 3, padding="same"), (1, 3, 3, 3, 16)),
+]
+
+CONV3D_TRANSPOSE_TRAINING = [
+    ("conv3d_transpose_strides2_same_output_padding", lambda: layers.Conv3DTranspose(2, 3, strides=(2, 1, 2), padding="same", output_padding=(1, 0, 0), activation="tanh"), (3, 2, 2, 2), "SGD"),
+    ("conv3d_transpose_dilation2", lambda: layers.Conv3DTranspose(2, (2, 2, 3), dilation_rate=2, activation="relu"), (2, 2, 1, 2), "Adam"),
+    ("conv3d_transpose_strides_3x2x2_valid_output_padding", lambda: layers.Conv3DTranspose(2, 2, strides=(3, 2, 2), output_padding=(2, 1, 0)), (2, 1, 2, 3), "SGD"),
+]
+
 # One training case per layer type: (id, the layer, the input's per-sample shape, optimizer).
 MORE_TRAINING = [
     ("conv3d_strides2_same", lambda: layers.Conv3D(3, 2, strides=(2, 1, 2), padding="same", activation="relu"), (5, 4, 5, 2), "SGD"),
@@ -175,9 +199,9 @@ MORE_TRAINING = [
 ]
 
 
-def more_training_case(index, case_id, make, shape, optimizer):
-    fresh(2000 + index)
-    rng = np.random.default_rng(SEED + 2000 + index)
+def more_training_case(index, case_id, make, shape, optimizer, base=2000):
+    fresh(base + index)
+    rng = np.random.default_rng(SEED + base + index)
     x = rng.normal(size=(3,) + shape).astype(np.float32)
     y = rng.normal(size=(3, 2)).astype(np.float32)
     inp = keras.Input(shape=shape, name="input")
@@ -277,6 +301,15 @@ def main():
         json.dump(doc, f, indent=1)
         f.write("\n")
     print("wrote %d cases to %s" % (len(more), os.path.normpath(OUT_MORE)))
+    transpose3d = [case(200 + i, cid, make, shape)
+                   for i, (cid, make, shape) in enumerate(CONV3D_TRANSPOSE_CASES)]
+    doc = dict(doc, cases=transpose3d,
+               training=[more_training_case(i, *t, base=3000)
+                         for i, t in enumerate(CONV3D_TRANSPOSE_TRAINING)])
+    with open(OUT_CONV3D_TRANSPOSE, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    print("wrote %d cases to %s" % (len(transpose3d), os.path.normpath(OUT_CONV3D_TRANSPOSE)))
 
 
 if __name__ == "__main__":

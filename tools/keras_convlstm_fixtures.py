@@ -1,4 +1,4 @@
-"""Keras 3 reference values for Lamina's ConvLSTM1D / ConvLSTM2D (issue 22).
+"""Keras 3 reference values for Lamina's ConvLSTM1D / ConvLSTM2D (issue 22) and ConvLSTM3D.
 
 Writes runtime/src/test/resources/keras/convlstm.json:
 
@@ -25,6 +25,10 @@ Values are rounded to 7 significant digits (the tests compare to 1e-5).
 It also writes keras/src/test/resources/fixtures/conv_lstm1d_stacked.keras and conv_lstm2d.keras
 (+ .json with what model.predict gives), trained three Adam steps, for the importer's tests.
 
+ConvLSTM3D's cases and training go to runtime/src/test/resources/keras/convlstm3d.json (the same
+format; so that convlstm.json stays as it was), and its import fixture to conv_lstm3d.keras (+
+.json); they draw from the same RNG after everything above, so they come last.
+
 Run by hand from the repository root (never by CI):
 
     /work/venv/bin/python tools/keras_convlstm_fixtures.py
@@ -48,6 +52,7 @@ from keras.src import backend as kbackend
 SEED = 20261207
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "runtime", "src", "test", "resources", "keras", "convlstm.json")
+OUT_3D = os.path.join(os.path.dirname(OUT), "convlstm3d.json")
 
 tf.config.experimental.enable_op_determinism()
 
@@ -263,6 +268,83 @@ def conv_lstm2d_dropout_model():
 TRAIN_X2 = RNG.normal(size=(3, 3, 3, 4, 2)).astype(np.float32)
 
 
+def cases_3d(x3):
+    c3 = layers.ConvLSTM3D
+    return [
+        case("ConvLSTM3D/defaults", lambda: c3(2, (2, 3, 2)), x3),
+        case("ConvLSTM3D/same_strides_sequences",
+             lambda: c3(2, 3, padding="same", strides=(2, 1, 2), return_sequences=True), x3),
+        case("ConvLSTM3D/dilation_backwards_sequences_state",
+             lambda: c3(2, 2, dilation_rate=(1, 2, 1), go_backwards=True, return_sequences=True,
+                        return_state=True), x3),
+        case("ConvLSTM3D/masked_zero_output",
+             lambda: c3(2, 2, padding="same", return_sequences=True, zero_output_for_mask=True),
+             x3, masked=True),
+        case("ConvLSTM3D/no_bias_relu_hard_sigmoid_unroll",
+             lambda: c3(2, 2, use_bias=False, activation="relu",
+                        recurrent_activation="hard_sigmoid", unit_forget_bias=False,
+                        unroll=True), x3),
+        case("ConvLSTM3D/initial_state_masked",
+             lambda: c3(2, 2, return_state=True), x3, masked=True,
+             state_shape=(BATCH, 2, 3, 2, 2)),
+    ]
+
+
+def conv_lstm3d_same_model():
+    inp = keras.Input(shape=(3, 2, 3, 3, 2), name="x")
+    h = layers.ConvLSTM3D(2, 2, padding="same", strides=(1, 2, 1), name="conv_lstm3d")(inp)
+    h = layers.Flatten(name="flatten")(h)
+    return keras.Model(inp, layers.Dense(2, name="dense")(h))
+
+
+def conv_lstm3d_dropout_model():
+    inp = keras.Input(shape=(3, 2, 3, 3, 2), name="x")
+    h = layers.ConvLSTM3D(2, 2, dropout=0.3, recurrent_dropout=0.25, seed=7,
+                          name="conv_lstm3d")(inp)
+    h = layers.Flatten(name="flatten")(h)
+    return keras.Model(inp, layers.Dense(2, name="dense")(h))
+
+
+def conv_lstm3d():
+    inp = keras.Input(shape=(3, 3, 4, 3, 2), name="frames")
+    h = layers.ConvLSTM3D(2, (2, 3, 2), padding="same", return_sequences=True,
+                          name="conv_lstm3d_a")(inp)
+    h = layers.ConvLSTM3D(2, 2, go_backwards=True, name="conv_lstm3d_b")(h)
+    h = layers.Flatten(name="flatten")(h)
+    return keras.Model(inp, layers.Dense(2, name="dense")(h), name="conv_lstm3d_model")
+
+
+def main_3d():
+    x3 = RNG.normal(size=(BATCH, TIME, 3, 4, 3, 2)).astype(np.float32)
+    train_x3 = RNG.normal(size=(3, 3, 2, 3, 3, 2)).astype(np.float32)
+    train_y3 = RNG.normal(size=(3, 2)).astype(np.float32)
+    fixture = {
+        "keras_version": keras.__version__,
+        "tensorflow_version": tf.__version__,
+        "numpy_version": np.__version__,
+        "notes": "tools/keras_convlstm_fixtures.py; ConvLSTM3D forward cases and three SGD steps",
+        "cases": cases_3d(x3),
+        "training": [training_case(
+            "conv_lstm3d_same_strides",
+            "Input((3, 2, 3, 3, 2)) -> ConvLSTM3D(2, 2, padding='same', strides=(1, 2, 1)) -> "
+            "Flatten -> Dense(2)",
+            conv_lstm3d_same_model, train_x3, train_y3),
+            training_case(
+            "conv_lstm3d_dropout_seeded",
+            "Input((3, 2, 3, 3, 2)) -> ConvLSTM3D(2, 2, dropout=0.3, recurrent_dropout=0.25, "
+            "seed=7) -> Flatten -> Dense(2)",
+            conv_lstm3d_dropout_model, train_x3, train_y3)],
+    }
+    with open(OUT_3D, "w") as f:
+        json.dump(fixture, f, indent=None, separators=(",", ":"))
+        f.write("\n")
+    keras_file("conv_lstm3d", "Input((3, 3, 4, 3, 2)) -> ConvLSTM3D(2, (2, 3, 2), "
+               "padding='same', return_sequences=True) -> ConvLSTM3D(2, 2, go_backwards=True) "
+               "-> Flatten -> Dense(2), Adam(0.01), mse, three train_on_batch steps",
+               conv_lstm3d, RNG.normal(size=(2, 3, 3, 4, 3, 2)).astype(np.float32))
+    print("wrote", OUT_3D, "and conv_lstm3d.keras")
+
+
 def main():
     fixture = {
         "keras_version": keras.__version__,
@@ -297,6 +379,7 @@ def main():
                "Flatten -> Dense(2), Adam(0.01), mse, three train_on_batch steps",
                conv_lstm2d, RNG.normal(size=(2, 3, 4, 5, 2)).astype(np.float32))
     print("wrote", OUT, "and conv_lstm1d_stacked.keras, conv_lstm2d.keras")
+    main_3d()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.layers.rnn.ConvLSTM1D;
 import dev.lamina.runtime.layers.rnn.ConvLSTM2D;
+import dev.lamina.runtime.layers.rnn.ConvLSTM3D;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,19 @@ class ConvLstmImportTest {
     try (Model model = KerasModels.load(Fixtures.path("conv_lstm2d.keras"))) {
       Fixtures.assertPredictsAsKeras(model, "conv_lstm2d");
       assertTrue(model.layers().stream().anyMatch(l -> l instanceof ConvLSTM2D));
+    }
+  }
+
+  @Test
+  void stackedConvLstm3dPredictsAsKeras() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("conv_lstm3d.keras"))) {
+      Fixtures.assertPredictsAsKeras(model, "conv_lstm3d");
+      List<Layer> convLstms = model.layers().stream().filter(l -> l instanceof ConvLSTM3D)
+          .toList();
+      assertEquals(2, convLstms.size());
+      assertTrue(((ConvLSTM3D) convLstms.get(0)).returnSequences());
+      assertEquals(true, convLstms.get(1).config().get("go_backwards"));
+      assertEquals(List.of(2L, 3L, 2L), convLstms.get(0).config().get("kernel_size"));
     }
   }
 }

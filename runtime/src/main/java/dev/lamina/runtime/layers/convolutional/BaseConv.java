@@ -16,7 +16,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * What Keras's {@code BaseConv} gives {@link Conv1D}, {@link Conv2D} and {@link Conv3D},
@@ -165,7 +164,8 @@ public abstract class BaseConv extends Layer {
       boolean training) {
     Operand<TFloat32> x = (Operand<TFloat32>) inputs.get(0);
     Operand<TFloat32> kernel = weights.get(0);
-    Operand<TFloat32> y = rank == 3 ? conv3d(tf, x, kernel) : conv(tf, x, kernel);
+    Operand<TFloat32> y = rank == 3 ? ConvSupport.conv3d(tf, x, kernel, channels, filters,
+        kernelSize, strides, dilationRate, padding, groups) : conv(tf, x, kernel);
     return ConvSupport.biasAndActivation(tf, y, useBias ? weights.get(1) : null, activation);
   }
 
@@ -213,98 +213,6 @@ public abstract class BaseConv extends Layer {
       ys.add(ConvSupport.conv2d(tf, xs.get(g), ks.get(g), stride4, tfPadding));
     }
     return tf.concat(ys, tf.constant(3));
-  }
-
-  /**
-   * Conv3D as one Conv2D (TensorFlow's C API has no gradient of Conv3D): the depth taps of each
-   * output depth are gathered into the channels, {@code (batch, out_depth, kd, rows, cols, c)}
-   * → {@code (batch * out_depth, rows, cols, kd * c)}, and the kernel {@code (kd, kh, kw, c, f)}
-   * is laid out to match, {@code (kh, kw, kd * c, f)}; per group of channels when {@code groups
-   * > 1}. The depth's padding ({@code same}) is TensorFlow's, half before, the odd one after;
-   * the rows' and cols' are the Conv2D's.
-   */
-  private Operand<TFloat32> conv3d(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel) {
-    int kd = kernelSize[0];
-    int sd = strides[0];
-    int dd = dilationRate[0];
-    int effective = dd * (kd - 1) + 1;
-    long depth = x.shape().get(1);
-    Operand<TInt32> outDepth; // (1,)
-    Operand<TInt32> taps; // (out_depth, kd): the input depths of each output depth
-    int[] offsets = new int[kd];
-    for (int i = 0; i < kd; i++) {
-      offsets[i] = i * dd;
-    }
-    if (depth != Shape.UNKNOWN_SIZE) {
-      long out = ConvSupport.convSize(depth, kd, sd, dd, padding);
-      if (padding.equals("same")) {
-        long total = Math.max((out - 1) * sd + effective - depth, 0);
-        x = tf.pad(x, tf.constant(new int[][] {{0, 0},
-            {(int) (total / 2), (int) (total - total / 2)}, {0, 0}, {0, 0}, {0, 0}}),
-            tf.constant(0f));
-      }
-      int[][] index = new int[Math.toIntExact(out)][kd];
-      for (int o = 0; o < out; o++) {
-        for (int i = 0; i < kd; i++) {
-          index[o][i] = o * sd + offsets[i];
-        }
-      }
-      taps = tf.constant(index);
-      outDepth = ConvSupport.constant(tf, out);
-    } else {
-      Operand<TInt32> d = ConvSupport.size(tf, x, 1);
-      Operand<TInt32> s = tf.constant(sd);
-      if (padding.equals("same")) {
-        outDepth = tf.math.floorDiv(tf.math.add(d, tf.constant(sd - 1)), s);
-        Operand<TInt32> total = tf.math.maximum(tf.math.sub(tf.math.add(tf.math.mul(
-            tf.math.sub(outDepth, tf.constant(1)), s), tf.constant(effective)), d),
-            tf.constant(0));
-        Operand<TInt32> before = tf.math.floorDiv(total, tf.constant(2));
-        Operand<TInt32> paddings = tf.reshape(tf.concat(List.of(tf.constant(new int[] {0, 0}),
-            before, tf.math.sub(total, before), tf.constant(new int[6])), tf.constant(0)),
-            tf.constant(new int[] {5, 2}));
-        x = tf.pad(x, paddings, tf.constant(0f));
-      } else {
-        outDepth = tf.math.add(tf.math.floorDiv(tf.math.sub(d, tf.constant(effective)), s),
-            tf.constant(1));
-      }
-      Operand<TInt32> starts = tf.math.mul(tf.range(tf.constant(0),
-          tf.reshape(outDepth, tf.constant(new int[0])), tf.constant(1)), s);
-      taps = tf.math.add(tf.expandDims(starts, tf.constant(1)),
-          tf.constant(new int[][] {offsets}));
-    }
-    long cg = channels / groups;
-    long fg = filters / groups;
-    List<Operand<TFloat32>> xs = new ArrayList<>();
-    List<Operand<TFloat32>> ks = new ArrayList<>();
-    if (groups == 1) {
-      xs.add(x);
-      ks.add(kernel);
-    } else {
-      xs.addAll(tf.split(tf.constant(4), x, (long) groups).output());
-      ks.addAll(tf.split(tf.constant(4), kernel, (long) groups).output());
-    }
-    int[] spatial = {kernelSize[1], kernelSize[2]};
-    long[] stride4 = {1, strides[1], strides[2], 1};
-    List<Operand<TFloat32>> ys = new ArrayList<>();
-    for (int g = 0; g < groups; g++) {
-      // (batch, out_depth, kd, rows, cols, cg) → (batch, out_depth, rows, cols, kd, cg)
-      Operand<TFloat32> gathered = tf.linalg.transpose(tf.gather(xs.get(g), taps,
-          tf.constant(1)), tf.constant(new int[] {0, 1, 3, 4, 2, 5}));
-      Operand<TFloat32> flat = tf.reshape(gathered, ConvSupport.shape(tf, List.of(
-          tf.constant(new int[] {-1}), ConvSupport.size(tf, gathered, 2),
-          ConvSupport.size(tf, gathered, 3), ConvSupport.constant(tf, kd * cg))));
-      // (kd, kh, kw, cg, fg) → (kh, kw, kd, cg, fg) → (kh, kw, kd * cg, fg)
-      long[] kernelShape = {kernelSize[1], kernelSize[2], kd * cg, fg};
-      Operand<TFloat32> k = tf.reshape(tf.linalg.transpose(ks.get(g),
-          tf.constant(new int[] {1, 2, 0, 3, 4})), tf.constant(kernelShape));
-      k = ConvSupport.spread(tf, k, kernelShape, new int[] {dilationRate[1], dilationRate[2]});
-      ys.add(ConvSupport.conv2d(tf, flat, k, stride4, padding));
-    }
-    Operand<TFloat32> y = groups == 1 ? ys.get(0) : tf.concat(ys, tf.constant(3));
-    return tf.reshape(y, ConvSupport.shape(tf, List.of(tf.constant(new int[] {-1}), outDepth,
-        ConvSupport.size(tf, y, 1), ConvSupport.size(tf, y, 2),
-        ConvSupport.constant(tf, filters))));
   }
 
   /** Keras's convolution arguments, shared by Conv1D's, Conv2D's and Conv3D's builders. */

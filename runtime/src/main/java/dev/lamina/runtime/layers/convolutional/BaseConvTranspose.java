@@ -19,12 +19,12 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * What Keras's {@code BaseConvTranspose} gives {@link Conv1DTranspose} and {@link
- * Conv2DTranspose}, channels_last: {@code activation(conv_transpose(x, kernel) + bias)} with
+ * What Keras's {@code BaseConvTranspose} gives {@link Conv1DTranspose}, {@link Conv2DTranspose} and
+ * {@link Conv3DTranspose}, channels_last: {@code activation(conv_transpose(x, kernel) + bias)} with
  * Keras's {@code filters}, {@code kernel_size}, {@code strides}, {@code padding} ({@code valid} or
  * {@code same}), {@code output_padding}, {@code dilation_rate}, {@code use_bias}, and the kernel's
- * and bias's initializers, regularizers and constraints. The kernel is Keras's, {@code
- * kernel_size + (filters, input channels)}; the bias has one value per filter.
+ * and bias's initializers, regularizers and constraints. The kernel is Keras's, {@code kernel_size
+ * + (filters, input channels)}; the bias has one value per filter.
  *
  * <p>The output's size along each axis is Keras's: {@code valid}: {@code (size - 1) * stride +
  * effective_kernel + output_padding} (without {@code output_padding}, {@code max(effective_kernel,
@@ -34,7 +34,9 @@ import org.tensorflow.types.TInt32;
  * Keras's TensorFlow backend's: the gradient of a Conv2D ({@code Conv2DBackpropInput}; 1D over a
  * height of one) to that size, whose C API gradients are a Conv2D and a {@code
  * Conv2DBackpropFilter}; dilation is a kernel with zeros between its taps, as in {@link
- * BaseConv}.
+ * BaseConv}. 3D is the same values (Keras's backend: {@code Conv3DBackpropInputV2}, which the C
+ * API cannot differentiate) as a {@code Conv2DBackpropInput} of the rows and cols and the depth
+ * by hand, with pads, reshapes and sums (see {@code conv3dTranspose}), so that it trains.
  */
 public abstract class BaseConvTranspose extends Layer {
 
@@ -170,6 +172,10 @@ public abstract class BaseConvTranspose extends Layer {
       boolean training) {
     Operand<TFloat32> x = (Operand<TFloat32>) inputs.get(0);
     Operand<TFloat32> kernel = weights.get(0);
+    if (rank == 3) {
+      return ConvSupport.biasAndActivation(tf, conv3dTranspose(tf, x, kernel),
+          useBias ? weights.get(1) : null, activation);
+    }
     long[] stride4;
     int[] dilation;
     long[] kernelShape;
@@ -209,6 +215,79 @@ public abstract class BaseConvTranspose extends Layer {
     return ConvSupport.biasAndActivation(tf, y, useBias ? weights.get(1) : null, activation);
   }
 
+  /** The output's size along spatial {@code axis} of an input whose size there is {@code in}. */
+  private Operand<TInt32> outputSize(Ops tf, Operand<?> x, int inputAxis, int axis) {
+    long known = x.shape().get(inputAxis);
+    return known != Shape.UNKNOWN_SIZE ? ConvSupport.constant(tf, outputSize(known, axis))
+        : dynamicOutputSize(tf, ConvSupport.size(tf, x, inputAxis), axis);
+  }
+
+  /**
+   * Conv3DTranspose with ops that TensorFlow's C API differentiates (it has no gradient of
+   * {@code Conv3DBackpropInputV2}, for the kernel or the input): the rows and cols are one
+   * {@code Conv2DBackpropInput} over every input depth, {@code (batch * depth, rows, cols, c)},
+   * with the kernel {@code (kd, kh, kw, f, c)} laid out as {@code (kh, kw, kd * f, c)}, which
+   * gives each input depth's contribution through each depth tap; the depth is then the same
+   * transposed convolution by hand: the input depths {@code stride} apart (zeros between), each
+   * tap's contributions shifted by {@code tap * dilation} and added, and the output's depths cut
+   * from that where TensorFlow's padding puts them ({@code same}: half the padding a
+   * convolution of the output back to the input needs, before; a constant, as is the cut after).
+   */
+  private Operand<TFloat32> conv3dTranspose(Ops tf, Operand<TFloat32> x,
+      Operand<TFloat32> kernel) {
+    int kd = kernelSize[0];
+    int sd = strides[0];
+    int dd = dilationRate[0];
+    int effective = (kd - 1) * dd + 1;
+    Operand<TFloat32> flat = tf.reshape(x, ConvSupport.shape(tf, List.of(
+        tf.constant(new int[] {-1}), ConvSupport.size(tf, x, 2), ConvSupport.size(tf, x, 3),
+        ConvSupport.constant(tf, channels))));
+    // (kd, kh, kw, f, c) → (kh, kw, kd, f, c) → (kh, kw, kd * f, c)
+    long[] kernelShape = {kernelSize[1], kernelSize[2], (long) kd * filters, channels};
+    Operand<TFloat32> k = tf.reshape(tf.linalg.transpose(kernel,
+        tf.constant(new int[] {1, 2, 0, 3, 4})), tf.constant(kernelShape));
+    k = ConvSupport.spread(tf, k, kernelShape, new int[] {dilationRate[1], dilationRate[2]});
+    Operand<TFloat32> planes = tf.nn.conv2dBackpropInput(ConvSupport.shape(tf, List.of(
+        ConvSupport.size(tf, flat, 0), outputSize(tf, x, 2, 1), outputSize(tf, x, 3, 2),
+        ConvSupport.constant(tf, (long) kd * filters))), k, flat,
+        List.of(1L, (long) strides[1], (long) strides[2], 1L),
+        padding.equals("same") ? "SAME" : "VALID");
+    // (batch, depth, rows', cols', kd, f), the input depths stride apart: (batch, depth * sd, ...)
+    Operand<TInt32> depth = ConvSupport.size(tf, x, 1);
+    Operand<TInt32> rows = ConvSupport.size(tf, planes, 1);
+    Operand<TInt32> cols = ConvSupport.size(tf, planes, 2);
+    Operand<TFloat32> y = tf.reshape(planes, ConvSupport.shape(tf, List.of(
+        tf.constant(new int[] {-1}), depth, rows, cols, ConvSupport.constant(tf, kd),
+        ConvSupport.constant(tf, filters))));
+    if (sd > 1) {
+      // int32 paddings: TensorFlow's gradient of Pad slices them with int32 indices
+      int[][] apart = new int[7][2];
+      apart[2][1] = sd - 1;
+      y = tf.reshape(tf.pad(tf.expandDims(y, tf.constant(2)), tf.constant(apart),
+          tf.constant(0f)), ConvSupport.shape(tf, List.of(tf.constant(new int[] {-1}),
+          tf.math.mul(depth, tf.constant(sd)), rows, cols, ConvSupport.constant(tf, kd),
+          ConvSupport.constant(tf, filters))));
+    }
+    // tap t of input depth i reaches depth i * sd + t * dd of the uncut output
+    List<Operand<TFloat32>> taps = new ArrayList<>();
+    for (int t = 0; t < kd; t++) {
+      Operand<TFloat32> tap = tf.gather(y, tf.constant(t), tf.constant(4));
+      taps.add(kd == 1 ? tap : tf.pad(tap, tf.constant(new int[][] {{0, 0},
+          {t * dd, (kd - 1 - t) * dd}, {0, 0}, {0, 0}, {0, 0}}), tf.constant(0f)));
+    }
+    Operand<TFloat32> uncut = taps.size() == 1 ? taps.get(0) : tf.math.addN(taps);
+    long before = 0;
+    if (padding.equals("same")) {
+      // TensorFlow's padding of the convolution from the output back to the input: the
+      // difference of (depth - 1) * sd + effective and the output's depth is a constant
+      long out = outputSize(1, 0);
+      before = Math.max(effective - out, 0) / 2;
+    }
+    return tf.slice(uncut, tf.constant(new int[] {0, Math.toIntExact(before), 0, 0, 0}),
+        ConvSupport.shape(tf, List.of(tf.constant(new int[] {-1}), outputSize(tf, x, 1, 0),
+            tf.constant(new int[] {-1, -1, -1}))));
+  }
+
   /** {@link ConvSupport#transposeSize} of a size known at run time only. */
   private Operand<TInt32> dynamicOutputSize(Ops tf, Operand<TInt32> in, int axis) {
     int stride = strides[axis];
@@ -226,8 +305,8 @@ public abstract class BaseConvTranspose extends Layer {
         tf.constant(extra));
   }
 
-  /** Keras's transposed convolution arguments, shared by Conv1DTranspose's and Conv2DTranspose's
-   * builders. */
+  /** Keras's transposed convolution arguments, shared by the Conv1DTranspose, Conv2DTranspose and
+   * Conv3DTranspose builders. */
   @SuppressWarnings("unchecked")
   public abstract static class Builder<L extends BaseConvTranspose, B extends Builder<L, B>>
       extends ConvolutionBuilder<L, B> {

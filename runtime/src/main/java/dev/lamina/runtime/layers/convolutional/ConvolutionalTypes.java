@@ -43,6 +43,11 @@ public final class ConvolutionalTypes {
       "Conv2DTranspose", Conv2DTranspose.class, (name, c) -> transpose(c, 2,
           Conv2DTranspose.builder(c.requireInt("filters"), kernelSize(c, 2)).name(name)));
 
+  /** Keras's {@code Conv3DTranspose}. */
+  public static final LayerType<Conv3DTranspose> CONV3D_TRANSPOSE = LayerType.of(
+      "Conv3DTranspose", Conv3DTranspose.class, (name, c) -> transpose(c, 3,
+          Conv3DTranspose.builder(c.requireInt("filters"), kernelSize(c, 3)).name(name)));
+
   /** Keras's {@code DepthwiseConv1D}. */
   public static final LayerType<DepthwiseConv1D> DEPTHWISE_CONV1D = LayerType.of(
       "DepthwiseConv1D", DepthwiseConv1D.class,

@@ -26,8 +26,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Keras 3's {@code ConvLSTM1D} and {@code ConvLSTM2D} (channels_last): an LSTM whose input and
- * recurrent transformations are convolutions. Inputs {@code (batch, time, spatial..., channels)};
+ * Keras 3's {@code ConvLSTM1D}, {@code ConvLSTM2D} and {@code ConvLSTM3D} (channels_last): an LSTM
+ * whose input and recurrent transformations are convolutions (3D's computed as {@code Conv3D}'s,
+ * with ops TensorFlow's C API differentiates). Inputs {@code (batch, time, spatial..., channels)};
  * weights {@code kernel (kernel_size..., channels, 4 filters)}, {@code recurrent_kernel
  * (kernel_size..., filters, 4 filters)} and {@code bias (4 filters)}, gates {@code i, f, c, o},
  * kept under {@code cell} in Keras's files. The input convolution has the layer's {@code strides},
@@ -290,7 +291,8 @@ public abstract class ConvLSTM extends Layer {
     }
     if (shape.isUnknown() || shape.numDimensions() != rank + 3) {
       throw new IllegalArgumentException(describe() + " needs sequences of shape (batch, time, "
-          + (rank == 1 ? "steps" : "rows, cols") + ", channels), got " + Shapes.format(shape));
+          + (rank == 1 ? "steps" : rank == 2 ? "rows, cols" : "depth, rows, cols")
+          + ", channels), got " + Shapes.format(shape));
     }
     for (int i = 2; i < rank + 3; i++) {
       if (shape.get(i) == Shape.UNKNOWN_SIZE) {
@@ -398,19 +400,16 @@ public abstract class ConvLSTM extends Layer {
     Operand<TInt64> timeVector = tf.slice(tf.shape(x, TInt64.class), tf.constant(new long[] {1}),
         tf.constant(new long[] {1}));
     long[] spatial = outputSpatial(shape);
-    // Everything as 2-D convolutions: 1D over a height of one, as Keras's TensorFlow backend.
-    long rows = rank == 1 ? 1 : shape.get(2);
-    long cols = rank == 1 ? shape.get(2) : shape.get(3);
-    long outRows = rank == 1 ? 1 : spatial[0];
-    long outCols = rank == 1 ? spatial[0] : spatial[1];
-    int kh = rank == 1 ? 1 : kernelSize[0];
-    int kw = rank == 1 ? kernelSize[0] : kernelSize[1];
-    int[] stride2 = rank == 1 ? new int[] {1, strides[0]} : strides.clone();
-    int[] dilation2 = rank == 1 ? new int[] {1, dilationRate[0]} : dilationRate.clone();
+    // 1D as 2-D convolutions over a height of one, as Keras's TensorFlow backend; 2D as 2-D;
+    // 3D as Conv3D's computation (ConvolutionOps.conv3d). One step's spatial sizes, in and out:
+    long[] inSizes = rank == 1 ? new long[] {1, shape.get(2)}
+        : Arrays.copyOfRange(shape.asArray(), 2, rank + 2);
+    long[] outSizes = rank == 1 ? new long[] {1, spatial[0]} : spatial.clone();
+    int channelAxis = inSizes.length + 1;
     long g = 4L * filters;
-    Operand<TFloat32> k4 = tf.reshape(kernel, tf.constant(new long[] {kh, kw, channels, g}));
-    Operand<TFloat32> r4 = tf.reshape(recurrentKernel,
-        tf.constant(new long[] {kh, kw, filters, g}));
+    Operand<TFloat32> inputKernel = tf.reshape(kernel, tf.constant(kernelDims(channels, g)));
+    Operand<TFloat32> stateKernel = tf.reshape(recurrentKernel,
+        tf.constant(kernelDims(filters, g)));
     // Keras's dropout masks (dropout_mask_count = 4: one per gate), drawn once per call, the
     // inputs' four then the recurrent state's four, each of one step's shape; fit only.
     boolean inputDrop = context.training() && dropout > 0;
@@ -423,7 +422,7 @@ public abstract class ConvLSTM extends Layer {
     List<Operand<TFloat32>> inputMasks = null;
     if (inputDrop) {
       Operand<TInt64> maskShape = tf.concat(List.of(batch,
-          tf.constant(new long[] {rows, cols, channels})), tf.constant(0));
+          tf.constant(append(inSizes, channels))), tf.constant(0));
       inputMasks = new ArrayList<>();
       for (int gate = 0; gate < 4; gate++) {
         inputMasks.add(RNN.dropoutMask(tf, maskShape, dropout,
@@ -433,75 +432,70 @@ public abstract class ConvLSTM extends Layer {
     List<Operand<TFloat32>> recurrentMasks = null;
     if (recurrentDrop) {
       Operand<TInt64> maskShape = tf.concat(List.of(batch,
-          tf.constant(new long[] {outRows, outCols, filters})), tf.constant(0));
+          tf.constant(append(outSizes, filters))), tf.constant(0));
       recurrentMasks = new ArrayList<>();
       for (int gate = 0; gate < 4; gate++) {
         recurrentMasks.add(RNN.dropoutMask(tf, maskShape, recurrentDropout,
             seed != null ? seeds.nextOfGenerator(seed, draws, draw++) : seeds.next()));
       }
     }
-    // The input convolution of every step at once: (batch * time, rows, cols, channels).
+    // The input convolution of every step at once: (batch * time, spatial..., channels).
+    long[] flatShape = append(prepend(-1, inSizes), channels);
     Operand<TFloat32> xz;
     if (inputMasks == null) {
-      Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, rows, cols, channels}));
-      xz = ConvolutionOps.conv2d(tf, flat, k4, new long[] {kh, kw, channels, g}, stride2,
-          dilation2, padding);
+      xz = convolve(tf, tf.reshape(x, tf.constant(flatShape)), inputKernel, channels, g, false);
     } else {
       Operand<TFloat32> x5 = tf.reshape(x, tf.concat(List.of(tf.constant(new long[] {-1}),
-          timeVector, tf.constant(new long[] {rows, cols, channels})), tf.constant(0)));
-      List<Operand<TFloat32>> kernels = split(tf, k4);
+          timeVector, tf.constant(append(inSizes, channels))), tf.constant(0)));
+      List<Operand<TFloat32>> kernels = split(tf, inputKernel, channelAxis);
       List<Operand<TFloat32>> parts = new ArrayList<>();
       for (int gate = 0; gate < 4; gate++) {
         Operand<TFloat32> dropped = tf.math.mul(x5, tf.expandDims(inputMasks.get(gate),
             tf.constant(1)));
-        parts.add(ConvolutionOps.conv2d(tf, tf.reshape(dropped,
-            tf.constant(new long[] {-1, rows, cols, channels})), kernels.get(gate),
-            new long[] {kh, kw, channels, filters}, stride2, dilation2, padding));
+        parts.add(convolve(tf, tf.reshape(dropped, tf.constant(flatShape)), kernels.get(gate),
+            channels, filters, false));
       }
-      xz = tf.concat(parts, tf.constant(3));
+      xz = tf.concat(parts, tf.constant(channelAxis));
     }
     if (bias != null) {
       xz = tf.nn.biasAdd(xz, bias);
     }
     xz = tf.reshape(xz, tf.concat(List.of(tf.constant(new long[] {-1}), timeVector,
-        tf.constant(new long[] {outRows, outCols, g})), tf.constant(0)));
+        tf.constant(append(outSizes, g))), tf.constant(0)));
     Operand<TBool> stepMask = mask;
     if (goBackwards) {
       xz = TimeSteps.backwards(tf, xz, 1);
       stepMask = TimeSteps.backwards(tf, stepMask, 1);
     }
     // Zero states, or the initial ones, filters wide.
-    long[] four = {-1, outRows, outCols, filters};
+    long[] four = append(prepend(-1, outSizes), filters);
     List<Operand<TFloat32>> states = new ArrayList<>();
     if (inputs.size() == 3) {
       states.add(tf.reshape((Operand<TFloat32>) inputs.get(1), tf.constant(four)));
       states.add(tf.reshape((Operand<TFloat32>) inputs.get(2), tf.constant(four)));
     } else {
       Operand<TFloat32> zeros = tf.fill(tf.concat(List.of(batch,
-          tf.constant(new long[] {outRows, outCols, filters})), tf.constant(0)), tf.constant(0f));
+          tf.constant(append(outSizes, filters))), tf.constant(0)), tf.constant(0f));
       states.add(zeros);
       states.add(zeros);
     }
-    long[] recurrentShape = {kh, kw, filters, g};
     List<Operand<TFloat32>> dropMasks = recurrentMasks;
     TimeSteps.Cell cell = (t, xt, hc) -> {
       Operand<TFloat32> h = hc.get(0);
       Operand<TFloat32> c = hc.get(1);
       Operand<TFloat32> hz;
       if (dropMasks == null) {
-        hz = ConvolutionOps.conv2d(t, h, r4, recurrentShape, new int[] {1, 1},
-            new int[] {1, 1}, "same");
+        hz = convolve(t, h, stateKernel, filters, g, true);
       } else {
-        List<Operand<TFloat32>> kernels = split(t, r4);
+        List<Operand<TFloat32>> kernels = split(t, stateKernel, channelAxis);
         List<Operand<TFloat32>> parts = new ArrayList<>();
         for (int gate = 0; gate < 4; gate++) {
-          parts.add(ConvolutionOps.conv2d(t, t.math.mul(h, dropMasks.get(gate)),
-              kernels.get(gate), new long[] {kh, kw, filters, filters}, new int[] {1, 1},
-              new int[] {1, 1}, "same"));
+          parts.add(convolve(t, t.math.mul(h, dropMasks.get(gate)), kernels.get(gate), filters,
+              filters, true));
         }
-        hz = t.concat(parts, t.constant(3));
+        hz = t.concat(parts, t.constant(channelAxis));
       }
-      List<Operand<TFloat32>> z = split(t, t.math.add(xt, hz));
+      List<Operand<TFloat32>> z = split(t, t.math.add(xt, hz), channelAxis);
       Operand<TFloat32> i = Activation.apply(t, recurrentActivation, z.get(0));
       Operand<TFloat32> f = Activation.apply(t, recurrentActivation, z.get(1));
       Operand<TFloat32> carry = t.math.add(t.math.mul(f, c),
@@ -514,7 +508,7 @@ public abstract class ConvLSTM extends Layer {
     System.arraycopy(spatial, 0, tail, 0, rank);
     tail[rank] = filters;
     List<Operand<TFloat32>> all = TimeSteps.run(tf, xz, stepMask, 1,
-        known ? shape.get(1) : -1, maxSteps, new long[] {-1, outRows, outCols, g}, tail, states,
+        known ? shape.get(1) : -1, maxSteps, append(prepend(-1, outSizes), g), tail, states,
         returnSequences, zeroOutputForMask, describe(),
         "the steps a time axis of unknown length is unrolled to", cell);
     Shape state = stateShape(-1, spatial);
@@ -528,9 +522,61 @@ public abstract class ConvLSTM extends Layer {
     return result;
   }
 
-  private static List<Operand<TFloat32>> split(Ops tf, Operand<TFloat32> x) {
+  /** The four gates' parts of {@code x} along its last axis, {@code axis}. */
+  private static List<Operand<TFloat32>> split(Ops tf, Operand<TFloat32> x, int axis) {
     List<Operand<TFloat32>> out = new ArrayList<>();
-    tf.split(tf.constant(3), x, 4L).output().forEach(out::add);
+    tf.split(tf.constant(axis), x, 4L).output().forEach(out::add);
+    return out;
+  }
+
+  /**
+   * A kernel's shape for {@link #convolve}: {@code (rows, cols, in, out)} (1D: a height of one),
+   * or 3D's {@code (depth, rows, cols, in, out)}.
+   */
+  private long[] kernelDims(long in, long out) {
+    long[] dims = new long[rank == 1 ? 4 : rank + 2];
+    int at = 0;
+    if (rank == 1) {
+      dims[at++] = 1;
+    }
+    for (int k : kernelSize) {
+      dims[at++] = k;
+    }
+    dims[at++] = in;
+    dims[at] = out;
+    return dims;
+  }
+
+  /**
+   * The input convolution (the layer's strides, padding and dilation) or, {@code recurrent},
+   * the recurrent one (stride 1, {@code same}), of {@code x} {@code (batch, spatial..., in)}
+   * with a kernel of {@link #kernelDims kernelDims(in, out)}.
+   */
+  private Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel,
+      long in, long out, boolean recurrent) {
+    String pad = recurrent ? "same" : padding;
+    if (rank == 3) {
+      int[] ones = {1, 1, 1};
+      return ConvolutionOps.conv3d(tf, x, kernel, in, out, kernelSize,
+          recurrent ? ones : strides, recurrent ? ones : dilationRate, pad);
+    }
+    int[] stride2 = recurrent ? new int[] {1, 1}
+        : rank == 1 ? new int[] {1, strides[0]} : strides.clone();
+    int[] dilation2 = recurrent ? new int[] {1, 1}
+        : rank == 1 ? new int[] {1, dilationRate[0]} : dilationRate.clone();
+    return ConvolutionOps.conv2d(tf, x, kernel, kernelDims(in, out), stride2, dilation2, pad);
+  }
+
+  private static long[] prepend(long value, long[] dims) {
+    long[] out = new long[dims.length + 1];
+    out[0] = value;
+    System.arraycopy(dims, 0, out, 1, dims.length);
+    return out;
+  }
+
+  private static long[] append(long[] dims, long value) {
+    long[] out = Arrays.copyOf(dims, dims.length + 1);
+    out[dims.length] = value;
     return out;
   }
 

@@ -46,6 +46,11 @@ public final class RnnTypes {
       ConvLSTM2D.class, (name, c) -> convLstm(c, 2,
           new ConvLSTM2D.Builder(filters(c), convInts(c, "kernel_size", 2, -1)).name(name)));
 
+  /** Keras's {@code ConvLSTM3D}. */
+  public static final LayerType<ConvLSTM3D> CONV_LSTM3D = LayerType.of("ConvLSTM3D",
+      ConvLSTM3D.class, (name, c) -> convLstm(c, 3,
+          new ConvLSTM3D.Builder(filters(c), convInts(c, "kernel_size", 3, -1)).name(name)));
+
   /** Keras's {@code Bidirectional}. */
   public static final LayerType<Bidirectional> BIDIRECTIONAL = LayerType.of("Bidirectional",
       Bidirectional.class, RnnTypes::bidirectional);

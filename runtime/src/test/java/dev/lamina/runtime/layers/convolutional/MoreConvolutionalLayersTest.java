@@ -39,17 +39,21 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Keras's Conv3D, Conv1DTranspose, Conv2DTranspose, DepthwiseConv1D, DepthwiseConv2D,
- * SeparableConv1D and SeparableConv2D against {@code conv_more.json} ({@code
- * tools/keras_conv_fixtures.py}): every case built from Keras's config through its layer type
- * (as the Keras importer builds it), with Keras's weights in Keras's order and layout, its
- * output shape ({@code compute_output_shape}) and values to 1e-5 (the {@code long_sum} cases'
- * 432-, 400- and 400-term sums included), the same with the spatial sizes unknown until run
- * time, a save and load, one SGD step through each case's layer (its kernels' and its input's
- * gradients), and, per layer type, three SGD or Adam steps of a small model as Keras.
+ * SeparableConv1D and SeparableConv2D against {@code conv_more.json}, and Conv3DTranspose against
+ * {@code conv3d_transpose.json} ({@code tools/keras_conv_fixtures.py}): every case built from
+ * Keras's config through its layer type (as the Keras importer builds it), with Keras's weights in
+ * Keras's order and layout, its output shape ({@code compute_output_shape}) and values to 1e-5 (the
+ * {@code long_sum} cases' 432-, 400-, 400- and 432-term sums included), the same with the spatial
+ * sizes unknown until run time, a save and load, one SGD step through each case's layer (its
+ * kernels' and its input's gradients), and, per layer type, three SGD or Adam steps of a small
+ * model as Keras.
  */
 class MoreConvolutionalLayersTest {
 
   private static final String FIXTURE = "conv_more.json";
+
+  /** Conv3DTranspose's cases, a file of their own so that conv_more.json stayed as it was. */
+  private static final String FIXTURE_3D_TRANSPOSE = "conv3d_transpose.json";
 
   private static final List<String> TYPES = List.of("Conv3D", "Conv1DTranspose",
       "Conv2DTranspose", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D",
@@ -63,13 +67,17 @@ class MoreConvolutionalLayersTest {
     for (String type : TYPES) {
       KerasLayerFixtures.cases(FIXTURE, type).forEach(out::add);
     }
+    KerasLayerFixtures.cases(FIXTURE_3D_TRANSPOSE, "Conv3DTranspose").forEach(out::add);
     return out.stream();
   }
 
   static Stream<Arguments> trainingCases() throws IOException {
     List<Arguments> out = new ArrayList<>();
-    for (JsonObject c : KerasLayerFixtures.fixture(FIXTURE).requireArray("training").objects()) {
-      out.add(Arguments.of(c.requireString("id"), c));
+    for (String fixture : List.of(FIXTURE, FIXTURE_3D_TRANSPOSE)) {
+      for (JsonObject c : KerasLayerFixtures.fixture(fixture).requireArray("training")
+          .objects()) {
+        out.add(Arguments.of(c.requireString("id"), c));
+      }
     }
     return out.stream();
   }
@@ -239,7 +247,7 @@ class MoreConvolutionalLayersTest {
 
   private static String arguments(String type) {
     return switch (type) {
-      case "Conv3D" -> "\"filters\": 2, \"kernel_size\": [2, 2, 2]";
+      case "Conv3D", "Conv3DTranspose" -> "\"filters\": 2, \"kernel_size\": [2, 2, 2]";
       case "Conv1DTranspose", "SeparableConv1D" -> "\"filters\": 2, \"kernel_size\": [2]";
       case "Conv2DTranspose", "SeparableConv2D" -> "\"filters\": 2, \"kernel_size\": [2, 2]";
       case "DepthwiseConv1D" -> "\"kernel_size\": [2]";
@@ -248,8 +256,8 @@ class MoreConvolutionalLayersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Conv3D", "Conv1DTranspose", "Conv2DTranspose", "DepthwiseConv1D",
-      "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"})
+  @ValueSource(strings = {"Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
+      "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"})
   void refusesChannelsFirstNamingTheLayer(String type) throws IOException {
     LayerConfig config = config(type, "{" + arguments(type)
         + ", \"data_format\": \"channels_first\"}");
@@ -272,6 +280,8 @@ class MoreConvolutionalLayersTest {
     assertThrows(ModelFormatException.class,
         () -> read("Conv1DTranspose", "{\"filters\": 2, \"kernel_size\": 3, "
             + "\"padding\": \"causal\"}"));
+    assertThrows(ModelFormatException.class,
+        () -> read("Conv3DTranspose", "{\"filters\": 2, \"kernel_size\": 3, \"groups\": 2}"));
   }
 
   /** The depthwise and pointwise options are read, kept and saved under Keras's names. */
@@ -333,10 +343,42 @@ class MoreConvolutionalLayersTest {
   }
 
   /**
+   * Conv3DTranspose's output_padding, strides and kernel regularizer and constraint read from
+   * Keras's config, kept through a file; its kernel is Keras's (kd, kh, kw, filters, channels).
+   */
+  @Test
+  void keepsConv3dTransposeOptionsThroughAFile() throws IOException {
+    Layer transpose = read("Conv3DTranspose", "{\"filters\": 4, \"kernel_size\": [3, 2, 1], "
+        + "\"strides\": [2, 1, 3], \"padding\": \"same\", \"output_padding\": [1, 0, 2], "
+        + "\"kernel_regularizer\": {\"module\": \"keras.regularizers\", \"class_name\": \"L2\", "
+        + "\"config\": {\"l2\": 0.01}, \"registered_name\": null}, \"kernel_constraint\": "
+        + "{\"module\": \"keras.constraints\", \"class_name\": \"NonNeg\", \"config\": {}, "
+        + "\"registered_name\": null}}");
+    assertEquals(List.of(1L, 0L, 2L), transpose.config().get("output_padding"));
+    assertTrue(transpose.config().containsKey("kernel_regularizer"), transpose.config().toString());
+    assertTrue(transpose.config().containsKey("kernel_constraint"), transpose.config().toString());
+    var x = Input.of(TFloat32.class, 3, 4, 2, 5);
+    SymbolicTensor<?> y = transpose.call(x);
+    // same with output_padding: (3 - 1) * 2 + 3 % 2 + 1 = 6; (4 - 1) * 1 + 0 + 0 = 3;
+    // (2 - 1) * 3 + 1 % 2 + 2 = 6
+    assertArrayEquals(new long[] {-1, 6, 3, 6, 4}, y.shape().asArray());
+    assertEquals(Shape.of(3, 2, 1, 4, 5), transpose.weights().get(0).shape());
+    Path file = dir.resolve("t.lamina");
+    try (Model model = Model.of(List.of(x), List.of(y))) {
+      model.save(file);
+    }
+    try (Model loaded = Model.load(file)) {
+      assertEquals(transpose.config(), loaded.layers().stream()
+          .filter(l -> l instanceof Conv3DTranspose).findFirst().orElseThrow().config());
+    }
+  }
+
+  /**
    * Each layer in a summary, with Keras's parameter counts (by hand: Conv3D(2, 2) on 3 channels
    * 2*2*2*3*2 + 2 = 50; Conv2DTranspose(4, 3) on 2: 3*3*4*2 + 4 = 76; DepthwiseConv2D(2,
    * depth_multiplier=3) on 4: 2*2*4*3 + 12 = 60; SeparableConv1D(5, 3, depth_multiplier=2) on 12
-   * steps' 2 channels: 3*2*2 + 4*5 + 5 = 37).
+   * steps' 2 channels: 3*2*2 + 4*5 + 5 = 37; Conv3DTranspose(3, (2, 1, 2)) on Conv3D's 2:
+   * 2*1*2*3*2 + 3 = 27).
    */
   @Test
   void summarizesWithKerasParameterCounts() {
@@ -347,10 +389,12 @@ class MoreConvolutionalLayersTest {
     var transpose = Conv2DTranspose.builder(4, 3).strides(2).seed(2).build();
     var depthwise = DepthwiseConv2D.builder(2).depthMultiplier(3).seed(3).build();
     var separable = SeparableConv1D.builder(5, 3).depthMultiplier(2).seed(4).build();
-    var y1 = conv3d.apply(a);
+    var transpose3d = Conv3DTranspose.builder(3, 2, 1, 2).strides(2).seed(5).build();
+    var y1 = transpose3d.apply(conv3d.apply(a));
     var y2 = depthwise.apply(transpose.apply(b));
     var y3 = separable.apply(c);
-    assertArrayEquals(new long[] {-1, 3, 4, 5, 2}, y1.shape().asArray());
+    // Conv3D: (3, 4, 5); then (n - 1) * 2 + k + max(k, 2) - k: (6, 8, 10)
+    assertArrayEquals(new long[] {-1, 6, 8, 10, 3}, y1.shape().asArray());
     // (5 - 1) * 2 + 3 = 11 rows and cols, then 11 - 2 + 1 = 10
     assertArrayEquals(new long[] {-1, 10, 10, 12}, y2.shape().asArray());
     assertArrayEquals(new long[] {-1, 10, 5}, y3.shape().asArray());
@@ -358,13 +402,14 @@ class MoreConvolutionalLayersTest {
     assertEquals(76, transpose.countParams());
     assertEquals(60, depthwise.countParams());
     assertEquals(37, separable.countParams());
+    assertEquals(27, transpose3d.countParams());
     try (Model model = Model.of(List.of(a, b, c), List.of(y1, y2, y3))) {
       String summary = model.summary();
       for (String type : List.of("Conv3D", "Conv2DTranspose", "DepthwiseConv2D",
-          "SeparableConv1D")) {
+          "SeparableConv1D", "Conv3DTranspose")) {
         assertTrue(summary.contains(type), summary);
       }
-      assertTrue(summary.contains("223"), summary); // 50 + 76 + 60 + 37
+      assertTrue(summary.contains("250"), summary); // 50 + 76 + 60 + 37 + 27
     }
   }
 
@@ -376,6 +421,16 @@ class MoreConvolutionalLayersTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> Conv1DTranspose.builder(2, 3).strides(2).dilationRate(2).build());
     assertTrue(e.getMessage().contains("Conv1DTranspose"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Conv3DTranspose.builder(2, 3).strides(1, 2, 2).outputPadding(0, 1, 2).build());
+    assertTrue(e.getMessage().contains("Conv3DTranspose"), e.getMessage());
+    assertTrue(e.getMessage().contains("output_padding"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Conv3DTranspose.builder(2, 3).strides(2).dilationRate(1, 2, 1).build());
+    assertTrue(e.getMessage().contains("Conv3DTranspose"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Conv3DTranspose.builder(2, 3, 3).build());
+    assertTrue(e.getMessage().contains("kernel_size"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> Conv3D.builder(2, 3).strides(2).dilationRate(2).build());
     assertTrue(e.getMessage().contains("Conv3D"), e.getMessage());
@@ -403,6 +458,10 @@ class MoreConvolutionalLayersTest {
     assertTrue(e.getMessage().contains("(batch, depth, rows, cols, channels)"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new Conv2DTranspose(2, 3).apply(Input.of(TFloat32.class, 5, 1)));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new Conv3DTranspose(2, 3).apply(Input.of(TFloat32.class, 5, 5, 1)));
+    assertTrue(e.getMessage().contains("(batch, depth, rows, cols, channels)"), e.getMessage());
+    assertTrue(e.getMessage().contains("Conv3DTranspose"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new DepthwiseConv1D(3).apply(Input.of(TFloat32.class, 2, 1)));
     assertThrows(IllegalArgumentException.class,

@@ -41,7 +41,8 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * ConvLSTM1D and ConvLSTM2D against Keras 3 (tools/keras_convlstm_fixtures.py): each case's
+ * ConvLSTM1D and ConvLSTM2D ({@code convlstm.json}) and ConvLSTM3D ({@code convlstm3d.json})
+ * against Keras 3 (tools/keras_convlstm_fixtures.py): each case's
  * layer is read from Keras's config through its registered type, given Keras's weights, and run
  * on the case's sequences (masked cases through a test layer that attaches Keras's mask); every
  * output and its mask must match to 1e-5. Then three SGD train_on_batch steps of a small model,
@@ -52,11 +53,14 @@ class ConvLSTMTest {
   @TempDir
   Path dir;
 
+  private static final List<String> FIXTURES = List.of("convlstm.json", "convlstm3d.json");
+
   static Stream<Arguments> cases() throws IOException {
     List<Arguments> out = new ArrayList<>();
-    for (JsonObject c : KerasLayerFixtures.fixture("convlstm.json").requireArray("cases")
-        .objects()) {
-      out.add(Arguments.of(c.requireString("id"), c));
+    for (String fixture : FIXTURES) {
+      for (JsonObject c : KerasLayerFixtures.fixture(fixture).requireArray("cases").objects()) {
+        out.add(Arguments.of(c.requireString("id"), c));
+      }
     }
     return out.stream();
   }
@@ -93,7 +97,8 @@ class ConvLSTMTest {
 
   /**
    * The same cases on an Input whose time axis is of unknown length: the steps are then
-   * unrolled to maxSteps (100), the padded ones masked out, and must give Keras's numbers too.
+   * unrolled to maxSteps (100), the padded ones masked out, and must give Keras's numbers too
+   * (a case with {@code unroll=True} is refused, as Keras refuses it).
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
@@ -137,6 +142,12 @@ class ConvLSTMTest {
         callInputs.add(s);
         data.add(array(state));
       }
+    }
+    if (unknownTime && Boolean.TRUE.equals(layer.config().get("unroll"))) {
+      // Keras too: "Cannot unroll a RNN if the time dimension is undefined"
+      var e = assertThrows(IllegalArgumentException.class, () -> layer.callOutputs(callInputs));
+      assertTrue(e.getMessage().contains("cannot unroll"), e.getMessage());
+      return;
     }
     List<SymbolicTensor<?>> outputs = layer.callOutputs(callInputs);
     RecurrentLayersTest.setWeights(layer, testCase.requireArray("weights"));
@@ -201,9 +212,11 @@ class ConvLSTMTest {
 
   static Stream<Arguments> training() throws IOException {
     List<Arguments> out = new ArrayList<>();
-    for (JsonObject c : KerasLayerFixtures.fixture("convlstm.json").requireArray("training")
-        .objects()) {
-      out.add(Arguments.of(c.requireString("id"), c));
+    for (String fixture : FIXTURES) {
+      for (JsonObject c : KerasLayerFixtures.fixture(fixture).requireArray("training")
+          .objects()) {
+        out.add(Arguments.of(c.requireString("id"), c));
+      }
     }
     return out.stream();
   }
@@ -219,6 +232,12 @@ class ConvLSTMTest {
               .seed(1234L).name("conv_lstm1d").build());
       case "conv_lstm2d_dropout_seeded" -> head(Input.of(TFloat32.class, 3, 3, 4, 2),
           ConvLSTM2D.builder(2, 2).dropout(0.4).seed(99L).name("conv_lstm2d").build());
+      case "conv_lstm3d_same_strides" -> head(Input.of(TFloat32.class, 3, 2, 3, 3, 2),
+          ConvLSTM3D.builder(2, 2).padding("same").strides(1, 2, 1).name("conv_lstm3d")
+              .build());
+      case "conv_lstm3d_dropout_seeded" -> head(Input.of(TFloat32.class, 3, 2, 3, 3, 2),
+          ConvLSTM3D.builder(2, 2).dropout(0.3).recurrentDropout(0.25).seed(7L)
+              .name("conv_lstm3d").build());
       default -> throw new AssertionError("no model for " + id);
     };
     try (Model model = built) {
@@ -242,6 +261,41 @@ class ConvLSTMTest {
       // kernel 3x2x8 + recurrent_kernel 3x2x8 + bias 8 = 104.
       assertTrue(summary.matches("(?s).* conv_lstm1d \\(ConvLSTM1D\\) +\\(None, 5, 2\\) +104 "
           + ".*"), summary);
+    }
+  }
+
+  /**
+   * ConvLSTM3D in a summary with Keras's count, and through a file: kernel 2x3x2 x 3 x 8 = 288,
+   * recurrent_kernel 2x3x2 x 2 x 8 = 192, bias 8: 488; the output (valid) (3, 2, 4, 2).
+   */
+  @Test
+  void convLstm3dSummarizesAndSavesAndLoads() throws Exception {
+    SymbolicTensor<TFloat32> x = Input.of(TFloat32.class, 2, 4, 4, 5, 3);
+    ConvLSTM3D layer = ConvLSTM3D.builder(2, 2, 3, 2).recurrentDropout(0.1).seed(5L)
+        .name("conv_lstm3d").build();
+    SymbolicTensor<TFloat32> h = layer.apply(x);
+    assertArrayEquals(new long[] {-1, 3, 2, 4, 2}, h.shape().asArray());
+    assertEquals(488, layer.countParams());
+    Path file = dir.resolve("convlstm3d.lamina");
+    float[] values = new float[2 * 2 * 4 * 4 * 5 * 3];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) Math.sin(0.3 * i);
+    }
+    NdArray<?> data = NdArrays.wrap(Shape.of(2, 2, 4, 4, 5, 3),
+        DataBuffers.of(values, true, false));
+    float[] before;
+    try (Model model = Model.of(x, h)) {
+      String summary = model.summary();
+      assertTrue(summary.matches("(?s).* conv_lstm3d \\(ConvLSTM3D\\) +\\(None, 3, 2, 4, 2\\) "
+          + "+488 .*"), summary);
+      before = floats(model.predict(List.of(data)).get(0));
+      model.save(file);
+    }
+    try (Model loaded = Model.load(file)) {
+      assertArrayEquals(before, floats(loaded.predict(List.of(data)).get(0)));
+      Layer back = loaded.layers().stream().filter(l -> l instanceof ConvLSTM3D).findFirst()
+          .orElseThrow();
+      assertEquals(layer.config(), back.config());
     }
   }
 
@@ -370,6 +424,24 @@ class ConvLSTMTest {
     var rank = assertThrows(IllegalArgumentException.class,
         () -> new ConvLSTM2D(2, 3).apply(Input.of(TFloat32.class, 3, 5, 2)));
     assertTrue(rank.getMessage().contains("ConvLSTM2D"), rank.getMessage());
+    var rank3 = assertThrows(IllegalArgumentException.class,
+        () -> new ConvLSTM3D(2, 3).apply(Input.of(TFloat32.class, 3, 5, 5, 2)));
+    assertTrue(rank3.getMessage().contains("ConvLSTM3D"), rank3.getMessage());
+    assertTrue(rank3.getMessage().contains("(batch, time, depth, rows, cols, channels)"),
+        rank3.getMessage());
+    var small = assertThrows(IllegalArgumentException.class,
+        () -> new ConvLSTM3D(2, 3).apply(Input.of(TFloat32.class, 3, 2, 5, 5, 2)));
+    assertTrue(small.getMessage().contains("too small"), small.getMessage());
+    var kernel = assertThrows(IllegalArgumentException.class,
+        () -> ConvLSTM3D.builder(2, 3, 3).build());
+    assertTrue(kernel.getMessage().contains("ConvLSTM3D kernel_size"), kernel.getMessage());
+    var first3 = assertThrows(ModelFormatException.class,
+        () -> RnnTypes.CONV_LSTM3D.fromConfig("c", new LayerConfig(Json.parseObject(
+            ("{\"filters\": 2, \"kernel_size\": [2, 2, 2], \"data_format\": "
+                + "\"channels_first\"}").getBytes(StandardCharsets.UTF_8), "test"),
+            "ConvLSTM3D layer 'c'", LayerConfig.Origin.KERAS)));
+    assertTrue(first3.getMessage().contains("channels_first"), first3.getMessage());
+    assertTrue(first3.getMessage().contains("ConvLSTM3D"), first3.getMessage());
     var config = assertThrows(ModelFormatException.class,
         () -> RnnTypes.CONV_LSTM1D.fromConfig("c", new LayerConfig(Json.parseObject(
             ("{\"filters\": 2, \"kernel_size\": 3, \"data_format\": \"channels_first\"}")
