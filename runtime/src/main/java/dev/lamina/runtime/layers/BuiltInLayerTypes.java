@@ -45,6 +45,7 @@ import dev.lamina.runtime.layers.pooling.MaxPooling2D;
 import dev.lamina.runtime.layers.pooling.MaxPooling3D;
 import dev.lamina.runtime.layers.pooling.PoolingTypes;
 import dev.lamina.runtime.layers.preprocessing.Normalization;
+import dev.lamina.runtime.layers.preprocessing.PreprocessingTypes;
 import dev.lamina.runtime.layers.preprocessing.Rescaling;
 import dev.lamina.runtime.layers.regularization.ActivityRegularization;
 import dev.lamina.runtime.layers.regularization.Dropout;
@@ -175,6 +176,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
             (name, c) -> new UnitNormalization(name, c.optInts("axis", -1))),
         LayerType.of("Rescaling", Rescaling.class, BuiltInLayerTypes::rescaling),
         LayerType.of("Normalization", Normalization.class, BuiltInLayerTypes::normalization),
+        PreprocessingTypes.RESIZING,
         RnnTypes.SIMPLE_RNN,
         RnnTypes.LSTM_TYPE,
         RnnTypes.GRU_TYPE,

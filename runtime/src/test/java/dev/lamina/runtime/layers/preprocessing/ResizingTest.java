@@ -1,0 +1,95 @@
+package dev.lamina.runtime.layers.preprocessing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lamina.runtime.Input;
+import dev.lamina.runtime.io.JsonObject;
+import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.layers.KerasLayerFixtures;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Keras's Resizing: every case of {@code tools/keras_image_preprocessing_fixtures.py} (both
+ * interpolations, up and down, odd sizes, crop and pad to the aspect ratio) to 1e-5 relative
+ * (the same TensorFlow kernels as Keras's backend), refusals, save and load, a training step.
+ */
+class ResizingTest {
+
+  @TempDir
+  Path dir;
+
+  static Stream<Arguments> cases() throws IOException {
+    return KerasLayerFixtures.cases("image_preprocessing.json", "Resizing");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void matchesKeras(String id, JsonObject testCase) throws IOException {
+    KerasLayerFixtures.assertMatchesKeras(testCase);
+  }
+
+  @Test
+  void outputShapeAndRefusals() {
+    var x = Input.of(TFloat32.class, -1, -1, 3);
+    assertEquals(java.util.List.of(-1L, 4L, 5L, 3L), java.util.Arrays.stream(
+        new Resizing(4, 5).apply(x).shape().asArray()).boxed().toList());
+    var bicubic = assertThrows(IllegalArgumentException.class,
+        () -> Resizing.builder(4, 5).interpolation("bicubic").build());
+    assertTrue(bicubic.getMessage().contains("'bicubic' is not supported"), bicubic.getMessage());
+    var bogus = assertThrows(IllegalArgumentException.class,
+        () -> Resizing.builder(4, 5).interpolation("cubic").build());
+    assertTrue(bogus.getMessage().contains("'cubic' is not one of Keras's"), bogus.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Resizing.builder(4, 5)
+        .cropToAspectRatio(true).padToAspectRatio(true).build());
+    var unknown = assertThrows(IllegalArgumentException.class,
+        () -> Resizing.builder(4, 5).cropToAspectRatio(true).build().apply(x));
+    assertTrue(unknown.getMessage().contains("height and width known"), unknown.getMessage());
+    var ints = assertThrows(IllegalArgumentException.class,
+        () -> new Resizing(4, 5).call(Input.of(TInt32.class, 3, 3, 1)));
+    assertTrue(ints.getMessage().contains("floating-point"), ints.getMessage());
+    var rank = assertThrows(IllegalArgumentException.class,
+        () -> new Resizing(4, 5).apply(Input.of(TFloat32.class, 3, 3)));
+    assertTrue(rank.getMessage().contains("(batch, height, width, channels)"),
+        rank.getMessage());
+  }
+
+  @Test
+  void importRefusesWhatLaminaDoesNotImplement() throws IOException {
+    JsonObject c = KerasLayerFixtures.fixture("image_preprocessing.json").requireArray("cases")
+        .requireObject(0);
+    JsonObject config = c.requireObject("config");
+    for (var change : java.util.Map.<String, Object>of("antialias", true, "data_format",
+        "channels_first", "interpolation", "lanczos3", "fill_mode", "reflect").entrySet()) {
+      JsonObject changed = c.replaced("config", config.replaced(change.getKey(),
+          change.getValue()));
+      var e = assertThrows(ModelFormatException.class,
+          () -> KerasLayerFixtures.fromKerasConfig(changed), change.getKey());
+      assertTrue(e.getMessage().contains(change.getKey()), e.getMessage());
+    }
+  }
+
+  @Test
+  void savesAndLoads() throws IOException {
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("resizing.lamina"), Resizing.builder(3, 7)
+        .name("r").interpolation("nearest").padToAspectRatio(true).fillValue(0.25).build(),
+        5, 4, 2);
+  }
+
+  @Test
+  void trainsAModelBehindIt() {
+    ImageLayerTests.assertTrainsBehind(x -> new Resizing(3, 4).apply(x), 5, 7, 2);
+    ImageLayerTests.assertTrainsBehind(
+        x -> Resizing.builder(3, 4).interpolation("nearest").build().apply(x), 5, 7, 2);
+  }
+}
