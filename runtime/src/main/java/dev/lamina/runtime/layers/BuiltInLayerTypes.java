@@ -177,6 +177,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Rescaling", Rescaling.class, BuiltInLayerTypes::rescaling),
         LayerType.of("Normalization", Normalization.class, BuiltInLayerTypes::normalization),
         PreprocessingTypes.RESIZING,
+        PreprocessingTypes.CENTER_CROP,
         RnnTypes.SIMPLE_RNN,
         RnnTypes.LSTM_TYPE,
         RnnTypes.GRU_TYPE,

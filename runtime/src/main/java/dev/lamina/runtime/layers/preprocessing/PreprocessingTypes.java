@@ -33,6 +33,15 @@ public final class PreprocessingTypes {
         return construct(c, "interpolation", b::build);
       });
 
+  /** Keras's {@code CenterCrop(height, width, data_format=None)}. */
+  public static final LayerType<CenterCrop> CENTER_CROP = LayerType.of(
+      "CenterCrop", CenterCrop.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        int height = c.requireInt("height");
+        int width = c.requireInt("width");
+        return construct(c, "height", () -> new CenterCrop(name, height, width));
+      });
+
   /** A layer from read values; the constructor's refusal becomes an error at {@code key}. */
   static <L> L construct(LayerConfig c, String key, Supplier<L> make)
       throws ModelFormatException {
