@@ -178,6 +178,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Normalization", Normalization.class, BuiltInLayerTypes::normalization),
         PreprocessingTypes.RESIZING,
         PreprocessingTypes.CENTER_CROP,
+        PreprocessingTypes.RANDOM_FLIP,
         RnnTypes.SIMPLE_RNN,
         RnnTypes.LSTM_TYPE,
         RnnTypes.GRU_TYPE,

@@ -42,6 +42,15 @@ public final class PreprocessingTypes {
         return construct(c, "height", () -> new CenterCrop(name, height, width));
       });
 
+  /** Keras's {@code RandomFlip(mode="horizontal_and_vertical", seed=None, data_format=None)}. */
+  public static final LayerType<RandomFlip> RANDOM_FLIP = LayerType.of(
+      "RandomFlip", RandomFlip.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        String mode = c.optString("mode", RandomFlip.HORIZONTAL_AND_VERTICAL);
+        Long seed = c.has("seed") ? c.requireLong("seed") : null;
+        return construct(c, "mode", () -> new RandomFlip(name, mode, seed));
+      });
+
   /** A layer from read values; the constructor's refusal becomes an error at {@code key}. */
   static <L> L construct(LayerConfig c, String key, Supplier<L> make)
       throws ModelFormatException {
