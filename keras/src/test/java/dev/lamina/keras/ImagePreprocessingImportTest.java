@@ -1,0 +1,60 @@
+package dev.lamina.keras;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.layers.preprocessing.CenterCrop;
+import dev.lamina.runtime.layers.preprocessing.RandomFlip;
+import dev.lamina.runtime.layers.preprocessing.Resizing;
+import dev.lamina.runtime.train.Losses;
+import dev.lamina.runtime.train.Sgd;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+
+/**
+ * A Keras image classifier with its preprocessing inside the model (Resizing with
+ * crop_to_aspect_ratio, RandomFlip with a seed, CenterCrop, Rescaling, then Conv2D, pooling and
+ * Dense; tools/keras_import_image_preprocessing_fixture.py) imports with Keras's configs,
+ * predicts what Keras predicted, and trains a step: no gradient is asked through the layers
+ * that sit before every weight.
+ */
+class ImagePreprocessingImportTest {
+
+  @Test
+  void importsPredictsAndTrainsAStep() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("image_preprocessing.keras"))) {
+      Fixtures.assertPredictsAsKeras(model, "image_preprocessing");
+      assertEquals(8, layer(model, Resizing.class).arguments().get("height"));
+      assertEquals(true, layer(model, Resizing.class).arguments().get("crop_to_aspect_ratio"));
+      assertEquals(6, layer(model, CenterCrop.class).arguments().get("width"));
+      assertEquals(5L, layer(model, RandomFlip.class).config().get("seed"));
+      assertEquals("horizontal", layer(model, RandomFlip.class).arguments().get("mode"));
+
+      model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
+      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
+      long[] i = {0};
+      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255)));
+      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 3));
+      y.setFloat(1, 0, 0);
+      y.setFloat(1, 1, 1);
+      float[] before = model.weights().get(model.weights().size() - 2).values();
+      double loss = model.trainOnBatch(x, y).get("loss");
+      assertTrue(Double.isFinite(loss), "loss " + loss);
+      float[] after = model.weights().get(model.weights().size() - 2).values();
+      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+    }
+  }
+
+  private static Layer layer(Model model, Class<? extends Layer> type) {
+    List<Layer> found = model.layers().stream().filter(type::isInstance).toList();
+    assertEquals(1, found.size(), type.getSimpleName());
+    return found.get(0);
+  }
+}

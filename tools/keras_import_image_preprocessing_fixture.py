@@ -1,0 +1,62 @@
+"""A small Keras 3 image classifier with its preprocessing inside the model,
+as Keras's own image-classification examples build them, for Lamina's Keras
+importer tests.
+
+Writes keras/src/test/resources/fixtures/image_preprocessing.keras and
+image_preprocessing.json (same JSON layout as tools/keras_import_fixtures.py,
+whose helpers it reuses):
+
+    Input(9, 11, 3) -> Resizing(8, 8, crop_to_aspect_ratio=True)
+                    -> RandomFlip("horizontal", seed=5) -> CenterCrop(6, 6)
+                    -> Rescaling(1/255) -> Conv2D(4, 3, relu)
+                    -> GlobalAveragePooling2D -> Dense(3, softmax)
+
+with Keras's initial weights (seeded): the preprocessing layers have no
+weights, only their configs; predict runs RandomFlip as the identity.
+
+Run by hand from the repository root (never by CI):
+
+    /work/venv/bin/python tools/keras_import_image_preprocessing_fixture.py
+
+The JSON is deterministic (seeds fixed); the .keras zip is not byte-identical
+across runs (Keras writes the save date into metadata.json).
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+import keras_import_fixtures as fx  # noqa: E402
+
+
+def image_model(rng):
+    inp = keras.Input(shape=(9, 11, 3), name="image")
+    h = layers.Resizing(8, 8, crop_to_aspect_ratio=True, name="resizing")(inp)
+    h = layers.RandomFlip("horizontal", seed=5, name="random_flip")(h)
+    h = layers.CenterCrop(6, 6, name="center_crop")(h)
+    h = layers.Rescaling(1.0 / 255, name="rescaling")(h)
+    h = layers.Conv2D(4, 3, activation="relu", name="conv2d")(h)
+    h = layers.GlobalAveragePooling2D(name="pool")(h)
+    out = layers.Dense(3, activation="softmax", name="probs")(h)
+    model = keras.Model(inp, out, name="image_preprocessing")
+    x = rng.uniform(0, 255, size=(3, 9, 11, 3)).astype(np.float32)
+    return model, [x], "Input(9, 11, 3, name=image) -> Resizing(8, 8, crop_to_aspect_ratio=True) " \
+                       "-> RandomFlip('horizontal', seed=5) -> CenterCrop(6, 6) -> " \
+                       "Rescaling(1/255) -> Conv2D(4, 3, relu) -> GlobalAveragePooling2D -> " \
+                       "Dense(3, softmax, name=probs); Keras's initial weights"
+
+
+def main():
+    rng = np.random.default_rng(fx.SEED + 7)
+    fx.save_fixture("image_preprocessing", image_model, rng, {})
+    for name in ("image_preprocessing.keras", "image_preprocessing.json"):
+        print("%8d  %s" % (os.path.getsize(os.path.join(fx.OUT_DIR, name)), name))
+
+
+if __name__ == "__main__":
+    main()
