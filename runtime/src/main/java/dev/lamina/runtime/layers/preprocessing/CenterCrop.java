@@ -24,6 +24,8 @@ public final class CenterCrop extends Layer {
 
   private final int height;
   private final int width;
+  /** The input's height and width, known at every call (the same at each). */
+  private long[] inputSize;
 
   /** {@code CenterCrop(height, width)}. */
   public CenterCrop(int height, int width) {
@@ -56,16 +58,15 @@ public final class CenterCrop extends Layer {
   protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     Layers.requireInputs(this, inputs, 1);
     Shape shape = ImageLayers.requireImages(this, inputs.get(0));
-    ImageLayers.requireKnownSize(this, shape, "cropping");
+    inputSize = ImageLayers.requireKnownSize(this, shape, "cropping", inputSize);
     return Layers.spec(ImageLayers.resized(shape, height, width), TFloat32.class);
   }
 
   @Override
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
     Operand<TFloat32> x = ImageLayers.floats(tf, inputs.get(0));
-    Shape shape = inputs.get(0).shape();
-    long h = shape.get(1);
-    long w = shape.get(2);
+    long h = inputSize[0];
+    long w = inputSize[1];
     if (h >= height && w >= width) {
       return ImageLayers.crop(tf, x, Math.floorDiv(h - height, 2), Math.floorDiv(w - width, 2),
           height, width);

@@ -3,12 +3,14 @@ package dev.lamina.runtime.layers.preprocessing;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.op.image.ResizeNearestNeighbor;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
 
 /** What the image preprocessing layers share: channels_last image batches and resizing. */
@@ -28,6 +30,21 @@ final class ImageLayers {
           + "(batch, height, width, channels), channels_last; got " + Shapes.format(shape));
     }
     return shape;
+  }
+
+  /**
+   * The input's height and width, which must be known (not None) for {@code why}, and the same
+   * as at the layer's earlier calls ({@code earlier}, null if none): the graph's operands may
+   * have lost the static sizes (after a layer that does not keep them), so the layer keeps them.
+   */
+  static long[] requireKnownSize(Layer layer, Shape shape, String why, long[] earlier) {
+    long[] size = requireKnownSize(layer, shape, why);
+    if (earlier != null && !java.util.Arrays.equals(earlier, size)) {
+      throw new IllegalArgumentException(layer.describe() + ": " + why + " takes one input "
+          + "height and width for all its calls; called on " + earlier[0] + "x" + earlier[1]
+          + " and then on " + Shapes.format(shape));
+    }
+    return size;
   }
 
   /** The input's height and width, which must be known (not None) for {@code why}. */
@@ -50,8 +67,14 @@ final class ImageLayers {
 
   /** Rows {@code [h0, h0 + h)} and columns {@code [w0, w0 + w)} of every image. */
   static Operand<TFloat32> crop(Ops tf, Operand<TFloat32> x, long h0, long w0, long h, long w) {
-    return tf.slice(x, tf.constant(new long[] {0, h0, w0, 0}),
-        tf.constant(new long[] {-1, h, w, -1}));
+    // int32 begin and size, the size without -1: TensorFlow's gradient of Slice needs both
+    Operand<TInt32> shape = tf.shape(x);
+    Operand<TInt32> size = tf.concat(List.of(
+        tf.slice(shape, tf.constant(new int[] {0}), tf.constant(new int[] {1})),
+        tf.constant(new int[] {Math.toIntExact(h), Math.toIntExact(w)}),
+        tf.slice(shape, tf.constant(new int[] {3}), tf.constant(new int[] {1}))), tf.constant(0));
+    return tf.slice(x, tf.constant(new int[] {0, Math.toIntExact(h0), Math.toIntExact(w0), 0}),
+        size);
   }
 
   /**
@@ -61,7 +84,7 @@ final class ImageLayers {
    */
   static Operand<TFloat32> resize(Ops tf, Operand<TFloat32> x, int height, int width,
       String interpolation) {
-    Operand<org.tensorflow.types.TInt32> size = tf.constant(new int[] {height, width});
+    Operand<TInt32> size = tf.constant(new int[] {height, width});
     return switch (interpolation) {
       case "bilinear" -> tf.image.resizeBilinear(x, size, ResizeBilinear.halfPixelCenters(true));
       case "nearest" -> tf.image.resizeNearestNeighbor(x, size,

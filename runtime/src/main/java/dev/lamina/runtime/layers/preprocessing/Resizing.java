@@ -23,8 +23,8 @@ import org.tensorflow.types.family.TFloating;
  * with {@code fill_value}; both need the input's height and width known. Interpolation
  * {@code "bilinear"} or {@code "nearest"}; Keras's {@code "bicubic"}, {@code "area"},
  * {@code "lanczos3"}, {@code "lanczos5"} and {@code antialias=True} are refused. Floating-point
- * inputs; the output is float32. No weights; its input's path has no gradient to give (it sits
- * at a model's input).
+ * inputs; the output is float32. No weights; training differentiates through it (TensorFlow's
+ * resize, slice and pad gradients), wherever it sits.
  */
 public final class Resizing extends Layer {
 
@@ -37,6 +37,8 @@ public final class Resizing extends Layer {
   private final boolean cropToAspectRatio;
   private final boolean padToAspectRatio;
   private final double fillValue;
+  /** With crop or pad to the aspect ratio: the input's height and width (the same each call). */
+  private long[] inputSize;
 
   /** {@code Resizing(height, width)}: bilinear. */
   public Resizing(int height, int width) {
@@ -146,8 +148,8 @@ public final class Resizing extends Layer {
           + "rounds integer images back to their dtype, which Lamina does not); cast first");
     }
     if (cropToAspectRatio || padToAspectRatio) {
-      ImageLayers.requireKnownSize(this, shape,
-          cropToAspectRatio ? "crop_to_aspect_ratio" : "pad_to_aspect_ratio");
+      inputSize = ImageLayers.requireKnownSize(this, shape,
+          cropToAspectRatio ? "crop_to_aspect_ratio" : "pad_to_aspect_ratio", inputSize);
     }
     return Layers.spec(ImageLayers.resized(shape, height, width), TFloat32.class);
   }
@@ -155,10 +157,9 @@ public final class Resizing extends Layer {
   @Override
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
     Operand<TFloat32> x = ImageLayers.floats(tf, inputs.get(0));
-    Shape shape = inputs.get(0).shape();
     if (cropToAspectRatio) {
-      long h = shape.get(1);
-      long w = shape.get(2);
+      long h = inputSize[0];
+      long w = inputSize[1];
       // Keras's TensorFlow backend: int32 products, float32 quotients truncated to int32
       long cropH = Math.max(Math.min(h, (long) ((float) (w * height) / width)), 1);
       long cropW = Math.max(Math.min(w, (long) ((float) (h * width) / height)), 1);
@@ -166,15 +167,18 @@ public final class Resizing extends Layer {
       long w0 = (long) ((float) (w - cropW) / 2);
       x = ImageLayers.crop(tf, x, h0, w0, cropH, cropW);
     } else if (padToAspectRatio) {
-      long h = shape.get(1);
-      long w = shape.get(2);
+      long h = inputSize[0];
+      long w = inputSize[1];
       long padH = Math.max(h, (long) ((float) (w * height) / width));
       long padW = Math.max(w, (long) ((float) (h * width) / height));
       // Keras pads each side by the truncated half of the difference (an odd one loses a row)
       long h0 = (long) ((float) (padH - h) / 2);
       long w0 = (long) ((float) (padW - w) / 2);
       if (h0 > 0 || w0 > 0) {
-        x = tf.pad(x, tf.constant(new long[][] {{0, 0}, {h0, h0}, {w0, w0}, {0, 0}}),
+        // int32 amounts: the C++ gradient of PadV2 slices with int32 indices
+        int ph = Math.toIntExact(h0);
+        int pw = Math.toIntExact(w0);
+        x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {ph, ph}, {pw, pw}, {0, 0}}),
             tf.constant((float) fillValue));
       }
     }

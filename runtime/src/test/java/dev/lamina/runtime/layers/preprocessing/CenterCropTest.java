@@ -58,6 +58,12 @@ class CenterCropTest {
         () -> new CenterCrop(2, 2).apply(Input.of(TFloat32.class, -1, 5, 3)));
     assertTrue(unknown.getMessage().contains("height and width known"), unknown.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new CenterCrop(0, 2));
+    CenterCrop shared = new CenterCrop(2, 2);
+    shared.apply(Input.of(TFloat32.class, 4, 5, 3));
+    var twoSizes = assertThrows(IllegalArgumentException.class,
+        () -> shared.apply(Input.of(TFloat32.class, 6, 5, 3)));
+    assertTrue(twoSizes.getMessage().contains("one input height and width"),
+        twoSizes.getMessage());
     JsonObject c = KerasLayerFixtures.cases("image_preprocessing.json", "CenterCrop")
         .findFirst().map(a -> (JsonObject) a.get()[1]).orElseThrow();
     JsonObject changed = c.replaced("config",
