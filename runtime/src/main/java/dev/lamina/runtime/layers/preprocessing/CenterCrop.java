@@ -10,22 +10,25 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
 
 /**
  * Keras's {@code CenterCrop(height, width, data_format=None)}: the centred {@code (height,
  * width)} window of each channels_last image (starting at the floor of half the difference).
  * As Keras, an image smaller than the target on either side is not padded: it is cropped to the
- * target's aspect ratio and resized bilinearly ({@code keras.utils.smart_resize}). Needs the
- * input's height and width known. Numeric inputs, cast to float32 as Keras casts to its compute
+ * target's aspect ratio and resized bilinearly ({@code keras.utils.smart_resize}). With an
+ * unknown (None) height or width it slices as Keras's TensorFlow path then does (an input
+ * smaller than the target is an error when the model runs). Numeric inputs, cast to float32 as Keras casts to its compute
  * dtype. No weights.
  */
 public final class CenterCrop extends Layer {
 
   private final int height;
   private final int width;
-  /** The input's height and width, known at every call (the same at each). */
+  /** The input's height and width, null if unknown (the same at each call). */
   private long[] inputSize;
+  private boolean called;
 
   /** {@code CenterCrop(height, width)}. */
   public CenterCrop(int height, int width) {
@@ -58,13 +61,23 @@ public final class CenterCrop extends Layer {
   protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
     Layers.requireInputs(this, inputs, 1);
     Shape shape = ImageLayers.requireImages(this, inputs.get(0));
-    inputSize = ImageLayers.requireKnownSize(this, shape, "cropping", inputSize);
+    inputSize = ImageLayers.sameSizeEachCall(this, shape, inputSize, called);
+    called = true;
     return Layers.spec(ImageLayers.resized(shape, height, width), TFloat32.class);
   }
 
   @Override
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
     Operand<TFloat32> x = ImageLayers.floats(tf, inputs.get(0));
+    if (inputSize == null) {
+      // Keras's path for sizes it does not know: the centred window (an input smaller than the
+      // target is an error when the model runs, as in Keras), never smart_resize
+      Operand<TInt32> h0 = tf.math.floorDiv(
+          tf.math.sub(ImageLayers.dim(tf, x, 1), tf.constant(height)), tf.constant(2));
+      Operand<TInt32> w0 = tf.math.floorDiv(
+          tf.math.sub(ImageLayers.dim(tf, x, 2), tf.constant(width)), tf.constant(2));
+      return ImageLayers.crop(tf, x, h0, w0, tf.constant(height), tf.constant(width));
+    }
     long h = inputSize[0];
     long w = inputSize[1];
     if (h >= height && w >= width) {

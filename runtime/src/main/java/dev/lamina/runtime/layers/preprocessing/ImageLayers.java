@@ -33,29 +33,43 @@ final class ImageLayers {
   }
 
   /**
-   * The input's height and width, which must be known (not None) for {@code why}, and the same
-   * as at the layer's earlier calls ({@code earlier}, null if none): the graph's operands may
-   * have lost the static sizes (after a layer that does not keep them), so the layer keeps them.
+   * The input's height and width, null if either is unknown (None), the same as at the layer's
+   * earlier calls ({@code calledBefore}: then {@code earlier} is theirs): the graph's operands may
+   * lose static sizes (after a layer that does not keep them), so the layer keeps them.
    */
-  static long[] requireKnownSize(Layer layer, Shape shape, String why, long[] earlier) {
-    long[] size = requireKnownSize(layer, shape, why);
-    if (earlier != null && !java.util.Arrays.equals(earlier, size)) {
-      throw new IllegalArgumentException(layer.describe() + ": " + why + " takes one input "
-          + "height and width for all its calls; called on " + earlier[0] + "x" + earlier[1]
+  static long[] sameSizeEachCall(Layer layer, Shape shape, long[] earlier,
+      boolean calledBefore) {
+    long h = shape.get(1);
+    long w = shape.get(2);
+    long[] size = h == Shape.UNKNOWN_SIZE || w == Shape.UNKNOWN_SIZE ? null : new long[] {h, w};
+    if (calledBefore && !java.util.Arrays.equals(earlier, size)) {
+      throw new IllegalArgumentException(layer.describe() + " takes one input height and "
+          + "width (known, or unknown) for all its calls; called on "
+          + (earlier == null ? "unknown sizes" : earlier[0] + "x" + earlier[1])
           + " and then on " + Shapes.format(shape));
     }
     return size;
   }
 
-  /** The input's height and width, which must be known (not None) for {@code why}. */
-  static long[] requireKnownSize(Layer layer, Shape shape, String why) {
-    long h = shape.get(1);
-    long w = shape.get(2);
-    if (h == Shape.UNKNOWN_SIZE || w == Shape.UNKNOWN_SIZE) {
-      throw new IllegalArgumentException(layer.describe() + ": " + why + " needs the input's "
-          + "height and width known, got " + Shapes.format(shape));
-    }
-    return new long[] {h, w};
+  /** Axis {@code axis} of {@code x}'s runtime shape, an int32 scalar. */
+  static Operand<TInt32> dim(Ops tf, Operand<?> x, int axis) {
+    return tf.reshape(tf.slice(tf.shape(x), tf.constant(new int[] {axis}),
+        tf.constant(new int[] {1})), tf.constant(new int[0]));
+  }
+
+  /** Keras's TensorFlow arithmetic: {@code int32(float32(numerator) / denominator)}. */
+  static Operand<TInt32> truncatedQuotient(Ops tf, Operand<TInt32> numerator,
+      float denominator) {
+    return tf.dtypes.cast(tf.math.div(tf.dtypes.cast(numerator, TFloat32.class),
+        tf.constant(denominator)), TInt32.class);
+  }
+
+  /** Rows {@code [h0, h0 + h)} and columns {@code [w0, w0 + w)}, all int32 scalars. */
+  static Operand<TFloat32> crop(Ops tf, Operand<TFloat32> x, Operand<TInt32> h0,
+      Operand<TInt32> w0, Operand<TInt32> h, Operand<TInt32> w) {
+    Operand<TInt32> zero = tf.constant(0);
+    return tf.slice(x, tf.stack(List.of(zero, h0, w0, zero)),
+        tf.stack(List.of(dim(tf, x, 0), h, w, dim(tf, x, 3))));
   }
 
   /** The input as float32 (Keras casts image inputs to its compute dtype). */
@@ -68,14 +82,10 @@ final class ImageLayers {
   /** Rows {@code [h0, h0 + h)} and columns {@code [w0, w0 + w)} of every image. */
   static Operand<TFloat32> crop(Ops tf, Operand<TFloat32> x, long h0, long w0, long h, long w) {
     // int32 begin and size, the size without -1: TensorFlow's gradient of Slice needs both
-    Operand<TInt32> shape = tf.shape(x);
-    Operand<TInt32> size = tf.concat(List.of(
-        tf.slice(shape, tf.constant(new int[] {0}), tf.constant(new int[] {1})),
-        tf.constant(new int[] {Math.toIntExact(h), Math.toIntExact(w)}),
-        tf.slice(shape, tf.constant(new int[] {3}), tf.constant(new int[] {1}))), tf.constant(0));
-    return tf.slice(x, tf.constant(new int[] {0, Math.toIntExact(h0), Math.toIntExact(w0), 0}),
-        size);
+    return crop(tf, x, tf.constant(Math.toIntExact(h0)), tf.constant(Math.toIntExact(w0)),
+        tf.constant(Math.toIntExact(h)), tf.constant(Math.toIntExact(w)));
   }
+
 
   /**
    * Keras 3's TensorFlow-backend {@code resize} without antialiasing: {@code tf.image.resize}'s

@@ -11,6 +11,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TFloating;
 
 /**
@@ -20,7 +21,7 @@ import org.tensorflow.types.family.TFloating;
  * Keras's TensorFlow backend does ({@code tf.image.resize}, half-pixel centres, no
  * antialiasing). With {@code crop_to_aspect_ratio} it first crops the largest centred window of
  * the target's aspect ratio; with {@code pad_to_aspect_ratio} it first pads the short side evenly
- * with {@code fill_value}; both need the input's height and width known. Interpolation
+ * with {@code fill_value}; with the input's height and width known or not. Interpolation
  * {@code "bilinear"} or {@code "nearest"}; Keras's {@code "bicubic"}, {@code "area"},
  * {@code "lanczos3"}, {@code "lanczos5"} and {@code antialias=True} are refused. Floating-point
  * inputs; the output is float32. No weights; training differentiates through it (TensorFlow's
@@ -37,8 +38,9 @@ public final class Resizing extends Layer {
   private final boolean cropToAspectRatio;
   private final boolean padToAspectRatio;
   private final double fillValue;
-  /** With crop or pad to the aspect ratio: the input's height and width (the same each call). */
+  /** The input's height and width, null if unknown (the same at each call). */
   private long[] inputSize;
+  private boolean called;
 
   /** {@code Resizing(height, width)}: bilinear. */
   public Resizing(int height, int width) {
@@ -147,39 +149,42 @@ public final class Resizing extends Layer {
       throw new IllegalArgumentException(describe() + " takes floating-point images (Keras "
           + "rounds integer images back to their dtype, which Lamina does not); cast first");
     }
-    if (cropToAspectRatio || padToAspectRatio) {
-      inputSize = ImageLayers.requireKnownSize(this, shape,
-          cropToAspectRatio ? "crop_to_aspect_ratio" : "pad_to_aspect_ratio", inputSize);
-    }
+    inputSize = ImageLayers.sameSizeEachCall(this, shape, inputSize, called);
+    called = true;
     return Layers.spec(ImageLayers.resized(shape, height, width), TFloat32.class);
   }
 
   @Override
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
     Operand<TFloat32> x = ImageLayers.floats(tf, inputs.get(0));
-    if (cropToAspectRatio) {
-      long h = inputSize[0];
-      long w = inputSize[1];
+    if (cropToAspectRatio || padToAspectRatio) {
       // Keras's TensorFlow backend: int32 products, float32 quotients truncated to int32
-      long cropH = Math.max(Math.min(h, (long) ((float) (w * height) / width)), 1);
-      long cropW = Math.max(Math.min(w, (long) ((float) (h * width) / height)), 1);
-      long h0 = (long) ((float) (h - cropH) / 2);
-      long w0 = (long) ((float) (w - cropW) / 2);
-      x = ImageLayers.crop(tf, x, h0, w0, cropH, cropW);
-    } else if (padToAspectRatio) {
-      long h = inputSize[0];
-      long w = inputSize[1];
-      long padH = Math.max(h, (long) ((float) (w * height) / width));
-      long padW = Math.max(w, (long) ((float) (h * width) / height));
-      // Keras pads each side by the truncated half of the difference (an odd one loses a row)
-      long h0 = (long) ((float) (padH - h) / 2);
-      long w0 = (long) ((float) (padW - w) / 2);
-      if (h0 > 0 || w0 > 0) {
-        // int32 amounts: the C++ gradient of PadV2 slices with int32 indices
-        int ph = Math.toIntExact(h0);
-        int pw = Math.toIntExact(w0);
-        x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {ph, ph}, {pw, pw}, {0, 0}}),
-            tf.constant((float) fillValue));
+      Operand<TInt32> h = inputSize == null ? ImageLayers.dim(tf, x, 1)
+          : tf.constant(Math.toIntExact(inputSize[0]));
+      Operand<TInt32> w = inputSize == null ? ImageLayers.dim(tf, x, 2)
+          : tf.constant(Math.toIntExact(inputSize[1]));
+      Operand<TInt32> targetH = ImageLayers.truncatedQuotient(tf,
+          tf.math.mul(w, tf.constant(height)), width);
+      Operand<TInt32> targetW = ImageLayers.truncatedQuotient(tf,
+          tf.math.mul(h, tf.constant(width)), height);
+      if (cropToAspectRatio) {
+        Operand<TInt32> one = tf.constant(1);
+        Operand<TInt32> cropH = tf.math.maximum(tf.math.minimum(h, targetH), one);
+        Operand<TInt32> cropW = tf.math.maximum(tf.math.minimum(w, targetW), one);
+        x = ImageLayers.crop(tf, x,
+            ImageLayers.truncatedQuotient(tf, tf.math.sub(h, cropH), 2),
+            ImageLayers.truncatedQuotient(tf, tf.math.sub(w, cropW), 2), cropH, cropW);
+      } else {
+        // Keras pads each side by the truncated half of the difference (an odd one loses a
+        // row); int32 amounts, as the C++ gradient of PadV2 slices with int32 indices
+        Operand<TInt32> h0 = ImageLayers.truncatedQuotient(tf,
+            tf.math.sub(tf.math.maximum(h, targetH), h), 2);
+        Operand<TInt32> w0 = ImageLayers.truncatedQuotient(tf,
+            tf.math.sub(tf.math.maximum(w, targetW), w), 2);
+        Operand<TInt32> zero = tf.constant(0);
+        Operand<TInt32> paddings = tf.stack(List.of(tf.stack(List.of(zero, zero)),
+            tf.stack(List.of(h0, h0)), tf.stack(List.of(w0, w0)), tf.stack(List.of(zero, zero))));
+        x = tf.pad(x, paddings, tf.constant((float) fillValue));
       }
     }
     return ImageLayers.resize(tf, x, height, width, interpolation);

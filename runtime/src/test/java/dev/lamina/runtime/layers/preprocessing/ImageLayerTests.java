@@ -78,6 +78,28 @@ final class ImageLayerTests {
     }
   }
 
+  /**
+   * Keras's case with the input declared {@code Input(None, None, channels)}: the layer's
+   * output matches Keras's values.
+   */
+  static void assertMatchesKerasWithUnknownSizes(dev.lamina.runtime.io.JsonObject testCase)
+      throws IOException {
+    Layer layer = dev.lamina.runtime.layers.KerasLayerFixtures.fromKerasConfig(testCase);
+    var inputJson = testCase.requireArray("inputs").requireObject(0);
+    long[] shape = inputJson.requireArray("shape").longs();
+    SymbolicTensor<TFloat32> x = Input.of(TFloat32.class, -1, -1, shape[3]);
+    var expected = testCase.requireObject("outputs").requireArray("inference").requireObject(0);
+    try (Model model = Model.of(x, layer.call(x))) {
+      FloatNdArray out = model.predict((FloatNdArray)
+          dev.lamina.runtime.layers.KerasLayerFixtures.array(inputJson));
+      assertArrayEquals(expected.requireArray("shape").longs(), out.shape().asArray());
+      dev.lamina.runtime.layers.KerasLayerFixtures.assertClose(
+          expected.requireArray("values").floats(),
+          dev.lamina.runtime.layers.KerasLayerFixtures.floats(out),
+          testCase.requireString("id") + " with unknown sizes");
+    }
+  }
+
   static void assertSameValues(FloatNdArray expected, FloatNdArray actual, String what) {
     assertEquals(expected.shape(), actual.shape(), what);
     float[] e = dev.lamina.runtime.layers.KerasLayerFixtures.floats(expected);

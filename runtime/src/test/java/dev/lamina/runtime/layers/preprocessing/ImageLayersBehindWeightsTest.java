@@ -7,7 +7,6 @@ import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.layers.core.Dense;
-import dev.lamina.runtime.layers.reshaping.Flatten;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Sgd;
 import java.util.Arrays;
@@ -21,8 +20,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The image layers after a weight, {@code Input(5, 7, 2) -> Dense(2) -> layer -> Flatten ->
- * Dense(1)}: TensorFlow differentiates through each (resize, slice, pad, reverse, select), so
+ * The image layers after a weight, {@code Input(5, 7, 2) -> Dense(2) -> layer ->
+ * GlobalAveragePooling2D -> Dense(1)}, and with {@code Input(None, None, 2)}: TensorFlow differentiates through each (resize, slice, pad, reverse, select), so
  * the first Dense's kernel moves in a training step; and the layer keeps its input's height and
  * width although the Dense's output operand in the training graph has lost them.
  */
@@ -56,10 +55,26 @@ class ImageLayersBehindWeightsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("layers")
   void trainsThroughIt(String name, Function<SymbolicTensor<TFloat32>, SymbolicTensor<?>> layer) {
-    var x = Input.of(TFloat32.class, 5, 7, 2);
+    trainsThroughIt(name, layer, Input.of(TFloat32.class, 5, 7, 2));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("layers")
+  void trainsThroughItWithUnknownSizes(String name,
+      Function<SymbolicTensor<TFloat32>, SymbolicTensor<?>> layer) {
+    if (!name.startsWith("CenterCrop resizing")) { // Keras's unknown-size path cannot resize
+      trainsThroughIt(name + " (None, None)", layer, Input.of(TFloat32.class, -1, -1, 2));
+    }
+  }
+
+  private static void trainsThroughIt(String name,
+      Function<SymbolicTensor<TFloat32>, SymbolicTensor<?>> layer, SymbolicTensor<TFloat32> x) {
     Dense first = Dense.builder(2).seed(1).build();
     SymbolicTensor<TFloat32> h = first.apply(x);
-    var out = Dense.builder(1).seed(3).build().call(new Flatten().call(layer.apply(h)));
+    // a global pooling, not Flatten, for the unknown sizes: sums over the spatial axes
+    var pooled = new dev.lamina.runtime.layers.pooling.GlobalAveragePooling2D().call(
+        layer.apply(h));
+    var out = Dense.builder(1).seed(3).build().call(pooled);
     try (Model model = Model.of(x, out)) {
       model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
       float[] before = first.weights().get(0).values();

@@ -39,6 +39,13 @@ class ResizingTest {
     KerasLayerFixtures.assertMatchesKeras(testCase);
   }
 
+  /** The same cases with the input's height and width unknown (None): the sizes come at run time. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void matchesKerasWithUnknownSizes(String id, JsonObject testCase) throws IOException {
+    ImageLayerTests.assertMatchesKerasWithUnknownSizes(testCase);
+  }
+
   @Test
   void outputShapeAndRefusals() {
     var x = Input.of(TFloat32.class, -1, -1, 3);
@@ -52,9 +59,6 @@ class ResizingTest {
     assertTrue(bogus.getMessage().contains("'cubic' is not one of Keras's"), bogus.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Resizing.builder(4, 5)
         .cropToAspectRatio(true).padToAspectRatio(true).build());
-    var unknown = assertThrows(IllegalArgumentException.class,
-        () -> Resizing.builder(4, 5).cropToAspectRatio(true).build().apply(x));
-    assertTrue(unknown.getMessage().contains("height and width known"), unknown.getMessage());
     var ints = assertThrows(IllegalArgumentException.class,
         () -> new Resizing(4, 5).call(Input.of(TInt32.class, 3, 3, 1)));
     assertTrue(ints.getMessage().contains("floating-point"), ints.getMessage());
