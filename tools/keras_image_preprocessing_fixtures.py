@@ -86,6 +86,14 @@ CASES = [
     ("one_side_smaller", lambda: layers.CenterCrop(3, 8), (2, 5, 6, 2)),
     ("inference", lambda: layers.RandomFlip(seed=3), (2, 3, 4, 2)),
     ("inference_horizontal", lambda: layers.RandomFlip("horizontal"), (2, 3, 4, 2)),
+    # appended: the cases above keep their seeds
+    ("bicubic_up", lambda: layers.Resizing(7, 9, interpolation="bicubic"), (2, 3, 4, 2)),
+    ("bicubic_down", lambda: layers.Resizing(3, 5, interpolation="bicubic"), (1, 7, 8, 2)),
+    ("area_down", lambda: layers.Resizing(3, 5, interpolation="area"), (2, 7, 8, 2)),
+    ("area_up", lambda: layers.Resizing(5, 6, interpolation="area"), (1, 3, 4, 2)),
+    ("lanczos3_down", lambda: layers.Resizing(3, 5, interpolation="lanczos3"), (1, 7, 8, 2)),
+    ("lanczos3_up", lambda: layers.Resizing(7, 9, interpolation="lanczos3"), (1, 3, 4, 2)),
+    ("lanczos5_mixed", lambda: layers.Resizing(5, 3, interpolation="lanczos5"), (1, 4, 7, 2)),
 ]
 
 FLIPS = [

@@ -7,8 +7,10 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.image.ResizeBicubic;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.op.image.ResizeNearestNeighbor;
+import org.tensorflow.op.image.ScaleAndTranslate;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
@@ -88,9 +90,11 @@ final class ImageLayers {
 
 
   /**
-   * Keras 3's TensorFlow-backend {@code resize} without antialiasing: {@code tf.image.resize}'s
-   * {@code ResizeBilinear} or {@code ResizeNearestNeighbor} with {@code half_pixel_centers=True},
-   * {@code align_corners=False}.
+   * Keras 3's TensorFlow-backend {@code resize} without antialiasing, as {@code tf.image.resize}
+   * (v2) does it: {@code ResizeBilinear}, {@code ResizeNearestNeighbor} and
+   * {@code ResizeBicubic} with {@code half_pixel_centers=True}; {@code ResizeArea}; Lanczos by
+   * {@code ScaleAndTranslate} (scale the new size over the old, float32, no translation, no
+   * antialiasing).
    */
   static Operand<TFloat32> resize(Ops tf, Operand<TFloat32> x, int height, int width,
       String interpolation) {
@@ -99,6 +103,17 @@ final class ImageLayers {
       case "bilinear" -> tf.image.resizeBilinear(x, size, ResizeBilinear.halfPixelCenters(true));
       case "nearest" -> tf.image.resizeNearestNeighbor(x, size,
           ResizeNearestNeighbor.halfPixelCenters(true));
+      case "bicubic" -> tf.image.resizeBicubic(x, size, ResizeBicubic.halfPixelCenters(true));
+      case "area" -> tf.image.resizeArea(x, size);
+      case "lanczos3", "lanczos5" -> {
+        Operand<TInt32> spatial = tf.slice(tf.shape(x), tf.constant(new int[] {1}),
+            tf.constant(new int[] {2}));
+        Operand<TFloat32> scale = tf.math.div(tf.dtypes.cast(size, TFloat32.class),
+            tf.dtypes.cast(spatial, TFloat32.class));
+        yield tf.image.scaleAndTranslate(x, size, scale, tf.zeros(tf.constant(new int[] {2}),
+            TFloat32.class), ScaleAndTranslate.kernelType(interpolation),
+            ScaleAndTranslate.antialias(false));
+      }
       default -> throw new IllegalStateException(interpolation);
     };
   }

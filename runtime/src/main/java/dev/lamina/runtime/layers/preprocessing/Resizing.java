@@ -22,8 +22,11 @@ import org.tensorflow.types.family.TFloating;
  * antialiasing). With {@code crop_to_aspect_ratio} it first crops the largest centred window of
  * the target's aspect ratio; with {@code pad_to_aspect_ratio} it first pads the short side evenly
  * with {@code fill_value}; with the input's height and width known or not. Interpolation
- * {@code "bilinear"} or {@code "nearest"}; Keras's {@code "bicubic"}, {@code "area"},
- * {@code "lanczos3"}, {@code "lanczos5"} and {@code antialias=True} are refused. Floating-point
+ * {@code "bilinear"}, {@code "nearest"}, {@code "bicubic"}, {@code "area"}, {@code "lanczos3"}
+ * or {@code "lanczos5"}; {@code antialias=True} is refused. Training differentiates through all
+ * but {@code "area"} (TensorFlow has no gradient of {@code ResizeArea}: a model with an
+ * {@code "area"} Resizing after a weight cannot be compiled for training; at the model's input,
+ * where no gradient passes, it trains). Floating-point
  * inputs; the output is float32. No weights; training differentiates through it (TensorFlow's
  * resize, slice and pad gradients), wherever it sits.
  */
@@ -51,12 +54,9 @@ public final class Resizing extends Layer {
     super(b.name);
     ImageLayers.requirePositive("Resizing", "height", b.height);
     ImageLayers.requirePositive("Resizing", "width", b.width);
-    if (!b.interpolation.equals("bilinear") && !b.interpolation.equals("nearest")) {
-      throw new IllegalArgumentException(KERAS_INTERPOLATIONS.contains(b.interpolation)
-          ? "Resizing interpolation '" + b.interpolation + "' is not supported; Lamina "
-              + "implements 'bilinear' and 'nearest'"
-          : "Resizing interpolation '" + b.interpolation + "' is not one of Keras's: bilinear, "
-              + "nearest, bicubic, area, lanczos3, lanczos5");
+    if (!KERAS_INTERPOLATIONS.contains(b.interpolation)) {
+      throw new IllegalArgumentException("Resizing interpolation '" + b.interpolation
+          + "' is not one of Keras's: bilinear, nearest, bicubic, area, lanczos3, lanczos5");
     }
     if (b.cropToAspectRatio && b.padToAspectRatio) {
       throw new IllegalArgumentException(
@@ -95,7 +95,10 @@ public final class Resizing extends Layer {
       return this;
     }
 
-    /** {@code "bilinear"} (Keras's default) or {@code "nearest"}. */
+    /**
+     * {@code "bilinear"} (Keras's default), {@code "nearest"}, {@code "bicubic"}, {@code "area"},
+     * {@code "lanczos3"} or {@code "lanczos5"}.
+     */
     public Builder interpolation(String interpolation) {
       this.interpolation = interpolation;
       return this;

@@ -21,7 +21,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The image layers after a weight, {@code Input(5, 7, 2) -> Dense(2) -> layer ->
- * GlobalAveragePooling2D -> Dense(1)}, and with {@code Input(None, None, 2)}: TensorFlow differentiates through each (resize, slice, pad, reverse, select), so
+ * GlobalAveragePooling2D -> Dense(1)}, and with {@code Input(None, None, 2)} (every
+ * interpolation but {@code "area"}, which TensorFlow cannot differentiate: see ResizingTest): TensorFlow differentiates through each (resize, slice, pad, reverse, select), so
  * the first Dense's kernel moves in a training step; and the layer keeps its input's height and
  * width although the Dense's output operand in the training graph has lost them.
  */
@@ -35,6 +36,12 @@ class ImageLayersBehindWeightsTest {
         Arguments.of("Resizing nearest",
             (Function<SymbolicTensor<TFloat32>, SymbolicTensor<?>>) x ->
                 Resizing.builder(3, 4).interpolation("nearest").build().apply(x)),
+        Arguments.of("Resizing bicubic",
+            (Function<SymbolicTensor<TFloat32>, SymbolicTensor<?>>) x ->
+                Resizing.builder(3, 4).interpolation("bicubic").build().apply(x)),
+        Arguments.of("Resizing lanczos3",
+            (Function<SymbolicTensor<TFloat32>, SymbolicTensor<?>>) x ->
+                Resizing.builder(3, 4).interpolation("lanczos3").build().apply(x)),
         Arguments.of("Resizing crop_to_aspect_ratio",
             (Function<SymbolicTensor<TFloat32>, SymbolicTensor<?>>) x ->
                 Resizing.builder(3, 3).cropToAspectRatio(true).build().apply(x)),
