@@ -583,53 +583,20 @@ public abstract class ConvLSTM extends Layer {
   // --- the builder ----------------------------------------------------------------------------
 
   /** Keras's ConvLSTM arguments, with Keras's defaults. */
-  @SuppressWarnings("unchecked")
   public abstract static class Builder<B extends Builder<B, L>, L extends ConvLSTM>
-      implements RecurrentArguments<B> {
+      extends RecurrentBuilder<B> {
     final int filters;
     final int[] kernelSize;
-    String name;
     int[] strides = {1};
     String padding = "valid";
     String dataFormat = "channels_last";
     int[] dilationRate = {1};
-    String activation = "tanh";
     String recurrentActivation = "sigmoid";
-    boolean useBias = true;
-    Initializer kernelInitializer;
-    Initializer recurrentInitializer;
-    Initializer biasInitializer;
     boolean unitForgetBias = true;
-    Regularizer kernelRegularizer;
-    Regularizer recurrentRegularizer;
-    Regularizer biasRegularizer;
-    Regularizer activityRegularizer;
-    Constraint kernelConstraint;
-    Constraint recurrentConstraint;
-    Constraint biasConstraint;
-    double dropout;
-    double recurrentDropout;
-    Long seed;
-    boolean returnSequences;
-    boolean returnState;
-    boolean goBackwards;
-    boolean stateful;
-    boolean unroll;
-    boolean zeroOutputForMask;
-    int maxSteps = RNN.DEFAULT_MAX_STEPS;
 
     Builder(int filters, int[] kernelSize) {
       this.filters = filters;
       this.kernelSize = kernelSize == null ? null : kernelSize.clone();
-    }
-
-    B self() {
-      return (B) this;
-    }
-
-    public B name(String name) {
-      this.name = name;
-      return self();
     }
 
     /** Keras's {@code strides} of the input convolution: 1 by default. */
@@ -655,140 +622,15 @@ public abstract class ConvLSTM extends Layer {
       return self();
     }
 
-    /** Keras's {@code activation}: {@code tanh} by default; {@code null} is linear. */
-    public B activation(String activation) {
-      this.activation = activation == null ? "linear" : activation;
-      return self();
-    }
-
     /** Keras's {@code recurrent_activation}: {@code sigmoid} by default. */
     public B recurrentActivation(String activation) {
       this.recurrentActivation = activation == null ? "linear" : activation;
       return self();
     }
 
-    public B useBias(boolean useBias) {
-      this.useBias = useBias;
-      return self();
-    }
-
-    /** Keras's {@code kernel_initializer}: {@code glorot_uniform} (unseeded) by default. */
-    public B kernelInitializer(Initializer initializer) {
-      this.kernelInitializer = initializer;
-      return self();
-    }
-
-    /** Keras's {@code recurrent_initializer}: {@code orthogonal} (unseeded) by default. */
-    public B recurrentInitializer(Initializer initializer) {
-      this.recurrentInitializer = initializer;
-      return self();
-    }
-
-    /** Keras's {@code bias_initializer}: {@code zeros} by default. */
-    public B biasInitializer(Initializer initializer) {
-      this.biasInitializer = initializer;
-      return self();
-    }
-
     /** Keras's {@code unit_forget_bias}: true by default (the forget gate's bias starts at 1). */
     public B unitForgetBias(boolean unitForgetBias) {
       this.unitForgetBias = unitForgetBias;
-      return self();
-    }
-
-    public B kernelRegularizer(Regularizer regularizer) {
-      this.kernelRegularizer = regularizer;
-      return self();
-    }
-
-    public B recurrentRegularizer(Regularizer regularizer) {
-      this.recurrentRegularizer = regularizer;
-      return self();
-    }
-
-    public B biasRegularizer(Regularizer regularizer) {
-      this.biasRegularizer = regularizer;
-      return self();
-    }
-
-    public B activityRegularizer(Regularizer regularizer) {
-      this.activityRegularizer = regularizer;
-      return self();
-    }
-
-    public B kernelConstraint(Constraint constraint) {
-      this.kernelConstraint = constraint;
-      return self();
-    }
-
-    public B recurrentConstraint(Constraint constraint) {
-      this.recurrentConstraint = constraint;
-      return self();
-    }
-
-    public B biasConstraint(Constraint constraint) {
-      this.biasConstraint = constraint;
-      return self();
-    }
-
-    /** Keras's {@code dropout}: of the inputs, one mask per gate, in {@code fit} only. */
-    public B dropout(double dropout) {
-      this.dropout = dropout;
-      return self();
-    }
-
-    /** Keras's {@code recurrent_dropout}: of the state, one mask per gate, in fit only. */
-    public B recurrentDropout(double recurrentDropout) {
-      this.recurrentDropout = recurrentDropout;
-      return self();
-    }
-
-    /** Keras's {@code seed} of the dropout masks; without it they follow the fit's seed. */
-    public B seed(Long seed) {
-      this.seed = seed;
-      return self();
-    }
-
-    public B returnSequences(boolean returnSequences) {
-      this.returnSequences = returnSequences;
-      return self();
-    }
-
-    /** Keras's {@code return_state}: the outputs are then {@code [output, h, c]}. */
-    public B returnState(boolean returnState) {
-      this.returnState = returnState;
-      return self();
-    }
-
-    public B goBackwards(boolean goBackwards) {
-      this.goBackwards = goBackwards;
-      return self();
-    }
-
-    /** Keras's {@code stateful}: only {@code false}; {@code true} is refused at build. */
-    public B stateful(boolean stateful) {
-      this.stateful = stateful;
-      return self();
-    }
-
-    /** Keras's {@code unroll}: Lamina unrolls the (known) time axis anyway. */
-    public B unroll(boolean unroll) {
-      this.unroll = unroll;
-      return self();
-    }
-
-    /** Keras's {@code zero_output_for_mask}: masked steps output zeros; false by default. */
-    public B zeroOutputForMask(boolean zeroOutputForMask) {
-      this.zeroOutputForMask = zeroOutputForMask;
-      return self();
-    }
-
-    /**
-     * Lamina's: how many steps a time axis of unknown length is unrolled to ({@value
-     * RNN#DEFAULT_MAX_STEPS} by default); longer batches fail. Not used for a known length.
-     */
-    public B maxSteps(int maxSteps) {
-      this.maxSteps = maxSteps;
       return self();
     }
 

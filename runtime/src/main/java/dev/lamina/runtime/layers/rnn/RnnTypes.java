@@ -94,7 +94,7 @@ public final class RnnTypes {
    * The arguments every recurrent layer shares, by Keras's names and defaults; {@code statefulFix}
    * ends the refusal of {@code stateful=True}.
    */
-  private static void recurrent(LayerConfig c, RecurrentArguments<?> b, String statefulFix)
+  private static void recurrent(LayerConfig c, RecurrentBuilder<?> b, String statefulFix)
       throws ModelFormatException {
     b.kernelInitializer(BuiltInLayerTypes.initializer(c, "kernel_initializer"));
     b.recurrentInitializer(BuiltInLayerTypes.initializer(c, "recurrent_initializer"));
