@@ -182,28 +182,22 @@ public final class Metrics {
 
   /** Keras's {@code root_mean_squared_error}: the square root of the epoch's mean squared error. */
   public static Metric rootMeanSquaredError() {
-    Metric mse = meanSquaredError();
-    return new Metric() {
+    return new Forwarding(meanSquaredError()) {
       @Override
       public String name() {
         return "root_mean_squared_error";
       }
 
       @Override
-      public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
+      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
           Operand<TFloat32> yPred) {
-        return mse.statistics(tf, yTrue, yPred);
-      }
-
-      @Override
-      public Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
-          Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
-        return mse.weightedStatistics(tf, yTrue, yPred, sampleWeight);
+        throw new UnsupportedOperationException(name() + " has no per-sample values; it "
+            + "overrides statistics and result");
       }
 
       @Override
       public double result(double[] totals) {
-        return Math.sqrt(mse.result(totals));
+        return Math.sqrt(super.result(totals));
       }
 
       @Override
@@ -215,7 +209,74 @@ public final class Metrics {
       public String className() {
         return "RootMeanSquaredError";
       }
+
+      @Override
+      public java.util.Map<String, Object> config() {
+        return java.util.Map.of("name", name());
+      }
+
+      @Override
+      public String direction() {
+        return directionOf(className());
+      }
     };
+  }
+
+  /** A metric that does what another does; subclasses change what differs. */
+  private static class Forwarding implements Metric {
+    private final Metric metric;
+
+    Forwarding(Metric metric) {
+      this.metric = metric;
+    }
+
+    @Override
+    public String name() {
+      return metric.name();
+    }
+
+    @Override
+    public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred) {
+      return metric.perSample(tf, yTrue, yPred);
+    }
+
+    @Override
+    public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred) {
+      return metric.statistics(tf, yTrue, yPred);
+    }
+
+    @Override
+    public Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
+        Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
+      return metric.weightedStatistics(tf, yTrue, yPred, sampleWeight);
+    }
+
+    @Override
+    public double result(double[] totals) {
+      return metric.result(totals);
+    }
+
+    @Override
+    public java.util.Map<String, Object> config() {
+      return metric.config();
+    }
+
+    @Override
+    public String className() {
+      return metric.className();
+    }
+
+    @Override
+    public String direction() {
+      return metric.direction();
+    }
+
+    @Override
+    public boolean usesOutputMask() {
+      return metric.usesOutputMask();
+    }
   }
 
   /** Keras's {@code AUC()}: ROC, 200 thresholds, interpolation. */
@@ -1005,33 +1066,10 @@ public final class Metrics {
     if (metric.name().equals(name)) {
       return metric;
     }
-    return new Metric() {
+    return new Forwarding(metric) {
       @Override
       public String name() {
         return name;
-      }
-
-      @Override
-      public Operand<TFloat32> perSample(Ops tf, Operand<? extends TType> yTrue,
-          Operand<TFloat32> yPred) {
-        return metric.perSample(tf, yTrue, yPred);
-      }
-
-      @Override
-      public Operand<TFloat32> statistics(Ops tf, Operand<? extends TType> yTrue,
-          Operand<TFloat32> yPred) {
-        return metric.statistics(tf, yTrue, yPred);
-      }
-
-      @Override
-      public Operand<TFloat32> weightedStatistics(Ops tf, Operand<? extends TType> yTrue,
-          Operand<TFloat32> yPred, Operand<TFloat32> sampleWeight) {
-        return metric.weightedStatistics(tf, yTrue, yPred, sampleWeight);
-      }
-
-      @Override
-      public double result(double[] totals) {
-        return metric.result(totals);
       }
 
       @Override
@@ -1039,21 +1077,6 @@ public final class Metrics {
         java.util.Map<String, Object> config = new java.util.LinkedHashMap<>(metric.config());
         config.put("name", name);
         return config;
-      }
-
-      @Override
-      public String className() {
-        return metric.className();
-      }
-
-      @Override
-      public String direction() {
-        return metric.direction();
-      }
-
-      @Override
-      public boolean usesOutputMask() {
-        return metric.usesOutputMask();
       }
     };
   }
