@@ -43,7 +43,7 @@ final class SampleWeights {
             + "sampleWeight per output instead");
       }
       values.add(fromClasses(classWeight, targets, sparseTargets.get(0)));
-      shapes.add(broadcastShape(Shape.of(samples), ranks[0]));
+      shapes.add(broadcastShape(samples, ranks[0]));
       return TrainingData.ofFloats(values, shapes);
     }
     List<NdArray<?>> given = perOutput(sampleWeight, outputs);
@@ -65,7 +65,7 @@ final class SampleWeights {
       boolean perSample = shape.numDimensions() == 1
           || shape.numDimensions() == 2 && shape.get(1) == 1 && ranks[i] < 2;
       if (perSample) {
-        shape = broadcastShape(Shape.of(samples), ranks[i]);
+        shape = broadcastShape(samples, ranks[i]);
       } else if (shape.numDimensions() != ranks[i]) {
         throw new IllegalArgumentException(name + " has shape " + Shapes.format(shape) + "; it "
             + "takes one weight per sample, shape (" + samples + ")" + (ranks[i] > 1
@@ -170,11 +170,11 @@ final class SampleWeights {
     return weights;
   }
 
-  /** {@code (samples)} as {@code (samples, 1, ...)} of rank {@code rank}. */
-  private static Shape broadcastShape(Shape samples, int rank) {
+  /** {@code (samples, 1, ...)} of rank {@code rank}: one weight per sample, broadcast. */
+  private static Shape broadcastShape(long samples, int rank) {
     long[] dims = new long[Math.max(1, rank)];
     java.util.Arrays.fill(dims, 1);
-    dims[0] = samples.get(0);
+    dims[0] = samples;
     return Shape.of(dims);
   }
 }
