@@ -178,16 +178,12 @@ public final class CompileOptions {
 
   /** Metrics of the output {@code output} (Keras's {@code metrics={output: [...]}}). */
   public CompileOptions metricsFor(String output, String... names) {
-    metricsByOutput.computeIfAbsent(Objects.requireNonNull(output, "output"),
-        key -> new ArrayList<>()).addAll(checked(names));
-    return this;
+    return addFor(metricsByOutput, output, names);
   }
 
   /** Metric objects of the output {@code output}. */
   public CompileOptions metricsFor(String output, Metric... metrics) {
-    metricsByOutput.computeIfAbsent(Objects.requireNonNull(output, "output"),
-        key -> new ArrayList<>()).addAll(checked(metrics));
-    return this;
+    return addFor(metricsByOutput, output, metrics);
   }
 
   /** Keras's {@code weighted_metrics} for every output: they receive the sample weights. */
@@ -204,15 +200,18 @@ public final class CompileOptions {
 
   /** Weighted metrics of the output {@code output}. */
   public CompileOptions weightedMetricsFor(String output, String... names) {
-    weightedMetricsByOutput.computeIfAbsent(Objects.requireNonNull(output, "output"),
-        key -> new ArrayList<>()).addAll(checked(names));
-    return this;
+    return addFor(weightedMetricsByOutput, output, names);
   }
 
   /** Weighted metric objects of the output {@code output}. */
   public CompileOptions weightedMetricsFor(String output, Metric... metrics) {
-    weightedMetricsByOutput.computeIfAbsent(Objects.requireNonNull(output, "output"),
-        key -> new ArrayList<>()).addAll(checked(metrics));
+    return addFor(weightedMetricsByOutput, output, metrics);
+  }
+
+  private CompileOptions addFor(Map<String, List<Object>> byOutput, String output,
+      Object[] items) {
+    byOutput.computeIfAbsent(Objects.requireNonNull(output, "output"), key -> new ArrayList<>())
+        .addAll(checked(items));
     return this;
   }
 
