@@ -57,10 +57,16 @@ final class TrainingGraph {
   private final Op learningRateAssign;
   private final Operand<TInt64> iterations;
   private double pushedLearningRate = Double.NaN;
-  /** {@code FitOptions.seed}, which the training pass's {@link SeedStream}s mix in. */
-  private final Placeholder<TInt64> baseSeedValue;
+  /**
+   * {@code FitOptions.seed}, which the training pass's {@link SeedStream}s mix in: the variable's
+   * value unless fed. A new seed is fed to the first step after it is set, which also assigns it
+   * to the variable for the steps after (no session run of its own per {@code fit}).
+   */
+  private final Operand<TInt64> baseSeedFeed;
   private final Op baseSeedAssign;
   private long pushedBaseSeed;
+  /** A seed set for the steps that follow and not yet fed to one; {@code null} if none. */
+  private Long pendingBaseSeed;
   /** The step the training pass's random ops read; the step count waits for it. */
   private final org.tensorflow.op.core.ReadVariableOp<TInt64> seedStep;
   private final List<Op> initializers = new ArrayList<>();
@@ -92,9 +98,6 @@ final class TrainingGraph {
     Operand<?> baseSeed = opt.withName("base_seed").varHandleOp(TInt64.class, Shape.scalar(),
         VarHandleOp.sharedName(opt.scope().makeOpName("base_seed")));
     initializers.add(opt.assignVariableOp(baseSeed, opt.constant(0L)));
-    baseSeedValue = opt.withName("base_seed_value")
-        .placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-    baseSeedAssign = opt.assignVariableOp(baseSeed, baseSeedValue);
 
     // The training pass.
     Ops trainOps = tf.withSubScope("train");
@@ -107,8 +110,10 @@ final class TrainingGraph {
     Map<Weight, Operand<?>> stateUpdates = new LinkedHashMap<>();
     // Random ops draw from the step about to be taken (read before the step increments it).
     seedStep = trainOps.withName("step").readVariableOp(iterationsHandle, TInt64.class);
-    TrainingPass pass = new TrainingPass(seedStep,
-        trainOps.withName("base_seed").readVariableOp(baseSeed, TInt64.class));
+    baseSeedFeed = trainOps.withName("base_seed").placeholderWithDefault(
+        trainOps.readVariableOp(baseSeed, TInt64.class), Shape.scalar());
+    baseSeedAssign = opt.assignVariableOp(baseSeed, baseSeedFeed);
+    TrainingPass pass = new TrainingPass(seedStep, baseSeedFeed);
     Map<Node, List<Operand<?>>> built =
         executor.forward(trainOps, true, reads::get, stateUpdates, pass);
     List<Operand<?>> trainInputs = new ArrayList<>();
@@ -690,44 +695,55 @@ final class TrainingGraph {
   private double[][] runPass(Pass pass, List<? extends Tensor> inputs,
       List<? extends Tensor> targets, List<? extends Tensor> sampleWeights) {
     Session.Runner runner = executor.session().runner();
-    if (pass.update() != null) {
-      if (optimizer.schedule() == null) { // a schedule's rate is computed in the step
-        double rate = optimizer.learningRate();
-        if (Double.compare(rate, pushedLearningRate) != 0) {
-          try (TFloat32 value = TFloat32.scalarOf((float) rate)) {
-            executor.session().runner().feed(learningRateValue, value)
-                .addTarget(learningRateAssign).run();
+    Long newSeed = pass == train ? pendingBaseSeed : null;
+    try (TInt64 seed = newSeed == null ? null : TInt64.scalarOf(newSeed)) {
+      if (pass.update() != null) {
+        if (optimizer.schedule() == null) { // a schedule's rate is computed in the step
+          double rate = optimizer.learningRate();
+          if (Double.compare(rate, pushedLearningRate) != 0) {
+            try (TFloat32 value = TFloat32.scalarOf((float) rate)) {
+              executor.session().runner().feed(learningRateValue, value)
+                  .addTarget(learningRateAssign).run();
+            }
+            pushedLearningRate = rate;
           }
-          pushedLearningRate = rate;
+        }
+        runner.addTarget(pass.update());
+      }
+      if (seed != null) {
+        runner.feed(baseSeedFeed, seed).addTarget(baseSeedAssign);
+      }
+      for (int i = 0; i < inputs.size(); i++) {
+        runner.feed(pass.inputs().get(i), inputs.get(i));
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        runner.feed(pass.targets().get(i), targets.get(i));
+      }
+      if (sampleWeights != null) {
+        for (int i = 0; i < sampleWeights.size(); i++) {
+          if (sampleWeights.get(i) != null) {
+            runner.feed(pass.sampleWeights().get(i), sampleWeights.get(i));
+          }
         }
       }
-      runner.addTarget(pass.update());
-    }
-    for (int i = 0; i < inputs.size(); i++) {
-      runner.feed(pass.inputs().get(i), inputs.get(i));
-    }
-    for (int i = 0; i < targets.size(); i++) {
-      runner.feed(pass.targets().get(i), targets.get(i));
-    }
-    if (sampleWeights != null) {
-      for (int i = 0; i < sampleWeights.size(); i++) {
-        if (sampleWeights.get(i) != null) {
-          runner.feed(pass.sampleWeights().get(i), sampleWeights.get(i));
+      pass.values().forEach(runner::fetch);
+      double[][] values = new double[pass.values().size()][];
+      try (Result result = runner.run()) {
+        for (int i = 0; i < values.length; i++) {
+          TFloat32 value = (TFloat32) result.get(i);
+          values[i] = new double[(int) value.shape().size()];
+          for (int j = 0; j < values[i].length; j++) {
+            values[i][j] = value.shape().numDimensions() == 0 ? value.getFloat()
+                : value.getFloat(j);
+          }
         }
       }
-    }
-    pass.values().forEach(runner::fetch);
-    double[][] values = new double[pass.values().size()][];
-    try (Result result = runner.run()) {
-      for (int i = 0; i < values.length; i++) {
-        TFloat32 value = (TFloat32) result.get(i);
-        values[i] = new double[(int) value.shape().size()];
-        for (int j = 0; j < values[i].length; j++) {
-          values[i][j] = value.shape().numDimensions() == 0 ? value.getFloat() : value.getFloat(j);
-        }
+      if (newSeed != null) {
+        pushedBaseSeed = newSeed;
+        pendingBaseSeed = null;
       }
+      return values;
     }
-    return values;
   }
 
   /**
@@ -735,16 +751,7 @@ final class TrainingGraph {
    * a batch boundary.
    */
   void setBaseSeed(long seed) {
-    if (seed == pushedBaseSeed) {
-      return;
-    }
-    executor.whileWriting(() -> {
-      try (TInt64 value = TInt64.scalarOf(seed)) {
-        executor.session().runner().feed(baseSeedValue, value).addTarget(baseSeedAssign).run();
-      }
-      return null;
-    });
-    pushedBaseSeed = seed;
+    pendingBaseSeed = seed == pushedBaseSeed ? null : seed;
   }
 
   /** The model's graph and session this training pass lives in. */

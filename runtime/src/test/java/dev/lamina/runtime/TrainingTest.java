@@ -49,6 +49,38 @@ class TrainingTest {
     }
   }
 
+  /**
+   * A fit's {@code FitOptions.seed} reaches the session with its first step, which is fed it and
+   * assigns it for the steps after: after each fit the training pass's seed reads the seed that
+   * fit was given, also when the same seed is given again (nothing fed) and over several steps.
+   */
+  @Test
+  void eachFitLeavesItsSeedForTheStepsAfterItsFirst() {
+    var x = Input.of(TFloat32.class, 1);
+    Dense dense = line();
+    try (var model = Model.of(x, new Dropout(0.5).call(dense.apply(x)))) {
+      model.compile(new Sgd(0.1), Losses.meanSquaredError());
+      FitOptions options = new FitOptions().epochs(2).batchSize(1).verbose(0);
+      assertEquals(0, seedInSession(model), "the seed before any fit");
+      model.fit(X, Y, options.seed(9));
+      assertEquals(9, seedInSession(model));
+      model.fit(X, Y, options.seed(12_345));
+      assertEquals(12_345, seedInSession(model));
+      model.fit(X, Y, options.seed(12_345));
+      assertEquals(12_345, seedInSession(model));
+      model.fit(X, Y, options.seed(-3));
+      assertEquals(-3, seedInSession(model));
+    }
+  }
+
+  /** What the training pass's random ops mix in when no seed is fed. */
+  private static long seedInSession(Model model) {
+    try (org.tensorflow.Result result = model.compiled().graph().executor().session().runner()
+        .fetch("train/base_seed").run()) {
+      return ((org.tensorflow.types.TInt64) result.get(0)).getLong();
+    }
+  }
+
   @Test
   void momentumCarriesTheFirstStepIntoTheSecond() {
     var x = Input.of(TFloat32.class, 1);
