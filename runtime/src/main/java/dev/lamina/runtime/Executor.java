@@ -389,7 +389,7 @@ final class Executor implements AutoCloseable {
       for (int i = 0; i < pushed.size(); i++) {
         Variable variable = pushed.get(i);
         Tensor tensor = TensorData.tensorOf(variable.weight().dtypeClass(),
-            values.get(i).array(), variable.weight().toString());
+            values.get(i).array(), variable.weight()::toString);
         tensors.add(tensor);
         runner.feed(variable.value(), tensor).addTarget(variable.assign());
       }
@@ -457,21 +457,17 @@ final class Executor implements AutoCloseable {
     Session.Runner runner = session.runner();
     changed.forEach(variable -> runner.fetch(variable.read()));
     List<Weight> weights = new ArrayList<>(changed.size());
-    List<TensorData.Dense> values = new ArrayList<>(changed.size());
+    List<Tensor> trainedValues = new ArrayList<>(changed.size());
     long[] expected = new long[changed.size()];
+    long[] versions;
     try (Result result = runner.run()) {
       for (int i = 0; i < changed.size(); i++) {
-        Weight weight = changed.get(i).weight();
-        Tensor tensor = result.get(i);
-        TensorData.Dense dense = TensorData.allocate(weight.dtypeClass(), weight.shape(),
-            weight.toString());
-        copy(tensor, dense);
-        weights.add(weight);
-        values.add(dense);
+        weights.add(changed.get(i).weight());
+        trainedValues.add(result.get(i));
         expected[i] = synced.get(changed.get(i).index());
       }
+      versions = Weight.publish(weights, trainedValues, expected);
     }
-    long[] versions = Weight.publish(weights, values, expected);
     for (int i = 0; i < changed.size(); i++) {
       int index = changed.get(i).index();
       if (versions[i] >= 0) {
@@ -480,11 +476,6 @@ final class Executor implements AutoCloseable {
       trained[index] = false;
     }
     anyTrained = false;
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void copy(Tensor tensor, TensorData.Dense into) {
-    ((org.tensorflow.ndarray.NdArray) tensor).copyTo((org.tensorflow.ndarray.NdArray) into.array());
   }
 
   /**

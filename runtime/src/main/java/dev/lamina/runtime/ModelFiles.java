@@ -842,7 +842,7 @@ final class ModelFiles {
       Class<? extends TType> dtype, Shape shape, String what, Map<String, String> readers)
       throws IOException {
     String name = checkEntry(zip, entry, dtype, shape, what, readers);
-    TensorData.Dense values = TensorData.allocate(dtype, shape, what);
+    TensorData.Dense values = TensorData.allocate(dtype, shape, () -> what);
     zip.readValues(name, shape.size(), TensorData.width(dtype), Shapes.dtypeName(dtype),
         (chunk, at, n) -> TensorData.decode(dtype, chunk, values.buffer(), at, n));
     return values;

@@ -200,9 +200,10 @@ final class Predictor {
     List<SymbolicTensor<?>> outs = current.outputs();
     List<NdArray<?>> results = new ArrayList<>(outs.size());
     for (int j = 0; j < outs.size(); j++) {
+      int output = j;
       Shape first = parts.get(0).get(j).shape();
       TensorData.Dense out = TensorData.allocate(outs.get(j).dtype(),
-          Shapes.perSample(first).prepend(total), "output " + j);
+          Shapes.perSample(first).prepend(total), () -> "output " + output);
       long at = 0;
       for (List<NdArray<?>> part : parts) {
         NdArray<?> piece = part.get(j);
@@ -296,14 +297,15 @@ final class Predictor {
         for (int i = 0; i < data.size(); i++) {
           NdArray<?> rows = start == 0 && end == samples
               ? data.get(i) : data.get(i).slice(Indices.range(start, end));
-          feeds.add(TensorData.tensorOf(inputTypes.get(i), rows, inputNames.get(i)));
+          feeds.add(TensorData.tensorOf(inputTypes.get(i), rows, inputNames.get(i)::toString));
         }
         try (Result fetched = Predictor.this.run(built, feeds)) {
           for (int j = 0; j < results.length; j++) {
             Tensor out = fetched.get(built.resultIndex(j));
             if (results[j] == null) {
+              int output = j;
               results[j] = TensorData.allocate(outputs.get(j).dtype(),
-                  Shapes.perSample(out.shape()).prepend(samples), "output " + j);
+                  Shapes.perSample(out.shape()).prepend(samples), () -> "output " + output);
             }
             BatchSizes.check(built, topology, feeds, j, out.shape(), results[j].array().shape(),
                 end - start);

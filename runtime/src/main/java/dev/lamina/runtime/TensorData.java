@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.BooleanNdArray;
 import org.tensorflow.ndarray.DoubleNdArray;
@@ -38,8 +39,12 @@ import org.tensorflow.types.family.TType;
  */
 final class TensorData {
 
-  /** A dense array and the buffer behind it, so that a batch is copied in with one bulk copy. */
-  record Dense(NdArray<?> array, DataBuffer<?> buffer) {}
+  /**
+   * A dense array, the buffer behind it (so that a batch is copied in with one bulk copy) and the
+   * Java array behind that ({@code float[]} for float32, {@code long[]} for int64, ...), from
+   * which {@link #gatherRows} copies rows without making an object per row.
+   */
+  record Dense(NdArray<?> array, DataBuffer<?> buffer, Object values) {}
 
   /**
    * One dtype: its NdArray class, how to allocate one, how to see a tensor's raw memory as its
@@ -132,13 +137,15 @@ final class TensorData {
   /** The one table of how each dtype's values are held, for predict and fit. */
   private static final Map<Class<? extends TType>, Kind> KINDS = Map.of(
       TFloat32.class, new Kind(FloatNdArray.class, shape -> {
-        FloatDataBuffer buffer = DataBuffers.ofFloats(shape.size());
-        return new Dense(NdArrays.wrap(shape, buffer), buffer);
+        float[] values = new float[javaLength(shape)];
+        FloatDataBuffer buffer = DataBuffers.of(values, false, false);
+        return new Dense(NdArrays.wrap(shape, buffer), buffer, values);
       }, ByteDataBuffer::asFloats, DataType.DT_FLOAT, Float.BYTES, FLOATS,
           (values, into) -> ((FloatDataBuffer) into).write(values)),
       TFloat64.class, new Kind(DoubleNdArray.class, shape -> {
-        DoubleDataBuffer buffer = DataBuffers.ofDoubles(shape.size());
-        return new Dense(NdArrays.wrap(shape, buffer), buffer);
+        double[] values = new double[javaLength(shape)];
+        DoubleDataBuffer buffer = DataBuffers.of(values, false, false);
+        return new Dense(NdArrays.wrap(shape, buffer), buffer, values);
       }, ByteDataBuffer::asDoubles, DataType.DT_DOUBLE, Double.BYTES, DOUBLES,
           (values, into) -> {
             DoubleDataBuffer doubles = (DoubleDataBuffer) into;
@@ -147,8 +154,9 @@ final class TensorData {
             }
           }),
       TInt32.class, new Kind(IntNdArray.class, shape -> {
-        IntDataBuffer buffer = DataBuffers.ofInts(shape.size());
-        return new Dense(NdArrays.wrap(shape, buffer), buffer);
+        int[] values = new int[javaLength(shape)];
+        IntDataBuffer buffer = DataBuffers.of(values, false, false);
+        return new Dense(NdArrays.wrap(shape, buffer), buffer, values);
       }, ByteDataBuffer::asInts, DataType.DT_INT32, Integer.BYTES, INTS,
           (values, into) -> {
             IntDataBuffer ints = (IntDataBuffer) into;
@@ -157,8 +165,9 @@ final class TensorData {
             }
           }),
       TInt64.class, new Kind(LongNdArray.class, shape -> {
-        LongDataBuffer buffer = DataBuffers.ofLongs(shape.size());
-        return new Dense(NdArrays.wrap(shape, buffer), buffer);
+        long[] values = new long[javaLength(shape)];
+        LongDataBuffer buffer = DataBuffers.of(values, false, false);
+        return new Dense(NdArrays.wrap(shape, buffer), buffer, values);
       }, ByteDataBuffer::asLongs, DataType.DT_INT64, Long.BYTES, LONGS,
           (values, into) -> {
             LongDataBuffer longs = (LongDataBuffer) into;
@@ -167,8 +176,9 @@ final class TensorData {
             }
           }),
       TBool.class, new Kind(BooleanNdArray.class, shape -> {
-        BooleanDataBuffer buffer = DataBuffers.ofBooleans(shape.size());
-        return new Dense(NdArrays.wrap(shape, buffer), buffer);
+        boolean[] values = new boolean[javaLength(shape)];
+        BooleanDataBuffer buffer = DataBuffers.of(values, false, false);
+        return new Dense(NdArrays.wrap(shape, buffer), buffer, values);
       }, ByteDataBuffer::asBooleans, DataType.DT_BOOL, 0, null, null));
 
   /** The dtypes a weight may have, in the order messages list them. */
@@ -187,12 +197,58 @@ final class TensorData {
 
   private TensorData() {}
 
-  /** Copies {@code data} into a new tensor of {@code dtype}; the caller closes it. */
+  /** The length of a Java array holding {@code shape}'s values. */
+  private static int javaLength(Shape shape) {
+    long size = shape.size();
+    if (size < 0 || size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("an array of shape " + Shapes.format(shape) + " holds "
+          + size + " values, more than a Java array can");
+    }
+    return (int) size;
+  }
+
+  /**
+   * Copies rows {@code rows} of {@code from} ({@code rowSize} values each) to the start of
+   * {@code to} (a tensor's memory of the same dtype) by way of {@code staging}, a Java array like
+   * {@code from.values()} of at least {@code rows.length * rowSize} values: one arraycopy per row
+   * and one bulk copy, with nothing allocated, since this is every training step's own cost.
+   */
+  static void gatherRows(Dense from, long[] rows, int rowSize, Object staging,
+      DataBuffer<?> to) {
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(from.values(), Math.toIntExact(rows[r] * rowSize), staging, r * rowSize,
+          rowSize);
+    }
+    int n = rows.length * rowSize;
+    if (staging instanceof float[] values) {
+      ((FloatDataBuffer) to).write(values, 0, n);
+    } else if (staging instanceof double[] values) {
+      ((DoubleDataBuffer) to).write(values, 0, n);
+    } else if (staging instanceof int[] values) {
+      ((IntDataBuffer) to).write(values, 0, n);
+    } else if (staging instanceof long[] values) {
+      ((LongDataBuffer) to).write(values, 0, n);
+    } else {
+      ((BooleanDataBuffer) to).write((boolean[]) staging, 0, n);
+    }
+  }
+
+  /** A Java array like {@code dense.values()} of {@code length} values: {@link #gatherRows}'s. */
+  static Object stagingFor(Dense dense, int length) {
+    return java.lang.reflect.Array.newInstance(dense.values().getClass().getComponentType(),
+        length);
+  }
+
+  /**
+   * Copies {@code data} into a new tensor of {@code dtype}; the caller closes it. {@code what}
+   * names the data in a failure only (a weight's description takes microseconds to build, too
+   * long for every training call).
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static Tensor tensorOf(Class<? extends TType> dtype, NdArray<?> data, String what) {
+  static Tensor tensorOf(Class<? extends TType> dtype, NdArray<?> data, Supplier<String> what) {
     Kind kind = kind(dtype, what);
     if (!kind.array().isInstance(data)) {
-      throw new IllegalArgumentException(what + " is " + Shapes.dtypeName(dtype) + "; pass a "
+      throw new IllegalArgumentException(what.get() + " is " + Shapes.dtypeName(dtype) + "; pass a "
           + kind.array().getSimpleName() + ", not a " + data.getClass().getSimpleName());
     }
     TType tensor = Tensor.of(dtype, data.shape());
@@ -205,9 +261,15 @@ final class TensorData {
     }
   }
 
-  /** A dense array for values of {@code dtype}. */
-  static Dense allocate(Class<? extends TType> dtype, Shape shape, String what) {
+  /** A dense array for values of {@code dtype}; {@code what} names it in a failure only. */
+  static Dense allocate(Class<? extends TType> dtype, Shape shape, Supplier<String> what) {
     return kind(dtype, what).allocate().apply(shape);
+  }
+
+  /** Copies {@code tensor} (of {@code into}'s dtype and shape) into {@code into}, in bulk. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static void copyInto(Tensor tensor, Dense into) {
+    ((NdArray) tensor).copyTo((NdArray) into.array());
   }
 
   /**
@@ -235,12 +297,12 @@ final class TensorData {
 
   /** TensorFlow's {@code DataType} of {@code dtype}. */
   static DataType dataType(Class<? extends TType> dtype) {
-    return kind(dtype, "dtype").dataType();
+    return kind(dtype, () -> "dtype").dataType();
   }
 
   /** The NdArray class that carries {@code dtype}'s values, e.g. {@code LongNdArray}. */
   static Class<? extends NdArray<?>> arrayClass(Class<? extends TType> dtype) {
-    return kind(dtype, "dtype").array();
+    return kind(dtype, () -> "dtype").array();
   }
 
   /** Bytes per value of a weight dtype. */
@@ -279,12 +341,15 @@ final class TensorData {
     return dense;
   }
 
-  /** A fresh dense copy of {@code data}, which must be of {@code dtype}'s array class. */
+  /**
+   * A fresh dense copy of {@code data}, which must be of {@code dtype}'s array class;
+   * {@code what} names it in a failure only.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static Dense copyOf(Class<? extends TType> dtype, NdArray<?> data, String what) {
+  static Dense copyOf(Class<? extends TType> dtype, NdArray<?> data, Supplier<String> what) {
     Kind kind = kind(dtype, what);
     if (!kind.array().isInstance(data)) {
-      throw new IllegalArgumentException(what + " is " + Shapes.dtypeName(dtype) + "; pass a "
+      throw new IllegalArgumentException(what.get() + " is " + Shapes.dtypeName(dtype) + "; pass a "
           + kind.array().getSimpleName() + ", not a " + data.getClass().getSimpleName());
     }
     Dense dense = kind.allocate().apply(data.shape());
@@ -305,18 +370,18 @@ final class TensorData {
 
   /** A tensor's memory as a buffer of its dtype's values, to copy rows straight into. */
   static DataBuffer<?> memoryOf(Tensor tensor, Class<? extends TType> dtype, String what) {
-    return kind(dtype, what).view().apply(tensor.asRawTensor().data());
+    return kind(dtype, () -> what).view().apply(tensor.asRawTensor().data());
   }
 
   /** Fails, naming {@code what}, for a dtype predict cannot copy. */
   static void requireSupported(Class<? extends TType> dtype, String what) {
-    kind(dtype, what);
+    kind(dtype, () -> what);
   }
 
-  private static Kind kind(Class<? extends TType> dtype, String what) {
+  private static Kind kind(Class<? extends TType> dtype, Supplier<String> what) {
     Kind kind = KINDS.get(dtype);
     if (kind == null) {
-      throw new IllegalArgumentException(what + " is " + Shapes.dtypeName(dtype)
+      throw new IllegalArgumentException(what.get() + " is " + Shapes.dtypeName(dtype)
           + ", which predict does not handle yet; it handles float32, float64, int32, int64 and "
           + "bool");
     }

@@ -22,12 +22,15 @@ final class TrainingData {
   private final List<TensorData.Dense> arrays;
   private final List<Class<? extends TType>> dtypes;
   private final long samples;
+  /** Per array, the Java array {@link #batch} gathers rows into, kept from batch to batch. */
+  private final Object[] staging;
 
   private TrainingData(List<TensorData.Dense> arrays, List<Class<? extends TType>> dtypes,
       long samples) {
     this.arrays = arrays;
     this.dtypes = dtypes;
     this.samples = samples;
+    this.staging = new Object[arrays.size()];
   }
 
   /**
@@ -76,7 +79,7 @@ final class TrainingData {
     List<TensorData.Dense> arrays = new ArrayList<>();
     List<Class<? extends TType>> dtypes = new ArrayList<>();
     for (int i = 0; i < values.size(); i++) {
-      TensorData.Dense array = TensorData.allocate(TFloat32.class, shapes.get(i), "weights");
+      TensorData.Dense array = TensorData.allocate(TFloat32.class, shapes.get(i), () -> "weights");
       ((org.tensorflow.ndarray.buffer.FloatDataBuffer) array.buffer()).write(values.get(i));
       arrays.add(array);
       dtypes.add(TFloat32.class);
@@ -139,34 +142,42 @@ final class TrainingData {
   TrainingData rows(long from, long to) {
     List<TensorData.Dense> parts = new ArrayList<>();
     for (int i = 0; i < arrays.size(); i++) {
-      long[] rowIndices = new long[Math.toIntExact(to - from)];
-      for (int r = 0; r < rowIndices.length; r++) {
-        rowIndices[r] = from + r;
-      }
-      parts.add(gather(arrays.get(i), dtypes.get(i), rowIndices));
+      TensorData.Dense source = arrays.get(i);
+      Shape shape = source.array().shape();
+      int rowSize = rowSize(shape);
+      TensorData.Dense part = TensorData.allocate(dtypes.get(i),
+          Shapes.perSample(shape).prepend(to - from), () -> "rows");
+      System.arraycopy(source.values(), Math.toIntExact(from * rowSize), part.values(), 0,
+          Math.toIntExact((to - from) * rowSize));
+      parts.add(part);
     }
     return new TrainingData(parts, dtypes, to - from);
   }
 
+  private static int rowSize(Shape shape) {
+    return Math.toIntExact(shape.size() / Math.max(1, shape.get(0)));
+  }
+
   /**
-   * One tensor per array holding {@code rows} in order; the caller closes them. Rows are copied
-   * straight into each tensor's memory, one bulk copy per row (fit's per-batch cost).
+   * One tensor per array holding {@code rows} in order; the caller closes them. Rows are gathered
+   * into a Java array kept for the next batch, then copied into the tensor in one go: nothing is
+   * allocated per row (fit's per-step cost).
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   List<Tensor> batch(long[] rows) {
     List<Tensor> tensors = new ArrayList<>(arrays.size());
     try {
       for (int i = 0; i < arrays.size(); i++) {
         TensorData.Dense source = arrays.get(i);
         Shape shape = source.array().shape();
-        long rowSize = shape.size() / Math.max(1, shape.get(0));
+        int rowSize = rowSize(shape);
         Tensor tensor = Tensor.of(dtypes.get(i), Shapes.perSample(shape).prepend(rows.length));
         tensors.add(tensor);
-        DataBuffer from = source.buffer();
-        DataBuffer to = TensorData.memoryOf(tensor, dtypes.get(i), "batch");
-        for (int r = 0; r < rows.length; r++) {
-          from.slice(rows[r] * rowSize, rowSize).copyTo(to.slice(r * rowSize, rowSize), rowSize);
+        int length = rows.length * rowSize;
+        if (staging[i] == null || java.lang.reflect.Array.getLength(staging[i]) < length) {
+          staging[i] = TensorData.stagingFor(source, length);
         }
+        TensorData.gatherRows(source, rows, rowSize, staging[i],
+            TensorData.memoryOf(tensor, dtypes.get(i), "batch"));
       }
       return tensors;
     } catch (RuntimeException | Error e) {
@@ -174,22 +185,6 @@ final class TrainingData {
       throw e;
     }
   }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static TensorData.Dense gather(TensorData.Dense source, Class<? extends TType> dtype,
-      long[] rows) {
-    Shape shape = source.array().shape();
-    long rowSize = shape.size() / Math.max(1, shape.get(0));
-    TensorData.Dense out = TensorData.allocate(dtype,
-        Shapes.perSample(shape).prepend(rows.length), "batch");
-    DataBuffer from = source.buffer();
-    DataBuffer to = out.buffer();
-    for (int r = 0; r < rows.length; r++) {
-      from.slice(rows[r] * rowSize, rowSize).copyTo(to.slice(r * rowSize, rowSize), rowSize);
-    }
-    return out;
-  }
-
 
   /** The user's arrays: one NdArray, a list of them, or a Java array for a single one. */
   private static List<NdArray<?>> arraysOf(Object data, int count, List<String> names,
@@ -234,7 +229,7 @@ final class TrainingData {
   /** A dense copy in {@code dtype}; numbers convert as Keras converts targets (e.g. 1.0 to 1). */
   private static TensorData.Dense convert(NdArray<?> array, Class<? extends TType> dtype,
       String name) {
-    TensorData.Dense out = TensorData.allocate(dtype, array.shape(), name);
+    TensorData.Dense out = TensorData.allocate(dtype, array.shape(), () -> name);
     if (TensorData.holds(array, dtype)) {
       copy(array, out);
       return out;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArray;
 import org.tensorflow.ndarray.Shape;
@@ -56,10 +57,16 @@ public final class Weight {
   private Initializer initializer;
   /**
    * The values, dense, row-major; {@code null} until first needed, so that a model being loaded
-   * from a file allocates only what the file holds. Never changed in place, only replaced, so a
-   * reader may keep the array it got.
+   * from a file allocates only what the file holds. An array that {@link #current} has handed
+   * out is never changed in place, only replaced, so a reader may keep the array it got.
    */
   private TensorData.Dense values;
+  /**
+   * Whether {@link #values} is an array a publish made and nobody has been handed since: the next
+   * publish may then copy into it rather than allocate (a training call per epoch would
+   * otherwise allocate every weight anew each time).
+   */
+  private boolean reusable;
   /** Counts changes, so a model knows whether its variable is up to date; under ASSIGNMENTS. */
   private volatile long version;
   /** How many models are inside a training call that changes this weight (0 or 1). */
@@ -173,7 +180,7 @@ public final class Weight {
    * DoubleNdArray} for float64, {@code IntNdArray} for int32, {@code LongNdArray} for int64.
    */
   public NdArray<?> array() {
-    return TensorData.copyOf(dtype, current().array(), toString()).array();
+    return TensorData.copyOf(dtype, current().array(), this::toString).array();
   }
 
   /**
@@ -248,7 +255,8 @@ public final class Weight {
       throw new IllegalArgumentException(layer.describe() + ": weight '" + name + "' has shape "
           + Shapes.format(shape) + ", got values of shape " + Shapes.format(newValues.shape()));
     }
-    return TensorData.copyOf(dtype, newValues, layer.describe() + ": weight '" + name + "'");
+    return TensorData.copyOf(dtype, newValues,
+        () -> layer.describe() + ": weight '" + name + "'");
   }
 
   /**
@@ -270,6 +278,22 @@ public final class Weight {
   /** Takes {@code newValues}; under the assignments' write lock. */
   private synchronized long replace(TensorData.Dense newValues) {
     values = newValues;
+    reusable = false;
+    initializer = null;
+    return ++version;
+  }
+
+  /**
+   * Takes a model's trained values from {@code trained}, a tensor of this weight's dtype and
+   * shape; under the assignments' write lock. Copies into the array of the last publish if
+   * nobody has been handed it since, else into a new one.
+   */
+  private synchronized long takeTrained(Tensor trained) {
+    if (!reusable) {
+      values = TensorData.allocate(dtype, shape, this::toString);
+      reusable = true;
+    }
+    TensorData.copyInto(trained, values);
     initializer = null;
     return ++version;
   }
@@ -280,14 +304,13 @@ public final class Weight {
    * lock; a weight assigned meanwhile keeps the assignment, which the model pushes before its next
    * step. Returns each weight's new version, or -1 where the assignment was kept.
    */
-  static long[] publish(List<Weight> weights, List<TensorData.Dense> newValues,
-      long[] expected) {
+  static long[] publish(List<Weight> weights, List<? extends Tensor> trained, long[] expected) {
     long[] versions = new long[weights.size()];
     ASSIGNMENTS.writeLock().lock();
     try {
       for (int i = 0; i < weights.size(); i++) {
         Weight weight = weights.get(i);
-        versions[i] = weight.version == expected[i] ? weight.replace(newValues.get(i)) : -1;
+        versions[i] = weight.version == expected[i] ? weight.takeTrained(trained.get(i)) : -1;
       }
     } finally {
       ASSIGNMENTS.writeLock().unlock();
@@ -319,7 +342,7 @@ public final class Weight {
     List<NdArray<?>> arrays = new ArrayList<>(weights.size());
     for (int i = 0; i < weights.size(); i++) {
       Weight weight = weights.get(i);
-      arrays.add(TensorData.copyOf(weight.dtype, snapshot.get(i).array(), weight.toString())
+      arrays.add(TensorData.copyOf(weight.dtype, snapshot.get(i).array(), weight::toString)
           .array());
     }
     return arrays;
@@ -361,11 +384,15 @@ public final class Weight {
     return version;
   }
 
-  /** The current values (the weight's own array: read, do not write). */
+  /**
+   * The current values (the weight's own array: read, do not write). Handing it out keeps later
+   * publishes from writing into it.
+   */
   TensorData.Dense current() {
     TensorData.Dense current;
     synchronized (this) {
       current = values;
+      reusable = false;
     }
     return current != null ? current : ensureValues();
   }
