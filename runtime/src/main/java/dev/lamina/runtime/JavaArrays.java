@@ -73,6 +73,14 @@ final class JavaArrays {
     if (array instanceof NdArray<?> ndArray) {
       return ndArray;
     }
+    return toDense(array, dtype, what).array();
+  }
+
+  /**
+   * {@link #toNdArray} of a Java array, with the buffer and the flat Java array behind it: a new
+   * copy, which the caller may keep as it is.
+   */
+  static TensorData.Dense toDense(Object array, Class<? extends TType> dtype, String what) {
     Class<?> element = elementOf(dtype, what);
     if (array == null || rankOf(array.getClass(), element) < 1) {
       throw new IllegalArgumentException(what + " must be " + article(element) + " " + element
@@ -97,17 +105,20 @@ final class JavaArrays {
     return wrap(Shape.of(dims), flat);
   }
 
-  private static NdArray<?> wrap(Shape shape, Object flat) {
+  private static TensorData.Dense wrap(Shape shape, Object flat) {
+    NdArray<?> array;
     if (flat instanceof float[] values) {
-      return NdArrays.wrap(shape, DataBuffers.of(values, false, false));
+      array = NdArrays.wrap(shape, DataBuffers.of(values, false, false));
     } else if (flat instanceof double[] values) {
-      return NdArrays.wrap(shape, DataBuffers.of(values, false, false));
+      array = NdArrays.wrap(shape, DataBuffers.of(values, false, false));
     } else if (flat instanceof int[] values) {
-      return NdArrays.wrap(shape, DataBuffers.of(values, false, false));
+      array = NdArrays.wrap(shape, DataBuffers.of(values, false, false));
     } else if (flat instanceof long[] values) {
-      return NdArrays.wrap(shape, DataBuffers.of(values, false, false));
+      array = NdArrays.wrap(shape, DataBuffers.of(values, false, false));
+    } else {
+      array = NdArrays.wrap(shape, DataBuffers.of((boolean[]) flat, false, false));
     }
-    return NdArrays.wrap(shape, DataBuffers.of((boolean[]) flat, false, false));
+    return new TensorData.Dense(array, bufferOf(flat), flat);
   }
 
   private static DataBuffer<?> bufferOf(Object flat) {

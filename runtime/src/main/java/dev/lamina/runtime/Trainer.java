@@ -162,8 +162,9 @@ final class Trainer {
 
   /**
    * Keras's {@code fit}. The model publishes what it trained to its weights (see {@link
-   * Executor#publish()}) where user code can look: before each epoch's {@code onEpochEnd}, after
-   * each batch if a callback overrides a batch hook, and at the end, failed or not.
+   * Executor#publish()}) where user code can look: before each epoch's {@code onEpochEnd} if
+   * there are callbacks, after each batch if a callback overrides a batch hook, and at the end,
+   * failed or not (and whenever another thread asks for the weights).
    */
   History fit(Object x, Object y, FitOptions options) {
     graph.beginTraining();
@@ -291,15 +292,18 @@ final class Trainer {
   }
 
   /**
-   * After an epoch's batches: publish the trained values, validate ({@code validate} null for
-   * none) into {@code val_} entries, then Keras's order: the callbacks, then its progress bar and
+   * After an epoch's batches: publish the trained values if a callback may look at them (else
+   * the end of the call publishes), validate ({@code validate} null for none) into {@code val_}
+   * entries, then Keras's order: the callbacks, then its progress bar and
    * History (callbacks it appends last), so that what a callback adds to the logs
    * ({@code learning_rate}) is shown and recorded.
    */
   private Map<String, Double> epochEnd(int epoch, Means means,
       java.util.function.Supplier<Map<String, Double>> validate, List<Callback> callbacks,
       EpochProgress progress, History history) {
-    graph.executor().publish(); // before onEpochEnd, whatever the callbacks
+    if (!callbacks.isEmpty()) {
+      graph.executor().publish(); // before onEpochEnd
+    }
     Map<String, Double> logs = new LinkedHashMap<>(means.logs());
     if (validate != null) {
       validate.get().forEach((name, value) -> logs.put("val_" + name, value));

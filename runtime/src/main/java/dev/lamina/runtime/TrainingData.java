@@ -43,11 +43,11 @@ final class TrainingData {
    */
   static TrainingData of(Object data, List<Class<? extends TType>> dtypes, List<Shape> expected,
       List<String> names, String role) {
-    List<NdArray<?>> given = arraysOf(data, dtypes.size(), names, role);
+    List<Given> given = arraysOf(data, dtypes.size(), names, role);
     List<TensorData.Dense> arrays = new ArrayList<>();
     long samples = -1;
     for (int i = 0; i < given.size(); i++) {
-      NdArray<?> array = given.get(i);
+      NdArray<?> array = given.get(i).array();
       Shape shape = array.shape();
       if (shape.numDimensions() == 0) {
         throw new IllegalArgumentException(names.get(i) + " needs a batch of samples, got a "
@@ -62,7 +62,9 @@ final class TrainingData {
             + shape.get(0));
       }
       samples = shape.get(0);
-      arrays.add(convert(array, dtypes.get(i), names.get(i)));
+      TensorData.Dense own = given.get(i).own();
+      arrays.add(own != null && TensorData.holds(array, dtypes.get(i)) ? own
+          : convert(array, dtypes.get(i), names.get(i)));
     }
     return new TrainingData(arrays, List.copyOf(dtypes), samples);
   }
@@ -186,9 +188,14 @@ final class TrainingData {
     }
   }
 
+  /**
+   * A user's array as an NdArray, and {@code own}: the copy made of a Java array, which needs no
+   * second copy if it already is of the dtype fed ({@code null} for an NdArray of the user's).
+   */
+  private record Given(NdArray<?> array, TensorData.Dense own) {}
+
   /** The user's arrays: one NdArray, a list of them, or a Java array for a single one. */
-  private static List<NdArray<?>> arraysOf(Object data, int count, List<String> names,
-      String role) {
+  private static List<Given> arraysOf(Object data, int count, List<String> names, String role) {
     if (data == null) {
       throw new IllegalArgumentException(role + " is null");
     }
@@ -197,17 +204,21 @@ final class TrainingData {
       throw new IllegalArgumentException("This model takes " + count + " " + role + " array"
           + (count == 1 ? "" : "s") + " " + names + ", got " + items.size());
     }
-    List<NdArray<?>> arrays = new ArrayList<>();
+    List<Given> arrays = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      arrays.add(ndArrayOf(items.get(i), names.get(i)));
+      arrays.add(given(items.get(i), names.get(i)));
     }
     return arrays;
   }
 
   /** An NdArray from an NdArray, a tensor or a Java array of float, double, int, long, boolean. */
   static NdArray<?> ndArrayOf(Object item, String name) {
+    return given(item, name).array();
+  }
+
+  private static Given given(Object item, String name) {
     if (item instanceof NdArray<?> array) {
-      return array;
+      return new Given(array, null);
     }
     if (item == null || !item.getClass().isArray()) {
       throw new IllegalArgumentException(name + " must be an NdArray, a tensor or a Java array, "
@@ -223,7 +234,8 @@ final class TrainingData {
       throw new IllegalArgumentException(name + " is a " + item.getClass().getSimpleName()
           + "; pass float, double, int, long or boolean arrays, or an NdArray");
     }
-    return JavaArrays.toNdArray(item, dtype, name);
+    TensorData.Dense copy = JavaArrays.toDense(item, dtype, name);
+    return new Given(copy.array(), copy);
   }
 
   /** A dense copy in {@code dtype}; numbers convert as Keras converts targets (e.g. 1.0 to 1). */
