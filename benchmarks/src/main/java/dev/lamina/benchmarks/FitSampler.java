@@ -6,10 +6,12 @@ import java.util.SplittableRandom;
 
 /**
  * One sample of training throughput, as {@link TrainBenchmark}, {@link ConvnetTraining} and
- * {@link SequenceSideBySide} take it: {@code epochs} one-epoch calls of Lamina's {@code fit} (shuffled, verbose 0, a new seed per
- * call) or of a hand-written loop's epoch (a new split of one seeded shuffle stream per epoch)
- * on the same data, in samples per second. Configurations are named {@code "lamina@32"},
- * {@code "hand@256"}.
+ * {@link SequenceSideBySide} take it: one call of Lamina's {@code fit} for {@code epochs} epochs
+ * (shuffled, verbose 0, a new seed per call), as a user trains and as the Keras side times
+ * {@code model.fit}, or {@code epochs} epochs of a hand-written loop (a new split of one seeded
+ * shuffle stream per epoch), on the same data, in samples per second. Configurations are named
+ * {@code "lamina@32"}, {@code "hand@256"}, and {@code "lamina1@32"} for {@code epochs} one-epoch
+ * calls of {@code fit}, which adds its fixed cost per call to every epoch.
  */
 final class FitSampler {
 
@@ -39,15 +41,31 @@ final class FitSampler {
     this.hand = hand;
   }
 
+  /** The three ways {@link #sample} trains. */
+  enum Loop {
+    /** One {@code fit} call of all the epochs. */
+    LAMINA,
+    /** A {@code fit} call per epoch. */
+    LAMINA_CALL_PER_EPOCH,
+    HAND
+  }
+
   /** Trains {@code epochs} epochs with one loop; returns samples per second. */
-  double sample(boolean withLamina, int batchSize, int epochs) {
+  double sample(Loop loop, int batchSize, int epochs) {
     long start = System.nanoTime();
-    for (int e = 0; e < epochs; e++) {
-      if (withLamina) {
-        lamina.fit(x, y, new FitOptions().batchSize(batchSize).epochs(1).verbose(0)
-            .seed(laminaSeed++));
-      } else {
-        hand.run(batchSize, handShuffles.split());
+    switch (loop) {
+      case LAMINA -> lamina.fit(x, y, new FitOptions().batchSize(batchSize).epochs(epochs)
+          .verbose(0).seed(laminaSeed++));
+      case LAMINA_CALL_PER_EPOCH -> {
+        for (int e = 0; e < epochs; e++) {
+          lamina.fit(x, y, new FitOptions().batchSize(batchSize).epochs(1).verbose(0)
+              .seed(laminaSeed++));
+        }
+      }
+      case HAND -> {
+        for (int e = 0; e < epochs; e++) {
+          hand.run(batchSize, handShuffles.split());
+        }
       }
     }
     return (double) samples * epochs / ((System.nanoTime() - start) / 1e9);
@@ -59,6 +77,12 @@ final class FitSampler {
       return Double.NaN;
     }
     int batch = Integer.parseInt(config.substring(config.indexOf('@') + 1));
-    return sample(config.startsWith("lamina"), batch, epochs);
+    String loop = config.substring(0, config.indexOf('@'));
+    return sample(switch (loop) {
+      case "lamina" -> Loop.LAMINA;
+      case "lamina1" -> Loop.LAMINA_CALL_PER_EPOCH;
+      case "hand" -> Loop.HAND;
+      default -> throw new IllegalArgumentException("no loop '" + loop + "' in " + config);
+    }, batch, epochs);
   }
 }

@@ -28,10 +28,23 @@ class TrainParityTest {
   @Test
   void bothLoopsTrainAnEpochWithDropout() {
     try (TrainBenchmark bench = new TrainBenchmark()) {
-      for (String config : List.of("lamina@256", "hand@256")) {
-        assertTrue(bench.measure(config, 1) > 0, config);
+      for (String config : List.of("lamina@256", "lamina1@256", "hand@256")) {
+        assertTrue(bench.measure(config, 2) > 0, config);
       }
     }
+  }
+
+  @Test
+  void theTableShowsEachLoopAgainstTheHandWrittenOne() {
+    java.util.Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
+    for (int batch : TrainBenchmark.BATCHES) {
+      rates.put("lamina@" + batch, List.of(90.0, 100.0, 110.0));
+      rates.put("lamina1@" + batch, List.of(80.0, 80.0, 80.0));
+      rates.put("hand@" + batch, List.of(100.0, 100.0, 100.0));
+    }
+    String table = TrainBenchmark.table(rates);
+    assertTrue(table.contains("| 32 | 100 (95–105) | 100 (100–100) | 1.000 (0.950–1.050) | 80 "
+        + "(80–80) | 0.800 (0.800–0.800) |"), table);
   }
 
   private static float[] flat(float[][] kernel) {
