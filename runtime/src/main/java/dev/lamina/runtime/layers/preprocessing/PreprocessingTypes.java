@@ -1,5 +1,6 @@
 package dev.lamina.runtime.layers.preprocessing;
 
+import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.layers.reshaping.ReshapingTypes;
 import dev.lamina.runtime.registry.LayerConfig;
@@ -50,6 +51,76 @@ public final class PreprocessingTypes {
         Long seed = c.has("seed") ? c.requireLong("seed") : null;
         return construct(c, "mode", () -> new RandomFlip(name, mode, seed));
       });
+
+  /**
+   * Keras's {@code RandomRotation(factor, fill_mode="reflect", interpolation="bilinear",
+   * seed=None, fill_value=0.0, data_format=None)}.
+   */
+  public static final LayerType<RandomRotation> RANDOM_ROTATION = LayerType.of(
+      "RandomRotation", RandomRotation.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] factor = factor(c, "factor");
+        RandomRotation.Builder b = construct(c, "factor", () -> RandomRotation.builder(factor))
+            .name(name).seed(c.has("seed") ? c.requireLong("seed") : null)
+            .fillValue(c.optDouble("fill_value", 0.0));
+        String fillMode = c.optString("fill_mode", "reflect");
+        String interpolation = c.optString("interpolation", "bilinear");
+        construct(c, "fill_mode", () -> b.fillMode(fillMode));
+        construct(c, "interpolation", () -> b.interpolation(interpolation));
+        return b.build();
+      });
+
+  /**
+   * Keras's {@code RandomZoom(height_factor, width_factor=None, fill_mode="reflect",
+   * interpolation="bilinear", seed=None, fill_value=0.0, data_format=None)}.
+   */
+  public static final LayerType<RandomZoom> RANDOM_ZOOM = LayerType.of(
+      "RandomZoom", RandomZoom.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] height = factor(c, "height_factor");
+        double[] width = c.has("width_factor") ? factor(c, "width_factor") : null;
+        RandomZoom.Builder b = construct(c, "height_factor", () -> RandomZoom.builder(height))
+            .name(name).seed(c.has("seed") ? c.requireLong("seed") : null)
+            .fillValue(c.optDouble("fill_value", 0.0));
+        construct(c, "width_factor", () -> b.widthFactor(width));
+        String fillMode = c.optString("fill_mode", "reflect");
+        String interpolation = c.optString("interpolation", "bilinear");
+        construct(c, "fill_mode", () -> b.fillMode(fillMode));
+        construct(c, "interpolation", () -> b.interpolation(interpolation));
+        return b.build();
+      });
+
+  /**
+   * Keras's {@code RandomTranslation(height_factor, width_factor, fill_mode="reflect",
+   * interpolation="bilinear", seed=None, fill_value=0.0, data_format=None)}.
+   */
+  public static final LayerType<RandomTranslation> RANDOM_TRANSLATION = LayerType.of(
+      "RandomTranslation", RandomTranslation.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] height = factor(c, "height_factor");
+        double[] width = factor(c, "width_factor");
+        RandomTranslation.Builder b = construct(c, "height_factor",
+            () -> RandomTranslation.builder(height, new double[] {0}))
+            .name(name).seed(c.has("seed") ? c.requireLong("seed") : null)
+            .fillValue(c.optDouble("fill_value", 0.0));
+        construct(c, "width_factor", () -> b.widthFactor(width));
+        String fillMode = c.optString("fill_mode", "reflect");
+        String interpolation = c.optString("interpolation", "bilinear");
+        construct(c, "fill_mode", () -> b.fillMode(fillMode));
+        construct(c, "interpolation", () -> b.interpolation(interpolation));
+        return b.build();
+      });
+
+  /** A required factor as Keras writes it: a number or a list (of two numbers). */
+  private static double[] factor(LayerConfig c, String key) throws ModelFormatException {
+    if (!c.has(key)) {
+      throw c.error(key, key + " is required: a number or a pair (lower, upper)");
+    }
+    if (c.json().get(key) instanceof JsonArray list) {
+      return list.doubles();
+    }
+    return new double[] {c.requireDouble(key)};
+  }
 
   /** A layer from read values; the constructor's refusal becomes an error at {@code key}. */
   static <L> L construct(LayerConfig c, String key, Supplier<L> make)

@@ -1,0 +1,154 @@
+package dev.lamina.runtime.layers.preprocessing;
+
+import dev.lamina.runtime.SeedStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.image.ImageProjectiveTransformV3;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * What Keras's affine augmentation layers (RandomRotation, RandomZoom, RandomTranslation) share:
+ * their arguments' checks, their random draws and Keras's TensorFlow-backend
+ * {@code affine_transform} ({@code ImageProjectiveTransformV3}).
+ */
+final class AffineTransforms {
+
+  /** Keras's {@code _SUPPORTED_FILL_MODE}. */
+  static final List<String> FILL_MODES = List.of("reflect", "wrap", "constant", "nearest");
+  /** Keras's {@code _SUPPORTED_INTERPOLATION}. */
+  static final List<String> INTERPOLATIONS = List.of("nearest", "bilinear");
+  /** {@code tf.int32.max - 1}: Keras's TensorFlow backend reduces seeds modulo this. */
+  private static final long KERAS_SEED_MODULUS = Integer.MAX_VALUE - 1L;
+
+  private AffineTransforms() {}
+
+  static String requireFillMode(String layer, String fillMode) {
+    if (!FILL_MODES.contains(fillMode)) {
+      throw new IllegalArgumentException(layer + " fill_mode must be one of 'reflect', 'wrap', "
+          + "'constant' or 'nearest', got '" + fillMode + "'");
+    }
+    return fillMode;
+  }
+
+  static String requireInterpolation(String layer, String interpolation) {
+    if (!INTERPOLATIONS.contains(interpolation)) {
+      throw new IllegalArgumentException(layer + " interpolation must be 'nearest' or "
+          + "'bilinear', got '" + interpolation + "'");
+    }
+    return interpolation;
+  }
+
+  /**
+   * A factor as Keras takes it: one number or a pair {@code (lower, upper)}; a copy. The range
+   * each layer allows is its own check.
+   */
+  static double[] requireNumberOrPair(String layer, String argument, double[] factor,
+      String range) {
+    if (factor == null || factor.length < 1 || factor.length > 2) {
+      throw new IllegalArgumentException(layer + " " + argument + " must be a number or a pair "
+          + "(lower, upper) in the range " + range + ", got "
+          + (factor == null ? "none" : Arrays.toString(factor)));
+    }
+    for (double f : factor) {
+      if (Double.isNaN(f)) {
+        throw new IllegalArgumentException(layer + " " + argument + " must be a number or a "
+            + "pair (lower, upper) in the range " + range + ", got " + Arrays.toString(factor));
+      }
+    }
+    return factor.clone();
+  }
+
+  /** A number or a pair as Keras's {@code get_config} writes it: a number or a list. */
+  static Object configValue(double[] factor) {
+    if (factor == null) {
+      return null;
+    }
+    if (factor.length == 1) {
+      return factor[0];
+    }
+    List<Double> pair = new ArrayList<>();
+    for (double f : factor) {
+      pair.add(f);
+    }
+    return pair;
+  }
+
+  /**
+   * Draw {@code draw} of the {@code draws} a call makes: with a seed of the layer's own, Keras's
+   * {@code SeedGenerator(seed)} (step {@code k} draws {@code [seed, k * draws + draw]}); without
+   * one, the next seed of {@code FitOptions.seed}'s stream.
+   */
+  static Operand<TInt64> seed(SeedStream seeds, Long seed, int draws, int draw) {
+    return seed == null ? seeds.next()
+        : seeds.nextOfGenerator(Math.floorMod(seed, KERAS_SEED_MODULUS), draws, draw);
+  }
+
+  /**
+   * Keras's TensorFlow-backend {@code random.uniform}: {@code tf.random.stateless_uniform}, float32,
+   * {@code rnd * (maxval - minval) + minval} with both bounds cast to float32 first.
+   */
+  static Operand<TFloat32> uniform(Ops tf, Operand<TInt32> shape, Operand<TInt64> seed,
+      double minval, double maxval) {
+    float lo = (float) minval;
+    float hi = (float) maxval;
+    return tf.math.add(tf.math.mul(tf.random.statelessRandomUniform(shape, seed, TFloat32.class),
+        tf.constant(hi - lo)), tf.constant(lo));
+  }
+
+  /** The batch size, an int32 {@code [1]} vector, for the draws' shapes. */
+  static Operand<TInt32> batch(Ops tf, Operand<?> x) {
+    return tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+  }
+
+  /** Axis {@code axis} (1: height, 2: width) of the images as a float32 scalar, as Keras casts. */
+  static Operand<TFloat32> size(Ops tf, Operand<?> x, int axis) {
+    Shape shape = x.shape();
+    long known = shape.isUnknown() ? Shape.UNKNOWN_SIZE : shape.get(axis);
+    return known == Shape.UNKNOWN_SIZE
+        ? tf.dtypes.cast(ImageLayers.dim(tf, x, axis), TFloat32.class)
+        : tf.constant((float) known);
+  }
+
+  /**
+   * Keras's {@code backend.image.affine_transform} on channels_last images with one flat
+   * {@code [a0, a1, a2, b0, b1, b2, c0, c1]} row per image ({@code transforms}, float32
+   * {@code [batch, 8]}; each output point {@code (x, y)} samples the input at
+   * {@code ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k)}, {@code k = c0 x + c1 y + 1}):
+   * {@code ImageProjectiveTransformV3} with the images' height and width, the interpolation and
+   * fill mode upper-cased, and {@code fill_value}.
+   */
+  static Operand<TFloat32> transform(Ops tf, Operand<TFloat32> images,
+      Operand<TFloat32> transforms, String interpolation, String fillMode, double fillValue) {
+    Shape shape = images.shape();
+    Operand<TInt32> outputShape;
+    if (!shape.isUnknown() && shape.get(1) != Shape.UNKNOWN_SIZE
+        && shape.get(2) != Shape.UNKNOWN_SIZE) {
+      // constant, so the output keeps the static height and width
+      outputShape = tf.constant(new int[] {Math.toIntExact(shape.get(1)),
+          Math.toIntExact(shape.get(2))});
+    } else {
+      outputShape = tf.slice(tf.shape(images), tf.constant(new int[] {1}),
+          tf.constant(new int[] {2}));
+    }
+    return tf.image.imageProjectiveTransformV3(images, transforms, outputShape,
+        tf.constant((float) fillValue), interpolation.toUpperCase(Locale.ROOT),
+        ImageProjectiveTransformV3.fillMode(fillMode.toUpperCase(Locale.ROOT)));
+  }
+
+  /** The columns (each {@code [batch, 1]} float32) side by side: {@code [batch, n]}. */
+  static Operand<TFloat32> columns(Ops tf, List<Operand<TFloat32>> columns) {
+    return tf.concat(columns, tf.constant(1));
+  }
+
+  /** A {@code [batch, 1]} column of {@code value}, shaped as {@code like}. */
+  static Operand<TFloat32> filled(Ops tf, Operand<TFloat32> like, float value) {
+    return tf.fill(tf.shape(like), tf.constant(value));
+  }
+}
