@@ -541,8 +541,10 @@ final class TrainingGraph {
     }
     String where = layers.isEmpty() ? "the loss" : String.join(", ", layers);
     return where + ": op " + opType + " has no gradient in TensorFlow, and it lies between a "
-        + "trainable weight and the loss, so the model cannot be trained through it. Use ops "
-        + "with gradients in the lambda, or wrap the part that needs none in tf.stopGradient.";
+        + "trainable weight and the loss, so the model cannot be trained through it. Place such "
+        + "a layer before every trainable weight (as image augmentation sits right after the "
+        + "input); in a Lambda, use ops with gradients, or wrap the part that needs none in "
+        + "tf.stopGradient.";
   }
 
   private String describeLayer(String scope) {
