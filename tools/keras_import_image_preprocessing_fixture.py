@@ -14,6 +14,16 @@ whose helpers it reuses):
 with Keras's initial weights (seeded): the preprocessing layers have no
 weights, only their configs; predict runs RandomFlip as the identity.
 
+And random_affine.keras / random_affine.json, the affine augmentation layers:
+
+    Input(9, 11, 3) -> RandomRotation((-0.1, 0.2), fill_mode="constant",
+                                      fill_value=0.5, seed=1)
+                    -> RandomZoom(0.2, (-0.1, 0.3), fill_mode="wrap", seed=2)
+                    -> RandomTranslation(0.1, 0.2, interpolation="nearest", seed=3)
+                    -> Conv2D(4, 3, relu) -> Flatten -> Dense(2)
+
+predict runs the three as the identity.
+
 Run by hand from the repository root (never by CI):
 
     /work/venv/bin/python tools/keras_import_image_preprocessing_fixture.py
@@ -51,10 +61,30 @@ def image_model(rng):
                        "Dense(3, softmax, name=probs); Keras's initial weights"
 
 
+def affine_model(rng):
+    inp = keras.Input(shape=(9, 11, 3), name="image")
+    h = layers.RandomRotation((-0.1, 0.2), fill_mode="constant", fill_value=0.5, seed=1,
+                              name="rotation")(inp)
+    h = layers.RandomZoom(0.2, (-0.1, 0.3), fill_mode="wrap", seed=2, name="zoom")(h)
+    h = layers.RandomTranslation(0.1, 0.2, interpolation="nearest", seed=3,
+                                 name="translation")(h)
+    h = layers.Conv2D(4, 3, activation="relu", name="conv2d")(h)
+    out = layers.Dense(2, name="dense")(layers.Flatten(name="flatten")(h))
+    model = keras.Model(inp, out, name="random_affine")
+    x = rng.uniform(0, 1, size=(3, 9, 11, 3)).astype(np.float32)
+    return model, [x], "Input(9, 11, 3, name=image) -> RandomRotation((-0.1, 0.2), " \
+                       "fill_mode=constant, fill_value=0.5, seed=1) -> RandomZoom(0.2, " \
+                       "(-0.1, 0.3), fill_mode=wrap, seed=2) -> RandomTranslation(0.1, 0.2, " \
+                       "interpolation=nearest, seed=3) -> Conv2D(4, 3, relu) -> Flatten -> " \
+                       "Dense(2); Keras's initial weights"
+
+
 def main():
     rng = np.random.default_rng(fx.SEED + 7)
     fx.save_fixture("image_preprocessing", image_model, rng, {})
-    for name in ("image_preprocessing.keras", "image_preprocessing.json"):
+    fx.save_fixture("random_affine", affine_model, np.random.default_rng(fx.SEED + 8), {})
+    for name in ("image_preprocessing.keras", "image_preprocessing.json",
+                 "random_affine.keras", "random_affine.json"):
         print("%8d  %s" % (os.path.getsize(os.path.join(fx.OUT_DIR, name)), name))
 
 

@@ -8,6 +8,9 @@ import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.layers.preprocessing.CenterCrop;
 import dev.lamina.runtime.layers.preprocessing.RandomFlip;
+import dev.lamina.runtime.layers.preprocessing.RandomRotation;
+import dev.lamina.runtime.layers.preprocessing.RandomTranslation;
+import dev.lamina.runtime.layers.preprocessing.RandomZoom;
 import dev.lamina.runtime.layers.preprocessing.Resizing;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Sgd;
@@ -23,7 +26,9 @@ import org.tensorflow.ndarray.Shape;
  * crop_to_aspect_ratio, RandomFlip with a seed, CenterCrop, Rescaling, then Conv2D, pooling and
  * Dense; tools/keras_import_image_preprocessing_fixture.py) imports with Keras's configs,
  * predicts what Keras predicted, and trains a step: no gradient is asked through the layers
- * that sit before every weight.
+ * that sit before every weight. Likewise the affine augmentation layers (RandomRotation,
+ * RandomZoom, RandomTranslation, seeded, with other than default fill modes and interpolation)
+ * before Conv2D, Flatten and Dense.
  */
 class ImagePreprocessingImportTest {
 
@@ -44,6 +49,41 @@ class ImagePreprocessingImportTest {
       FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 3));
       y.setFloat(1, 0, 0);
       y.setFloat(1, 1, 1);
+      float[] before = model.weights().get(model.weights().size() - 2).values();
+      double loss = model.trainOnBatch(x, y).get("loss");
+      assertTrue(Double.isFinite(loss), "loss " + loss);
+      float[] after = model.weights().get(model.weights().size() - 2).values();
+      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+    }
+  }
+
+  @Test
+  void importsTheAffineAugmentationLayersPredictsAndTrainsAStep() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("random_affine.keras"))) {
+      Fixtures.assertPredictsAsKeras(model, "random_affine");
+      Layer rotation = layer(model, RandomRotation.class);
+      assertEquals(List.of(-0.1, 0.2), rotation.arguments().get("factor"));
+      assertEquals("constant", rotation.arguments().get("fill_mode"));
+      assertEquals(0.5, rotation.arguments().get("fill_value"));
+      assertEquals(1L, rotation.config().get("seed"));
+      Layer zoom = layer(model, RandomZoom.class);
+      assertEquals(0.2, zoom.arguments().get("height_factor"));
+      assertEquals(List.of(-0.1, 0.3), zoom.arguments().get("width_factor"));
+      assertEquals("wrap", zoom.arguments().get("fill_mode"));
+      assertEquals(2L, zoom.config().get("seed"));
+      Layer translation = layer(model, RandomTranslation.class);
+      assertEquals(0.1, translation.arguments().get("height_factor"));
+      assertEquals(0.2, translation.arguments().get("width_factor"));
+      assertEquals("nearest", translation.arguments().get("interpolation"));
+      assertEquals("reflect", translation.arguments().get("fill_mode"));
+      assertEquals(3L, translation.config().get("seed"));
+
+      // they sit before every weight: a step trains, and predict is still the identity's
+      model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
+      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
+      long[] i = {0};
+      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255) / 255f));
+      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 2));
       float[] before = model.weights().get(model.weights().size() - 2).values();
       double loss = model.trainOnBatch(x, y).get("loss");
       assertTrue(Double.isFinite(loss), "loss " + loss);
