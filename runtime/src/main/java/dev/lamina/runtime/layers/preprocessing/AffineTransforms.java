@@ -91,8 +91,8 @@ final class AffineTransforms {
   }
 
   /**
-   * Keras's TensorFlow-backend {@code random.uniform}: {@code tf.random.stateless_uniform}, float32,
-   * {@code rnd * (maxval - minval) + minval} with both bounds cast to float32 first.
+   * Keras's TensorFlow-backend {@code random.uniform}: {@code tf.random.stateless_uniform},
+   * float32, {@code rnd * (maxval - minval) + minval} with both bounds cast to float32 first.
    */
   static Operand<TFloat32> uniform(Ops tf, Operand<TInt32> shape, Operand<TInt64> seed,
       double minval, double maxval) {

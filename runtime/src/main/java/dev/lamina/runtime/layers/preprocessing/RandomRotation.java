@@ -196,7 +196,8 @@ public final class RandomRotation extends Layer {
     Operand<TFloat32> a2 = tf.math.sub(tf.math.sub(cx, tf.math.mul(cx, a0)), tf.math.mul(cy, a1));
     Operand<TFloat32> b2 = tf.math.sub(tf.math.sub(cy, tf.math.mul(cx, b0)), tf.math.mul(cy, b1));
     Operand<TFloat32> zero = AffineTransforms.filled(tf, a0, 0f);
-    Operand<TFloat32> matrix = AffineTransforms.columns(tf, List.of(a0, a1, a2, b0, b1, b2, zero, zero));
+    Operand<TFloat32> matrix = AffineTransforms.columns(tf,
+        List.of(a0, a1, a2, b0, b1, b2, zero, zero));
     return AffineTransforms.transform(tf, x, matrix, interpolation, fillMode, fillValue);
   }
 }

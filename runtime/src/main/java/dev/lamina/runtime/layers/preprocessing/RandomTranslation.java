@@ -208,8 +208,8 @@ public final class RandomTranslation extends Layer {
     // Keras's _get_translation_matrix: [1, 0, -dx, 0, 1, -dy, 0, 0]
     Operand<TFloat32> one = AffineTransforms.filled(tf, dx, 1f);
     Operand<TFloat32> zero = AffineTransforms.filled(tf, dx, 0f);
-    Operand<TFloat32> matrix = AffineTransforms.columns(tf, List.of(one, zero, tf.math.neg(dx), zero, one,
-        tf.math.neg(dy), zero, zero));
+    Operand<TFloat32> matrix = AffineTransforms.columns(tf,
+        List.of(one, zero, tf.math.neg(dx), zero, one, tf.math.neg(dy), zero, zero));
     return AffineTransforms.transform(tf, x, matrix, interpolation, fillMode, fillValue);
   }
 }

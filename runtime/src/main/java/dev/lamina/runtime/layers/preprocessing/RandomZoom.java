@@ -202,8 +202,8 @@ public final class RandomZoom extends Layer {
     Operand<TFloat32> yOffset = tf.math.mul(tf.math.div(
         tf.math.sub(AffineTransforms.size(tf, x, 1), one), two), tf.math.sub(one, zy));
     Operand<TFloat32> zero = AffineTransforms.filled(tf, zx, 0f);
-    Operand<TFloat32> matrix = AffineTransforms.columns(tf, List.of(zx, zero, xOffset, zero, zy, yOffset,
-        zero, zero));
+    Operand<TFloat32> matrix = AffineTransforms.columns(tf,
+        List.of(zx, zero, xOffset, zero, zy, yOffset, zero, zero));
     return AffineTransforms.transform(tf, x, matrix, interpolation, fillMode, fillValue);
   }
 }
