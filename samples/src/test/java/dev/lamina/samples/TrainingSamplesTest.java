@@ -86,8 +86,9 @@ class TrainingSamplesTest {
           () -> model.compile(new Sgd(0.1), Losses.meanSquaredError()));
       assertEquals("DigammaLayer 'digamma': op Digamma has no gradient in TensorFlow, and it lies "
           + "between a trainable weight and the loss, so the model cannot be trained through it. "
-          + "Use ops with gradients in the lambda, or wrap the part that needs none in "
-          + "tf.stopGradient.", error.getMessage());
+          + "Place such a layer before every trainable weight (as image augmentation sits right "
+          + "after the input); in a Lambda, use ops with gradients, or wrap the part that needs "
+          + "none in tf.stopGradient.", error.getMessage());
     }
   }
 }
