@@ -14,9 +14,12 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * What Keras's affine augmentation layers (RandomRotation, RandomZoom, RandomTranslation) share:
- * their arguments' checks, their random draws and Keras's TensorFlow-backend
- * {@code affine_transform} ({@code ImageProjectiveTransformV3}).
+ * What Keras's random augmentation layers share: their random draws (Keras's seeded
+ * {@code uniform}, the seeds of its {@code SeedGenerator}) and factor checks, used by all of
+ * RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness and RandomCrop;
+ * and what the affine ones (RandomRotation, RandomZoom, RandomTranslation) share besides: their
+ * fill modes and interpolations and Keras's TensorFlow-backend {@code affine_transform}
+ * ({@code ImageProjectiveTransformV3}).
  */
 final class AffineTransforms {
 
@@ -65,6 +68,57 @@ final class AffineTransforms {
     return factor.clone();
   }
 
+  /**
+   * Keras's {@code BaseImagePreprocessingLayer._set_factor} with {@code _FACTOR_BOUNDS = (min,
+   * max)}: one number {@code f} in {@code [min, max]} gives {@code (max(-|f|, min), |f|)}; a pair
+   * is refused only if its first is above {@code max} or its second below {@code min}, and is
+   * sorted. The result, {@code {lower, upper}}, is what Keras's {@code get_config} writes.
+   */
+  static double[] baseFactor(String layer, double[] factor, double min, double max) {
+    String range = "[" + number(min) + ", " + number(max) + "]";
+    double[] f = requireNumberOrPair(layer, "factor", factor, range);
+    boolean refused = f.length == 1 ? f[0] < min || f[0] > max : f[0] > max || f[1] < min;
+    if (refused) {
+      throw new IllegalArgumentException(layer + " factor must be a number in the range "
+          + range + " or a pair (lower, upper) whose first is at most " + number(max)
+          + " and second at least " + number(min) + ", got "
+          + (f.length == 1 ? String.valueOf(f[0]) : Arrays.toString(f)));
+    }
+    if (f.length == 1) {
+      double a = Math.abs(f[0]);
+      return new double[] {Math.max(-a, min), a};
+    }
+    return new double[] {Math.min(f[0], f[1]), Math.max(f[0], f[1])};
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+  }
+
+  /** Keras's {@code value_range}: a pair of numbers {@code (low, high)}; a copy. */
+  static double[] requireValueRange(String layer, double[] valueRange) {
+    if (valueRange == null || valueRange.length != 2 || Double.isNaN(valueRange[0])
+        || Double.isNaN(valueRange[1])) {
+      throw new IllegalArgumentException(layer + " value_range must be a pair of numbers "
+          + "(low, high), got " + (valueRange == null ? "none" : Arrays.toString(valueRange)));
+    }
+    return valueRange.clone();
+  }
+
+  /**
+   * Keras's TensorFlow-backend {@code clip} ({@code tf.clip_by_value}):
+   * {@code maximum(minimum(x, high), low)}, both bounds float32.
+   */
+  static Operand<TFloat32> clip(Ops tf, Operand<TFloat32> x, double low, double high) {
+    return tf.math.maximum(tf.math.minimum(x, tf.constant((float) high)),
+        tf.constant((float) low));
+  }
+
+  /** A pair as a list of doubles, as Keras's {@code get_config} writes a tuple. */
+  static List<Double> pair(double[] pair) {
+    return List.of(pair[0], pair[1]);
+  }
+
   /** A number or a pair as Keras's {@code get_config} writes it: a number or a list. */
   static Object configValue(double[] factor) {
     if (factor == null) {
@@ -93,13 +147,16 @@ final class AffineTransforms {
   /**
    * Keras's TensorFlow-backend {@code random.uniform}: {@code tf.random.stateless_uniform},
    * float32, {@code rnd * (maxval - minval) + minval} with both bounds cast to float32 first.
+   * Behind {@code tf.stopGradient}: a shape taken from the images ties the draw to the weights
+   * before the layer, and TensorFlow has no C++ gradient of {@code StatelessRandomUniform}.
    */
   static Operand<TFloat32> uniform(Ops tf, Operand<TInt32> shape, Operand<TInt64> seed,
       double minval, double maxval) {
     float lo = (float) minval;
     float hi = (float) maxval;
-    return tf.math.add(tf.math.mul(tf.random.statelessRandomUniform(shape, seed, TFloat32.class),
-        tf.constant(hi - lo)), tf.constant(lo));
+    return tf.stopGradient(tf.math.add(tf.math.mul(
+        tf.random.statelessRandomUniform(shape, seed, TFloat32.class), tf.constant(hi - lo)),
+        tf.constant(lo)));
   }
 
   /** The batch size, an int32 {@code [1]} vector, for the draws' shapes. */
