@@ -111,6 +111,54 @@ public final class PreprocessingTypes {
         return b.build();
       });
 
+  /** Keras's {@code RandomContrast(factor, value_range=(0, 255), seed=None)}. */
+  public static final LayerType<RandomContrast> RANDOM_CONTRAST = LayerType.of(
+      "RandomContrast", RandomContrast.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] factor = factor(c, "factor");
+        RandomContrast.Builder b = construct(c, "factor", () -> RandomContrast.builder(factor))
+            .name(name).seed(c.has("seed") ? c.requireLong("seed") : null);
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
+  /** Keras's {@code RandomBrightness(factor, value_range=(0, 255), seed=None)}. */
+  public static final LayerType<RandomBrightness> RANDOM_BRIGHTNESS = LayerType.of(
+      "RandomBrightness", RandomBrightness.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] factor = factor(c, "factor");
+        RandomBrightness.Builder b = construct(c, "factor",
+            () -> RandomBrightness.builder(factor))
+            .name(name).seed(c.has("seed") ? c.requireLong("seed") : null);
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
+  /** Keras's {@code RandomCrop(height, width, seed=None, data_format=None)}. */
+  public static final LayerType<RandomCrop> RANDOM_CROP = LayerType.of(
+      "RandomCrop", RandomCrop.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        int height = c.requireInt("height");
+        int width = c.requireInt("width");
+        construct(c, "height", () -> RandomCrop.builder(height, 1));
+        RandomCrop.Builder b = construct(c, "width", () -> RandomCrop.builder(height, width));
+        return b.name(name).seed(c.has("seed") ? c.requireLong("seed") : null).build();
+      });
+
+  /** Keras's {@code value_range}: a list of two numbers. */
+  private static double[] valueRange(LayerConfig c) throws ModelFormatException {
+    if (c.json().get("value_range") instanceof JsonArray list) {
+      return list.doubles();
+    }
+    throw c.error("value_range", "value_range must be a pair of numbers (low, high)");
+  }
+
   /** A required factor as Keras writes it: a number or a list (of two numbers). */
   private static double[] factor(LayerConfig c, String key) throws ModelFormatException {
     if (!c.has(key)) {
