@@ -24,9 +24,25 @@ And random_affine.keras / random_affine.json, the affine augmentation layers:
 
 predict runs the three as the identity.
 
+And random_color_crop.keras / random_color_crop.json, the colour and crop
+augmentation layers:
+
+    Input(9, 11, 3) -> RandomContrast((-0.2, 0.4), value_range=(0, 1), seed=1)
+                    -> RandomBrightness(0.3, value_range=(0, 1), seed=2)
+                    -> RandomCrop(6, 8, seed=3) -> Flatten -> Dense(2)
+
+predict runs the first two as the identity and RandomCrop as its fixed
+centred window. Keras 3.15.1's RandomCrop returns its input unchanged when
+training=False (keras-team/keras#21868), so that Keras's own predict of this
+model fails at the Dense; the expected outputs are computed with RandomCrop's
+transform_images applied for training=False as well (the fix Keras's pull
+requests for that issue make): Keras's code for the window it computes then.
+
 Run by hand from the repository root (never by CI):
 
-    /work/venv/bin/python tools/keras_import_image_preprocessing_fixture.py
+    /work/venv/bin/python tools/keras_import_image_preprocessing_fixture.py [stem ...]
+
+(no stem: every fixture; else only those named, e.g. random_color_crop).
 
 The JSON is deterministic (seeds fixed); the .keras zip is not byte-identical
 across runs (Keras writes the save date into metadata.json).
@@ -79,13 +95,47 @@ def affine_model(rng):
                        "Dense(2); Keras's initial weights"
 
 
+def color_crop_model(rng):
+    inp = keras.Input(shape=(9, 11, 3), name="image")
+    h = layers.RandomContrast((-0.2, 0.4), value_range=(0, 1), seed=1, name="contrast")(inp)
+    h = layers.RandomBrightness(0.3, value_range=(0, 1), seed=2, name="brightness")(h)
+    h = layers.RandomCrop(6, 8, seed=3, name="crop")(h)
+    out = layers.Dense(2, name="dense")(layers.Flatten(name="flatten")(h))
+    model = keras.Model(inp, out, name="random_color_crop")
+    x = rng.uniform(0, 1, size=(3, 9, 11, 3)).astype(np.float32)
+    return model, [x], "Input(9, 11, 3, name=image) -> RandomContrast((-0.2, 0.4), " \
+                       "value_range=(0, 1), seed=1) -> RandomBrightness(0.3, " \
+                       "value_range=(0, 1), seed=2) -> RandomCrop(6, 8, seed=3) -> Flatten " \
+                       "-> Dense(2); Keras's initial weights; RandomCrop's training=False " \
+                       "window applied (keras-team/keras#21868)"
+
+
+def crop_at_inference_too():
+    """RandomCrop.transform_images applied whatever training is (keras-team/keras#21868)."""
+    original = layers.RandomCrop.transform_images
+
+    def transform_images(self, images, transformation, training=True):
+        return original(self, images, transformation, training=True)
+
+    layers.RandomCrop.transform_images = transform_images
+
+
+FIXTURES = {
+    "image_preprocessing": (image_model, 7),
+    "random_affine": (affine_model, 8),
+    "random_color_crop": (color_crop_model, 9),
+}
+
+
 def main():
-    rng = np.random.default_rng(fx.SEED + 7)
-    fx.save_fixture("image_preprocessing", image_model, rng, {})
-    fx.save_fixture("random_affine", affine_model, np.random.default_rng(fx.SEED + 8), {})
-    for name in ("image_preprocessing.keras", "image_preprocessing.json",
-                 "random_affine.keras", "random_affine.json"):
-        print("%8d  %s" % (os.path.getsize(os.path.join(fx.OUT_DIR, name)), name))
+    stems = sys.argv[1:] or list(FIXTURES)
+    for stem in stems:
+        build, offset = FIXTURES[stem]
+        if stem == "random_color_crop":
+            crop_at_inference_too()
+        fx.save_fixture(stem, build, np.random.default_rng(fx.SEED + offset), {})
+        for name in (stem + ".keras", stem + ".json"):
+            print("%8d  %s" % (os.path.getsize(os.path.join(fx.OUT_DIR, name)), name))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.layers.preprocessing.CenterCrop;
+import dev.lamina.runtime.layers.preprocessing.RandomBrightness;
+import dev.lamina.runtime.layers.preprocessing.RandomContrast;
+import dev.lamina.runtime.layers.preprocessing.RandomCrop;
 import dev.lamina.runtime.layers.preprocessing.RandomFlip;
 import dev.lamina.runtime.layers.preprocessing.RandomRotation;
 import dev.lamina.runtime.layers.preprocessing.RandomTranslation;
@@ -28,7 +31,11 @@ import org.tensorflow.ndarray.Shape;
  * predicts what Keras predicted, and trains a step: no gradient is asked through the layers
  * that sit before every weight. Likewise the affine augmentation layers (RandomRotation,
  * RandomZoom, RandomTranslation, seeded, with other than default fill modes and interpolation)
- * before Conv2D, Flatten and Dense.
+ * before Conv2D, Flatten and Dense. And the colour and crop augmentation layers
+ * (RandomContrast, RandomBrightness with value_range (0, 1), RandomCrop to a smaller,
+ * non-square size) before Flatten and Dense: predict is the identity for the first two and
+ * RandomCrop's centred window (Keras's window for training=False; see the fixture script about
+ * keras-team/keras#21868).
  */
 class ImagePreprocessingImportTest {
 
@@ -79,6 +86,37 @@ class ImagePreprocessingImportTest {
       assertEquals(3L, translation.config().get("seed"));
 
       // they sit before every weight: a step trains, and predict is still the identity's
+      model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
+      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
+      long[] i = {0};
+      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255) / 255f));
+      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 2));
+      float[] before = model.weights().get(model.weights().size() - 2).values();
+      double loss = model.trainOnBatch(x, y).get("loss");
+      assertTrue(Double.isFinite(loss), "loss " + loss);
+      float[] after = model.weights().get(model.weights().size() - 2).values();
+      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+    }
+  }
+
+  @Test
+  void importsTheColourAndCropAugmentationLayersPredictsAndTrainsAStep() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("random_color_crop.keras"))) {
+      Fixtures.assertPredictsAsKeras(model, "random_color_crop");
+      Layer contrast = layer(model, RandomContrast.class);
+      assertEquals(List.of(-0.2, 0.4), contrast.arguments().get("factor"));
+      assertEquals(List.of(0.0, 1.0), contrast.arguments().get("value_range"));
+      assertEquals(1L, contrast.config().get("seed"));
+      Layer brightness = layer(model, RandomBrightness.class);
+      assertEquals(List.of(-0.3, 0.3), brightness.arguments().get("factor"));
+      assertEquals(List.of(0.0, 1.0), brightness.arguments().get("value_range"));
+      assertEquals(2L, brightness.config().get("seed"));
+      Layer crop = layer(model, RandomCrop.class);
+      assertEquals(6, crop.arguments().get("height"));
+      assertEquals(8, crop.arguments().get("width"));
+      assertEquals(3L, crop.config().get("seed"));
+
+      // they sit before every weight: a step trains (random contrast, brightness and window)
       model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
       FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
       long[] i = {0};
