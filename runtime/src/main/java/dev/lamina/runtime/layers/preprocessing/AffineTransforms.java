@@ -119,6 +119,33 @@ final class AffineTransforms {
     return List.of(pair[0], pair[1]);
   }
 
+  /**
+   * A zoom or translation factor as Keras's {@code _set_factor} takes it: one number or a pair,
+   * each number inside {@code range} ({@code allowed} says which are), as given.
+   */
+  static double[] requireEachIn(String layer, String argument, double[] factor, String range,
+      java.util.function.DoublePredicate allowed) {
+    double[] f = requireNumberOrPair(layer, argument, factor, range);
+    for (double v : f) {
+      if (!allowed.test(v)) {
+        throw new IllegalArgumentException(layer + " " + argument + " must be a number or a "
+            + "pair (lower, upper) in the range " + range + ", got "
+            + (f.length == 1 ? String.valueOf(f[0]) : Arrays.toString(f)));
+      }
+    }
+    return f;
+  }
+
+  /** The lower bound of a factor: {@code -|f|} for one number, the smaller of a pair. */
+  static double lower(double[] f) {
+    return f.length == 1 ? -Math.abs(f[0]) : Math.min(f[0], f[1]);
+  }
+
+  /** The upper bound of a factor: {@code |f|} for one number, the larger of a pair. */
+  static double upper(double[] f) {
+    return f.length == 1 ? Math.abs(f[0]) : Math.max(f[0], f[1]);
+  }
+
   /** A number or a pair as Keras's {@code get_config} writes it: a number or a list. */
   static Object configValue(double[] factor) {
     if (factor == null) {

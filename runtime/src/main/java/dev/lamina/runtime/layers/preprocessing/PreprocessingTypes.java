@@ -60,14 +60,8 @@ public final class PreprocessingTypes {
       "RandomRotation", RandomRotation.class, (name, c) -> {
         ReshapingTypes.channelsLast(c);
         double[] factor = factor(c, "factor");
-        RandomRotation.Builder b = construct(c, "factor", () -> RandomRotation.builder(factor))
-            .name(name).seed(c.has("seed") ? c.requireLong("seed") : null)
-            .fillValue(c.optDouble("fill_value", 0.0));
-        String fillMode = c.optString("fill_mode", "reflect");
-        String interpolation = c.optString("interpolation", "bilinear");
-        construct(c, "fill_mode", () -> b.fillMode(fillMode));
-        construct(c, "interpolation", () -> b.interpolation(interpolation));
-        return b.build();
+        return affine(c, name, construct(c, "factor", () -> RandomRotation.builder(factor)))
+            .build();
       });
 
   /**
@@ -79,15 +73,9 @@ public final class PreprocessingTypes {
         ReshapingTypes.channelsLast(c);
         double[] height = factor(c, "height_factor");
         double[] width = c.has("width_factor") ? factor(c, "width_factor") : null;
-        RandomZoom.Builder b = construct(c, "height_factor", () -> RandomZoom.builder(height))
-            .name(name).seed(c.has("seed") ? c.requireLong("seed") : null)
-            .fillValue(c.optDouble("fill_value", 0.0));
+        RandomZoom.Builder b = construct(c, "height_factor", () -> RandomZoom.builder(height));
         construct(c, "width_factor", () -> b.widthFactor(width));
-        String fillMode = c.optString("fill_mode", "reflect");
-        String interpolation = c.optString("interpolation", "bilinear");
-        construct(c, "fill_mode", () -> b.fillMode(fillMode));
-        construct(c, "interpolation", () -> b.interpolation(interpolation));
-        return b.build();
+        return affine(c, name, b).build();
       });
 
   /**
@@ -100,15 +88,9 @@ public final class PreprocessingTypes {
         double[] height = factor(c, "height_factor");
         double[] width = factor(c, "width_factor");
         RandomTranslation.Builder b = construct(c, "height_factor",
-            () -> RandomTranslation.builder(height, new double[] {0}))
-            .name(name).seed(c.has("seed") ? c.requireLong("seed") : null)
-            .fillValue(c.optDouble("fill_value", 0.0));
+            () -> RandomTranslation.builder(height, new double[] {0}));
         construct(c, "width_factor", () -> b.widthFactor(width));
-        String fillMode = c.optString("fill_mode", "reflect");
-        String interpolation = c.optString("interpolation", "bilinear");
-        construct(c, "fill_mode", () -> b.fillMode(fillMode));
-        construct(c, "interpolation", () -> b.interpolation(interpolation));
-        return b.build();
+        return affine(c, name, b).build();
       });
 
   /** Keras's {@code RandomContrast(factor, value_range=(0, 255), seed=None)}. */
@@ -152,6 +134,21 @@ public final class PreprocessingTypes {
       });
 
   /** Keras's {@code value_range}: a list of two numbers. */
+  /**
+   * The name and what every affine augmentation reads: {@code seed}, {@code fill_value},
+   * {@code fill_mode} and {@code interpolation}, each with Keras's default.
+   */
+  private static <B extends AffineAugmentation.Builder<B>> B affine(LayerConfig c, String name,
+      B b) throws ModelFormatException {
+    b.name(name).seed(c.has("seed") ? c.requireLong("seed") : null)
+        .fillValue(c.optDouble("fill_value", 0.0));
+    String fillMode = c.optString("fill_mode", "reflect");
+    String interpolation = c.optString("interpolation", "bilinear");
+    construct(c, "fill_mode", () -> b.fillMode(fillMode));
+    construct(c, "interpolation", () -> b.interpolation(interpolation));
+    return b;
+  }
+
   private static double[] valueRange(LayerConfig c) throws ModelFormatException {
     if (c.json().get("value_range") instanceof JsonArray list) {
       return list.doubles();

@@ -1,8 +1,6 @@
 package dev.lamina.runtime.layers.preprocessing;
 
-import dev.lamina.runtime.Layer;
-import dev.lamina.runtime.SymbolicTensor;
-import dev.lamina.runtime.layers.Layers;
+import dev.lamina.runtime.SeedStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +9,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.family.TNumber;
 
 /**
  * Keras's {@code RandomContrast(factor, value_range=(0, 255), seed=None)}: in training
@@ -32,13 +29,12 @@ import org.tensorflow.types.family.TNumber;
  * {@code FitOptions.seed}). Numeric inputs, cast to float32; channels_last batches of images.
  * No weights; every op has a gradient, so the layer may also sit after a weight.
  */
-public final class RandomContrast extends Layer {
+public final class RandomContrast extends RandomImageLayer {
 
   private static final String TYPE = "RandomContrast";
 
   private final double[] factor;
   private final double[] valueRange;
-  private final Long seed;
 
   /** {@code RandomContrast(factor)}: value_range (0, 255), unseeded. */
   public RandomContrast(double factor) {
@@ -46,10 +42,9 @@ public final class RandomContrast extends Layer {
   }
 
   private RandomContrast(Builder b) {
-    super(b.name);
+    super(b.name, b.seed);
     this.factor = b.factor;
     this.valueRange = b.valueRange;
-    this.seed = b.seed;
   }
 
   /** A builder of {@code RandomContrast(factor)}: one number or a pair (lower, upper). */
@@ -58,19 +53,12 @@ public final class RandomContrast extends Layer {
   }
 
   /** Keras's arguments and defaults; each setter refuses what Keras refuses. */
-  public static final class Builder {
+  public static final class Builder extends RandomImageLayer.Builder<Builder> {
     private double[] factor;
     private double[] valueRange = {0, 255};
-    private String name;
-    private Long seed;
 
     private Builder(double[] factor) {
       factor(factor);
-    }
-
-    public Builder name(String name) {
-      this.name = name;
-      return this;
     }
 
     /** One number in [0, 1] or a pair (lower, upper): Keras's {@code factor}. */
@@ -85,19 +73,9 @@ public final class RandomContrast extends Layer {
       return this;
     }
 
-    /** Keras's {@code seed}: draws as Keras's layer with that seed; null for none. */
-    public Builder seed(Long seed) {
-      this.seed = seed;
-      return this;
-    }
-
     public RandomContrast build() {
       return new RandomContrast(this);
     }
-  }
-
-  public SymbolicTensor<TFloat32> apply(SymbolicTensor<? extends TNumber> x) {
-    return applyTyped(x);
   }
 
   /** Keras's arguments: the factor as Keras keeps it, {@code [lower, upper]}. */
@@ -110,31 +88,12 @@ public final class RandomContrast extends Layer {
     return arguments;
   }
 
-  /** The arguments and the seed (null if none), so that a loaded model draws as the saved. */
   @Override
-  public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>(arguments());
-    config.put("seed", seed);
-    return config;
-  }
-
-  @Override
-  protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
-    Layers.requireInputs(this, inputs, 1);
-    return Layers.spec(ImageLayers.requireImages(this, inputs.get(0)), TFloat32.class);
-  }
-
-  @Override
-  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
-      CallContext context) {
-    Operand<TFloat32> x = ImageLayers.floats(tf, inputs.get(0));
-    if (!context.training()) {
-      return tf.identity(x);
-    }
+  protected Operand<TFloat32> augment(Ops tf, Operand<TFloat32> x, SeedStream seeds) {
     Operand<TInt32> shape = tf.concat(List.of(AffineTransforms.batch(tf, x),
         tf.constant(new int[] {1, 1, 1})), tf.constant(0));
     Operand<TFloat32> contrast = AffineTransforms.uniform(tf, shape,
-        AffineTransforms.seed(context.seeds(), seed, 1, 0), 1.0 - factor[0], 1.0 + factor[1]);
+        draw(seeds, 1, 0), 1.0 - factor[0], 1.0 + factor[1]);
     // Keras's _adjust_contrast: the mean over the height, then over the width
     Operand<TFloat32> mean = tf.math.mean(tf.math.mean(x, tf.constant(1),
         Mean.keepDims(true)), tf.constant(2), Mean.keepDims(true));

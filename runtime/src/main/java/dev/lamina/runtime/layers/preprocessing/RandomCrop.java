@@ -1,6 +1,6 @@
 package dev.lamina.runtime.layers.preprocessing;
 
-import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.SeedStream;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.layers.Layers;
@@ -12,7 +12,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.family.TNumber;
 
 /**
  * Keras's {@code RandomCrop(height, width, seed=None, data_format=None)}: a {@code (height,
@@ -38,13 +37,12 @@ import org.tensorflow.types.family.TNumber;
  * refuses unknown ones too). Numeric inputs, cast to float32. No weights; every op has a
  * gradient, so the layer may also sit after a weight.
  */
-public final class RandomCrop extends Layer {
+public final class RandomCrop extends RandomImageLayer {
 
   private static final String TYPE = "RandomCrop";
 
   private final int height;
   private final int width;
-  private final Long seed;
   /** The input's height and width (the same at each call). */
   private long[] inputSize;
   private boolean called;
@@ -55,10 +53,9 @@ public final class RandomCrop extends Layer {
   }
 
   private RandomCrop(Builder b) {
-    super(b.name);
+    super(b.name, b.seed);
     this.height = b.height;
     this.width = b.width;
-    this.seed = b.seed;
   }
 
   /** A builder of {@code RandomCrop(height, width)}. */
@@ -67,11 +64,9 @@ public final class RandomCrop extends Layer {
   }
 
   /** Keras's arguments and defaults. */
-  public static final class Builder {
+  public static final class Builder extends RandomImageLayer.Builder<Builder> {
     private final int height;
     private final int width;
-    private String name;
-    private Long seed;
 
     private Builder(int height, int width) {
       ImageLayers.requirePositive(TYPE, "height", height);
@@ -80,24 +75,9 @@ public final class RandomCrop extends Layer {
       this.width = width;
     }
 
-    public Builder name(String name) {
-      this.name = name;
-      return this;
-    }
-
-    /** Keras's {@code seed}: draws as Keras's layer with that seed; null for none. */
-    public Builder seed(Long seed) {
-      this.seed = seed;
-      return this;
-    }
-
     public RandomCrop build() {
       return new RandomCrop(this);
     }
-  }
-
-  public SymbolicTensor<TFloat32> apply(SymbolicTensor<? extends TNumber> x) {
-    return applyTyped(x);
   }
 
   @Override
@@ -107,14 +87,6 @@ public final class RandomCrop extends Layer {
     arguments.put("width", width);
     arguments.put("data_format", "channels_last");
     return arguments;
-  }
-
-  /** The arguments and the seed (null if none), so that a loaded model crops as the saved. */
-  @Override
-  public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>(arguments());
-    config.put("seed", seed);
-    return config;
   }
 
   @Override
@@ -131,22 +103,27 @@ public final class RandomCrop extends Layer {
     return Layers.spec(ImageLayers.resized(shape, height, width), TFloat32.class);
   }
 
+  /** In training: a random window when the input is larger on both sides, else the fixed one. */
   @Override
-  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
-      CallContext context) {
-    Operand<TFloat32> x = ImageLayers.floats(tf, inputs.get(0));
+  protected Operand<TFloat32> augment(Ops tf, Operand<TFloat32> x, SeedStream seeds) {
     long h = inputSize[0];
     long w = inputSize[1];
-    if (context.training() && h > height && w > width) {
-      Operand<TInt32> scalar = tf.constant(new int[0]);
-      Operand<TInt32> h0 = start(tf, AffineTransforms.uniform(tf, scalar,
-          AffineTransforms.seed(context.seeds(), seed, 2, 0), 0, (double) (h - height + 1)),
-          h - height);
-      Operand<TInt32> w0 = start(tf, AffineTransforms.uniform(tf, scalar,
-          AffineTransforms.seed(context.seeds(), seed, 2, 1), 0, (double) (w - width + 1)),
-          w - width);
-      return ImageLayers.crop(tf, x, h0, w0, tf.constant(height), tf.constant(width));
+    if (h <= height || w <= width) {
+      return infer(tf, x);
     }
+    Operand<TInt32> scalar = tf.constant(new int[0]);
+    Operand<TInt32> h0 = start(tf, AffineTransforms.uniform(tf, scalar, draw(seeds, 2, 0), 0,
+        (double) (h - height + 1)), h - height);
+    Operand<TInt32> w0 = start(tf, AffineTransforms.uniform(tf, scalar, draw(seeds, 2, 1), 0,
+        (double) (w - width + 1)), w - width);
+    return ImageLayers.crop(tf, x, h0, w0, tf.constant(height), tf.constant(width));
+  }
+
+  /** Keras's fixed window (see the class comment), in predict and evaluate. */
+  @Override
+  protected Operand<TFloat32> infer(Ops tf, Operand<TFloat32> x) {
+    long h = inputSize[0];
+    long w = inputSize[1];
     // Keras's fixed window: Python float arithmetic, truncated
     long cropH = Math.max(Math.min(h, (long) ((double) (w * height) / width)), 1);
     long cropW = Math.max(Math.min(w, (long) ((double) (h * width) / height)), 1);

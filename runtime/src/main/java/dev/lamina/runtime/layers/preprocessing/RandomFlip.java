@@ -1,9 +1,6 @@
 package dev.lamina.runtime.layers.preprocessing;
 
-import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.SeedStream;
-import dev.lamina.runtime.SymbolicTensor;
-import dev.lamina.runtime.layers.Layers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +9,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
-import org.tensorflow.types.family.TNumber;
 
 /**
  * Keras's {@code RandomFlip(mode="horizontal_and_vertical", seed=None, data_format=None)}: in
@@ -26,7 +22,7 @@ import org.tensorflow.types.family.TNumber;
  * {@code [seed, k]}, as Keras's {@code RandomFlip(seed=seed)} does; without one, from
  * {@code FitOptions.seed}. No weights.
  */
-public final class RandomFlip extends Layer {
+public final class RandomFlip extends RandomImageLayer {
 
   /** Keras's modes. */
   public static final String HORIZONTAL = "horizontal";
@@ -34,7 +30,6 @@ public final class RandomFlip extends Layer {
   public static final String HORIZONTAL_AND_VERTICAL = "horizontal_and_vertical";
 
   private final String mode;
-  private final Long seed;
 
   /** {@code RandomFlip()}: both ways, unseeded. */
   public RandomFlip() {
@@ -53,18 +48,13 @@ public final class RandomFlip extends Layer {
 
   /** {@code RandomFlip(mode, seed=seed, name=name)}, {@code seed} null for none. */
   public RandomFlip(String name, String mode, Long seed) {
-    super(name);
+    super(name, seed);
     if (!HORIZONTAL.equals(mode) && !VERTICAL.equals(mode)
         && !HORIZONTAL_AND_VERTICAL.equals(mode)) {
       throw new IllegalArgumentException("RandomFlip mode must be 'horizontal', 'vertical' or "
           + "'horizontal_and_vertical', got '" + mode + "'");
     }
     this.mode = mode;
-    this.seed = seed;
-  }
-
-  public SymbolicTensor<TFloat32> apply(SymbolicTensor<? extends TNumber> x) {
-    return applyTyped(x);
   }
 
   @Override
@@ -75,29 +65,9 @@ public final class RandomFlip extends Layer {
     return arguments;
   }
 
-  /** The mode and the seed (null if none), so that a loaded model flips as the saved one. */
   @Override
-  public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>(arguments());
-    config.put("seed", seed);
-    return config;
-  }
-
-  @Override
-  protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
-    Layers.requireInputs(this, inputs, 1);
-    return Layers.spec(ImageLayers.requireImages(this, inputs.get(0)), TFloat32.class);
-  }
-
-  @Override
-  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
-      CallContext context) {
-    Operand<TFloat32> x = ImageLayers.floats(tf, inputs.get(0));
-    if (!context.training()) {
-      return tf.identity(x);
-    }
-    SeedStream seeds = context.seeds();
-    Operand<TInt64> draw = seed == null ? seeds.next() : seeds.next(seed);
+  protected Operand<TFloat32> augment(Ops tf, Operand<TFloat32> x, SeedStream seeds) {
+    Operand<TInt64> draw = seed() == null ? seeds.next() : seeds.next(seed());
     Operand<TInt32> flipsShape = tf.concat(List.of(
         tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1})),
         tf.constant(new int[] {1, 1, 1})), tf.constant(0));

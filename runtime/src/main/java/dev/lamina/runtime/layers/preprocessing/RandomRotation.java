@@ -1,8 +1,6 @@
 package dev.lamina.runtime.layers.preprocessing;
 
-import dev.lamina.runtime.Layer;
-import dev.lamina.runtime.SymbolicTensor;
-import dev.lamina.runtime.layers.Layers;
+import dev.lamina.runtime.SeedStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +8,6 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.family.TNumber;
 
 /**
  * Keras's {@code RandomRotation(factor, fill_mode="reflect", interpolation="bilinear",
@@ -31,21 +28,15 @@ import org.tensorflow.types.family.TNumber;
  * {@code SeedGenerator(seed)}; without one, from {@code FitOptions.seed}), Keras's affine matrix
  * {@code [cos, -sin, cx - cx cos + cy sin, sin, cos, cy - cx sin - cy cos, 0, 0]} with
  * {@code (cx, cy) = ((width - 1) / 2, (height - 1) / 2)}, and {@code ImageProjectiveTransformV3}.
- * Numeric inputs, cast to float32; channels_last batches of images. No weights. TensorFlow has
- * no C++ gradient of {@code ImageProjectiveTransformV3}: after a trainable weight the model
- * cannot be trained (compiling its training step fails naming this layer); right after the
- * input, as augmentation is used, it trains.
+ * Numeric inputs, cast to float32; channels_last batches of images. No weights; trains only
+ * before every trainable weight ({@link AffineAugmentation}).
  */
-public final class RandomRotation extends Layer {
+public final class RandomRotation extends AffineAugmentation {
 
   private static final String TYPE = "RandomRotation";
 
   private final double lower;
   private final double upper;
-  private final String fillMode;
-  private final String interpolation;
-  private final Long seed;
-  private final double fillValue;
 
   /** {@code RandomRotation(factor)}: Keras's defaults, unseeded. */
   public RandomRotation(double factor) {
@@ -53,13 +44,9 @@ public final class RandomRotation extends Layer {
   }
 
   private RandomRotation(Builder b) {
-    super(b.name);
+    super(b);
     this.lower = b.lower;
     this.upper = b.upper;
-    this.fillMode = b.fillMode;
-    this.interpolation = b.interpolation;
-    this.seed = b.seed;
-    this.fillValue = b.fillValue;
   }
 
   /**
@@ -71,16 +58,12 @@ public final class RandomRotation extends Layer {
   }
 
   /** Keras's arguments and defaults; each setter refuses what Keras refuses. */
-  public static final class Builder {
+  public static final class Builder extends AffineAugmentation.Builder<Builder> {
     private final double lower;
     private final double upper;
-    private String name;
-    private String fillMode = "reflect";
-    private String interpolation = "bilinear";
-    private Long seed;
-    private double fillValue;
 
     private Builder(double[] factor) {
+      super(TYPE);
       double[] f = AffineTransforms.requireNumberOrPair(TYPE, "factor", factor, "[-1, 1]");
       if (f.length == 1) {
         if (f[0] < -1 || f[0] > 1) {
@@ -104,43 +87,9 @@ public final class RandomRotation extends Layer {
           + (f.length == 1 ? String.valueOf(f[0]) : Arrays.toString(f)));
     }
 
-    public Builder name(String name) {
-      this.name = name;
-      return this;
-    }
-
-    /** {@code "reflect"} (Keras's default), {@code "wrap"}, {@code "constant"} or
-     * {@code "nearest"}. */
-    public Builder fillMode(String fillMode) {
-      this.fillMode = AffineTransforms.requireFillMode(TYPE, fillMode);
-      return this;
-    }
-
-    /** {@code "bilinear"} (Keras's default) or {@code "nearest"}. */
-    public Builder interpolation(String interpolation) {
-      this.interpolation = AffineTransforms.requireInterpolation(TYPE, interpolation);
-      return this;
-    }
-
-    /** Keras's {@code seed}: draws as Keras's layer with that seed; null for none. */
-    public Builder seed(Long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The value of points outside the image with {@code fill_mode="constant"}. */
-    public Builder fillValue(double fillValue) {
-      this.fillValue = fillValue;
-      return this;
-    }
-
     public RandomRotation build() {
       return new RandomRotation(this);
     }
-  }
-
-  public SymbolicTensor<TFloat32> apply(SymbolicTensor<? extends TNumber> x) {
-    return applyTyped(x);
   }
 
   /** Keras's arguments; {@code factor} as Keras writes it, the sorted pair. */
@@ -148,38 +97,15 @@ public final class RandomRotation extends Layer {
   public Map<String, Object> arguments() {
     Map<String, Object> arguments = new LinkedHashMap<>();
     arguments.put("factor", AffineTransforms.configValue(new double[] {lower, upper}));
-    arguments.put("fill_mode", fillMode);
-    arguments.put("interpolation", interpolation);
-    arguments.put("fill_value", fillValue);
-    arguments.put("data_format", "channels_last");
-    return arguments;
-  }
-
-  /** The arguments and the seed (null if none), so that a loaded model rotates as the saved. */
-  @Override
-  public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>(arguments());
-    config.put("seed", seed);
-    return config;
+    return withFillArguments(arguments);
   }
 
   @Override
-  protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
-    Layers.requireInputs(this, inputs, 1);
-    return Layers.spec(ImageLayers.requireImages(this, inputs.get(0)), TFloat32.class);
-  }
-
-  @Override
-  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
-      CallContext context) {
-    Operand<TFloat32> x = ImageLayers.floats(tf, inputs.get(0));
-    if (!context.training()) {
-      return tf.identity(x);
-    }
+  Operand<TFloat32> matrix(Ops tf, Operand<TFloat32> x, SeedStream seeds) {
     // Keras: angle = uniform((batch,), lower * 360, upper * 360) degrees, then radians
     Operand<TFloat32> angle = tf.expandDims(AffineTransforms.uniform(tf,
-        AffineTransforms.batch(tf, x), AffineTransforms.seed(context.seeds(), seed, 1, 0),
-        lower * 360.0, upper * 360.0), tf.constant(1));
+        AffineTransforms.batch(tf, x), draw(seeds, 1, 0), lower * 360.0, upper * 360.0),
+        tf.constant(1));
     angle = tf.math.mul(angle, tf.constant((float) (Math.PI / 180.0)));
     Operand<TFloat32> cx = tf.math.mul(tf.constant(0.5f),
         tf.math.sub(AffineTransforms.size(tf, x, 2), tf.constant(1f)));
@@ -196,8 +122,6 @@ public final class RandomRotation extends Layer {
     Operand<TFloat32> a2 = tf.math.sub(tf.math.sub(cx, tf.math.mul(cx, a0)), tf.math.mul(cy, a1));
     Operand<TFloat32> b2 = tf.math.sub(tf.math.sub(cy, tf.math.mul(cx, b0)), tf.math.mul(cy, b1));
     Operand<TFloat32> zero = AffineTransforms.filled(tf, a0, 0f);
-    Operand<TFloat32> matrix = AffineTransforms.columns(tf,
-        List.of(a0, a1, a2, b0, b1, b2, zero, zero));
-    return AffineTransforms.transform(tf, x, matrix, interpolation, fillMode, fillValue);
+    return AffineTransforms.columns(tf, List.of(a0, a1, a2, b0, b1, b2, zero, zero));
   }
 }

@@ -1,9 +1,6 @@
 package dev.lamina.runtime.layers.preprocessing;
 
-import dev.lamina.runtime.Layer;
-import dev.lamina.runtime.SymbolicTensor;
-import dev.lamina.runtime.layers.Layers;
-import java.util.Arrays;
+import dev.lamina.runtime.SeedStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +8,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.family.TNumber;
 
 /**
  * Keras's {@code RandomTranslation(height_factor, width_factor, fill_mode="reflect",
@@ -36,16 +32,12 @@ import org.tensorflow.types.family.TNumber;
  * after a trainable weight the model cannot be trained (compiling its training step fails naming
  * this layer); right after the input, as augmentation is used, it trains.
  */
-public final class RandomTranslation extends Layer {
+public final class RandomTranslation extends AffineAugmentation {
 
   private static final String TYPE = "RandomTranslation";
 
   private final double[] heightFactor;
   private final double[] widthFactor;
-  private final String fillMode;
-  private final String interpolation;
-  private final Long seed;
-  private final double fillValue;
 
   /** {@code RandomTranslation(height_factor, width_factor)}: Keras's defaults, unseeded. */
   public RandomTranslation(double heightFactor, double widthFactor) {
@@ -53,13 +45,9 @@ public final class RandomTranslation extends Layer {
   }
 
   private RandomTranslation(Builder b) {
-    super(b.name);
+    super(b);
     this.heightFactor = b.heightFactor;
     this.widthFactor = b.widthFactor;
-    this.fillMode = b.fillMode;
-    this.interpolation = b.interpolation;
-    this.seed = b.seed;
-    this.fillValue = b.fillValue;
   }
 
   /**
@@ -75,45 +63,21 @@ public final class RandomTranslation extends Layer {
     return new Builder(heightFactor, widthFactor);
   }
 
-  /** Keras's {@code _set_factor}: the factor as given, checked. */
+  /** Keras's {@code _set_factor}: the factor as given, each number in [-1, 1]. */
   private static double[] checked(String argument, double[] factor) {
-    double[] f = AffineTransforms.requireNumberOrPair(TYPE, argument, factor, "[-1, 1]");
-    for (double v : f) {
-      if (v > 1 || v < -1) {
-        throw new IllegalArgumentException(TYPE + " " + argument + " must be a number or a "
-            + "pair (lower, upper) in the range [-1, 1], got "
-            + (f.length == 1 ? String.valueOf(f[0]) : Arrays.toString(f)));
-      }
-    }
-    return f;
-  }
-
-  private static double lower(double[] f) {
-    return f.length == 1 ? -Math.abs(f[0]) : Math.min(f[0], f[1]);
-  }
-
-  private static double upper(double[] f) {
-    return f.length == 1 ? Math.abs(f[0]) : Math.max(f[0], f[1]);
+    return AffineTransforms.requireEachIn(TYPE, argument, factor, "[-1, 1]",
+        v -> v >= -1 && v <= 1);
   }
 
   /** Keras's arguments and defaults; each setter refuses what Keras refuses. */
-  public static final class Builder {
+  public static final class Builder extends AffineAugmentation.Builder<Builder> {
     private double[] heightFactor;
     private double[] widthFactor;
-    private String name;
-    private String fillMode = "reflect";
-    private String interpolation = "bilinear";
-    private Long seed;
-    private double fillValue;
 
     private Builder(double[] heightFactor, double[] widthFactor) {
+      super(TYPE);
       heightFactor(heightFactor);
       widthFactor(widthFactor);
-    }
-
-    public Builder name(String name) {
-      this.name = name;
-      return this;
     }
 
     /** One number or a pair (lower, upper), fractions of the height. */
@@ -128,38 +92,9 @@ public final class RandomTranslation extends Layer {
       return this;
     }
 
-    /** {@code "reflect"} (Keras's default), {@code "wrap"}, {@code "constant"} or
-     * {@code "nearest"}. */
-    public Builder fillMode(String fillMode) {
-      this.fillMode = AffineTransforms.requireFillMode(TYPE, fillMode);
-      return this;
-    }
-
-    /** {@code "bilinear"} (Keras's default) or {@code "nearest"}. */
-    public Builder interpolation(String interpolation) {
-      this.interpolation = AffineTransforms.requireInterpolation(TYPE, interpolation);
-      return this;
-    }
-
-    /** Keras's {@code seed}: draws as Keras's layer with that seed; null for none. */
-    public Builder seed(Long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** The value of points outside the image with {@code fill_mode="constant"}. */
-    public Builder fillValue(double fillValue) {
-      this.fillValue = fillValue;
-      return this;
-    }
-
     public RandomTranslation build() {
       return new RandomTranslation(this);
     }
-  }
-
-  public SymbolicTensor<TFloat32> apply(SymbolicTensor<? extends TNumber> x) {
-    return applyTyped(x);
   }
 
   /** Keras's arguments, the factors as given (a number or a pair). */
@@ -168,48 +103,24 @@ public final class RandomTranslation extends Layer {
     Map<String, Object> arguments = new LinkedHashMap<>();
     arguments.put("height_factor", AffineTransforms.configValue(heightFactor));
     arguments.put("width_factor", AffineTransforms.configValue(widthFactor));
-    arguments.put("fill_mode", fillMode);
-    arguments.put("interpolation", interpolation);
-    arguments.put("fill_value", fillValue);
-    arguments.put("data_format", "channels_last");
-    return arguments;
-  }
-
-  /** The arguments and the seed (null if none), so that a loaded model shifts as the saved. */
-  @Override
-  public Map<String, Object> config() {
-    Map<String, Object> config = new LinkedHashMap<>(arguments());
-    config.put("seed", seed);
-    return config;
+    return withFillArguments(arguments);
   }
 
   @Override
-  protected OutputSpec<?> computeOutput(List<SymbolicTensor<?>> inputs) {
-    Layers.requireInputs(this, inputs, 1);
-    return Layers.spec(ImageLayers.requireImages(this, inputs.get(0)), TFloat32.class);
-  }
-
-  @Override
-  protected Operand<?> build(Ops tf, List<Operand<?>> inputs, List<Operand<TFloat32>> weights,
-      CallContext context) {
-    Operand<TFloat32> x = ImageLayers.floats(tf, inputs.get(0));
-    if (!context.training()) {
-      return tf.identity(x);
-    }
+  Operand<TFloat32> matrix(Ops tf, Operand<TFloat32> x, SeedStream seeds) {
     Operand<TInt32> shape = tf.concat(List.of(AffineTransforms.batch(tf, x),
         tf.constant(new int[] {1})), tf.constant(0));
     // Keras: the height's draw first, each times the image's size
     Operand<TFloat32> dy = tf.math.mul(AffineTransforms.uniform(tf, shape,
-        AffineTransforms.seed(context.seeds(), seed, 2, 0),
-        lower(heightFactor), upper(heightFactor)), AffineTransforms.size(tf, x, 1));
+        draw(seeds, 2, 0),
+        AffineTransforms.lower(heightFactor), AffineTransforms.upper(heightFactor)), AffineTransforms.size(tf, x, 1));
     Operand<TFloat32> dx = tf.math.mul(AffineTransforms.uniform(tf, shape,
-        AffineTransforms.seed(context.seeds(), seed, 2, 1),
-        lower(widthFactor), upper(widthFactor)), AffineTransforms.size(tf, x, 2));
+        draw(seeds, 2, 1),
+        AffineTransforms.lower(widthFactor), AffineTransforms.upper(widthFactor)), AffineTransforms.size(tf, x, 2));
     // Keras's _get_translation_matrix: [1, 0, -dx, 0, 1, -dy, 0, 0]
     Operand<TFloat32> one = AffineTransforms.filled(tf, dx, 1f);
     Operand<TFloat32> zero = AffineTransforms.filled(tf, dx, 0f);
-    Operand<TFloat32> matrix = AffineTransforms.columns(tf,
+    return AffineTransforms.columns(tf,
         List.of(one, zero, tf.math.neg(dx), zero, one, tf.math.neg(dy), zero, zero));
-    return AffineTransforms.transform(tf, x, matrix, interpolation, fillMode, fillValue);
   }
 }
