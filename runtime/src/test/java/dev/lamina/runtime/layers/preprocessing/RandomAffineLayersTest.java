@@ -1,6 +1,5 @@
 package dev.lamina.runtime.layers.preprocessing;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +9,6 @@ import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.SymbolicTensor;
-import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.layers.KerasLayerFixtures;
@@ -20,11 +18,9 @@ import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Sgd;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,7 +32,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -69,24 +64,11 @@ class RandomAffineLayersTest {
   }
 
   static Stream<String> training() throws IOException {
-    List<String> ids = new ArrayList<>();
-    for (JsonObject c : trainingCases()) {
-      ids.add(c.requireString("id"));
-    }
-    return ids.stream();
+    return AugmentationFixtures.ids(FIXTURE, "training");
   }
 
   private static List<JsonObject> trainingCases() throws IOException {
     return KerasLayerFixtures.fixture(FIXTURE).requireArray("training").objects();
-  }
-
-  private static JsonObject trainingCase(String id) throws IOException {
-    for (JsonObject c : trainingCases()) {
-      if (c.requireString("id").equals(id)) {
-        return c;
-      }
-    }
-    throw new AssertionError("no case " + id);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -98,46 +80,24 @@ class RandomAffineLayersTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("training")
   void transformsAsKerasInTraining(String id) throws IOException {
-    JsonObject c = trainingCase(id);
+    JsonObject c = AugmentationFixtures.find(FIXTURE, "training", id);
     FloatNdArray x = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("x"));
-    FloatNdArray y = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("y"));
-    List<JsonObject> steps = c.requireArray("steps").objects();
-    try (Model model = model(KerasLayerFixtures.fromKerasConfig(c.requireObject("layer")))) {
-      model.setWeights(initial(c));
-      model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
-      for (int step = 0; step < steps.size(); step++) {
-        double loss = model.trainOnBatch(x, y).get("loss");
-        double want = steps.get(step).requireDouble("loss");
-        assertEquals(want, loss, 1e-5 * Math.max(1, Math.abs(want)), id + " step " + step);
-        JsonArray weights = steps.get(step).requireArray("weights");
-        for (int i = 0; i < weights.size(); i++) {
-          assertArrayEquals(weights.requireArray(i).floats(), model.weights().get(i).values(),
-              1e-5f, id + " step " + step + " weight " + i);
-        }
-      }
+    try (Model model = AugmentationFixtures.trainedAsKeras(c, id)) {
       // predict: the identity
-      ImageLayerTests.assertSameValues(plainPredict(model, x), model.predict(x), id);
+      ImageLayerTests.assertSameValues(AugmentationFixtures.plainPredict(model, x),
+          model.predict(x), id);
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("training")
   void kerasFirstCallIsStepZerosBatch(String id) throws IOException {
-    JsonObject c = trainingCase(id);
+    JsonObject c = AugmentationFixtures.find(FIXTURE, "training", id);
     FloatNdArray x = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("x"));
     FloatNdArray moved = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("first_call"));
     assertFalse(Arrays.equals(KerasLayerFixtures.floats(x), KerasLayerFixtures.floats(moved)),
         id + ": Keras transformed the batch");
-    try (Model plain = model(null)) {
-      plain.setWeights(initial(c));
-      plain.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
-      plain.trainOnBatch(moved, KerasLayerFixtures.array(c.requireObject("y")));
-      JsonArray weights = c.requireArray("steps").requireObject(0).requireArray("weights");
-      for (int i = 0; i < weights.size(); i++) {
-        assertArrayEquals(weights.requireArray(i).floats(), plain.weights().get(i).values(),
-            1e-5f, id + " weight " + i);
-      }
-    }
+    AugmentationFixtures.assertFirstCallIsStepZero(c, moved, id);
   }
 
   static Stream<Arguments> unseeded() {
@@ -314,27 +274,4 @@ class RandomAffineLayersTest {
         e.getMessage());
   }
 
-  /** Input(5, 7, 2) -> layer (none if null) -> Flatten -> Dense(1), as the fixture's. */
-  private static Model model(Layer layer) {
-    SymbolicTensor<?> x = Input.of(TFloat32.class, 5, 7, 2);
-    SymbolicTensor<?> h = layer == null ? x : layer.call(x);
-    return Model.of(x, Dense.builder(1).name("dense").build()
-        .call(new Flatten("flatten").call(h)));
-  }
-
-  private static FloatNdArray plainPredict(Model trained, FloatNdArray x) {
-    try (Model plain = model(null)) {
-      plain.setWeights(trained.getWeights());
-      return plain.predict(x);
-    }
-  }
-
-  private static List<FloatNdArray> initial(JsonObject c) throws IOException {
-    List<FloatNdArray> initial = new ArrayList<>();
-    for (JsonObject w : c.requireArray("initial").objects()) {
-      initial.add(NdArrays.wrap(Shape.of(w.requireArray("shape").longs()),
-          DataBuffers.of(w.requireArray("values").floats(), true, false)));
-    }
-    return initial;
-  }
 }

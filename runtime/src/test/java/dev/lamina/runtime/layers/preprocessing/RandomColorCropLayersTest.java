@@ -10,7 +10,6 @@ import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.SymbolicTensor;
-import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.layers.KerasLayerFixtures;
@@ -20,7 +19,6 @@ import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Sgd;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +33,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -67,24 +64,11 @@ class RandomColorCropLayersTest {
   }
 
   static Stream<String> training() throws IOException {
-    List<String> ids = new ArrayList<>();
-    for (JsonObject c : trainingCases()) {
-      ids.add(c.requireString("id"));
-    }
-    return ids.stream();
+    return AugmentationFixtures.ids(FIXTURE, "training");
   }
 
   private static List<JsonObject> trainingCases() throws IOException {
     return KerasLayerFixtures.fixture(FIXTURE).requireArray("training").objects();
-  }
-
-  private static JsonObject trainingCase(String id) throws IOException {
-    for (JsonObject c : trainingCases()) {
-      if (c.requireString("id").equals(id)) {
-        return c;
-      }
-    }
-    throw new AssertionError("no case " + id);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -102,55 +86,19 @@ class RandomColorCropLayersTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("training")
   void transformsAsKerasInTraining(String id) throws IOException {
-    JsonObject c = trainingCase(id);
-    FloatNdArray x = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("x"));
-    FloatNdArray y = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("y"));
-    List<JsonObject> steps = c.requireArray("steps").objects();
-    Layer layer = KerasLayerFixtures.fromKerasConfig(c.requireObject("layer"));
-    try (Model model = model(layer, x.shape())) {
-      model.setWeights(initial(c));
-      model.compile(new Sgd(c.requireDouble("learning_rate")),
-          Losses.get("mean_squared_error", false));
-      for (int step = 0; step < steps.size(); step++) {
-        double loss = model.trainOnBatch(x, y).get("loss");
-        double want = steps.get(step).requireDouble("loss");
-        assertEquals(want, loss, 1e-5 * Math.max(1, Math.abs(want)), id + " step " + step);
-        JsonArray weights = steps.get(step).requireArray("weights");
-        for (int i = 0; i < weights.size(); i++) {
-          float[] keras = weights.requireArray(i).floats();
-          float[] lamina = model.weights().get(i).values();
-          for (int j = 0; j < keras.length; j++) {
-            assertEquals(keras[j], lamina[j], 1e-5 * Math.max(1, Math.abs(keras[j])),
-                id + " step " + step + " weight " + i + "[" + j + "]");
-          }
-        }
-      }
-    }
+    AugmentationFixtures.trainedAsKeras(AugmentationFixtures.find(FIXTURE, "training", id), id)
+        .close();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("training")
   void kerasFirstCallIsStepZerosBatch(String id) throws IOException {
-    JsonObject c = trainingCase(id);
+    JsonObject c = AugmentationFixtures.find(FIXTURE, "training", id);
     FloatNdArray x = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("x"));
     FloatNdArray moved = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("first_call"));
     assertFalse(Arrays.equals(KerasLayerFixtures.floats(x), KerasLayerFixtures.floats(moved)),
         id + ": Keras transformed the batch");
-    try (Model plain = model(null, moved.shape())) {
-      plain.setWeights(initial(c));
-      plain.compile(new Sgd(c.requireDouble("learning_rate")),
-          Losses.get("mean_squared_error", false));
-      plain.trainOnBatch(moved, KerasLayerFixtures.array(c.requireObject("y")));
-      JsonArray weights = c.requireArray("steps").requireObject(0).requireArray("weights");
-      for (int i = 0; i < weights.size(); i++) {
-        float[] keras = weights.requireArray(i).floats();
-        float[] lamina = plain.weights().get(i).values();
-        for (int j = 0; j < keras.length; j++) {
-          assertEquals(keras[j], lamina[j], 1e-5 * Math.max(1, Math.abs(keras[j])),
-              id + " weight " + i + "[" + j + "]");
-        }
-      }
-    }
+    AugmentationFixtures.assertFirstCallIsStepZero(c, moved, id);
   }
 
   static Stream<Arguments> unseeded() {
@@ -337,20 +285,4 @@ class RandomColorCropLayersTest {
         e.getMessage());
   }
 
-  /** Input(batch shape's image) -> layer (none if null) -> Flatten -> Dense(1). */
-  private static Model model(Layer layer, Shape batch) {
-    SymbolicTensor<?> x = Input.of(TFloat32.class, batch.get(1), batch.get(2), batch.get(3));
-    SymbolicTensor<?> h = layer == null ? x : layer.call(x);
-    return Model.of(x, Dense.builder(1).name("dense").build()
-        .call(new Flatten("flatten").call(h)));
-  }
-
-  private static List<FloatNdArray> initial(JsonObject c) throws IOException {
-    List<FloatNdArray> initial = new ArrayList<>();
-    for (JsonObject w : c.requireArray("initial").objects()) {
-      initial.add(NdArrays.wrap(Shape.of(w.requireArray("shape").longs()),
-          DataBuffers.of(w.requireArray("values").floats(), true, false)));
-    }
-    return initial;
-  }
 }

@@ -1,15 +1,10 @@
 package dev.lamina.runtime.layers.preprocessing;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Input;
-import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
-import dev.lamina.runtime.SymbolicTensor;
-import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.layers.KerasLayerFixtures;
 import dev.lamina.runtime.layers.core.Dense;
@@ -18,8 +13,6 @@ import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Sgd;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +22,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -43,33 +35,18 @@ import org.tensorflow.types.TFloat32;
  */
 class RandomFlipTest {
 
+  private static final String FIXTURE = "image_preprocessing.json";
+  private static final String TRAINING = "random_flip_training";
+
   @TempDir
   Path dir;
 
   static Stream<Arguments> cases() throws IOException {
-    return KerasLayerFixtures.cases("image_preprocessing.json", "RandomFlip");
+    return KerasLayerFixtures.cases(FIXTURE, "RandomFlip");
   }
 
   static Stream<String> training() throws IOException {
-    List<String> ids = new ArrayList<>();
-    for (JsonObject c : trainingCases()) {
-      ids.add(c.requireString("id"));
-    }
-    return ids.stream();
-  }
-
-  private static List<JsonObject> trainingCases() throws IOException {
-    return KerasLayerFixtures.fixture("image_preprocessing.json")
-        .requireArray("random_flip_training").objects();
-  }
-
-  private static JsonObject trainingCase(String id) throws IOException {
-    for (JsonObject c : trainingCases()) {
-      if (c.requireString("id").equals(id)) {
-        return c;
-      }
-    }
-    throw new AssertionError("no case " + id);
+    return AugmentationFixtures.ids(FIXTURE, TRAINING);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -81,32 +58,19 @@ class RandomFlipTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("training")
   void flipsAsKerasInTraining(String id) throws IOException {
-    JsonObject c = trainingCase(id);
+    JsonObject c = AugmentationFixtures.find(FIXTURE, TRAINING, id);
     FloatNdArray x = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("x"));
-    FloatNdArray y = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("y"));
-    List<JsonObject> steps = c.requireArray("steps").objects();
-    try (Model model = model(KerasLayerFixtures.fromKerasConfig(c.requireObject("layer")))) {
-      model.setWeights(initial(c));
-      model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
-      for (int step = 0; step < steps.size(); step++) {
-        double loss = model.trainOnBatch(x, y).get("loss");
-        double want = steps.get(step).requireDouble("loss");
-        assertEquals(want, loss, 1e-5 * Math.max(1, Math.abs(want)), id + " step " + step);
-        JsonArray weights = steps.get(step).requireArray("weights");
-        for (int i = 0; i < weights.size(); i++) {
-          assertArrayEquals(weights.requireArray(i).floats(), model.weights().get(i).values(),
-              1e-5f, id + " step " + step + " weight " + i);
-        }
-      }
+    try (Model model = AugmentationFixtures.trainedAsKeras(c, id)) {
       // predict: the identity
-      ImageLayerTests.assertSameValues(plainPredict(model, x), model.predict(x), id);
+      ImageLayerTests.assertSameValues(AugmentationFixtures.plainPredict(model, x),
+          model.predict(x), id);
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("training")
   void kerasFirstCallIsStepZerosBatch(String id) throws IOException {
-    JsonObject c = trainingCase(id);
+    JsonObject c = AugmentationFixtures.find(FIXTURE, TRAINING, id);
     FloatNdArray x = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("x"));
     FloatNdArray flipped = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("first_call"));
     String mode = c.requireObject("layer").requireObject("config").requireString("mode");
@@ -131,22 +95,14 @@ class RandomFlipTest {
       flippedImages += same ? 0 : 1;
     }
     assertTrue(flippedImages > 0 && flippedImages < x.shape().get(0), id + ": " + flippedImages);
-    try (Model plain = model(null)) {
-      plain.setWeights(initial(c));
-      plain.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
-      plain.trainOnBatch(flipped, KerasLayerFixtures.array(c.requireObject("y")));
-      JsonArray weights = c.requireArray("steps").requireObject(0).requireArray("weights");
-      for (int i = 0; i < weights.size(); i++) {
-        assertArrayEquals(weights.requireArray(i).floats(), plain.weights().get(i).values(),
-            1e-5f, id + " weight " + i);
-      }
-    }
+    AugmentationFixtures.assertFirstCallIsStepZero(c, flipped, id);
   }
 
   @Test
   void anUnseededFlipFlipsInTraining() {
     // no seed of its own: the draws come from FitOptions.seed; a step runs and trains
-    try (Model model = model(new RandomFlip(RandomFlip.HORIZONTAL))) {
+    try (Model model = AugmentationFixtures.model(new RandomFlip(RandomFlip.HORIZONTAL),
+        Shape.of(-1, 3, 4, 2))) {
       model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
       FloatNdArray x = ImageLayerTests.images(16, 3, 4, 2);
       double loss = model.trainOnBatch(x, NdArrays.ofFloats(Shape.of(16, 1))).get("loss");
@@ -173,27 +129,4 @@ class RandomFlipTest {
         new RandomFlip(), 3, 4, 2);
   }
 
-  /** Input(3, 4, 2) -> flip (none if null) -> Flatten -> Dense(1), as the fixture's. */
-  private static Model model(Layer flip) {
-    SymbolicTensor<?> x = Input.of(TFloat32.class, 3, 4, 2);
-    SymbolicTensor<?> h = flip == null ? x : flip.call(x);
-    return Model.of(x, Dense.builder(1).name("dense").build()
-        .call(new Flatten("flatten").call(h)));
-  }
-
-  private static FloatNdArray plainPredict(Model trained, FloatNdArray x) {
-    try (Model plain = model(null)) {
-      plain.setWeights(trained.getWeights());
-      return plain.predict(x);
-    }
-  }
-
-  private static List<FloatNdArray> initial(JsonObject c) throws IOException {
-    List<FloatNdArray> initial = new ArrayList<>();
-    for (JsonObject w : c.requireArray("initial").objects()) {
-      initial.add(NdArrays.wrap(Shape.of(w.requireArray("shape").longs()),
-          DataBuffers.of(w.requireArray("values").floats(), true, false)));
-    }
-    return initial;
-  }
 }
