@@ -31,6 +31,12 @@ import dev.lamina.runtime.layers.normalization.GroupNormalization;
 import dev.lamina.runtime.layers.normalization.LayerNormalization;
 import dev.lamina.runtime.layers.normalization.RMSNormalization;
 import dev.lamina.runtime.layers.normalization.UnitNormalization;
+import dev.lamina.runtime.layers.pooling.AdaptiveAveragePooling1D;
+import dev.lamina.runtime.layers.pooling.AdaptiveAveragePooling2D;
+import dev.lamina.runtime.layers.pooling.AdaptiveAveragePooling3D;
+import dev.lamina.runtime.layers.pooling.AdaptiveMaxPooling1D;
+import dev.lamina.runtime.layers.pooling.AdaptiveMaxPooling2D;
+import dev.lamina.runtime.layers.pooling.AdaptiveMaxPooling3D;
 import dev.lamina.runtime.layers.pooling.AveragePooling1D;
 import dev.lamina.runtime.layers.pooling.AveragePooling2D;
 import dev.lamina.runtime.layers.pooling.AveragePooling3D;
@@ -139,6 +145,18 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
             PoolingTypes::globalAveragePooling2d),
         LayerType.of("GlobalAveragePooling3D", GlobalAveragePooling3D.class,
             PoolingTypes::globalAveragePooling3d),
+        LayerType.of("AdaptiveMaxPooling1D", AdaptiveMaxPooling1D.class,
+            PoolingTypes::adaptiveMaxPooling1d),
+        LayerType.of("AdaptiveMaxPooling2D", AdaptiveMaxPooling2D.class,
+            PoolingTypes::adaptiveMaxPooling2d),
+        LayerType.of("AdaptiveMaxPooling3D", AdaptiveMaxPooling3D.class,
+            PoolingTypes::adaptiveMaxPooling3d),
+        LayerType.of("AdaptiveAveragePooling1D", AdaptiveAveragePooling1D.class,
+            PoolingTypes::adaptiveAveragePooling1d),
+        LayerType.of("AdaptiveAveragePooling2D", AdaptiveAveragePooling2D.class,
+            PoolingTypes::adaptiveAveragePooling2d),
+        LayerType.of("AdaptiveAveragePooling3D", AdaptiveAveragePooling3D.class,
+            PoolingTypes::adaptiveAveragePooling3d),
         LayerType.of("Concatenate", Concatenate.class,
             (name, c) -> new Concatenate(name, c.optInt("axis", -1))),
         LayerType.of("Activation", Activation.class,

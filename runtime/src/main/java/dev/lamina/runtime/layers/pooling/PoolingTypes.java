@@ -119,6 +119,59 @@ public final class PoolingTypes {
     return new GlobalAveragePooling3D(name, c.optBoolean("keepdims", false));
   }
 
+  /** Keras's {@code AdaptiveMaxPooling1D} configuration. */
+  public static AdaptiveMaxPooling1D adaptiveMaxPooling1d(String name, LayerConfig c)
+      throws ModelFormatException {
+    int size = outputSize(c, 1)[0];
+    return construct(c, "output_size", () -> new AdaptiveMaxPooling1D(name, size));
+  }
+
+  /** Keras's {@code AdaptiveMaxPooling2D} configuration. */
+  public static AdaptiveMaxPooling2D adaptiveMaxPooling2d(String name, LayerConfig c)
+      throws ModelFormatException {
+    int[] size = outputSize(c, 2);
+    return construct(c, "output_size", () -> new AdaptiveMaxPooling2D(name, size));
+  }
+
+  /** Keras's {@code AdaptiveMaxPooling3D} configuration. */
+  public static AdaptiveMaxPooling3D adaptiveMaxPooling3d(String name, LayerConfig c)
+      throws ModelFormatException {
+    int[] size = outputSize(c, 3);
+    return construct(c, "output_size", () -> new AdaptiveMaxPooling3D(name, size));
+  }
+
+  /** Keras's {@code AdaptiveAveragePooling1D} configuration. */
+  public static AdaptiveAveragePooling1D adaptiveAveragePooling1d(String name, LayerConfig c)
+      throws ModelFormatException {
+    int size = outputSize(c, 1)[0];
+    return construct(c, "output_size", () -> new AdaptiveAveragePooling1D(name, size));
+  }
+
+  /** Keras's {@code AdaptiveAveragePooling2D} configuration. */
+  public static AdaptiveAveragePooling2D adaptiveAveragePooling2d(String name, LayerConfig c)
+      throws ModelFormatException {
+    int[] size = outputSize(c, 2);
+    return construct(c, "output_size", () -> new AdaptiveAveragePooling2D(name, size));
+  }
+
+  /** Keras's {@code AdaptiveAveragePooling3D} configuration. */
+  public static AdaptiveAveragePooling3D adaptiveAveragePooling3d(String name, LayerConfig c)
+      throws ModelFormatException {
+    int[] size = outputSize(c, 3);
+    return construct(c, "output_size", () -> new AdaptiveAveragePooling3D(name, size));
+  }
+
+  /**
+   * The adaptive layers' {@code data_format} (channels_last only) and required {@code
+   * output_size}: an int (every axis) or {@code dims} ints, as Keras's constructors take it.
+   */
+  private static int[] outputSize(LayerConfig c, int dims) throws ModelFormatException {
+    ReshapingTypes.channelsLast(c);
+    required(c, "output_size");
+    return dims == 1 ? new int[] {one(c, "output_size", 0)}
+        : tuple(c, "output_size", new int[dims]);
+  }
+
   private static void required(LayerConfig c, String key) throws ModelFormatException {
     if (!c.has(key)) {
       throw c.error(key, key + " is missing");
