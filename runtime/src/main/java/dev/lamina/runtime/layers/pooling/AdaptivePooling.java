@@ -28,7 +28,9 @@ import org.tensorflow.types.family.TNumber;
  * axis, and each bin gathered from the one of its size at its start. A 3D bin is thus pooled
  * axis by axis, as Keras does (the same maximum; the same average up to float rounding). The
  * bins are computed when the graph is built, so every spatial size must be known then (Keras
- * retraces per input shape; Lamina refuses an unknown size, naming the layer).
+ * retraces per input shape; Lamina refuses an unknown size, naming the layer), and a layer
+ * called more than once takes the same spatial sizes each time (the first call's; another is
+ * refused).
  *
  * <p>Where Keras's TensorFlow backend cannot run, when {@code big} exceeds the axis ({@code
  * output_size} 1 on an axis of 2 or more, or an axis of size 1), no bin has the big size; Lamina
@@ -44,6 +46,8 @@ public abstract class AdaptivePooling extends Layer {
 
   private final boolean max;
   private final int[] outputSize;
+  /** The spatial sizes of the input, from the first call: the bins are cut for them. */
+  private long[] inputSize;
 
   AdaptivePooling(String name, boolean max, int dims, int[] outputSize) {
     super(name);
@@ -113,6 +117,13 @@ public abstract class AdaptivePooling extends Layer {
       }
       out[i + 1] = outputSize[i];
     }
+    long[] spatial = Arrays.copyOfRange(shape.asArray(), 1, rank - 1);
+    if (inputSize != null && !Arrays.equals(inputSize, spatial)) {
+      throw new IllegalArgumentException(describe() + " cuts its bins for the spatial sizes "
+          + Arrays.toString(inputSize) + " of its first call; a call on "
+          + Shapes.format(shape) + " needs a layer of its own");
+    }
+    inputSize = spatial;
     return Layers.spec(Shape.of(out), x.dtype());
   }
 
@@ -138,24 +149,26 @@ public abstract class AdaptivePooling extends Layer {
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected Operand<?> build(Ops tf, List<Operand<?>> inputs) {
     Operand<TNumber> x = (Operand<TNumber>) (Operand) inputs.get(0);
-    Shape shape = inputs.get(0).shape();
+    // the sizes computeOutput saw: TensorFlow's shape inference may have lost them (after a
+    // Dense on a sequence, for one)
     boolean oneD = outputSize.length == 1;
+    int rank = oneD ? 4 : outputSize.length + 2;
     if (oneD) {
       // (batch, 1, steps, channels), pooled as 2D as Keras's tf.nn.pool does
       x = tf.expandDims(x, tf.constant(1));
     }
     for (int i = 0; i < outputSize.length; i++) {
       int axis = oneD ? 2 : i + 1;
-      int in = Math.toIntExact(shape.get(i + 1));
+      int in = Math.toIntExact(inputSize[i]);
       int out = outputSize[i];
       int small = (in + out - 1) / out;
       int[] indices = gatherIndices(in, out);
       int smallLength = Math.max(1, in - small + 1);
       boolean usesBig = Arrays.stream(indices).anyMatch(index -> index >= smallLength);
       List<Operand<TNumber>> parts = new ArrayList<>();
-      parts.add(pool(tf, x, axis, small));
+      parts.add(pool(tf, x, rank, axis, small));
       if (usesBig) {
-        parts.add(pool(tf, x, axis, small + 1));
+        parts.add(pool(tf, x, rank, axis, small + 1));
       }
       Operand<TNumber> combined = parts.size() == 1 ? parts.get(0)
           : tf.concat(parts, tf.constant(axis));
@@ -165,8 +178,7 @@ public abstract class AdaptivePooling extends Layer {
   }
 
   /** Pools {@code x} (rank 4 or 5) along {@code axis} by a window of {@code size}, stride 1. */
-  private Operand<TNumber> pool(Ops tf, Operand<TNumber> x, int axis, int size) {
-    int rank = x.shape().numDimensions();
+  private Operand<TNumber> pool(Ops tf, Operand<TNumber> x, int rank, int axis, int size) {
     long[] window = new long[rank];
     long[] step = new long[rank];
     Arrays.fill(window, 1);

@@ -270,6 +270,42 @@ class AdaptivePoolingTest {
     assertTrue(e.getMessage().contains("AdaptiveAveragePooling1D"), e.getMessage());
   }
 
+  /** The bins are cut for the first call's sizes; a shared layer on the same sizes is fine. */
+  @Test
+  void refusesASecondCallOnOtherSpatialSizes() {
+    var layer = new AdaptiveAveragePooling1D(2);
+    var a = Input.of(TFloat32.class, 4, 1);
+    var b = Input.of(TFloat32.class, 4, 1);
+    var ya = layer.apply(a);
+    var yb = layer.apply(b);
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> layer.apply(Input.of(TFloat32.class, 5, 1)));
+    assertTrue(e.getMessage().contains("AdaptiveAveragePooling1D")
+        && e.getMessage().contains("[4]"), e.getMessage());
+    try (Model model = Model.of(List.of(a, b), List.of(ya, yb))) {
+      List<NdArray<?>> out = model.predict(List.of(
+          StdArrays.ndCopyOf(new float[][][] {{{1}, {3}, {5}, {9}}}),
+          StdArrays.ndCopyOf(new float[][][] {{{0}, {2}, {4}, {4}}})));
+      assertArrayEquals(new float[] {2, 7}, KerasLayerFixtures.floats(out.get(0)));
+      assertArrayEquals(new float[] {1, 4}, KerasLayerFixtures.floats(out.get(1)));
+    }
+  }
+
+  /** A Dense on a sequence: TensorFlow's shape inference loses the steps; the bins do not. */
+  @Test
+  void poolsAfterADenseOnASequence() {
+    var x = Input.of(TFloat32.class, 5, 1);
+    Dense dense = Dense.builder(1).seed(0).useBias(false).build();
+    var y = new AdaptiveMaxPooling1D(3).apply(dense.apply(x));
+    try (Model model = Model.of(x, y)) {
+      dense.weights().get(0).assign(StdArrays.ndCopyOf(new float[][] {{2}}));
+      NdArray<?> out = model.predict(List.of(StdArrays.ndCopyOf(
+          new float[][][] {{{1}, {4}, {2}, {8}, {3}}}))).get(0);
+      // bins [0, 2), [1, 4), [3, 5) of 2x
+      assertArrayEquals(new float[] {8, 16, 16}, KerasLayerFixtures.floats(out));
+    }
+  }
+
   @Test
   void refusesTheWrongRankAndDtype() {
     var e = assertThrows(IllegalArgumentException.class,
