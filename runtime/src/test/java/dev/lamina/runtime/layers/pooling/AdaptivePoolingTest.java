@@ -321,6 +321,17 @@ class AdaptivePoolingTest {
   }
 
   @Test
+  void summaryShowsTheTypeAndTheBinnedShape() {
+    var x = Input.of(TFloat32.class, 7, 5, 2);
+    var y = new AdaptiveMaxPooling2D(null, new int[] {3, 4}).apply(x);
+    try (Model model = Model.of(x, y)) {
+      String summary = model.summary();
+      assertTrue(summary.matches("(?s).* \\(AdaptiveMaxPooling2D\\) +\\(None, 3, 4, 2\\) +0 .*"),
+          summary);
+    }
+  }
+
+  @Test
   void typedApiSpellsOutTheOutputSize() {
     assertArrayEquals(new long[] {3, 3},
         (long[]) new AdaptiveMaxPooling2D(3).arguments().get("output_size"));
