@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -92,8 +93,8 @@ class AdaptivePoolingTest {
     SymbolicTensor<?> y = layer.call(x);
     long[] symbolic = y.shape().asArray();
     long[] keras = kerasOutputShape(testCase).asArray();
-    assertArrayEquals(java.util.Arrays.copyOfRange(keras, 1, keras.length),
-        java.util.Arrays.copyOfRange(symbolic, 1, symbolic.length), "output shape");
+    assertArrayEquals(Arrays.copyOfRange(keras, 1, keras.length),
+        Arrays.copyOfRange(symbolic, 1, symbolic.length), "output shape");
     try (Model model = Model.of(List.of(x), List.of(y))) {
       NdArray<?> out = model.predict(List.of(KerasLayerFixtures.array(input(testCase)))).get(0);
       JsonObject kerasOut = testCase.requireObject("outputs").requireArray("inference")
