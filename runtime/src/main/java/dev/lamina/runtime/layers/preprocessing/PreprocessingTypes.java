@@ -8,7 +8,8 @@ import dev.lamina.runtime.registry.LayerType;
 import java.util.function.Supplier;
 
 /**
- * The image preprocessing layers' types, read from a configuration under Keras's names and
+ * The preprocessing layers' types (image layers, and CategoryEncoding, Discretization and
+ * Hashing), read from a configuration under Keras's names and
  * defaults, for {@link dev.lamina.runtime.layers.BuiltInLayerTypes}. channels_last only.
  */
 public final class PreprocessingTypes {
@@ -131,6 +132,100 @@ public final class PreprocessingTypes {
         construct(c, "height", () -> RandomCrop.builder(height, 1));
         RandomCrop.Builder b = construct(c, "width", () -> RandomCrop.builder(height, width));
         return b.name(name).seed(c.has("seed") ? c.requireLong("seed") : null).build();
+      });
+
+  /** Keras's {@code CategoryEncoding(num_tokens=None, output_mode="multi_hot", sparse=False)}. */
+  public static final LayerType<CategoryEncoding> CATEGORY_ENCODING = LayerType.of(
+      "CategoryEncoding", CategoryEncoding.class, (name, c) -> {
+        if (!c.has("num_tokens")) {
+          throw c.error("num_tokens", "num_tokens is required: the number of tokens, >= 1");
+        }
+        int numTokens = c.requireInt("num_tokens");
+        String mode = c.optString("output_mode", "multi_hot");
+        boolean sparse = c.optBoolean("sparse", false);
+        construct(c, "num_tokens", () -> CategoryEncoding.builder(numTokens).build());
+        construct(c, "output_mode",
+            () -> CategoryEncoding.builder(numTokens).outputMode(mode).build());
+        return construct(c, "sparse", () -> CategoryEncoding.builder(numTokens).name(name)
+            .outputMode(mode).sparse(sparse).build());
+      });
+
+  /**
+   * Keras's {@code Discretization(bin_boundaries=None, num_bins=None, epsilon=0.01,
+   * output_mode="int", sparse=False)}; an adapted layer's config holds both {@code num_bins} and
+   * the boundaries, which Keras's {@code from_config} accepts.
+   */
+  public static final LayerType<Discretization> DISCRETIZATION = LayerType.of(
+      "Discretization", Discretization.class, (name, c) -> {
+        double[] boundaries = null;
+        if (c.has("bin_boundaries")) {
+          if (!(c.json().get("bin_boundaries") instanceof JsonArray list)) {
+            throw c.error("bin_boundaries", "bin_boundaries must be a list of numbers");
+          }
+          boundaries = list.doubles();
+        }
+        c.ignore("bin_boundaries");
+        Integer numBins = c.has("num_bins") ? c.requireInt("num_bins") : null;
+        c.ignore("num_bins");
+        double epsilon = c.optDouble("epsilon", 0.01);
+        String mode = c.optString("output_mode", "int");
+        boolean sparse = c.optBoolean("sparse", false);
+        Discretization.Builder b = Discretization.builder().name(name).epsilon(epsilon)
+            .outputMode(mode).sparse(sparse);
+        if (boundaries != null && numBins != null) {
+          b.adapted(numBins, boundaries);
+        } else {
+          b.binBoundaries(boundaries).numBins(numBins);
+        }
+        String key = numBins != null && numBins < 0 ? "num_bins"
+            : boundaries != null ? "bin_boundaries" : "num_bins";
+        construct(c, "epsilon", () -> Discretization.builder().numBins(1).epsilon(epsilon)
+            .build());
+        construct(c, "output_mode", () -> Discretization.builder().numBins(1).outputMode(mode)
+            .build());
+        construct(c, "sparse", () -> Discretization.builder().numBins(1).sparse(sparse).build());
+        return construct(c, key, b::build);
+      });
+
+  /**
+   * Keras's {@code Hashing(num_bins, mask_value=None, salt=None, output_mode="int",
+   * sparse=False)} for integer inputs: {@code mask_value} an integer or None, {@code salt} None,
+   * an integer or a pair.
+   */
+  public static final LayerType<Hashing> HASHING = LayerType.of(
+      "Hashing", Hashing.class, (name, c) -> {
+        if (!c.has("num_bins")) {
+          throw c.error("num_bins", "num_bins is required: a positive integer");
+        }
+        int numBins = c.requireInt("num_bins");
+        Long maskValue = null;
+        if (c.has("mask_value")) {
+          Object value = c.json().get("mask_value");
+          if (!(value instanceof Number)) {
+            throw c.error("mask_value", "mask_value must be an integer or None (Lamina hashes "
+                + "integer inputs only), got " + value);
+          }
+          maskValue = c.requireLong("mask_value");
+        }
+        c.ignore("mask_value");
+        long[] salt = null;
+        if (c.has("salt")) {
+          salt = c.json().get("salt") instanceof JsonArray list ? list.longs()
+              : new long[] {c.requireLong("salt")};
+        }
+        c.ignore("salt");
+        String mode = c.optString("output_mode", "int");
+        boolean sparse = c.optBoolean("sparse", false);
+        Hashing.Builder b = Hashing.builder(numBins).name(name).maskValue(maskValue)
+            .outputMode(mode).sparse(sparse);
+        if (salt != null) {
+          long[] given = salt;
+          construct(c, "salt", () -> Hashing.builder(1).salt(given).build());
+          b.salt(salt);
+        }
+        construct(c, "output_mode", () -> Hashing.builder(1).outputMode(mode).build());
+        construct(c, "sparse", () -> Hashing.builder(1).sparse(sparse).build());
+        return construct(c, "num_bins", b::build);
       });
 
   /** Keras's {@code value_range}: a list of two numbers. */
