@@ -15,7 +15,8 @@ Keras found.
 
 And keras/src/test/resources/fixtures/feature_layers.{keras,json} (the format
 of tools/keras_import_fixtures.py): Inputs cat (int32, 1), tokens (int32, 3)
-and num (float32, 2) -> Hashing(7, mask_value=0, one_hot),
+and num (float32, 2) -> Hashing(10, salt=5) -> Embedding(10, 2) -> Flatten,
+Hashing(7, mask_value=0, one_hot),
 CategoryEncoding(6, count), Discretization(num_bins=4, adapted, multi_hot)
 -> Concatenate -> Dense(3, softmax), trained 3 epochs in Keras.
 
@@ -111,7 +112,10 @@ def feature_model(rng):
     i_cat = keras.Input(shape=(1,), dtype="int32", name="cat")
     i_tok = keras.Input(shape=(3,), dtype="int32", name="tokens")
     i_num = keras.Input(shape=(2,), name="num")
+    embedded = layers.Embedding(10, 2, name="embed")(
+        layers.Hashing(10, salt=5, name="hash_int")(i_cat))  # int64 bins, dtype policy int64
     h = layers.Concatenate(name="features")([
+        layers.Flatten(name="flat")(embedded),
         layers.Hashing(7, mask_value=0, output_mode="one_hot", name="hash")(i_cat),
         layers.CategoryEncoding(6, output_mode="count", name="counts")(i_tok),
         disc(i_num)])
@@ -123,6 +127,7 @@ def feature_model(rng):
           np.array([[0, 0, 1], [5, 5, 5], [2, 3, 4], [1, 0, 0]], dtype=np.int32),
           np.array([[-1.0, 0.3], [0.0, 0.0], [2.0, -0.7], [0.1, 1.5]], dtype=np.float32)]
     return model, xs, ("Inputs cat (int32, 1), tokens (int32, 3), num (float32, 2) -> "
+                       "Hashing(10, salt=5) -> Embedding(10, 2) -> Flatten, "
                        "Hashing(7, mask_value=0, one_hot), CategoryEncoding(6, count), "
                        "Discretization(num_bins=4, adapted on 240 rows, multi_hot) -> "
                        "Concatenate -> Dense(3, softmax); Adam(0.05), 3 epochs, batch 40")
@@ -141,6 +146,17 @@ def main():
         f.write("\n")
     print(len(doc["cases"]), "cases,", len(doc["adapt"]), "adapt cases")
     fx.save_fixture("feature_layers", feature_model, np.random.default_rng(20261208), {})
+    # keras_import_fixtures writes every tensor as float32; the int inputs say so (Fixtures.input).
+    path = os.path.join(fx.OUT_DIR, "feature_layers.json")
+    with open(path) as f:
+        saved = json.load(f)
+    for entry in saved["inputs"]:
+        if entry["name"] in ("cat", "tokens"):
+            entry["dtype"] = "int32"
+            entry["values"] = [int(v) for v in entry["values"]]
+    with open(path, "w") as f:
+        json.dump(saved, f, separators=(",", ":"))
+        f.write("\n")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.io.JsonArray;
 import dev.lamina.runtime.io.JsonObject;
 import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.layers.preprocessing.Hashing;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypes;
@@ -209,9 +210,11 @@ final class LayerOptions {
     } else {
       throw spec.config.error("dtype", spec.describe() + ": dtype must be a name or a policy");
     }
-    if (!name.equals("float32")) {
+    // Keras's Hashing with output_mode "int" defaults its dtype to int64: its bins' dtype.
+    String supported = spec.layer instanceof Hashing hashing ? hashing.kerasDtype() : "float32";
+    if (!name.equals(supported)) {
       throw spec.config.error("dtype", spec.describe() + " computes in '" + name
-          + "'; supported: float32");
+          + "'; supported: " + supported);
     }
   }
 

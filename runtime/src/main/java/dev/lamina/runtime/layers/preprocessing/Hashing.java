@@ -83,6 +83,14 @@ public final class Hashing extends Layer {
     return applyTyped(x);
   }
 
+  /**
+   * Keras's dtype for this layer: {@code int64} with {@code output_mode="int"} (its default
+   * there, the bins' dtype), else {@code float32}; the only one Lamina's layer computes in.
+   */
+  public String kerasDtype() {
+    return outputMode.equals("int") ? "int64" : "float32";
+  }
+
   @Override
   public Map<String, Object> arguments() {
     Map<String, Object> arguments = new LinkedHashMap<>();
