@@ -40,6 +40,8 @@ public final class Discretization extends Layer {
   private final double epsilon;
   private final String outputMode;
   private double[] binBoundaries;
+  // The bins an encoded output was declared with, once called (0 before): adapt keeps them.
+  private int encodedBins;
 
   private Discretization(Builder b) {
     super(b.name);
@@ -138,13 +140,17 @@ public final class Discretization extends Layer {
     if (outputMode.equals("int")) {
       return Layers.spec(x.shape(), TInt32.class);
     }
+    if (binBoundaries == null) {
+      throw new IllegalArgumentException(describe() + ": output_mode '" + outputMode + "' needs "
+          + "the number of bins, known only once bin_boundaries are given or adapt(data) found "
+          + "them; adapt before calling the layer");
+    }
     long[] in = x.shape().asArray();
-    return Layers.spec(CategoricalOutputs.shape(this, in.length == 0 ? new long[] {1} : in,
-        outputMode, depth()), TFloat32.class);
-  }
-
-  private long depth() {
-    return binBoundaries != null ? binBoundaries.length + 1 : numBins;
+    OutputSpec<?> spec = Layers.spec(CategoricalOutputs.shape(this,
+        in.length == 0 ? new long[] {1} : in, outputMode, binBoundaries.length + 1),
+        TFloat32.class);
+    encodedBins = binBoundaries.length + 1;
+    return spec;
   }
 
   @Override
@@ -179,7 +185,7 @@ public final class Discretization extends Layer {
    * in double). Models that use the layer see the boundaries in graphs built afterwards.
    *
    * @throws IllegalStateException if the layer was given bin_boundaries instead of num_bins,
-   *     or num_bins is 0
+   *     num_bins is 0, or an encoded output was declared with another number of bins
    * @throws IllegalArgumentException if data is empty or holds NaN
    */
   public synchronized void adapt(FloatNdArray data) {
@@ -207,6 +213,11 @@ public final class Discretization extends Layer {
     double[] boundaries = new double[last[0].length - 1];
     for (int i = 0; i < boundaries.length; i++) {
       boundaries[i] = last[0][i];
+    }
+    if (encodedBins > 0 && boundaries.length + 1 != encodedBins) {
+      throw new IllegalStateException(describe() + " was called with " + encodedBins + " bins "
+          + "(output_mode '" + outputMode + "'); adapt found " + (boundaries.length + 1)
+          + ", which would change its output's shape");
     }
     binBoundaries = boundaries;
   }

@@ -119,6 +119,17 @@ class FeatureLayersTest {
       int[][] y = model.predict(new float[][] {{1.9f}, {2f}, {7f}}, int[][].class);
       assertArrayEquals(new int[][] {{0}, {1}, {1}}, y);
     }
+    // An encoded output's width is the number of bins: known only after adapt.
+    var encoded = Discretization.builder().numBins(4).outputMode("one_hot").build();
+    var early = assertThrows(IllegalArgumentException.class, () -> encoded.call(x));
+    assertTrue(early.getMessage().contains("adapt before calling"), early.getMessage());
+    encoded.adapt(new float[] {0, 1, 2, 3, 4, 5, 6, 7});
+    assertEquals(4, encoded.binBoundaries().length + 1);
+    encoded.call(x);
+    // Three values give two boundaries (Keras's summary is too small to compress): 3 bins, not 4.
+    var shrink = assertThrows(IllegalStateException.class,
+        () -> encoded.adapt(new float[] {3, 1, 2}));
+    assertTrue(shrink.getMessage().contains("adapt found 3"), shrink.getMessage());
     var given = new Discretization(-0.5, 0, 0.5, 2);
     var e = assertThrows(IllegalStateException.class, () -> given.adapt(new float[] {1}));
     assertTrue(e.getMessage().contains("num_bins"), e.getMessage());
