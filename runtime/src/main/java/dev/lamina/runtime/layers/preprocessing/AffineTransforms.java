@@ -235,4 +235,68 @@ final class AffineTransforms {
   static Operand<TFloat32> filled(Ops tf, Operand<TFloat32> like, float value) {
     return tf.fill(tf.shape(like), tf.constant(value));
   }
+
+  /** Keras's {@code rgb_to_grayscale} weights (as {@code tf.image.rgb_to_grayscale}). */
+  private static final float[][] GRAY_WEIGHTS = {{0.2989f}, {0.5870f}, {0.1140f}};
+
+  /**
+   * A layer's refusal unless the images' channels (the last axis) are known and one of
+   * {@code allowed}, as Keras's {@code rgb_to_grayscale} and its callers check.
+   */
+  static void requireChannels(String layer, Shape images, long... allowed) {
+    long channels = images.isUnknown() ? Shape.UNKNOWN_SIZE
+        : images.get(images.numDimensions() - 1);
+    for (long a : allowed) {
+      if (channels == a) {
+        return;
+      }
+    }
+    throw new IllegalArgumentException(layer + " needs images with "
+        + (allowed.length == 1 ? allowed[0] + " channels" : "1 (grayscale) or 3 (RGB) channels")
+        + " on the last axis, got " + (channels == Shape.UNKNOWN_SIZE ? "an unknown number"
+        : String.valueOf(channels)) + " (shape " + images + ")");
+  }
+
+  /**
+   * Keras's TensorFlow-backend {@code image.rgb_to_grayscale}, channels_last: one channel
+   * images as they are; three, {@code tensordot} with (0.2989, 0.5870, 0.1140) over the channels
+   * (a {@code [pixels, 3] x [3, 1]} MatMul, as {@code tf.tensordot}) kept as one channel.
+   */
+  static Operand<TFloat32> grayscale(Ops tf, Operand<TFloat32> x) {
+    if (x.shape().get(x.shape().numDimensions() - 1) == 1) {
+      return tf.identity(x);
+    }
+    Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, 3}));
+    Operand<TFloat32> gray = tf.linalg.matMul(flat, tf.constant(GRAY_WEIGHTS));
+    Operand<TInt32> shape = tf.concat(List.of(tf.slice(tf.shape(x), tf.constant(new int[] {0}),
+        tf.constant(new int[] {3})), tf.constant(new int[] {1})), tf.constant(0));
+    return tf.reshape(gray, shape);
+  }
+
+  /**
+   * Keras's {@code _transform_value_range}: {@code x} as is if the ranges are equal, else
+   * {@code (x - from_low) / (from_high - from_low) * (to_high - to_low) + to_low}, each bound
+   * float32 first.
+   */
+  static Operand<TFloat32> valueRange(Ops tf, Operand<TFloat32> x, double[] from, double[] to) {
+    if (from[0] == to[0] && from[1] == to[1]) {
+      return x;
+    }
+    float fromLow = (float) from[0];
+    float fromHigh = (float) from[1];
+    float toLow = (float) to[0];
+    float toHigh = (float) to[1];
+    Operand<TFloat32> unit = tf.math.div(tf.math.sub(x, tf.constant(fromLow)),
+        tf.constant(fromHigh - fromLow));
+    return tf.math.add(tf.math.mul(unit, tf.constant(toHigh - toLow)), tf.constant(toLow));
+  }
+
+  /** Keras's {@code (0, 255)}, the range the color layers compute in. */
+  static final double[] RANGE_255 = {0, 255};
+
+  /** {@code value_range} sorted, as Keras's {@code sorted(value_range)}. */
+  static double[] sortedValueRange(String layer, double[] valueRange) {
+    double[] range = requireValueRange(layer, valueRange);
+    return new double[] {Math.min(range[0], range[1]), Math.max(range[0], range[1])};
+  }
 }

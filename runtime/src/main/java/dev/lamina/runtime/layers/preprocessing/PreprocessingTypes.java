@@ -134,6 +134,57 @@ public final class PreprocessingTypes {
         return b.name(name).seed(c.has("seed") ? c.requireLong("seed") : null).build();
       });
 
+  /** Keras's {@code RandomGrayscale(factor=0.5, data_format=None, seed=None)}. */
+  public static final LayerType<RandomGrayscale> RANDOM_GRAYSCALE = LayerType.of(
+      "RandomGrayscale", RandomGrayscale.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double factor = c.optDouble("factor", 0.5);
+        RandomGrayscale.Builder b = construct(c, "factor",
+            () -> RandomGrayscale.builder().factor(factor));
+        return b.name(name).seed(seed(c)).build();
+      });
+
+  /**
+   * Keras's {@code RandomInvert(factor=1.0, value_range=(0, 255), seed=None,
+   * data_format=None)}.
+   */
+  public static final LayerType<RandomInvert> RANDOM_INVERT = LayerType.of(
+      "RandomInvert", RandomInvert.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        RandomInvert.Builder b = RandomInvert.builder().name(name).seed(seed(c));
+        if (c.has("factor")) {
+          double[] factor = factor(c, "factor");
+          construct(c, "factor", () -> b.factor(factor));
+        }
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
+  /**
+   * Keras's {@code Solarization(addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255),
+   * seed=None)}.
+   */
+  public static final LayerType<Solarization> SOLARIZATION = LayerType.of(
+      "Solarization", Solarization.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        Solarization.Builder b = Solarization.builder().name(name).seed(seed(c));
+        for (String key : new String[] {"addition_factor", "threshold_factor"}) {
+          if (c.has(key)) {
+            double[] factor = factor(c, key);
+            construct(c, key, () -> key.equals("addition_factor") ? b.additionFactor(factor)
+                : b.thresholdFactor(factor));
+          }
+        }
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
   /** Keras's {@code CategoryEncoding(num_tokens=None, output_mode="multi_hot", sparse=False)}. */
   public static final LayerType<CategoryEncoding> CATEGORY_ENCODING = LayerType.of(
       "CategoryEncoding", CategoryEncoding.class, (name, c) -> {
@@ -242,6 +293,11 @@ public final class PreprocessingTypes {
     construct(c, "fill_mode", () -> b.fillMode(fillMode));
     construct(c, "interpolation", () -> b.interpolation(interpolation));
     return b;
+  }
+
+  /** Keras's {@code seed}: an integer or None. */
+  private static Long seed(LayerConfig c) throws ModelFormatException {
+    return c.has("seed") ? c.requireLong("seed") : null;
   }
 
   private static double[] valueRange(LayerConfig c) throws ModelFormatException {
