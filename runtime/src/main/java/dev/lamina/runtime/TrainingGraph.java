@@ -493,12 +493,9 @@ final class TrainingGraph {
     if (xOutputs.length == 0) {
       return all;
     }
+    Output<?>[] gradients;
     try {
-      Output<?>[] gradients = executor.graph().addGradients(loss.asOutput(), xOutputs);
-      for (int k = 0; k < gradients.length; k++) {
-        all.set(reachable.get(k), gradients[k]);
-      }
-      return all;
+      gradients = executor.graph().addGradients(loss.asOutput(), xOutputs);
     } catch (RuntimeException e) {
       Matcher matcher = NO_GRADIENT.matcher(String.valueOf(e.getMessage()));
       if (matcher.find()) {
@@ -507,6 +504,62 @@ final class TrainingGraph {
       throw new IllegalStateException("TensorFlow could not differentiate the loss with respect "
           + "to the weights: " + e.getMessage(), e);
     }
+    for (int k = 0; k < gradients.length; k++) {
+      var handle = ((GraphOperation) gradients[k].op()).getUnsafeNativeHandle();
+      if (handle == null || handle.isNull()) {
+        // TensorFlow's NoGradient: every path from the weight to the loss crosses an op
+        // without one (a cast to an integer type, a bitwise op), so no gradient exists
+        throw new IllegalStateException(cutMessage(xOutputs[k], reached));
+      }
+      all.set(reachable.get(k), gradients[k]);
+    }
+    return all;
+  }
+
+  /**
+   * Names where the gradient of the loss stops on its way to {@code x}: the first ops after
+   * {@code x}, on the way to the loss, that turn floating-point values into others (whose
+   * TensorFlow gradient is NoGradient), with their layers.
+   */
+  private String cutMessage(Output<?> x, java.util.Set<GraphOperation> toLoss) {
+    List<String> cuts = new ArrayList<>();
+    java.util.Set<GraphOperation> seen = new java.util.HashSet<>();
+    java.util.ArrayDeque<GraphOperation> pending = new java.util.ArrayDeque<>();
+    pending.push((GraphOperation) x.op());
+    while (!pending.isEmpty()) {
+      GraphOperation op = pending.pop();
+      if (!seen.add(op)) {
+        continue;
+      }
+      for (GraphOperation next : op.consumers()) {
+        if (!toLoss.contains(next)) {
+          continue;
+        }
+        boolean floatIn = org.tensorflow.types.family.TFloating.class.isAssignableFrom(
+            op.output(0).type());
+        boolean floatOut = next.numOutputs() > 0
+            && org.tensorflow.types.family.TFloating.class.isAssignableFrom(
+                next.output(0).type());
+        if (floatIn && !floatOut) {
+          String[] parts = next.name().split("/");
+          String layer = parts.length > 2 && parts[0].equals(trainScope)
+              ? describeLayer(parts[1]) : "the loss";
+          String cut = layer + " (op " + next.type() + " to "
+              + next.output(0).type().getSimpleName() + ")";
+          if (!cuts.contains(cut)) {
+            cuts.add(cut);
+          }
+        } else {
+          pending.push(next);
+        }
+      }
+    }
+    String where = cuts.isEmpty() ? "an op between it and the loss" : String.join(", ", cuts);
+    return where + ": the loss has no gradient with respect to the trainable weight "
+        + x.op().name() + " (every path from it to the loss crosses an op that has no "
+        + "gradient in TensorFlow, such as a cast to an integer type or a bitwise op), so the "
+        + "model cannot be trained through it. Place such a layer before every trainable "
+        + "weight (as image augmentation sits right after the input).";
   }
 
   /** Every op whose outputs {@code loss} is computed from (data inputs, not control ones). */
