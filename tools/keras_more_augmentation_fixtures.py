@@ -56,6 +56,12 @@ CASES = [
     ("inference", lambda: layers.RandomGrayscale(0.7, seed=3), (2, 5, 7, 3), 255),
     ("inference", lambda: layers.RandomInvert(seed=3), (2, 5, 7, 3), 255),
     ("inference", lambda: layers.Solarization(0.3, 0.5, seed=3), (2, 5, 7, 3), 255),
+    ("inference", lambda: layers.RandomPosterization(3, seed=3), (2, 5, 7, 3), 255),
+    ("default_range", lambda: layers.AutoContrast(), (2, 5, 7, 3), 255),
+    ("unit_range", lambda: layers.AutoContrast(value_range=(0, 1)), (2, 5, 7, 2), 1),
+    ("reversed_range", lambda: layers.AutoContrast(value_range=[2, -1]), (2, 5, 7, 3), 1),
+    ("constant_channel", lambda: layers.AutoContrast(), "constant", 255),
+    ("inference", lambda: layers.RandomColorDegeneration(0.5, seed=3), (2, 5, 7, 3), 255),
 ]
 
 # (id, make(seed), seed, input shape, value scale, learning rate)
@@ -79,6 +85,22 @@ TRAINING = [
      (5, 7, 2), 1, 0.1),
     ("reversed_range", lambda s: layers.Solarization(
         0.1, (0.3, 0.7), value_range=(2, -1), seed=s, name="aug"), 23, (5, 7, 3), 1, 0.1),
+    ("default_range", lambda s: layers.RandomPosterization(3, seed=s, name="aug"), 29,
+     (5, 7, 3), 255, 1e-6),
+    ("pair_unit_range", lambda s: layers.RandomPosterization(
+        (6, 2), value_range=(0, 1), seed=s, name="aug"), 31, (5, 7, 2), 1, 0.1),
+    ("equal_reversed_range", lambda s: layers.RandomPosterization(
+        (4, 4), value_range=(2, -1), seed=s, name="aug"), 37, (5, 7, 3), 1, 0.1),
+    ("beyond_eight", lambda s: layers.RandomPosterization((6, 11), seed=s, name="aug"), 41,
+     (5, 7, 3), 255, 1e-6),
+    ("applies_in_training", lambda s: layers.AutoContrast(value_range=(0, 1), name="aug"), 43,
+     (5, 7, 3), 1, 0.1),
+    ("default_range", lambda s: layers.RandomColorDegeneration(0.5, seed=s, name="aug"), 47,
+     (5, 7, 3), 255, 1e-6),
+    ("pair_unit_range", lambda s: layers.RandomColorDegeneration(
+        (0.8, -0.3), value_range=(0, 1), seed=s, name="aug"), 53, (5, 7, 3), 1, 0.1),
+    ("clipped_range", lambda s: layers.RandomColorDegeneration(
+        1.0, value_range=(0.7, 0.2), seed=s, name="aug"), 59, (5, 7, 3), 1, 0.1),
 ]
 
 
@@ -92,7 +114,15 @@ def inference(layer, x):
 
 def case(index, case_id, make, shape, scale):
     keras.backend.clear_session()
-    x = images(np.random.default_rng(SEED + index), shape, scale)
+    if shape == "constant":
+        # image 0's channel 1 and image 1's channels 0 and 2 hold one value each: Keras's
+        # 0 * inf or inf - inf, NaN, keeps the input there
+        x = images(np.random.default_rng(SEED + index), (2, 5, 7, 3), scale)
+        x[0, :, :, 1] = 0.0
+        x[1, :, :, 0] = 17.0
+        x[1, :, :, 2] = 255.0
+    else:
+        x = images(np.random.default_rng(SEED + index), shape, scale)
     layer = make()
     y = inference(layer, x)
     return {
@@ -131,7 +161,8 @@ def training(index, case_id, make, seed, shape, scale, lr):
     config = plain(aug.get_config())
     # RandomGrayscale's get_config leaves its seed out (Keras 3.15.1): the case's config adds
     # the seed the Keras layer was made with, so Lamina's layer draws as it did
-    config.setdefault("seed", seed)
+    if name == "RandomGrayscale":
+        config.setdefault("seed", seed)
     return {"id": name + "/training_" + case_id,
             "layer": {"class_name": name, "config": config},
             "learning_rate": lr,

@@ -185,6 +185,48 @@ public final class PreprocessingTypes {
         return b.build();
       });
 
+  /**
+   * Keras's {@code RandomPosterization(factor, value_range=(0, 255), data_format=None,
+   * seed=None)}.
+   */
+  public static final LayerType<RandomPosterization> RANDOM_POSTERIZATION = LayerType.of(
+      "RandomPosterization", RandomPosterization.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] factor = factor(c, "factor");
+        RandomPosterization.Builder b = construct(c, "factor",
+            () -> RandomPosterization.builder(factor)).name(name).seed(seed(c));
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
+  /** Keras's {@code AutoContrast(value_range=(0, 255))}. */
+  public static final LayerType<AutoContrast> AUTO_CONTRAST = LayerType.of(
+      "AutoContrast", AutoContrast.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] range = c.has("value_range") ? valueRange(c) : new double[] {0, 255};
+        return construct(c, "value_range", () -> new AutoContrast(name, range));
+      });
+
+  /**
+   * Keras's {@code RandomColorDegeneration(factor, value_range=(0, 255), data_format=None,
+   * seed=None)}.
+   */
+  public static final LayerType<RandomColorDegeneration> RANDOM_COLOR_DEGENERATION =
+      LayerType.of("RandomColorDegeneration", RandomColorDegeneration.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] factor = factor(c, "factor");
+        RandomColorDegeneration.Builder b = construct(c, "factor",
+            () -> RandomColorDegeneration.builder(factor)).name(name).seed(seed(c));
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
   /** Keras's {@code CategoryEncoding(num_tokens=None, output_mode="multi_hot", sparse=False)}. */
   public static final LayerType<CategoryEncoding> CATEGORY_ENCODING = LayerType.of(
       "CategoryEncoding", CategoryEncoding.class, (name, c) -> {

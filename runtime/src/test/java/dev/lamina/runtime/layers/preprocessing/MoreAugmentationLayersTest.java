@@ -35,19 +35,22 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Keras's RandomGrayscale, RandomInvert and Solarization. In inference: Keras's
- * {@code layer(x, training=False)} (the identity). In training a seeded layer transforms as
+ * Keras's RandomGrayscale, RandomInvert, Solarization, RandomPosterization, AutoContrast and
+ * RandomColorDegeneration. In inference: Keras's {@code layer(x, training=False)} (the identity
+ * but for AutoContrast, which stretches in inference too, constant channels included). In
+ * training a seeded layer transforms as
  * Keras's: the script ({@code tools/keras_more_augmentation_fixtures.py}) trains
  * {@code Input -> layer(seed) -> Flatten -> Dense(1)} three steps with Keras; the Dense kernel's
  * gradient is the transformed batch, so Lamina's losses and weights match Keras's (1e-5) only if
  * each step drew and applied the same transformation (value ranges (0, 255), (0, 1), shifted and
- * reversed ones; numbers and pairs of factors; one, two and three channels).
+ * reversed ones; numbers and pairs of factors, equal ones and posterization bits beyond 8; one,
+ * two and three channels; AutoContrast applies in training as in inference).
  */
 class MoreAugmentationLayersTest {
 
   private static final String FIXTURE = "more_augmentation.json";
   private static final List<String> TYPES = List.of("RandomGrayscale", "RandomInvert",
-      "Solarization");
+      "Solarization", "RandomPosterization", "AutoContrast", "RandomColorDegeneration");
 
   @TempDir
   Path dir;
@@ -78,8 +81,8 @@ class MoreAugmentationLayersTest {
 
   @Test
   void fixtureCoversTheCases() throws IOException {
-    assertEquals(3, cases().count());
-    assertEquals(9, training().count());
+    assertEquals(9, cases().count());
+    assertEquals(17, training().count());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -107,7 +110,37 @@ class MoreAugmentationLayersTest {
             RandomInvert.builder().valueRange(-3, 3).build()),
         Arguments.of("Solarization", (Supplier<Layer>) () ->
             Solarization.builder().additionFactor(0.01).thresholdFactor(0.01)
-                .valueRange(-3, 3).build()));
+                .valueRange(-3, 3).build()),
+        Arguments.of("AutoContrast", (Supplier<Layer>) () -> new AutoContrast(null, -3, 3)),
+        Arguments.of("RandomColorDegeneration", (Supplier<Layer>) () ->
+            RandomColorDegeneration.builder(0.5).valueRange(-3, 3).build()));
+  }
+
+  @Test
+  void posterizationTrainsAtTheInput() {
+    ImageLayerTests.assertTrainsBehind(x -> RandomPosterization.builder(2, 6).valueRange(-3, 3)
+        .build().call(x), 5, 7, 3);
+  }
+
+  @Test
+  void posterizationAfterAWeightIsAClearErrorAtTraining() {
+    // the uint8 cast and bit shifts have no gradient (TensorFlow's C++ gradients)
+    SymbolicTensor<TFloat32> x = Input.of(TFloat32.class, 5, 7, 3);
+    SymbolicTensor<?> h = Dense.builder(3).seed(1).build().call(x);
+    SymbolicTensor<?> out = Dense.builder(1).seed(2).build().call(new Flatten().call(
+        new RandomPosterization(4).call(h)));
+    try (Model model = Model.of(x, out)) {
+      var e = assertThrows(IllegalStateException.class, () -> {
+        model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
+        model.trainOnBatch(ImageLayerTests.images(2, 5, 7, 3),
+            NdArrays.ofFloats(Shape.of(2, 1)));
+      });
+      assertTrue(e.getMessage().contains("RandomPosterization '")
+          && e.getMessage().contains("op Cast to TUint8")
+          && e.getMessage().contains("has no gradient"), e.getMessage());
+      // predict does not differentiate: the identity
+      assertEquals(2, model.predict(ImageLayerTests.images(2, 5, 7, 3)).shape().get(0));
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -151,6 +184,33 @@ class MoreAugmentationLayersTest {
             .name("s").seed(6L).build(), 5, 7, 3);
     ImageLayerTests.assertSavesAndLoads(dir.resolve("solarize_default.lamina"),
         new Solarization(), 5, 7, 3);
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("posterize.lamina"),
+        RandomPosterization.builder(6, 2).valueRange(3, -3).name("p").seed(7L).build(), 5, 7, 2);
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("posterize_unseeded.lamina"),
+        new RandomPosterization(8), 5, 7, 3);
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("autocontrast.lamina"),
+        new AutoContrast("ac", 3, -3), 5, 7, 2);
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("autocontrast_default.lamina"),
+        new AutoContrast(), 5, 7, 3);
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("degenerate.lamina"),
+        RandomColorDegeneration.builder(0.4, -0.2).valueRange(3, -3).seed(8L).build(),
+        5, 7, 3);
+  }
+
+  @Test
+  void autoContrastStretchesByHand() {
+    // one 1x3 gray image, value_range (0, 1): low 0.25, high 0.75; in (0, 255) the values
+    // 63.75, 127.5, 191.25 become 0, 127.5, 255, so 0, 0.5, 1; a constant image stays as is
+    SymbolicTensor<TFloat32> x = Input.of(TFloat32.class, 1, 3, 1);
+    FloatNdArray data = NdArrays.ofFloats(Shape.of(2, 1, 3, 1));
+    float[] values = {0.25f, 0.5f, 0.75f, 0.4f, 0.4f, 0.4f};
+    long[] i = {0};
+    data.scalars().forEach(v -> v.setFloat(values[(int) i[0]++]));
+    try (Model model = Model.of(x, new AutoContrast(null, 0, 1).call(x))) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          new float[] {0, 0.5f, 1, 0.4f, 0.4f, 0.4f},
+          KerasLayerFixtures.floats(model.predict(data)), 1e-6f);
+    }
   }
 
   @Test
@@ -176,6 +236,21 @@ class MoreAugmentationLayersTest {
     Map<String, Object> defaults = new Solarization().config();
     assertEquals(List.of(0.0, 0.0), defaults.get("addition_factor"));
     assertEquals(List.of(0.0, 255.0), defaults.get("value_range"));
+    // RandomPosterization: the number f is (1, f), integers; value_range sorted
+    Map<String, Object> poster = RandomPosterization.builder(5).valueRange(1, 0).build()
+        .config();
+    assertEquals(List.of(1L, 5L), poster.get("factor"));
+    assertEquals(List.of(0.0, 1.0), poster.get("value_range"));
+    assertEquals(List.of(2L, 6L),
+        RandomPosterization.builder(6, 2).build().arguments().get("factor"));
+    // AutoContrast: value_range sorted, no seed
+    Map<String, Object> auto = new AutoContrast(null, 1, -1).config();
+    assertEquals(List.of(-1.0, 1.0), auto.get("value_range"));
+    assertFalse(auto.containsKey("seed"));
+    // RandomColorDegeneration: the number f is (-f, f)
+    Map<String, Object> degenerate = new RandomColorDegeneration(0.3).config();
+    assertEquals(List.of(-0.3, 0.3), degenerate.get("factor"));
+    assertEquals(List.of(0.0, 255.0), degenerate.get("value_range"));
   }
 
   @Test
@@ -191,6 +266,16 @@ class MoreAugmentationLayersTest {
     // Solarization checks each number of a pair, unlike the base _set_factor
     assertRefused("Solarization threshold_factor", "[0, 1]",
         () -> Solarization.builder().thresholdFactor(-0.1, 0.5));
+    assertRefused("RandomPosterization factor", "[1, 8]", () -> new RandomPosterization(9));
+    assertRefused("RandomPosterization factor", "[1, 8]", () -> new RandomPosterization(0));
+    assertRefused("RandomPosterization factor", "first is at most 8",
+        () -> RandomPosterization.builder(9, 10));
+    assertRefused("RandomPosterization factor", "must be integers",
+        () -> RandomPosterization.builder(2.5));
+    assertRefused("RandomColorDegeneration factor", "[-1, 1]",
+        () -> new RandomColorDegeneration(1.5));
+    assertRefused("RandomColorDegeneration factor", "second at least -1",
+        () -> RandomColorDegeneration.builder(-3, -2));
   }
 
   @Test
@@ -201,6 +286,10 @@ class MoreAugmentationLayersTest {
         () -> Solarization.builder().additionFactor());
     assertRefused("Solarization threshold_factor", "a number or a pair",
         () -> Solarization.builder().thresholdFactor(Double.NaN));
+    assertRefused("RandomPosterization factor", "a number or a pair",
+        () -> RandomPosterization.builder(1, 2, 3));
+    assertRefused("RandomColorDegeneration factor", "a number or a pair",
+        () -> RandomColorDegeneration.builder());
   }
 
   @Test
@@ -209,6 +298,22 @@ class MoreAugmentationLayersTest {
         () -> RandomInvert.builder().valueRange(0, 1, 2));
     assertRefused("Solarization value_range", "a pair of numbers (low, high)",
         () -> Solarization.builder().valueRange(1));
+    assertRefused("RandomPosterization value_range", "a pair of numbers (low, high)",
+        () -> RandomPosterization.builder(3).valueRange(0, Double.NaN));
+    assertRefused("AutoContrast value_range", "a pair of numbers (low, high)",
+        () -> new AutoContrast(null, 0, 1, 2));
+    assertRefused("RandomColorDegeneration value_range", "a pair of numbers (low, high)",
+        () -> RandomColorDegeneration.builder(0.1).valueRange());
+  }
+
+  @Test
+  void colorDegenerationRefusesImagesThatAreNotRgb() {
+    for (long channels : new long[] {1, 4, -1}) {
+      var e = assertThrows(IllegalArgumentException.class,
+          () -> new RandomColorDegeneration(0.2).call(Input.of(TFloat32.class, 5, 7, channels)));
+      assertTrue(e.getMessage().contains("RandomColorDegeneration")
+          && e.getMessage().contains("3 channels"), e.getMessage());
+    }
   }
 
   @Test
@@ -226,7 +331,8 @@ class MoreAugmentationLayersTest {
 
   @Test
   void refusesWhatIsNotABatchOfImages() {
-    for (Layer layer : List.of(new RandomGrayscale(), new RandomInvert(), new Solarization())) {
+    for (Layer layer : List.of(new RandomGrayscale(), new RandomInvert(), new Solarization(),
+        new RandomPosterization(3), new AutoContrast(), new RandomColorDegeneration(0.1))) {
       var e = assertThrows(IllegalArgumentException.class,
           () -> layer.call(Input.of(TFloat32.class, 5, 7)));
       assertTrue(e.getMessage().contains("(batch, height, width, channels)"), e.getMessage());
@@ -240,7 +346,12 @@ class MoreAugmentationLayersTest {
         "RandomInvert", Map.of("data_format", "channels_first", "factor", 2.5,
             "value_range", List.of(0, 1, 2)),
         "Solarization", Map.of("data_format", "channels_first", "addition_factor", 2.5,
-            "threshold_factor", List.of(0.1, 0.2, 0.3), "value_range", List.of(0, 1, 2)));
+            "threshold_factor", List.of(0.1, 0.2, 0.3), "value_range", List.of(0, 1, 2)),
+        "RandomPosterization", Map.of("data_format", "channels_first", "factor", 2.5,
+            "value_range", List.of(0)),
+        "AutoContrast", Map.of("data_format", "channels_first", "value_range", 5),
+        "RandomColorDegeneration", Map.of("data_format", "channels_first",
+            "factor", List.of(2, 3), "value_range", List.of(0, 1, 2)));
     for (JsonObject c : trainingCases()) {
       JsonObject layer = c.requireObject("layer");
       JsonObject config = layer.requireObject("config");
