@@ -38,6 +38,20 @@ model fails at the Dense; the expected outputs are computed with RandomCrop's
 transform_images applied for training=False as well (the fix Keras's pull
 requests for that issue make): Keras's code for the window it computes then.
 
+And more_augmentation.keras / more_augmentation.json, the other colour
+augmentation layers and AutoContrast:
+
+    Input(9, 11, 3) -> RandomGrayscale(0.3, seed=1)
+                    -> RandomInvert((0.2, 0.6), value_range=(0, 1), seed=2)
+                    -> Solarization(0.1, (0.2, 0.5), value_range=(0, 1), seed=3)
+                    -> RandomPosterization((2, 6), value_range=(0, 1), seed=4)
+                    -> AutoContrast(value_range=(0, 1))
+                    -> RandomColorDegeneration(0.4, value_range=(0, 1), seed=5)
+                    -> Flatten -> Dense(2)
+
+predict runs the random ones as the identity and AutoContrast as it always
+runs. RandomGrayscale's config has no seed (Keras's get_config leaves it out).
+
 Run by hand from the repository root (never by CI):
 
     /work/venv/bin/python tools/keras_import_image_preprocessing_fixture.py [stem ...]
@@ -110,6 +124,26 @@ def color_crop_model(rng):
                        "window applied (keras-team/keras#21868)"
 
 
+def more_augmentation_model(rng):
+    inp = keras.Input(shape=(9, 11, 3), name="image")
+    h = layers.RandomGrayscale(0.3, seed=1, name="grayscale")(inp)
+    h = layers.RandomInvert((0.2, 0.6), value_range=(0, 1), seed=2, name="invert")(h)
+    h = layers.Solarization(0.1, (0.2, 0.5), value_range=(0, 1), seed=3, name="solarize")(h)
+    h = layers.RandomPosterization((2, 6), value_range=(0, 1), seed=4, name="posterize")(h)
+    h = layers.AutoContrast(value_range=(0, 1), name="autocontrast")(h)
+    h = layers.RandomColorDegeneration(0.4, value_range=(0, 1), seed=5, name="degenerate")(h)
+    out = layers.Dense(2, name="dense")(layers.Flatten(name="flatten")(h))
+    model = keras.Model(inp, out, name="more_augmentation")
+    x = rng.uniform(0.1, 0.8, size=(3, 9, 11, 3)).astype(np.float32)
+    return model, [x], "Input(9, 11, 3, name=image) -> RandomGrayscale(0.3, seed=1) -> " \
+                       "RandomInvert((0.2, 0.6), value_range=(0, 1), seed=2) -> " \
+                       "Solarization(0.1, (0.2, 0.5), value_range=(0, 1), seed=3) -> " \
+                       "RandomPosterization((2, 6), value_range=(0, 1), seed=4) -> " \
+                       "AutoContrast(value_range=(0, 1)) -> RandomColorDegeneration(0.4, " \
+                       "value_range=(0, 1), seed=5) -> Flatten -> Dense(2); Keras's initial " \
+                       "weights"
+
+
 def crop_at_inference_too():
     """RandomCrop.transform_images applied whatever training is (keras-team/keras#21868)."""
     original = layers.RandomCrop.transform_images
@@ -124,6 +158,7 @@ FIXTURES = {
     "image_preprocessing": (image_model, 7),
     "random_affine": (affine_model, 8),
     "random_color_crop": (color_crop_model, 9),
+    "more_augmentation": (more_augmentation_model, 10),
 }
 
 

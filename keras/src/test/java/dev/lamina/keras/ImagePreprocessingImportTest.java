@@ -6,15 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.layers.preprocessing.AutoContrast;
 import dev.lamina.runtime.layers.preprocessing.CenterCrop;
 import dev.lamina.runtime.layers.preprocessing.RandomBrightness;
+import dev.lamina.runtime.layers.preprocessing.RandomColorDegeneration;
 import dev.lamina.runtime.layers.preprocessing.RandomContrast;
 import dev.lamina.runtime.layers.preprocessing.RandomCrop;
 import dev.lamina.runtime.layers.preprocessing.RandomFlip;
+import dev.lamina.runtime.layers.preprocessing.RandomGrayscale;
+import dev.lamina.runtime.layers.preprocessing.RandomInvert;
+import dev.lamina.runtime.layers.preprocessing.RandomPosterization;
 import dev.lamina.runtime.layers.preprocessing.RandomRotation;
 import dev.lamina.runtime.layers.preprocessing.RandomTranslation;
 import dev.lamina.runtime.layers.preprocessing.RandomZoom;
 import dev.lamina.runtime.layers.preprocessing.Resizing;
+import dev.lamina.runtime.layers.preprocessing.Solarization;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Sgd;
 import java.util.Arrays;
@@ -117,6 +123,46 @@ class ImagePreprocessingImportTest {
       assertEquals(3L, crop.config().get("seed"));
 
       // they sit before every weight: a step trains (random contrast, brightness and window)
+      model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
+      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
+      long[] i = {0};
+      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255) / 255f));
+      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 2));
+      float[] before = model.weights().get(model.weights().size() - 2).values();
+      double loss = model.trainOnBatch(x, y).get("loss");
+      assertTrue(Double.isFinite(loss), "loss " + loss);
+      float[] after = model.weights().get(model.weights().size() - 2).values();
+      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+    }
+  }
+
+  @Test
+  void importsTheOtherColourAugmentationLayersPredictsAndTrainsAStep() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("more_augmentation.keras"))) {
+      // the random layers are the identity in predict; AutoContrast stretches as in Keras
+      Fixtures.assertPredictsAsKeras(model, "more_augmentation");
+      Layer gray = layer(model, RandomGrayscale.class);
+      assertEquals(0.3, gray.arguments().get("factor"));
+      // Keras's RandomGrayscale config holds no seed: imported unseeded
+      assertEquals(null, gray.config().get("seed"));
+      Layer invert = layer(model, RandomInvert.class);
+      assertEquals(List.of(0.2, 0.6), invert.arguments().get("factor"));
+      assertEquals(List.of(0.0, 1.0), invert.arguments().get("value_range"));
+      assertEquals(2L, invert.config().get("seed"));
+      Layer solarize = layer(model, Solarization.class);
+      assertEquals(List.of(0.0, 0.1), solarize.arguments().get("addition_factor"));
+      assertEquals(List.of(0.2, 0.5), solarize.arguments().get("threshold_factor"));
+      assertEquals(3L, solarize.config().get("seed"));
+      Layer posterize = layer(model, RandomPosterization.class);
+      assertEquals(List.of(2L, 6L), posterize.arguments().get("factor"));
+      assertEquals(4L, posterize.config().get("seed"));
+      Layer auto = layer(model, AutoContrast.class);
+      assertEquals(List.of(0.0, 1.0), auto.arguments().get("value_range"));
+      Layer degenerate = layer(model, RandomColorDegeneration.class);
+      assertEquals(List.of(-0.4, 0.4), degenerate.arguments().get("factor"));
+      assertEquals(5L, degenerate.config().get("seed"));
+
+      // they sit before every weight: a step trains
       model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
       FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
       long[] i = {0};
