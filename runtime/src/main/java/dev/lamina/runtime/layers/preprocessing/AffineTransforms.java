@@ -16,7 +16,10 @@ import org.tensorflow.types.TInt64;
 /**
  * What Keras's random augmentation layers share: their random draws (Keras's seeded
  * {@code uniform}, the seeds of its {@code SeedGenerator}) and factor checks, used by all of
- * RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness and RandomCrop;
+ * RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, RandomCrop and
+ * the colour layers (RandomGrayscale, RandomInvert, Solarization, RandomPosterization,
+ * AutoContrast, RandomColorDegeneration, which also share Keras's {@code rgb_to_grayscale} and
+ * {@code _transform_value_range});
  * and what the affine ones (RandomRotation, RandomZoom, RandomTranslation) share besides: their
  * fill modes and interpolations and Keras's TensorFlow-backend {@code affine_transform}
  * ({@code ImageProjectiveTransformV3}).
@@ -189,6 +192,11 @@ final class AffineTransforms {
   /** The batch size, an int32 {@code [1]} vector, for the draws' shapes. */
   static Operand<TInt32> batch(Ops tf, Operand<?> x) {
     return tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+  }
+
+  /** {@code [batch, 1, 1, 1]}: the shape of one value per image, against the images. */
+  static Operand<TInt32> perImage(Ops tf, Operand<?> x) {
+    return tf.concat(List.of(batch(tf, x), tf.constant(new int[] {1, 1, 1})), tf.constant(0));
   }
 
   /** Axis {@code axis} (1: height, 2: width) of the images as a float32 scalar, as Keras casts. */

@@ -44,6 +44,34 @@ public final class AutoContrast extends Layer {
     this.valueRange = AffineTransforms.sortedValueRange(TYPE, valueRange);
   }
 
+  /** A builder of {@code AutoContrast()}: value_range (0, 255) unless set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Keras's argument and default; the setter refuses what Keras refuses. */
+  public static final class Builder {
+    private String name;
+    private double[] valueRange = {0, 255};
+
+    private Builder() {}
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** The images' range {@code (low, high)}, (0, 255) by default: sorted. */
+    public Builder valueRange(double... valueRange) {
+      this.valueRange = AffineTransforms.sortedValueRange(TYPE, valueRange);
+      return this;
+    }
+
+    public AutoContrast build() {
+      return new AutoContrast(name, valueRange);
+    }
+  }
+
   public SymbolicTensor<TFloat32> apply(SymbolicTensor<? extends TNumber> x) {
     return applyTyped(x);
   }

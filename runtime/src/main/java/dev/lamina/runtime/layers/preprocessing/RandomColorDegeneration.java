@@ -97,7 +97,7 @@ public final class RandomColorDegeneration extends RandomImageLayer {
 
   @Override
   protected Operand<TFloat32> augment(Ops tf, Operand<TFloat32> x, SeedStream seeds) {
-    Operand<TFloat32> f = AffineTransforms.uniform(tf, RandomGrayscale.imageMask(tf, x),
+    Operand<TFloat32> f = AffineTransforms.uniform(tf, AffineTransforms.perImage(tf, x),
         draw(seeds, 1, 0), factor[0], factor[1]);
     Operand<TFloat32> gray = AffineTransforms.grayscale(tf, x);
     Operand<TFloat32> out = tf.math.add(x, tf.math.mul(f, tf.math.sub(gray, x)));

@@ -9,7 +9,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * Keras's {@code RandomGrayscale(factor=0.5, data_format=None, seed=None)}: in training
@@ -94,13 +93,7 @@ public final class RandomGrayscale extends RandomImageLayer {
     Operand<TFloat32> u = AffineTransforms.uniform(tf, AffineTransforms.batch(tf, x),
         draw(seeds, 1, 0), 0, 1);
     Operand<TBool> apply = tf.reshape(tf.math.less(u, tf.constant((float) factor)),
-        imageMask(tf, x));
+        AffineTransforms.perImage(tf, x));
     return tf.select(apply, tf.broadcastTo(AffineTransforms.grayscale(tf, x), tf.shape(x)), x);
-  }
-
-  /** {@code [batch, 1, 1, 1]}: a per-image value's shape against the images. */
-  static Operand<TInt32> imageMask(Ops tf, Operand<?> x) {
-    return tf.concat(List.of(AffineTransforms.batch(tf, x), tf.constant(new int[] {1, 1, 1})),
-        tf.constant(0));
   }
 }

@@ -90,7 +90,7 @@ public final class RandomInvert extends RandomImageLayer {
         draw(seeds, 2, 0), factor[0], factor[1]);
     Operand<TFloat32> t = AffineTransforms.uniform(tf, AffineTransforms.batch(tf, x),
         draw(seeds, 2, 1), 0, 1);
-    Operand<TBool> apply = tf.reshape(tf.math.less(t, p), RandomGrayscale.imageMask(tf, x));
+    Operand<TBool> apply = tf.reshape(tf.math.less(t, p), AffineTransforms.perImage(tf, x));
     return tf.select(apply, tf.math.sub(tf.constant((float) valueRange[1]), x), x);
   }
 }

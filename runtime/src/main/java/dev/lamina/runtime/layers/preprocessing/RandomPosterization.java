@@ -113,7 +113,7 @@ public final class RandomPosterization extends RandomImageLayer {
     }
     // uint8 arithmetic, as Keras's _MAX_FACTOR - factor
     Operand<TUint8> shift = tf.reshape(tf.math.sub(
-        tf.dtypes.cast(tf.constant(8), TUint8.class), bits), RandomGrayscale.imageMask(tf, x));
+        tf.dtypes.cast(tf.constant(8), TUint8.class), bits), AffineTransforms.perImage(tf, x));
     Operand<TUint8> images = tf.dtypes.cast(AffineTransforms.valueRange(tf, x, valueRange,
         AffineTransforms.RANGE_255), TUint8.class);
     images = tf.bitwise.leftShift(tf.bitwise.rightShift(images, shift), shift);

@@ -111,7 +111,7 @@ public final class Solarization extends RandomImageLayer {
 
   @Override
   protected Operand<TFloat32> augment(Ops tf, Operand<TFloat32> x, SeedStream seeds) {
-    Operand<TInt32> shape = RandomGrayscale.imageMask(tf, x);
+    Operand<TInt32> shape = AffineTransforms.perImage(tf, x);
     Operand<TFloat32> additions = AffineTransforms.uniform(tf, shape, draw(seeds, 2, 0),
         additionFactor[0], additionFactor[1] * 255);
     Operand<TFloat32> thresholds = AffineTransforms.uniform(tf, shape, draw(seeds, 2, 1),

@@ -189,7 +189,7 @@ class MoreAugmentationLayersTest {
     ImageLayerTests.assertSavesAndLoads(dir.resolve("posterize_unseeded.lamina"),
         new RandomPosterization(8), 5, 7, 3);
     ImageLayerTests.assertSavesAndLoads(dir.resolve("autocontrast.lamina"),
-        new AutoContrast("ac", 3, -3), 5, 7, 2);
+        AutoContrast.builder().name("ac").valueRange(3, -3).build(), 5, 7, 2);
     ImageLayerTests.assertSavesAndLoads(dir.resolve("autocontrast_default.lamina"),
         new AutoContrast(), 5, 7, 3);
     ImageLayerTests.assertSavesAndLoads(dir.resolve("degenerate.lamina"),
@@ -301,7 +301,7 @@ class MoreAugmentationLayersTest {
     assertRefused("RandomPosterization value_range", "a pair of numbers (low, high)",
         () -> RandomPosterization.builder(3).valueRange(0, Double.NaN));
     assertRefused("AutoContrast value_range", "a pair of numbers (low, high)",
-        () -> new AutoContrast(null, 0, 1, 2));
+        () -> AutoContrast.builder().valueRange(0, 1, 2));
     assertRefused("RandomColorDegeneration value_range", "a pair of numbers (low, high)",
         () -> RandomColorDegeneration.builder(0.1).valueRange());
   }
