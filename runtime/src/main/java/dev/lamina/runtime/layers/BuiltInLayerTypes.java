@@ -215,6 +215,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         RnnTypes.SIMPLE_RNN,
         RnnTypes.LSTM_TYPE,
         RnnTypes.GRU_TYPE,
+        RnnTypes.GENERIC_RNN,
         RnnTypes.CONV_LSTM1D,
         RnnTypes.CONV_LSTM2D,
         RnnTypes.CONV_LSTM3D,

@@ -36,6 +36,14 @@ public final class RnnTypes {
     return common(c, b, true);
   });
 
+  /**
+   * Keras's generic {@code RNN(cell)} with a {@code SimpleRNNCell}, {@code LSTMCell} or {@code
+   * GRUCell}: read as the {@link SimpleRNN}, {@link LSTM} or {@link GRU} it computes (see {@link
+   * #generic}); its layers are of those classes, so {@code RNN.class} stands for none.
+   */
+  public static final LayerType<RNN> GENERIC_RNN = LayerType.of("RNN", RNN.class,
+      RnnTypes::generic);
+
   /** Keras's {@code ConvLSTM1D}. */
   public static final LayerType<ConvLSTM1D> CONV_LSTM1D = LayerType.of("ConvLSTM1D",
       ConvLSTM1D.class, (name, c) -> convLstm(c, 1,
@@ -72,14 +80,8 @@ public final class RnnTypes {
 
   private static <B extends RNN.Builder<B, L>, L extends RNN> L common(LayerConfig c, B b,
       boolean gated) throws ModelFormatException {
-    b.activation(Activation.read(c, "activation"));
-    if (gated) {
-      String recurrent = c.has("recurrent_activation")
-          ? Activation.read(c, "recurrent_activation") : "sigmoid";
-      b.recurrentActivation = recurrent;
-    }
-    b.useBias(c.optBoolean("use_bias", true));
-    recurrent(c, b, " (pass states as initial_state instead)");
+    cell(c, b, gated);
+    wrapper(c, b, " (pass states as initial_state instead)");
     // Keras's choice of kernel (cuDNN or not) and implementation change no numbers.
     c.ignore("use_cudnn", "implementation");
     c.requireDefault("time_major", false);
@@ -91,10 +93,34 @@ public final class RnnTypes {
   }
 
   /**
+   * The arguments Keras's cell takes ({@code SimpleRNNCell}, {@code LSTMCell}, {@code GRUCell}),
+   * which the layers {@code SimpleRNN}, {@code LSTM}, {@code GRU} pass on to it; the cell's own
+   * ({@code unit_forget_bias}, {@code reset_after}) are read by the caller.
+   */
+  private static void cell(LayerConfig c, RNN.Builder<?, ?> b, boolean gated)
+      throws ModelFormatException {
+    b.activation(Activation.read(c, "activation"));
+    if (gated) {
+      String recurrent = c.has("recurrent_activation")
+          ? Activation.read(c, "recurrent_activation") : "sigmoid";
+      b.recurrentActivation = recurrent;
+    }
+    b.useBias(c.optBoolean("use_bias", true));
+    cellArguments(c, b);
+  }
+
+  /**
    * The arguments every recurrent layer shares, by Keras's names and defaults; {@code statefulFix}
    * ends the refusal of {@code stateful=True}.
    */
   private static void recurrent(LayerConfig c, RecurrentBuilder<?> b, String statefulFix)
+      throws ModelFormatException {
+    cellArguments(c, b);
+    wrapper(c, b, statefulFix);
+  }
+
+  /** Initializers, regularizers, constraints, dropout and seed: a cell's in Keras. */
+  private static void cellArguments(LayerConfig c, RecurrentBuilder<?> b)
       throws ModelFormatException {
     b.kernelInitializer(BuiltInLayerTypes.initializer(c, "kernel_initializer"));
     b.recurrentInitializer(BuiltInLayerTypes.initializer(c, "recurrent_initializer"));
@@ -102,7 +128,6 @@ public final class RnnTypes {
     b.kernelRegularizer(BuiltInLayerTypes.regularizer(c, "kernel_regularizer"));
     b.recurrentRegularizer(BuiltInLayerTypes.regularizer(c, "recurrent_regularizer"));
     b.biasRegularizer(BuiltInLayerTypes.regularizer(c, "bias_regularizer"));
-    b.activityRegularizer(BuiltInLayerTypes.regularizer(c, "activity_regularizer"));
     b.kernelConstraint(BuiltInLayerTypes.constraint(c, "kernel_constraint"));
     b.recurrentConstraint(BuiltInLayerTypes.constraint(c, "recurrent_constraint"));
     b.biasConstraint(BuiltInLayerTypes.constraint(c, "bias_constraint"));
@@ -118,6 +143,16 @@ public final class RnnTypes {
       }
     }
     b.seed(c.has("seed") ? c.requireLong("seed") : null);
+  }
+
+  /**
+   * The arguments of Keras's {@code RNN} layer around its cell: the outputs, the direction,
+   * {@code stateful} (refused), {@code unroll}, masks, the activity regularizer of the output,
+   * and Lamina's {@code max_steps}.
+   */
+  private static void wrapper(LayerConfig c, RecurrentBuilder<?> b, String statefulFix)
+      throws ModelFormatException {
+    b.activityRegularizer(BuiltInLayerTypes.regularizer(c, "activity_regularizer"));
     b.returnSequences(c.optBoolean("return_sequences", false));
     b.returnState(c.optBoolean("return_state", false));
     b.goBackwards(c.optBoolean("go_backwards", false));
@@ -128,6 +163,84 @@ public final class RnnTypes {
     b.unroll(c.optBoolean("unroll", false));
     b.zeroOutputForMask(c.optBoolean("zero_output_for_mask", false));
     b.maxSteps(c.optInt("max_steps", RNN.DEFAULT_MAX_STEPS));
+  }
+
+  /**
+   * Keras's generic {@code RNN(cell)} with one of Keras's cells: the Lamina layer that computes
+   * it ({@code RNN(SimpleRNNCell(...))} is {@link SimpleRNN}, {@code RNN(LSTMCell(...))} is
+   * {@link LSTM}, {@code RNN(GRUCell(...))} is {@link GRU}, as in Keras 3, where those layers are
+   * that {@code RNN}), with the cell's arguments and the wrapper's. Keras keeps the cell's
+   * weights under {@code cell}, as it does a layer's. Saved by Lamina, the layer is written as
+   * what it is: {@code SimpleRNN}, {@code LSTM} or {@code GRU}.
+   */
+  private static RNN generic(String name, LayerConfig c) throws ModelFormatException {
+    JsonObject cell = c.optObject("cell");
+    if (cell == null) {
+      throw c.error("cell", "cell is missing");
+    }
+    String className = cell.requireString("class_name");
+    String module = cell.optString("module", "keras.layers");
+    String registered = cell.optString("registered_name", null);
+    if (!(module.equals("keras") || module.startsWith("keras."))
+        || registered != null && !registered.equals(className)) {
+      throw c.error("cell", "the cell is a custom Python class (module '" + module + "', class "
+          + className + (registered != null ? ", registered name '" + registered + "'" : "")
+          + "); Lamina's RNN takes Keras's SimpleRNNCell, LSTMCell and GRUCell");
+    }
+    if (className.equals("StackedRNNCells")) {
+      throw c.error("cell", "the cell is a StackedRNNCells, which Lamina has not built yet; "
+          + "Lamina's RNN takes one SimpleRNNCell, LSTMCell or GRUCell. Stack RNN layers with "
+          + "return_sequences=True instead");
+    }
+    JsonObject config = cell.requireObject("config");
+    String cellName = config.optString("name", className);
+    LayerConfig cc = new LayerConfig(config, className + " '" + cellName + "' (the cell of "
+        + c.layer() + ")", c.origin());
+    cc.ignore("name", "trainable");
+    cellDtype(cc);
+    RNN.Builder<?, ?> b;
+    boolean gated = true;
+    switch (className) {
+      case "SimpleRNNCell" -> {
+        b = SimpleRNN.builder(units(cc));
+        gated = false;
+      }
+      case "LSTMCell" -> b = LSTM.builder(units(cc))
+          .unitForgetBias(cc.optBoolean("unit_forget_bias", true));
+      case "GRUCell" -> b = GRU.builder(units(cc))
+          .resetAfter(cc.optBoolean("reset_after", true));
+      default -> throw c.error("cell", "the cell's class '" + className + "' is not one Lamina "
+          + "knows; Lamina's RNN takes Keras's SimpleRNNCell, LSTMCell and GRUCell");
+    }
+    b.name(name);
+    cell(cc, b, gated);
+    if (gated) {
+      cc.ignore("implementation"); // LSTMCell's and GRUCell's kernel choice: no other numbers
+    }
+    if (cc.json().isNull("activity_regularizer")) {
+      cc.ignore("activity_regularizer");
+    }
+    cc.rejectUnread(className);
+    wrapper(c, b, " (pass states as initial_state instead)");
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw c.error("cell", e.getMessage());
+    }
+  }
+
+  /** A cell computes in float32: its dtype policy, if written, must say so. */
+  private static void cellDtype(LayerConfig cc) throws ModelFormatException {
+    Object value = cc.json().get("dtype");
+    cc.ignore("dtype");
+    String policy = value == null ? "float32"
+        : value instanceof String s ? s
+        : value instanceof JsonObject o && o.optObject("config") != null
+            ? o.requireObject("config").optString("name", "?") : "?";
+    if (!policy.equals("float32")) {
+      throw cc.error("dtype", "the cell's dtype policy is '" + policy + "'; Lamina's recurrent "
+          + "layers compute in float32");
+    }
   }
 
   private static int filters(LayerConfig c) throws ModelFormatException {
