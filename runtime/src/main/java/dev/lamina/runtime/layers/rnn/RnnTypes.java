@@ -8,6 +8,8 @@ import dev.lamina.runtime.layers.activations.Activation;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerType;
 import dev.lamina.runtime.registry.LayerTypes;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reading the recurrent layers and their wrappers from a configuration under Keras's names and
@@ -39,10 +41,12 @@ public final class RnnTypes {
   /**
    * Keras's generic {@code RNN(cell)} with a {@code SimpleRNNCell}, {@code LSTMCell} or {@code
    * GRUCell}: read as the {@link SimpleRNN}, {@link LSTM} or {@link GRU} it computes (see {@link
-   * #generic}); its layers are of those classes, so {@code RNN.class} stands for none.
+   * #generic}), saved as that layer; with {@code StackedRNNCells} of them, a {@link StackedRNN},
+   * saved as {@code RNN} (its class is the one this type stands for).
    */
-  public static final LayerType<RNN> GENERIC_RNN = LayerType.of("RNN", RNN.class,
-      RnnTypes::generic);
+  @SuppressWarnings("unchecked")
+  public static final LayerType<Layer> GENERIC_RNN = LayerType.of("RNN",
+      (Class<Layer>) (Class<?>) StackedRNN.class, RnnTypes::generic);
 
   /** Keras's {@code ConvLSTM1D}. */
   public static final LayerType<ConvLSTM1D> CONV_LSTM1D = LayerType.of("ConvLSTM1D",
@@ -173,11 +177,28 @@ public final class RnnTypes {
    * weights under {@code cell}, as it does a layer's. Saved by Lamina, the layer is written as
    * what it is: {@code SimpleRNN}, {@code LSTM} or {@code GRU}.
    */
-  private static RNN generic(String name, LayerConfig c) throws ModelFormatException {
+  private static Layer generic(String name, LayerConfig c) throws ModelFormatException {
     JsonObject cell = c.optObject("cell");
     if (cell == null) {
       throw c.error("cell", "cell is missing");
     }
+    String className = checkedCellClass(c, cell);
+    if (className.equals("StackedRNNCells")) {
+      return stacked(name, c, cell);
+    }
+    RNN.Builder<?, ?> b = cellBuilder(c, cell, className);
+    b.name(name);
+    wrapper(c, b, " (pass states as initial_state instead)");
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw c.error("cell", e.getMessage());
+    }
+  }
+
+  /** The serialized cell's class, if it is Keras's (not a custom Python class). */
+  private static String checkedCellClass(LayerConfig c, JsonObject cell)
+      throws ModelFormatException {
     String className = cell.requireString("class_name");
     String module = cell.optString("module", "keras.layers");
     String registered = cell.optString("registered_name", null);
@@ -185,13 +206,15 @@ public final class RnnTypes {
         || registered != null && !registered.equals(className)) {
       throw c.error("cell", "the cell is a custom Python class (module '" + module + "', class "
           + className + (registered != null ? ", registered name '" + registered + "'" : "")
-          + "); Lamina's RNN takes Keras's SimpleRNNCell, LSTMCell and GRUCell");
+          + "); Lamina's RNN takes Keras's SimpleRNNCell, LSTMCell, GRUCell and "
+          + "StackedRNNCells of them");
     }
-    if (className.equals("StackedRNNCells")) {
-      throw c.error("cell", "the cell is a StackedRNNCells, which Lamina has not built yet; "
-          + "Lamina's RNN takes one SimpleRNNCell, LSTMCell or GRUCell. Stack RNN layers with "
-          + "return_sequences=True instead");
-    }
+    return className;
+  }
+
+  /** A builder of the layer computing one serialized cell, with the cell's arguments read. */
+  private static RNN.Builder<?, ?> cellBuilder(LayerConfig c, JsonObject cell, String className)
+      throws ModelFormatException {
     JsonObject config = cell.requireObject("config");
     String cellName = config.optString("name", className);
     LayerConfig cc = new LayerConfig(config, className + " '" + cellName + "' (the cell of "
@@ -210,9 +233,9 @@ public final class RnnTypes {
       case "GRUCell" -> b = GRU.builder(units(cc))
           .resetAfter(cc.optBoolean("reset_after", true));
       default -> throw c.error("cell", "the cell's class '" + className + "' is not one Lamina "
-          + "knows; Lamina's RNN takes Keras's SimpleRNNCell, LSTMCell and GRUCell");
+          + "knows; Lamina's RNN takes Keras's SimpleRNNCell, LSTMCell, GRUCell and "
+          + "StackedRNNCells of them");
     }
-    b.name(name);
     cell(cc, b, gated);
     if (gated) {
       cc.ignore("implementation"); // LSTMCell's and GRUCell's kernel choice: no other numbers
@@ -221,9 +244,46 @@ public final class RnnTypes {
       cc.ignore("activity_regularizer");
     }
     cc.rejectUnread(className);
-    wrapper(c, b, " (pass states as initial_state instead)");
+    return b;
+  }
+
+  /** {@code RNN(StackedRNNCells([...]))}: a {@link StackedRNN}. */
+  private static StackedRNN stacked(String name, LayerConfig c, JsonObject cell)
+      throws ModelFormatException {
+    JsonObject config = cell.requireObject("config");
+    LayerConfig sc = new LayerConfig(config, "StackedRNNCells (the cell of " + c.layer() + ")",
+        c.origin());
+    sc.ignore("name", "trainable");
+    cellDtype(sc);
+    if (sc.json().isNull("activity_regularizer")) {
+      sc.ignore("activity_regularizer");
+    }
+    dev.lamina.runtime.io.JsonArray list = config.requireArray("cells");
+    sc.ignore("cells"); // read below, cell by cell
+    List<RNN> cells = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonObject inner = list.requireObject(i);
+      String className = checkedCellClass(c, inner);
+      if (className.equals("StackedRNNCells")) {
+        throw c.error("cell", "a StackedRNNCells inside a StackedRNNCells is not supported");
+      }
+      try {
+        cells.add(cellBuilder(c, inner, className).build());
+      } catch (IllegalArgumentException e) {
+        throw c.error("cell", e.getMessage());
+      }
+    }
+    sc.rejectUnread("StackedRNNCells");
+    // The wrapper's arguments, read into a builder of their own.
+    SimpleRNN.Builder flags = SimpleRNN.builder(1);
+    wrapper(c, flags, " (pass states as initial_state instead)");
+    if (flags.returnState) {
+      throw c.error("return_state", "return_state=True is not supported with StackedRNNCells "
+          + "(Keras nests the cells' states)");
+    }
     try {
-      return b.build();
+      return new StackedRNN(name, cells, flags.returnSequences, flags.goBackwards,
+          flags.unroll, flags.zeroOutputForMask, flags.maxSteps, flags.activityRegularizer);
     } catch (IllegalArgumentException e) {
       throw c.error("cell", e.getMessage());
     }

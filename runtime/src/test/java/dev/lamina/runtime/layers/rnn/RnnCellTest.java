@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.io.Json;
 import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.registry.LayerConfig;
@@ -23,11 +24,11 @@ import org.junit.jupiter.api.Test;
  */
 class RnnCellTest {
 
-  private static RNN read(String json) throws ModelFormatException {
+  private static Layer read(String json) throws ModelFormatException {
     LayerConfig config = new LayerConfig(Json.parseObject(json.getBytes(StandardCharsets.UTF_8),
         "test"), "RNN layer 'r'", LayerConfig.Origin.KERAS);
     config.ignore("name", "trainable", "dtype"); // the importer's, as for every layer
-    RNN layer = RnnTypes.GENERIC_RNN.fromConfig("r", config);
+    Layer layer = RnnTypes.GENERIC_RNN.fromConfig("r", config);
     config.rejectUnread("RNN");
     return layer;
   }
@@ -40,6 +41,34 @@ class RnnCellTest {
         + "\"registered_name\": null, \"build_config\": {\"input_shape\": [null, 3]}}}";
   }
 
+  private static String cell(String cellClass, String cellConfig) {
+    return "{\"class_name\": \"" + cellClass + "\", \"config\": {\"name\": \"c\", "
+        + cellConfig + "}}";
+  }
+
+  @Test
+  void stackedCellsReadAsStackedRnnAndWriteBack() throws Exception {
+    StackedRNN layer = assertInstanceOf(StackedRNN.class, read(rnn("StackedRNNCells",
+        "\"cells\": [" + cell("GRUCell", "\"units\": 3, \"reset_after\": false") + ", "
+            + cell("LSTMCell", "\"units\": 2") + ", " + cell("GRUCell", "\"units\": 2") + "]",
+        "\"return_sequences\": true, \"go_backwards\": true")));
+    assertEquals(3, layer.cells().size());
+    assertTrue(layer.returnSequences() && layer.goBackwards());
+    // Keras's weight groups: per class, numbered.
+    assertEquals(java.util.List.of(Map.entry("cell/cells/gru_cell", 3),
+        Map.entry("cell/cells/lstm_cell", 3), Map.entry("cell/cells/gru_cell_1", 3)),
+        layer.kerasWeightGroups());
+    // Only the last cell's layer returns the wrapper's return_sequences; all run forward on the
+    // reversed sequence.
+    assertEquals(false, layer.cells().get(0).arguments().get("reset_after"));
+    assertTrue(layer.cells().stream().allMatch(c -> c.returnSequences() && !c.goBackwards()));
+    // Saved as Keras's RNN(StackedRNNCells), read back the same.
+    assertSame(RnnTypes.GENERIC_RNN, LayerTypes.of(layer).orElseThrow());
+    String json = Json.write(layer.config(), Json.Style.COMPACT);
+    StackedRNN again = assertInstanceOf(StackedRNN.class, read(json));
+    assertEquals(json, Json.write(again.config(), Json.Style.COMPACT));
+  }
+
   @Test
   void registeredUnderKerasName() {
     assertSame(RnnTypes.GENERIC_RNN, LayerTypes.byKerasClassName("RNN").orElseThrow());
@@ -50,7 +79,7 @@ class RnnCellTest {
 
   @Test
   void lstmCellReadsCellAndWrapperArguments() throws Exception {
-    RNN layer = read(rnn("LSTMCell", "\"units\": 4, \"activation\": \"relu\", "
+    Layer layer = read(rnn("LSTMCell", "\"units\": 4, \"activation\": \"relu\", "
         + "\"recurrent_activation\": \"hard_sigmoid\", \"use_bias\": false, "
         + "\"unit_forget_bias\": false, \"kernel_regularizer\": {\"module\": "
         + "\"keras.regularizers\", \"class_name\": \"L2\", \"config\": {\"l2\": 0.01}, "
@@ -107,10 +136,18 @@ class RnnCellTest {
 
   @Test
   void refusesWhatIsNotBuilt() {
-    var stacked = assertThrows(ModelFormatException.class, () -> read(rnn("StackedRNNCells",
+    var empty = assertThrows(ModelFormatException.class, () -> read(rnn("StackedRNNCells",
         "\"cells\": []", "")));
-    assertTrue(stacked.getMessage().contains("StackedRNNCells, which Lamina has not built yet"),
-        stacked.getMessage());
+    assertTrue(empty.getMessage().contains("StackedRNNCells needs at least one cell"),
+        empty.getMessage());
+    var dropout = assertThrows(ModelFormatException.class, () -> read(rnn("StackedRNNCells",
+        "\"cells\": [" + cell("GRUCell", "\"units\": 2, \"dropout\": 0.5") + "]", "")));
+    assertTrue(dropout.getMessage().contains("does not support dropout or recurrent_dropout in "
+        + "stacked cells"), dropout.getMessage());
+    var state = assertThrows(ModelFormatException.class, () -> read(rnn("StackedRNNCells",
+        "\"cells\": [" + cell("GRUCell", "\"units\": 2") + "]", "\"return_state\": true")));
+    assertTrue(state.getMessage().contains("return_state=True is not supported with "
+        + "StackedRNNCells"), state.getMessage());
     var stateful = assertThrows(ModelFormatException.class,
         () -> read(rnn("LSTMCell", "\"units\": 2", "\"stateful\": true")));
     assertTrue(stateful.getMessage().contains("stateful=True is not supported"),
