@@ -15,8 +15,11 @@ model.predict outputs, {"model", "inputs": [tensor], "outputs": [tensor]}):
   rnn_masked_cells   Input(int32, None) -> Embedding(7, 4, mask_zero=True)
                      -> RNN(LSTMCell(4, unit_forget_bias=False), return_sequences=True,
                      zero_output_for_mask=True) -> RNN(GRUCell(3)) -> Dense(2)
-  rnn_stacked_cells  Input((5, 3)) -> RNN(StackedRNNCells([GRUCell(2), SimpleRNNCell(3)]))
-                     (no .json: Lamina refuses it)
+  rnn_stacked_cells  Input((5, 3)) -> RNN(StackedRNNCells([GRUCell(3), GRUCell(2),
+                     SimpleRNNCell(2)])) -> Dense(2)
+  rnn_stacked_masked Input(int32, None) -> Embedding(7, 4, mask_zero=True)
+                     -> RNN(StackedRNNCells([LSTMCell(3), GRUCell(2, reset_after=False)]),
+                     return_sequences=True, go_backwards=True, zero_output_for_mask=True)
 
 tensor = {"name", "shape", "dtype" (int32 only), "values" (flat, row-major)}. Weights other than
 the default initializers' are drawn from the seeded NumPy generator so that no weight is zero.
@@ -184,12 +187,35 @@ def masked_cells():
 
 
 def stacked_cells():
-    fresh(5)
+    rng = fresh(5)
     inp = keras.Input((5, 3), name="x")
-    out = layers.RNN(layers.StackedRNNCells([layers.GRUCell(2), layers.SimpleRNNCell(3)]),
-                     name="rnn")(inp)
-    keras.Model(inp, out, name="rnn_stacked_cells").save(
-        os.path.join(FIXTURES, "rnn_stacked_cells.keras"))
+    h = layers.RNN(layers.StackedRNNCells([layers.GRUCell(3), layers.GRUCell(2),
+                                           layers.SimpleRNNCell(2)]), name="rnn")(inp)
+    out = layers.Dense(2, name="dense")(h)
+    model = keras.Model(inp, out, name="rnn_stacked_cells")
+    randomize(model, rng)
+    x = rng.normal(size=(3, 5, 3)).astype(np.float32)
+    write(model, "rnn_stacked_cells", "Input((5, 3)) -> RNN(StackedRNNCells([GRUCell(3), "
+          "GRUCell(2), SimpleRNNCell(2)])) -> Dense(2)", x)
+
+
+def stacked_masked_cells():
+    rng = fresh(6)
+    inp = keras.Input((None,), dtype="int32", name="tokens")
+    h = layers.Embedding(7, 4, mask_zero=True, name="embedding")(inp)
+    out = layers.RNN(layers.StackedRNNCells([layers.LSTMCell(3),
+                                             layers.GRUCell(2, reset_after=False)]),
+                     return_sequences=True, go_backwards=True, zero_output_for_mask=True,
+                     name="rnn")(h)
+    model = keras.Model(inp, out, name="rnn_stacked_masked")
+    randomize(model, rng)
+    ids = np.array([[3, 1, 4, 0, 0, 0],
+                    [2, 5, 6, 1, 3, 2],
+                    [5, 0, 0, 0, 0, 0],
+                    [1, 0, 3, 4, 0, 0]], dtype=np.int32)
+    write(model, "rnn_stacked_masked", "Input(int32, None) -> Embedding(7, 4, mask_zero=True) "
+          "-> RNN(StackedRNNCells([LSTMCell(3), GRUCell(2, reset_after=False)]), "
+          "return_sequences=True, go_backwards=True, zero_output_for_mask=True)", ids)
 
 
 def main():
@@ -198,8 +224,9 @@ def main():
     simple_cell()
     masked_cells()
     stacked_cells()
+    stacked_masked_cells()
     print("wrote rnn_lstm_cell, rnn_gru_cells, rnn_simple_cell, rnn_masked_cells, "
-          "rnn_stacked_cells in %s" % os.path.normpath(FIXTURES))
+          "rnn_stacked_cells, rnn_stacked_masked in %s" % os.path.normpath(FIXTURES))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import dev.lamina.runtime.io.ModelFormatException;
 import dev.lamina.runtime.layers.rnn.GRU;
 import dev.lamina.runtime.layers.rnn.LSTM;
 import dev.lamina.runtime.layers.rnn.SimpleRNN;
+import dev.lamina.runtime.layers.rnn.StackedRNN;
 import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Optimizer;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and {@code GRUCell} (tools/keras_rnn_cell_fixtures.py): each imports as the {@link SimpleRNN},
  * {@link LSTM} or {@link GRU} it computes, with the cell's arguments and weights (from {@code
  * rnn/cell/vars}) and the wrapper's arguments, predicts as Keras did (1e-5 relative) and trains
- * as Keras did; {@code StackedRNNCells} and {@code stateful=True} are refused.
+ * as Keras did; {@code StackedRNNCells} of them import as a {@link StackedRNN} (weights from
+ * {@code rnn/cell/cells/<cell>/vars}); {@code stateful=True} is refused.
  */
 class RnnCellImportTest {
 
@@ -127,11 +129,40 @@ class RnnCellImportTest {
   }
 
   @Test
-  void stackedRnnCellsAreRefused() {
-    var e = assertThrows(ModelFormatException.class,
-        () -> KerasModels.load(Fixtures.path("rnn_stacked_cells.keras")));
-    assertTrue(e.getMessage().contains("StackedRNNCells, which Lamina has not built yet"),
-        e.getMessage());
+  void stackedCellsPredictAsKerasAndRoundTrip() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("rnn_stacked_cells.keras"))) {
+      Fixtures.assertPredictsAsKeras(model, "rnn_stacked_cells");
+      StackedRNN rnn = assertInstanceOf(StackedRNN.class, model.getLayer("rnn"));
+      assertEquals(3, rnn.cells().size());
+      // gru_cell: (3, 9), (3, 9), (2, 9); gru_cell_1: (3, 6), (2, 6), (2, 6); simple: 2x2 x2 + 2.
+      assertEquals(27 + 27 + 18 + 18 + 12 + 12 + 4 + 4 + 2, rnn.countParams());
+      Path file = dir.resolve("rnn_stacked_cells.lamina");
+      model.save(file);
+      try (Model loaded = Model.load(file)) {
+        assertInstanceOf(StackedRNN.class, loaded.getLayer("rnn"));
+        Fixtures.assertPredictsAsKeras(loaded, "rnn_stacked_cells");
+      }
+    }
+  }
+
+  @Test
+  void maskedStackedCellsBackwardsPredictAsKeras() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("rnn_stacked_masked.keras"))) {
+      Fixtures.assertPredictsAsKeras(model, "rnn_stacked_masked");
+      StackedRNN rnn = assertInstanceOf(StackedRNN.class, model.getLayer("rnn"));
+      assertTrue(rnn.goBackwards() && rnn.returnSequences());
+      assertInstanceOf(LSTM.class, rnn.cells().get(0));
+      assertInstanceOf(GRU.class, rnn.cells().get(1));
+    }
+  }
+
+  @Test
+  void stackedCellsWithReturnStateAreRefused() throws Exception {
+    Path file = KerasZips.withConfig(dir, "rnn_stacked_cells.keras",
+        c -> c.replace("\"return_state\": false", "\"return_state\": true"));
+    var e = assertThrows(ModelFormatException.class, () -> KerasModels.load(file));
+    assertTrue(e.getMessage().contains("return_state=True is not supported with "
+        + "StackedRNNCells"), e.getMessage());
   }
 
   @Test
