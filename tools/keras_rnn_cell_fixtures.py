@@ -6,7 +6,8 @@ model.predict outputs, {"model", "inputs": [tensor], "outputs": [tensor]}):
   rnn_lstm_cell      Input((6, 3)) -> RNN(LSTMCell(4, kernel_regularizer=L2(0.01))) -> Dense(2),
                      saved untrained; its .json also has "training": three train_on_batch steps
                      (Adam(0.01), mse, jit_compile=False) on x, y: each step's returned loss and
-                     the weights after it, {"layer": {"weight name": tensor}}
+                     the weights after it, {"layer": [tensor + "path", ...]} in
+                     layer.weights order
   rnn_gru_cells      Input((5, 3)) -> RNN(GRUCell(3), return_sequences=True)
                      -> RNN(GRUCell(2, reset_after=False, recurrent_activation="hard_sigmoid"),
                      return_sequences=True)
@@ -16,7 +17,8 @@ model.predict outputs, {"model", "inputs": [tensor], "outputs": [tensor]}):
                      -> RNN(LSTMCell(4, unit_forget_bias=False), return_sequences=True,
                      zero_output_for_mask=True) -> RNN(GRUCell(3)) -> Dense(2)
   rnn_stacked_cells  Input((5, 3)) -> RNN(StackedRNNCells([GRUCell(3), GRUCell(2),
-                     SimpleRNNCell(2)])) -> Dense(2)
+                     SimpleRNNCell(2)])) -> Dense(2), saved untrained, with "training" as
+                     rnn_lstm_cell's
   rnn_stacked_masked Input(int32, None) -> Embedding(7, 4, mask_zero=True)
                      -> RNN(StackedRNNCells([LSTMCell(3), GRUCell(2, reset_after=False)]),
                      return_sequences=True, go_backwards=True, zero_output_for_mask=True)
@@ -83,7 +85,8 @@ def layer_weights(model):
     out = {}
     for layer in model.layers:
         if layer.weights:
-            out[layer.name] = {w.name: tensor(w.name, w.numpy()) for w in layer.weights}
+            out[layer.name] = [dict(tensor(w.name, w.numpy()), path=w.path)
+                               for w in layer.weights]
     return out
 
 
@@ -123,16 +126,21 @@ def lstm_cell():
     # Saved before training: Lamina trains the file's weights as Keras does below.
     write(model, "rnn_lstm_cell", "Input((6, 3)) -> RNN(LSTMCell(4, kernel_regularizer=L2(0.01)))"
           " -> Dense(2); training: Adam(0.01), mse, three train_on_batch steps on x, y", x)
+    train(model, "rnn_lstm_cell", x, y)
+
+
+def train(model, name, x, y):
+    """Three train_on_batch steps, added to name.json as "training"."""
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", jit_compile=False)
     steps = []
     for _ in range(3):
         loss = model.train_on_batch(x, y)
         steps.append({"returned_loss": float(loss), "weights": layer_weights(model)})
-    with open(os.path.join(FIXTURES, "rnn_lstm_cell.json")) as f:
+    with open(os.path.join(FIXTURES, name + ".json")) as f:
         doc = json.load(f)
     doc["training"] = {"optimizer": "Adam", "learning_rate": 0.01, "loss": "mse",
                        "x": tensor("x", x), "y": tensor("y", y), "steps": steps}
-    with open(os.path.join(FIXTURES, "rnn_lstm_cell.json"), "w") as f:
+    with open(os.path.join(FIXTURES, name + ".json"), "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")
 
@@ -195,8 +203,11 @@ def stacked_cells():
     model = keras.Model(inp, out, name="rnn_stacked_cells")
     randomize(model, rng)
     x = rng.normal(size=(3, 5, 3)).astype(np.float32)
+    y = rng.normal(size=(3, 2)).astype(np.float32)
     write(model, "rnn_stacked_cells", "Input((5, 3)) -> RNN(StackedRNNCells([GRUCell(3), "
-          "GRUCell(2), SimpleRNNCell(2)])) -> Dense(2)", x)
+          "GRUCell(2), SimpleRNNCell(2)])) -> Dense(2); training: Adam(0.01), mse, three "
+          "train_on_batch steps on x, y", x)
+    train(model, "rnn_stacked_cells", x, y)
 
 
 def stacked_masked_cells():

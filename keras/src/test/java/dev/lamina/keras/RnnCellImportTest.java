@@ -94,8 +94,20 @@ class RnnCellImportTest {
   /** Three Adam steps of the imported RNN(LSTMCell) model: Keras's losses and weights. */
   @Test
   void lstmCellTrainsAsKeras() throws Exception {
-    JsonObject training = Fixtures.expected("rnn_lstm_cell").requireObject("training");
-    try (Model model = KerasModels.load(Fixtures.path("rnn_lstm_cell.keras"))) {
+    // rnn: kernel, recurrent_kernel, bias; dense: kernel, bias.
+    assertTrainsAsKeras("rnn_lstm_cell", 5);
+  }
+
+  /** The same for the three stacked cells. */
+  @Test
+  void stackedCellsTrainAsKeras() throws Exception {
+    // rnn: three per cell; dense: kernel, bias.
+    assertTrainsAsKeras("rnn_stacked_cells", 11);
+  }
+
+  private static void assertTrainsAsKeras(String fixture, int weightCount) throws Exception {
+    JsonObject training = Fixtures.expected(fixture).requireObject("training");
+    try (Model model = KerasModels.load(Fixtures.path(fixture + ".keras"))) {
       model.compile(Optimizer.fromConfig("Adam",
           Map.of("learning_rate", training.requireDouble("learning_rate"))),
           Losses.get(training.requireString("loss")));
@@ -108,22 +120,24 @@ class RnnCellImportTest {
             Fixtures.array(training.requireObject("y")));
         double kerasLoss = expected.requireDouble("returned_loss");
         assertEquals(kerasLoss, logs.get("loss"), 1e-5 * Math.abs(kerasLoss),
-            "loss of step " + (step + 1));
+            fixture + " loss of step " + (step + 1));
         JsonObject layers = expected.requireObject("weights");
         int compared = 0;
         for (String layerName : layers.keySet()) {
-          JsonObject kerasWeights = layers.requireObject(layerName);
+          // Keras's layer.weights order, which is Lamina's weights() order.
+          List<JsonObject> kerasWeights = layers.requireArray(layerName).objects();
           List<Weight> own = model.getLayer(layerName).weights();
-          assertEquals(kerasWeights.keySet().size(), own.size(), layerName + " weights");
-          for (Weight weight : own) {
-            assertClose(kerasWeights.requireObject(weight.name()).requireArray("values")
-                .floats(), weight.values(), layerName + "/" + weight.name() + " after step "
-                + (step + 1));
+          assertEquals(kerasWeights.size(), own.size(), layerName + " weights");
+          for (int i = 0; i < own.size(); i++) {
+            JsonObject keras = kerasWeights.get(i);
+            String what = layerName + "/" + own.get(i).name() + " (Keras's "
+                + keras.requireString("path") + ") after step " + (step + 1);
+            assertTrue(own.get(i).name().endsWith(keras.requireString("name")), what);
+            assertClose(keras.requireArray("values").floats(), own.get(i).values(), what);
             compared++;
           }
         }
-        // rnn: kernel, recurrent_kernel, bias; dense: kernel, bias.
-        assertEquals(5, compared);
+        assertEquals(weightCount, compared);
       }
     }
   }
