@@ -175,7 +175,8 @@ public final class RnnTypes {
    * {@link LSTM}, {@code RNN(GRUCell(...))} is {@link GRU}, as in Keras 3, where those layers are
    * that {@code RNN}), with the cell's arguments and the wrapper's. Keras keeps the cell's
    * weights under {@code cell}, as it does a layer's. Saved by Lamina, the layer is written as
-   * what it is: {@code SimpleRNN}, {@code LSTM} or {@code GRU}.
+   * what it is: {@code SimpleRNN}, {@code LSTM} or {@code GRU}. {@code StackedRNNCells} of those
+   * cells is a {@link StackedRNN}, written back as this {@code RNN}.
    */
   private static Layer generic(String name, LayerConfig c) throws ModelFormatException {
     JsonObject cell = c.optObject("cell");
