@@ -7,14 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Layer;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.io.Json;
 import dev.lamina.runtime.io.ModelFormatException;
+import dev.lamina.runtime.layers.core.Dense;
+import dev.lamina.runtime.layers.core.Embedding;
 import dev.lamina.runtime.registry.LayerConfig;
 import dev.lamina.runtime.registry.LayerTypes;
+import dev.lamina.runtime.train.Losses;
+import dev.lamina.runtime.train.Optimizer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.ndarray.FloatNdArray;
+import org.tensorflow.ndarray.NdArray;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Keras's generic {@code RNN(cell)} read from its configuration ({@link RnnTypes#GENERIC_RNN}):
@@ -55,7 +70,7 @@ class RnnCellTest {
     assertEquals(3, layer.cells().size());
     assertTrue(layer.returnSequences() && layer.goBackwards());
     // Keras's weight groups: per class, numbered.
-    assertEquals(java.util.List.of(Map.entry("cell/cells/gru_cell", 3),
+    assertEquals(List.of(Map.entry("cell/cells/gru_cell", 3),
         Map.entry("cell/cells/lstm_cell", 3), Map.entry("cell/cells/gru_cell_1", 3)),
         layer.kerasWeightGroups());
     // Only the last cell's layer returns the wrapper's return_sequences; all run forward on the
@@ -67,6 +82,51 @@ class RnnCellTest {
     String json = Json.write(layer.config(), Json.Style.COMPACT);
     StackedRNN again = assertInstanceOf(StackedRNN.class, read(json));
     assertEquals(json, Json.write(again.config(), Json.Style.COMPACT));
+  }
+
+  /**
+   * A masked stack on a time axis of unknown length: a padded sample predicts as its unpadded
+   * prefix (a masked step keeps every cell's states), and fit unrolls to max_steps for batches
+   * of two lengths.
+   */
+  @Test
+  void maskedStackOnUnknownLengthPredictsPrefixAndTrains() throws Exception {
+    StackedRNN stack = assertInstanceOf(StackedRNN.class, read(rnn("StackedRNNCells",
+        "\"cells\": [" + cell("LSTMCell", "\"units\": 3") + ", " + cell("GRUCell",
+            "\"units\": 2") + "]", "\"max_steps\": 8")));
+    SymbolicTensor<TInt32> ids = Input.of(TInt32.class, Input.UNKNOWN);
+    SymbolicTensor<TFloat32> h = Embedding.builder(7, 3).maskZero(true).build().apply(ids);
+    SymbolicTensor<TFloat32> out = new Dense(2).apply(stack.apply(h));
+    try (Model model = Model.of(ids, out)) {
+      float[] padded = first(model.predict(List.of(ids(new int[] {3, 1, 4, 0, 0}))).get(0));
+      float[] prefix = first(model.predict(List.of(ids(new int[] {3, 1, 4}))).get(0));
+      float[] other = first(model.predict(List.of(ids(new int[] {3, 1, 5}))).get(0));
+      for (int i = 0; i < padded.length; i++) {
+        assertEquals(prefix[i], padded[i], 1e-6, "output " + i);
+      }
+      assertTrue(Math.abs(other[0] - prefix[0]) + Math.abs(other[1] - prefix[1]) > 1e-6,
+          "the output depends on the ids");
+      model.compile(Optimizer.fromConfig("SGD", Map.of("learning_rate", 0.1)),
+          Losses.get("mse"));
+      float[][] y = {{0.5f, -0.5f}, {1f, 0f}};
+      double first = model.trainOnBatch(new int[][] {{3, 1, 4, 0}, {2, 5, 0, 0}}, y)
+          .get("loss");
+      double second = model.trainOnBatch(new int[][] {{3, 1, 4, 1, 5, 0, 0}, {2, 5, 6, 0, 0,
+          0, 0}}, y).get("loss");
+      assertTrue(Double.isFinite(first) && Double.isFinite(second), first + ", " + second);
+      assertTrue(first > 0, "loss " + first);
+    }
+  }
+
+  private static NdArray<?> ids(int[] row) {
+    return NdArrays.wrap(Shape.of(1, row.length), DataBuffers.of(row, true, false));
+  }
+
+  private static float[] first(NdArray<?> array) {
+    FloatNdArray values = (FloatNdArray) array;
+    float[] out = new float[(int) values.size()];
+    values.copyTo(DataBuffers.of(out, false, false));
+    return out;
   }
 
   @Test
