@@ -198,6 +198,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         PreprocessingTypes.CENTER_CROP,
         PreprocessingTypes.RANDOM_FLIP,
         PreprocessingTypes.RANDOM_ROTATION,
+        PreprocessingTypes.RANDOM_SHEAR,
         PreprocessingTypes.RANDOM_ZOOM,
         PreprocessingTypes.RANDOM_TRANSLATION,
         PreprocessingTypes.RANDOM_CONTRAST,

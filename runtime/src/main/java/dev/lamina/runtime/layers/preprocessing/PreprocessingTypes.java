@@ -94,6 +94,25 @@ public final class PreprocessingTypes {
         return affine(c, name, b).build();
       });
 
+  /**
+   * Keras's {@code RandomShear(x_factor=0.0, y_factor=0.0, interpolation="bilinear",
+   * fill_mode="reflect", fill_value=0.0, data_format=None, seed=None)}.
+   */
+  public static final LayerType<RandomShear> RANDOM_SHEAR = LayerType.of(
+      "RandomShear", RandomShear.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        RandomShear.Builder b = RandomShear.builder();
+        if (c.has("x_factor")) {
+          double[] x = shearFactor(c, "x_factor");
+          construct(c, "x_factor", () -> b.xFactor(x));
+        }
+        if (c.has("y_factor")) {
+          double[] y = shearFactor(c, "y_factor");
+          construct(c, "y_factor", () -> b.yFactor(y));
+        }
+        return affine(c, name, b).build();
+      });
+
   /** Keras's {@code RandomContrast(factor, value_range=(0, 255), seed=None)}. */
   public static final LayerType<RandomContrast> RANDOM_CONTRAST = LayerType.of(
       "RandomContrast", RandomContrast.class, (name, c) -> {
@@ -358,6 +377,20 @@ public final class PreprocessingTypes {
       return list.doubles();
     }
     return new double[] {c.requireDouble(key)};
+  }
+
+  /**
+   * A RandomShear factor as Keras writes it: its {@code get_config} writes the number {@code f}
+   * as the pair {@code (-f, f)}, which Keras 3.15.1's own {@code from_config} then refuses (a
+   * negative number); read here as the number {@code f}. Any other pair as written, for the
+   * layer's check.
+   */
+  private static double[] shearFactor(LayerConfig c, String key) throws ModelFormatException {
+    double[] f = factor(c, key);
+    if (f.length == 2 && f[0] < 0 && f[0] == -f[1]) {
+      return new double[] {f[1]};
+    }
+    return f;
   }
 
   /** A layer from read values; the constructor's refusal becomes an error at {@code key}. */
