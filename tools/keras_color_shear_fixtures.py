@@ -1,5 +1,5 @@
-"""Keras 3 reference values for Lamina's RandomShear (and the colour layers
-added beside it), for the runtime's tests (ColorShearLayersTest).
+"""Keras 3 reference values for Lamina's RandomShear, RandomSaturation,
+RandomHue and RandomSharpness, for the runtime's tests (ColorShearLayersTest).
 
 Writes runtime/src/test/resources/keras/color_shear.json in the format of
 tools/keras_more_augmentation_fixtures.py, whose case() and training() it
@@ -34,6 +34,9 @@ OUT = os.path.join(
 # (id, make, input shape, value scale)
 CASES = [
     ("inference", lambda: layers.RandomShear(0.3, 0.2, seed=3), (2, 5, 7, 3), 255),
+    ("inference", lambda: layers.RandomSaturation(0.5, seed=3), (2, 5, 7, 3), 255),
+    ("inference", lambda: layers.RandomHue(0.5, seed=3), (2, 5, 7, 3), 255),
+    ("inference", lambda: layers.RandomSharpness(0.5, seed=3), (2, 5, 7, 3), 255),
 ]
 
 # (id, make(seed), seed, input shape, value scale, learning rate)
@@ -48,6 +51,24 @@ TRAINING = [
     ("y_only_nearest_fill", lambda s: layers.RandomShear(
         y_factor=(0.3, 0.9), fill_mode="nearest", seed=s, name="aug"), 73,
      (7, 5, 3), 1, 0.1),
+    ("default_range", lambda s: layers.RandomSaturation(0.5, seed=s, name="aug"), 79,
+     (5, 7, 3), 255, 1e-6),
+    ("pair_unit_range", lambda s: layers.RandomSaturation(
+        (0.9, 0.2), value_range=(0, 1), seed=s, name="aug"), 83, (5, 7, 3), 1, 0.1),
+    ("reversed_clipping_range", lambda s: layers.RandomSaturation(
+        (-0.8, 0.6), value_range=(0.5, 0.2), seed=s, name="aug"), 89, (5, 7, 3), 1, 0.1),
+    ("default_range", lambda s: layers.RandomHue(0.5, seed=s, name="aug"), 97,
+     (5, 7, 3), 255, 1e-6),
+    ("pair_unit_range", lambda s: layers.RandomHue(
+        (0.8, 0.2), value_range=(0, 1), seed=s, name="aug"), 101, (5, 7, 3), 1, 0.1),
+    ("reversed_range", lambda s: layers.RandomHue(
+        1.0, value_range=(1, 0), seed=s, name="aug"), 103, (5, 7, 3), 1, 0.1),
+    ("default_range", lambda s: layers.RandomSharpness(0.7, seed=s, name="aug"), 107,
+     (5, 7, 3), 255, 1e-6),
+    ("pair_unit_range", lambda s: layers.RandomSharpness(
+        (0.9, 0.1), value_range=(0, 1), seed=s, name="aug"), 109, (5, 7, 2), 1, 0.1),
+    ("sharpened_reversed_range", lambda s: layers.RandomSharpness(
+        (0.9, 1.0), value_range=(0.8, 0.1), seed=s, name="aug"), 113, (6, 5, 1), 1, 0.1),
 ]
 
 

@@ -307,4 +307,30 @@ final class AffineTransforms {
     double[] range = requireValueRange(layer, valueRange);
     return new double[] {Math.min(range[0], range[1]), Math.max(range[0], range[1])};
   }
+
+  /**
+   * {@code x} (channels_last, 3 channels) with channel {@code channel} replaced by
+   * {@code change} of it: Keras's {@code stack([x[..., 0], f(x[..., 1]), x[..., 2]], axis=-1)}
+   * and its like, each channel kept as a {@code [..., 1]} slice.
+   */
+  static Operand<TFloat32> changeChannel(Ops tf, Operand<TFloat32> x, int channel,
+      java.util.function.UnaryOperator<Operand<TFloat32>> change) {
+    List<Operand<TFloat32>> channels = new ArrayList<>(
+        tf.split(tf.constant(3), x, 3L).output());
+    channels.set(channel, change.apply(channels.get(channel)));
+    return tf.concat(channels, tf.constant(3));
+  }
+
+  /**
+   * Keras's TensorFlow-backend {@code image.rgb_to_hsv}, channels_last: {@code RGBToHSV}, which
+   * has no C++ gradient in TensorFlow.
+   */
+  static Operand<TFloat32> rgbToHsv(Ops tf, Operand<TFloat32> x) {
+    return tf.image.rgbToHsv(x);
+  }
+
+  /** Keras's TensorFlow-backend {@code image.hsv_to_rgb}, channels_last: {@code HSVToRGB}. */
+  static Operand<TFloat32> hsvToRgb(Ops tf, Operand<TFloat32> x) {
+    return tf.image.hsvToRgb(x);
+  }
 }

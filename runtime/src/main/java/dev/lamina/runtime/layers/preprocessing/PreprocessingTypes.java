@@ -246,6 +246,48 @@ public final class PreprocessingTypes {
         return b.build();
       });
 
+  /** Keras's {@code RandomSaturation(factor, value_range=(0, 255), data_format=None, seed=None)}. */
+  public static final LayerType<RandomSaturation> RANDOM_SATURATION = LayerType.of(
+      "RandomSaturation", RandomSaturation.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] factor = factor(c, "factor");
+        RandomSaturation.Builder b = construct(c, "factor", () -> RandomSaturation.builder(factor)).name(name)
+            .seed(seed(c));
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
+  /** Keras's {@code RandomHue(factor, value_range=(0, 255), data_format=None, seed=None)}. */
+  public static final LayerType<RandomHue> RANDOM_HUE = LayerType.of(
+      "RandomHue", RandomHue.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] factor = factor(c, "factor");
+        RandomHue.Builder b = construct(c, "factor", () -> RandomHue.builder(factor)).name(name)
+            .seed(seed(c));
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
+  /** Keras's {@code RandomSharpness(factor, value_range=(0, 255), data_format=None, seed=None)}. */
+  public static final LayerType<RandomSharpness> RANDOM_SHARPNESS = LayerType.of(
+      "RandomSharpness", RandomSharpness.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] factor = factor(c, "factor");
+        RandomSharpness.Builder b = construct(c, "factor", () -> RandomSharpness.builder(factor)).name(name)
+            .seed(seed(c));
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
   /** Keras's {@code CategoryEncoding(num_tokens=None, output_mode="multi_hot", sparse=False)}. */
   public static final LayerType<CategoryEncoding> CATEGORY_ENCODING = LayerType.of(
       "CategoryEncoding", CategoryEncoding.class, (name, c) -> {
