@@ -52,6 +52,19 @@ augmentation layers and AutoContrast:
 predict runs the random ones as the identity and AutoContrast as it always
 runs. RandomGrayscale's config has no seed (Keras's get_config leaves it out).
 
+And color_shear.keras / color_shear.json:
+
+    Input(9, 11, 3) -> RandomShear((0.1, 0.3), (0.05, 0.2), fill_mode="constant",
+                                   fill_value=0.5, interpolation="nearest", seed=1)
+                    -> RandomSaturation((0.2, 0.7), value_range=(0, 1), seed=2)
+                    -> RandomHue(0.4, value_range=(0, 1), seed=3)
+                    -> RandomSharpness((0.3, 0.9), value_range=(0, 1), seed=4)
+                    -> Flatten -> Dense(2)
+
+predict runs the four as the identity. RandomShear's factors are pairs: a
+number f is written as (-f, f), which Keras 3.15.1's own loader (and so this
+script's check of the saved file) refuses; Lamina reads it as f (runtime test).
+
 Run by hand from the repository root (never by CI):
 
     /work/venv/bin/python tools/keras_import_image_preprocessing_fixture.py [stem ...]
@@ -144,6 +157,24 @@ def more_augmentation_model(rng):
                        "weights"
 
 
+def color_shear_model(rng):
+    inp = keras.Input(shape=(9, 11, 3), name="image")
+    h = layers.RandomShear((0.1, 0.3), (0.05, 0.2), fill_mode="constant", fill_value=0.5,
+                           interpolation="nearest", seed=1, name="shear")(inp)
+    h = layers.RandomSaturation((0.2, 0.7), value_range=(0, 1), seed=2, name="saturation")(h)
+    h = layers.RandomHue(0.4, value_range=(0, 1), seed=3, name="hue")(h)
+    h = layers.RandomSharpness((0.3, 0.9), value_range=(0, 1), seed=4, name="sharpness")(h)
+    out = layers.Dense(2, name="dense")(layers.Flatten(name="flatten")(h))
+    model = keras.Model(inp, out, name="color_shear")
+    x = rng.uniform(0.1, 0.8, size=(3, 9, 11, 3)).astype(np.float32)
+    return model, [x], "Input(9, 11, 3, name=image) -> RandomShear((0.1, 0.3), (0.05, 0.2), " \
+                       "fill_mode=constant, fill_value=0.5, interpolation=nearest, seed=1) -> " \
+                       "RandomSaturation((0.2, 0.7), value_range=(0, 1), seed=2) -> " \
+                       "RandomHue(0.4, value_range=(0, 1), seed=3) -> " \
+                       "RandomSharpness((0.3, 0.9), value_range=(0, 1), seed=4) -> " \
+                       "Flatten -> Dense(2); Keras's initial weights"
+
+
 def crop_at_inference_too():
     """RandomCrop.transform_images applied whatever training is (keras-team/keras#21868)."""
     original = layers.RandomCrop.transform_images
@@ -159,6 +190,7 @@ FIXTURES = {
     "random_affine": (affine_model, 8),
     "random_color_crop": (color_crop_model, 9),
     "more_augmentation": (more_augmentation_model, 10),
+    "color_shear": (color_shear_model, 11),
 }
 
 

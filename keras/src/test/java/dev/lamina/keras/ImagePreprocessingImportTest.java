@@ -14,9 +14,13 @@ import dev.lamina.runtime.layers.preprocessing.RandomContrast;
 import dev.lamina.runtime.layers.preprocessing.RandomCrop;
 import dev.lamina.runtime.layers.preprocessing.RandomFlip;
 import dev.lamina.runtime.layers.preprocessing.RandomGrayscale;
+import dev.lamina.runtime.layers.preprocessing.RandomHue;
 import dev.lamina.runtime.layers.preprocessing.RandomInvert;
 import dev.lamina.runtime.layers.preprocessing.RandomPosterization;
 import dev.lamina.runtime.layers.preprocessing.RandomRotation;
+import dev.lamina.runtime.layers.preprocessing.RandomSaturation;
+import dev.lamina.runtime.layers.preprocessing.RandomSharpness;
+import dev.lamina.runtime.layers.preprocessing.RandomShear;
 import dev.lamina.runtime.layers.preprocessing.RandomTranslation;
 import dev.lamina.runtime.layers.preprocessing.RandomZoom;
 import dev.lamina.runtime.layers.preprocessing.Resizing;
@@ -41,7 +45,8 @@ import org.tensorflow.ndarray.Shape;
  * (RandomContrast, RandomBrightness with value_range (0, 1), RandomCrop to a smaller,
  * non-square size) before Flatten and Dense: predict is the identity for the first two and
  * RandomCrop's centred window (Keras's window for training=False; see the fixture script about
- * keras-team/keras#21868).
+ * keras-team/keras#21868). And RandomShear (pairs, constant fill, nearest), RandomSaturation,
+ * RandomHue and RandomSharpness, seeded, before Flatten and Dense: predict is the identity.
  */
 class ImagePreprocessingImportTest {
 
@@ -161,6 +166,43 @@ class ImagePreprocessingImportTest {
       Layer degenerate = layer(model, RandomColorDegeneration.class);
       assertEquals(List.of(-0.4, 0.4), degenerate.arguments().get("factor"));
       assertEquals(5L, degenerate.config().get("seed"));
+
+      // they sit before every weight: a step trains
+      model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
+      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
+      long[] i = {0};
+      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255) / 255f));
+      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 2));
+      float[] before = model.weights().get(model.weights().size() - 2).values();
+      double loss = model.trainOnBatch(x, y).get("loss");
+      assertTrue(Double.isFinite(loss), "loss " + loss);
+      float[] after = model.weights().get(model.weights().size() - 2).values();
+      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+    }
+  }
+
+  @Test
+  void importsTheShearAndHsvAugmentationLayersPredictsAndTrainsAStep() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("color_shear.keras"))) {
+      // the four are the identity in predict
+      Fixtures.assertPredictsAsKeras(model, "color_shear");
+      Layer shear = layer(model, RandomShear.class);
+      assertEquals(List.of(0.1, 0.3), shear.arguments().get("x_factor"));
+      assertEquals(List.of(0.05, 0.2), shear.arguments().get("y_factor"));
+      assertEquals("constant", shear.arguments().get("fill_mode"));
+      assertEquals(0.5, shear.arguments().get("fill_value"));
+      assertEquals("nearest", shear.arguments().get("interpolation"));
+      assertEquals(1L, shear.config().get("seed"));
+      Layer saturation = layer(model, RandomSaturation.class);
+      assertEquals(List.of(0.2, 0.7), saturation.arguments().get("factor"));
+      assertEquals(List.of(0.0, 1.0), saturation.arguments().get("value_range"));
+      assertEquals(2L, saturation.config().get("seed"));
+      Layer hue = layer(model, RandomHue.class);
+      assertEquals(List.of(0.0, 0.4), hue.arguments().get("factor"));
+      assertEquals(3L, hue.config().get("seed"));
+      Layer sharpness = layer(model, RandomSharpness.class);
+      assertEquals(List.of(0.3, 0.9), sharpness.arguments().get("factor"));
+      assertEquals(4L, sharpness.config().get("seed"));
 
       // they sit before every weight: a step trains
       model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
