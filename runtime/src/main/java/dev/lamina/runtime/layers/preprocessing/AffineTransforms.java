@@ -322,14 +322,15 @@ final class AffineTransforms {
   }
 
   /**
-   * Keras's TensorFlow-backend {@code image.rgb_to_hsv}, channels_last: {@code RGBToHSV}, which
-   * has no C++ gradient in TensorFlow.
+   * Keras's TensorFlow-backend {@code image.rgb_to_hsv}, channels_last: {@code RGBToHSV}, whose
+   * gradient TensorFlow registers only in Python.
    */
   static Operand<TFloat32> rgbToHsv(Ops tf, Operand<TFloat32> x) {
     return tf.image.rgbToHsv(x);
   }
 
-  /** Keras's TensorFlow-backend {@code image.hsv_to_rgb}, channels_last: {@code HSVToRGB}. */
+  /** Keras's TensorFlow-backend {@code image.hsv_to_rgb}, channels_last: {@code HSVToRGB}, with no
+   * gradient in TensorFlow. */
   static Operand<TFloat32> hsvToRgb(Ops tf, Operand<TFloat32> x) {
     return tf.image.hsvToRgb(x);
   }

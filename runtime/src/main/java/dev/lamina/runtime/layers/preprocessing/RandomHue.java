@@ -26,8 +26,9 @@ import org.tensorflow.types.TFloat32;
  * (with a seed of its own, step {@code k} draws {@code [seed, 2k]} and {@code [seed, 2k + 1]},
  * as Keras's {@code SeedGenerator(seed)}; without one, from {@code FitOptions.seed});
  * TensorFlow's {@code RGBToHSV} and {@code HSVToRGB}. Numeric inputs, cast to float32;
- * channels_last batches of RGB images (3 channels). No weights; TensorFlow has no C++ gradient
- * of {@code RGBToHSV}, so the layer trains only before every trainable weight.
+ * channels_last batches of RGB images (3 channels). No weights; TensorFlow has no gradient of
+ * {@code HSVToRGB} and no C++ one of {@code RGBToHSV}, so the layer trains only before every
+ * trainable weight.
  */
 public final class RandomHue extends RandomImageLayer {
 

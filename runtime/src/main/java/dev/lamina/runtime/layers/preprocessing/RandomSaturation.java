@@ -25,7 +25,8 @@ import org.tensorflow.types.TFloat32;
  * {@code [seed, k]}, as Keras's {@code SeedGenerator(seed)}; without one, from
  * {@code FitOptions.seed}), TensorFlow's {@code RGBToHSV} and {@code HSVToRGB}. Numeric inputs,
  * cast to float32; channels_last batches of RGB images (3 channels). No weights; TensorFlow has
- * no C++ gradient of {@code RGBToHSV}, so the layer trains only before every trainable weight.
+ * no gradient of {@code HSVToRGB} and no C++ one of {@code RGBToHSV}, so the layer trains only
+ * before every trainable weight.
  */
 public final class RandomSaturation extends RandomImageLayer {
 
