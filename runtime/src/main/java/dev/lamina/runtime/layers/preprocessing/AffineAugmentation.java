@@ -8,7 +8,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * What Keras's affine augmentation layers ({@link RandomRotation}, {@link RandomZoom},
- * {@link RandomTranslation}) share beyond {@link RandomImageLayer}: in training, each image's
+ * {@link RandomTranslation}, {@link RandomShear}) share beyond {@link RandomImageLayer}: in training, each image's
  * own transform matrix, applied as Keras's TensorFlow backend applies it
  * ({@link AffineTransforms#transform}, {@code ImageProjectiveTransformV3}), with Keras's
  * {@code fill_mode}, {@code interpolation} and {@code fill_value}. TensorFlow has no C++ gradient

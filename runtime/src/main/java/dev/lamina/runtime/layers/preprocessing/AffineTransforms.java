@@ -19,8 +19,10 @@ import org.tensorflow.types.TInt64;
  * RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, RandomCrop and
  * the colour layers (RandomGrayscale, RandomInvert, Solarization, RandomPosterization,
  * AutoContrast, RandomColorDegeneration, which also share Keras's {@code rgb_to_grayscale} and
- * {@code _transform_value_range});
- * and what the affine ones (RandomRotation, RandomZoom, RandomTranslation) share besides: their
+ * {@code _transform_value_range}; RandomSaturation, RandomHue and RandomSharpness, which share
+ * the HSV conversions and one-channel changes);
+ * and what the affine ones (RandomRotation, RandomZoom, RandomTranslation, RandomShear) share
+ * besides: their
  * fill modes and interpolations and Keras's TensorFlow-backend {@code affine_transform}
  * ({@code ImageProjectiveTransformV3}).
  */

@@ -379,6 +379,22 @@ class ColorShearLayersTest {
     }
   }
 
+  @Test
+  void importReadsKerasWrittenNumberAndRefusesOtherNegativePairs() throws IOException {
+    JsonObject layer = AugmentationFixtures.find(FIXTURE, "training",
+        "RandomShear/training_default_fill").requireObject("layer");
+    JsonObject config = layer.requireObject("config");
+    // Keras writes x_factor=0.3 as [-0.3, 0.3]: read as the number 0.3
+    assertEquals(List.of(-0.3, 0.3), ((RandomShear) KerasLayerFixtures.fromKerasConfig(layer))
+        .arguments().get("x_factor"));
+    JsonObject changed = layer.replaced("config", config.replaced("x_factor",
+        dev.lamina.runtime.io.Json.parse("[-0.2, 0.5]", "test")));
+    var e = assertThrows(ModelFormatException.class,
+        () -> KerasLayerFixtures.fromKerasConfig(changed));
+    assertTrue(e.getMessage().contains("x_factor") && e.getMessage().contains("[0, 1]"),
+        e.getMessage());
+  }
+
   private static void assertRefused(String argument, String allowed, Executable make) {
     var e = assertThrows(IllegalArgumentException.class, make, argument);
     assertTrue(e.getMessage().contains(argument) && e.getMessage().contains(allowed),
