@@ -447,6 +447,16 @@ final class GraphReplay {
       return; // a Keras 2 node: nodeInputs refuses call options there
     }
     Map<String, Object> options = KerasConfig.callOptions(spec, call);
+    List<String> perCall = spec.layer instanceof KerasCall k ? k.perCallOptions() : List.of();
+    if (!perCall.isEmpty()) {
+      try {
+        ((KerasCall) spec.layer).withCallOptions(options); // checks them
+      } catch (IllegalArgumentException e) {
+        throw call.error("kwargs", e.getMessage());
+      }
+      options = new java.util.LinkedHashMap<>(options);
+      options.keySet().removeAll(perCall);
+    }
     if (spec.callOptions == null) {
       spec.callOptions = options;
       if (!options.isEmpty()) {

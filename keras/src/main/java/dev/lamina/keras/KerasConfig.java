@@ -27,6 +27,14 @@ import org.tensorflow.ndarray.Shape;
  */
 final class KerasConfig {
 
+  /**
+   * Keras layers whose config's {@code class_name} (the exported name) is not their Python
+   * class's name, which names their weight group: {@code keras.layers.GroupQueryAttention} is
+   * the class {@code GroupedQueryAttention}.
+   */
+  private static final Map<String, String> PYTHON_CLASS_NAMES =
+      Map.of("GroupQueryAttention", "GroupedQueryAttention");
+
   /** Which Keras wrote the configuration: its form and its layers' names differ. */
   enum Dialect { KERAS_3, KERAS_2 }
 
@@ -149,8 +157,10 @@ final class KerasConfig {
     if (!(sequential && spec.isInput())) {
       // Keras names a layer's weight group by its class's raw to_snake_case (no scope-name
       // cleanup), numbered per class in the order of model.layers, which for a Sequential model
-      // leaves out its InputLayer.
-      String snake = LayerNames.toSnakeCase(className);
+      // leaves out its InputLayer. The class is Python's, which for a layer Keras exports under
+      // another name is not the class_name the config records.
+      String snake = LayerNames.toSnakeCase(PYTHON_CLASS_NAMES.getOrDefault(className,
+          className));
       int n = perClass.merge(snake, 1, Integer::sum) - 1;
       spec.weightsGroup = "layers/" + snake + (n == 0 ? "" : "_" + n);
     }

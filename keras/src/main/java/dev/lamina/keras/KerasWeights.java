@@ -94,7 +94,7 @@ final class KerasWeights implements AutoCloseable {
       List<Weight> part = e.getValue().stream().map(expected::get).toList();
       List<NdArray<?>> read = sublayer.isEmpty()
           ? readGroup(group, layer, layerName, part)
-          : readGroup(group + "/" + SUBLAYER_ATTRIBUTES.getOrDefault(sublayer, sublayer),
+          : readGroup(sublayerGroup(group, sublayer),
               layer + "'s sublayer '" + sublayer + "'", sublayer, part);
       for (int j = 0; j < part.size(); j++) {
         values[e.getValue().get(j)] = read.get(j);
@@ -107,13 +107,26 @@ final class KerasWeights implements AutoCloseable {
   }
 
   /**
+   * The group of a sublayer's weights: Keras's {@code model.weights.h5} keeps them under the
+   * attribute that holds the sublayer, by its name ({@link #SUBLAYER_ATTRIBUTES}): {@code
+   * query_dense} for MultiHeadAttention (whose public properties Keras saves), {@code
+   * _query_dense} for GroupedQueryAttention (which has only the private attributes).
+   */
+  private String sublayerGroup(String group, String sublayer) throws ModelFormatException {
+    String attribute = SUBLAYER_ATTRIBUTES.getOrDefault(sublayer, sublayer);
+    String plain = group + "/" + attribute;
+    String underscored = group + "/_" + attribute;
+    return find(plain) == null && find(underscored) != null ? underscored : plain;
+  }
+
+  /**
    * The attribute of a Keras layer that holds a sublayer, by the sublayer's name: Keras's
    * {@code model.weights.h5} groups a sublayer's weights under it. MultiHeadAttention's
-   * projections.
+   * and GroupedQueryAttention's projections (and the latter's {@code gate}).
    */
   private static final Map<String, String> SUBLAYER_ATTRIBUTES = Map.of(
       "query", "query_dense", "key", "key_dense", "value", "value_dense",
-      "attention_output", "output_dense");
+      "attention_output", "output_dense", "gate", "gate_dense");
 
   /** One group's {@code vars}, in order, with {@link #read}'s checks; null name: unchecked. */
   List<NdArray<?>> readGroup(String group, String layer, String layerName,

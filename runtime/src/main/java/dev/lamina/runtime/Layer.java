@@ -485,6 +485,24 @@ public abstract class Layer {
     }
 
     /**
+     * Tells training that this call reads {@code weight} as a whole, not by {@link #lookedUp}
+     * rows (a {@code ReversibleEmbedding}'s tied reverse projection): the weight's gradient is
+     * then dense, as Keras's TensorFlow backend's sum of its slices and a dense gradient is.
+     * Outside training it does nothing.
+     *
+     * @throws IllegalArgumentException for another layer's weight
+     */
+    public void readDensely(Weight weight) {
+      if (weight.layer() != layer) {
+        throw new IllegalArgumentException(layer.describe() + ": a call reads its own weights, "
+            + "not " + weight);
+      }
+      if (pass != null) {
+        pass.readDensely(weight);
+      }
+    }
+
+    /**
      * Seeds for this call's random ops (Keras's {@code SeedGenerator}), reproducible from
      * {@code FitOptions.seed}: see {@link SeedStream}.
      */

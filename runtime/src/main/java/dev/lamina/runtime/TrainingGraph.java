@@ -437,7 +437,8 @@ final class TrainingGraph {
    * it is a declared lookup, and no regularizer adds a dense gradient.
    */
   private static boolean sparse(Weight weight, TrainingPass pass) {
-    return pass.lookups().containsKey(weight) && weight.regularizer() == null;
+    return pass.lookups().containsKey(weight) && !pass.denseReads().contains(weight)
+        && weight.regularizer() == null;
   }
 
   /**

@@ -18,14 +18,22 @@ import org.tensorflow.types.family.TNumber;
  * @param baseSeed {@code FitOptions.seed}
  */
 record TrainingPass(Operand<TInt64> step, Operand<TInt64> baseSeed,
-    Map<Weight, List<Lookup>> lookups) {
+    Map<Weight, List<Lookup>> lookups, java.util.Set<Weight> denseReads) {
 
   TrainingPass(Operand<TInt64> step, Operand<TInt64> baseSeed) {
-    this(step, baseSeed, new LinkedHashMap<>());
+    this(step, baseSeed, new LinkedHashMap<>(), new java.util.HashSet<>());
   }
 
   /** {@code rows} is {@code gather(weight, indices)} along the weight's first axis. */
   record Lookup(Operand<? extends TNumber> indices, Operand<TFloat32> rows) {}
+
+  /**
+   * A call reads {@code weight} other than by a lookup ({@link Layer.CallContext#readDensely}):
+   * its gradient is dense, as Keras's sum of slices and a dense gradient is.
+   */
+  void readDensely(Weight weight) {
+    denseReads.add(weight);
+  }
 
   void add(Weight weight, Lookup lookup) {
     lookups.computeIfAbsent(weight, w -> new ArrayList<>()).add(lookup);

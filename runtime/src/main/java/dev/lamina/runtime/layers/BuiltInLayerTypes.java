@@ -16,6 +16,7 @@ import dev.lamina.runtime.layers.convolutional.ConvolutionalTypes;
 import dev.lamina.runtime.layers.core.Dense;
 import dev.lamina.runtime.layers.core.EinsumDense;
 import dev.lamina.runtime.layers.core.Embedding;
+import dev.lamina.runtime.layers.core.ReversibleEmbedding;
 import dev.lamina.runtime.layers.core.Identity;
 import dev.lamina.runtime.layers.core.Masking;
 import dev.lamina.runtime.layers.merging.Add;
@@ -184,6 +185,8 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Dot", Dot.class, BuiltInLayerTypes::dot),
         BatchNormalization.TYPE,
         LayerType.of("Embedding", Embedding.class, BuiltInLayerTypes::embedding),
+        LayerType.of("ReversibleEmbedding", ReversibleEmbedding.class,
+            BuiltInLayerTypes::reversibleEmbedding),
         LayerType.of("LayerNormalization", LayerNormalization.class,
             BuiltInLayerTypes::layerNormalization),
         LayerType.of("GroupNormalization", GroupNormalization.class,
@@ -231,6 +234,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
               return construct(c, "mask_value", () -> new Masking(name, maskValue));
             }),
         AttentionTypes.MULTI_HEAD_ATTENTION,
+        AttentionTypes.GROUP_QUERY_ATTENTION,
         AttentionTypes.ATTENTION,
         AttentionTypes.ADDITIVE_ATTENTION);
   }
@@ -254,6 +258,34 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         .maskZero(c.optBoolean("mask_zero", false)).seed(0)
         .embeddingsRegularizer(embeddingsRegularizer).activityRegularizer(activityRegularizer)
         .embeddingsConstraint(embeddingsConstraint).build();
+  }
+
+  private static ReversibleEmbedding reversibleEmbedding(String name, LayerConfig c)
+      throws ModelFormatException {
+    int inputDim = c.requireInt("input_dim");
+    int outputDim = c.requireInt("output_dim");
+    // The weights come from the file.
+    c.ignore("embeddings_initializer", "input_length", "lora_alpha");
+    Regularizer embeddingsRegularizer = regularizer(c, "embeddings_regularizer");
+    Regularizer activityRegularizer = regularizer(c, "activity_regularizer");
+    Constraint embeddingsConstraint = constraint(c, "embeddings_constraint");
+    for (String option : List.of("quantization_config", "lora_rank")) {
+      c.requireDefault(option, null);
+    }
+    ReversibleEmbedding.Builder b = ReversibleEmbedding.builder(inputDim, outputDim).name(name)
+        .maskZero(c.optBoolean("mask_zero", false))
+        .tieWeights(c.optBoolean("tie_weights", true))
+        .logitSoftCap(c.has("logit_soft_cap") ? c.optDouble("logit_soft_cap", 0.0) : null)
+        .reverseDtype(c.has("reverse_dtype") ? c.optString("reverse_dtype", null) : null)
+        .seed(0).embeddingsRegularizer(embeddingsRegularizer)
+        .activityRegularizer(activityRegularizer).embeddingsConstraint(embeddingsConstraint);
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
+      throw c.error(m.contains("logit_soft_cap") ? "logit_soft_cap"
+          : m.contains("reverse_dtype") ? "reverse_dtype" : "input_dim", m);
+    }
   }
 
   private static LayerNormalization layerNormalization(String name, LayerConfig c)

@@ -43,4 +43,13 @@ public interface KerasCall {
    *     naming it
    */
   Layer withCallOptions(Map<String, Object> options);
+
+  /**
+   * Call options that may differ between a layer's calls because the layer takes them from each
+   * call's inputs ({@code ReversibleEmbedding}'s {@code reverse}: its input's dtype); the
+   * importer leaves them out when it compares a layer's calls. None by default.
+   */
+  default List<String> perCallOptions() {
+    return List.of();
+  }
 }

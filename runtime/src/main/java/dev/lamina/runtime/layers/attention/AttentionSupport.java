@@ -45,6 +45,49 @@ final class AttentionSupport {
     return tf.math.greaterEqual(rows, cols);
   }
 
+  /**
+   * Keras's {@code _compute_attention_mask} (MultiHeadAttention's and GroupedQueryAttention's):
+   * the query's mask {@code [B, T, 1]}, the value's and key's {@code [B, 1, S]}, with {@code
+   * causal} the causal mask {@code [1, T, S]}, with a {@code slidingWindow} the band {@code |t -
+   * s| < slidingWindow} {@code [1, T, S]}, and the attention mask, combined with a logical and;
+   * null if none.
+   */
+  static Operand<TBool> attentionMask(Ops tf, Operand<TFloat32> query, Operand<TFloat32> value,
+      Operand<TBool> queryMask, Operand<TBool> valueMask, Operand<TBool> keyMask,
+      Operand<TBool> attentionMask, boolean causal, Integer slidingWindow) {
+    Operand<TBool> auto = null;
+    if (queryMask != null) {
+      auto = tf.expandDims(queryMask, tf.constant(-1));
+    }
+    if (valueMask != null) {
+      auto = and(tf, auto, tf.expandDims(valueMask, tf.constant(-2)));
+    }
+    if (keyMask != null) {
+      auto = and(tf, auto, tf.expandDims(keyMask, tf.constant(-2)));
+    }
+    if (causal) {
+      auto = and(tf, auto, causalMask(tf, size(tf, query, 1), size(tf, value, 1)));
+    }
+    if (slidingWindow != null) {
+      auto = and(tf, auto, slidingWindowMask(tf, size(tf, query, 1), size(tf, value, 1),
+          slidingWindow));
+    }
+    return and(tf, attentionMask, auto);
+  }
+
+  /**
+   * Keras's {@code _compute_sliding_window_mask}: {@code (1, T, S)}, true where {@code |t - s| <
+   * window}.
+   */
+  static Operand<TBool> slidingWindowMask(Ops tf, Operand<TInt32> queryLength,
+      Operand<TInt32> valueLength, int window) {
+    Operand<TInt32> rows = tf.reshape(tf.range(tf.constant(0), queryLength, tf.constant(1)),
+        tf.constant(new int[] {1, -1, 1}));
+    Operand<TInt32> cols = tf.reshape(tf.range(tf.constant(0), valueLength, tf.constant(1)),
+        tf.constant(new int[] {1, 1, -1}));
+    return tf.math.less(tf.math.abs(tf.math.sub(rows, cols)), tf.constant(window));
+  }
+
   /** The size of axis {@code axis} of {@code x}, as a scalar. */
   static Operand<TInt32> size(Ops tf, Operand<?> x, int axis) {
     return tf.squeeze(tf.slice(tf.shape(x), tf.constant(new int[] {axis}),

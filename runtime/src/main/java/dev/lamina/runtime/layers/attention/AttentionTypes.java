@@ -21,6 +21,13 @@ public final class AttentionTypes {
   public static final LayerType<MultiHeadAttention> MULTI_HEAD_ATTENTION = LayerType.of(
       "MultiHeadAttention", MultiHeadAttention.class, AttentionTypes::multiHeadAttention);
 
+  /**
+   * Keras's {@code GroupQueryAttention}: the name its {@code .keras} files record (its Python
+   * class is {@code GroupedQueryAttention}).
+   */
+  public static final LayerType<GroupQueryAttention> GROUP_QUERY_ATTENTION = LayerType.of(
+      "GroupQueryAttention", GroupQueryAttention.class, AttentionTypes::groupQueryAttention);
+
   /** Keras's {@code Attention}. */
   public static final LayerType<Attention> ATTENTION = LayerType.of("Attention",
       Attention.class, AttentionTypes::attention);
@@ -63,6 +70,38 @@ public final class AttentionTypes {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw c.error("num_heads", e.getMessage());
+    }
+  }
+
+  private static GroupQueryAttention groupQueryAttention(String name, LayerConfig c)
+      throws ModelFormatException {
+    GroupQueryAttention.Builder b = GroupQueryAttention.builder(c.requireInt("head_dim"),
+        c.requireInt("num_query_heads"), c.requireInt("num_key_value_heads")).name(name)
+        .dropout(c.optDouble("dropout", 0.0))
+        .useBias(c.optBoolean("use_bias", true))
+        .useGate(c.optBoolean("use_gate", false))
+        .slidingWindow(c.has("sliding_window") ? c.requireInt("sliding_window") : null)
+        .kernelInitializer(BuiltInLayerTypes.initializer(c, "kernel_initializer"))
+        .biasInitializer(BuiltInLayerTypes.initializer(c, "bias_initializer"))
+        .kernelRegularizer(BuiltInLayerTypes.regularizer(c, "kernel_regularizer"))
+        .biasRegularizer(BuiltInLayerTypes.regularizer(c, "bias_regularizer"))
+        .kernelConstraint(BuiltInLayerTypes.constraint(c, "kernel_constraint"))
+        .biasConstraint(BuiltInLayerTypes.constraint(c, "bias_constraint"));
+    // Keras gives it to each projection's output, which Lamina's loss does not see.
+    c.requireDefault("activity_regularizer", null);
+    // Not in Keras's get_config; refused when true, as Keras's TensorFlow backend does.
+    c.requireDefault("flash_attention", null);
+    b.seed(c.has("seed") ? c.requireLong("seed") : null);
+    b.useCausalMask(c.optBoolean("use_causal_mask", false))
+        .returnAttentionScores(c.optBoolean("return_attention_scores", false));
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
+      String key = m.contains("sliding_window") ? "sliding_window"
+          : m.contains("dropout") ? "dropout" : m.contains("head_dim") ? "head_dim"
+          : m.contains("num_query_heads must be at") ? "num_query_heads" : "num_key_value_heads";
+      throw c.error(key, m);
     }
   }
 

@@ -60,9 +60,9 @@ import org.tensorflow.types.family.TNumber;
 public final class MultiHeadAttention extends Layer implements KerasCall {
 
   /** Keras's {@code _large_negative_number} (the explicit softmax path). */
-  private static final float MASKED = -1e9f;
+  static final float MASKED = -1e9f;
   /** Keras's TensorFlow {@code _get_large_negative(float32)} (the fused path). */
-  private static final float FUSED_MASKED = (float) (3.38953e38 * -0.7);
+  static final float FUSED_MASKED = (float) (3.38953e38 * -0.7);
 
   private final Builder options;
   private final int numHeads;
@@ -473,8 +473,8 @@ public final class MultiHeadAttention extends Layer implements KerasCall {
 
     boolean causalOnly = options.useCausalMask && queryMask == null && valueMask == null
         && keyMask == null && attentionMask == null;
-    Operand<TBool> mask = causalOnly ? null : attentionMask(tf, query, value, queryMask,
-        valueMask, keyMask, attentionMask);
+    Operand<TBool> mask = causalOnly ? null : AttentionSupport.attentionMask(tf, query, value,
+        queryMask, valueMask, keyMask, attentionMask, options.useCausalMask, null);
 
     Operand<TFloat32> q = project(tf, query, w.get(0), bias(w, 0, perProjection), keyDim);
     Operand<TFloat32> k = project(tf, key, w.get(perProjection),
@@ -545,31 +545,6 @@ public final class MultiHeadAttention extends Layer implements KerasCall {
       out[i] = rank - axes.length + i;
     }
     return out;
-  }
-
-  /**
-   * Keras's {@code _compute_attention_mask}: the query's mask {@code [B, T, 1]}, the value's
-   * and key's {@code [B, 1, S]}, the causal {@code [1, T, S]} and the attention mask, combined
-   * with a logical and; null if none.
-   */
-  private Operand<TBool> attentionMask(Ops tf, Operand<TFloat32> query, Operand<TFloat32> value,
-      Operand<TBool> queryMask, Operand<TBool> valueMask, Operand<TBool> keyMask,
-      Operand<TBool> attentionMask) {
-    Operand<TBool> auto = null;
-    if (queryMask != null) {
-      auto = tf.expandDims(queryMask, tf.constant(-1));
-    }
-    if (valueMask != null) {
-      auto = AttentionSupport.and(tf, auto, tf.expandDims(valueMask, tf.constant(-2)));
-    }
-    if (keyMask != null) {
-      auto = AttentionSupport.and(tf, auto, tf.expandDims(keyMask, tf.constant(-2)));
-    }
-    if (options.useCausalMask) {
-      auto = AttentionSupport.and(tf, auto, AttentionSupport.causalMask(tf,
-          AttentionSupport.size(tf, query, 1), AttentionSupport.size(tf, value, 1)));
-    }
-    return AttentionSupport.and(tf, attentionMask, auto);
   }
 
   /**

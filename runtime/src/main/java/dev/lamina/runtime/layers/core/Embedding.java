@@ -77,7 +77,7 @@ public final class Embedding extends Layer {
   }
 
   /** Keras's {@code RandomUniform(-0.05, 0.05)}, from {@code seed}. */
-  private static Initializer uniform(long seed) {
+  static Initializer uniform(long seed) {
     return shape -> {
       SplittableRandom random = new SplittableRandom(seed);
       float[] values = new float[Math.toIntExact(shape.size())];

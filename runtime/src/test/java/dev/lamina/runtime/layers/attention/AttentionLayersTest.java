@@ -51,7 +51,7 @@ import org.tensorflow.types.TFloat32;
  * Keras's masks; three training steps of a model with each attention layer match Keras's losses
  * and weights to 1e-5.
  */
-class AttentionLayersTest {
+public class AttentionLayersTest {
 
   private static final String FIXTURE = "attention.json";
 
@@ -66,6 +66,14 @@ class AttentionLayersTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void predictsAsKeras(String id, JsonObject c) throws IOException {
+    assertPredictsAsKeras(id, c);
+  }
+
+  /**
+   * The case's layer, from Keras's config and call options, with Keras's weights, predicts
+   * Keras's outputs and output mask (shared with {@link GroupQueryAttentionTest}).
+   */
+  static void assertPredictsAsKeras(String id, JsonObject c) throws IOException {
     Layer layer = KerasLayerFixtures.fromKerasConfig(c);
     JsonObject call = c.requireObject("call");
     if (!call.isEmpty()) {
@@ -74,7 +82,7 @@ class AttentionLayersTest {
     List<SymbolicTensor<?>> modelInputs = new ArrayList<>();
     List<NdArray<?>> data = new ArrayList<>();
     List<SymbolicTensor<?>> layerInputs = new ArrayList<>();
-    if (c.requireString("class_name").equals("MultiHeadAttention")) {
+    if (c.get("inputs") instanceof JsonObject) { // MultiHeadAttention, GroupedQueryAttention
       JsonObject inputs = c.requireObject("inputs");
       JsonObject masks = c.optObject("masks");
       SymbolicTensor<?> query = input("query", inputs, masks, modelInputs, data);
@@ -237,7 +245,7 @@ class AttentionLayersTest {
     throw new AssertionError("no training case " + id);
   }
 
-  private static void assertTrainsAsKeras(JsonObject c, Model model) throws IOException {
+  public static void assertTrainsAsKeras(JsonObject c, Model model) throws IOException {
     List<Weight> weights = model.weights();
     JsonArray initial = c.requireArray("initial_weights");
     assertEquals(initial.size(), weights.size(), "number of weights");
