@@ -190,9 +190,13 @@ final class KerasImporter {
         boolean own = group.getKey().isEmpty();
         // A sublayer group holds plain weights (Bidirectional's are named forward_<name>/kernel
         // in Lamina, but sit in forward_layer/cell/vars in Keras): read as they are.
+        List<Weight> repeats = own ? spec.layer.kerasOwnGroupRepeats().stream()
+            .map(all::get).toList() : List.of();
+        List<Weight> expected = new ArrayList<>(repeats);
+        expected.addAll(all.subList(from, from + count));
         values.addAll(own
-            ? weights.read(spec.weightsGroup, spec.describe(), spec.name,
-                all.subList(from, from + count))
+            ? weights.read(spec.weightsGroup, spec.describe(), spec.name, expected)
+                .subList(repeats.size(), expected.size())
             : weights.readGroup(spec.weightsGroup + "/" + group.getKey(), spec.describe(), null,
                 all.subList(from, from + count)));
         from += count;

@@ -369,6 +369,16 @@ public abstract class Layer {
   }
 
   /**
+   * Indices in {@link #weights()} of weights Keras's weights file keeps a second time at the
+   * start of this layer's own group, before the weights {@link #kerasWeightGroups()} puts there
+   * (SpectralNormalization's kernel, tracked by the wrapper and its layer). Import reads them
+   * there and keeps the other copy. None by default.
+   */
+  public List<Integer> kerasOwnGroupRepeats() {
+    return List.of();
+  }
+
+  /**
    * Copies of the weights' values, in order (Keras's {@code layer.get_weights()}), for a layer
    * whose weights are all float32; {@link #getWeightArrays()} gives weights of any dtype.
    *
@@ -572,6 +582,34 @@ public abstract class Layer {
         throw new IllegalStateException(layer.describe() + ": weight '" + weight.name()
             + "' is updated twice in one step (a layer called twice in a model updates once)");
       }
+    }
+
+    /**
+     * Keras's {@code weight.assign(value)} in {@code call} of a trainable weight, before the
+     * call reads it (SpectralNormalization's kernel): in this training step {@code value} stands
+     * for the weight from then on, so the gradient is taken at {@code value} (the assignment
+     * itself has none, as in Keras) and the optimizer steps from {@code value}; a weight frozen
+     * ({@code setTrainable(false)}) just holds {@code value} after the step. The layer must use
+     * {@code value} in place of the weight's operand itself.
+     *
+     * @throws IllegalStateException outside training, or for another layer's weight
+     * @throws IllegalArgumentException if {@code value}'s dtype is not the weight's
+     */
+    public void assign(Weight weight, Operand<?> value) {
+      java.util.Objects.requireNonNull(value, "value");
+      if (!training || pass == null) {
+        throw new IllegalStateException(layer.describe() + ": weights are assigned only in "
+            + "training (Keras's training=True); check context.training() first");
+      }
+      if (weight.layer() != layer) {
+        throw new IllegalStateException(layer.describe() + ": a call assigns only its own "
+            + "weights, not " + weight);
+      }
+      if (value.type() != weight.dtypeClass()) {
+        throw new IllegalArgumentException(layer.describe() + ": weight '" + weight.name()
+            + "' is " + weight.dtype() + ", but its value is " + Shapes.dtypeName(value.type()));
+      }
+      pass.assign(weight, value);
     }
 
     /** The updates this call asked for, by weight. */

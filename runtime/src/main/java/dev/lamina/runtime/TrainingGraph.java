@@ -116,6 +116,15 @@ final class TrainingGraph {
     TrainingPass pass = new TrainingPass(seedStep, baseSeedFeed);
     Map<Node, List<Operand<?>>> built =
         executor.forward(trainOps, true, reads::get, stateUpdates, pass);
+    // Trainable weights a call assigned before reading them (Keras's assign in call): the rest of
+    // the step (regularizers, gradients, the optimizer) sees the assigned value; a frozen one is
+    // assigned after the step as a layer's own update.
+    pass.assigned().forEach((weight, value) -> {
+      reads.put(weight, value);
+      if (!weight.trainable()) {
+        stateUpdates.put(weight, value);
+      }
+    });
     List<Operand<?>> trainInputs = new ArrayList<>();
     topology.inputs().forEach(input -> trainInputs.add(Executor.operandOf(built, input)));
     List<Operand<TFloat32>> trainOutputs = new ArrayList<>();

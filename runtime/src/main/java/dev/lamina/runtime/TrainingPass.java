@@ -18,10 +18,19 @@ import org.tensorflow.types.family.TNumber;
  * @param baseSeed {@code FitOptions.seed}
  */
 record TrainingPass(Operand<TInt64> step, Operand<TInt64> baseSeed,
-    Map<Weight, List<Lookup>> lookups, java.util.Set<Weight> denseReads) {
+    Map<Weight, List<Lookup>> lookups, java.util.Set<Weight> denseReads,
+    Map<Weight, Operand<?>> assigned) {
 
   TrainingPass(Operand<TInt64> step, Operand<TInt64> baseSeed) {
-    this(step, baseSeed, new LinkedHashMap<>(), new java.util.HashSet<>());
+    this(step, baseSeed, new LinkedHashMap<>(), new java.util.HashSet<>(), new LinkedHashMap<>());
+  }
+
+  /** A call assigned {@code value} to the trainable {@code weight} ({@link Layer.CallContext#assign}). */
+  void assign(Weight weight, Operand<?> value) {
+    if (assigned.putIfAbsent(weight, value) != null) {
+      throw new IllegalStateException("weight '" + weight.name() + "' is assigned twice in one "
+          + "step (a layer that assigns its weights in training can be called once in a model)");
+    }
   }
 
   /** {@code rows} is {@code gather(weight, indices)} along the weight's first axis. */

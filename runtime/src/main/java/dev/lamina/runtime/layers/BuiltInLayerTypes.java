@@ -184,6 +184,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         LayerType.of("Minimum", Minimum.class, (name, c) -> new Minimum(name)),
         LayerType.of("Dot", Dot.class, BuiltInLayerTypes::dot),
         BatchNormalization.TYPE,
+        dev.lamina.runtime.layers.normalization.SpectralNormalization.TYPE,
         LayerType.of("Embedding", Embedding.class, BuiltInLayerTypes::embedding),
         LayerType.of("ReversibleEmbedding", ReversibleEmbedding.class,
             BuiltInLayerTypes::reversibleEmbedding),

@@ -143,7 +143,7 @@ public final class Bidirectional extends Layer {
     return config;
   }
 
-  static Map<String, Object> nested(Layer layer) {
+  public static Map<String, Object> nested(Layer layer) {
     Map<String, Object> inner = new LinkedHashMap<>();
     inner.put("name", layer.explicitName().orElse(layer.defaultName()));
     inner.putAll(layer.config());

@@ -376,7 +376,7 @@ public final class RnnTypes {
   }
 
   /** A nested layer: Keras's serialized {@code {"class_name": ..., "config": {...}}}. */
-  private static Layer nested(LayerConfig c, String key) throws ModelFormatException {
+  public static Layer nested(LayerConfig c, String key) throws ModelFormatException {
     JsonObject object = c.optObject(key);
     if (object == null) {
       throw c.error(key, key + " is missing");
