@@ -211,7 +211,9 @@ final class LayerOptions {
       throw spec.config.error("dtype", spec.describe() + ": dtype must be a name or a policy");
     }
     // Keras's Hashing with output_mode "int" defaults its dtype to int64: its bins' dtype.
-    String supported = spec.layer instanceof Hashing hashing ? hashing.kerasDtype() : "float32";
+    String supported = spec.layer instanceof Hashing hashing ? hashing.kerasDtype()
+        : spec.layer instanceof dev.lamina.runtime.layers.preprocessing.HashedCrossing crossing
+            ? crossing.kerasDtype() : "float32";
     if (!name.equals(supported)) {
       throw spec.config.error("dtype", spec.describe() + " computes in '" + name
           + "'; supported: " + supported);

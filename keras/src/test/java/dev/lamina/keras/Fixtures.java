@@ -43,9 +43,13 @@ final class Fixtures {
     return (FloatNdArray) input(tensor);
   }
 
-  /** A tensor of the fixture: float32 unless its {@code dtype} says int32. */
+  /** A tensor of the fixture: float32 unless its {@code dtype} says int32 or int64. */
   static NdArray<?> input(JsonObject tensor) throws IOException {
     long[] shape = tensor.requireArray("shape").longs();
+    if ("int64".equals(tensor.optString("dtype", "float32"))) {
+      return NdArrays.wrap(Shape.of(shape), DataBuffers.of(tensor.requireArray("values").longs(),
+          true, false));
+    }
     if ("int32".equals(tensor.optString("dtype", "float32"))) {
       return NdArrays.wrap(Shape.of(shape), DataBuffers.of(tensor.requireArray("values").ints(),
           true, false));

@@ -220,6 +220,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         PreprocessingTypes.CATEGORY_ENCODING,
         PreprocessingTypes.DISCRETIZATION,
         PreprocessingTypes.HASHING,
+        PreprocessingTypes.HASHED_CROSSING,
         RnnTypes.SIMPLE_RNN,
         RnnTypes.LSTM_TYPE,
         RnnTypes.GRU_TYPE,

@@ -382,6 +382,23 @@ public final class PreprocessingTypes {
         return construct(c, "num_bins", b::build);
       });
 
+  /**
+   * Keras's {@code HashedCrossing(num_bins, output_mode="int", sparse=False)} for integer
+   * inputs.
+   */
+  public static final LayerType<HashedCrossing> HASHED_CROSSING = LayerType.of(
+      "HashedCrossing", HashedCrossing.class, (name, c) -> {
+        if (!c.has("num_bins")) {
+          throw c.error("num_bins", "num_bins is required: a positive integer");
+        }
+        int numBins = c.requireInt("num_bins");
+        String mode = c.optString("output_mode", "int");
+        boolean sparse = c.optBoolean("sparse", false);
+        construct(c, "output_mode", () -> new HashedCrossing(null, 1, mode, false));
+        construct(c, "sparse", () -> new HashedCrossing(null, 1, "int", sparse));
+        return construct(c, "num_bins", () -> new HashedCrossing(name, numBins, mode, false));
+      });
+
   /** Keras's {@code value_range}: a list of two numbers. */
   /**
    * The name and what every affine augmentation reads: {@code seed}, {@code fill_value},
