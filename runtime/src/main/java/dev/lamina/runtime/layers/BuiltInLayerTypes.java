@@ -221,6 +221,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         PreprocessingTypes.DISCRETIZATION,
         PreprocessingTypes.HASHING,
         PreprocessingTypes.HASHED_CROSSING,
+        PreprocessingTypes.EQUALIZATION,
         RnnTypes.SIMPLE_RNN,
         RnnTypes.LSTM_TYPE,
         RnnTypes.GRU_TYPE,

@@ -399,6 +399,16 @@ public final class PreprocessingTypes {
         return construct(c, "num_bins", () -> new HashedCrossing(name, numBins, mode, false));
       });
 
+  /** Keras's {@code Equalization(value_range=(0, 255), bins=256, data_format=None)}. */
+  public static final LayerType<Equalization> EQUALIZATION = LayerType.of(
+      "Equalization", Equalization.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        double[] range = c.has("value_range") ? valueRange(c) : new double[] {0, 255};
+        int bins = c.optInt("bins", 256);
+        construct(c, "bins", () -> new Equalization(null, new double[] {0, 255}, bins));
+        return construct(c, "value_range", () -> new Equalization(name, range, bins));
+      });
+
   /** Keras's {@code value_range}: a list of two numbers. */
   /**
    * The name and what every affine augmentation reads: {@code seed}, {@code fill_value},
