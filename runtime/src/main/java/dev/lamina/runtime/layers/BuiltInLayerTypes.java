@@ -216,6 +216,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         PreprocessingTypes.RANDOM_SATURATION,
         PreprocessingTypes.RANDOM_HUE,
         PreprocessingTypes.RANDOM_SHARPNESS,
+        PreprocessingTypes.RANDOM_GAUSSIAN_BLUR,
         PreprocessingTypes.CATEGORY_ENCODING,
         PreprocessingTypes.DISCRETIZATION,
         PreprocessingTypes.HASHING,

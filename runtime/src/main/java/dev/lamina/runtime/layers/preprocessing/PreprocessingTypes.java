@@ -288,6 +288,34 @@ public final class PreprocessingTypes {
         return b.build();
       });
 
+  /**
+   * Keras's {@code RandomGaussianBlur(factor=1.0, kernel_size=3, sigma=1.0,
+   * value_range=(0, 255), data_format=None, seed=None)}.
+   */
+  public static final LayerType<RandomGaussianBlur> RANDOM_GAUSSIAN_BLUR = LayerType.of(
+      "RandomGaussianBlur", RandomGaussianBlur.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        RandomGaussianBlur.Builder b = RandomGaussianBlur.builder().name(name).seed(seed(c));
+        if (c.has("factor")) {
+          double[] factor = factor(c, "factor");
+          construct(c, "factor", () -> b.factor(factor));
+        }
+        if (c.has("kernel_size")) {
+          int[] kernelSize = c.json().get("kernel_size") instanceof JsonArray list
+              ? ints(c, "kernel_size", list) : new int[] {c.requireInt("kernel_size")};
+          construct(c, "kernel_size", () -> b.kernelSize(kernelSize));
+        }
+        if (c.has("sigma")) {
+          double[] sigma = factor(c, "sigma");
+          construct(c, "sigma", () -> b.sigma(sigma));
+        }
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
   /** Keras's {@code CategoryEncoding(num_tokens=None, output_mode="multi_hot", sparse=False)}. */
   public static final LayerType<CategoryEncoding> CATEGORY_ENCODING = LayerType.of(
       "CategoryEncoding", CategoryEncoding.class, (name, c) -> {
@@ -433,6 +461,20 @@ public final class PreprocessingTypes {
       return new double[] {f[1]};
     }
     return f;
+  }
+
+  /** A list of whole numbers at {@code key}. */
+  private static int[] ints(LayerConfig c, String key, JsonArray list)
+      throws ModelFormatException {
+    double[] values = list.doubles();
+    int[] ints = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != Math.rint(values[i]) || Math.abs(values[i]) > Integer.MAX_VALUE) {
+        throw c.error(key, key + " must hold whole numbers, got " + list);
+      }
+      ints[i] = (int) values[i];
+    }
+    return ints;
   }
 
   /** A layer from read values; the constructor's refusal becomes an error at {@code key}. */
