@@ -1,4 +1,5 @@
-"""Keras 3 reference values for Lamina's RandomGaussianBlur, for the runtime's
+"""Keras 3 reference values for Lamina's RandomGaussianBlur and
+RandomErasing, for the runtime's
 tests (BlurErasePerspectiveTest).
 
 Writes runtime/src/test/resources/keras/blur_erase.json in the format of
@@ -34,6 +35,7 @@ OUT = os.path.join(
 # (id, make, input shape, value scale)
 CASES = [
     ("inference", lambda: layers.RandomGaussianBlur(seed=3), (2, 5, 7, 3), 255),
+    ("inference", lambda: layers.RandomErasing(seed=3), (2, 5, 7, 3), 255),
 ]
 
 # (id, make(seed), seed, input shape, value scale, learning rate)
@@ -46,6 +48,14 @@ TRAINING = [
     ("kernel_pair_clipping_range", lambda s: layers.RandomGaussianBlur(
         factor=1.0, kernel_size=(3, 5), sigma=0.7, value_range=(0.2, 0.8), seed=s,
         name="aug"), 139, (6, 7, 1), 1, 0.1),
+    ("defaults_noise", lambda s: layers.RandomErasing(seed=s, name="aug"), 149,
+     (6, 7, 3), 255, 1e-6),
+    ("number_fill_pairs", lambda s: layers.RandomErasing(
+        factor=(0.95, 0.7), scale=(0.6, 0.2), fill_value=0.25, value_range=(0, 1), seed=s,
+        name="aug"), 151, (7, 6, 2), 1, 0.1),
+    ("rgb_fill_clipped", lambda s: layers.RandomErasing(
+        factor=1.0, scale=0.5, fill_value=[0.1, 2.0, -1.0], value_range=(0, 1), seed=s,
+        name="aug"), 157, (6, 7, 3), 1, 0.1),
 ]
 
 

@@ -69,9 +69,11 @@ And blur_erase.keras / blur_erase.json:
 
     Input(9, 11, 3) -> RandomGaussianBlur((0.2, 0.8), kernel_size=5, sigma=(0.3, 0.9),
                                           value_range=(0, 1), seed=1)
+                    -> RandomErasing((0.3, 0.9), scale=(0.1, 0.4), fill_value=[0.1, 0.5, 0.9],
+                                     value_range=(0, 1), seed=2)
                     -> Flatten -> Dense(2)
 
-predict runs it as the identity.
+predict runs them as the identity.
 
 Run by hand from the repository root (never by CI):
 
@@ -187,11 +189,15 @@ def blur_erase_model(rng):
     inp = keras.Input(shape=(9, 11, 3), name="image")
     h = layers.RandomGaussianBlur((0.2, 0.8), kernel_size=5, sigma=(0.3, 0.9),
                                   value_range=(0, 1), seed=1, name="blur")(inp)
+    h = layers.RandomErasing((0.3, 0.9), scale=(0.1, 0.4), fill_value=[0.1, 0.5, 0.9],
+                             value_range=(0, 1), seed=2, name="erasing")(h)
     out = layers.Dense(2, name="dense")(layers.Flatten(name="flatten")(h))
     model = keras.Model(inp, out, name="blur_erase")
     x = rng.uniform(0.1, 0.8, size=(3, 9, 11, 3)).astype(np.float32)
     return model, [x], "Input(9, 11, 3, name=image) -> RandomGaussianBlur((0.2, 0.8), " \
                        "kernel_size=5, sigma=(0.3, 0.9), value_range=(0, 1), seed=1) -> " \
+                       "RandomErasing((0.3, 0.9), scale=(0.1, 0.4), fill_value=[0.1, 0.5, " \
+                       "0.9], value_range=(0, 1), seed=2) -> " \
                        "Flatten -> Dense(2); Keras's initial weights"
 
 

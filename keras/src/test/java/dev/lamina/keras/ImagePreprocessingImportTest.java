@@ -19,6 +19,7 @@ import dev.lamina.runtime.layers.preprocessing.RandomInvert;
 import dev.lamina.runtime.layers.preprocessing.RandomPosterization;
 import dev.lamina.runtime.layers.preprocessing.RandomRotation;
 import dev.lamina.runtime.layers.preprocessing.RandomSaturation;
+import dev.lamina.runtime.layers.preprocessing.RandomErasing;
 import dev.lamina.runtime.layers.preprocessing.RandomGaussianBlur;
 import dev.lamina.runtime.layers.preprocessing.RandomSharpness;
 import dev.lamina.runtime.layers.preprocessing.RandomShear;
@@ -48,8 +49,8 @@ import org.tensorflow.ndarray.Shape;
  * RandomCrop's centred window (Keras's window for training=False; see the fixture script about
  * keras-team/keras#21868). And RandomShear (pairs, constant fill, nearest), RandomSaturation,
  * RandomHue and RandomSharpness, seeded, before Flatten and Dense: predict is the identity.
- * And RandomGaussianBlur (pairs, kernel 5, value_range (0, 1)), seeded, before Flatten and
- * Dense: predict is the identity.
+ * And RandomGaussianBlur (pairs, kernel 5, value_range (0, 1)) and RandomErasing (three fill
+ * values), seeded, before Flatten and Dense: predict is the identity.
  */
 class ImagePreprocessingImportTest {
 
@@ -222,7 +223,7 @@ class ImagePreprocessingImportTest {
   }
 
   @Test
-  void importsTheBlurPredictsAndTrainsAStep() throws Exception {
+  void importsTheBlurAndErasingPredictsAndTrainsAStep() throws Exception {
     try (Model model = KerasModels.load(Fixtures.path("blur_erase.keras"))) {
       Fixtures.assertPredictsAsKeras(model, "blur_erase");
       Layer blur = layer(model, RandomGaussianBlur.class);
@@ -231,6 +232,11 @@ class ImagePreprocessingImportTest {
       assertEquals(List.of(0.3, 0.9), blur.arguments().get("sigma"));
       assertEquals(List.of(0.0, 1.0), blur.arguments().get("value_range"));
       assertEquals(1L, blur.config().get("seed"));
+      Layer erasing = layer(model, RandomErasing.class);
+      assertEquals(List.of(0.3, 0.9), erasing.arguments().get("factor"));
+      assertEquals(List.of(0.1, 0.4), erasing.arguments().get("scale"));
+      assertEquals(List.of(0.1, 0.5, 0.9), erasing.arguments().get("fill_value"));
+      assertEquals(2L, erasing.config().get("seed"));
 
       // a step trains, drawing the blur
       model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));

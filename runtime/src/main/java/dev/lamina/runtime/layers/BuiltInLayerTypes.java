@@ -217,6 +217,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         PreprocessingTypes.RANDOM_HUE,
         PreprocessingTypes.RANDOM_SHARPNESS,
         PreprocessingTypes.RANDOM_GAUSSIAN_BLUR,
+        PreprocessingTypes.RANDOM_ERASING,
         PreprocessingTypes.CATEGORY_ENCODING,
         PreprocessingTypes.DISCRETIZATION,
         PreprocessingTypes.HASHING,

@@ -362,4 +362,13 @@ final class AffineTransforms {
     return tf.nn.depthwiseConv2dNative(x, tf.tile(k4, multiples), List.of(1L, 1L, 1L, 1L),
         "SAME");
   }
+
+  /**
+   * Keras's TensorFlow-backend {@code random.normal} of mean 0 and standard deviation 1:
+   * {@code tf.random.stateless_normal}, float32, of {@code x}'s shape. Behind
+   * {@code tf.stopGradient}, as {@link #uniform}.
+   */
+  static Operand<TFloat32> normalLike(Ops tf, Operand<TFloat32> x, Operand<TInt64> seed) {
+    return tf.stopGradient(tf.random.statelessRandomNormal(tf.shape(x), seed, TFloat32.class));
+  }
 }

@@ -316,6 +316,33 @@ public final class PreprocessingTypes {
         return b.build();
       });
 
+  /**
+   * Keras's {@code RandomErasing(factor=1.0, scale=(0.02, 0.33), fill_value=None,
+   * value_range=(0, 255), seed=None, data_format=None)}.
+   */
+  public static final LayerType<RandomErasing> RANDOM_ERASING = LayerType.of(
+      "RandomErasing", RandomErasing.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        RandomErasing.Builder b = RandomErasing.builder().name(name).seed(seed(c));
+        if (c.has("factor")) {
+          double[] factor = factor(c, "factor");
+          construct(c, "factor", () -> b.factor(factor));
+        }
+        if (c.has("scale")) {
+          double[] scale = factor(c, "scale");
+          construct(c, "scale", () -> b.scale(scale));
+        }
+        if (c.has("fill_value") && c.json().get("fill_value") != null) {
+          double[] fill = factor(c, "fill_value");
+          construct(c, "fill_value", () -> b.fillValue(fill));
+        }
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
   /** Keras's {@code CategoryEncoding(num_tokens=None, output_mode="multi_hot", sparse=False)}. */
   public static final LayerType<CategoryEncoding> CATEGORY_ENCODING = LayerType.of(
       "CategoryEncoding", CategoryEncoding.class, (name, c) -> {

@@ -35,18 +35,20 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Keras's RandomGaussianBlur. In inference: Keras's {@code layer(x, training=False)}, the
+ * Keras's RandomGaussianBlur and RandomErasing. In inference: Keras's {@code layer(x, training=False)}, the
  * identity. In training a seeded layer transforms as Keras's: the script
  * ({@code tools/keras_blur_erase_fixtures.py}) trains
  * {@code Input -> layer(seed) -> Flatten -> Dense(1)} three steps with Keras; the Dense kernel's
  * gradient is the transformed batch, so Lamina's losses and weights match Keras's (1e-5) only if
  * each step drew and applied the same transformation (defaults; pairs of factor and sigma,
- * kernel 5, range (0, 1); a (3, 5) kernel and a range that clips; one, two and three channels).
+ * kernel 5, range (0, 1); a (3, 5) kernel and a range that clips; erasing with noise, one fill
+ * value and three clipped ones; one, two and three channels).
  */
 class BlurErasePerspectiveTest {
 
   private static final String FIXTURE = "blur_erase.json";
-  private static final List<String> TYPES = List.of("RandomGaussianBlur");
+  private static final List<String> TYPES = List.of("RandomGaussianBlur",
+      "RandomErasing");
 
   @TempDir
   Path dir;
@@ -73,8 +75,8 @@ class BlurErasePerspectiveTest {
 
   @Test
   void fixtureCoversTheCases() throws IOException {
-    assertEquals(1, cases().count());
-    assertEquals(3, training().count());
+    assertEquals(2, cases().count());
+    assertEquals(6, training().count());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -191,7 +193,7 @@ class BlurErasePerspectiveTest {
 
   @Test
   void refusesWhatIsNotABatchOfImages() {
-    for (Layer layer : List.<Layer>of(new RandomGaussianBlur())) {
+    for (Layer layer : List.<Layer>of(new RandomGaussianBlur(), new RandomErasing())) {
       var e = assertThrows(IllegalArgumentException.class,
           () -> layer.call(Input.of(TFloat32.class, 5, 7)));
       assertTrue(e.getMessage().contains("(batch, height, width, channels)"), e.getMessage());
@@ -203,7 +205,9 @@ class BlurErasePerspectiveTest {
     Map<String, Map<String, Object>> bad = Map.of(
         "RandomGaussianBlur", Map.of("data_format", "channels_first", "factor", 2.5,
             "kernel_size", List.of(3, 4), "sigma", List.of(2, 3), "value_range", List.of(0),
-            "seed", 1.5));
+            "seed", 1.5),
+        "RandomErasing", Map.of("data_format", "channels_first", "factor", List.of(2, 3),
+            "scale", 1.5, "fill_value", List.of(1, 2), "value_range", 255, "seed", "s"));
     for (JsonObject c : KerasLayerFixtures.fixture(FIXTURE).requireArray("training")
         .objects()) {
       JsonObject layer = c.requireObject("layer");
@@ -226,6 +230,88 @@ class BlurErasePerspectiveTest {
         .replaced("kernel_size", dev.lamina.runtime.io.Json.parse("5", "test")));
     assertEquals(List.of(5, 5), ((RandomGaussianBlur) KerasLayerFixtures
         .fromKerasConfig(changed)).arguments().get("kernel_size"));
+  }
+
+  @Test
+  void erasingTrainsAfterAWeight() {
+    // the selections have gradients: the first Dense moves too
+    SymbolicTensor<TFloat32> x = Input.of(TFloat32.class, 5, 7, 3);
+    SymbolicTensor<?> h = Dense.builder(3).seed(1).build().call(x);
+    SymbolicTensor<?> out = Dense.builder(1).seed(2).build().call(new Flatten().call(
+        RandomErasing.builder().valueRange(-3, 3).build().call(h)));
+    try (Model model = Model.of(x, out)) {
+      model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
+      float[] before = model.weights().get(0).values();
+      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 1));
+      y.scalars().forEach(v -> v.setFloat(1f));
+      double loss = model.trainOnBatch(ImageLayerTests.images(4, 5, 7, 3), y).get("loss");
+      assertTrue(Double.isFinite(loss), "loss " + loss);
+      assertFalse(Arrays.equals(before, model.weights().get(0).values()),
+          "the first Dense moved");
+    }
+  }
+
+  @Test
+  void erasingTrainsAtTheInputUnseeded() {
+    ImageLayerTests.assertTrainsBehind(x -> new RandomErasing().call(x), 5, 7, 3);
+  }
+
+  @Test
+  void erasesByHand() {
+    // factor (1, 1): every image is erased. scale (0.25, 0.25): each side's ratio is
+    // sqrt(0.25) = 0.5, so on a 2x2 image the box is 1 wide and 1 high, starting at u * (2 - 1)
+    // with u in [0, 1): columns (and rows) x with u <= x < u + 1 are only x = 1 (u > 0). A 2x2
+    // image of ones, fill 7: pixel (1, 1) becomes 7. Read through one SGD step from zero
+    // weights, y = 1, learning rate 0.5: the kernel becomes the erased image.
+    FloatNdArray data = NdArrays.ofFloats(Shape.of(1, 2, 2, 1));
+    data.scalars().forEach(v -> v.setFloat(1f));
+    FloatNdArray target = NdArrays.ofFloats(Shape.of(1, 1));
+    target.setFloat(1f, 0, 0);
+    Layer erasing = RandomErasing.builder().factor(1, 1).scale(0.25, 0.25).fillValue(7)
+        .seed(5L).build();
+    try (Model model = AugmentationFixtures.model(erasing, data.shape())) {
+      model.setWeights(List.of(NdArrays.ofFloats(Shape.of(4, 1)), NdArrays.ofFloats(Shape.of(1))));
+      model.compile(new Sgd(0.5), Losses.get("mean_squared_error", false));
+      model.trainOnBatch(data, target);
+      assertArrayEquals(new float[] {1, 1, 1, 7}, model.weights().get(0).values(), 1e-6f);
+    }
+  }
+
+  @Test
+  void erasingSavesLoadsAndKeepsKerasConfig() throws IOException {
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("erasing.lamina"),
+        RandomErasing.builder().factor(0.8, 0.3).scale(0.4).fillValue(1, 2, 3)
+            .valueRange(3, -3).name("e").seed(13L).build(), 5, 7, 3);
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("erasing_default.lamina"),
+        new RandomErasing(), 5, 7, 2);
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("erasing_number.lamina"),
+        RandomErasing.builder().fillValue(0.5).seed(3L).build(), 5, 7, 1);
+    Map<String, Object> defaults = new RandomErasing().config();
+    assertEquals(List.of(0.0, 1.0), defaults.get("factor"));
+    assertEquals(List.of(0.02, 0.33), defaults.get("scale"));
+    assertTrue(defaults.containsKey("fill_value") && defaults.get("fill_value") == null);
+    assertEquals(List.of(0.0, 255.0), defaults.get("value_range"));
+    Map<String, Object> set = RandomErasing.builder().scale(0.6, 0.2).fillValue(0.25)
+        .valueRange(1, 0).build().config();
+    assertEquals(List.of(0.2, 0.6), set.get("scale"));
+    assertEquals(0.25, set.get("fill_value"));
+    assertEquals(List.of(1.0, 0.0), set.get("value_range"));
+  }
+
+  @Test
+  void erasingRefusesArgumentsOutOfKerasRanges() {
+    assertRefused("RandomErasing factor", "[0, 1]", () -> RandomErasing.builder().factor(-0.5));
+    assertRefused("RandomErasing scale", "[0, 1]", () -> RandomErasing.builder().scale(1.5));
+    assertRefused("RandomErasing scale", "first is at most 1",
+        () -> RandomErasing.builder().scale(2, 3));
+    assertRefused("RandomErasing fill_value", "a list of three numbers",
+        () -> RandomErasing.builder().fillValue(1, 2));
+    assertRefused("RandomErasing value_range", "a pair of numbers (low, high)",
+        () -> RandomErasing.builder().valueRange(1));
+    var e = assertThrows(IllegalArgumentException.class, () -> RandomErasing.builder()
+        .fillValue(1, 2, 3).build().call(Input.of(TFloat32.class, 5, 7, 1)));
+    assertTrue(e.getMessage().contains("RandomErasing with three fill values")
+        && e.getMessage().contains("3 channels"), e.getMessage());
   }
 
   private static void assertRefused(String argument, String allowed, Executable make) {
