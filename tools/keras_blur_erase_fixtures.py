@@ -1,5 +1,5 @@
-"""Keras 3 reference values for Lamina's RandomGaussianBlur and
-RandomErasing, for the runtime's
+"""Keras 3 reference values for Lamina's RandomGaussianBlur,
+RandomErasing and RandomPerspective, for the runtime's
 tests (BlurErasePerspectiveTest).
 
 Writes runtime/src/test/resources/keras/blur_erase.json in the format of
@@ -36,6 +36,7 @@ OUT = os.path.join(
 CASES = [
     ("inference", lambda: layers.RandomGaussianBlur(seed=3), (2, 5, 7, 3), 255),
     ("inference", lambda: layers.RandomErasing(seed=3), (2, 5, 7, 3), 255),
+    ("inference", lambda: layers.RandomPerspective(seed=3), (2, 5, 7, 3), 255),
 ]
 
 # (id, make(seed), seed, input shape, value scale, learning rate)
@@ -56,6 +57,13 @@ TRAINING = [
     ("rgb_fill_clipped", lambda s: layers.RandomErasing(
         factor=1.0, scale=0.5, fill_value=[0.1, 2.0, -1.0], value_range=(0, 1), seed=s,
         name="aug"), 157, (6, 7, 3), 1, 0.1),
+    ("defaults", lambda s: layers.RandomPerspective(seed=s, name="aug"), 163,
+     (6, 7, 3), 255, 1e-6),
+    ("pair_scale_nearest_fill", lambda s: layers.RandomPerspective(
+        factor=(0.9, 0.5), scale=0.6, interpolation="nearest", fill_value=0.5, seed=s,
+        name="aug"), 167, (7, 6, 2), 1, 0.1),
+    ("small_scale_one_channel", lambda s: layers.RandomPerspective(
+        factor=1.0, scale=0.2, seed=s, name="aug"), 173, (5, 8, 1), 1, 0.1),
 ]
 
 

@@ -71,6 +71,8 @@ And blur_erase.keras / blur_erase.json:
                                           value_range=(0, 1), seed=1)
                     -> RandomErasing((0.3, 0.9), scale=(0.1, 0.4), fill_value=[0.1, 0.5, 0.9],
                                      value_range=(0, 1), seed=2)
+                    -> RandomPerspective((0.4, 0.8), scale=0.5, interpolation="nearest",
+                                         fill_value=0.25, seed=3)
                     -> Flatten -> Dense(2)
 
 predict runs them as the identity.
@@ -191,6 +193,8 @@ def blur_erase_model(rng):
                                   value_range=(0, 1), seed=1, name="blur")(inp)
     h = layers.RandomErasing((0.3, 0.9), scale=(0.1, 0.4), fill_value=[0.1, 0.5, 0.9],
                              value_range=(0, 1), seed=2, name="erasing")(h)
+    h = layers.RandomPerspective((0.4, 0.8), scale=0.5, interpolation="nearest",
+                                 fill_value=0.25, seed=3, name="perspective")(h)
     out = layers.Dense(2, name="dense")(layers.Flatten(name="flatten")(h))
     model = keras.Model(inp, out, name="blur_erase")
     x = rng.uniform(0.1, 0.8, size=(3, 9, 11, 3)).astype(np.float32)
@@ -198,6 +202,8 @@ def blur_erase_model(rng):
                        "kernel_size=5, sigma=(0.3, 0.9), value_range=(0, 1), seed=1) -> " \
                        "RandomErasing((0.3, 0.9), scale=(0.1, 0.4), fill_value=[0.1, 0.5, " \
                        "0.9], value_range=(0, 1), seed=2) -> " \
+                       "RandomPerspective((0.4, 0.8), scale=0.5, interpolation=nearest, " \
+                       "fill_value=0.25, seed=3) -> " \
                        "Flatten -> Dense(2); Keras's initial weights"
 
 

@@ -21,6 +21,7 @@ import dev.lamina.runtime.layers.preprocessing.RandomRotation;
 import dev.lamina.runtime.layers.preprocessing.RandomSaturation;
 import dev.lamina.runtime.layers.preprocessing.RandomErasing;
 import dev.lamina.runtime.layers.preprocessing.RandomGaussianBlur;
+import dev.lamina.runtime.layers.preprocessing.RandomPerspective;
 import dev.lamina.runtime.layers.preprocessing.RandomSharpness;
 import dev.lamina.runtime.layers.preprocessing.RandomShear;
 import dev.lamina.runtime.layers.preprocessing.RandomTranslation;
@@ -49,8 +50,9 @@ import org.tensorflow.ndarray.Shape;
  * RandomCrop's centred window (Keras's window for training=False; see the fixture script about
  * keras-team/keras#21868). And RandomShear (pairs, constant fill, nearest), RandomSaturation,
  * RandomHue and RandomSharpness, seeded, before Flatten and Dense: predict is the identity.
- * And RandomGaussianBlur (pairs, kernel 5, value_range (0, 1)) and RandomErasing (three fill
- * values), seeded, before Flatten and Dense: predict is the identity.
+ * And RandomGaussianBlur (pairs, kernel 5, value_range (0, 1)), RandomErasing (three fill
+ * values) and RandomPerspective (nearest, a fill value), seeded, before Flatten and Dense:
+ * predict is the identity.
  */
 class ImagePreprocessingImportTest {
 
@@ -223,7 +225,7 @@ class ImagePreprocessingImportTest {
   }
 
   @Test
-  void importsTheBlurAndErasingPredictsAndTrainsAStep() throws Exception {
+  void importsBlurErasingAndPerspectivePredictsAndTrainsAStep() throws Exception {
     try (Model model = KerasModels.load(Fixtures.path("blur_erase.keras"))) {
       Fixtures.assertPredictsAsKeras(model, "blur_erase");
       Layer blur = layer(model, RandomGaussianBlur.class);
@@ -237,8 +239,14 @@ class ImagePreprocessingImportTest {
       assertEquals(List.of(0.1, 0.4), erasing.arguments().get("scale"));
       assertEquals(List.of(0.1, 0.5, 0.9), erasing.arguments().get("fill_value"));
       assertEquals(2L, erasing.config().get("seed"));
+      Layer perspective = layer(model, RandomPerspective.class);
+      assertEquals(List.of(0.4, 0.8), perspective.arguments().get("factor"));
+      assertEquals(0.5, perspective.arguments().get("scale"));
+      assertEquals("nearest", perspective.arguments().get("interpolation"));
+      assertEquals(0.25, perspective.arguments().get("fill_value"));
+      assertEquals(3L, perspective.config().get("seed"));
 
-      // a step trains, drawing the blur
+      // they sit before every weight: a step trains
       model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
       FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
       long[] i = {0};

@@ -218,6 +218,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         PreprocessingTypes.RANDOM_SHARPNESS,
         PreprocessingTypes.RANDOM_GAUSSIAN_BLUR,
         PreprocessingTypes.RANDOM_ERASING,
+        PreprocessingTypes.RANDOM_PERSPECTIVE,
         PreprocessingTypes.CATEGORY_ENCODING,
         PreprocessingTypes.DISCRETIZATION,
         PreprocessingTypes.HASHING,

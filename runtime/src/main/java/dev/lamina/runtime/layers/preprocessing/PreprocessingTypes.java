@@ -343,6 +343,26 @@ public final class PreprocessingTypes {
         return b.build();
       });
 
+  /**
+   * Keras's {@code RandomPerspective(factor=1.0, scale=1.0, interpolation="bilinear",
+   * fill_value=0.0, seed=None, data_format=None)}.
+   */
+  public static final LayerType<RandomPerspective> RANDOM_PERSPECTIVE = LayerType.of(
+      "RandomPerspective", RandomPerspective.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        RandomPerspective.Builder b = RandomPerspective.builder().name(name).seed(seed(c));
+        if (c.has("factor")) {
+          double[] factor = factor(c, "factor");
+          construct(c, "factor", () -> b.factor(factor));
+        }
+        double scale = c.optDouble("scale", 1.0);
+        construct(c, "scale", () -> b.scale(scale));
+        String interpolation = c.optString("interpolation", "bilinear");
+        construct(c, "interpolation", () -> b.interpolation(interpolation));
+        b.fillValue(c.optDouble("fill_value", 0.0));
+        return b.build();
+      });
+
   /** Keras's {@code CategoryEncoding(num_tokens=None, output_mode="multi_hot", sparse=False)}. */
   public static final LayerType<CategoryEncoding> CATEGORY_ENCODING = LayerType.of(
       "CategoryEncoding", CategoryEncoding.class, (name, c) -> {

@@ -35,20 +35,21 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Keras's RandomGaussianBlur and RandomErasing. In inference: Keras's {@code layer(x, training=False)}, the
+ * Keras's RandomGaussianBlur, RandomErasing and RandomPerspective. In inference: Keras's {@code layer(x, training=False)}, the
  * identity. In training a seeded layer transforms as Keras's: the script
  * ({@code tools/keras_blur_erase_fixtures.py}) trains
  * {@code Input -> layer(seed) -> Flatten -> Dense(1)} three steps with Keras; the Dense kernel's
  * gradient is the transformed batch, so Lamina's losses and weights match Keras's (1e-5) only if
  * each step drew and applied the same transformation (defaults; pairs of factor and sigma,
  * kernel 5, range (0, 1); a (3, 5) kernel and a range that clips; erasing with noise, one fill
- * value and three clipped ones; one, two and three channels).
+ * value and three clipped ones; perspective with defaults, a pair, nearest and a fill value, a
+ * small scale; one, two and three channels).
  */
 class BlurErasePerspectiveTest {
 
   private static final String FIXTURE = "blur_erase.json";
   private static final List<String> TYPES = List.of("RandomGaussianBlur",
-      "RandomErasing");
+      "RandomErasing", "RandomPerspective");
 
   @TempDir
   Path dir;
@@ -75,8 +76,8 @@ class BlurErasePerspectiveTest {
 
   @Test
   void fixtureCoversTheCases() throws IOException {
-    assertEquals(2, cases().count());
-    assertEquals(6, training().count());
+    assertEquals(3, cases().count());
+    assertEquals(9, training().count());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -193,7 +194,8 @@ class BlurErasePerspectiveTest {
 
   @Test
   void refusesWhatIsNotABatchOfImages() {
-    for (Layer layer : List.<Layer>of(new RandomGaussianBlur(), new RandomErasing())) {
+    for (Layer layer : List.<Layer>of(new RandomGaussianBlur(), new RandomErasing(),
+        new RandomPerspective())) {
       var e = assertThrows(IllegalArgumentException.class,
           () -> layer.call(Input.of(TFloat32.class, 5, 7)));
       assertTrue(e.getMessage().contains("(batch, height, width, channels)"), e.getMessage());
@@ -207,7 +209,9 @@ class BlurErasePerspectiveTest {
             "kernel_size", List.of(3, 4), "sigma", List.of(2, 3), "value_range", List.of(0),
             "seed", 1.5),
         "RandomErasing", Map.of("data_format", "channels_first", "factor", List.of(2, 3),
-            "scale", 1.5, "fill_value", List.of(1, 2), "value_range", 255, "seed", "s"));
+            "scale", 1.5, "fill_value", List.of(1, 2), "value_range", 255, "seed", "s"),
+        "RandomPerspective", Map.of("data_format", "channels_first", "factor", 1.5,
+            "scale", 1.5, "interpolation", "bicubic", "fill_value", "zero", "seed", 2.5));
     for (JsonObject c : KerasLayerFixtures.fixture(FIXTURE).requireArray("training")
         .objects()) {
       JsonObject layer = c.requireObject("layer");
@@ -312,6 +316,82 @@ class BlurErasePerspectiveTest {
         .fillValue(1, 2, 3).build().call(Input.of(TFloat32.class, 5, 7, 1)));
     assertTrue(e.getMessage().contains("RandomErasing with three fill values")
         && e.getMessage().contains("3 channels"), e.getMessage());
+  }
+
+  @Test
+  void perspectiveTrainsAtTheInputUnseeded() {
+    ImageLayerTests.assertTrainsBehind(x -> new RandomPerspective().call(x), 5, 7, 3);
+  }
+
+  @Test
+  void perspectiveAfterAWeightIsAClearErrorAtTraining() {
+    // TensorFlow has no C++ gradient of ImageProjectiveTransformV3
+    SymbolicTensor<TFloat32> x = Input.of(TFloat32.class, 5, 7, 2);
+    SymbolicTensor<?> h = Dense.builder(2).seed(1).build().call(x);
+    SymbolicTensor<?> out = Dense.builder(1).seed(2).build().call(new Flatten().call(
+        new RandomPerspective().call(h)));
+    try (Model model = Model.of(x, out)) {
+      var e = assertThrows(IllegalStateException.class, () -> {
+        model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
+        model.trainOnBatch(ImageLayerTests.images(2, 5, 7, 2),
+            NdArrays.ofFloats(Shape.of(2, 1)));
+      });
+      assertTrue(e.getMessage().contains("RandomPerspective '")
+          && e.getMessage().contains("ImageProjectiveTransformV3 has no gradient"),
+          e.getMessage());
+      // predict does not differentiate: the identity
+      assertEquals(2, model.predict(ImageLayerTests.images(2, 5, 7, 2)).shape().get(0));
+    }
+  }
+
+  @Test
+  void perspectiveWithScaleZeroKeepsTheImageByHand() {
+    // scale 0: every offset is 0, the corners do not move, the homography is the identity and
+    // bilinear sampling at the pixels themselves returns them. Read through one SGD step from
+    // zero weights, y = 1, learning rate 0.5: the kernel becomes the image.
+    FloatNdArray data = NdArrays.ofFloats(Shape.of(1, 2, 3, 1));
+    float[] pixels = {1, 2, 3, 4, 5, 6};
+    long[] k = {0};
+    data.scalars().forEach(v -> v.setFloat(pixels[(int) k[0]++]));
+    FloatNdArray target = NdArrays.ofFloats(Shape.of(1, 1));
+    target.setFloat(1f, 0, 0);
+    Layer perspective = RandomPerspective.builder().factor(1, 1).scale(0).seed(4L).build();
+    try (Model model = AugmentationFixtures.model(perspective, data.shape())) {
+      model.setWeights(List.of(NdArrays.ofFloats(Shape.of(6, 1)), NdArrays.ofFloats(Shape.of(1))));
+      model.compile(new Sgd(0.5), Losses.get("mean_squared_error", false));
+      model.trainOnBatch(data, target);
+      assertArrayEquals(pixels, model.weights().get(0).values(), 1e-5f);
+    }
+  }
+
+  @Test
+  void perspectiveSavesLoadsAndKeepsKerasConfig() throws IOException {
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("perspective.lamina"),
+        RandomPerspective.builder().factor(0.8, 0.3).scale(0.4).interpolation("nearest")
+            .fillValue(2.5).name("p").seed(14L).build(), 5, 7, 3);
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("perspective_default.lamina"),
+        new RandomPerspective(), 5, 7, 1);
+    Map<String, Object> defaults = new RandomPerspective().config();
+    assertEquals(List.of(0.0, 1.0), defaults.get("factor"));
+    assertEquals(1.0, defaults.get("scale"));
+    assertEquals("bilinear", defaults.get("interpolation"));
+    assertEquals(0.0, defaults.get("fill_value"));
+  }
+
+  @Test
+  void perspectiveRefusesArgumentsOutOfKerasRanges() {
+    assertRefused("RandomPerspective factor", "[0, 1]",
+        () -> RandomPerspective.builder().factor(2));
+    assertRefused("RandomPerspective scale", "[0, 1]",
+        () -> RandomPerspective.builder().scale(-0.1));
+    assertRefused("RandomPerspective scale", "[0, 1]",
+        () -> RandomPerspective.builder().scale(Double.NaN));
+    assertRefused("RandomPerspective interpolation", "'nearest' or 'bilinear'",
+        () -> RandomPerspective.builder().interpolation("bicubic"));
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> new RandomPerspective().call(Input.of(TFloat32.class, -1, 7, 3)));
+    assertTrue(e.getMessage().contains("RandomPerspective needs images of known height"),
+        e.getMessage());
   }
 
   private static void assertRefused(String argument, String allowed, Executable make) {
