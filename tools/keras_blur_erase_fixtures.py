@@ -1,5 +1,5 @@
 """Keras 3 reference values for Lamina's RandomGaussianBlur,
-RandomErasing and RandomPerspective, for the runtime's
+RandomErasing, RandomPerspective and RandomColorJitter, for the runtime's
 tests (BlurErasePerspectiveTest).
 
 Writes runtime/src/test/resources/keras/blur_erase.json in the format of
@@ -37,6 +37,9 @@ CASES = [
     ("inference", lambda: layers.RandomGaussianBlur(seed=3), (2, 5, 7, 3), 255),
     ("inference", lambda: layers.RandomErasing(seed=3), (2, 5, 7, 3), 255),
     ("inference", lambda: layers.RandomPerspective(seed=3), (2, 5, 7, 3), 255),
+    ("inference", lambda: layers.RandomColorJitter(
+        brightness_factor=0.2, contrast_factor=0.3, saturation_factor=0.5, hue_factor=0.2,
+        seed=3), (2, 5, 7, 3), 255),
 ]
 
 # (id, make(seed), seed, input shape, value scale, learning rate)
@@ -64,6 +67,15 @@ TRAINING = [
         name="aug"), 167, (7, 6, 2), 1, 0.1),
     ("small_scale_one_channel", lambda s: layers.RandomPerspective(
         factor=1.0, scale=0.2, seed=s, name="aug"), 173, (5, 8, 1), 1, 0.1),
+    ("all_four", lambda s: layers.RandomColorJitter(
+        brightness_factor=0.2, contrast_factor=0.3, saturation_factor=0.5, hue_factor=0.2,
+        seed=s, name="aug"), 179, (5, 7, 3), 255, 1e-6),
+    ("pairs_unit_range", lambda s: layers.RandomColorJitter(
+        value_range=(0, 1), brightness_factor=(-0.1, 0.3), saturation_factor=(0.2, 0.8),
+        hue_factor=(0.1, 0.5), seed=s, name="aug"), 181, (6, 5, 3), 1, 0.1),
+    ("contrast_only_gray", lambda s: layers.RandomColorJitter(
+        value_range=(0, 1), contrast_factor=(0.2, 0.6), seed=s, name="aug"), 191,
+     (5, 6, 1), 1, 0.1),
 ]
 
 

@@ -73,6 +73,9 @@ And blur_erase.keras / blur_erase.json:
                                      value_range=(0, 1), seed=2)
                     -> RandomPerspective((0.4, 0.8), scale=0.5, interpolation="nearest",
                                          fill_value=0.25, seed=3)
+                    -> RandomColorJitter(value_range=(0, 1), brightness_factor=0.1,
+                                         contrast_factor=(0.1, 0.3), saturation_factor=0.4,
+                                         hue_factor=(0.1, 0.2), seed=4)
                     -> Flatten -> Dense(2)
 
 predict runs them as the identity.
@@ -195,6 +198,9 @@ def blur_erase_model(rng):
                              value_range=(0, 1), seed=2, name="erasing")(h)
     h = layers.RandomPerspective((0.4, 0.8), scale=0.5, interpolation="nearest",
                                  fill_value=0.25, seed=3, name="perspective")(h)
+    h = layers.RandomColorJitter(value_range=(0, 1), brightness_factor=0.1,
+                                 contrast_factor=(0.1, 0.3), saturation_factor=0.4,
+                                 hue_factor=(0.1, 0.2), seed=4, name="jitter")(h)
     out = layers.Dense(2, name="dense")(layers.Flatten(name="flatten")(h))
     model = keras.Model(inp, out, name="blur_erase")
     x = rng.uniform(0.1, 0.8, size=(3, 9, 11, 3)).astype(np.float32)
@@ -203,7 +209,9 @@ def blur_erase_model(rng):
                        "RandomErasing((0.3, 0.9), scale=(0.1, 0.4), fill_value=[0.1, 0.5, " \
                        "0.9], value_range=(0, 1), seed=2) -> " \
                        "RandomPerspective((0.4, 0.8), scale=0.5, interpolation=nearest, " \
-                       "fill_value=0.25, seed=3) -> " \
+                       "fill_value=0.25, seed=3) -> RandomColorJitter(value_range=(0, 1), " \
+                       "brightness_factor=0.1, contrast_factor=(0.1, 0.3), " \
+                       "saturation_factor=0.4, hue_factor=(0.1, 0.2), seed=4) -> " \
                        "Flatten -> Dense(2); Keras's initial weights"
 
 

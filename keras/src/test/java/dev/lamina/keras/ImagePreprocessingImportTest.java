@@ -19,6 +19,7 @@ import dev.lamina.runtime.layers.preprocessing.RandomInvert;
 import dev.lamina.runtime.layers.preprocessing.RandomPosterization;
 import dev.lamina.runtime.layers.preprocessing.RandomRotation;
 import dev.lamina.runtime.layers.preprocessing.RandomSaturation;
+import dev.lamina.runtime.layers.preprocessing.RandomColorJitter;
 import dev.lamina.runtime.layers.preprocessing.RandomErasing;
 import dev.lamina.runtime.layers.preprocessing.RandomGaussianBlur;
 import dev.lamina.runtime.layers.preprocessing.RandomPerspective;
@@ -51,8 +52,8 @@ import org.tensorflow.ndarray.Shape;
  * keras-team/keras#21868). And RandomShear (pairs, constant fill, nearest), RandomSaturation,
  * RandomHue and RandomSharpness, seeded, before Flatten and Dense: predict is the identity.
  * And RandomGaussianBlur (pairs, kernel 5, value_range (0, 1)), RandomErasing (three fill
- * values) and RandomPerspective (nearest, a fill value), seeded, before Flatten and Dense:
- * predict is the identity.
+ * values), RandomPerspective (nearest, a fill value) and RandomColorJitter (all four factors),
+ * seeded, before Flatten and Dense: predict is the identity.
  */
 class ImagePreprocessingImportTest {
 
@@ -225,7 +226,7 @@ class ImagePreprocessingImportTest {
   }
 
   @Test
-  void importsBlurErasingAndPerspectivePredictsAndTrainsAStep() throws Exception {
+  void importsBlurErasingPerspectiveAndJitterPredictsAndTrainsAStep() throws Exception {
     try (Model model = KerasModels.load(Fixtures.path("blur_erase.keras"))) {
       Fixtures.assertPredictsAsKeras(model, "blur_erase");
       Layer blur = layer(model, RandomGaussianBlur.class);
@@ -245,6 +246,13 @@ class ImagePreprocessingImportTest {
       assertEquals("nearest", perspective.arguments().get("interpolation"));
       assertEquals(0.25, perspective.arguments().get("fill_value"));
       assertEquals(3L, perspective.config().get("seed"));
+      Layer jitter = layer(model, RandomColorJitter.class);
+      assertEquals(List.of(0.0, 1.0), jitter.arguments().get("value_range"));
+      assertEquals(0.1, jitter.arguments().get("brightness_factor"));
+      assertEquals(List.of(0.1, 0.3), jitter.arguments().get("contrast_factor"));
+      assertEquals(0.4, jitter.arguments().get("saturation_factor"));
+      assertEquals(List.of(0.1, 0.2), jitter.arguments().get("hue_factor"));
+      assertEquals(4L, jitter.config().get("seed"));
 
       // they sit before every weight: a step trains
       model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));

@@ -219,6 +219,7 @@ public final class BuiltInLayerTypes implements LayerTypeProvider {
         PreprocessingTypes.RANDOM_GAUSSIAN_BLUR,
         PreprocessingTypes.RANDOM_ERASING,
         PreprocessingTypes.RANDOM_PERSPECTIVE,
+        PreprocessingTypes.RANDOM_COLOR_JITTER,
         PreprocessingTypes.CATEGORY_ENCODING,
         PreprocessingTypes.DISCRETIZATION,
         PreprocessingTypes.HASHING,

@@ -20,7 +20,9 @@ import org.tensorflow.types.TInt64;
  * the colour layers (RandomGrayscale, RandomInvert, Solarization, RandomPosterization,
  * AutoContrast, RandomColorDegeneration, which also share Keras's {@code rgb_to_grayscale} and
  * {@code _transform_value_range}; RandomSaturation, RandomHue and RandomSharpness, which share
- * the HSV conversions and one-channel changes);
+ * the HSV conversions and one-channel changes; RandomGaussianBlur, RandomErasing and
+ * RandomPerspective, which share the {@code _set_factor_by_name} checks, the depthwise
+ * convolution, the normal draw and the projective transform);
  * and what the affine ones (RandomRotation, RandomZoom, RandomTranslation, RandomShear) share
  * besides: their
  * fill modes and interpolations and Keras's TensorFlow-backend {@code affine_transform}

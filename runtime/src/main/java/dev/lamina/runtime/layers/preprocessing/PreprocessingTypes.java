@@ -363,6 +363,44 @@ public final class PreprocessingTypes {
         return b.build();
       });
 
+  /**
+   * Keras's {@code RandomColorJitter(value_range=(0, 255), brightness_factor=None,
+   * contrast_factor=None, saturation_factor=None, hue_factor=None, seed=None,
+   * data_format=None)}.
+   */
+  public static final LayerType<RandomColorJitter> RANDOM_COLOR_JITTER = LayerType.of(
+      "RandomColorJitter", RandomColorJitter.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        RandomColorJitter.Builder b = RandomColorJitter.builder().name(name).seed(seed(c));
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        String[] keys = {"brightness_factor", "contrast_factor", "saturation_factor",
+            "hue_factor"};
+        for (String key : keys) {
+          if (c.has(key) && c.json().get(key) != null) {
+            double[] factor = factor(c, key);
+            switch (key) {
+              case "brightness_factor" -> b.brightnessFactor(factor);
+              case "contrast_factor" -> b.contrastFactor(factor);
+              case "saturation_factor" -> b.saturationFactor(factor);
+              default -> b.hueFactor(factor);
+            }
+            // each factor checked alone, so a refusal names its key
+            RandomColorJitter.Builder alone = RandomColorJitter.builder();
+            switch (key) {
+              case "brightness_factor" -> alone.brightnessFactor(factor);
+              case "contrast_factor" -> alone.contrastFactor(factor);
+              case "saturation_factor" -> alone.saturationFactor(factor);
+              default -> alone.hueFactor(factor);
+            }
+            construct(c, key, alone::build);
+          }
+        }
+        return construct(c, "value_range", b::build);
+      });
+
   /** Keras's {@code CategoryEncoding(num_tokens=None, output_mode="multi_hot", sparse=False)}. */
   public static final LayerType<CategoryEncoding> CATEGORY_ENCODING = LayerType.of(
       "CategoryEncoding", CategoryEncoding.class, (name, c) -> {

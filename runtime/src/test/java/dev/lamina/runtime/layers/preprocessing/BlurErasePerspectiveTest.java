@@ -35,7 +35,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Keras's RandomGaussianBlur, RandomErasing and RandomPerspective. In inference: Keras's {@code layer(x, training=False)}, the
+ * Keras's RandomGaussianBlur, RandomErasing, RandomPerspective and RandomColorJitter. In
+ * inference: Keras's {@code layer(x, training=False)}, the
  * identity. In training a seeded layer transforms as Keras's: the script
  * ({@code tools/keras_blur_erase_fixtures.py}) trains
  * {@code Input -> layer(seed) -> Flatten -> Dense(1)} three steps with Keras; the Dense kernel's
@@ -43,13 +44,14 @@ import org.tensorflow.types.TFloat32;
  * each step drew and applied the same transformation (defaults; pairs of factor and sigma,
  * kernel 5, range (0, 1); a (3, 5) kernel and a range that clips; erasing with noise, one fill
  * value and three clipped ones; perspective with defaults, a pair, nearest and a fill value, a
- * small scale; one, two and three channels).
+ * small scale; the jitter with all four factors, three of them as pairs, contrast alone; one,
+ * two and three channels).
  */
 class BlurErasePerspectiveTest {
 
   private static final String FIXTURE = "blur_erase.json";
   private static final List<String> TYPES = List.of("RandomGaussianBlur",
-      "RandomErasing", "RandomPerspective");
+      "RandomErasing", "RandomPerspective", "RandomColorJitter");
 
   @TempDir
   Path dir;
@@ -76,8 +78,8 @@ class BlurErasePerspectiveTest {
 
   @Test
   void fixtureCoversTheCases() throws IOException {
-    assertEquals(3, cases().count());
-    assertEquals(9, training().count());
+    assertEquals(4, cases().count());
+    assertEquals(12, training().count());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -195,7 +197,7 @@ class BlurErasePerspectiveTest {
   @Test
   void refusesWhatIsNotABatchOfImages() {
     for (Layer layer : List.<Layer>of(new RandomGaussianBlur(), new RandomErasing(),
-        new RandomPerspective())) {
+        new RandomPerspective(), new RandomColorJitter())) {
       var e = assertThrows(IllegalArgumentException.class,
           () -> layer.call(Input.of(TFloat32.class, 5, 7)));
       assertTrue(e.getMessage().contains("(batch, height, width, channels)"), e.getMessage());
@@ -211,7 +213,10 @@ class BlurErasePerspectiveTest {
         "RandomErasing", Map.of("data_format", "channels_first", "factor", List.of(2, 3),
             "scale", 1.5, "fill_value", List.of(1, 2), "value_range", 255, "seed", "s"),
         "RandomPerspective", Map.of("data_format", "channels_first", "factor", 1.5,
-            "scale", 1.5, "interpolation", "bicubic", "fill_value", "zero", "seed", 2.5));
+            "scale", 1.5, "interpolation", "bicubic", "fill_value", "zero", "seed", 2.5),
+        "RandomColorJitter", Map.of("data_format", "channels_first", "value_range", 255,
+            "brightness_factor", 1.5, "contrast_factor", List.of(1, 2, 3),
+            "saturation_factor", "high", "hue_factor", 2, "seed", "s"));
     for (JsonObject c : KerasLayerFixtures.fixture(FIXTURE).requireArray("training")
         .objects()) {
       JsonObject layer = c.requireObject("layer");
@@ -392,6 +397,104 @@ class BlurErasePerspectiveTest {
         () -> new RandomPerspective().call(Input.of(TFloat32.class, -1, 7, 3)));
     assertTrue(e.getMessage().contains("RandomPerspective needs images of known height"),
         e.getMessage());
+  }
+
+  @Test
+  void jitterTrainsAtTheInputUnseeded() {
+    ImageLayerTests.assertTrainsBehind(x -> RandomColorJitter.builder().brightnessFactor(0.2)
+        .contrastFactor(0.3).saturationFactor(0.4).hueFactor(0.1).build().call(x), 5, 7, 3);
+  }
+
+  @Test
+  void jitterOfBrightnessAndContrastTrainsAfterAWeight() {
+    SymbolicTensor<TFloat32> x = Input.of(TFloat32.class, 5, 7, 3);
+    SymbolicTensor<?> h = Dense.builder(3).seed(1).build().call(x);
+    SymbolicTensor<?> out = Dense.builder(1).seed(2).build().call(new Flatten().call(
+        RandomColorJitter.builder().valueRange(-3, 3).brightnessFactor(0.2)
+            .contrastFactor(0.3).build().call(h)));
+    try (Model model = Model.of(x, out)) {
+      model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
+      float[] before = model.weights().get(0).values();
+      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 1));
+      y.scalars().forEach(v -> v.setFloat(1f));
+      double loss = model.trainOnBatch(ImageLayerTests.images(4, 5, 7, 3), y).get("loss");
+      assertTrue(Double.isFinite(loss), "loss " + loss);
+      assertFalse(Arrays.equals(before, model.weights().get(0).values()),
+          "the first Dense moved");
+    }
+  }
+
+  @Test
+  void jitterWithHueAfterAWeightIsAClearErrorAtTraining() {
+    SymbolicTensor<TFloat32> x = Input.of(TFloat32.class, 5, 7, 3);
+    SymbolicTensor<?> h = Dense.builder(3).seed(1).build().call(x);
+    SymbolicTensor<?> out = Dense.builder(1).seed(2).build().call(new Flatten().call(
+        RandomColorJitter.builder().hueFactor(0.2).build().call(h)));
+    try (Model model = Model.of(x, out)) {
+      var e = assertThrows(IllegalStateException.class, () -> {
+        model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
+        model.trainOnBatch(ImageLayerTests.images(2, 5, 7, 3),
+            NdArrays.ofFloats(Shape.of(2, 1)));
+      });
+      assertTrue(e.getMessage().contains("RandomColorJitter '")
+          && e.getMessage().contains("has no gradient"), e.getMessage());
+    }
+  }
+
+  @Test
+  void jitterBrightensByHand() {
+    // brightness_factor (0.5, 0.5), value_range (0, 1): every pixel + 0.5 * (1 - 0), clipped
+    // to [0, 1]: 0.2 -> 0.7, 0.6 -> 1. Read through one SGD step from zero weights, y = 1,
+    // learning rate 0.5: the kernel becomes the brightened image.
+    FloatNdArray data = NdArrays.ofFloats(Shape.of(1, 1, 2, 1));
+    data.setFloat(0.2f, 0, 0, 0, 0);
+    data.setFloat(0.6f, 0, 0, 1, 0);
+    FloatNdArray target = NdArrays.ofFloats(Shape.of(1, 1));
+    target.setFloat(1f, 0, 0);
+    Layer jitter = RandomColorJitter.builder().valueRange(0, 1).brightnessFactor(0.5, 0.5)
+        .seed(6L).build();
+    try (Model model = AugmentationFixtures.model(jitter, data.shape())) {
+      model.setWeights(List.of(NdArrays.ofFloats(Shape.of(2, 1)), NdArrays.ofFloats(Shape.of(1))));
+      model.compile(new Sgd(0.5), Losses.get("mean_squared_error", false));
+      model.trainOnBatch(data, target);
+      assertArrayEquals(new float[] {0.7f, 1f}, model.weights().get(0).values(), 1e-6f);
+    }
+  }
+
+  @Test
+  void jitterSavesLoadsAndKeepsKerasConfig() throws IOException {
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("jitter.lamina"),
+        RandomColorJitter.builder().valueRange(0, 1).brightnessFactor(-0.1, 0.3)
+            .contrastFactor(0.4).saturationFactor(0.2, 0.8).hueFactor(0.3).name("j")
+            .seed(15L).build(), 5, 7, 3);
+    ImageLayerTests.assertSavesAndLoads(dir.resolve("jitter_default.lamina"),
+        new RandomColorJitter(), 5, 7, 1);
+    Map<String, Object> config = RandomColorJitter.builder().brightnessFactor(0.2)
+        .hueFactor(0.1, 0.4).build().config();
+    assertEquals(List.of(0.0, 255.0), config.get("value_range"));
+    assertEquals(0.2, config.get("brightness_factor"));
+    assertTrue(config.containsKey("contrast_factor") && config.get("contrast_factor") == null);
+    assertTrue(config.containsKey("saturation_factor")
+        && config.get("saturation_factor") == null);
+    assertEquals(List.of(0.1, 0.4), config.get("hue_factor"));
+  }
+
+  @Test
+  void jitterRefusesFactorsNamingTheArgument() {
+    assertRefused("RandomColorJitter brightness_factor", "RandomBrightness factor",
+        () -> RandomColorJitter.builder().brightnessFactor(1.5).build());
+    assertRefused("RandomColorJitter contrast_factor", "RandomContrast factor",
+        () -> RandomColorJitter.builder().contrastFactor(0.1, 0.2, 0.3).build());
+    assertRefused("RandomColorJitter saturation_factor", "RandomSaturation factor",
+        () -> RandomColorJitter.builder().saturationFactor(2).build());
+    assertRefused("RandomColorJitter hue_factor", "RandomHue factor",
+        () -> RandomColorJitter.builder().hueFactor(-2, -1).build());
+    assertRefused("RandomColorJitter value_range", "a pair of numbers (low, high)",
+        () -> RandomColorJitter.builder().valueRange(1, 2, 3));
+    var e = assertThrows(IllegalArgumentException.class, () -> RandomColorJitter.builder()
+        .hueFactor(0.1).build().call(Input.of(TFloat32.class, 5, 7, 1)));
+    assertTrue(e.getMessage().contains("RandomColorJitter with a saturation or hue factor")
+        && e.getMessage().contains("3 channels"), e.getMessage());
   }
 
   private static void assertRefused(String argument, String allowed, Executable make) {
