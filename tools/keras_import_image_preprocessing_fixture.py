@@ -65,6 +65,21 @@ predict runs the four as the identity. RandomShear's factors are pairs: a
 number f is written as (-f, f), which Keras 3.15.1's own loader (and so this
 script's check of the saved file) refuses; Lamina reads it as f (runtime test).
 
+And blur_erase.keras / blur_erase.json:
+
+    Input(9, 11, 3) -> RandomGaussianBlur((0.2, 0.8), kernel_size=5, sigma=(0.3, 0.9),
+                                          value_range=(0, 1), seed=1)
+                    -> RandomErasing((0.3, 0.9), scale=(0.1, 0.4), fill_value=[0.1, 0.5, 0.9],
+                                     value_range=(0, 1), seed=2)
+                    -> RandomPerspective((0.4, 0.8), scale=0.5, interpolation="nearest",
+                                         fill_value=0.25, seed=3)
+                    -> RandomColorJitter(value_range=(0, 1), brightness_factor=0.1,
+                                         contrast_factor=(0.1, 0.3), saturation_factor=0.4,
+                                         hue_factor=(0.1, 0.2), seed=4)
+                    -> Flatten -> Dense(2)
+
+predict runs them as the identity.
+
 Run by hand from the repository root (never by CI):
 
     /work/venv/bin/python tools/keras_import_image_preprocessing_fixture.py [stem ...]
@@ -175,6 +190,31 @@ def color_shear_model(rng):
                        "Flatten -> Dense(2); Keras's initial weights"
 
 
+def blur_erase_model(rng):
+    inp = keras.Input(shape=(9, 11, 3), name="image")
+    h = layers.RandomGaussianBlur((0.2, 0.8), kernel_size=5, sigma=(0.3, 0.9),
+                                  value_range=(0, 1), seed=1, name="blur")(inp)
+    h = layers.RandomErasing((0.3, 0.9), scale=(0.1, 0.4), fill_value=[0.1, 0.5, 0.9],
+                             value_range=(0, 1), seed=2, name="erasing")(h)
+    h = layers.RandomPerspective((0.4, 0.8), scale=0.5, interpolation="nearest",
+                                 fill_value=0.25, seed=3, name="perspective")(h)
+    h = layers.RandomColorJitter(value_range=(0, 1), brightness_factor=0.1,
+                                 contrast_factor=(0.1, 0.3), saturation_factor=0.4,
+                                 hue_factor=(0.1, 0.2), seed=4, name="jitter")(h)
+    out = layers.Dense(2, name="dense")(layers.Flatten(name="flatten")(h))
+    model = keras.Model(inp, out, name="blur_erase")
+    x = rng.uniform(0.1, 0.8, size=(3, 9, 11, 3)).astype(np.float32)
+    return model, [x], "Input(9, 11, 3, name=image) -> RandomGaussianBlur((0.2, 0.8), " \
+                       "kernel_size=5, sigma=(0.3, 0.9), value_range=(0, 1), seed=1) -> " \
+                       "RandomErasing((0.3, 0.9), scale=(0.1, 0.4), fill_value=[0.1, 0.5, " \
+                       "0.9], value_range=(0, 1), seed=2) -> " \
+                       "RandomPerspective((0.4, 0.8), scale=0.5, interpolation=nearest, " \
+                       "fill_value=0.25, seed=3) -> RandomColorJitter(value_range=(0, 1), " \
+                       "brightness_factor=0.1, contrast_factor=(0.1, 0.3), " \
+                       "saturation_factor=0.4, hue_factor=(0.1, 0.2), seed=4) -> " \
+                       "Flatten -> Dense(2); Keras's initial weights"
+
+
 def crop_at_inference_too():
     """RandomCrop.transform_images applied whatever training is (keras-team/keras#21868)."""
     original = layers.RandomCrop.transform_images
@@ -191,6 +231,7 @@ FIXTURES = {
     "random_color_crop": (color_crop_model, 9),
     "more_augmentation": (more_augmentation_model, 10),
     "color_shear": (color_shear_model, 11),
+    "blur_erase": (blur_erase_model, 12),
 }
 
 

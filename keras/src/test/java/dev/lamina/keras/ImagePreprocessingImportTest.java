@@ -19,6 +19,10 @@ import dev.lamina.runtime.layers.preprocessing.RandomInvert;
 import dev.lamina.runtime.layers.preprocessing.RandomPosterization;
 import dev.lamina.runtime.layers.preprocessing.RandomRotation;
 import dev.lamina.runtime.layers.preprocessing.RandomSaturation;
+import dev.lamina.runtime.layers.preprocessing.RandomColorJitter;
+import dev.lamina.runtime.layers.preprocessing.RandomErasing;
+import dev.lamina.runtime.layers.preprocessing.RandomGaussianBlur;
+import dev.lamina.runtime.layers.preprocessing.RandomPerspective;
 import dev.lamina.runtime.layers.preprocessing.RandomSharpness;
 import dev.lamina.runtime.layers.preprocessing.RandomShear;
 import dev.lamina.runtime.layers.preprocessing.RandomTranslation;
@@ -47,6 +51,9 @@ import org.tensorflow.ndarray.Shape;
  * RandomCrop's centred window (Keras's window for training=False; see the fixture script about
  * keras-team/keras#21868). And RandomShear (pairs, constant fill, nearest), RandomSaturation,
  * RandomHue and RandomSharpness, seeded, before Flatten and Dense: predict is the identity.
+ * And RandomGaussianBlur (pairs, kernel 5, value_range (0, 1)), RandomErasing (three fill
+ * values), RandomPerspective (nearest, a fill value) and RandomColorJitter (all four factors),
+ * seeded, before Flatten and Dense: predict is the identity.
  */
 class ImagePreprocessingImportTest {
 
@@ -203,6 +210,49 @@ class ImagePreprocessingImportTest {
       Layer sharpness = layer(model, RandomSharpness.class);
       assertEquals(List.of(0.3, 0.9), sharpness.arguments().get("factor"));
       assertEquals(4L, sharpness.config().get("seed"));
+
+      // they sit before every weight: a step trains
+      model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
+      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
+      long[] i = {0};
+      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255) / 255f));
+      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 2));
+      float[] before = model.weights().get(model.weights().size() - 2).values();
+      double loss = model.trainOnBatch(x, y).get("loss");
+      assertTrue(Double.isFinite(loss), "loss " + loss);
+      float[] after = model.weights().get(model.weights().size() - 2).values();
+      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+    }
+  }
+
+  @Test
+  void importsBlurErasingPerspectiveAndJitterPredictsAndTrainsAStep() throws Exception {
+    try (Model model = KerasModels.load(Fixtures.path("blur_erase.keras"))) {
+      Fixtures.assertPredictsAsKeras(model, "blur_erase");
+      Layer blur = layer(model, RandomGaussianBlur.class);
+      assertEquals(List.of(0.2, 0.8), blur.arguments().get("factor"));
+      assertEquals(List.of(5, 5), blur.arguments().get("kernel_size"));
+      assertEquals(List.of(0.3, 0.9), blur.arguments().get("sigma"));
+      assertEquals(List.of(0.0, 1.0), blur.arguments().get("value_range"));
+      assertEquals(1L, blur.config().get("seed"));
+      Layer erasing = layer(model, RandomErasing.class);
+      assertEquals(List.of(0.3, 0.9), erasing.arguments().get("factor"));
+      assertEquals(List.of(0.1, 0.4), erasing.arguments().get("scale"));
+      assertEquals(List.of(0.1, 0.5, 0.9), erasing.arguments().get("fill_value"));
+      assertEquals(2L, erasing.config().get("seed"));
+      Layer perspective = layer(model, RandomPerspective.class);
+      assertEquals(List.of(0.4, 0.8), perspective.arguments().get("factor"));
+      assertEquals(0.5, perspective.arguments().get("scale"));
+      assertEquals("nearest", perspective.arguments().get("interpolation"));
+      assertEquals(0.25, perspective.arguments().get("fill_value"));
+      assertEquals(3L, perspective.config().get("seed"));
+      Layer jitter = layer(model, RandomColorJitter.class);
+      assertEquals(List.of(0.0, 1.0), jitter.arguments().get("value_range"));
+      assertEquals(0.1, jitter.arguments().get("brightness_factor"));
+      assertEquals(List.of(0.1, 0.3), jitter.arguments().get("contrast_factor"));
+      assertEquals(0.4, jitter.arguments().get("saturation_factor"));
+      assertEquals(List.of(0.1, 0.2), jitter.arguments().get("hue_factor"));
+      assertEquals(4L, jitter.config().get("seed"));
 
       // they sit before every weight: a step trains
       model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));

@@ -20,7 +20,9 @@ import org.tensorflow.types.TInt64;
  * the colour layers (RandomGrayscale, RandomInvert, Solarization, RandomPosterization,
  * AutoContrast, RandomColorDegeneration, which also share Keras's {@code rgb_to_grayscale} and
  * {@code _transform_value_range}; RandomSaturation, RandomHue and RandomSharpness, which share
- * the HSV conversions and one-channel changes);
+ * the HSV conversions and one-channel changes; RandomGaussianBlur, RandomErasing and
+ * RandomPerspective, which share the {@code _set_factor_by_name} checks, the depthwise
+ * convolution, the normal draw and the projective transform);
  * and what the affine ones (RandomRotation, RandomZoom, RandomTranslation, RandomShear) share
  * besides: their
  * fill modes and interpolations and Keras's TensorFlow-backend {@code affine_transform}
@@ -80,11 +82,21 @@ final class AffineTransforms {
    * sorted. The result, {@code {lower, upper}}, is what Keras's {@code get_config} writes.
    */
   static double[] baseFactor(String layer, double[] factor, double min, double max) {
+    return baseFactor(layer, "factor", factor, min, max);
+  }
+
+  /**
+   * {@link #baseFactor(String, double[], double, double)} of another argument, as Keras's
+   * {@code _set_factor_by_name} (RandomGaussianBlur's {@code sigma}, RandomErasing's
+   * {@code scale}) checks and sorts it; refusals name {@code argument}.
+   */
+  static double[] baseFactor(String layer, String argument, double[] factor, double min,
+      double max) {
     String range = "[" + number(min) + ", " + number(max) + "]";
-    double[] f = requireNumberOrPair(layer, "factor", factor, range);
+    double[] f = requireNumberOrPair(layer, argument, factor, range);
     boolean refused = f.length == 1 ? f[0] < min || f[0] > max : f[0] > max || f[1] < min;
     if (refused) {
-      throw new IllegalArgumentException(layer + " factor must be a number in the range "
+      throw new IllegalArgumentException(layer + " " + argument + " must be a number in the range "
           + range + " or a pair (lower, upper) whose first is at most " + number(max)
           + " and second at least " + number(min) + ", got "
           + (f.length == 1 ? String.valueOf(f[0]) : Arrays.toString(f)));
@@ -335,5 +347,30 @@ final class AffineTransforms {
    * gradient in TensorFlow. */
   static Operand<TFloat32> hsvToRgb(Ops tf, Operand<TFloat32> x) {
     return tf.image.hsvToRgb(x);
+  }
+
+  /**
+   * Each channel of {@code x} (channels_last) convolved with the same {@code [kh, kw]}
+   * {@code kernel}, zero-padded to the same size: Keras's kernel reshaped to
+   * {@code (kh, kw, 1, 1)}, tiled over the channels, {@code DepthwiseConv2dNative}, stride 1,
+   * {@code SAME} (RandomSharpness, RandomGaussianBlur).
+   */
+  static Operand<TFloat32> depthwise(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel) {
+    Operand<TFloat32> k4 = tf.expandDims(tf.expandDims(kernel, tf.constant(-1)),
+        tf.constant(-1));
+    Operand<TInt32> multiples = tf.concat(List.of(tf.constant(new int[] {1, 1}),
+        tf.slice(tf.shape(x), tf.constant(new int[] {3}), tf.constant(new int[] {1})),
+        tf.constant(new int[] {1})), tf.constant(0));
+    return tf.nn.depthwiseConv2dNative(x, tf.tile(k4, multiples), List.of(1L, 1L, 1L, 1L),
+        "SAME");
+  }
+
+  /**
+   * Keras's TensorFlow-backend {@code random.normal} of mean 0 and standard deviation 1:
+   * {@code tf.random.stateless_normal}, float32, of {@code x}'s shape. Behind
+   * {@code tf.stopGradient}, as {@link #uniform}.
+   */
+  static Operand<TFloat32> normalLike(Ops tf, Operand<TFloat32> x, Operand<TInt64> seed) {
+    return tf.stopGradient(tf.random.statelessRandomNormal(tf.shape(x), seed, TFloat32.class));
   }
 }

@@ -288,6 +288,119 @@ public final class PreprocessingTypes {
         return b.build();
       });
 
+  /**
+   * Keras's {@code RandomGaussianBlur(factor=1.0, kernel_size=3, sigma=1.0,
+   * value_range=(0, 255), data_format=None, seed=None)}.
+   */
+  public static final LayerType<RandomGaussianBlur> RANDOM_GAUSSIAN_BLUR = LayerType.of(
+      "RandomGaussianBlur", RandomGaussianBlur.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        RandomGaussianBlur.Builder b = RandomGaussianBlur.builder().name(name).seed(seed(c));
+        if (c.has("factor")) {
+          double[] factor = factor(c, "factor");
+          construct(c, "factor", () -> b.factor(factor));
+        }
+        if (c.has("kernel_size")) {
+          int[] kernelSize = c.json().get("kernel_size") instanceof JsonArray list
+              ? ints(c, "kernel_size", list) : new int[] {c.requireInt("kernel_size")};
+          construct(c, "kernel_size", () -> b.kernelSize(kernelSize));
+        }
+        if (c.has("sigma")) {
+          double[] sigma = factor(c, "sigma");
+          construct(c, "sigma", () -> b.sigma(sigma));
+        }
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
+  /**
+   * Keras's {@code RandomErasing(factor=1.0, scale=(0.02, 0.33), fill_value=None,
+   * value_range=(0, 255), seed=None, data_format=None)}.
+   */
+  public static final LayerType<RandomErasing> RANDOM_ERASING = LayerType.of(
+      "RandomErasing", RandomErasing.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        RandomErasing.Builder b = RandomErasing.builder().name(name).seed(seed(c));
+        if (c.has("factor")) {
+          double[] factor = factor(c, "factor");
+          construct(c, "factor", () -> b.factor(factor));
+        }
+        if (c.has("scale")) {
+          double[] scale = factor(c, "scale");
+          construct(c, "scale", () -> b.scale(scale));
+        }
+        if (c.has("fill_value") && c.json().get("fill_value") != null) {
+          double[] fill = factor(c, "fill_value");
+          construct(c, "fill_value", () -> b.fillValue(fill));
+        }
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        return b.build();
+      });
+
+  /**
+   * Keras's {@code RandomPerspective(factor=1.0, scale=1.0, interpolation="bilinear",
+   * fill_value=0.0, seed=None, data_format=None)}.
+   */
+  public static final LayerType<RandomPerspective> RANDOM_PERSPECTIVE = LayerType.of(
+      "RandomPerspective", RandomPerspective.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        RandomPerspective.Builder b = RandomPerspective.builder().name(name).seed(seed(c));
+        if (c.has("factor")) {
+          double[] factor = factor(c, "factor");
+          construct(c, "factor", () -> b.factor(factor));
+        }
+        double scale = c.optDouble("scale", 1.0);
+        construct(c, "scale", () -> b.scale(scale));
+        String interpolation = c.optString("interpolation", "bilinear");
+        construct(c, "interpolation", () -> b.interpolation(interpolation));
+        b.fillValue(c.optDouble("fill_value", 0.0));
+        return b.build();
+      });
+
+  /**
+   * Keras's {@code RandomColorJitter(value_range=(0, 255), brightness_factor=None,
+   * contrast_factor=None, saturation_factor=None, hue_factor=None, seed=None,
+   * data_format=None)}.
+   */
+  public static final LayerType<RandomColorJitter> RANDOM_COLOR_JITTER = LayerType.of(
+      "RandomColorJitter", RandomColorJitter.class, (name, c) -> {
+        ReshapingTypes.channelsLast(c);
+        RandomColorJitter.Builder b = RandomColorJitter.builder().name(name).seed(seed(c));
+        if (c.has("value_range")) {
+          double[] range = valueRange(c);
+          construct(c, "value_range", () -> b.valueRange(range));
+        }
+        String[] keys = {"brightness_factor", "contrast_factor", "saturation_factor",
+            "hue_factor"};
+        for (String key : keys) {
+          if (c.has(key) && c.json().get(key) != null) {
+            double[] factor = factor(c, key);
+            switch (key) {
+              case "brightness_factor" -> b.brightnessFactor(factor);
+              case "contrast_factor" -> b.contrastFactor(factor);
+              case "saturation_factor" -> b.saturationFactor(factor);
+              default -> b.hueFactor(factor);
+            }
+            // each factor checked alone, so a refusal names its key
+            RandomColorJitter.Builder alone = RandomColorJitter.builder();
+            switch (key) {
+              case "brightness_factor" -> alone.brightnessFactor(factor);
+              case "contrast_factor" -> alone.contrastFactor(factor);
+              case "saturation_factor" -> alone.saturationFactor(factor);
+              default -> alone.hueFactor(factor);
+            }
+            construct(c, key, alone::build);
+          }
+        }
+        return construct(c, "value_range", b::build);
+      });
+
   /** Keras's {@code CategoryEncoding(num_tokens=None, output_mode="multi_hot", sparse=False)}. */
   public static final LayerType<CategoryEncoding> CATEGORY_ENCODING = LayerType.of(
       "CategoryEncoding", CategoryEncoding.class, (name, c) -> {
@@ -460,6 +573,20 @@ public final class PreprocessingTypes {
       return new double[] {f[1]};
     }
     return f;
+  }
+
+  /** A list of whole numbers at {@code key}. */
+  private static int[] ints(LayerConfig c, String key, JsonArray list)
+      throws ModelFormatException {
+    double[] values = list.doubles();
+    int[] ints = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != Math.rint(values[i]) || Math.abs(values[i]) > Integer.MAX_VALUE) {
+        throw c.error(key, key + " must hold whole numbers, got " + list);
+      }
+      ints[i] = (int) values[i];
+    }
+    return ints;
   }
 
   /** A layer from read values; the constructor's refusal becomes an error at {@code key}. */

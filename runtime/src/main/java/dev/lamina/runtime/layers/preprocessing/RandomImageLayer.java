@@ -77,7 +77,35 @@ public abstract class RandomImageLayer extends Layer {
    * without one, the next seed of {@code FitOptions.seed}'s stream.
    */
   protected final Operand<TInt64> draw(SeedStream seeds, int draws, int draw) {
+    if (composed) {
+      return AffineTransforms.seed(seeds, composedSeed, composedDraws, composedOffset + draw);
+    }
     return AffineTransforms.seed(seeds, seed, draws, draw);
+  }
+
+  /** Set only while {@link #augmentComposed} builds: whose generator the draws come from. */
+  private boolean composed;
+  private Long composedSeed;
+  private int composedDraws;
+  private int composedOffset;
+
+  /**
+   * This layer's {@link #augment} as a step of a composing layer (Keras's RandomColorJitter,
+   * which hands its own {@code SeedGenerator} to each layer it composes): draw {@code i} of
+   * this layer is draw {@code offset + i} of the {@code draws} the composing layer, with seed
+   * {@code seed} (null for none), makes per call.
+   */
+  final Operand<TFloat32> augmentComposed(Ops tf, Operand<TFloat32> images, SeedStream seeds,
+      Long seed, int draws, int offset) {
+    composed = true;
+    composedSeed = seed;
+    composedDraws = draws;
+    composedOffset = offset;
+    try {
+      return augment(tf, images, seeds);
+    } finally {
+      composed = false;
+    }
   }
 
   /**

@@ -2,12 +2,10 @@ package dev.lamina.runtime.layers.preprocessing;
 
 import dev.lamina.runtime.SeedStream;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * Keras's {@code RandomSharpness(factor, value_range=(0, 255), data_format=None, seed=None)}:
@@ -96,13 +94,8 @@ public final class RandomSharpness extends RandomImageLayer {
         draw(seeds, 1, 0), factor[0], factor[1]);
     Operand<TFloat32> sharpness = tf.math.mul(f, tf.constant(2f));
     // Keras: the 3x3 kernel reshaped to (3, 3, 1, 1) and tiled over the channels
-    Operand<TFloat32> kernel = tf.constant(new float[][][][] {
-        {{{A}}, {{A}}, {{A}}}, {{{A}}, {{B}}, {{A}}}, {{{A}}, {{A}}, {{A}}}});
-    Operand<TInt32> multiples = tf.concat(List.of(tf.constant(new int[] {1, 1}),
-        tf.slice(tf.shape(x), tf.constant(new int[] {3}), tf.constant(new int[] {1})),
-        tf.constant(new int[] {1})), tf.constant(0));
-    Operand<TFloat32> smoothed = tf.nn.depthwiseConv2dNative(x, tf.tile(kernel, multiples),
-        List.of(1L, 1L, 1L, 1L), "SAME");
+    Operand<TFloat32> smoothed = AffineTransforms.depthwise(tf, x, tf.constant(new float[][] {
+        {A, A, A}, {A, B, A}, {A, A, A}}));
     Operand<TFloat32> out = tf.math.add(x, tf.math.mul(
         tf.math.sub(tf.constant(1f), sharpness), tf.math.sub(smoothed, x)));
     return AffineTransforms.clip(tf, out, valueRange[0], valueRange[1]);
