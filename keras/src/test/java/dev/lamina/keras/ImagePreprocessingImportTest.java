@@ -67,18 +67,10 @@ class ImagePreprocessingImportTest {
       assertEquals(5L, layer(model, RandomFlip.class).config().get("seed"));
       assertEquals("horizontal", layer(model, RandomFlip.class).arguments().get("mode"));
 
-      model.compile(new Sgd(0.1), Losses.get("mean_squared_error", false));
-      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
-      long[] i = {0};
-      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255)));
       FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 3));
       y.setFloat(1, 0, 0);
       y.setFloat(1, 1, 1);
-      float[] before = model.weights().get(model.weights().size() - 2).values();
-      double loss = model.trainOnBatch(x, y).get("loss");
-      assertTrue(Double.isFinite(loss), "loss " + loss);
-      float[] after = model.weights().get(model.weights().size() - 2).values();
-      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+      assertAStepMovesTheDenseKernel(model, 0.1, 1f, y);
     }
   }
 
@@ -104,16 +96,7 @@ class ImagePreprocessingImportTest {
       assertEquals(3L, translation.config().get("seed"));
 
       // they sit before every weight: a step trains, and predict is still the identity's
-      model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
-      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
-      long[] i = {0};
-      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255) / 255f));
-      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 2));
-      float[] before = model.weights().get(model.weights().size() - 2).values();
-      double loss = model.trainOnBatch(x, y).get("loss");
-      assertTrue(Double.isFinite(loss), "loss " + loss);
-      float[] after = model.weights().get(model.weights().size() - 2).values();
-      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+      assertAStepMovesTheDenseKernel(model, 0.01, 255f, NdArrays.ofFloats(Shape.of(4, 2)));
     }
   }
 
@@ -135,16 +118,7 @@ class ImagePreprocessingImportTest {
       assertEquals(3L, crop.config().get("seed"));
 
       // they sit before every weight: a step trains (random contrast, brightness and window)
-      model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
-      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
-      long[] i = {0};
-      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255) / 255f));
-      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 2));
-      float[] before = model.weights().get(model.weights().size() - 2).values();
-      double loss = model.trainOnBatch(x, y).get("loss");
-      assertTrue(Double.isFinite(loss), "loss " + loss);
-      float[] after = model.weights().get(model.weights().size() - 2).values();
-      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+      assertAStepMovesTheDenseKernel(model, 0.01, 255f, NdArrays.ofFloats(Shape.of(4, 2)));
     }
   }
 
@@ -175,16 +149,7 @@ class ImagePreprocessingImportTest {
       assertEquals(5L, degenerate.config().get("seed"));
 
       // they sit before every weight: a step trains
-      model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
-      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
-      long[] i = {0};
-      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255) / 255f));
-      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 2));
-      float[] before = model.weights().get(model.weights().size() - 2).values();
-      double loss = model.trainOnBatch(x, y).get("loss");
-      assertTrue(Double.isFinite(loss), "loss " + loss);
-      float[] after = model.weights().get(model.weights().size() - 2).values();
-      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+      assertAStepMovesTheDenseKernel(model, 0.01, 255f, NdArrays.ofFloats(Shape.of(4, 2)));
     }
   }
 
@@ -212,16 +177,7 @@ class ImagePreprocessingImportTest {
       assertEquals(4L, sharpness.config().get("seed"));
 
       // they sit before every weight: a step trains
-      model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
-      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
-      long[] i = {0};
-      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255) / 255f));
-      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 2));
-      float[] before = model.weights().get(model.weights().size() - 2).values();
-      double loss = model.trainOnBatch(x, y).get("loss");
-      assertTrue(Double.isFinite(loss), "loss " + loss);
-      float[] after = model.weights().get(model.weights().size() - 2).values();
-      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+      assertAStepMovesTheDenseKernel(model, 0.01, 255f, NdArrays.ofFloats(Shape.of(4, 2)));
     }
   }
 
@@ -255,17 +211,26 @@ class ImagePreprocessingImportTest {
       assertEquals(4L, jitter.config().get("seed"));
 
       // they sit before every weight: a step trains
-      model.compile(new Sgd(0.01), Losses.get("mean_squared_error", false));
-      FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
-      long[] i = {0};
-      x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255) / 255f));
-      FloatNdArray y = NdArrays.ofFloats(Shape.of(4, 2));
-      float[] before = model.weights().get(model.weights().size() - 2).values();
-      double loss = model.trainOnBatch(x, y).get("loss");
-      assertTrue(Double.isFinite(loss), "loss " + loss);
-      float[] after = model.weights().get(model.weights().size() - 2).values();
-      assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
+      assertAStepMovesTheDenseKernel(model, 0.01, 255f, NdArrays.ofFloats(Shape.of(4, 2)));
     }
+  }
+
+  /**
+   * One SGD step on four 9×11×3 images of values {@code (k * 37 % 255) / scale} against
+   * {@code y}: the loss is finite and the last Dense kernel moves (the layers before it let a
+   * step train).
+   */
+  private static void assertAStepMovesTheDenseKernel(Model model, double learningRate,
+      float scale, FloatNdArray y) {
+    model.compile(new Sgd(learningRate), Losses.get("mean_squared_error", false));
+    FloatNdArray x = NdArrays.ofFloats(Shape.of(4, 9, 11, 3));
+    long[] i = {0};
+    x.scalars().forEach(s -> s.setFloat((float) ((++i[0] * 37) % 255) / scale));
+    float[] before = model.weights().get(model.weights().size() - 2).values();
+    double loss = model.trainOnBatch(x, y).get("loss");
+    assertTrue(Double.isFinite(loss), "loss " + loss);
+    float[] after = model.weights().get(model.weights().size() - 2).values();
+    assertFalse(Arrays.equals(before, after), "the Dense kernel moved");
   }
 
   private static Layer layer(Model model, Class<? extends Layer> type) {

@@ -1,6 +1,7 @@
 package dev.lamina.runtime.layers.preprocessing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.lamina.runtime.Input;
 import dev.lamina.runtime.Layer;
@@ -15,8 +16,10 @@ import dev.lamina.runtime.train.Losses;
 import dev.lamina.runtime.train.Sgd;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
@@ -80,6 +83,30 @@ final class AugmentationFixtures {
       model.close();
       throw e;
     }
+  }
+
+  /** The Keras inference cases of each of {@code types} in {@code fixture}. */
+  static Stream<Arguments> inferenceCases(String fixture, List<String> types)
+      throws IOException {
+    List<Arguments> cases = new ArrayList<>();
+    for (String type : types) {
+      KerasLayerFixtures.cases(fixture, type).forEach(cases::add);
+    }
+    return cases.stream();
+  }
+
+  /**
+   * The {@code "training"} case {@code id} of {@code fixture}: Keras's first call changed the
+   * batch, and training the plain model on it gives step 0's weights.
+   */
+  static void assertFirstCallTransformsAndIsStepZero(String fixture, String id)
+      throws IOException {
+    JsonObject c = find(fixture, "training", id);
+    FloatNdArray x = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("x"));
+    FloatNdArray moved = (FloatNdArray) KerasLayerFixtures.array(c.requireObject("first_call"));
+    assertFalse(Arrays.equals(KerasLayerFixtures.floats(x), KerasLayerFixtures.floats(moved)),
+        id + ": Keras transformed the batch");
+    assertFirstCallIsStepZero(c, moved, id);
   }
 
   /** Training the plain model on Keras's first call's output gives step 0's weights. */
