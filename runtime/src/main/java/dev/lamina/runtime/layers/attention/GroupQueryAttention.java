@@ -1,16 +1,12 @@
 package dev.lamina.runtime.layers.attention;
 
 import dev.lamina.runtime.Initializer;
-import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.constraints.Constraint;
 import dev.lamina.runtime.layers.Layers;
-import dev.lamina.runtime.registry.KerasCall;
 import dev.lamina.runtime.regularizers.Regularizer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +56,7 @@ import org.tensorflow.types.family.TNumber;
  * refuses it. {@code use_causal_mask} and {@code return_attention_scores}, Keras's call
  * arguments, are options of the layer here.
  */
-public final class GroupQueryAttention extends Layer implements KerasCall {
+public final class GroupQueryAttention extends QueryValueAttention {
 
   private final Builder options;
   private final int repeats;
@@ -101,47 +97,6 @@ public final class GroupQueryAttention extends Layer implements KerasCall {
   /** All of Keras's options. */
   public static Builder builder(int headDim, int numQueryHeads, int numKeyValueHeads) {
     return new Builder(headDim, numQueryHeads, numKeyValueHeads);
-  }
-
-  /** Self-attention: {@code query} attends to itself. */
-  public SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> query) {
-    return applyTyped(query, query);
-  }
-
-  /** Keras's {@code layer(query, value)}: the key is the value. */
-  public SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> query,
-      SymbolicTensor<TFloat32> value) {
-    return applyTyped(query, value);
-  }
-
-  /**
-   * Keras's {@code layer(query, value, key=key, attention_mask=attentionMask)}; {@code key} null
-   * for the value, {@code attentionMask} null for none.
-   */
-  public SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> query,
-      SymbolicTensor<TFloat32> value, SymbolicTensor<TFloat32> key,
-      SymbolicTensor<?> attentionMask) {
-    return applyTyped(inputs(query, value, key, attentionMask).toArray(SymbolicTensor[]::new));
-  }
-
-  /** The output and the scores, for a layer built with {@code returnAttentionScores(true)}. */
-  public List<SymbolicTensor<?>> applyWithScores(SymbolicTensor<TFloat32> query,
-      SymbolicTensor<TFloat32> value, SymbolicTensor<TFloat32> key,
-      SymbolicTensor<?> attentionMask) {
-    return callOutputs(inputs(query, value, key, attentionMask));
-  }
-
-  private static List<SymbolicTensor<?>> inputs(SymbolicTensor<TFloat32> query,
-      SymbolicTensor<TFloat32> value, SymbolicTensor<TFloat32> key,
-      SymbolicTensor<?> attentionMask) {
-    List<SymbolicTensor<?>> inputs = new ArrayList<>(Arrays.asList(query, value));
-    if (key != null || attentionMask != null) {
-      inputs.add(key != null ? key : value);
-    }
-    if (attentionMask != null) {
-      inputs.add(attentionMask);
-    }
-    return inputs;
   }
 
   public int headDim() {
@@ -199,16 +154,6 @@ public final class GroupQueryAttention extends Layer implements KerasCall {
     return options.biasInitializer != null ? options.biasInitializer : Initializer.zeros();
   }
 
-  @Override
-  public List<String> tensorParameters() {
-    return List.of("query", "value", "key", "attention_mask");
-  }
-
-  @Override
-  public String fallback(String parameter) {
-    return parameter.equals("key") ? "value" : null;
-  }
-
   /** Keras's call options {@code use_causal_mask} and {@code return_attention_scores}. */
   @Override
   public GroupQueryAttention withCallOptions(Map<String, Object> callOptions) {
@@ -219,21 +164,6 @@ public final class GroupQueryAttention extends Layer implements KerasCall {
         .returnAttentionScores(AttentionSupport.option(this, callOptions,
             "return_attention_scores", false));
     return new GroupQueryAttention(copy);
-  }
-
-  @Override
-  protected boolean usesInputMasks() {
-    return true;
-  }
-
-  /** The output carries the query's mask, as Keras's; the scores none. */
-  @Override
-  protected List<MaskFunction> maskFunctions(List<SymbolicTensor<?>> inputs, int outputs) {
-    List<MaskFunction> masks = new ArrayList<>(Collections.nCopies(outputs, null));
-    if (inputs.get(0).mask().isPresent()) {
-      masks.set(0, (tf, operands, inputMasks) -> tf.identity(inputMasks.get(0)));
-    }
-    return masks;
   }
 
   @Override

@@ -1,13 +1,11 @@
 package dev.lamina.runtime.layers.attention;
 
 import dev.lamina.runtime.Initializer;
-import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Shapes;
 import dev.lamina.runtime.SymbolicTensor;
 import dev.lamina.runtime.constraints.Constraint;
 import dev.lamina.runtime.layers.Layers;
 import dev.lamina.runtime.layers.activations.ActivationFunctions;
-import dev.lamina.runtime.registry.KerasCall;
 import dev.lamina.runtime.regularizers.Regularizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +55,7 @@ import org.tensorflow.types.family.TNumber;
  * {@code use_causal_mask} and {@code return_attention_scores}, Keras's call arguments, are
  * options of the layer here, the same for all its calls.
  */
-public final class MultiHeadAttention extends Layer implements KerasCall {
+public final class MultiHeadAttention extends QueryValueAttention {
 
   /** Keras's {@code _large_negative_number} (the explicit softmax path). */
   static final float MASKED = -1e9f;
@@ -133,50 +131,6 @@ public final class MultiHeadAttention extends Layer implements KerasCall {
     return new Builder(numHeads, keyDim);
   }
 
-  /** Self-attention: {@code query} attends to itself. */
-  public SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> query) {
-    return applyTyped(query, query);
-  }
-
-  /** Keras's {@code layer(query, value)}: the key is the value. */
-  public SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> query,
-      SymbolicTensor<TFloat32> value) {
-    return applyTyped(query, value);
-  }
-
-  /**
-   * Keras's {@code layer(query, value, key=key, attention_mask=attentionMask)}; {@code key} null
-   * for the value, {@code attentionMask} null for none.
-   */
-  public SymbolicTensor<TFloat32> apply(SymbolicTensor<TFloat32> query,
-      SymbolicTensor<TFloat32> value, SymbolicTensor<TFloat32> key,
-      SymbolicTensor<?> attentionMask) {
-    return applyTyped(inputs(query, value, key, attentionMask).toArray(SymbolicTensor[]::new));
-  }
-
-  /**
-   * The output and the attention scores, for a layer built with {@code
-   * returnAttentionScores(true)}; {@code key} and {@code attentionMask} may be null.
-   */
-  public List<SymbolicTensor<?>> applyWithScores(SymbolicTensor<TFloat32> query,
-      SymbolicTensor<TFloat32> value, SymbolicTensor<TFloat32> key,
-      SymbolicTensor<?> attentionMask) {
-    return callOutputs(inputs(query, value, key, attentionMask));
-  }
-
-  private static List<SymbolicTensor<?>> inputs(SymbolicTensor<TFloat32> query,
-      SymbolicTensor<TFloat32> value, SymbolicTensor<TFloat32> key,
-      SymbolicTensor<?> attentionMask) {
-    List<SymbolicTensor<?>> inputs = new ArrayList<>(Arrays.asList(query, value));
-    if (key != null || attentionMask != null) {
-      inputs.add(key != null ? key : value);
-    }
-    if (attentionMask != null) {
-      inputs.add(attentionMask);
-    }
-    return inputs;
-  }
-
   public int numHeads() {
     return numHeads;
   }
@@ -231,16 +185,6 @@ public final class MultiHeadAttention extends Layer implements KerasCall {
     return config;
   }
 
-  @Override
-  public List<String> tensorParameters() {
-    return List.of("query", "value", "key", "attention_mask");
-  }
-
-  @Override
-  public String fallback(String parameter) {
-    return parameter.equals("key") ? "value" : null;
-  }
-
   /** Keras's call options {@code use_causal_mask} and {@code return_attention_scores}. */
   @Override
   public MultiHeadAttention withCallOptions(Map<String, Object> callOptions) {
@@ -251,21 +195,6 @@ public final class MultiHeadAttention extends Layer implements KerasCall {
         .returnAttentionScores(AttentionSupport.option(this, callOptions,
             "return_attention_scores", false));
     return new MultiHeadAttention(copy);
-  }
-
-  @Override
-  protected boolean usesInputMasks() {
-    return true;
-  }
-
-  /** The output carries the query's mask, as Keras's; the scores none. */
-  @Override
-  protected List<MaskFunction> maskFunctions(List<SymbolicTensor<?>> inputs, int outputs) {
-    List<MaskFunction> masks = new ArrayList<>(java.util.Collections.nCopies(outputs, null));
-    if (inputs.get(0).mask().isPresent()) {
-      masks.set(0, (tf, operands, inputMasks) -> tf.identity(inputMasks.get(0)));
-    }
-    return masks;
   }
 
   @Override
